@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DatasetSpecSchema, type DatasetSpec } from '../../config/datasetSpec';
+import type { ArtifactRef } from '../../core/artifacts/artifactRef';
+import { LabelTally } from '../../core/dataset/answerLabel';
+import { Distribution } from '../../core/dataset/distribution';
+import { ExamplePreparer } from '../../core/dataset/examplePreparer';
+import { LineSplitter } from '../../core/dataset/lineSplitter';
+import { modelProfile } from '../../core/dataset/modelProfile';
+import type { PrepCounts, PrepManifest } from '../../core/dataset/prepManifest';
+import { methodForFormat, recordToExample } from '../../core/dataset/sourceFormat';
+import { SourceFormatError, SourceRecordReader, type SourceRecord } from '../../core/dataset/sourceRecords';
+import { assignSplits, type SplitName } from '../../core/dataset/splitAssignment';
+import { ArtifactStore } from '../artifacts/artifactStore';
+import { invalidDataset } from './invalidDataset';
+import { JsonlWriter } from './jsonlWriter';
+import { activityHeartbeat } from './progress';
+import { DEFAULT_MAX_LINE_BYTES } from './validateFile';
+
+export interface PrepareDatasetInput {
+  /** The `dataset:` spec with `path` already absolute. */
+  dataset: DatasetSpec;
+  /** The base model: its tokenizer and example limit drive the length filters and token statistics. */
+  model: string;
+}
+
+export interface PreparedDataset {
+  /** sha256 of the source file's bytes, as read. */
+  sourceSha256: string;
+  train: ArtifactRef;
+  validation: ArtifactRef;
+  /** Held out: every variant is scored on it; disjoint from train and validation. */
+  test: ArtifactRef;
+  manifest: ArtifactRef;
+  counts: PrepCounts;
+}
+
+const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
+const MAX_REMOVED_SAMPLES = 100;
+
+/**
+ * Reads the source as a stream, normalises, scrubs PII, removes duplicates and out-of-bounds examples, splits
+ * the rest deterministically into train/validation/test and stores all three plus a manifest in the artifact store.
+ * Idempotent: the same file and spec give byte-identical artifacts (hence the same addresses).
+ * Two passes over a temporary file keep memory to a few dozen bytes per kept example.
+ * Throws `InvalidDataset` (non-retryable) for a missing/unreadable source, a bad CSV mapping, or no usable example.
+ */
+export async function prepareDataset(input: PrepareDatasetInput): Promise<PreparedDataset> {
+  const parsed = DatasetSpecSchema.safeParse(input.dataset);
+  if (!parsed.success) throw invalidDataset(`invalid dataset spec: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const spec = parsed.data;
+  const file = spec.path;
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat?.isFile()) throw invalidDataset(`dataset file not found: ${file}`);
+
+  const method = methodForFormat(spec.format);
+  const profile = modelProfile(input.model);
+  const preparer = new ExamplePreparer({
+    method,
+    encoding: profile.encoding,
+    exampleTokenLimit: profile.exampleTokenLimit,
+    dedupe: spec.dedupe,
+    pii: spec.pii,
+    length: spec.length,
+    seed: spec.split.seed,
+  });
+  const reader = new SourceRecordReader(spec.format, spec.columns, DEFAULT_MAX_LINE_BYTES);
+  const heartbeat = activityHeartbeat();
+  const store = new ArtifactStore();
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tailor-prep-'));
+  try {
+    const counts: PrepCounts = { input: 0, kept: 0, train: 0, validation: 0, test: 0, removed: {}, piiScrubbed: {} };
+    const removedSamples: PrepManifest['removedSamples'] = [];
+    const remove = (line: number, reason: string, detail: string) => {
+      counts.removed[reason] = (counts.removed[reason] ?? 0) + 1;
+      if (removedSamples.length < MAX_REMOVED_SAMPLES) removedSamples.push({ line, reason, detail });
+    };
+    const splitHashes: string[] = [];
+    const labels: (string | undefined)[] = [];
+    const tally = new LabelTally();
+    const keptFile = path.join(tmp, 'kept.jsonl');
+    const kept = await JsonlWriter.open(keptFile);
+
+    const handle = (records: SourceRecord[]) => {
+      for (const rec of records) {
+        counts.input++;
+        if ('issue' in rec) {
+          remove(rec.line, rec.issue.category, rec.issue.message);
+          continue;
+        }
+        const { example, issues } = recordToExample(rec.value, spec.format, reader.mapping ?? spec.columns);
+        if (!example) {
+          remove(rec.line, issues[0]!.category, issues.map((i) => i.message).join('; '));
+          continue;
+        }
+        const d = preparer.consider(example, rec.line);
+        if (!d.keep) {
+          remove(rec.line, d.reason, d.detail);
+          continue;
+        }
+        kept.write(d.json);
+        splitHashes.push(d.splitHash);
+        labels.push(d.label);
+        tally.add(d.label);
+      }
+    };
+
+    const hash = createHash('sha256');
+    let bytes = 0;
+    try {
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+        const b = chunk as Buffer;
+        hash.update(b);
+        bytes += b.length;
+        handle(reader.push(b));
+        await kept.maybeFlush();
+        heartbeat({ bytesRead: bytes });
+      }
+      handle(reader.end());
+    } catch (err) {
+      if (err instanceof SourceFormatError) throw invalidDataset(err.message);
+      throw err;
+    } finally {
+      await kept.close();
+    }
+    const sourceSha256 = hash.digest('hex');
+    counts.kept = kept.lines;
+    counts.piiScrubbed = { ...preparer.piiCounts } as Record<string, number>;
+    if (counts.kept === 0) {
+      const why = Object.entries(counts.removed).map(([r, n]) => `${r}: ${n}`).join(', ') || 'the file is empty';
+      throw invalidDataset(`no usable examples in ${path.basename(file)} (${counts.input} read; removed ${why})`, { removedSamples: removedSamples.slice(0, 20) });
+    }
+
+    // Stratify only when every kept answer is a label (LabelTally gives up otherwise).
+    const labelCounts = spec.split.stratify ? tally.result() : null;
+    const assignment = assignSplits(
+      splitHashes.map((h, i) => ({ hash: h, stratum: labelCounts ? (labels[i] ?? '') : '' })),
+      spec.split,
+    );
+
+    const writers = Object.fromEntries(await Promise.all(SPLITS.map(async (s) => [s, await JsonlWriter.open(path.join(tmp, `${s}.jsonl`))] as const))) as Record<SplitName, JsonlWriter>;
+    const tokenDist = Object.fromEntries(SPLITS.map((s) => [s, new Distribution()])) as Record<SplitName, Distribution>;
+    const splitLabels = Object.fromEntries(SPLITS.map((s) => [s, {} as Record<string, number>])) as Record<SplitName, Record<string, number>>;
+    const tokensOf = preparer.tokensOfKept;
+    let index = 0;
+    const splitter = new LineSplitter((raw) => {
+      if (raw.kind !== 'text' || raw.text === '') return;
+      const i = index++;
+      const s = assignment[i]!;
+      writers[s].write(raw.text);
+      tokenDist[s].add(tokensOf[i]!);
+      const label = labels[i];
+      if (labelCounts && label !== undefined) splitLabels[s][label] = (splitLabels[s][label] ?? 0) + 1;
+    });
+    for await (const chunk of createReadStream(keptFile, { highWaterMark: 1 << 20 })) {
+      splitter.push(chunk as Buffer);
+      for (const s of SPLITS) await writers[s].maybeFlush();
+    }
+    splitter.end();
+    for (const s of SPLITS) await writers[s].close();
+
+    const refs = {} as Record<SplitName, ArtifactRef>;
+    for (const s of SPLITS) {
+      refs[s] = await store.putFile(path.join(tmp, `${s}.jsonl`), { name: `${s}.jsonl`, count: writers[s].lines });
+      counts[s] = writers[s].lines;
+    }
+    const manifest: PrepManifest = {
+      version: 1,
+      source: { file: path.basename(file), sha256: sourceSha256, bytes, format: spec.format, bom: reader.lineStats?.bom ?? false, crlfLines: reader.lineStats?.crlfLines ?? 0 },
+      model: input.model,
+      method,
+      encoding: profile.encoding,
+      exampleTokenLimit: profile.exampleTokenLimit,
+      settings: { format: spec.format, columns: reader.mapping ?? spec.columns ?? null, split: spec.split, dedupe: spec.dedupe, pii: spec.pii, length: spec.length },
+      counts,
+      removedSamples: removedSamples.sort((a, b) => a.line - b.line),
+      stratified: labelCounts !== null,
+      labels: labelCounts ? splitLabels : null,
+      tokens: Object.fromEntries(SPLITS.map((s) => [s, { total: tokenDist[s].total, perExample: tokenDist[s].summary() }])) as PrepManifest['tokens'],
+      outputs: refs,
+    };
+    const manifestRef = await store.put(JSON.stringify(manifest, null, 2) + '\n', { name: 'manifest.json' });
+    return { sourceSha256, ...refs, manifest: manifestRef, counts };
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,108 @@
+import fs from 'node:fs/promises';
+import { ApplicationFailure } from '@temporalio/common';
+import { mergePricing, trainingPriceFor, type PricingTable } from '../../config/pricing';
+import type { ArtifactRef } from '../../core/artifacts/artifactRef';
+import type { TrainingMethod } from '../../core/dataset/messageChecks';
+import type { ValidationReport } from '../../core/dataset/validationReport';
+import { ArtifactStore } from '../artifacts/artifactStore';
+import { activityHeartbeat } from './progress';
+import { validateFile } from './validateFile';
+
+export interface ValidateDatasetInput {
+  dataset: ArtifactRef;
+  model: string;
+  method: TrainingMethod;
+  /** Epochs the spec sets; OpenAI's default rule when absent. */
+  epochs?: number;
+  /** Entries laid over the default training-price table (config/pricing.ts). */
+  pricing?: PricingTable;
+}
+
+/** What workflow history carries: the verdict and headline figures; the full report is an artifact. */
+export interface ValidationSummary {
+  valid: boolean;
+  examples: number;
+  errors: Record<string, number>;
+  /** At most 20: the first of each category, then the earliest lines. */
+  errorSamples: { line: number; category: string; message: string }[];
+  warnings: string[];
+  tokens: ValidationReport['tokens'];
+  estimate: { epochs: number; billedTokens: number; usd: number; pricePerMillion: number; model: string };
+  report: ArtifactRef;
+}
+
+const SUMMARY_SAMPLES = 20;
+const SUMMARY_WARNINGS = 20;
+
+/**
+ * Validates a dataset artifact for a model and method. Returns `valid: false` (never throws) for bad content, so
+ * the workflow decides and attaches the report; throws only when the artifact itself is missing.
+ * Idempotent: the report depends only on the artifact, the inputs and the calendar day (shutdown warnings).
+ */
+export async function validateDataset(input: ValidateDatasetInput): Promise<ValidationSummary> {
+  const store = new ArtifactStore();
+  const file = store.resolve(input.dataset);
+  try {
+    await fs.access(file);
+  } catch {
+    throw ApplicationFailure.nonRetryable(`dataset artifact ${input.dataset.uri} is not in the artifact store at ${store.root}`, 'ArtifactNotFound');
+  }
+  const report = await validateFileWithPricing(file, input);
+  const ref = await store.put(JSON.stringify(report, null, 2) + '\n', { name: 'validation-report.json' });
+  return summarize(report, ref);
+}
+
+/** Shared by the activity and `tailor validate`: prices from the merged table, today's date for shutdown warnings. */
+export async function validateFileWithPricing(
+  file: string,
+  input: { model: string; method: TrainingMethod; epochs?: number; pricing?: PricingTable; maxLineBytes?: number },
+): Promise<ValidationReport> {
+  const price = trainingPriceFor(input.model, mergePricing(input.pricing))?.price;
+  const heartbeat = activityHeartbeat();
+  return validateFile(file, {
+    method: input.method,
+    model: input.model,
+    epochs: input.epochs,
+    price,
+    maxLineBytes: input.maxLineBytes,
+    today: new Date().toISOString().slice(0, 10),
+    onProgress: (bytes) => heartbeat({ bytesRead: bytes }),
+  });
+}
+
+export function summarize(report: ValidationReport, ref: ArtifactRef): ValidationSummary {
+  return {
+    valid: report.valid,
+    examples: report.examples,
+    errors: report.errors as Record<string, number>,
+    errorSamples: pickSamples(report.errorSamples),
+    warnings: report.warnings.slice(0, SUMMARY_WARNINGS),
+    tokens: report.tokens,
+    estimate: {
+      epochs: report.estimate.epochs,
+      billedTokens: report.estimate.billedTokens,
+      usd: report.estimate.usd,
+      pricePerMillion: report.estimate.pricePerMillion,
+      model: report.estimate.model,
+    },
+    report: ref,
+  };
+}
+
+/** The first sample of every category (so none hides behind a noisy one), then the earliest lines, in line order. */
+function pickSamples(all: ValidationReport['errorSamples']): ValidationSummary['errorSamples'] {
+  const chosen = new Set<(typeof all)[number]>();
+  const seen = new Set<string>();
+  for (const s of all) {
+    if (chosen.size >= SUMMARY_SAMPLES) break;
+    if (!seen.has(s.category)) {
+      seen.add(s.category);
+      chosen.add(s);
+    }
+  }
+  for (const s of all) {
+    if (chosen.size >= SUMMARY_SAMPLES) break;
+    chosen.add(s);
+  }
+  return [...chosen].sort((a, b) => a.line - b.line).map(({ line, category, message }) => ({ line, category, message }));
+}

@@ -1,0 +1,43 @@
+import type OpenAI from 'openai';
+import type { JobSnapshot, JobStatus } from '../../core/pipeline/fineTuneTypes';
+import { providerClient } from '../../providers/openai/client';
+import { callProvider } from '../../providers/openai/errors';
+
+/** One status check: the job, its newest events (metrics) and its checkpoints, summarised for the workflow. */
+export async function getJobStatus(input: { jobId: string }): Promise<JobSnapshot> {
+  const client = providerClient();
+  const job = await callProvider('retrieve fine-tuning job', () => client.fineTuning.jobs.retrieve(input.jobId));
+  const events = await callProvider('list job events', () => client.fineTuning.jobs.listEvents(input.jobId, { limit: 20 }));
+  const checkpoints = await callProvider('list job checkpoints', () =>
+    client.fineTuning.jobs.checkpoints.list(input.jobId, { limit: 10 }),
+  );
+  return snapshot(job, events.data, checkpoints.data.map((c) => c.fine_tuned_model_checkpoint));
+}
+
+export function snapshot(job: OpenAI.FineTuning.FineTuningJob, events: OpenAI.FineTuning.FineTuningJobEvent[], checkpoints: string[]): JobSnapshot {
+  // Events come newest first; the first metrics event is the latest step.
+  const metricsEvent = events.find((e) => e.type === 'metrics' && e.data && typeof e.data === 'object');
+  const data = (metricsEvent?.data ?? {}) as { step?: number; train_loss?: number; valid_loss?: number };
+  return {
+    jobId: job.id,
+    status: job.status as JobStatus,
+    trainedTokens: job.trained_tokens ?? null,
+    estimatedFinish: job.estimated_finish ?? null,
+    fineTunedModel: job.fine_tuned_model ?? null,
+    error: job.error ? { code: job.error.code ?? null, message: job.error.message, param: job.error.param ?? null } : null,
+    step: typeof data.step === 'number' ? data.step : null,
+    trainLoss: typeof data.train_loss === 'number' ? data.train_loss : null,
+    validLoss: typeof data.valid_loss === 'number' ? data.valid_loss : null,
+    lastEvents: events.slice(0, 5).map((e) => ({ createdAt: e.created_at, level: e.level, message: e.message })),
+    checkpoints,
+  };
+}
+
+/** Cancels a job that is still live; a job already terminal is left as it is (idempotent). */
+export async function cancelJob(input: { jobId: string }): Promise<{ status: string }> {
+  const client = providerClient();
+  const job = await callProvider('retrieve fine-tuning job', () => client.fineTuning.jobs.retrieve(input.jobId));
+  if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return { status: job.status };
+  const cancelled = await callProvider('cancel fine-tuning job', () => client.fineTuning.jobs.cancel(input.jobId));
+  return { status: cancelled.status };
+}

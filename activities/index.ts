@@ -1,0 +1,8 @@
+// Every activity the Tailor worker registers. Workflows import only the types of these (`import type`).
+export * from './dataset';
+export * from './fineTune';
+export { evaluateVariant } from './evaluate/evaluateVariant';
+export { smokeCheckAlias } from './evaluate/smokeCheck';
+export { registerModel, resolveAlias, moveAlias, recordApproval } from './registry/registryActivities';
+export { storeJson } from './artifacts/storeJson';
+export { writeRunReport } from './report/writeRunReport';

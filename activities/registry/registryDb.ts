@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { registryPath } from '../../config/paths';
+
+export interface ModelRecord {
+  model: string;
+  pipeline: string;
+  provider: string;
+  baseModel: string;
+  jobId: string | null;
+  trainSha256: string | null;
+  specSha256: string | null;
+  runId: string;
+  evalReportUri: string | null;
+  score: number | null;
+  createdAt: number;
+}
+
+export interface AliasChange {
+  pipeline: string;
+  alias: string;
+  fromModel: string | null;
+  toModel: string | null;
+  who: string;
+  why: string;
+  runId: string | null;
+  at: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS models (
+  model TEXT PRIMARY KEY, pipeline TEXT NOT NULL, provider TEXT NOT NULL, base_model TEXT NOT NULL,
+  job_id TEXT, train_sha256 TEXT, spec_sha256 TEXT, run_id TEXT NOT NULL, eval_report_uri TEXT, score REAL,
+  created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS aliases (
+  pipeline TEXT NOT NULL, alias TEXT NOT NULL, model TEXT NOT NULL, updated_at INTEGER NOT NULL,
+  PRIMARY KEY (pipeline, alias));
+CREATE TABLE IF NOT EXISTS alias_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, pipeline TEXT NOT NULL, alias TEXT NOT NULL, from_model TEXT, to_model TEXT,
+  who TEXT NOT NULL, why TEXT NOT NULL, run_id TEXT, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS approvals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, pipeline TEXT NOT NULL, decision TEXT NOT NULL,
+  who TEXT NOT NULL, why TEXT NOT NULL, at INTEGER NOT NULL);
+`;
+
+/**
+ * The model registry: models and their lineage, aliases per pipeline, the history of every alias move, approvals.
+ * Every write is a transaction; alias moves take SQLite's write lock up front (BEGIN IMMEDIATE), so two promotions
+ * of one alias serialise and both are recorded.
+ */
+export class Registry {
+  readonly db: Database.Database;
+
+  constructor(file: string = registryPath()) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  registerModel(rec: ModelRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO models (model, pipeline, provider, base_model, job_id, train_sha256, spec_sha256, run_id, eval_report_uri, score, created_at)
+         VALUES (@model, @pipeline, @provider, @baseModel, @jobId, @trainSha256, @specSha256, @runId, @evalReportUri, @score, @createdAt)
+         ON CONFLICT(model) DO UPDATE SET eval_report_uri = excluded.eval_report_uri, score = excluded.score`,
+      )
+      .run(rec);
+  }
+
+  getModel(model: string): ModelRecord | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT model, pipeline, provider, base_model AS baseModel, job_id AS jobId, train_sha256 AS trainSha256,
+                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score, created_at AS createdAt
+         FROM models WHERE model = ?`,
+      )
+      .get(model) as ModelRecord | undefined;
+    return row;
+  }
+
+  resolveAlias(pipeline: string, alias: string): string | undefined {
+    const row = this.db.prepare('SELECT model FROM aliases WHERE pipeline = ? AND alias = ?').get(pipeline, alias) as
+      | { model: string }
+      | undefined;
+    return row?.model;
+  }
+
+  /**
+   * Points an alias at a model and records the move. Idempotent per run: repeating the same move for the same run
+   * (an activity retry) changes nothing and reports the original previous model.
+   */
+  moveAlias(change: Omit<AliasChange, 'fromModel' | 'at'> & { at?: number }): { previous: string | null; changed: boolean } {
+    const tx = this.db.transaction(() => {
+      const current = this.resolveAlias(change.pipeline, change.alias) ?? null;
+      if (change.runId && current === change.toModel) {
+        const prior = this.db
+          .prepare(
+            'SELECT from_model AS fromModel FROM alias_history WHERE pipeline = ? AND alias = ? AND run_id = ? AND to_model IS ? ORDER BY id DESC LIMIT 1',
+          )
+          .get(change.pipeline, change.alias, change.runId, change.toModel) as { fromModel: string | null } | undefined;
+        if (prior) return { previous: prior.fromModel, changed: false };
+      }
+      const at = change.at ?? Date.now();
+      if (change.toModel === null) {
+        this.db.prepare('DELETE FROM aliases WHERE pipeline = ? AND alias = ?').run(change.pipeline, change.alias);
+      } else {
+        this.db
+          .prepare(
+            `INSERT INTO aliases (pipeline, alias, model, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT(pipeline, alias) DO UPDATE SET model = excluded.model, updated_at = excluded.updated_at`,
+          )
+          .run(change.pipeline, change.alias, change.toModel, at);
+      }
+      this.db
+        .prepare(
+          'INSERT INTO alias_history (pipeline, alias, from_model, to_model, who, why, run_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(change.pipeline, change.alias, current, change.toModel, change.who, change.why, change.runId, at);
+      return { previous: current, changed: true };
+    });
+    return tx.immediate();
+  }
+
+  aliasHistory(pipeline: string, alias?: string): AliasChange[] {
+    const rows = this.db
+      .prepare(
+        `SELECT pipeline, alias, from_model AS fromModel, to_model AS toModel, who, why, run_id AS runId, at
+         FROM alias_history WHERE pipeline = ? AND (? IS NULL OR alias = ?) ORDER BY id`,
+      )
+      .all(pipeline, alias ?? null, alias ?? null) as AliasChange[];
+    return rows;
+  }
+
+  recordApproval(a: { runId: string; pipeline: string; decision: string; who: string; why: string; at?: number }): void {
+    this.db
+      .prepare('INSERT INTO approvals (run_id, pipeline, decision, who, why, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(a.runId, a.pipeline, a.decision, a.who, a.why, a.at ?? Date.now());
+  }
+}
+
+let shared: Registry | undefined;
+/** One connection per worker process (better-sqlite3 is synchronous; one handle is the fast path). */
+export function sharedRegistry(): Registry {
+  if (!shared || !shared.db.open) shared = new Registry();
+  return shared;
+}

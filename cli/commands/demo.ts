@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { loadSpec, SpecError } from '../../config/loadSpec';
+import { tailorHome } from '../../config/paths';
+import { PROJECT_ROOT } from '../../workers/temporalBinary';
+import { parseCommandArgs } from '../args';
+import { UsageError, type CliCommand } from '../command';
+import { startStack } from '../stack/embeddedStack';
+import { startPipeline } from '../stack/startPipeline';
+import { renderSummary, summarise } from '../stack/summarise';
+import { watchRun } from '../stack/watchRun';
+
+const DEFAULT_SPEC = path.join(PROJECT_ROOT, 'examples', 'support-tickets', 'pipeline.yaml');
+
+export const command: CliCommand = {
+  name: 'demo',
+  summary: 'run examples/support-tickets through the whole journey',
+  help: `Usage: tailor demo [--spec FILE] [--json]
+
+Runs a pipeline (default: examples/support-tickets) through the whole journey, prepare → validate →
+fine-tune → evaluate → deploy, showing each step live, then the step table and the evaluation.
+
+Temporal: TEMPORAL_ADDRESS (and Temporal's other environment settings) when set; else a running
+\`tailor dev\`; else an embedded dev server whose SQLite lives under .tailor/temporal/.
+Provider: OPENAI_BASE_URL / OPENAI_API_KEY when set; else the local OpenAI-compatible backend
+(small CPU learners, not LLMs).
+
+Options:
+  --spec FILE   pipeline spec to run (default: examples/support-tickets/pipeline.yaml)
+  --json        print one JSON object at the end (run ID, steps, scores, deployed model); progress goes to stderr
+
+Each demo is a fresh run, even on unchanged data (\`tailor run\` instead treats a repeat as a no-op).
+The report is written to .tailor/reports/<run ID>/report.{md,json}.`,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { spec: { type: 'string' }, json: { type: 'boolean', default: false } }, false);
+    const json = values.json === true;
+    const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
+    let loaded;
+    try {
+      loaded = loadSpec(values.spec ?? DEFAULT_SPEC);
+    } catch (err) {
+      if (err instanceof SpecError) throw new UsageError(err.message);
+      throw err;
+    }
+    log(`Tailor demo: ${path.relative(process.cwd(), loaded.file)} (${loaded.spec.description ?? loaded.spec.name})`);
+    const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
+    const stop = () => {
+      void stack.close().finally(() => process.exit(130));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      log(`  Temporal: ${stack.origin.temporal} at ${stack.target.address}${stack.uiUrl ? ` (UI ${stack.uiUrl})` : ''}; provider: ${stack.origin.provider}`);
+      const started = await startPipeline(stack.client, loaded, { rerun: true });
+      log(`run ${started.runId}`);
+      let result;
+      try {
+        result = await watchRun(started.handle, stack.client, log);
+      } catch (err) {
+        log(`\nThe run failed: ${innermost(err)}`);
+        if (json) process.stdout.write(JSON.stringify({ runId: started.runId, ok: false, error: innermost(err) }) + '\n');
+        return 1;
+      }
+      const reportDir = path.relative(process.cwd(), path.join(tailorHome(), 'reports', result.runId.replace(/[^A-Za-z0-9._-]+/g, '_'))) || '.';
+      const summary = await summarise(stack.client, result, reportDir);
+      if (json) process.stdout.write(JSON.stringify({ ok: true, ...summary }) + '\n');
+      else log(renderSummary(summary, result));
+      return 0;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await stack.close();
+    }
+  },
+};
+
+function innermost(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e?.cause) e = e.cause as { message?: string; cause?: unknown };
+  return e?.message ?? String(err);
+}

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { prepareDataset } from '../../activities/dataset/prepareDataset';
+import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { DatasetFormatSchema, DatasetSpecSchema, type DatasetSpecInput } from '../../config/datasetSpec';
+import { parseCommandArgs } from '../args';
+import { UsageError, type CliCommand } from '../command';
+import { DEFAULT_VALIDATE_MODEL } from './validate';
+
+export const command: CliCommand = {
+  name: 'prep',
+  summary: 'prepare a dataset: normalise, dedupe, scrub PII, split',
+  help: `Usage: tailor prep FILE [options]
+
+Normalises text, removes exact and near duplicates, scrubs PII (emails, phones, Luhn-checked cards, IPs, API keys),
+applies length filters and splits deterministically into train/validation/test (stratified by label when the
+answers are labels). Outputs go to the artifact store (.tailor/artifacts) with a manifest.
+
+Options:
+  --format F        chat | prompt_completion | csv | tsv | dpo | reinforcement (default: from the extension, else chat)
+  --model M         base model whose tokenizer and limit apply (default ${DEFAULT_VALIDATE_MODEL})
+  --validation X    validation share 0..0.5 (default 0.1)
+  --test X          test share 0..0.5 (default 0.2)
+  --seed S          split seed (default tailor)
+  --no-near-dedupe  keep near-duplicates (exact duplicates are still removed)
+  --no-pii          do not scrub PII
+  --out DIR         also copy train.jsonl, validation.jsonl, test.jsonl and manifest.json into DIR
+  --json            print the result (artifact refs and counts) as JSON
+
+Exit status: 0 prepared, 1 unusable data, 2 usage error.
+Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tickets`,
+
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      format: { type: 'string' },
+      model: { type: 'string' },
+      validation: { type: 'string' },
+      test: { type: 'string' },
+      seed: { type: 'string' },
+      'no-near-dedupe': { type: 'boolean' },
+      'no-pii': { type: 'boolean' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError('expected exactly one FILE (see tailor prep --help)');
+    const file = path.resolve(positionals[0]!);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`no such file: ${positionals[0]}`);
+    const ext = path.extname(file).toLowerCase();
+    const format = values.format ?? (ext === '.csv' ? 'csv' : ext === '.tsv' ? 'tsv' : 'chat');
+    if (!DatasetFormatSchema.safeParse(format).success) throw new UsageError(`--format must be one of ${DatasetFormatSchema.options.join(', ')}; got '${format}'`);
+    const share = (name: string, v: string | undefined) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0 || n > 0.5) throw new UsageError(`--${name} expects a number 0..0.5, got '${v}'`);
+      return n;
+    };
+    const input: DatasetSpecInput = {
+      path: file,
+      format: format as DatasetSpecInput['format'],
+      split: { validation: share('validation', values.validation), test: share('test', values.test), seed: values.seed },
+      dedupe: { near: !values['no-near-dedupe'] },
+      pii: { scrub: !values['no-pii'] },
+    };
+    const spec = DatasetSpecSchema.parse(JSON.parse(JSON.stringify(input))); // drops undefined so defaults apply
+    let result;
+    try {
+      result = await prepareDataset({ dataset: spec, model: values.model ?? DEFAULT_VALIDATE_MODEL });
+    } catch (err) {
+      if (err instanceof ApplicationFailure) {
+        console.error(`tailor prep: ${err.message}`);
+        return 1;
+      }
+      throw err;
+    }
+    if (values.out) {
+      const store = new ArtifactStore();
+      fs.mkdirSync(values.out, { recursive: true });
+      for (const ref of [result.train, result.validation, result.test, result.manifest]) {
+        fs.copyFileSync(store.resolve(ref), path.join(values.out, ref.name ?? ref.sha256));
+      }
+    }
+    if (values.json) console.log(JSON.stringify(result, null, 2));
+    else {
+      const c = result.counts;
+      const removed = Object.entries(c.removed).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+      const pii = Object.entries(c.piiScrubbed).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+      console.log(
+        [
+          `${positionals[0]}: ${c.input} read, ${c.kept} kept → train ${c.train}, validation ${c.validation}, test ${c.test}`,
+          `  removed: ${removed}`,
+          `  PII scrubbed: ${pii}`,
+          `  train      ${result.train.uri}`,
+          `  validation ${result.validation.uri}`,
+          `  test       ${result.test.uri}`,
+          `  manifest   ${result.manifest.uri}`,
+          ...(values.out ? [`  copied to ${values.out}`] : []),
+        ].join('\n'),
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,73 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { PipelineProgress, PipelineResult } from '../../core/pipeline/pipelineTypes';
+import { formatDuration } from '../../core/report/renderRunReport';
+import { textTable } from '../../core/report/textTable';
+import { progressQuery } from '../../workflows/messages';
+import { parseCommandArgs } from '../args';
+import { UsageError, type CliCommand } from '../command';
+import { connectClient } from '../temporalConnection';
+import { clientTarget } from './run';
+
+export const command: CliCommand = {
+  name: 'status',
+  summary: "show a run's progress or result",
+  help: `Usage: tailor status RUN [--json]
+
+Shows a pipeline run: while it runs, its \`progress\` query (every step's state); once it has finished,
+its result (or its failure). RUN is the run ID that \`tailor run\` printed.
+
+Options:
+  --json   print the progress or result as JSON
+
+Exit codes: 0 running or succeeded, 1 failed, cancelled or terminated, 2 unknown run or usage error.`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false } });
+    if (positionals.length !== 1) throw new UsageError('expected exactly one RUN id');
+    const runId = positionals[0]!;
+    const { client, connection } = await connectClient(await clientTarget());
+    try {
+      const handle = client.workflow.getHandle(runId);
+      let desc;
+      try {
+        desc = await handle.describe();
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new UsageError(`no run named '${runId}'`);
+        throw err;
+      }
+      const status = desc.status.name;
+      if (status === 'RUNNING') {
+        const p: PipelineProgress = await handle.query(progressQuery);
+        if (values.json) process.stdout.write(JSON.stringify({ runId, status, progress: p }) + '\n');
+        else printSteps(`${runId}: RUNNING (stage ${p.stage})`, p.steps);
+        return 0;
+      }
+      if (status === 'COMPLETED') {
+        const r = (await handle.result()) as PipelineResult;
+        if (values.json) process.stdout.write(JSON.stringify({ runId, status, result: r }) + '\n');
+        else {
+          printSteps(`${runId}: COMPLETED, ${r.deploy.outcome} (${r.deploy.alias} → ${r.deploy.model ?? 'unchanged'})`, r.steps);
+          console.log('\n' + textTable(['variant', 'model', 'score', 'n'], r.leaderboard.map((s) => [s.label, s.model, s.score.toFixed(3), String(s.n)])));
+        }
+        return 0;
+      }
+      let error = '';
+      try {
+        await handle.result();
+      } catch (err) {
+        let e = err as { message?: string; cause?: unknown };
+        while (e.cause) e = e.cause as { message?: string; cause?: unknown };
+        error = e.message ?? String(err);
+      }
+      if (values.json) process.stdout.write(JSON.stringify({ runId, status, error }) + '\n');
+      else console.log(`${runId}: ${status}${error ? `: ${error}` : ''}`);
+      return 1;
+    } finally {
+      await connection.close();
+    }
+  },
+};
+
+function printSteps(title: string, steps: PipelineProgress['steps']): void {
+  console.log(title);
+  console.log(textTable(['step', 'status', 'duration', 'detail'], steps.map((s) => [s.name, s.status, formatDuration(s), s.detail ?? s.error ?? ''])));
+}

@@ -1,0 +1,67 @@
+import type { CliCommand } from './command';
+import { UsageError } from './command';
+
+/**
+ * `require`, not `import()`: under tsx's CommonJS hook a dynamic import goes to Node's ESM loader, which cannot
+ * resolve extensionless TypeScript paths.
+ */
+function lazy(id: string): Promise<{ command: CliCommand }> {
+  return Promise.resolve(require(id) as { command: CliCommand });
+}
+
+/** Commands load lazily so `tailor validate` never pays for the Temporal worker's imports. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: CliCommand }> }> = {
+  demo: { summary: 'run examples/support-tickets through the whole journey (npm start)', load: () => lazy('./commands/demo') },
+  dev: { summary: 'start the Temporal dev server, the local OpenAI-compatible backend and a worker', load: () => lazy('./commands/dev') },
+  worker: { summary: 'run a Tailor worker against any Temporal service', load: () => lazy('./commands/worker') },
+  run: { summary: 'start a pipeline from a spec file', load: () => lazy('./commands/run') },
+  status: { summary: "show a run's progress or result", load: () => lazy('./commands/status') },
+  'local-openai': { summary: 'serve the local OpenAI-compatible backend (small CPU learners)', load: () => lazy('./commands/localOpenai') },
+  prep: { summary: 'prepare a dataset: normalise, dedupe, scrub PII, split', load: () => lazy('./commands/prep') },
+  validate: { summary: 'validate a fine-tuning dataset and estimate its cost', load: () => lazy('./commands/validate') },
+};
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `tailor: the LLM customization journey as durable Temporal workflows\n\nUsage: tailor COMMAND [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`tailor COMMAND --help\` for a command's options.`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(topHelp());
+    return name ? 0 : 2;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    console.error(`tailor: unknown command '${name}'\n\n${topHelp()}`);
+    return 2;
+  }
+  const { command } = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`tailor ${name}: ${err.message}`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('tailor.js') || process.argv[1]?.endsWith('tailor')) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exitCode = 1;
+    },
+  );
+}

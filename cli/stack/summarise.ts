@@ -1,0 +1,78 @@
+import type { Client } from '@temporalio/client';
+import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
+import { formatDuration } from '../../core/report/renderRunReport';
+import { textTable } from '../../core/report/textTable';
+import { stepAttempts, type StepAttempts } from './stepAttempts';
+
+export interface RunSummary {
+  runId: string;
+  pipeline: string;
+  steps: { name: string; status: string; attempts: number | null; durationMs: number | null; detail: string | null }[];
+  evaluation: { variant: string; model: string; score: number; correct: number; n: number }[];
+  scores: { base: number | null; fineTuned: number | null; fewShot: number | null; production: number | null };
+  deployed: { outcome: string; alias: string; model: string | null; previous: string | null };
+  gate: { passed: boolean; reason: string };
+  validation: { examples: number; tokens: number; billedTokens: number; epochs: number; estimatedUsd: number; model: string };
+  report: string;
+}
+
+export async function summarise(client: Client, result: PipelineResult, reportDir: string): Promise<RunSummary> {
+  const attempts: Partial<Record<string, StepAttempts>> = await stepAttempts(client, result.runId);
+  const byId = (pred: (id: string) => boolean) => result.leaderboard.find((s) => pred(s.variantId))?.score ?? null;
+  return {
+    runId: result.runId,
+    pipeline: result.pipeline,
+    steps: result.steps.map((s) => ({
+      name: s.name,
+      status: s.status,
+      attempts: attempts[s.name]?.attempts ?? null,
+      durationMs: s.startedAt !== undefined && s.endedAt !== undefined ? s.endedAt - s.startedAt : null,
+      detail: s.detail ?? s.error ?? null,
+    })),
+    evaluation: result.leaderboard.map((s) => ({ variant: s.label, model: s.model, score: s.score, correct: s.correct, n: s.n })),
+    scores: {
+      base: byId((id) => id === 'base-zero-shot'),
+      fewShot: byId((id) => id.startsWith('base-few-shot')),
+      fineTuned: byId((id) => id === 'fine-tuned'),
+      production: byId((id) => id === 'production'),
+    },
+    deployed: { outcome: result.deploy.outcome, alias: result.deploy.alias, model: result.deploy.model, previous: result.deploy.previous },
+    gate: { passed: result.gate.passed, reason: result.gate.reason },
+    validation: {
+      examples: result.validation.examples,
+      tokens: result.validation.tokens.total,
+      billedTokens: result.validation.estimate.billedTokens,
+      epochs: result.validation.estimate.epochs,
+      estimatedUsd: result.validation.estimate.usd,
+      model: result.validation.estimate.model,
+    },
+    report: reportDir,
+  };
+}
+
+export function renderSummary(s: RunSummary, result: PipelineResult): string {
+  const steps = textTable(
+    ['step', 'status', 'attempts', 'duration', 'detail'],
+    result.steps.map((st, i) => [st.name, st.status, String(s.steps[i]?.attempts ?? '-'), formatDuration(st), st.detail ?? st.error ?? '']),
+  );
+  const n = result.leaderboard[0]?.n ?? 0;
+  const evalTable = textTable(
+    ['variant', 'model', 'score', '95% interval', 'correct'],
+    result.leaderboard.map((v) => [v.label, v.model, v.score.toFixed(3), `${v.interval.low.toFixed(3)}–${v.interval.high.toFixed(3)}`, `${v.correct}/${v.n}`]),
+  );
+  const v = s.validation;
+  return [
+    '',
+    'Steps',
+    steps,
+    '',
+    `Validation: ${v.examples} training examples, ${v.tokens} tokens; estimate ${v.epochs} epochs × ${v.billedTokens} billed tokens ≈ $${v.estimatedUsd.toFixed(4)} at ${v.model} prices`,
+    '',
+    `Evaluation on the same held-out split (n=${n}; the local backend's models are small CPU learners, not LLMs)`,
+    evalTable,
+    '',
+    `Gate: ${s.gate.passed ? 'passed' : 'failed'}: ${s.gate.reason}`,
+    `Deploy: ${s.deployed.outcome}: ${s.deployed.alias} → ${s.deployed.model ?? '(unchanged)'} (previous: ${s.deployed.previous ?? 'none'})`,
+    `Report: ${s.report}`,
+  ].join('\n');
+}

@@ -1,0 +1,61 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { FineTuneProgress } from '../../core/pipeline/fineTuneTypes';
+import type { PipelineProgress, PipelineResult, StepState } from '../../core/pipeline/pipelineTypes';
+import { formatDuration } from '../../core/report/renderRunReport';
+import type { customizationPipeline } from '../../workflows/customizationPipeline';
+import { fineTuneProgressQuery, progressQuery } from '../../workflows/messages';
+
+/**
+ * Follows a run live through its `progress` query (and the fine-tune child's), printing each change once, until the
+ * workflow's result arrives. Queries are read-only, so watching never changes the run.
+ */
+export async function watchRun(
+  handle: WorkflowHandle<typeof customizationPipeline>,
+  client: { workflow: { getHandle(id: string): WorkflowHandle } },
+  log: (line: string) => void,
+  intervalMs = 300,
+): Promise<PipelineResult> {
+  const seen = new Map<string, string>();
+  let lastTrain = '';
+  let done = false;
+  const result = handle.result().finally(() => {
+    done = true;
+  });
+  const poll = async () => {
+    while (!done) {
+      try {
+        const p: PipelineProgress = await handle.query(progressQuery);
+        for (const s of p.steps) report(s);
+        if (p.stage === 'fine-tune') {
+          const ft: FineTuneProgress = await client.workflow.getHandle(`${p.runId}/fine-tune`).query(fineTuneProgressQuery);
+          const j = ft.job;
+          const line = j
+            ? `    job ${j.jobId} ${j.status}${j.step != null ? ` step ${j.step}` : ''}${j.trainLoss != null ? ` train loss ${j.trainLoss.toFixed(3)}` : ''}${j.validLoss != null ? ` valid loss ${j.validLoss.toFixed(3)}` : ''}`
+            : `    ${ft.phase.replace(/_/g, ' ')}`;
+          if (line !== lastTrain) log(line);
+          lastTrain = line;
+        }
+      } catch {
+        // The first query can race the first workflow task; the next tick answers.
+      }
+      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, intervalMs))]);
+    }
+  };
+  const report = (s: StepState) => {
+    const key = `${s.status}`;
+    if (seen.get(s.name) === key || s.status === 'pending') return;
+    seen.set(s.name, key);
+    if (s.status === 'running') log(`▶ ${s.name} …`);
+    else if (s.status === 'completed') log(`✓ ${s.name} (${formatDuration(s)}) ${s.detail ?? ''}`);
+    else if (s.status === 'failed') log(`✗ ${s.name} (${formatDuration(s)}) ${s.error ?? ''}`);
+    else log(`- ${s.name} ${s.status}`);
+  };
+  const watcher = poll();
+  try {
+    const r = await result;
+    for (const s of r.steps) report(s);
+    return r;
+  } finally {
+    await watcher;
+  }
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** The source formats `prepareDataset` reads; everything is converted to one normalised JSONL shape per method. */
+export const DatasetFormatSchema = z.enum(['chat', 'prompt_completion', 'csv', 'tsv', 'dpo', 'reinforcement']);
+export type DatasetFormat = z.infer<typeof DatasetFormatSchema>;
+
+/**
+ * How a CSV/TSV row becomes a chat example. Each value is a template in which `{{column}}` is replaced by that
+ * column of the row (header names, case-sensitive). A template without `{{` that names a column is read as that
+ * column, so `user: ticket` works as well as `user: "{{ticket}}"`.
+ * When `columns` is absent, the header must contain `user`/`assistant` (optionally `system`) or `prompt`/`completion`.
+ */
+export const ColumnMappingSchema = z
+  .object({
+    /** System message template; omitted when absent or when it renders empty. */
+    system: z.string().optional(),
+    /** User message template. */
+    user: z.string().min(1),
+    /** Assistant message template: the answer the model is trained to give. */
+    assistant: z.string().min(1),
+  })
+  .strict();
+export type ColumnMapping = z.infer<typeof ColumnMappingSchema>;
+
+export const SplitSpecSchema = z
+  .object({
+    /** Share of kept examples for the validation split (shown to the provider as `validation_file`). @default 0.1 */
+    validation: z.number().min(0).max(0.5).default(0.1),
+    /** Share held out as the evaluation set every variant is scored on; never overlaps train or validation. @default 0.2 */
+    test: z.number().min(0).max(0.5).default(0.2),
+    /** Mixed into the content hash that orders examples, so a different seed gives a different but stable split. @default 'tailor' */
+    seed: z.string().default('tailor'),
+    /** Split each label separately when the assistant answers are short labels, so every split has each label's share. @default true */
+    stratify: z.boolean().default(true),
+  })
+  .strict();
+
+export const DedupeSpecSchema = z
+  .object({
+    /** Drop examples whose normalised content is identical to an earlier one. @default true */
+    exact: z.boolean().default(true),
+    /** Drop examples whose MinHash-estimated Jaccard similarity to an earlier one reaches `threshold`. @default true */
+    near: z.boolean().default(true),
+    /** Jaccard similarity (word 3-gram shingles) at or above which two examples count as near-duplicates. @default 0.9 */
+    threshold: z.number().min(0.5).max(1).default(0.9),
+  })
+  .strict();
+
+export const PiiKindSchema = z.enum(['email', 'phone', 'card', 'ip', 'secret']);
+export type PiiKind = z.infer<typeof PiiKindSchema>;
+
+export const PiiSpecSchema = z
+  .object({
+    /** Replace personal data and secrets with placeholders such as `[EMAIL]` before anything leaves the machine. @default true */
+    scrub: z.boolean().default(true),
+    /** Which kinds to scrub. @default all: email, phone, card (Luhn-checked), ip, secret (API keys and tokens) */
+    kinds: z.array(PiiKindSchema).default(['email', 'phone', 'card', 'ip', 'secret']),
+  })
+  .strict();
+
+export const LengthSpecSchema = z
+  .object({
+    /** Drop examples with fewer tokens (target model's tokenizer, whole example). @default no minimum */
+    minTokens: z.number().int().min(0).optional(),
+    /** Drop examples with more tokens. @default no maximum besides the model's training-example limit */
+    maxTokens: z.number().int().min(1).optional(),
+    /** Drop examples over the target model's training-example limit instead of letting the provider truncate them. @default true */
+    dropOverModelLimit: z.boolean().default(true),
+  })
+  .strict();
+
+/** The `dataset:` key of a pipeline.yaml. Every optional field has a default, so `{ path }` alone is a complete spec. */
+export const DatasetSpecSchema = z
+  .object({
+    /** The source file; the pipeline loader resolves it relative to the spec file and checks it exists. */
+    path: z.string(),
+    /** How to read the source. @default 'chat' */
+    format: DatasetFormatSchema.default('chat'),
+    /** CSV/TSV only: how a row maps onto a chat example. */
+    columns: ColumnMappingSchema.optional(),
+    /** Deterministic, content-hashed train/validation/test split. */
+    split: SplitSpecSchema.default({ validation: 0.1, test: 0.2, seed: 'tailor', stratify: true }),
+    /** Exact and near-duplicate removal. */
+    dedupe: DedupeSpecSchema.default({ exact: true, near: true, threshold: 0.9 }),
+    /** PII and secret scrubbing. */
+    pii: PiiSpecSchema.default({ scrub: true, kinds: ['email', 'phone', 'card', 'ip', 'secret'] }),
+    /** Token-length filters. */
+    length: LengthSpecSchema.default({ dropOverModelLimit: true }),
+  })
+  .strict();
+export type DatasetSpec = z.infer<typeof DatasetSpecSchema>;
+/** What a user may write (every defaulted field optional). */
+export type DatasetSpecInput = z.input<typeof DatasetSpecSchema>;

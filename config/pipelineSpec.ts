@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { DatasetSpecSchema } from './datasetSpec';
+
+/** A Temporal duration string such as `5s`, `2 minutes`, `1h`. */
+const Duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'expected a duration such as "5s" or "2 minutes"');
+
+const Auto = z.literal('auto');
+
+/** Fine-tuning methods as OpenAI's `method` object names them; a discriminated union, never boolean flags. */
+export const FineTuneMethodSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('supervised'),
+      hyperparameters: z
+        .object({
+          n_epochs: z.union([Auto, z.number().int().min(1).max(50)]).default('auto'),
+          batch_size: z.union([Auto, z.number().int().min(1).max(256)]).default('auto'),
+          learning_rate_multiplier: z.union([Auto, z.number().positive().max(10)]).default('auto'),
+        })
+        .strict()
+        .default({ n_epochs: 'auto', batch_size: 'auto', learning_rate_multiplier: 'auto' }),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('dpo'),
+      hyperparameters: z
+        .object({
+          n_epochs: z.union([Auto, z.number().int().min(1).max(50)]).default('auto'),
+          batch_size: z.union([Auto, z.number().int().min(1).max(256)]).default('auto'),
+          learning_rate_multiplier: z.union([Auto, z.number().positive().max(10)]).default('auto'),
+          beta: z.union([Auto, z.number().positive().max(2)]).default('auto'),
+        })
+        .strict()
+        .default({ n_epochs: 'auto', batch_size: 'auto', learning_rate_multiplier: 'auto', beta: 'auto' }),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('reinforcement'),
+      grader: z.record(z.string(), z.unknown()),
+      hyperparameters: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict(),
+]);
+export type FineTuneMethod = z.infer<typeof FineTuneMethodSchema>;
+
+export const PollSchema = z
+  .object({
+    /** First wait between status checks. @default '5s' */
+    initial: Duration.default('5s'),
+    /** Longest wait between status checks. @default '2 minutes' */
+    max: Duration.default('2 minutes'),
+    /** Growth of the wait after each check that saw no change. @default 2 */
+    factor: z.number().min(1).max(10).default(2),
+  })
+  .strict();
+
+export const PipelineSpecSchema = z
+  .object({
+    /** Names the pipeline; part of every run ID, the alias namespace in the registry, and search attribute TailorPipeline. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lowercase letters, digits and dashes (at most 63)'),
+    description: z.string().optional(),
+    /** The base model every variant starts from. */
+    baseModel: z.string().min(1),
+    dataset: DatasetSpecSchema,
+    /** Zero- and few-shot baselines scored next to the fine-tuned model. */
+    baselines: z
+      .object({
+        zeroShot: z.boolean().default(true),
+        fewShot: z
+          .object({ k: z.number().int().min(1).max(20).default(5), seed: z.string().default('tailor') })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({ zeroShot: true }),
+    fineTune: z
+      .object({
+        method: FineTuneMethodSchema.default({
+          type: 'supervised',
+          hyperparameters: { n_epochs: 'auto', batch_size: 'auto', learning_rate_multiplier: 'auto' },
+        }),
+        /** Up to 64 characters, added to the fine-tuned model's name. */
+        suffix: z.string().max(64).optional(),
+        seed: z.number().int().optional(),
+        poll: PollSchema.default({ initial: '5s', max: '2 minutes', factor: 2 }),
+      })
+      .strict(),
+    evaluation: z
+      .object({
+        /** How an answer is scored against the reference assistant message. @default 'exact_match' */
+        metric: z.enum(['exact_match', 'contains']).default('exact_match'),
+        /** Requests in flight per variant. @default 8 */
+        concurrency: z.number().int().min(1).max(64).default(8),
+        /** Cap on held-out examples scored (all when unset). */
+        maxExamples: z.number().int().positive().optional(),
+      })
+      .strict()
+      .default({ metric: 'exact_match', concurrency: 8 }),
+    /** A spending limit for the run: a fine-tune whose estimate exceeds what is left is refused before upload. */
+    budget: z
+      .object({ usd: z.number().positive() })
+      .strict()
+      .optional(),
+    gate: z
+      .object({
+        /** The candidate must beat the current production model (or the base model, before any) by this much. */
+        minImprovement: z.number().min(-1).max(1).default(0),
+        /** And reach at least this score. */
+        minScore: z.number().min(0).max(1).default(0),
+      })
+      .strict()
+      .default({ minImprovement: 0, minScore: 0 }),
+    deploy: z
+      .object({
+        alias: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('prod'),
+        approval: z.enum(['auto']).default('auto'),
+        smoke: z
+          .object({
+            examples: z.number().int().min(1).max(1000).default(20),
+            /** The smoke score may fall at most this far below the candidate's evaluation score. */
+            tolerance: z.number().min(0).max(1).default(0.15),
+          })
+          .strict()
+          .default({ examples: 20, tolerance: 0.15 }),
+      })
+      .strict()
+      .default({ alias: 'prod', approval: 'auto', smoke: { examples: 20, tolerance: 0.15 } }),
+  })
+  .strict();
+
+export type PipelineSpec = z.infer<typeof PipelineSpecSchema>;
+export type PipelineSpecInput = z.input<typeof PipelineSpecSchema>;

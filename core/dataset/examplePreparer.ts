@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { answerLabel } from './answerLabel';
+import { canonicalJson } from './canonicalJson';
+import { countExampleTokens } from './exampleTokens';
+import type { JsonObject } from './jsonValue';
+import { mapExampleText, similarityText } from './mapExampleText';
+import type { TrainingMethod } from './messageChecks';
+import { minhashSignature, NearDuplicateIndex } from './minhash';
+import type { EncodingName } from './modelProfile';
+import { normalizeText } from './normalizeText';
+import { scrubPii, type PiiKind } from './piiScrubber';
+import { tokenCounter, type TokenCounter } from './tokenCounter';
+
+export interface PreparerOptions {
+  method: TrainingMethod;
+  encoding: EncodingName;
+  exampleTokenLimit: number;
+  dedupe: { exact: boolean; near: boolean; threshold: number };
+  pii: { scrub: boolean; kinds: readonly PiiKind[] };
+  length: { minTokens?: number; maxTokens?: number; dropOverModelLimit: boolean };
+  /** Mixed into the split hash. */
+  seed: string;
+}
+
+export type RemovalReason = 'exact_duplicate' | 'near_duplicate' | 'too_short' | 'too_long' | 'over_model_limit';
+
+export type Decision =
+  | { keep: true; json: string; splitHash: string; label: string | undefined; tokens: number }
+  | { keep: false; reason: RemovalReason; detail: string };
+
+/**
+ * The per-example steps of preparation, in order: normalise text, scrub PII, drop exact then near duplicates
+ * (of examples kept earlier; first occurrence wins), then length filters. Pure and deterministic: the same
+ * examples in the same order always give the same decisions.
+ */
+export class ExamplePreparer {
+  readonly piiCounts: Partial<Record<PiiKind, number>> = {};
+  /** Token count of each kept example, in order (for per-split statistics without re-tokenizing). */
+  readonly tokensOfKept: number[] = [];
+  private readonly exact = new Map<string, number>();
+  private readonly near: NearDuplicateIndex;
+  private readonly counter: TokenCounter;
+  private readonly kinds: ReadonlySet<PiiKind>;
+
+  constructor(private readonly opts: PreparerOptions) {
+    this.near = new NearDuplicateIndex(opts.dedupe.threshold);
+    this.counter = tokenCounter(opts.encoding);
+    this.kinds = new Set(opts.pii.scrub ? opts.pii.kinds : []);
+  }
+
+  consider(example: JsonObject, line: number): Decision {
+    const { method } = this.opts;
+    const scrub = this.kinds.size > 0 ? (s: string) => scrubPii(s, this.kinds, this.piiCounts) : (s: string) => s;
+    const clean = mapExampleText(example, method, { text: (s) => scrub(normalizeText(s)), args: scrub });
+    // Hashes use sorted keys so key order never makes equal examples differ; the output keeps the source's order.
+    const canonical = canonicalJson(clean);
+    const json = JSON.stringify(clean);
+    const contentHash = createHash('sha256').update(canonical).digest('hex');
+    if (this.opts.dedupe.exact) {
+      const first = this.exact.get(contentHash);
+      if (first !== undefined) return { keep: false, reason: 'exact_duplicate', detail: `same content as line ${first}` };
+    }
+    let sig: Uint32Array | undefined;
+    if (this.opts.dedupe.near) {
+      sig = minhashSignature(similarityText(clean, method));
+      const dup = this.near.findDuplicate(sig);
+      if (dup) return { keep: false, reason: 'near_duplicate', detail: `~${Math.round(dup.similarity * 100)}% similar to line ${dup.id}` };
+    }
+    const tokens = countExampleTokens(clean, method, this.counter)?.total ?? 0;
+    const { minTokens, maxTokens, dropOverModelLimit } = this.opts.length;
+    if (minTokens !== undefined && tokens < minTokens) return { keep: false, reason: 'too_short', detail: `${tokens} tokens < minTokens ${minTokens}` };
+    if (maxTokens !== undefined && tokens > maxTokens) return { keep: false, reason: 'too_long', detail: `${tokens} tokens > maxTokens ${maxTokens}` };
+    if (dropOverModelLimit && tokens > this.opts.exampleTokenLimit) {
+      return { keep: false, reason: 'over_model_limit', detail: `${tokens} tokens > the model's ${this.opts.exampleTokenLimit}-token limit` };
+    }
+    // Only kept examples are remembered, so a removed example never causes a later one to be dropped.
+    this.exact.set(contentHash, line);
+    this.tokensOfKept.push(tokens);
+    if (sig) this.near.add(sig, line);
+    const splitHash = createHash('sha256').update(this.opts.seed).update('\n').update(canonical).digest('hex');
+    const label = method === 'dpo' ? answerLabel(clean.preferred_output) : method === 'supervised' ? answerLabel(clean.messages) : undefined;
+    return { keep: true, json, splitHash, label, tokens };
+  }
+}

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Remembers which line first carried each 64-bit content hash, in flat typed arrays (12 bytes a slot) rather than a
+ * `Set<string>` (well over 100 bytes an entry): a million examples cost ~24 MB instead of hundreds. A 64-bit hash
+ * makes a false "duplicate" vanishingly unlikely (~3e-8 for a million lines).
+ */
+export class LineHashSet {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private lines: Uint32Array; // 0 = empty slot; line numbers start at 1
+  private used = 0;
+
+  constructor(initialCapacity = 1 << 14) {
+    let cap = 1;
+    while (cap < initialCapacity) cap <<= 1;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.lines = new Uint32Array(cap);
+  }
+
+  get size(): number {
+    return this.used;
+  }
+
+  /** Returns the line that first had this content, or 0 after recording `line` as its first occurrence. */
+  firstLineOf(text: string, line: number): number {
+    const d = createHash('md5').update(text).digest();
+    return this.firstLineOfHash(d.readUInt32LE(0), d.readUInt32LE(4), line);
+  }
+
+  firstLineOfHash(h: number, l: number, line: number): number {
+    if ((this.used + 1) * 2 > this.lines.length) this.grow();
+    const mask = this.lines.length - 1;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+    for (;;) {
+      const at = this.lines[i]!;
+      if (at === 0) {
+        this.hi[i] = h;
+        this.lo[i] = l;
+        this.lines[i] = line;
+        this.used++;
+        return 0;
+      }
+      if (this.hi[i] === h && this.lo[i] === l) return at;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const { hi, lo, lines } = this;
+    const cap = lines.length * 2;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.lines = new Uint32Array(cap);
+    this.used = 0;
+    for (let i = 0; i < lines.length; i++) if (lines[i] !== 0) this.firstLineOfHash(hi[i]!, lo[i]!, lines[i]!);
+  }
+}

@@ -1,0 +1,14 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Seeded random few-shot selection: the same seed and input always pick the same examples, so a variant's
+ * score is reproducible. Deterministic by hashing, not by a shared generator, so order of evaluation is irrelevant.
+ */
+export function selectSeededRandom<T>(pool: readonly T[], k: number, seed: string, input: string): T[] {
+  const scored = pool.map((item, i) => ({
+    item,
+    key: createHash('sha256').update(`${seed}\u0000${input}\u0000${i}`).digest('hex'),
+  }));
+  scored.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return scored.slice(0, Math.min(k, pool.length)).map((s) => s.item);
+}

@@ -1,0 +1,32 @@
+import type { ArtifactRef } from '../artifacts/artifactRef';
+import type { Metric } from '../eval/score';
+
+/** One thing the leaderboard scores: a model plus the way it is prompted. */
+export interface Variant {
+  id: string;
+  label: string;
+  model: string;
+  mode: { type: 'zero-shot' } | { type: 'few-shot'; k: number; seed: string; pool: ArtifactRef };
+}
+
+export interface EvaluateVariantInput {
+  variant: Variant;
+  test: ArtifactRef;
+  metric: Metric;
+  concurrency: number;
+  maxExamples?: number;
+}
+
+export interface VariantScore {
+  variantId: string;
+  label: string;
+  model: string;
+  score: number;
+  correct: number;
+  n: number;
+  interval: { low: number; high: number };
+  promptTokens: number;
+  completionTokens: number;
+  /** Per-example outputs (JSONL) for reports and re-scoring. */
+  outputs: ArtifactRef;
+}

@@ -1,0 +1,97 @@
+import type { PipelineSpec } from '../../config/pipelineSpec';
+import type { PrepCounts } from '../dataset/prepManifest';
+import type { TokenStats } from '../dataset/validationReport';
+import type { ArtifactRef } from '../artifacts/artifactRef';
+import type { VariantScore } from './evaluationTypes';
+import type { FineTuneResult } from './fineTuneTypes';
+
+export const STEP_NAMES = ['prepare', 'validate', 'fine-tune', 'evaluate', 'deploy'] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+
+export interface StepState {
+  name: StepName;
+  status: StepStatus;
+  startedAt?: number;
+  endedAt?: number;
+  /** One line for humans: counts, model names, scores. */
+  detail?: string;
+  error?: string;
+}
+
+export interface PipelineInput {
+  spec: PipelineSpec;
+  specSha256: string;
+  /** sha256 of the dataset file's bytes, computed by the client so the run ID is named by content. */
+  datasetSha256: string;
+}
+
+export interface PipelineProgress {
+  runId: string;
+  pipeline: string;
+  stage: StepName | 'done';
+  steps: StepState[];
+  spend: Spend;
+}
+
+export interface GateDecision {
+  passed: boolean;
+  candidate: { variantId: string; model: string; score: number };
+  baseline: { variantId: string; model: string; score: number; kind: 'production' | 'base' };
+  minImprovement: number;
+  minScore: number;
+  reason: string;
+}
+
+export type DeployOutcome = 'promoted' | 'gate_failed' | 'rolled_back' | 'rejected';
+
+export interface DeployInput {
+  runId: string;
+  pipeline: string;
+  alias: string;
+  gate: GateDecision;
+  lineage: { provider: string; baseModel: string; jobId: string; trainSha256: string; specSha256: string; evalReportUri: string };
+  smoke: { test: ArtifactRef; examples: number; tolerance: number; metric: 'exact_match' | 'contains' };
+}
+
+export interface DeployResult {
+  outcome: DeployOutcome;
+  alias: string;
+  model: string | null;
+  previous: string | null;
+  smokeScore?: number;
+  reason: string;
+}
+
+/** Money the run has committed, estimated before a step and measured after it. */
+export interface Spend {
+  budgetUsd: number | null;
+  /** Estimated cost of each priced step before it ran. */
+  estimatedUsd: Partial<Record<StepName, number>>;
+  /** Cost measured after the step (e.g. trained tokens × price). */
+  actualUsd: Partial<Record<StepName, number>>;
+  totalUsd: number;
+}
+
+export interface PipelineResult {
+  runId: string;
+  pipeline: string;
+  specSha256: string;
+  datasetSha256: string;
+  steps: StepState[];
+  prepared: { train: ArtifactRef; validation: ArtifactRef; test: ArtifactRef; manifest: ArtifactRef; counts: PrepCounts };
+  validation: {
+    valid: boolean;
+    examples: number;
+    tokens: TokenStats;
+    estimate: { epochs: number; billedTokens: number; usd: number; pricePerMillion: number; model: string };
+    warnings: string[];
+    report: ArtifactRef;
+  };
+  fineTune: FineTuneResult;
+  leaderboard: VariantScore[];
+  gate: GateDecision;
+  deploy: DeployResult;
+  evaluationReport: ArtifactRef;
+  spend: Spend;
+}

@@ -1,0 +1,31 @@
+import type { PipelineResult, StepState } from '../pipeline/pipelineTypes';
+
+export function formatDuration(step: Pick<StepState, 'startedAt' | 'endedAt'>): string {
+  if (step.startedAt === undefined || step.endedAt === undefined) return '';
+  const ms = step.endedAt - step.startedAt;
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The run report as Markdown: steps, validation, the leaderboard, the gate and the deployment. */
+export function renderRunReport(r: PipelineResult): string {
+  const lines: string[] = [];
+  lines.push(`# Tailor run ${r.runId}`, '', `Pipeline \`${r.pipeline}\`, dataset sha256 \`${r.datasetSha256}\`, spec sha256 \`${r.specSha256}\`.`, '');
+  lines.push('## Steps', '', '| step | status | duration | detail |', '| --- | --- | --- | --- |');
+  for (const s of r.steps) lines.push(`| ${s.name} | ${s.status} | ${formatDuration(s)} | ${s.detail ?? s.error ?? ''} |`);
+  const v = r.validation;
+  lines.push('', '## Validation', '', `${v.examples} training examples, valid: ${v.valid}. Tokens: ${v.tokens.total} total, ${v.tokens.billed} billed per epoch.`);
+  lines.push(`Estimate: ${v.estimate.epochs} epochs × ${v.estimate.billedTokens} tokens ≈ $${v.estimate.usd.toFixed(4)} on ${v.estimate.model}.`);
+  if (v.warnings.length) lines.push('', ...v.warnings.map((w) => `- warning: ${w}`));
+  lines.push('', '## Evaluation (same held-out split for every variant)', '', '| variant | model | score | 95% interval | n |', '| --- | --- | --- | --- | --- |');
+  for (const s of r.leaderboard) {
+    lines.push(`| ${s.label} | \`${s.model}\` | ${s.score.toFixed(3)} | ${s.interval.low.toFixed(3)}–${s.interval.high.toFixed(3)} | ${s.n} |`);
+  }
+  lines.push('', '## Gate', '', `${r.gate.passed ? 'Passed' : 'Failed'}: ${r.gate.reason}.`);
+  lines.push('', '## Deployment', '', `Outcome \`${r.deploy.outcome}\`: alias \`${r.deploy.alias}\` → \`${r.deploy.model ?? '(unchanged)'}\` (previous: \`${r.deploy.previous ?? 'none'}\`). ${r.deploy.reason}`);
+  const sp = r.spend;
+  lines.push('', '## Spend', '', `Budget: ${sp.budgetUsd === null ? 'none' : `$${sp.budgetUsd.toFixed(4)}`}; spent $${sp.totalUsd.toFixed(4)}.`);
+  for (const [step, usd] of Object.entries(sp.actualUsd)) lines.push(`- ${step}: estimated $${(sp.estimatedUsd[step as keyof typeof sp.estimatedUsd] ?? 0).toFixed(4)}, actual $${(usd ?? 0).toFixed(4)}`);
+  lines.push('', `Fine-tune job \`${r.fineTune.jobId}\` produced \`${r.fineTune.model}\` (final train loss ${r.fineTune.finalTrainLoss ?? 'n/a'}, valid loss ${r.fineTune.finalValidLoss ?? 'n/a'}).`);
+  lines.push('', 'The local backend\'s models are small CPU learners (hashed n-gram classifiers and nearest-neighbour responders), not LLMs; their scores show the pipeline works, not what a real model would reach.', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,33 @@
+/**
+ * An error the backend answers with OpenAI's body `{error: {message, type, param, code}}` and the
+ * matching status, so every client library maps it to the same error class it would for OpenAI.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type: string = 'invalid_request_error',
+    readonly param: string | null = null,
+    readonly code: string | null = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  body() {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
+  new ApiError(400, message, 'invalid_request_error', param, code);
+
+export const notFound = (message: string, param: string | null = null, code: string | null = null) =>
+  new ApiError(404, message, 'invalid_request_error', param, code);
+
+export const modelNotFound = (model: string) =>
+  notFound(`The model \`${model}\` does not exist or you do not have access to it.`, 'model', 'model_not_found');
+
+export const fileNotFound = (id: string) => notFound(`No such File object: ${id}`, 'id');
+
+export const jobNotFound = (id: string) => notFound(`Fine-tuning job ${id} not found.`, 'fine_tuning_job_id', 'fine_tuning_job_not_found');

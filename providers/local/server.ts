@@ -1,0 +1,241 @@
+/**
+ * Tailor's local OpenAI-compatible backend: a loopback `node:http` server speaking OpenAI's API
+ * (files, fine-tuning jobs, chat completions, embeddings, models) over small CPU learners
+ * (core/learners), with state in a data dir, OpenAI's errors and rate-limit headers, and
+ * deterministic fault injection. See providers/local/README.md.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import { ApiError } from './http/apiError';
+import { sendError, sendJson } from './http/respond';
+import type { Reply, RequestContext, Route } from './http/route';
+import { StateStore } from './store/stateStore';
+import { newRequestId } from './store/ids';
+import { FileService } from './files/fileService';
+import { ModelRegistry } from './inference/modelRegistry';
+import { JobRunner } from './training/jobRunner';
+import { FaultInjector } from './faults/faultInjector';
+import type { FaultKind } from './faults/faultSpec';
+import { RateLimiter } from './limits/rateLimiter';
+import { fileRoutes } from './routes/filesRoutes';
+import { jobRoutes, trainingNotAvailable } from './routes/jobsRoutes';
+import { modelRoutes } from './routes/modelsRoutes';
+import { inferenceRoutes } from './routes/inferenceRoutes';
+import { adminRoutes } from './routes/adminRoutes';
+
+export interface LocalOpenAIOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Where files, jobs and trained models persist. Default `.tailor/local-openai`. */
+  dataDir?: string;
+  /** Fault SPEC (see README); default none. */
+  faults?: string;
+  /** Requests and tokens per minute for chat and embeddings; default unlimited. */
+  rateLimit?: { rpm?: number; tpm?: number };
+  /** Seed for faults when the spec has no `seed=`. Default 0. */
+  seed?: number;
+  /** Wall time per training step (and per validation/queue phase); default env TAILOR_LOCAL_STEP_MS or 25. */
+  stepDelayMs?: number;
+}
+
+export interface LocalOpenAIServer {
+  /** `http://127.0.0.1:PORT/v1` */
+  baseURL: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function defaultStepMs(): number {
+  const env = Number(process.env.TAILOR_LOCAL_STEP_MS);
+  return Number.isFinite(env) && env >= 0 && process.env.TAILOR_LOCAL_STEP_MS !== '' && process.env.TAILOR_LOCAL_STEP_MS !== undefined ? env : 25;
+}
+
+/** Applies the spec seed option when the spec does not name one. */
+function withSeed(spec: string | undefined, seed: number | undefined): string {
+  if (!spec) return '';
+  if (seed === undefined || /(^|[,;\s])seed=/.test(spec)) return spec;
+  return `seed=${seed},${spec}`;
+}
+
+export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<LocalOpenAIServer> {
+  const dataDir = path.resolve(opts.dataDir ?? path.join('.tailor', 'local-openai'));
+  const store = new StateStore(dataDir);
+  const faults = new FaultInjector(withSeed(opts.faults, opts.seed));
+  const limiter = new RateLimiter(opts.rateLimit ?? {});
+  const files = new FileService(store);
+  const models = new ModelRegistry(store);
+  const jobs = new JobRunner(store, files, models, { stepDelayMs: opts.stepDelayMs ?? defaultStepMs(), faults });
+  const routes: Route[] = [
+    ...inferenceRoutes(models, limiter),
+    ...fileRoutes(files),
+    ...jobRoutes(jobs, faults),
+    ...modelRoutes(models),
+    ...adminRoutes(faults, limiter),
+  ];
+  const sockets = new Set<Socket>();
+  const hung = new Set<ServerResponse>();
+
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    void handle(req, res);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.setNoDelay(true);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const requestId = newRequestId();
+    res.setHeader('x-request-id', requestId);
+    res.setHeader('openai-organization', 'tailor-local');
+    res.setHeader('openai-version', '2020-10-01');
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q >= 0 ? url.slice(0, q) : url;
+    let route: Route | undefined;
+    let match: RegExpExecArray | null = null;
+    let pathKnown = false;
+    for (const r of routes) {
+      const m = r.pattern.exec(pathname);
+      if (!m) continue;
+      pathKnown = true;
+      if (r.method === req.method) {
+        route = r;
+        match = m;
+        break;
+      }
+    }
+    try {
+      if (!route || !match) {
+        throw new ApiError(pathKnown ? 405 : 404, `Invalid URL (${req.method} ${pathname})`, 'invalid_request_error');
+      }
+      if (!route.admin) {
+        res.setHeader('openai-processing-ms', '0');
+        for (const [k, v] of Object.entries(limiter.headers())) res.setHeader(k, v);
+        if (!req.headers.authorization) {
+          throw new ApiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null, null);
+        }
+      }
+      const fault = route.admin || !faults.active ? null : faults.draw(route.name);
+      if (fault) {
+        const handled = await applyFault(fault, req, res);
+        if (handled) return;
+      }
+      const ctx: RequestContext = {
+        req,
+        params: match.slice(1).map((p) => decodeURIComponent(p)),
+        query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
+        requestId,
+      };
+      const reply = await route.handler(ctx);
+      if (fault?.kind === 'drop_after') {
+        // The work is done and committed; only the answer is lost.
+        req.socket.destroy();
+        return;
+      }
+      res.setHeader('openai-processing-ms', String(Date.now() - started));
+      write(res, reply);
+    } catch (err) {
+      if (res.headersSent || res.destroyed) return;
+      if (err instanceof ApiError) return sendError(res, err);
+      sendError(res, new ApiError(500, `The server had an error while processing your request. Sorry about that! (${(err as Error).message})`, 'server_error'));
+    }
+  }
+
+  /** Returns true when the fault took over the response. */
+  async function applyFault(fault: FaultKind, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    switch (fault.kind) {
+      case 'slow':
+        await new Promise((r) => setTimeout(r, fault.ms));
+        return false;
+      case 'drop_after':
+        return false;
+      case 'drop':
+        req.socket.destroy();
+        return true;
+      case 'hang':
+        // Never answer; close() ends these so the process can exit.
+        hung.add(res);
+        res.on('close', () => hung.delete(res));
+        return true;
+      case 'quota':
+        sendError(
+          res,
+          new ApiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', null, 'insufficient_quota', {
+            'x-should-retry': 'false',
+          }),
+        );
+        return true;
+      case 'training_not_available':
+        sendError(res, trainingNotAvailable());
+        return true;
+      case 'status':
+        sendError(res, statusFault(fault.status, fault.retryAfterMs));
+        return true;
+    }
+  }
+
+  function write(res: ServerResponse, reply: Reply): void {
+    if (reply.kind === 'json') return sendJson(res, reply.status ?? 200, reply.body, reply.headers);
+    if (reply.kind === 'bytes') {
+      res.statusCode = 200;
+      res.setHeader('content-type', reply.contentType);
+      res.setHeader('content-length', String(reply.body.byteLength));
+      res.end(reply.body);
+      return;
+    }
+    res.statusCode = 200;
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache');
+    res.end(reply.events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n');
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  jobs.recover();
+  const port = (server.address() as { port: number }).port;
+  let closing: Promise<void> | null = null;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        jobs.close();
+        for (const res of hung) res.destroy();
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+        // Idle keep-alive sockets would hold close() open until they time out.
+        server.closeIdleConnections();
+        setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, 50).unref();
+      });
+      return closing;
+    },
+  };
+}
+
+/** OpenAI's bodies for injected status faults (429 and 5xx carry their usual messages and retry hints). */
+function statusFault(status: number, retryAfterMs?: number): ApiError {
+  if (status === 429) {
+    const ms = retryAfterMs ?? 1000;
+    return new ApiError(429, `Rate limit reached for requests (injected fault). Please try again in ${ms}ms.`, 'requests', null, 'rate_limit_exceeded', {
+      'retry-after': String(Math.max(1, Math.ceil(ms / 1000))),
+      'retry-after-ms': String(ms),
+    });
+  }
+  if (status === 500) return new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error');
+  if (status === 502) return new ApiError(502, 'Bad gateway.', 'server_error');
+  if (status === 503) return new ApiError(503, 'The engine is currently overloaded, please try again later.', 'server_error', null, null, retryAfterMs ? { 'retry-after-ms': String(retryAfterMs) } : {});
+  if (status >= 500) return new ApiError(status, `The server had an error (injected ${status}).`, 'server_error');
+  return new ApiError(status, `Injected fault: HTTP ${status}.`, 'invalid_request_error');
+}

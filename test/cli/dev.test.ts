@@ -1,0 +1,73 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, isListening } from '../../workers/freePort';
+import { resolveTemporalBinary } from '../../workers/temporalBinary';
+import { runCli, TAILOR_BIN } from '../support/runCli';
+
+/**
+ * `tailor dev` as a user runs it: its own dev server (UI on), backend and worker; `tailor demo` attaches to it; the
+ * official Temporal CLI sees the demo's run and its activities; Ctrl-C leaves no process and no port behind.
+ */
+describe('tailor dev', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-dev-'));
+  let dev: ChildProcess;
+  let out = '';
+  let ports: { port: number; ui: number; backend: number };
+  const binary = resolveTemporalBinary();
+  const temporalCli = binary.type === 'path' ? binary.path : 'temporal';
+
+  beforeAll(async () => {
+    ports = { port: await freePort(), ui: await freePort(), backend: await freePort() };
+    dev = spawn(process.execPath, [TAILOR_BIN, 'dev', '--port', String(ports.port), '--ui-port', String(ports.ui), '--backend-port', String(ports.backend)], {
+      env: { ...process.env, TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    dev.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    dev.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`tailor dev did not get ready:\n${out}`)), 90_000);
+      const check = () => (out.includes('Ready.') ? (clearTimeout(timer), resolve()) : setTimeout(check, 100));
+      dev.once('exit', (code) => reject(new Error(`tailor dev exited ${code}:\n${out}`)));
+      check();
+    });
+  });
+
+  afterAll(() => {
+    if (dev && dev.exitCode === null) dev.kill('SIGKILL');
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('prints the UI address and listens on every port', async () => {
+    expect(out).toContain(`Temporal Web UI: http://127.0.0.1:${ports.ui}`);
+    for (const p of [ports.port, ports.ui, ports.backend]) expect(await isListening(p)).toBe(true);
+  });
+
+  it('runs the demo, and the official Temporal CLI sees the run and its activities', async () => {
+    const demo = await runCli(['demo', '--json'], { TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' });
+    expect(demo.code).toBe(0);
+    const summary = JSON.parse(demo.stdout) as { runId: string; ok: boolean };
+    expect(summary.ok).toBe(true);
+    expect(demo.stderr).toContain('Temporal: tailor dev');
+
+    const address = `127.0.0.1:${ports.port}`;
+    const list = execFileSync(temporalCli, ['workflow', 'list', '--address', address, '--output', 'json'], { encoding: 'utf8' });
+    expect(list).toContain(summary.runId);
+    const show = execFileSync(temporalCli, ['workflow', 'show', '--address', address, '-w', summary.runId, '--output', 'json'], { encoding: 'utf8' });
+    expect(show).toContain('prepareDataset');
+    expect(show).toContain('validateDataset');
+    const child = execFileSync(temporalCli, ['workflow', 'show', '--address', address, '-w', `${summary.runId}/fine-tune`, '--output', 'json'], { encoding: 'utf8' });
+    expect(child).toContain('findOrCreateJob');
+  });
+
+  it('stops every part on Ctrl-C: no process and no listening port remain', async () => {
+    const exited = new Promise<number | null>((r) => dev.once('exit', (code) => r(code)));
+    dev.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (const p of [ports.port, ports.ui, ports.backend]) expect(await isListening(p)).toBe(false);
+    // The dev server's command line names its SQLite file under this TAILOR_HOME; nothing with it may survive.
+    const left = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(home));
+    expect(left).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+import type { ArtifactRef } from '../core/artifacts/artifactRef';
+import type { Metric } from '../core/eval/score';
+import type { Variant, VariantScore } from '../core/pipeline/evaluationTypes';
+import { dataActivities, evalActivities } from './activityProxies';
+
+export interface EvaluateInput {
+  variants: Variant[];
+  test: ArtifactRef;
+  metric: Metric;
+  concurrency: number;
+  maxExamples?: number;
+}
+
+export interface EvaluateResult {
+  leaderboard: VariantScore[];
+  report: ArtifactRef;
+}
+
+/** Scores every variant on the same held-out split, in parallel, and stores the leaderboard as one report. */
+export async function evaluateWorkflow(input: EvaluateInput): Promise<EvaluateResult> {
+  const scores = await Promise.all(
+    input.variants.map((variant) =>
+      evalActivities.evaluateVariant({
+        variant,
+        test: input.test,
+        metric: input.metric,
+        concurrency: input.concurrency,
+        maxExamples: input.maxExamples,
+      }),
+    ),
+  );
+  const leaderboard = [...scores].sort((a, b) => b.score - a.score);
+  const report = await dataActivities.storeJson({ name: 'evaluation.json', value: { test: input.test, metric: input.metric, leaderboard } });
+  return { leaderboard, report };
+}

@@ -1,0 +1,97 @@
+import { ApplicationFailure, CancellationScope, isCancellation, setHandler, sleep } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { FineTuneInput, FineTuneProgress, FineTuneResult, JobSnapshot } from '../core/pipeline/fineTuneTypes';
+import { TERMINAL_JOB_STATUSES } from '../core/pipeline/fineTuneTypes';
+import { dataActivities, providerActivities } from './activityProxies';
+import { fineTuneProgressQuery } from './messages';
+
+/**
+ * One fine-tune, durable: upload (deduplicated by content), wait for the files, find-or-create exactly one job
+ * tagged with this run, then poll with durable timers and backoff. Cancelling this workflow cancels the remote job.
+ */
+export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneResult> {
+  const progress: FineTuneProgress = { phase: 'uploading', polls: 0 };
+  setHandler(fineTuneProgressQuery, () => progress);
+  const initial = msToNumber(input.poll.initial as never);
+  const max = msToNumber(input.poll.max as never);
+
+  const train = await providerActivities.uploadTrainingFile({ artifact: input.train });
+  progress.trainingFileId = train.fileId;
+  const validation = input.validation && input.validation.count ? await providerActivities.uploadTrainingFile({ artifact: input.validation }) : undefined;
+  progress.validationFileId = validation?.fileId;
+
+  progress.phase = 'waiting_for_files';
+  for (const fileId of [train.fileId, ...(validation ? [validation.fileId] : [])]) {
+    let wait = Math.min(initial, 1000);
+    for (;;) {
+      const f = await providerActivities.getFileStatus({ fileId });
+      if (f.status === 'processed') break;
+      if (f.status === 'error') {
+        throw ApplicationFailure.nonRetryable(`the provider rejected file ${fileId}: ${f.details ?? 'no reason given'}`, 'ProviderFileError');
+      }
+      await sleep(wait);
+      wait = Math.min(wait * input.poll.factor, max);
+    }
+  }
+
+  progress.phase = 'creating_job';
+  const { jobId } = await providerActivities.findOrCreateJob({
+    runTag: input.runTag,
+    pipeline: input.pipeline,
+    datasetSha256: input.datasetSha256,
+    model: input.model,
+    trainingFileId: train.fileId,
+    validationFileId: validation?.fileId,
+    method: input.method,
+    suffix: input.suffix,
+    seed: input.seed,
+  });
+
+  progress.phase = 'training';
+  let job: JobSnapshot;
+  try {
+    job = await pollUntilDone(jobId, progress, initial, max, input.poll.factor);
+  } catch (err) {
+    if (isCancellation(err)) {
+      progress.phase = 'cancelled';
+      // The remote job must stop too, even though this scope is cancelled.
+      await CancellationScope.nonCancellable(() => providerActivities.cancelJob({ jobId }));
+    }
+    throw err;
+  }
+
+  if (job.status !== 'succeeded' || !job.fineTunedModel) {
+    progress.phase = 'failed';
+    const why = job.error ? `${job.error.message}${job.error.code ? ` (${job.error.code})` : ''}` : `ended ${job.status}`;
+    throw ApplicationFailure.nonRetryable(`fine-tuning job ${jobId} ${job.status}: ${why}`, 'FineTuneJobFailed', job);
+  }
+  const metrics = await dataActivities.saveJobMetrics({ jobId });
+  progress.phase = 'done';
+  return {
+    jobId,
+    model: job.fineTunedModel,
+    trainingFileId: train.fileId,
+    validationFileId: validation?.fileId,
+    trainedTokens: job.trainedTokens,
+    metrics,
+    finalTrainLoss: job.trainLoss,
+    finalValidLoss: job.validLoss,
+  };
+}
+
+/** Status checks with durable timers: the wait grows while nothing changes and resets when the job moves. */
+async function pollUntilDone(jobId: string, progress: FineTuneProgress, initial: number, max: number, factor: number): Promise<JobSnapshot> {
+  let wait = initial;
+  let lastSeen = '';
+  for (;;) {
+    const job = await providerActivities.getJobStatus({ jobId });
+    progress.job = job;
+    progress.polls++;
+    if (TERMINAL_JOB_STATUSES.includes(job.status)) return job;
+    const seen = `${job.status}:${job.step ?? ''}`;
+    wait = seen !== lastSeen ? initial : Math.min(wait * factor, max);
+    lastSeen = seen;
+    progress.nextPollInMs = wait;
+    await sleep(wait);
+  }
+}

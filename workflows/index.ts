@@ -1,0 +1,5 @@
+// Everything the worker bundles: every workflow a parent may start as a child must be exported here.
+export { customizationPipeline } from './customizationPipeline';
+export { fineTuneWorkflow } from './fineTuneWorkflow';
+export { evaluateWorkflow } from './evaluateWorkflow';
+export { deployWorkflow } from './deployWorkflow';

@@ -1,0 +1,9 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { FineTuneProgress } from '../core/pipeline/fineTuneTypes';
+import type { PipelineProgress } from '../core/pipeline/pipelineTypes';
+
+/** Every step's state: `tailor status RUN` and the demo's live view read this. */
+export const progressQuery = defineQuery<PipelineProgress>('progress');
+
+/** The remote job as last seen: status, trained tokens, losses, events, estimated finish, checkpoints. */
+export const fineTuneProgressQuery = defineQuery<FineTuneProgress>('fineTuneProgress');

@@ -1,0 +1,45 @@
+import type { StepName, StepState } from '../core/pipeline/pipelineTypes';
+import { STEP_NAMES } from '../core/pipeline/pipelineTypes';
+
+/** Records each step's status and timing (workflow time, so replay-safe) for the progress query and the report. */
+export class StepTracker {
+  readonly steps: StepState[] = STEP_NAMES.map((name) => ({ name, status: 'pending' }));
+  current: StepName | 'done' = 'prepare';
+
+  get(name: StepName): StepState {
+    const s = this.steps.find((x) => x.name === name);
+    if (!s) throw new Error(`unknown step ${name}`);
+    return s;
+  }
+
+  async run<T>(name: StepName, fn: () => Promise<T>, describe?: (result: T) => string): Promise<T> {
+    const step = this.get(name);
+    this.current = name;
+    step.status = 'running';
+    step.startedAt = Date.now();
+    try {
+      const result = await fn();
+      step.status = 'completed';
+      step.detail = describe?.(result);
+      return result;
+    } catch (err) {
+      step.status = isCancellation(err) ? 'cancelled' : 'failed';
+      step.error = errorMessage(err);
+      for (const later of this.steps) if (later.status === 'pending') later.status = 'skipped';
+      throw err;
+    } finally {
+      step.endedAt = Date.now();
+    }
+  }
+}
+
+function isCancellation(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'CancelledFailure' || (err as { cause?: { name?: string } })?.cause?.name === 'CancelledFailure';
+}
+
+/** The innermost message: an activity or child failure wraps the cause a user needs to read. */
+export function errorMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e?.cause) e = e.cause as { message?: string; cause?: unknown };
+  return e?.message ?? String(err);
+}
