@@ -51,7 +51,7 @@ const quietBundlerLogger = {
  * Keeps the SDK's INFO chatter (bundle sizes, worker state) off a user's terminal; warnings and errors still show.
  * Must run before the first connection creates the runtime; later calls are no-ops.
  */
-export function installQuietRuntime(level: 'WARN' | 'INFO' = 'WARN'): void {
+export function installQuietRuntime(level: 'ERROR' | 'WARN' | 'INFO' = 'WARN'): void {
   try {
     Runtime.install({ logger: new DefaultLogger(level) });
   } catch {

@@ -8,15 +8,25 @@ export const dataActivities = proxyActivities<typeof activities>({
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
 });
 
-/** Provider calls: short attempts, retried until they succeed or fail permanently (non-retryable failures). */
+/**
+ * Provider calls: short attempts, retried until they succeed or fail permanently (non-retryable failures). The
+ * attempt timeout is short so a worker lost mid-call is noticed in seconds, not minutes.
+ */
 export const providerActivities = proxyActivities<typeof activities>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50 },
+});
+
+/** Uploads can take long for big files, so they heartbeat while the request runs and are judged by that. */
+export const uploadActivities = proxyActivities<typeof activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50 },
 });
 
 /** Evaluation: many provider calls in one activity, so it heartbeats its progress. */
 export const evalActivities = proxyActivities<typeof activities>({
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
 });

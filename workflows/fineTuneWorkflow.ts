@@ -2,7 +2,7 @@ import { ApplicationFailure, CancellationScope, isCancellation, setHandler, slee
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult, JobSnapshot } from '../core/pipeline/fineTuneTypes';
 import { TERMINAL_JOB_STATUSES } from '../core/pipeline/fineTuneTypes';
-import { dataActivities, providerActivities } from './activityProxies';
+import { dataActivities, providerActivities, uploadActivities } from './activityProxies';
 import { fineTuneProgressQuery } from './messages';
 
 /**
@@ -15,9 +15,9 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
   const initial = msToNumber(input.poll.initial as never);
   const max = msToNumber(input.poll.max as never);
 
-  const train = await providerActivities.uploadTrainingFile({ artifact: input.train });
+  const train = await uploadActivities.uploadTrainingFile({ artifact: input.train });
   progress.trainingFileId = train.fileId;
-  const validation = input.validation && input.validation.count ? await providerActivities.uploadTrainingFile({ artifact: input.validation }) : undefined;
+  const validation = input.validation && input.validation.count ? await uploadActivities.uploadTrainingFile({ artifact: input.validation }) : undefined;
   progress.validationFileId = validation?.fileId;
 
   progress.phase = 'waiting_for_files';

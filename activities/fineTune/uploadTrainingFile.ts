@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { heartbeat } from '@temporalio/activity';
+import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { toFile } from 'openai';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { providerClient } from '../../providers/openai/client';
@@ -25,12 +25,18 @@ export async function uploadTrainingFile(input: { artifact: ArtifactRef }): Prom
     return undefined;
   });
   if (existing) return { fileId: existing.id, reused: true };
-  heartbeat({ uploading: name });
   const path = new ArtifactStore().resolve(input.artifact);
-  const file = await callProvider('upload training file', async () =>
-    client.files.create({ file: await toFile(createReadStream(path), name), purpose: 'fine-tune' }),
-  );
-  return { fileId: file.id, reused: false };
+  // One request can outlast the heartbeat timeout on a big file: beat while it runs, so only a lost worker times out.
+  heartbeat({ uploading: name });
+  const beat = setInterval(() => heartbeat({ uploading: name }), 5_000);
+  try {
+    const file = await callProvider('upload training file', async () =>
+      client.files.create({ file: await toFile(createReadStream(path), name), purpose: 'fine-tune' }, { signal: cancellationSignal() }),
+    );
+    return { fileId: file.id, reused: false };
+  } finally {
+    clearInterval(beat);
+  }
 }
 
 export async function getFileStatus(input: { fileId: string }): Promise<{ status: string; details: string | null }> {

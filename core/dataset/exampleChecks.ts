@@ -26,6 +26,13 @@ const SUPERVISED_KEYS = new Set(['messages', 'tools', 'parallel_tool_calls', 'fu
 const DPO_KEYS = new Set(['input', 'preferred_output', 'non_preferred_output']);
 const RFT_RESERVED = new Set(['messages', 'tools', 'parallel_tool_calls']);
 
+/** Keys of `value` not in `known` (a loop, not filter: this runs once per example on the hot path). */
+function keysOutside(value: JsonObject, known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const k in value) if (!known.has(k)) out.push(k);
+  return out;
+}
+
 export function checkExample(value: unknown, method: TrainingMethod): ExampleCheck {
   if (method === 'dpo') return checkDpoExample(value);
   if (method === 'reinforcement') return checkReinforcementExample(value);
@@ -36,7 +43,7 @@ export function checkExample(value: unknown, method: TrainingMethod): ExampleChe
 export function checkSupervisedExample(value: unknown): ExampleCheck {
   const issues: Issue[] = [];
   if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
-  const extraKeys = Object.keys(value).filter((k) => !SUPERVISED_KEYS.has(k));
+  const extraKeys = keysOutside(value, SUPERVISED_KEYS);
   const context = checkMessageList(value, value.messages, SUPERVISED_RULES, issues);
   if (context && context.assistantMessages === 0) {
     issues.push({ category: 'example_missing_assistant_message', message: 'no message has role assistant' });
@@ -48,7 +55,7 @@ export function checkSupervisedExample(value: unknown): ExampleCheck {
 export function checkDpoExample(value: unknown): ExampleCheck {
   const issues: Issue[] = [];
   if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
-  const extraKeys = Object.keys(value).filter((k) => !DPO_KEYS.has(k));
+  const extraKeys = keysOutside(value, DPO_KEYS);
   let context: ExampleContext | undefined;
   const input = value.input;
   if (!isJsonObject(input) || !Array.isArray(input.messages) || input.messages.length === 0) {
@@ -94,7 +101,7 @@ function samePreference(value: JsonObject): boolean {
 export function checkReinforcementExample(value: unknown): ExampleCheck {
   const issues: Issue[] = [];
   if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
-  const extraKeys = Object.keys(value).filter((k) => !RFT_RESERVED.has(k));
+  const extraKeys = keysOutside(value, RFT_RESERVED);
   const context = checkMessageList(value, value.messages, REINFORCEMENT_RULES, issues);
   return { issues, context, extraKeys };
 }

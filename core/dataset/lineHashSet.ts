@@ -1,9 +1,24 @@
-import { createHash } from 'node:crypto';
+/**
+ * Two independent 32-bit string hashes (FNV-1a and a multiply-rotate hash) in one pass: together 64 bits, enough
+ * that a false "duplicate" among a million lines is vanishingly unlikely (~3e-8), and far cheaper per line than
+ * a crypto digest, whose setup cost dominated on short lines.
+ */
+export function hash64(text: string): [number, number] {
+  let a = 0x811c9dc5 | 0;
+  let b = 0x27d4eb2f | 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul((b << 5) | (b >>> 27), 0x9e3779b1) ^ c;
+  }
+  b = Math.imul(b ^ (b >>> 15), 0x85ebca6b);
+  return [a >>> 0, (b ^ (b >>> 13)) >>> 0];
+}
 
 /**
  * Remembers which line first carried each 64-bit content hash, in flat typed arrays (12 bytes a slot) rather than a
  * `Set<string>` (well over 100 bytes an entry): a million examples cost ~24 MB instead of hundreds. A 64-bit hash
- * makes a false "duplicate" vanishingly unlikely (~3e-8 for a million lines).
+ * (see hash64) makes a false "duplicate" vanishingly unlikely.
  */
 export class LineHashSet {
   private hi: Uint32Array;
@@ -25,8 +40,8 @@ export class LineHashSet {
 
   /** Returns the line that first had this content, or 0 after recording `line` as its first occurrence. */
   firstLineOf(text: string, line: number): number {
-    const d = createHash('md5').update(text).digest();
-    return this.firstLineOfHash(d.readUInt32LE(0), d.readUInt32LE(4), line);
+    const [h, l] = hash64(text);
+    return this.firstLineOfHash(h, l, line);
   }
 
   firstLineOfHash(h: number, l: number, line: number): number {

@@ -212,8 +212,9 @@ function checkCallee(fn: JsonObject, at: string, ctx: ExampleContext, issues: Is
  * Returns null when the example declares nothing.
  */
 export function declaredToolNames(example: JsonObject, issues: Issue[]): Set<string> | null {
-  let names: Set<string> | null = null;
-  const add = (n: string) => (names ??= new Set()).add(n);
+  if (example.tools === undefined && example.functions === undefined) return null; // the common case, kept cheap
+  const names = new Set<string>();
+  const add = (n: string) => names.add(n);
   if (example.tools !== undefined) {
     if (!Array.isArray(example.tools)) issues.push({ category: 'invalid_tools', message: `'tools' is ${preview(example.tools)}; expected a list` });
     else {
@@ -234,5 +235,5 @@ export function declaredToolNames(example: JsonObject, issues: Issue[]): Set<str
       });
     }
   }
-  return names;
+  return names.size > 0 ? names : null;
 }

@@ -1,6 +1,7 @@
 import cl100k from 'gpt-tokenizer/cjs/encoding/cl100k_base';
 import o200k from 'gpt-tokenizer/cjs/encoding/o200k_base';
 import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/cjs/encodingParams/constants';
+import { cl100kPieceEnd, isAscii, o200kPieceEnd } from './asciiPreTokenizer';
 import type { EncodingName } from './modelProfile';
 
 /** Counts BPE tokens of plain text, treating special-token text (`<|endoftext|>`) as ordinary characters. */
@@ -9,25 +10,70 @@ export interface TokenCounter {
   count(text: string): number;
 }
 
-/** Above this many distinct cached pieces the cache is dropped and refilled, so memory stays flat on any file. */
-const MAX_CACHED_PIECES = 200_000;
-/** Long pieces (base64 blobs, long numbers-free words) rarely repeat; caching them only costs memory. */
+/** Slots in the piece cache (a power of two); at half full it is emptied and refilled, so memory stays flat on any file. */
+const CACHE_SLOTS = 1 << 19;
+/** Long pieces (base64 blobs, hex runs) rarely repeat; caching them only costs memory. */
 const MAX_CACHED_PIECE_LENGTH = 48;
 
 interface BpeCore {
   getBpeRankFromString(piece: string): number | undefined;
   bytePairEncode(piece: string): number[];
+  bytePairStringRankEncoder?: Map<string, number>;
 }
 
 /**
- * Why not just `countTokens(text)`: on real text most time goes into BPE-merging the same words again and again.
- * We split with the encoding's own pre-tokenizer regex (the same split tiktoken does) and memoise tokens per piece,
- * which is exact (BPE never merges across pieces) and several times faster on Zipf-distributed vocabulary.
- * Pieces are encoded with gpt-tokenizer's BPE core directly: re-running the split regex on an isolated piece could
- * split whitespace differently from how it split in context.
+ * Token count of one ASCII piece by byte-pair merging (tiktoken's algorithm: repeatedly merge the adjacent pair
+ * with the lowest rank, leftmost first). For ASCII, bytes are characters and every part is a valid string, so the
+ * string→rank map answers each lookup directly; gpt-tokenizer's general path decodes a byte array per lookup,
+ * which made first sightings of words the slowest part of validation.
+ */
+export function asciiBpeCount(piece: string, ranks: Map<string, number>): number {
+  const n = piece.length;
+  if (ranks.has(piece)) return 1;
+  // starts[k] is where part k begins; pair[k] the rank of parts k and k+1 merged (Infinity when not a token).
+  const starts: number[] = [];
+  const pair: number[] = [];
+  for (let i = 0; i <= n; i++) starts.push(i);
+  for (let k = 0; k < n; k++) pair.push(k + 2 <= n ? (ranks.get(piece.slice(k, k + 2)) ?? Infinity) : Infinity);
+  while (starts.length > 2) {
+    let best = Infinity;
+    let at = -1;
+    for (let k = 0; k < pair.length; k++) {
+      if (pair[k]! < best) {
+        best = pair[k]!;
+        at = k;
+      }
+    }
+    if (at === -1) break;
+    starts.splice(at + 1, 1);
+    pair.splice(at, 1);
+    pair[at] = at + 2 < starts.length ? (ranks.get(piece.slice(starts[at]!, starts[at + 2]!)) ?? Infinity) : Infinity;
+    if (at > 0) pair[at - 1] = ranks.get(piece.slice(starts[at - 1]!, starts[at + 1]!)) ?? Infinity;
+  }
+  return starts.length - 1;
+}
+
+function emptySlots(): string[] {
+  return new Array<string>(CACHE_SLOTS).fill('');
+}
+
+type PieceEnd = (s: string, i: number, n: number) => number;
+
+/**
+ * Why not just `countTokens(text)`: on real text most time goes into BPE-merging the same words again and again,
+ * then into the split regex and the substring it allocates per piece. We split with the encoding's own
+ * pre-tokenizer (a hand-written scanner for ASCII text, proven equal to the regex by tests; the regex itself
+ * otherwise) and memoise tokens per piece in an open-addressing table looked up by position in the text, so a
+ * cache hit allocates nothing. Exact, because BPE never merges across pieces. Pieces are encoded with
+ * gpt-tokenizer's BPE core directly: re-splitting an isolated piece could split whitespace differently.
  */
 class CachedPieceCounter implements TokenCounter {
-  private readonly cache = new Map<string, number>();
+  // '' marks an empty slot (pieces are never empty). A filled array, not `new Array(n)`: V8 stores a large holey
+  // array as a dictionary, which made every lookup a hash-table probe of its own.
+  private keys: string[] = emptySlots();
+  private readonly hashes = new Int32Array(CACHE_SLOTS);
+  private readonly counts = new Int32Array(CACHE_SLOTS);
+  private used = 0;
   private readonly split: RegExp;
   private readonly countPiece: (piece: string) => number;
 
@@ -35,13 +81,18 @@ class CachedPieceCounter implements TokenCounter {
     readonly encoding: EncodingName,
     api: typeof o200k,
     splitRegex: RegExp,
+    private readonly asciiPieceEnd: PieceEnd,
   ) {
     // A private copy: a shared global regex's lastIndex would be clobbered by other users.
     this.split = new RegExp(splitRegex.source, splitRegex.flags);
     const core = (api as unknown as { bytePairEncodingCoreProcessor?: Partial<BpeCore> }).bytePairEncodingCoreProcessor;
     if (core && typeof core.getBpeRankFromString === 'function' && typeof core.bytePairEncode === 'function') {
       const c = core as BpeCore;
-      this.countPiece = (piece) => (c.getBpeRankFromString(piece) !== undefined ? 1 : c.bytePairEncode(piece).length);
+      const ranks = c.bytePairStringRankEncoder instanceof Map ? c.bytePairStringRankEncoder : undefined;
+      this.countPiece = (piece) => {
+        if (c.getBpeRankFromString(piece) !== undefined) return 1;
+        return ranks && isAscii(piece) ? asciiBpeCount(piece, ranks) : c.bytePairEncode(piece).length;
+      };
     } else {
       // gpt-tokenizer changed its internals: fall back to the public API (exact for all but exotic whitespace runs).
       const noSpecial = { disallowedSpecial: new Set<string>() };
@@ -50,26 +101,51 @@ class CachedPieceCounter implements TokenCounter {
   }
 
   count(text: string): number {
-    if (text.length === 0) return 0;
+    const n = text.length;
+    if (n === 0) return 0;
+    let total = 0;
+    if (isAscii(text)) {
+      const end = this.asciiPieceEnd;
+      for (let i = 0; i < n; ) {
+        const e = end(text, i, n);
+        total += this.lookup(text, i, e);
+        i = e;
+      }
+      return total;
+    }
     const re = this.split;
     re.lastIndex = 0;
-    let total = 0;
     let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      const piece = m[0];
-      if (piece.length > MAX_CACHED_PIECE_LENGTH) {
-        total += this.countPiece(piece);
-        continue;
-      }
-      let n = this.cache.get(piece);
-      if (n === undefined) {
-        n = this.countPiece(piece);
-        if (this.cache.size >= MAX_CACHED_PIECES) this.cache.clear();
-        this.cache.set(piece, n);
-      }
-      total += n;
-    }
+    while ((m = re.exec(text)) !== null) total += this.lookup(text, m.index, m.index + m[0].length);
     return total;
+  }
+
+  /** Tokens of text[start, end): from the cache when this piece was seen, else BPE-encoded and remembered. */
+  private lookup(text: string, start: number, end: number): number {
+    const len = end - start;
+    if (len > MAX_CACHED_PIECE_LENGTH) return this.countPiece(text.slice(start, end));
+    let h = 0x811c9dc5 | 0;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+    const mask = CACHE_SLOTS - 1;
+    let idx = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const key = this.keys[idx]!;
+      if (key === '') break;
+      if (this.hashes[idx] === h && key.length === len && text.startsWith(key, start)) return this.counts[idx]!;
+      idx = (idx + 1) & mask;
+    }
+    const piece = text.slice(start, end);
+    const count = this.countPiece(piece);
+    if (this.used * 2 >= CACHE_SLOTS) {
+      this.keys = emptySlots();
+      this.used = 0;
+      idx = (h ^ (h >>> 15)) & mask;
+    }
+    this.keys[idx] = piece;
+    this.hashes[idx] = h;
+    this.counts[idx] = count;
+    this.used++;
+    return count;
   }
 }
 
@@ -81,8 +157,8 @@ export function tokenCounter(encoding: EncodingName): TokenCounter {
   if (!c) {
     c =
       encoding === 'cl100k_base'
-        ? new CachedPieceCounter(encoding, cl100k, CL100K_TOKEN_SPLIT_REGEX)
-        : new CachedPieceCounter(encoding, o200k, O200K_TOKEN_SPLIT_REGEX);
+        ? new CachedPieceCounter(encoding, cl100k, CL100K_TOKEN_SPLIT_REGEX, cl100kPieceEnd)
+        : new CachedPieceCounter(encoding, o200k, O200K_TOKEN_SPLIT_REGEX, o200kPieceEnd);
     counters.set(encoding, c);
   }
   return c;

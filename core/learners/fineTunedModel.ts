@@ -83,12 +83,14 @@ export class FineTunedModel {
     const c = this.classifier!;
     const rows: number[] = [];
     const vals: number[] = [];
+    const w = c.weights;
     for (let f = 0; f < c.dim; f++) {
-      const row = c.weights.subarray(f * c.k, (f + 1) * c.k);
-      if (row.some((v) => v !== 0)) {
-        rows.push(f);
-        vals.push(...row);
-      }
+      const base = f * c.k;
+      let nonZero = false;
+      for (let j = 0; j < c.k && !nonZero; j++) nonZero = w[base + j] !== 0;
+      if (!nonZero) continue;
+      rows.push(f);
+      for (let j = 0; j < c.k; j++) vals.push(w[base + j]!);
     }
     return {
       kind: 'classifier',

@@ -10,7 +10,7 @@ export interface PromptLabel {
 }
 
 const INLINE_LIST =
-  /(?:one of(?: these| the following)?(?: labels| categories| classes| options| values| intents)?|(?:labels|categories|classes|options|intents)(?: are)?)\s*[:\-—]\s*([^\n]+)/i;
+  /(?:one of(?: these| the following)?(?: labels| categories| classes| options| values| intents)?|(?:labels|categories|classes|options|intents)(?: are)?)[ \t]*[:\-—][ \t]*([^\n]+)/i;
 
 const BULLET = /^\s*(?:[-*•]|\d+[.)])\s+(.+?)\s*$/;
 

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 
 /**
@@ -8,11 +9,16 @@ import OpenAI from 'openai';
 let cached: { key: string; client: OpenAI } | undefined;
 
 export function providerClient(env: NodeJS.ProcessEnv = process.env): OpenAI {
-  const baseURL = env.OPENAI_BASE_URL;
+  // An empty variable counts as unset (`OPENAI_API_KEY= tailor worker` must not send an empty key).
+  const baseURL = env.OPENAI_BASE_URL || undefined;
   // The local backend accepts any key; a placeholder keeps the SDK from refusing to start.
-  const apiKey = env.OPENAI_API_KEY ?? (baseURL && isLoopback(baseURL) ? 'tailor-local' : undefined);
+  const apiKey = env.OPENAI_API_KEY || (baseURL && isLoopback(baseURL) ? 'tailor-local' : undefined);
   if (!apiKey) {
-    throw new Error('OPENAI_API_KEY is not set in the worker environment (and OPENAI_BASE_URL is not a local backend)');
+    // A worker without credentials cannot heal by retrying: fail the step with a message the operator can act on.
+    throw ApplicationFailure.nonRetryable(
+      'OPENAI_API_KEY is not set in the worker environment (and OPENAI_BASE_URL is not a local backend)',
+      'ProviderNotConfigured',
+    );
   }
   const key = `${baseURL ?? ''}|${apiKey}`;
   if (!cached || cached.key !== key) {

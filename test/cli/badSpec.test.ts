@@ -13,7 +13,7 @@ describe('tailor run with a bad pipeline spec', () => {
   const cases: { name: string; yaml: string; key: string; message: RegExp; line: number }[] = [
     { name: 'missing dataset file', yaml: base('bad-missing').replace('data.jsonl', 'nowhere.jsonl'), key: 'dataset.path', message: /no such file/, line: 4 },
     { name: 'unknown key', yaml: base('bad-unknown') + '\nfineTune2: {}\n', key: 'fineTune2', message: /unknown key 'fineTune2'/, line: 7 },
-    { name: 'wrong type', yaml: base('bad-type') + '\nevaluation:\n  concurrency: lots\n', key: 'evaluation.concurrency', message: /expected number/, line: 9 },
+    { name: 'wrong type', yaml: base('bad-type') + '\nevaluation:\n  concurrency: lots\n', key: 'evaluation.concurrency', message: /expected number/, line: 8 },
     { name: 'missing key', yaml: base('bad-nokey').replace('baseModel: gpt-4o-mini-2024-07-18\n', ''), key: 'baseModel', message: /missing/, line: 0 },
   ];
 

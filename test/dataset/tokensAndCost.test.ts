@@ -35,6 +35,23 @@ describe('token counting', () => {
     }
   });
 
+  test.each([
+    ['o200k_base', o200k],
+    ['cl100k_base', cl100k],
+  ] as const)('equals gpt-tokenizer on 3,000 random ASCII and mixed-script texts (%s)', (name, api) => {
+    const c = tokenCounter(name);
+    let x = 7;
+    const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) / (1 << 24);
+    const chars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.;:!?\'"-_/()[]{}<>|@#$%^&*+=~`\n\t';
+    const exotic = ['é', 'ß', '中', '😀', 'Ж', '\u00a0', 'ـ', '\u0301'];
+    for (let k = 0; k < 3000; k++) {
+      let t = '';
+      const len = 1 + Math.floor(rnd() * 80);
+      for (let i = 0; i < len; i++) t += k % 5 === 0 && rnd() < 0.1 ? exotic[Math.floor(rnd() * exotic.length)] : chars[Math.floor(rnd() * chars.length)];
+      expect([t, c.count(t)]).toEqual([t, api.encode(t, { disallowedSpecial: new Set() }).length]);
+    }
+  });
+
   test('the tokenizer follows the model: o200k for gpt-4o/4.1, cl100k for gpt-3.5/gpt-4', () => {
     expect(modelProfile('gpt-4o-mini-2024-07-18')).toMatchObject({ family: 'gpt-4o-mini', encoding: 'o200k_base', exampleTokenLimit: 65_536 });
     expect(modelProfile('gpt-4.1-nano-2025-04-14')).toMatchObject({ encoding: 'o200k_base', exampleTokenLimit: 32_768 });

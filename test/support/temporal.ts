@@ -2,8 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflows, installQuietRuntime } from '../../workers/createWorker';
 
-// Worker state lines would bury jest's own output; warnings and errors still show.
-installQuietRuntime();
+// Worker state lines and the warnings of deliberately failed activities would bury jest's own output.
+installQuietRuntime('ERROR');
 
 /** The dev server that jest's global setup started for this run. */
 export function testTemporalAddress(): string {

@@ -79,6 +79,7 @@ export function buildChatCompletion(
   messages: readonly LearnerMessage[],
   reply: LearnerReply,
   promptTokens: number,
+  respond?: (messages: readonly LearnerMessage[]) => LearnerReply,
 ): ChatCompletionObject {
   const temperature = req.temperature ?? 1;
   const rng = mulberry32(req.seed ?? Math.floor(Math.random() * 2 ** 32));
@@ -96,7 +97,7 @@ export function buildChatCompletion(
         reply: { ...reply, candidates: [{ text, logit: 0 }, ...reply.candidates] },
         confidence: picked.prob,
         root,
-        choose: (options) => chooseAmong(options, reply, messages),
+        choose: (options) => chooseAmong(options, reply, messages, respond),
       });
       text = JSON.stringify(value);
     } else if (format?.type === 'json_object') {
@@ -137,12 +138,30 @@ export function buildChatCompletion(
   };
 }
 
-/** The learner's preferred candidate among fixed options, else the option closest to the user message. */
-function chooseAmong(options: string[], reply: LearnerReply, messages: readonly LearnerMessage[]): string {
+/**
+ * The learner's preferred candidate among fixed options (an enum in the schema). When its reply
+ * names none of them, the learner is asked again with the options offered as the label list, the
+ * way a schema's enum constrains a real model's answer.
+ */
+function chooseAmong(
+  options: string[],
+  reply: LearnerReply,
+  messages: readonly LearnerMessage[],
+  respond?: (messages: readonly LearnerMessage[]) => LearnerReply,
+): string {
   const set = new Map(options.map((o) => [o.toLowerCase(), o]));
-  for (const c of reply.candidates) {
-    const hit = set.get(c.text.trim().toLowerCase());
-    if (hit) return hit;
+  const pick = (r: LearnerReply) => {
+    for (const c of r.candidates) {
+      const hit = set.get(c.text.trim().toLowerCase());
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const direct = pick(reply);
+  if (direct) return direct;
+  if (respond) {
+    const constrained = pick(respond([{ role: 'system', content: `Answer with one of these labels: ${options.join(', ')}.` }, ...messages]));
+    if (constrained) return constrained;
   }
   const last = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const scores = labelScores(last, options.map((label) => ({ label, description: '' })));

@@ -37,7 +37,7 @@ export function inferenceRoutes(models: ModelRegistry, limiter: RateLimiter): Ro
         const messages = body.messages.map((m) => ({ role: m.role, content: messageText(m), name: m.name }));
         const promptTokens = countChatTokens(messages);
         limiter.take(body.model, promptTokens + (body.max_completion_tokens ?? body.max_tokens ?? 0) * (body.n ?? 1));
-        const completion = buildChatCompletion(body, messages, responder(messages), promptTokens);
+        const completion = buildChatCompletion(body, messages, responder(messages), promptTokens, responder);
         if (body.stream) return { kind: 'sse', events: toChunks(completion, body.stream_options?.include_usage === true) };
         return json(completion);
       },

@@ -1,0 +1,106 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import type { FineTuneInput } from '../../core/pipeline/fineTuneTypes';
+import { fineTuneWorkflow } from '../../workflows/fineTuneWorkflow';
+import { fineTuneProgressQuery } from '../../workflows/messages';
+import { exampleTrainingArtifact, jobsTagged, sdk, setFaults, uploadsOf } from '../support/backendAdmin';
+import { startHarness, type Harness } from '../support/pipelineHarness';
+import { eventually } from '../support/temporal';
+
+/** fineTuneWorkflow against the local backend with injected faults: exactly one upload and one job, whatever happens. */
+describe('fineTuneWorkflow under provider faults', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('finetune');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  afterEach(async () => {
+    await setFaults(h.backend.baseURL, '');
+  });
+
+  const input = async (tag: string, lines = 120, offset = 0): Promise<FineTuneInput> => ({
+    runTag: tag,
+    pipeline: 'faults',
+    datasetSha256: 'f'.repeat(64),
+    model: 'gpt-4o-mini-2024-07-18',
+    train: await exampleTrainingArtifact(lines, offset),
+    method: { type: 'supervised', hyperparameters: { n_epochs: 2, batch_size: 'auto', learning_rate_multiplier: 'auto' } },
+    suffix: 'faults',
+    poll: { initial: '200ms', max: '1s', factor: 2 },
+  });
+  const start = async (tag: string, i: FineTuneInput) =>
+    h.client.workflow.start(fineTuneWorkflow, { workflowId: tag, taskQueue: h.taskQueue, args: [i] });
+
+  it('429 bursts, 500s and lost responses on upload and create: one uploaded file, one job', async () => {
+    // drop_after does the work and then drops the connection: the retry must find the file and the job, not redo them.
+    await setFaults(
+      h.backend.baseURL,
+      'files.create=429:300#2, files.create=500#1, files.create=drop_after#1, jobs.create=429:300#2, jobs.create=503#1, jobs.create=drop_after#1',
+    );
+    const tag = `ft-faults-${Date.now()}`;
+    const i = await input(tag, 120, 0);
+    const handle = await start(tag, i);
+    const result = await handle.result();
+    expect(result.model).toMatch(/^ft:/);
+    const client = sdk(h.backend.baseURL);
+    expect(await uploadsOf(client, i.train)).toBe(1);
+    expect(await jobsTagged(client, tag)).toHaveLength(1);
+    // The faults really fired: the backend counted each rule.
+    const fired = (await fetch(`${h.backend.baseURL}/_admin/faults`).then((r) => r.json())) as { rules: { fired: number }[] };
+    expect(fired.rules.every((r) => r.fired > 0)).toBe(true);
+  });
+
+  it('a second run on the same data reuses the uploaded file (keyed by sha256)', async () => {
+    const a = await input(`ft-reuse-a-${Date.now()}`, 60, 200);
+    const b = { ...a, runTag: `ft-reuse-b-${Date.now()}` };
+    const ra = await (await start(a.runTag, a)).result();
+    const rb = await (await start(b.runTag, b)).result();
+    expect(rb.trainingFileId).toBe(ra.trainingFileId);
+    expect(await uploadsOf(sdk(h.backend.baseURL), a.train)).toBe(1);
+    expect(rb.jobId).not.toBe(ra.jobId);
+  });
+
+  it('the provider fails the job: the workflow fails naming the provider error', async () => {
+    await setFaults(h.backend.baseURL, 'train.fail_after=3');
+    const tag = `ft-fail-${Date.now()}`;
+    const handle = await start(tag, await input(tag, 80, 300));
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err as WorkflowFailedError).cause as { type?: string; message: string };
+    expect(cause.type).toBe('FineTuneJobFailed');
+    expect(cause.message).toMatch(/failed/);
+  });
+
+  it('403 training_not_available fails at once, non-retryable, with the plain message', async () => {
+    await setFaults(h.backend.baseURL, 'jobs.create=training_not_available');
+    const tag = `ft-403-${Date.now()}`;
+    const t0 = Date.now();
+    const handle = await start(tag, await input(tag, 60, 380));
+    const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const activityFailure = err.cause as { cause?: { type?: string; message: string; nonRetryable?: boolean } };
+    expect(activityFailure.cause?.type).toBe('TrainingNotAvailable');
+    expect(activityFailure.cause?.nonRetryable).toBe(true);
+    expect(activityFailure.cause?.message).toContain('no longer accepts fine-tuning jobs');
+    expect(Date.now() - t0).toBeLessThan(30_000); // no retry storm: one attempt
+    expect(await jobsTagged(sdk(h.backend.baseURL), tag)).toHaveLength(0);
+  });
+
+  it('cancelling the workflow mid-training cancels the remote job', async () => {
+    await setFaults(h.backend.baseURL, 'train.slow=200');
+    const tag = `ft-cancel-${Date.now()}`;
+    const handle = await start(tag, await input(tag, 120, 100));
+    await eventually('the job to be training', async () => {
+      const p = await handle.query(fineTuneProgressQuery);
+      return p.job?.status === 'running' ? p : undefined;
+    }, 60_000);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const [job] = await jobsTagged(sdk(h.backend.baseURL), tag);
+    expect(job?.status).toBe('cancelled');
+  });
+});

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { Registry } from '../activities/registry/registryDb';
+import { startPipeline } from '../cli/stack/startPipeline';
+import { loadSpec } from '../config/loadSpec';
+import { progressQuery } from '../workflows/messages';
+import { jobsTagged, sdk, setFaults } from './support/backendAdmin';
+import { startHarness, type Harness } from './support/pipelineHarness';
+import { exampleSpecWith } from './support/specFiles';
+import { eventually } from './support/temporal';
+
+function innermost(err: unknown): { message: string; type?: string } {
+  let e = err as { message: string; type?: string; cause?: unknown };
+  while (e.cause) e = e.cause as typeof e;
+  return e;
+}
+
+/** How the whole pipeline ends when something goes wrong: clearly, and with nothing deployed or paid for. */
+describe('customizationPipeline failure paths', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('pipeline-failures');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  afterEach(async () => {
+    await setFaults(h.backend.baseURL, '');
+  });
+  const prodAlias = (pipeline: string) => {
+    const r = new Registry(path.join(h.home, 'registry.db'));
+    try {
+      return r.resolveAlias(pipeline, 'prod');
+    } finally {
+      r.close();
+    }
+  };
+
+  it('a budget smaller than the estimate stops the run before upload, saying estimate and budget', async () => {
+    const loaded = loadSpec(exampleSpecWith({ name: 'budget-test', budget: { usd: 0.01 } }));
+    const { handle } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue, rerun: true });
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = innermost(err);
+    expect(cause.type).toBe('BudgetExceeded');
+    expect(cause.message).toMatch(/estimated at \$0\.2\d+, more than the \$0\.0100 left of the budget of \$0\.0100/);
+    const files = await sdk(h.backend.baseURL).files.list({ purpose: 'fine-tune' });
+    expect(files.data).toHaveLength(0); // nothing uploaded
+    expect(prodAlias('budget-test')).toBeUndefined();
+  });
+
+  it('the provider fails the job: the run fails naming the provider error, and nothing is deployed', async () => {
+    await setFaults(h.backend.baseURL, 'train.fail_after=5');
+    const loaded = loadSpec(exampleSpecWith({ name: 'job-fails' }));
+    const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue, rerun: true });
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect(innermost(err).message).toMatch(/fine-tuning job ftjob-\S+ failed: /);
+    const progress = await handle.query(progressQuery);
+    expect(progress.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'failed', 'skipped', 'skipped']);
+    expect(prodAlias('job-fails')).toBeUndefined();
+    expect(runId).toMatch(/^job-fails-/);
+  });
+
+  it('cancelling the pipeline mid-training cancels the remote job and ends the run cancelled', async () => {
+    await setFaults(h.backend.baseURL, 'train.slow=150');
+    const loaded = loadSpec(exampleSpecWith({ name: 'cancel-me' }));
+    const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue, rerun: true });
+    const client = sdk(h.backend.baseURL);
+    await eventually('the remote job to be running', async () => {
+      const [job] = await jobsTagged(client, `${runId}/fine-tune`);
+      return job?.status === 'running' ? job : undefined;
+    }, 60_000);
+    await handle.cancel();
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const [job] = await jobsTagged(client, `${runId}/fine-tune`);
+    expect(job?.status).toBe('cancelled');
+    expect(prodAlias('cancel-me')).toBeUndefined();
+  });
+});
