@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DatasetSpecSchema } from './datasetSpec';
+import { ProviderSpecSchema } from './providerSpec';
 
 /** A Temporal duration string such as `5s`, `2 minutes`, `1h`. */
 const Duration = z
@@ -63,6 +64,8 @@ export const PipelineSpecSchema = z
     /** Names the pipeline; part of every run ID, the alias namespace in the registry, and search attribute TailorPipeline. */
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lowercase letters, digits and dashes (at most 63)'),
     description: z.string().optional(),
+    /** The provider, by environment-variable names (never secret values). @default { type: 'default' } */
+    provider: ProviderSpecSchema.default({ type: 'default' }),
     /** The base model every variant starts from. */
     baseModel: z.string().min(1),
     dataset: DatasetSpecSchema,

@@ -77,6 +77,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
               suffix: spec.fineTune.suffix,
               seed: spec.fineTune.seed,
               poll: spec.fineTune.poll,
+              provider: spec.provider,
             },
           ],
         });
@@ -105,7 +106,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
       () =>
         executeChild(evaluateWorkflow, {
           workflowId: `${runId}/evaluate`,
-          args: [{ variants, test: prepared.test, metric: spec.evaluation.metric, concurrency: spec.evaluation.concurrency, maxExamples: spec.evaluation.maxExamples }],
+          args: [{ variants, test: prepared.test, metric: spec.evaluation.metric, concurrency: spec.evaluation.concurrency, maxExamples: spec.evaluation.maxExamples, provider: spec.provider }],
         }),
       (e) => e.leaderboard.map((s) => `${s.label} ${s.score.toFixed(3)}`).join(', '),
     );
@@ -134,7 +135,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
               alias: spec.deploy.alias,
               gate,
               lineage: {
-                provider: 'openai-compatible',
+                provider: spec.provider.type,
                 baseModel: spec.baseModel,
                 jobId: fineTune.jobId,
                 trainSha256: prepared.train.sha256,
@@ -142,6 +143,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
                 evalReportUri: evaluation.report.uri,
               },
               smoke: { test: prepared.test, examples: spec.deploy.smoke.examples, tolerance: spec.deploy.smoke.tolerance, metric: spec.evaluation.metric },
+              provider: spec.provider,
             },
           ],
         }),

@@ -41,6 +41,7 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
     test: input.smoke.test,
     examples: input.smoke.examples,
     metric: input.smoke.metric,
+    provider: input.provider,
   });
   const floor = gate.candidate.score - input.smoke.tolerance;
   if (smoke.resolvedModel !== gate.candidate.model || smoke.score < floor) {

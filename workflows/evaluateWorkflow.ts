@@ -1,5 +1,6 @@
 import type { ArtifactRef } from '../core/artifacts/artifactRef';
 import type { Metric } from '../core/eval/score';
+import type { ProviderSpec } from '../config/providerSpec';
 import type { Variant, VariantScore } from '../core/pipeline/evaluationTypes';
 import { dataActivities, evalActivities } from './activityProxies';
 
@@ -9,6 +10,7 @@ export interface EvaluateInput {
   metric: Metric;
   concurrency: number;
   maxExamples?: number;
+  provider?: ProviderSpec;
 }
 
 export interface EvaluateResult {
@@ -26,6 +28,7 @@ export async function evaluateWorkflow(input: EvaluateInput): Promise<EvaluateRe
         metric: input.metric,
         concurrency: input.concurrency,
         maxExamples: input.maxExamples,
+        provider: input.provider,
       }),
     ),
   );

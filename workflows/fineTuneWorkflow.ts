@@ -15,16 +15,16 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
   const initial = msToNumber(input.poll.initial as never);
   const max = msToNumber(input.poll.max as never);
 
-  const train = await uploadActivities.uploadTrainingFile({ artifact: input.train });
+  const train = await uploadActivities.uploadTrainingFile({ artifact: input.train, provider: input.provider });
   progress.trainingFileId = train.fileId;
-  const validation = input.validation && input.validation.count ? await uploadActivities.uploadTrainingFile({ artifact: input.validation }) : undefined;
+  const validation = input.validation && input.validation.count ? await uploadActivities.uploadTrainingFile({ artifact: input.validation, provider: input.provider }) : undefined;
   progress.validationFileId = validation?.fileId;
 
   progress.phase = 'waiting_for_files';
   for (const fileId of [train.fileId, ...(validation ? [validation.fileId] : [])]) {
     let wait = Math.min(initial, 1000);
     for (;;) {
-      const f = await providerActivities.getFileStatus({ fileId });
+      const f = await providerActivities.getFileStatus({ fileId, provider: input.provider });
       if (f.status === 'processed') break;
       if (f.status === 'error') {
         throw ApplicationFailure.nonRetryable(`the provider rejected file ${fileId}: ${f.details ?? 'no reason given'}`, 'ProviderFileError');
@@ -45,17 +45,18 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
     method: input.method,
     suffix: input.suffix,
     seed: input.seed,
+    provider: input.provider,
   });
 
   progress.phase = 'training';
   let job: JobSnapshot;
   try {
-    job = await pollUntilDone(jobId, progress, initial, max, input.poll.factor);
+    job = await pollUntilDone(input, jobId, progress, initial, max);
   } catch (err) {
     if (isCancellation(err)) {
       progress.phase = 'cancelled';
       // The remote job must stop too, even though this scope is cancelled.
-      await CancellationScope.nonCancellable(() => providerActivities.cancelJob({ jobId }));
+      await CancellationScope.nonCancellable(() => providerActivities.cancelJob({ jobId, provider: input.provider }));
     }
     throw err;
   }
@@ -65,7 +66,7 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
     const why = job.error ? `${job.error.message}${job.error.code ? ` (${job.error.code})` : ''}` : `ended ${job.status}`;
     throw ApplicationFailure.nonRetryable(`fine-tuning job ${jobId} ${job.status}: ${why}`, 'FineTuneJobFailed', job);
   }
-  const metrics = await dataActivities.saveJobMetrics({ jobId });
+  const metrics = await dataActivities.saveJobMetrics({ jobId, provider: input.provider });
   progress.phase = 'done';
   return {
     jobId,
@@ -80,11 +81,12 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
 }
 
 /** Status checks with durable timers: the wait grows while nothing changes and resets when the job moves. */
-async function pollUntilDone(jobId: string, progress: FineTuneProgress, initial: number, max: number, factor: number): Promise<JobSnapshot> {
+async function pollUntilDone(input: FineTuneInput, jobId: string, progress: FineTuneProgress, initial: number, max: number): Promise<JobSnapshot> {
+  const factor = input.poll.factor;
   let wait = initial;
   let lastSeen = '';
   for (;;) {
-    const job = await providerActivities.getJobStatus({ jobId });
+    const job = await providerActivities.getJobStatus({ jobId, provider: input.provider });
     progress.job = job;
     progress.polls++;
     if (TERMINAL_JOB_STATUSES.includes(job.status)) return job;

@@ -19,7 +19,7 @@ async function loadCases(store: ArtifactStore, ref: EvaluateVariantInput['test']
  */
 export async function evaluateVariant(input: EvaluateVariantInput): Promise<VariantScore> {
   const store = new ArtifactStore();
-  const client = providerClient();
+  const client = providerClient(input.provider);
   let cases = await loadCases(store, input.test);
   if (input.maxExamples) cases = cases.slice(0, input.maxExamples);
   const mode = input.variant.mode;

@@ -1,5 +1,6 @@
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import type { Metric } from '../../core/eval/score';
+import type { ProviderSpec } from '../../config/providerSpec';
 import type { VariantScore } from '../../core/pipeline/evaluationTypes';
 import { sharedRegistry } from '../registry/registryDb';
 import { evaluateVariant } from './evaluateVariant';
@@ -14,6 +15,7 @@ export async function smokeCheckAlias(input: {
   test: ArtifactRef;
   examples: number;
   metric: Metric;
+  provider?: ProviderSpec;
 }): Promise<VariantScore & { resolvedModel: string }> {
   const model = sharedRegistry().resolveAlias(input.pipeline, input.alias);
   if (!model) throw new Error(`alias ${input.pipeline}/${input.alias} points at no model`);
@@ -23,6 +25,7 @@ export async function smokeCheckAlias(input: {
     metric: input.metric,
     concurrency: 4,
     maxExamples: input.examples,
+    provider: input.provider,
   });
   return { ...score, resolvedModel: model };
 }

@@ -1,3 +1,4 @@
+import type { ProviderSpec } from '../../config/providerSpec';
 import type OpenAI from 'openai';
 import type { FineTuneMethod } from '../../config/pipelineSpec';
 import { providerClient } from '../../providers/openai/client';
@@ -13,6 +14,7 @@ export interface CreateJobInput {
   method: FineTuneMethod;
   suffix?: string;
   seed?: number;
+  provider?: ProviderSpec;
 }
 
 /** The metadata key that ties a remote job to exactly one run and step. */
@@ -23,7 +25,7 @@ export const RUN_TAG_KEY = 'tailor_run';
  * invariant 3). Attempts of one activity never overlap, so list-then-create cannot race with itself.
  */
 export async function findOrCreateJob(input: CreateJobInput): Promise<{ jobId: string; created: boolean }> {
-  const client = providerClient();
+  const client = providerClient(input.provider);
   const found = await callProvider('look up fine-tuning job by run tag', async () => {
     for await (const job of client.fineTuning.jobs.list({ metadata: { [RUN_TAG_KEY]: input.runTag }, limit: 100 })) {
       if (job.metadata?.[RUN_TAG_KEY] === input.runTag) return job;

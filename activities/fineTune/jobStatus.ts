@@ -1,11 +1,12 @@
+import type { ProviderSpec } from '../../config/providerSpec';
 import type OpenAI from 'openai';
 import type { JobSnapshot, JobStatus } from '../../core/pipeline/fineTuneTypes';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
 
 /** One status check: the job, its newest events (metrics) and its checkpoints, summarised for the workflow. */
-export async function getJobStatus(input: { jobId: string }): Promise<JobSnapshot> {
-  const client = providerClient();
+export async function getJobStatus(input: { jobId: string; provider?: ProviderSpec }): Promise<JobSnapshot> {
+  const client = providerClient(input.provider);
   const job = await callProvider('retrieve fine-tuning job', () => client.fineTuning.jobs.retrieve(input.jobId));
   const events = await callProvider('list job events', () => client.fineTuning.jobs.listEvents(input.jobId, { limit: 20 }));
   const checkpoints = await callProvider('list job checkpoints', () =>
@@ -34,8 +35,8 @@ export function snapshot(job: OpenAI.FineTuning.FineTuningJob, events: OpenAI.Fi
 }
 
 /** Cancels a job that is still live; a job already terminal is left as it is (idempotent). */
-export async function cancelJob(input: { jobId: string }): Promise<{ status: string }> {
-  const client = providerClient();
+export async function cancelJob(input: { jobId: string; provider?: ProviderSpec }): Promise<{ status: string }> {
+  const client = providerClient(input.provider);
   const job = await callProvider('retrieve fine-tuning job', () => client.fineTuning.jobs.retrieve(input.jobId));
   if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return { status: job.status };
   const cancelled = await callProvider('cancel fine-tuning job', () => client.fineTuning.jobs.cancel(input.jobId));

@@ -1,11 +1,12 @@
+import type { ProviderSpec } from '../../config/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
 import { ArtifactStore } from '../artifacts/artifactStore';
 
 /** Every metrics event of a finished job, oldest first, as a JSONL artifact (the loss curve behind the report). */
-export async function saveJobMetrics(input: { jobId: string }): Promise<ArtifactRef> {
-  const client = providerClient();
+export async function saveJobMetrics(input: { jobId: string; provider?: ProviderSpec }): Promise<ArtifactRef> {
+  const client = providerClient(input.provider);
   const rows: unknown[] = [];
   await callProvider('list job events', async () => {
     for await (const e of client.fineTuning.jobs.listEvents(input.jobId, { limit: 100 })) {

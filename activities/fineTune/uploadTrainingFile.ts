@@ -1,3 +1,4 @@
+import type { ProviderSpec } from '../../config/providerSpec';
 import { createReadStream } from 'node:fs';
 import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { toFile } from 'openai';
@@ -15,8 +16,8 @@ export function uploadName(sha256: string): string {
  * Uploads a dataset artifact for fine-tuning unless the provider already holds a file with the same content hash
  * (DESIGN invariant 3): a crash between the upload and the activity's completion never pays for a second upload.
  */
-export async function uploadTrainingFile(input: { artifact: ArtifactRef }): Promise<{ fileId: string; reused: boolean }> {
-  const client = providerClient();
+export async function uploadTrainingFile(input: { artifact: ArtifactRef; provider?: ProviderSpec }): Promise<{ fileId: string; reused: boolean }> {
+  const client = providerClient(input.provider);
   const name = uploadName(input.artifact.sha256);
   const existing = await callProvider('list files', async () => {
     for await (const f of client.files.list({ purpose: 'fine-tune', limit: 1000 })) {
@@ -39,8 +40,8 @@ export async function uploadTrainingFile(input: { artifact: ArtifactRef }): Prom
   }
 }
 
-export async function getFileStatus(input: { fileId: string }): Promise<{ status: string; details: string | null }> {
-  const client = providerClient();
+export async function getFileStatus(input: { fileId: string; provider?: ProviderSpec }): Promise<{ status: string; details: string | null }> {
+  const client = providerClient(input.provider);
   const file = await callProvider('retrieve file', () => client.files.retrieve(input.fileId));
   return { status: file.status, details: file.status_details ?? null };
 }

@@ -212,6 +212,9 @@ function checkCallee(fn: JsonObject, at: string, ctx: ExampleContext, issues: Is
  * Returns null when the example declares nothing.
  */
 export function declaredToolNames(example: JsonObject, issues: Issue[]): Set<string> | null {
+  if (example.parallel_tool_calls !== undefined && typeof example.parallel_tool_calls !== 'boolean') {
+    issues.push({ category: 'invalid_tools', message: `'parallel_tool_calls' is ${preview(example.parallel_tool_calls)}; expected true or false` });
+  }
   if (example.tools === undefined && example.functions === undefined) return null; // the common case, kept cheap
   const names = new Set<string>();
   const add = (n: string) => names.add(n);

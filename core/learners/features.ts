@@ -81,13 +81,12 @@ export function featureCounts(text: string, opts: FeatureOptions = {}): Map<numb
 
 /** Turns a count map into a sparse vector, optionally dampening counts (log) and L2-normalising. */
 export function toSparse(counts: Map<number, number>, normalise = true): SparseVector {
-  const keys = [...counts.keys()].sort((a, b) => a - b);
-  const idx = new Int32Array(keys.length);
-  const val = new Float32Array(keys.length);
+  // A typed-array sort is numeric and several times faster than Array#sort with a comparator.
+  const idx = Int32Array.from(counts.keys()).sort();
+  const val = new Float32Array(idx.length);
   let norm = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const v = Math.log1p(counts.get(keys[i]!)!);
-    idx[i] = keys[i]!;
+  for (let i = 0; i < idx.length; i++) {
+    const v = Math.log1p(counts.get(idx[i]!)!);
     val[i] = v;
     norm += v * v;
   }

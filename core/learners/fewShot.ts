@@ -17,8 +17,10 @@ export interface FewShotExample {
 
 /** Below this similarity an example says nothing useful about the message. */
 export const MIN_EXAMPLE_SIMILARITY = 0.12;
+/** What a listed label with no example scores before the prior (see fewShotReply). */
+export const UNSEEN_LABEL_SIMILARITY = 0.05;
 /** Weight of the zero-shot label prior against example votes. */
-const PRIOR_WEIGHT = 0.5;
+const PRIOR_WEIGHT = 1.0;
 
 /** The user→assistant pairs before the final user message. */
 export function inContextExamples(messages: readonly LearnerMessage[]): FewShotExample[] {
@@ -37,19 +39,37 @@ export function fewShotReply(messages: readonly LearnerMessage[]): LearnerReply 
   const examples = inContextExamples(messages);
   if (examples.length === 0) return zeroShotReply(messages);
   const query = lastUserText(messages);
-  const q = featurize(contentWords(query));
+  // Words shared by examples with different answers (greetings, product names, sign-offs) say
+  // nothing about the answer; dropping them keeps a match on them from deciding the vote.
+  const shared = sharedAcrossAnswers(examples);
+  const clean = (text: string) => contentWords(text).split(' ').filter((w) => !shared.has(w)).join(' ');
+  const q = featurize(clean(query));
   const best = new Map<string, number>();
   for (const ex of examples) {
-    const s = dot(q, featurize(contentWords(ex.input)));
+    const s = dot(q, featurize(clean(ex.input)));
     best.set(ex.output, Math.max(best.get(ex.output) ?? 0, s));
   }
   const labels = promptLabels(messages);
   if (labels.length > 0) {
     const prior = labelScores(query, labels);
-    labels.forEach((l, i) => best.set(l.label, (best.get(l.label) ?? 0) + PRIOR_WEIGHT * prior[i]!));
+    // A label with no example is not evidence-free: a message unlike every example probably
+    // belongs to a label the examples do not show, so such labels start from a typical similarity.
+    labels.forEach((l, i) => best.set(l.label, (best.get(l.label) ?? UNSEEN_LABEL_SIMILARITY) + PRIOR_WEIGHT * prior[i]!));
   } else if (Math.max(...best.values()) < MIN_EXAMPLE_SIMILARITY) {
     return zeroShotReply(messages);
   }
   const candidates = [...best].map(([text, s]) => ({ text, logit: SIMILARITY_SCALE * s })).sort((a, b) => b.logit - a.logit);
   return { candidates, strategy: 'few-shot' };
+}
+
+function sharedAcrossAnswers(examples: readonly FewShotExample[]): Set<string> {
+  const answersByWord = new Map<string, Set<string>>();
+  for (const ex of examples) {
+    for (const w of new Set(contentWords(ex.input).split(' '))) {
+      let set = answersByWord.get(w);
+      if (!set) answersByWord.set(w, (set = new Set()));
+      set.add(ex.output);
+    }
+  }
+  return new Set([...answersByWord].filter(([, answers]) => answers.size > 1).map(([w]) => w));
 }

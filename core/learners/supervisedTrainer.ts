@@ -12,7 +12,7 @@ import { NeighbourMemory, type MemoryItem } from './neighbourMemory';
 import { FineTunedModel, chooseKind, classifierDim, classifierFeatures, neighbourFeatures } from './fineTunedModel';
 
 /** AdaGrad step size at learning_rate_multiplier 1. */
-export const BASE_LEARNING_RATE = 2;
+export const BASE_LEARNING_RATE = 4;
 
 export interface StepReport {
   step: number;

@@ -12,6 +12,7 @@ import { featurize, dot } from './features';
 import { parseLabels, type PromptLabel } from './labelParsing';
 import { contentWords } from './stopwords';
 import { extractiveReply } from './extractive';
+import { memoize } from './memo';
 
 /** How sharply similarity turns into preference; 20 makes a 0.1 similarity gap a 7x odds ratio. */
 export const SIMILARITY_SCALE = 20;
@@ -19,12 +20,15 @@ export const SIMILARITY_SCALE = 20;
 /** Similarity of the message to each label (name with separators as spaces, plus description). */
 export function labelScores(message: string, labels: readonly PromptLabel[]): number[] {
   const q = featurize(contentWords(message));
-  return labels.map((l) => dot(q, featurize(contentWords(`${l.label.replace(/[_\-./]+/g, ' ')} ${l.description}`))));
+  return labels.map((l) => dot(q, labelVector(`${l.label.replace(/[_\-./]+/g, ' ')} ${l.description}`)));
 }
+
+const labelVector = memoize((text: string) => featurize(contentWords(text)));
+const cachedParseLabels = memoize(parseLabels);
 
 /** The labels a prompt offers: the instructions first, then the user message itself. */
 export function promptLabels(messages: readonly LearnerMessage[]): PromptLabel[] {
-  const fromInstructions = parseLabels(instructionText(messages));
+  const fromInstructions = cachedParseLabels(instructionText(messages));
   return fromInstructions.length > 0 ? fromInstructions : parseLabels(lastUserText(messages));
 }
 

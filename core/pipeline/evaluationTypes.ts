@@ -1,5 +1,6 @@
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { Metric } from '../eval/score';
+import type { ProviderSpec } from '../../config/providerSpec';
 
 /** One thing the leaderboard scores: a model plus the way it is prompted. */
 export interface Variant {
@@ -15,6 +16,7 @@ export interface EvaluateVariantInput {
   metric: Metric;
   concurrency: number;
   maxExamples?: number;
+  provider?: ProviderSpec;
 }
 
 export interface VariantScore {

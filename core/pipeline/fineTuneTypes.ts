@@ -1,5 +1,6 @@
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { FineTuneMethod } from '../../config/pipelineSpec';
+import type { ProviderSpec } from '../../config/providerSpec';
 
 /** What the fine-tune workflow needs; everything is a reference or a small value (invariant 1). */
 export interface FineTuneInput {
@@ -14,6 +15,8 @@ export interface FineTuneInput {
   suffix?: string;
   seed?: number;
   poll: { initial: string; max: string; factor: number };
+  /** Which provider, by environment-variable names only. @default { type: 'default' } */
+  provider?: ProviderSpec;
 }
 
 export type JobStatus = 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'paused';

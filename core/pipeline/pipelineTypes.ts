@@ -52,6 +52,7 @@ export interface DeployInput {
   gate: GateDecision;
   lineage: { provider: string; baseModel: string; jobId: string; trainSha256: string; specSha256: string; evalReportUri: string };
   smoke: { test: ArtifactRef; examples: number; tolerance: number; metric: 'exact_match' | 'contains' };
+  provider?: import('../../config/providerSpec').ProviderSpec;
 }
 
 export interface DeployResult {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { freePort, isListening } from '../../workers/freePort';
 import { resolveTemporalBinary } from '../../workers/temporalBinary';
 import { runCli, TAILOR_BIN } from '../support/runCli';
+import { exampleSpecWith } from '../support/specFiles';
 
 /**
  * `tailor dev` as a user runs it: its own dev server (UI on), backend and worker; `tailor demo` attaches to it; the
@@ -59,6 +60,34 @@ describe('tailor dev', () => {
     expect(show).toContain('validateDataset');
     const child = execFileSync(temporalCli, ['workflow', 'show', '--address', address, '-w', `${summary.runId}/fine-tune`, '--output', 'json'], { encoding: 'utf8' });
     expect(child).toContain('findOrCreateJob');
+  });
+
+  it('tailor run starts a pipeline that its worker executes, tailor status reports it, and a repeat is a no-op', async () => {
+    const env = { TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };
+    const spec = exampleSpecWith({ name: 'cli-run', baselines: { zeroShot: true } });
+    const started = await runCli(['run', spec, '--json'], env);
+    expect(started.code).toBe(0);
+    const { runId, existing } = JSON.parse(started.stdout) as { runId: string; existing: boolean };
+    expect(runId).toMatch(/^cli-run-[0-9a-f]{12}-[0-9a-f]{12}$/);
+    expect(existing).toBe(false);
+
+    const again = await runCli(['run', spec, '--json'], env);
+    expect(JSON.parse(again.stdout)).toEqual({ runId, existing: true });
+
+    const waited = await runCli(['run', spec, '--wait', '--json'], env);
+    expect(waited.code).toBe(0);
+    const summary = JSON.parse(waited.stdout) as { ok: boolean; runId: string; deployed: { outcome: string } };
+    expect(summary).toMatchObject({ ok: true, runId, deployed: { outcome: 'promoted' } });
+
+    const status = await runCli(['status', runId, '--json'], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ runId, status: 'COMPLETED' });
+    const human = await runCli(['status', runId], env);
+    expect(human.stdout).toContain('COMPLETED, promoted');
+
+    const unknown = await runCli(['status', 'no-such-run'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no run named 'no-such-run'");
   });
 
   it('stops every part on Ctrl-C: no process and no listening port remain', async () => {

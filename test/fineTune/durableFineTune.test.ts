@@ -1,8 +1,11 @@
+import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
+import { startLocalOpenAI } from '../../providers/local/server';
 import type { FineTuneInput } from '../../core/pipeline/fineTuneTypes';
 import { fineTuneWorkflow } from '../../workflows/fineTuneWorkflow';
 import { fineTuneProgressQuery } from '../../workflows/messages';
 import { exampleTrainingArtifact, jobsTagged, sdk, setFaults, uploadsOf } from '../support/backendAdmin';
+import { historyText } from '../support/historyText';
 import { startHarness, type Harness } from '../support/pipelineHarness';
 import { eventually } from '../support/temporal';
 
@@ -88,6 +91,40 @@ describe('fineTuneWorkflow under provider faults', () => {
     expect(activityFailure.cause?.message).toContain('no longer accepts fine-tuning jobs');
     expect(Date.now() - t0).toBeLessThan(30_000); // no retry storm: one attempt
     expect(await jobsTagged(sdk(h.backend.baseURL), tag)).toHaveLength(0);
+  });
+
+  it('the provider is chosen by config, by environment-variable names: the key never enters history', async () => {
+    const second = await startLocalOpenAI({ port: 0, dataDir: path.join(h.home, 'second-backend') });
+    const secret = 'sk-tailor-test-secret-0123456789abcdef';
+    process.env.TAILOR_TEST_SECOND_URL = second.baseURL;
+    process.env.TAILOR_TEST_SECOND_KEY = secret;
+    try {
+      const tag = `ft-provider-${Date.now()}`;
+      const i: FineTuneInput = {
+        ...(await input(tag, 60, 420)),
+        provider: { type: 'openai-compatible', baseUrlEnv: 'TAILOR_TEST_SECOND_URL', apiKeyEnv: 'TAILOR_TEST_SECOND_KEY' },
+      };
+      const handle = await start(tag, i);
+      await handle.result();
+      expect(await jobsTagged(sdk(second.baseURL), tag)).toHaveLength(1);
+      expect(await jobsTagged(sdk(h.backend.baseURL), tag)).toHaveLength(0);
+      const history = historyText(await handle.fetchHistory());
+      expect(history.includes('TAILOR_TEST_SECOND_KEY')).toBe(true); // the variable's name is there…
+      expect(history.includes(secret)).toBe(false); // …its value is not
+      expect(history.includes(second.baseURL)).toBe(false);
+
+      // A variable the worker does not have: the step fails at once, naming it.
+      const tag2 = `ft-provider-missing-${Date.now()}`;
+      const missing = await start(tag2, { ...i, runTag: tag2, provider: { type: 'openai-compatible', baseUrlEnv: 'TAILOR_TEST_NOT_SET', apiKeyEnv: 'X' } });
+      const err = (await missing.result().catch((e: unknown) => e)) as WorkflowFailedError;
+      const cause = (err.cause as { cause?: { type?: string; message: string } }).cause;
+      expect(cause?.type).toBe('ProviderNotConfigured');
+      expect(cause?.message).toContain('TAILOR_TEST_NOT_SET');
+    } finally {
+      delete process.env.TAILOR_TEST_SECOND_URL;
+      delete process.env.TAILOR_TEST_SECOND_KEY;
+      await second.close();
+    }
   });
 
   it('cancelling the workflow mid-training cancels the remote job', async () => {

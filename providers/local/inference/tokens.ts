@@ -4,9 +4,14 @@
  * 3 to prime the reply). Counts are what OpenAI would bill within a token or two.
  */
 import { encode } from 'gpt-tokenizer';
+import { memoize } from '../../../core/learners/memo';
+
+/** System prompts repeat on every request, so counts of short-ish texts are memoised. */
+const countCached = memoize((text: string) => encode(text).length, 8192);
 
 export function countTextTokens(text: string): number {
-  return text.length === 0 ? 0 : encode(text).length;
+  if (text.length === 0) return 0;
+  return text.length <= 4096 ? countCached(text) : encode(text).length;
 }
 
 export function countChatTokens(messages: readonly { role: string; content: string; name?: string }[]): number {

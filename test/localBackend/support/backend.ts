@@ -22,8 +22,28 @@ export function tempDataDir(): string {
 export async function startTestBackend(opts: LocalOpenAIOptions = {}): Promise<TestBackend> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const server = await startLocalOpenAI({ stepDelayMs: 2, ...opts, dataDir, port: 0 });
-  const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'test', maxRetries: 0 });
+  const client = testClient(server.baseURL);
   return { server, client, dataDir, close: () => server.close() };
+}
+
+/**
+ * The official client with no retries. Its fetch re-throws undici's AbortError as an Error of this
+ * realm: under jest's VM sandbox the DOMException from Node's own realm fails the SDK's
+ * `instanceof Error` check, and a timeout would surface as a plain APIConnectionError instead of
+ * the APIConnectionTimeoutError it is in a normal Node process.
+ */
+export function testClient(baseURL: string, maxRetries = 0): OpenAI {
+  const realmSafeFetch: typeof fetch = async (input, init) => {
+    try {
+      return await fetch(input, init);
+    } catch (err) {
+      if ((err as { name?: string })?.name === 'AbortError') {
+        throw Object.assign(new Error((err as Error).message), { name: 'AbortError' });
+      }
+      throw err;
+    }
+  };
+  return new OpenAI({ baseURL, apiKey: 'test', maxRetries, fetch: realmSafeFetch });
 }
 
 /** Polls a job until it reaches one of the wanted statuses (paused counts as non-terminal). */
