@@ -1,9 +1,9 @@
-import { ApplicationFailure, CancellationScope, isCancellation, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, sleep } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult, JobSnapshot } from '../core/pipeline/fineTuneTypes';
 import { TERMINAL_JOB_STATUSES } from '../core/pipeline/fineTuneTypes';
 import { dataActivities, providerActivities, uploadActivities } from './activityProxies';
-import { fineTuneProgressQuery } from './messages';
+import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from './messages';
 
 /**
  * One fine-tune, durable: upload (deduplicated by content), wait for the files, find-or-create exactly one job
@@ -12,6 +12,10 @@ import { fineTuneProgressQuery } from './messages';
 export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneResult> {
   const progress: FineTuneProgress = { phase: 'uploading', polls: 0 };
   setHandler(fineTuneProgressQuery, () => progress);
+  // The latest request wins; one that arrives before the job exists is applied once it does.
+  const control: { pending?: 'pause' | 'resume' } = {};
+  setHandler(pauseFineTuneSignal, () => void (control.pending = 'pause'));
+  setHandler(resumeFineTuneSignal, () => void (control.pending = 'resume'));
   const initial = msToNumber(input.poll.initial as never);
   const max = msToNumber(input.poll.max as never);
 
@@ -51,7 +55,7 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
   progress.phase = 'training';
   let job: JobSnapshot;
   try {
-    job = await pollUntilDone(input, jobId, progress, initial, max);
+    job = await pollUntilDone(input, jobId, progress, control, initial, max);
   } catch (err) {
     if (isCancellation(err)) {
       progress.phase = 'cancelled';
@@ -80,8 +84,18 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
   };
 }
 
-/** Status checks with durable timers: the wait grows while nothing changes and resets when the job moves. */
-async function pollUntilDone(input: FineTuneInput, jobId: string, progress: FineTuneProgress, initial: number, max: number): Promise<JobSnapshot> {
+/**
+ * Status checks with durable timers: the wait grows while nothing changes and resets when the job moves. A pause or
+ * resume request interrupts the wait and is passed to the provider before the next check.
+ */
+async function pollUntilDone(
+  input: FineTuneInput,
+  jobId: string,
+  progress: FineTuneProgress,
+  control: { pending?: 'pause' | 'resume' },
+  initial: number,
+  max: number,
+): Promise<JobSnapshot> {
   const factor = input.poll.factor;
   let wait = initial;
   let lastSeen = '';
@@ -94,6 +108,12 @@ async function pollUntilDone(input: FineTuneInput, jobId: string, progress: Fine
     wait = seen !== lastSeen ? initial : Math.min(wait * factor, max);
     lastSeen = seen;
     progress.nextPollInMs = wait;
-    await sleep(wait);
+    await condition(() => control.pending !== undefined, wait);
+    const action = control.pending;
+    if (action) {
+      control.pending = undefined;
+      await providerActivities.pauseOrResumeJob({ jobId, action, provider: input.provider });
+      wait = initial;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { FineTuneProgress } from '../core/pipeline/fineTuneTypes';
 import type { PipelineProgress } from '../core/pipeline/pipelineTypes';
 
@@ -7,3 +7,8 @@ export const progressQuery = defineQuery<PipelineProgress>('progress');
 
 /** The remote job as last seen: status, trained tokens, losses, events, estimated finish, checkpoints. */
 export const fineTuneProgressQuery = defineQuery<FineTuneProgress>('fineTuneProgress');
+
+/** Pause the remote fine-tuning job (where the provider supports it); the workflow keeps watching it. */
+export const pauseFineTuneSignal = defineSignal('pauseFineTune');
+/** Resume a paused remote fine-tuning job. */
+export const resumeFineTuneSignal = defineSignal('resumeFineTune');

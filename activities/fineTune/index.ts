@@ -1,4 +1,4 @@
 export { uploadTrainingFile, getFileStatus } from './uploadTrainingFile';
 export { findOrCreateJob } from './findOrCreateJob';
-export { getJobStatus, cancelJob } from './jobStatus';
+export { getJobStatus, cancelJob, pauseOrResumeJob } from './jobStatus';
 export { saveJobMetrics } from './saveJobMetrics';

@@ -42,3 +42,16 @@ export async function cancelJob(input: { jobId: string; provider?: ProviderSpec 
   const cancelled = await callProvider('cancel fine-tuning job', () => client.fineTuning.jobs.cancel(input.jobId));
   return { status: cancelled.status };
 }
+
+/** Pauses or resumes a job, passed through to the provider; a job already in the wanted state is left alone. */
+export async function pauseOrResumeJob(input: { jobId: string; action: 'pause' | 'resume'; provider?: ProviderSpec }): Promise<{ status: string }> {
+  const client = providerClient(input.provider);
+  const job = await callProvider('retrieve fine-tuning job', () => client.fineTuning.jobs.retrieve(input.jobId));
+  if (input.action === 'pause' && job.status !== 'running' && job.status !== 'queued') return { status: job.status };
+  // The SDK's status union lacks 'paused', which the pause endpoint reports.
+  if (input.action === 'resume' && (job.status as string) !== 'paused') return { status: job.status };
+  const next = await callProvider(`${input.action} fine-tuning job`, () =>
+    input.action === 'pause' ? client.fineTuning.jobs.pause(input.jobId) : client.fineTuning.jobs.resume(input.jobId),
+  );
+  return { status: next.status };
+}

@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { startLocalOpenAI } from '../../providers/local/server';
 import type { FineTuneInput } from '../../core/pipeline/fineTuneTypes';
 import { fineTuneWorkflow } from '../../workflows/fineTuneWorkflow';
-import { fineTuneProgressQuery } from '../../workflows/messages';
+import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from '../../workflows/messages';
 import { exampleTrainingArtifact, jobsTagged, sdk, setFaults, uploadsOf } from '../support/backendAdmin';
 import { historyText } from '../support/historyText';
 import { startHarness, type Harness } from '../support/pipelineHarness';
@@ -125,6 +125,26 @@ describe('fineTuneWorkflow under provider faults', () => {
       delete process.env.TAILOR_TEST_SECOND_KEY;
       await second.close();
     }
+  });
+
+  it('pause and resume reach the provider, and the run then completes', async () => {
+    await setFaults(h.backend.baseURL, 'train.slow=100');
+    const tag = `ft-pause-${Date.now()}`;
+    const handle = await start(tag, await input(tag, 100, 150));
+    const api = sdk(h.backend.baseURL);
+    await eventually('the job to be training', async () => ((await jobsTagged(api, tag))[0]?.status === 'running' ? true : undefined), 60_000);
+    await handle.signal(pauseFineTuneSignal);
+    await eventually('the job to be paused at the provider', async () => ((await jobsTagged(api, tag))[0]?.status as string | undefined) === 'paused' ? true : undefined);
+    const seen = await eventually('the workflow to see the pause', async () => {
+      const p = await handle.query(fineTuneProgressQuery);
+      return p.job?.status === 'paused' ? p : undefined;
+    });
+    expect(seen.phase).toBe('training');
+    await setFaults(h.backend.baseURL, '');
+    await handle.signal(resumeFineTuneSignal);
+    const result = await handle.result();
+    expect(result.model).toMatch(/^ft:/);
+    expect(await jobsTagged(api, tag)).toHaveLength(1);
   });
 
   it('cancelling the workflow mid-training cancels the remote job', async () => {
