@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark prints its figure next to its anchor, measured side by side in this run, as a
- * ratio. Pass names to run a subset: `npm run bench -- demo`.
+ * ratio. Pass names to run a subset: `npm run bench -- demo`. Benchmarks load with `require` (tsx's CommonJS hook
+ * resolves TypeScript paths; a dynamic import() would go to Node's ESM loader, which does not).
  */
 import { benchDemo } from './demo';
 
@@ -8,9 +9,13 @@ type Bench = () => Promise<{ name: string; lines: string[] }>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   demo: async () => () => benchDemo(),
-  'local-backend': async () => (await import('./localBackend')).benchLocalBackend,
+  'fine-tune': async () => {
+    const m = require('./fineTuneNotice') as typeof import('./fineTuneNotice');
+    return () => m.benchFineTuneNotice();
+  },
+  'local-backend': async () => (require('./localBackend') as typeof import('./localBackend')).benchLocalBackend,
   validate: async () => {
-    const m = await import('./validate');
+    const m = require('./validate') as typeof import('./validate');
     return () => m.benchValidate();
   },
 };

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { mulberry32, shuffled } from '../../core/learners/rng';
-import { textSimilarity } from '../../core/learners/features';
+import { dot, featurize } from '../../core/learners/features';
 import { startTestBackend, waitForJob, type TestBackend } from './support/backend';
 import { jsonlFile } from './support/tickets';
 
@@ -25,6 +25,7 @@ afterAll(async () => {
 });
 
 maybe('held-out accuracy: zero-shot < few-shot < fine-tuned (≥ 80%)', async () => {
+  const t0 = Date.now();
   const rows = fs.readFileSync(DATA, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { messages: Msg[] }).messages);
   const all = shuffled(rows, mulberry32(42));
   const cut = Math.floor(all.length * 0.8);
@@ -38,6 +39,7 @@ maybe('held-out accuracy: zero-shot < few-shot < fine-tuned (≥ 80%)', async ()
   const job = await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: file.id, suffix: 'tickets', seed: 7, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 3 } } } });
   const done = await waitForJob(b.client, job.id, undefined, 60_000);
   expect(done.status).toBe('succeeded');
+  console.log(`fine-tuning took ${Date.now() - t0} ms`);
 
   const turns = (examples: Msg[][]) => examples.flatMap((e) => [{ role: 'user' as const, content: user(e) }, { role: 'assistant' as const, content: gold(e) }]);
   const rng = mulberry32(5);
@@ -52,8 +54,11 @@ maybe('held-out accuracy: zero-shot < few-shot < fine-tuned (≥ 80%)', async ()
   const base = 'gpt-4o-mini-2024-07-18';
   const zeroShot = await score(base, (ex) => [system(ex), { role: 'user', content: user(ex) }]);
   const fewShotRandom = await score(base, (ex) => [system(ex), ...turns(shuffled(train, rng).slice(0, 5)), { role: 'user', content: user(ex) }]);
+  const trainVectors = train.map((e) => featurize(user(e)));
   const fewShotNearest = await score(base, (ex) => {
-    const near = [...train].sort((x, y) => textSimilarity(user(ex), user(y)) - textSimilarity(user(ex), user(x))).slice(0, 5).reverse();
+    const q = featurize(user(ex));
+    const ranked = train.map((e, i) => ({ e, s: dot(q, trainVectors[i]!) })).sort((x, y) => y.s - x.s);
+    const near = ranked.slice(0, 5).reverse().map((r) => r.e);
     return [system(ex), ...turns(near), { role: 'user', content: user(ex) }];
   });
   const fineTuned = await score(done.fine_tuned_model!, (ex) => [system(ex), { role: 'user', content: user(ex) }]);
