@@ -3,6 +3,7 @@ export * from './dataset';
 export * from './fineTune';
 export { evaluateVariant } from './evaluate/evaluateVariant';
 export { smokeCheckAlias } from './evaluate/smokeCheck';
-export { registerModel, resolveAlias, moveAlias, recordApproval } from './registry/registryActivities';
+export { registerModel, resolveAlias, moveAlias, recordApproval, rollbackAlias } from './registry/registryActivities';
 export { storeJson } from './artifacts/storeJson';
 export { writeRunReport } from './report/writeRunReport';
+export { notifyWebhook } from './deploy/notifyWebhook';

@@ -173,6 +173,8 @@ const int = (x: number) => Math.round(x).toLocaleString('en-US');
 
 export async function benchValidate(opts: { examples?: number[] } = {}): Promise<{ name: string; lines: string[] }> {
   const sizes = opts.examples ?? [100_000, 1_000_000];
+  const probe = spawnSync('python3', ['-c', 'import tiktoken, numpy'], { encoding: 'utf8' });
+  if (probe.status !== 0) throw new Error(`the Python anchor needs tiktoken and numpy: pip install -r bench/requirements.txt (${probe.stderr.trim().split('\n').pop()})`);
   const cacheDir = ensureTiktokenCache(path.join(tailorHome(), 'bench', 'tiktoken-cache'));
   const env = { ...process.env, TIKTOKEN_CACHE_DIR: cacheDir };
   const lines: string[] = [];
@@ -180,7 +182,7 @@ export async function benchValidate(opts: { examples?: number[] } = {}): Promise
   for (const n of sizes) {
     const file = benchFile(n);
     const bytes = fs.statSync(file).size;
-    const tailor = measure([process.execPath, '--import', 'tsx', path.join(ROOT, 'bin', 'tailor.js'), 'validate', file, '--model', MODEL, '--json'], env);
+    const tailor = measure([process.execPath, path.join(ROOT, 'bin', 'tailor.js'), 'validate', file, '--model', MODEL, '--json'], env);
     const anchor = measure(['python3', path.join(__dirname, 'python', 'validate_anchor.py'), file, '--encoding', ENCODING], env);
     const t = JSON.parse(tailor.stdout) as { examples: number; valid: boolean; tokens: TokenFigures };
     const a = JSON.parse(anchor.stdout) as { examples: number; tokens: TokenFigures };

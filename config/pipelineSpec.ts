@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DatasetSpecSchema } from './datasetSpec';
+import { DeploySpecSchema } from './deploySpec';
 import { ProviderSpecSchema } from './providerSpec';
 
 /** A Temporal duration string such as `5s`, `2 minutes`, `1h`. */
@@ -117,21 +118,7 @@ export const PipelineSpecSchema = z
       })
       .strict()
       .default({ minImprovement: 0, minScore: 0 }),
-    deploy: z
-      .object({
-        alias: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('prod'),
-        approval: z.enum(['auto']).default('auto'),
-        smoke: z
-          .object({
-            examples: z.number().int().min(1).max(1000).default(20),
-            /** The smoke score may fall at most this far below the candidate's evaluation score. */
-            tolerance: z.number().min(0).max(1).default(0.15),
-          })
-          .strict()
-          .default({ examples: 20, tolerance: 0.15 }),
-      })
-      .strict()
-      .default({ alias: 'prod', approval: 'auto', smoke: { examples: 20, tolerance: 0.15 } }),
+    deploy: DeploySpecSchema.default({ alias: 'prod', approval: { type: 'auto' }, targets: [], smoke: { examples: 20, tolerance: 0.15 } }),
   })
   .strict();
 

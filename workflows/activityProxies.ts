@@ -30,3 +30,10 @@ export const evalActivities = proxyActivities<typeof activities>({
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
 });
+
+/** Webhooks: a receiver may be down for a while; keep trying for a day, spaced out. */
+export const notifyActivities = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});

@@ -134,6 +134,8 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
               pipeline: spec.name,
               alias: spec.deploy.alias,
               gate,
+              approval: spec.deploy.approval,
+              targets: spec.deploy.targets,
               lineage: {
                 provider: spec.provider.type,
                 baseModel: spec.baseModel,

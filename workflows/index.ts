@@ -3,3 +3,4 @@ export { customizationPipeline } from './customizationPipeline';
 export { fineTuneWorkflow } from './fineTuneWorkflow';
 export { evaluateWorkflow } from './evaluateWorkflow';
 export { deployWorkflow } from './deployWorkflow';
+export { rollbackWorkflow } from './rollbackWorkflow';

@@ -154,7 +154,9 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
       tokenDist[s].add(tokensOf[i]!);
       const label = labels[i];
       if (labelCounts && label !== undefined) splitLabels[s][label] = (splitLabels[s][label] ?? 0) + 1;
-    });
+      // No line cap here: kept lines were capped on input, but PII placeholders can make a line slightly longer,
+      // and every kept line must be routed or the assignment would shift.
+    }, Number.MAX_SAFE_INTEGER);
     for await (const chunk of createReadStream(keptFile, { highWaterMark: 1 << 20 })) {
       splitter.push(chunk as Buffer);
       for (const s of SPLITS) await writers[s].maybeFlush();

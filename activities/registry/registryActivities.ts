@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { ModelRecord } from './registryDb';
 import { sharedRegistry } from './registryDb';
 
@@ -22,4 +23,21 @@ export async function moveAlias(input: {
 
 export async function recordApproval(input: { runId: string; pipeline: string; decision: string; who: string; why: string }): Promise<void> {
   sharedRegistry().recordApproval(input);
+}
+
+/**
+ * Moves an alias back to the model it named before its current one (idempotent per run, like every move).
+ * Fails non-retryably when there is nothing to go back to.
+ */
+export async function rollbackAlias(input: { pipeline: string; alias: string; who: string; why: string; runId: string }): Promise<{ from: string; to: string | null }> {
+  const registry = sharedRegistry();
+  const prior = registry.historyOfRun(input.runId).find((c) => c.pipeline === input.pipeline && c.alias === input.alias);
+  if (prior) return { from: prior.fromModel ?? '', to: prior.toModel }; // a retry after the move committed
+  const current = registry.resolveAlias(input.pipeline, input.alias);
+  const previous = registry.previousModel(input.pipeline, input.alias);
+  if (current === undefined || previous === undefined) {
+    throw ApplicationFailure.nonRetryable(`${input.pipeline}@${input.alias} has no earlier model to roll back to`, 'NothingToRollBack');
+  }
+  registry.moveAlias({ pipeline: input.pipeline, alias: input.alias, toModel: previous, who: input.who, why: input.why, runId: input.runId });
+  return { from: current, to: previous };
 }

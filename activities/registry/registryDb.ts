@@ -138,6 +138,51 @@ export class Registry {
     return rows;
   }
 
+  listModels(pipeline?: string): ModelRecord[] {
+    return this.db
+      .prepare(
+        `SELECT model, pipeline, provider, base_model AS baseModel, job_id AS jobId, train_sha256 AS trainSha256,
+                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score, created_at AS createdAt
+         FROM models WHERE (? IS NULL OR pipeline = ?) ORDER BY created_at, model`,
+      )
+      .all(pipeline ?? null, pipeline ?? null) as ModelRecord[];
+  }
+
+  listAliases(pipeline?: string): { pipeline: string; alias: string; model: string; updatedAt: number }[] {
+    return this.db
+      .prepare('SELECT pipeline, alias, model, updated_at AS updatedAt FROM aliases WHERE (? IS NULL OR pipeline = ?) ORDER BY pipeline, alias')
+      .all(pipeline ?? null, pipeline ?? null) as { pipeline: string; alias: string; model: string; updatedAt: number }[];
+  }
+
+  /** Alias moves made by a run (its promotion and any rollback). */
+  historyOfRun(runId: string): AliasChange[] {
+    return this.db
+      .prepare(
+        `SELECT pipeline, alias, from_model AS fromModel, to_model AS toModel, who, why, run_id AS runId, at
+         FROM alias_history WHERE run_id = ? OR run_id LIKE ? ORDER BY id`,
+      )
+      .all(runId, `${runId}#%`) as AliasChange[];
+  }
+
+  approvalsOfRun(runId: string): { decision: string; who: string; why: string; at: number }[] {
+    return this.db.prepare('SELECT decision, who, why, at FROM approvals WHERE run_id = ? ORDER BY id').all(runId) as {
+      decision: string;
+      who: string;
+      why: string;
+      at: number;
+    }[];
+  }
+
+  /** The model the alias pointed at before its current one: what a rollback returns to. */
+  previousModel(pipeline: string, alias: string): string | null | undefined {
+    const current = this.resolveAlias(pipeline, alias);
+    if (current === undefined) return undefined;
+    const row = this.db
+      .prepare('SELECT from_model AS fromModel FROM alias_history WHERE pipeline = ? AND alias = ? AND to_model = ? ORDER BY id DESC LIMIT 1')
+      .get(pipeline, alias, current) as { fromModel: string | null } | undefined;
+    return row ? row.fromModel : undefined;
+  }
+
   recordApproval(a: { runId: string; pipeline: string; decision: string; who: string; why: string; at?: number }): void {
     this.db
       .prepare('INSERT INTO approvals (run_id, pipeline, decision, who, why, at) VALUES (?, ?, ?, ?, ?, ?)')

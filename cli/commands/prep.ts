@@ -23,6 +23,9 @@ Options:
   --validation X    validation share 0..0.5 (default 0.1)
   --test X          test share 0..0.5 (default 0.2)
   --seed S          split seed (default tailor)
+  --system T, --user T, --assistant T
+                    CSV/TSV column mapping: templates with {{column}} (or a bare column name); default
+                    columns user/assistant[/system] or prompt/completion
   --no-near-dedupe  keep near-duplicates (exact duplicates are still removed)
   --no-pii          do not scrub PII
   --out DIR         also copy train.jsonl, validation.jsonl, test.jsonl and manifest.json into DIR
@@ -38,6 +41,9 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
       validation: { type: 'string' },
       test: { type: 'string' },
       seed: { type: 'string' },
+      system: { type: 'string' },
+      user: { type: 'string' },
+      assistant: { type: 'string' },
       'no-near-dedupe': { type: 'boolean' },
       'no-pii': { type: 'boolean' },
       out: { type: 'string' },
@@ -55,9 +61,12 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
       if (!Number.isFinite(n) || n < 0 || n > 0.5) throw new UsageError(`--${name} expects a number 0..0.5, got '${v}'`);
       return n;
     };
+    if ((values.user === undefined) !== (values.assistant === undefined)) throw new UsageError('--user and --assistant go together');
+    if (values.user !== undefined && format !== 'csv' && format !== 'tsv') throw new UsageError('--system/--user/--assistant map CSV/TSV columns; use --format csv or tsv');
     const input: DatasetSpecInput = {
       path: file,
       format: format as DatasetSpecInput['format'],
+      columns: values.user !== undefined ? { system: values.system, user: values.user, assistant: values.assistant! } : undefined,
       split: { validation: share('validation', values.validation), test: share('test', values.test), seed: values.seed },
       dedupe: { near: !values['no-near-dedupe'] },
       pii: { scrub: !values['no-pii'] },

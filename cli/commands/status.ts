@@ -2,6 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { PipelineProgress, PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { formatDuration } from '../../core/report/renderRunReport';
 import { textTable } from '../../core/report/textTable';
+import { pendingApprovalQuery } from '../../workflows/deployMessages';
 import { progressQuery } from '../../workflows/messages';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -37,8 +38,21 @@ Exit codes: 0 running or succeeded, 1 failed, cancelled or terminated, 2 unknown
       const status = desc.status.name;
       if (status === 'RUNNING') {
         const p: PipelineProgress = await handle.query(progressQuery);
-        if (values.json) process.stdout.write(JSON.stringify({ runId, status, progress: p }) + '\n');
-        else printSteps(`${runId}: RUNNING (stage ${p.stage})`, p.steps);
+        // A deploy step waiting for a person is the one thing an operator must act on: show it.
+        const pendingApproval =
+          p.stage === 'deploy' ? await client.workflow.getHandle(`${runId}/deploy`).query(pendingApprovalQuery).catch(() => null) : null;
+        if (values.json) process.stdout.write(JSON.stringify({ runId, status, progress: p, pendingApproval }) + '\n');
+        else {
+          printSteps(`${runId}: RUNNING (stage ${p.stage})`, p.steps);
+          if (pendingApproval) {
+            console.log(
+              `\nWaiting since ${new Date(pendingApproval.waitingSince).toISOString()} for approval by one of ${pendingApproval.approvers.join(', ')} ` +
+                `(until ${new Date(pendingApproval.deadline).toISOString()}): ${pendingApproval.candidate.model} scored ${pendingApproval.candidate.score.toFixed(3)} ` +
+                `vs ${pendingApproval.baseline.kind} ${pendingApproval.baseline.score.toFixed(3)}.\n` +
+                `  tailor approve ${runId} --by NAME --reason TEXT   (or tailor reject …)`,
+            );
+          }
+        }
         return 0;
       }
       if (status === 'COMPLETED') {

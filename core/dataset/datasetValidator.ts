@@ -15,6 +15,8 @@ import type { ErrorSample, ValidationReport } from './validationReport';
 export const MIN_EXAMPLES = 10;
 export const RECOMMENDED_MIN_EXAMPLES = 50;
 const SAMPLES_PER_CATEGORY = 20;
+/** OpenAI's cap on image-bearing examples in one vision training file. */
+export const MAX_IMAGE_EXAMPLES = 50_000;
 /** Warn about a base model this many days before its shutdown. */
 const SHUTDOWN_WARNING_DAYS = 90;
 
@@ -66,6 +68,7 @@ export class DatasetValidator {
   private readonly extraKeys = new Occurrences();
   private firstExtraKey = '';
   private readonly withoutGraderFields = new Occurrences();
+  private readonly imageExamples = new Occurrences();
 
   constructor(private readonly opts: ValidatorOptions) {
     this.profile = modelProfile(opts.model);
@@ -109,6 +112,7 @@ export class DatasetValidator {
       if (!ctx.hasSystem) this.missingSystem.note(line);
       if (!ctx.hasUser) this.missingUser.note(line);
       if (method === 'supervised' && ctx.assistantMessages > 0 && ctx.trainedAssistantMessages === 0) this.noTrained.note(line);
+      if (ctx.images > 0) this.imageExamples.note(line);
     }
     if (check.extraKeys.length > 0 && method !== 'reinforcement') {
       if (this.extraKeys.count === 0) this.firstExtraKey = check.extraKeys[0]!;
@@ -166,6 +170,9 @@ export class DatasetValidator {
       warnings.push(`line ${this.extraKeys.first}: ${this.extraKeys.count} example(s) carry top-level keys the ${method} format does not define (e.g. '${this.firstExtraKey}'); the provider may reject them`);
     }
     if (this.withoutGraderFields.count > 0) warnings.push(`line ${this.withoutGraderFields.first}: ${this.withoutGraderFields.count} example(s) have no fields besides messages for graders to reference`);
+    if (this.imageExamples.count > MAX_IMAGE_EXAMPLES) {
+      warnings.push(`line ${this.imageExamples.first}: ${this.imageExamples.count} examples carry images; the provider accepts at most ${MAX_IMAGE_EXAMPLES.toLocaleString('en-US')} per file (split the file)`);
+    }
     if (this.overLimit.count > 0) {
       warnings.push(`line ${this.overLimit.first}: ${this.overLimit.count} example(s) exceed ${model}'s ${limit.toLocaleString('en-US')}-token training limit and will be truncated from the end`);
     }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { answerLabel } from './answerLabel';
 import { canonicalJson } from './canonicalJson';
+import { LineHashSet } from './lineHashSet';
 import { countExampleTokens } from './exampleTokens';
 import type { JsonObject } from './jsonValue';
 import { mapExampleText, similarityText } from './mapExampleText';
@@ -37,7 +38,8 @@ export class ExamplePreparer {
   readonly piiCounts: Partial<Record<PiiKind, number>> = {};
   /** Token count of each kept example, in order (for per-split statistics without re-tokenizing). */
   readonly tokensOfKept: number[] = [];
-  private readonly exact = new Map<string, number>();
+  // 12 bytes per kept example (64 bits of the sha256 + first line), not a Map of 64-character hex strings.
+  private readonly exact = new LineHashSet();
   private readonly near: NearDuplicateIndex;
   private readonly counter: TokenCounter;
   private readonly kinds: ReadonlySet<PiiKind>;
@@ -55,10 +57,12 @@ export class ExamplePreparer {
     // Hashes use sorted keys so key order never makes equal examples differ; the output keeps the source's order.
     const canonical = canonicalJson(clean);
     const json = JSON.stringify(clean);
-    const contentHash = createHash('sha256').update(canonical).digest('hex');
+    const digest = createHash('sha256').update(canonical).digest();
+    const h = digest.readUInt32LE(0);
+    const l = digest.readUInt32LE(4);
     if (this.opts.dedupe.exact) {
-      const first = this.exact.get(contentHash);
-      if (first !== undefined) return { keep: false, reason: 'exact_duplicate', detail: `same content as line ${first}` };
+      const first = this.exact.lineOfHash(h, l);
+      if (first !== 0) return { keep: false, reason: 'exact_duplicate', detail: `same content as line ${first}` };
     }
     let sig: Uint32Array | undefined;
     if (this.opts.dedupe.near) {
@@ -74,10 +78,11 @@ export class ExamplePreparer {
       return { keep: false, reason: 'over_model_limit', detail: `${tokens} tokens > the model's ${this.opts.exampleTokenLimit}-token limit` };
     }
     // Only kept examples are remembered, so a removed example never causes a later one to be dropped.
-    this.exact.set(contentHash, line);
+    this.exact.firstLineOfHash(h, l, line);
     this.tokensOfKept.push(tokens);
     if (sig) this.near.add(sig, line);
-    const splitHash = createHash('sha256').update(this.opts.seed).update('\n').update(canonical).digest('hex');
+    // 64 bits of the seeded hash order the split; equal content still gets equal keys.
+    const splitHash = createHash('sha256').update(this.opts.seed).update('\n').update(canonical).digest('hex').slice(0, 16);
     const label = method === 'dpo' ? answerLabel(clean.preferred_output) : method === 'supervised' ? answerLabel(clean.messages) : undefined;
     return { keep: true, json, splitHash, label, tokens };
   }

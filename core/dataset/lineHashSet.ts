@@ -44,6 +44,18 @@ export class LineHashSet {
     return this.firstLineOfHash(h, l, line);
   }
 
+  /** The line recorded for this hash, or 0 (nothing recorded); records nothing. */
+  lineOfHash(h: number, l: number): number {
+    const mask = this.lines.length - 1;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+    for (;;) {
+      const at = this.lines[i]!;
+      if (at === 0) return 0;
+      if (this.hi[i] === h && this.lo[i] === l) return at;
+      i = (i + 1) & mask;
+    }
+  }
+
   firstLineOfHash(h: number, l: number, line: number): number {
     if ((this.used + 1) * 2 > this.lines.length) this.grow();
     const mask = this.lines.length - 1;

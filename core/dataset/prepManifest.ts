@@ -33,5 +33,5 @@ export interface PrepManifest {
   stratified: boolean;
   labels: Record<SplitName, Record<string, number>> | null;
   tokens: Record<SplitName, { total: number; perExample: DistributionSummary }>;
-  outputs: Record<SplitName, Omit<ArtifactRef, 'uri'> & { uri: string }>;
+  outputs: Record<SplitName, ArtifactRef>;
 }

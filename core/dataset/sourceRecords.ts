@@ -21,7 +21,9 @@ export class SourceFormatError extends Error {
 export class SourceRecordReader {
   private readonly splitter?: LineSplitter;
   private readonly csv?: CsvParser;
-  private readonly decoder = new TextDecoder('utf-8');
+  // Fatal: a CSV with invalid UTF-8 is rejected rather than silently trained on U+FFFD characters.
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private bytesSeen = 0;
   private header?: string[];
   mapping?: ColumnMapping;
   private out: SourceRecord[] = [];
@@ -56,17 +58,28 @@ export class SourceRecordReader {
   /** Feeds a chunk and returns the records it completed. */
   push(chunk: Uint8Array): SourceRecord[] {
     if (this.splitter) this.splitter.push(chunk);
-    else this.csv!.push(this.decoder.decode(chunk, { stream: true }));
+    else {
+      this.csv!.push(this.decodeCsv(chunk));
+      this.bytesSeen += chunk.length;
+    }
     return this.take();
   }
 
   end(): SourceRecord[] {
     if (this.splitter) this.splitter.end();
     else {
-      this.csv!.push(this.decoder.decode());
+      this.csv!.push(this.decodeCsv());
       this.csv!.end();
     }
     return this.take();
+  }
+
+  private decodeCsv(chunk?: Uint8Array): string {
+    try {
+      return chunk ? this.decoder.decode(chunk, { stream: true }) : this.decoder.decode();
+    } catch {
+      throw new SourceFormatError(`the ${this.format.toUpperCase()} file is not valid UTF-8 (in the bytes after offset ${this.bytesSeen}); re-save it as UTF-8`);
+    }
   }
 
   private take(): SourceRecord[] {

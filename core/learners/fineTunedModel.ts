@@ -76,6 +76,11 @@ export class FineTunedModel {
     return FineTunedModel.fromClassifier(new SoftmaxClassifier(data.labels, data.dim, weights, Float32Array.from(data.bias)));
   }
 
+  /** The classifier's raw weights (for warm-starting continued training), or null for a memory. */
+  classifierWeights(): { weights: Float32Array; bias: Float32Array } | null {
+    return this.classifier ? { weights: this.classifier.weights, bias: this.classifier.bias } : null;
+  }
+
   toData(): FineTunedModelData {
     if (this.memory) {
       return { kind: 'neighbour', examples: this.memory.items.map((it) => ({ input: it.input ?? '', output: it.output })) };

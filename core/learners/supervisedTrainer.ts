@@ -9,7 +9,7 @@ import type { TrainingPair } from './trainingPairs';
 import type { Hyperparameters } from './autoHyperparameters';
 import { SoftmaxClassifier, type LabelledVector } from './softmaxClassifier';
 import { NeighbourMemory, type MemoryItem } from './neighbourMemory';
-import { FineTunedModel, chooseKind, classifierDim, classifierFeatures, neighbourFeatures } from './fineTunedModel';
+import { FineTunedModel, chooseKind, classifierDim, classifierFeatures, neighbourFeatures, type FineTunedModelData } from './fineTunedModel';
 
 /** AdaGrad step size at learning_rate_multiplier 1. */
 export const BASE_LEARNING_RATE = 4;
@@ -47,17 +47,24 @@ export class SupervisedTrainer {
     validPairs: readonly TrainingPair[],
     private readonly hp: Hyperparameters,
     private readonly seed: number,
+    /** A fine-tuned model to continue training from (OpenAI's `model: "ft:…"`); same kind only. */
+    init?: FineTunedModelData,
   ) {
-    this.kind = chooseKind(trainPairs);
+    this.kind = init?.kind === 'classifier' || init?.kind === 'neighbour' ? init.kind : chooseKind(trainPairs);
     let encode: (p: TrainingPair) => Example;
     if (this.kind === 'classifier') {
-      const labels = [...new Set(trainPairs.map((p) => p.output))].sort();
+      const prior = init?.kind === 'classifier' ? init : null;
+      const labels = [...new Set([...(prior?.labels ?? []), ...trainPairs.map((p) => p.output)])].sort();
       const index = new Map(labels.map((l, i) => [l, i]));
-      const dim = classifierDim(labels.length);
+      const dim = prior && classifierDim(labels.length) <= prior.dim ? prior.dim : classifierDim(labels.length);
       this.classifier = new SoftmaxClassifier(labels, dim);
+      if (prior && prior.dim === dim) warmStart(this.classifier, prior, index);
       encode = (p) => ({ x: classifierFeatures(p.input, dim), y: index.get(p.output) ?? -1, output: p.output, input: p.input });
     } else {
       this.memory = new NeighbourMemory();
+      if (init?.kind === 'neighbour') {
+        for (const ex of init.examples) this.memory.add({ x: neighbourFeatures(ex.input), output: ex.output, input: ex.input }, `${ex.input}\u0000${ex.output}`);
+      }
       encode = (p) => ({ x: neighbourFeatures(p.input), y: -1, output: p.output, input: p.input });
     }
     this.train = trainPairs.map(encode);
@@ -138,4 +145,18 @@ export class SupervisedTrainer {
     }
     return out;
   }
+}
+
+/** Copies a saved classifier's weights into a new one whose label set contains the old labels. */
+function warmStart(target: SoftmaxClassifier, prior: Extract<FineTunedModelData, { kind: 'classifier' }>, index: Map<string, number>): void {
+  const old = FineTunedModel.fromData(prior).classifierWeights();
+  if (!old) return;
+  const map = prior.labels.map((l) => index.get(l)!);
+  for (let f = 0; f < prior.dim; f++) {
+    for (let c = 0; c < prior.labels.length; c++) {
+      const v = old.weights[f * prior.labels.length + c]!;
+      if (v !== 0) target.weights[f * target.k + map[c]!] = v;
+    }
+  }
+  prior.labels.forEach((_, c) => (target.bias[map[c]!] = old.bias[c]!));
 }

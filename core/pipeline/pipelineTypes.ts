@@ -1,4 +1,7 @@
+import type { ApprovalPolicy, DeployTarget } from '../../config/deploySpec';
 import type { PipelineSpec } from '../../config/pipelineSpec';
+import type { ProviderSpec } from '../../config/providerSpec';
+import type { ApprovalDecision } from '../deploy/approval';
 import type { PrepCounts } from '../dataset/prepManifest';
 import type { TokenStats } from '../dataset/validationReport';
 import type { ArtifactRef } from '../artifacts/artifactRef';
@@ -50,9 +53,17 @@ export interface DeployInput {
   pipeline: string;
   alias: string;
   gate: GateDecision;
-  lineage: { provider: string; baseModel: string; jobId: string; trainSha256: string; specSha256: string; evalReportUri: string };
-  smoke: { test: ArtifactRef; examples: number; tolerance: number; metric: 'exact_match' | 'contains' };
-  provider?: import('../../config/providerSpec').ProviderSpec;
+  /** @default { type: 'auto' } */
+  approval?: ApprovalPolicy;
+  /** Webhooks told of every alias move. @default [] */
+  targets?: DeployTarget[];
+  /** The candidate's lineage, registered before it can be promoted; omitted for a model already in the registry. */
+  lineage?: { provider: string; baseModel: string; jobId: string; trainSha256: string; specSha256: string; evalReportUri: string };
+  /** A smoke evaluation through the alias after it moves; omitted = none. */
+  smoke?: { test: ArtifactRef; examples: number; tolerance: number; metric: 'exact_match' | 'contains' };
+  provider?: ProviderSpec;
+  /** Who asked for this deployment (a CLI user for `tailor promote`); recorded in the alias history. */
+  initiatedBy?: string;
 }
 
 export interface DeployResult {
@@ -62,6 +73,7 @@ export interface DeployResult {
   previous: string | null;
   smokeScore?: number;
   reason: string;
+  approval?: ApprovalDecision;
 }
 
 /** Money the run has committed, estimated before a step and measured after it. */

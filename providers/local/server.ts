@@ -19,7 +19,8 @@ import { FaultInjector } from './faults/faultInjector';
 import type { FaultKind } from './faults/faultSpec';
 import { RateLimiter } from './limits/rateLimiter';
 import { fileRoutes } from './routes/filesRoutes';
-import { jobRoutes, trainingNotAvailable } from './routes/jobsRoutes';
+import { jobRoutes } from './routes/jobsRoutes';
+import { faultError } from './faults/faultResponses';
 import { modelRoutes } from './routes/modelsRoutes';
 import { inferenceRoutes } from './routes/inferenceRoutes';
 import { adminRoutes } from './routes/adminRoutes';
@@ -46,9 +47,11 @@ export interface LocalOpenAIServer {
   close(): Promise<void>;
 }
 
+/** `TAILOR_LOCAL_STEP_MS` when it is a non-negative number, else 25 ms. */
 function defaultStepMs(): number {
-  const env = Number(process.env.TAILOR_LOCAL_STEP_MS);
-  return Number.isFinite(env) && env >= 0 && process.env.TAILOR_LOCAL_STEP_MS !== '' && process.env.TAILOR_LOCAL_STEP_MS !== undefined ? env : 25;
+  const raw = process.env.TAILOR_LOCAL_STEP_MS?.trim();
+  const env = raw ? Number(raw) : NaN;
+  return Number.isFinite(env) && env >= 0 ? env : 25;
 }
 
 /** Applies the spec seed option when the spec does not name one. */
@@ -161,18 +164,9 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
         res.on('close', () => hung.delete(res));
         return true;
       case 'quota':
-        sendError(
-          res,
-          new ApiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', null, 'insufficient_quota', {
-            'x-should-retry': 'false',
-          }),
-        );
-        return true;
       case 'training_not_available':
-        sendError(res, trainingNotAvailable());
-        return true;
       case 'status':
-        sendError(res, statusFault(fault.status, fault.retryAfterMs));
+        sendError(res, faultError(fault));
         return true;
     }
   }
@@ -222,20 +216,4 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
       return closing;
     },
   };
-}
-
-/** OpenAI's bodies for injected status faults (429 and 5xx carry their usual messages and retry hints). */
-function statusFault(status: number, retryAfterMs?: number): ApiError {
-  if (status === 429) {
-    const ms = retryAfterMs ?? 1000;
-    return new ApiError(429, `Rate limit reached for requests (injected fault). Please try again in ${ms}ms.`, 'requests', null, 'rate_limit_exceeded', {
-      'retry-after': String(Math.max(1, Math.ceil(ms / 1000))),
-      'retry-after-ms': String(ms),
-    });
-  }
-  if (status === 500) return new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error');
-  if (status === 502) return new ApiError(502, 'Bad gateway.', 'server_error');
-  if (status === 503) return new ApiError(503, 'The engine is currently overloaded, please try again later.', 'server_error', null, null, retryAfterMs ? { 'retry-after-ms': String(retryAfterMs) } : {});
-  if (status >= 500) return new ApiError(status, `The server had an error (injected ${status}).`, 'server_error');
-  return new ApiError(status, `Injected fault: HTTP ${status}.`, 'invalid_request_error');
 }

@@ -6,6 +6,7 @@ import { freePort, isListening } from '../../workers/freePort';
 import { resolveTemporalBinary } from '../../workers/temporalBinary';
 import { runCli, TAILOR_BIN } from '../support/runCli';
 import { exampleSpecWith } from '../support/specFiles';
+import { eventually } from '../support/temporal';
 
 /**
  * `tailor dev` as a user runs it: its own dev server (UI on), backend and worker; `tailor demo` attaches to it; the
@@ -88,6 +89,56 @@ describe('tailor dev', () => {
     const unknown = await runCli(['status', 'no-such-run'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no run named 'no-such-run'");
+  });
+
+  it('manual approval, promote, rollback, resolve, registry and audit from the CLI', async () => {
+    const env = { TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };
+    const spec = exampleSpecWith({ name: 'cli-manual', deploy: { alias: 'prod', approval: { type: 'manual', approvers: ['alice'], timeout: '10 minutes' } } });
+    const { runId } = JSON.parse((await runCli(['run', spec, '--json'], env)).stdout) as { runId: string };
+    const waiting = await eventually('the run to wait for approval', async () => {
+      const s = JSON.parse((await runCli(['status', runId, '--json'], env)).stdout) as { pendingApproval?: { approvers: string[] } | null };
+      return s.pendingApproval ?? undefined;
+    }, 90_000);
+    expect(waiting.approvers).toEqual(['alice']);
+    expect((await runCli(['status', runId], env)).stdout).toContain(`tailor approve ${runId} --by NAME --reason TEXT`);
+
+    const refused = await runCli(['approve', runId, '--by', 'mallory', '--reason', 'x'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("'mallory' is not an approver");
+    const approved = await runCli(['approve', runId, '--by', 'alice', '--reason', 'looks right'], env);
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toContain('approved by alice');
+    const done = await eventually('the run to complete', async () => {
+      const s = JSON.parse((await runCli(['status', runId, '--json'], env)).stdout) as { status: string; result?: { deploy: { outcome: string; model: string } } };
+      return s.status === 'COMPLETED' ? s.result : undefined;
+    }, 60_000);
+    expect(done.deploy.outcome).toBe('promoted');
+    const m1 = done.deploy.model;
+    expect((await runCli(['resolve', 'cli-manual@prod'], env)).stdout.trim()).toBe(m1);
+
+    // Promote another registered model by hand, then roll back: both are audited workflow runs.
+    const listed = JSON.parse((await runCli(['registry', 'list', '--json'], env)).stdout) as { models: { model: string }[] };
+    const other = listed.models.map((m) => m.model).find((m) => m !== m1)!;
+    const promoted = await runCli(['promote', 'cli-manual@prod', other, '--reason', 'try the other one', '--by', 'bob', '--json'], env);
+    expect(promoted.code).toBe(0);
+    expect((await runCli(['resolve', 'cli-manual@prod'], env)).stdout.trim()).toBe(other);
+    const rolled = await runCli(['rollback', 'cli-manual@prod', '--reason', 'worse answers', '--by', 'carol', '--json'], env);
+    expect(rolled.code).toBe(0);
+    const { runId: rollbackRun, to } = JSON.parse(rolled.stdout) as { runId: string; to: string };
+    expect(to).toBe(m1);
+    expect((await runCli(['resolve', 'cli-manual@prod'], env)).stdout.trim()).toBe(m1);
+
+    const audit = await runCli(['audit', rollbackRun], env);
+    expect(audit.code).toBe(0);
+    expect(audit.stdout).toContain('rollbackAlias');
+    expect(audit.stdout).toContain('rollback: worse answers');
+    expect(audit.stdout).toContain('carol');
+    const pipelineAudit = JSON.parse((await runCli(['audit', runId, '--json'], env)).stdout) as { timeline: { name: string; kind: string }[]; approvals: { who: string }[] };
+    expect(pipelineAudit.timeline.some((t) => t.kind === 'update' && t.name === 'approve')).toBe(true);
+    expect(pipelineAudit.approvals.map((a) => a.who)).toContain('alice');
+
+    const history = JSON.parse((await runCli(['registry', 'history', 'cli-manual@prod', '--json'], env)).stdout) as { who: string }[];
+    expect(history.map((h) => h.who)).toEqual(['alice', 'bob', 'carol']);
   });
 
   it('stops every part on Ctrl-C: no process and no listening port remain', async () => {

@@ -186,3 +186,10 @@ describe('other source formats', () => {
     expect(v.errors).toEqual({ too_few_examples: 1 });
   });
 });
+
+describe('CSV encoding', () => {
+  test('a CSV that is not UTF-8 is InvalidDataset, not trained on replacement characters', async () => {
+    const file = writeFile(tmp.dir(), 'latin1.csv', Buffer.concat([Buffer.from('user,assistant\n'), Buffer.from('caf\xe9 au lait,billing\n', 'latin1')]));
+    await expectInvalidDataset(prep({ path: file, format: 'csv' }), /not valid UTF-8/);
+  });
+});

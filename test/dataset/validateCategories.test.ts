@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { validateFile } from '../../activities/dataset/validateFile';
-import type { ErrorCategory } from '../../core/dataset/errorCategories';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../../core/dataset/errorCategories';
 import type { TrainingMethod } from '../../core/dataset/messageChecks';
 import { chatLines, useTmpHome, writeJsonl } from './support';
 
@@ -154,5 +156,18 @@ describe('whole-file checks', () => {
     expect(r.stats.overTokenLimit).toBe(1);
     expect(r.warnings.join('\n')).toMatch(/line 11: 1 example\(s\) exceed .*4,096-token training limit/);
     expect(r.tokens.billed).toBe(r.tokens.total - r.tokens.perExample.max + 4096);
+  });
+});
+
+describe('coverage of the error categories', () => {
+  test('every category in ERROR_CATEGORIES is triggered by a test file in test/dataset', () => {
+    // Keeps the promise "each error category has a test with a file that triggers it" true as categories are added.
+    const tests = fs
+      .readdirSync(__dirname)
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => fs.readFileSync(path.join(__dirname, f), 'utf8'))
+      .join('\n');
+    const untested = Object.keys(ERROR_CATEGORIES).filter((c) => !new RegExp(`['"{ ]${c}['": ]`).test(tests.replace(/ERROR_CATEGORIES[^\n]*\n/g, '')));
+    expect(untested).toEqual([]);
   });
 });

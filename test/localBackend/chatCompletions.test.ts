@@ -148,3 +148,18 @@ test('invalid requests are 400 with a param', async () => {
   const hot = await b.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], temperature: 3 }).catch((e: unknown) => e);
   expect(hot).toBeInstanceOf(OpenAI.BadRequestError);
 });
+
+test('logprobs: the reply probability on the first token, alternatives in top_logprobs', async () => {
+  const c = await b.client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    temperature: 0,
+    logprobs: true,
+    top_logprobs: 3,
+    messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'I want a refund for my order' }],
+  });
+  const content: OpenAI.Chat.ChatCompletionTokenLogprob[] = c.choices[0]!.logprobs!.content!;
+  expect(content.map((t) => t.token).join('')).toBe('refund_request');
+  expect(content[0]!.logprob).toBeLessThanOrEqual(0);
+  expect(content[0]!.top_logprobs.length).toBeGreaterThan(1);
+  expect(content[0]!.top_logprobs[0]!.logprob).toBeGreaterThanOrEqual(content[0]!.top_logprobs[1]!.logprob);
+});

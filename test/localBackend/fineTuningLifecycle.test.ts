@@ -189,3 +189,41 @@ test('files list, content and delete', async () => {
   expect(del).toEqual({ id: f.id, object: 'file', deleted: true });
   await expect(b.client.files.retrieve(f.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
 });
+
+test('files.waitForProcessing returns at once; fine-tuned models can be deleted, base models cannot', async () => {
+  const f = await uploadTickets(30, 8, 'wait.jsonl');
+  const processed = await b.client.files.waitForProcessing(f.id, { pollInterval: 10, maxWait: 2000 });
+  expect(processed.status).toBe('processed');
+  const job = await b.client.fineTuning.jobs.create({ model: 'gpt-4.1-nano-2025-04-14', training_file: f.id });
+  const done = await waitForJob(b.client, job.id);
+  expect(done.fine_tuned_model).toMatch(/^ft:gpt-4\.1-nano-2025-04-14:tailor-local::[A-Za-z0-9]{8}$/);
+  const deleted: OpenAI.Models.ModelDeleted = await b.client.models.delete(done.fine_tuned_model!);
+  expect(deleted).toEqual({ id: done.fine_tuned_model, object: 'model', deleted: true });
+  await expect(b.client.models.retrieve(done.fine_tuned_model!)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  await expect(b.client.chat.completions.create({ model: done.fine_tuned_model!, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  await expect(b.client.models.delete('gpt-4o-mini')).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+  const base: OpenAI.Models.Model = await b.client.models.retrieve('gpt-4.1-nano-2025-04-14');
+  expect((base as unknown as { shutdown_date: string | null }).shutdown_date).toBe('2026-10-23');
+});
+
+test('a job on an ft: model continues training from its weights', async () => {
+  const all = tickets(180, 12);
+  const first = all.filter((t) => ['billing', 'shipping', 'account_access'].includes(t.label));
+  const second = all.filter((t) => !['billing', 'shipping', 'account_access'].includes(t.label));
+  const f1 = await b.client.files.create({ file: await jsonlFile(first.map(chatLine)), purpose: 'fine-tune' });
+  const j1 = await waitForJob(b.client, (await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: f1.id, suffix: 'one' })).id);
+  const f2 = await b.client.files.create({ file: await jsonlFile(second.map(chatLine)), purpose: 'fine-tune' });
+  const j2 = await waitForJob(b.client, (await b.client.fineTuning.jobs.create({ model: j1.fine_tuned_model!, training_file: f2.id, suffix: 'two' })).id);
+  expect(j2.status).toBe('succeeded');
+  expect(j2.model).toBe(j1.fine_tuned_model);
+  expect(j2.fine_tuned_model).toMatch(/^ft:gpt-4o-mini-2024-07-18:tailor-local:two:/);
+  const probe = tickets(60, 13);
+  const answers = new Set<string>();
+  for (const t of probe) {
+    const c = await b.client.chat.completions.create({ model: j2.fine_tuned_model!, messages: chatMessages(t.text), temperature: 0 });
+    answers.add(c.choices[0]!.message.content!);
+  }
+  // The continued model knows labels from both files.
+  expect(answers.has('billing') || answers.has('shipping') || answers.has('account_access')).toBe(true);
+  expect(answers.has('refund_request') || answers.has('technical_issue') || answers.has('product_question')).toBe(true);
+});

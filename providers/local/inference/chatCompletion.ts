@@ -45,6 +45,12 @@ function probabilities(reply: LearnerReply, temperature: number): number[] {
   return reply.candidates.map((c) => Math.exp((c.logit - max) / t));
 }
 
+function alternativesOf(reply: LearnerReply, temperature: number): { text: string; prob: number }[] {
+  const w = probabilities(reply, temperature || 1);
+  const total = w.reduce((a, x) => a + x, 0);
+  return reply.candidates.map((c, i) => ({ text: c.text, prob: total > 0 ? w[i]! / total : 0 }));
+}
+
 function chooseText(reply: LearnerReply, temperature: number, rng: Rng): { text: string; prob: number } {
   const weights = probabilities(reply, temperature || 1);
   const total = weights.reduce((s, w) => s + w, 0);
@@ -62,13 +68,30 @@ function applyStop(text: string, stop: string | string[] | null | undefined): st
   return text.slice(0, cut);
 }
 
-function logprobsFor(text: string, prob: number, top: number) {
+/**
+ * Token logprobs for a reply. The learner decides between whole candidate replies, so the first
+ * token carries the log-probability of the chosen reply and later tokens are certain (0); the first
+ * token's alternatives are the first tokens of the other candidates, with their reply probabilities.
+ */
+function logprobsFor(text: string, prob: number, top: number, alternatives: { text: string; prob: number }[]) {
   const ids = encode(text);
+  const entry = (token: string, logprob: number) => ({ token, logprob, bytes: [...Buffer.from(token)] });
   return {
     content: ids.map((id, i) => {
       const token = decode([id]);
       const logprob = i === 0 ? Math.log(Math.max(prob, 1e-12)) : 0;
-      return { token, logprob, bytes: [...Buffer.from(token)], top_logprobs: top > 0 ? [{ token, logprob, bytes: [...Buffer.from(token)] }] : [] };
+      let tops: ReturnType<typeof entry>[] = [];
+      if (top > 0) {
+        if (i === 0) {
+          const seen = new Map<string, number>([[token, logprob]]);
+          for (const alt of alternatives) {
+            const first = alt.text ? decode([encode(alt.text)[0]!]) : '';
+            if (first && !seen.has(first)) seen.set(first, Math.log(Math.max(alt.prob, 1e-12)));
+          }
+          tops = [...seen].sort((a, b) => b[1] - a[1]).slice(0, top).map(([t, lp]) => entry(t, lp));
+        } else tops = [entry(token, 0)];
+      }
+      return { ...entry(token, logprob), top_logprobs: tops };
     }),
     refusal: null,
   };
@@ -116,7 +139,7 @@ export function buildChatCompletion(
     choices.push({
       index,
       message: { role: 'assistant', content: text, refusal: null, annotations: [] },
-      logprobs: req.logprobs ? logprobsFor(text, picked.prob, req.top_logprobs ?? 0) : null,
+      logprobs: req.logprobs ? logprobsFor(text, picked.prob, req.top_logprobs ?? 0, alternativesOf(reply, temperature)) : null,
       finish_reason: finish,
     });
   }

@@ -46,6 +46,10 @@ export class ModelRegistry {
     this.cache.delete(id);
   }
 
+  weights(id: string): LocalModelData | undefined {
+    return this.store.getWeights<LocalModelData>(id);
+  }
+
   delete(id: string): boolean {
     const existed = this.store.delete('model', id);
     this.store.deleteWeights(id);

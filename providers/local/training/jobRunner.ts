@@ -12,19 +12,21 @@
 import { resolveHyperparameters } from '../../../core/learners/autoHyperparameters';
 import { SupervisedTrainer, type StepReport } from '../../../core/learners/supervisedTrainer';
 import { PreferenceTrainer } from '../../../core/learners/preferenceTrainer';
-import { ApiError, invalidRequest, jobNotFound } from '../http/apiError';
+import type { FineTunedModelData } from '../../../core/learners/fineTunedModel';
+import { invalidRequest, jobNotFound } from '../http/apiError';
 import { LOCAL_ORG, LOCAL_ORG_ID, baseModel } from '../catalog/baseModels';
 import type { FaultInjector } from '../faults/faultInjector';
 import type { FileService } from '../files/fileService';
 import type { ModelRegistry } from '../inference/modelRegistry';
-import { countChatTokens } from '../inference/tokens';
 import type { CreateJobRequest } from '../schemas/fineTuningJobRequest';
-import { newCheckpointId, newJobId, newModelSuffixId, nowSeconds } from '../store/ids';
+import { newCheckpointId, newModelSuffixId, nowSeconds } from '../store/ids';
 import type { StateStore } from '../store/stateStore';
 import { messageEvent, metricsData, metricsEvent, type EventObject } from './jobEvents';
-import { TERMINAL, type JobObject, type JobRecord, type JobStatus } from './jobRecord';
+import { TERMINAL, type JobObject, type JobRecord } from './jobRecord';
 import { resultCsv } from './resultCsv';
-import { isFailure, prepareTrainingData, type JobFailure, type MethodType, type TrainingData } from './trainingData';
+import type { JobFailure } from './trainingData';
+import { loadJobData } from './jobData';
+import { newJobRecord } from './newJobRecord';
 
 type Trainer = SupervisedTrainer | PreferenceTrainer;
 
@@ -87,51 +89,8 @@ export class JobRunner {
     if (method.type === 'reinforcement' && !method.reinforcement?.grader) {
       throw invalidRequest("Missing required parameter: 'method.reinforcement.grader'.", 'method.reinforcement.grader', 'missing_required_parameter');
     }
-    const section = (method as unknown as Record<string, { hyperparameters?: Record<string, unknown> } | null | undefined>)[method.type];
-    // The deprecated top-level hyperparameters still configure supervised jobs.
-    const requested = { ...(method.type === 'supervised' ? (req.hyperparameters ?? {}) : {}), ...(section?.hyperparameters ?? {}) } as Record<string, unknown>;
-    const hpOut = {
-      batch_size: (requested.batch_size as number | 'auto' | undefined) ?? 'auto',
-      learning_rate_multiplier: (requested.learning_rate_multiplier as number | 'auto' | undefined) ?? 'auto',
-      n_epochs: (requested.n_epochs as number | 'auto' | undefined) ?? 'auto',
-    };
-    const methodOut: JobObject['method'] = {
-      type: method.type,
-      [method.type]: { ...(section ?? {}), hyperparameters: method.type === 'dpo' ? { beta: 'auto', ...hpOut, ...requested } : { ...hpOut, ...requested } },
-    };
-    const job: JobObject = {
-      id: newJobId(),
-      object: 'fine_tuning.job',
-      created_at: nowSeconds(),
-      error: null,
-      fine_tuned_model: null,
-      finished_at: null,
-      hyperparameters: hpOut,
-      model: req.model,
-      organization_id: LOCAL_ORG_ID,
-      result_files: [],
-      seed: req.seed ?? Math.floor(Math.random() * 2147483647),
-      status: 'validating_files',
-      trained_tokens: null,
-      training_file: req.training_file,
-      validation_file: req.validation_file ?? null,
-      estimated_finish: null,
-      integrations: req.integrations ?? null,
-      metadata: req.metadata ?? null,
-      method: methodOut,
-      user_provided_suffix: req.suffix ?? null,
-    };
-    const record: JobRecord = {
-      job,
-      progress: {
-        completedSteps: 0,
-        totalSteps: null,
-        hyperparameters: null,
-        fileTokens: null,
-        snapshot,
-        grader: method.type === 'reinforcement' ? method.reinforcement?.grader : null,
-      },
-    };
+    const record = newJobRecord(req, snapshot);
+    const job = record.job;
     this.store.transaction(() => {
       this.save(record);
       this.event(job.id, messageEvent(`Created fine-tuning job: ${job.id}`));
@@ -376,7 +335,7 @@ export class JobRunner {
     const trainer: Trainer =
       rec.job.method.type === 'dpo'
         ? new PreferenceTrainer(data.train.preferences, data.valid?.preferences ?? [], hp, rec.job.seed, rec.job.model)
-        : new SupervisedTrainer(data.train.pairs, data.valid?.pairs ?? [], hp, rec.job.seed);
+        : new SupervisedTrainer(data.train.pairs, data.valid?.pairs ?? [], hp, rec.job.seed, this.warmStartFor(rec.job.model));
     // Replay steps done before a pause or restart: deterministic, so the weights match exactly.
     a.reports = [];
     while (trainer.completedSteps < rec.progress.completedSteps && !trainer.done) a.reports.push(trainer.next());
@@ -384,25 +343,15 @@ export class JobRunner {
     return trainer;
   }
 
-  private loadData(rec: JobRecord): { train: TrainingData; valid: TrainingData | null } | JobFailure {
-    const method = rec.job.method.type as MethodType;
-    const read = (fileId: string, which: 'training_file' | 'validation_file'): TrainingData | JobFailure => {
-      const code = which === 'training_file' ? 'invalid_training_file' : 'invalid_validation_file';
-      const file = this.files.get(fileId);
-      const bytes = file && this.files.content(fileId);
-      if (!file || !bytes) return { code, message: `File ${fileId} not found.`, param: which };
-      if (file.status === 'error') return { code, message: `${file.status_details ?? 'Invalid file format.'} (file ${fileId})`, param: which };
-      return prepareTrainingData(bytes, fileId, method, which, countChatTokens, rec.progress.grader);
-    };
-    const train = read(rec.job.training_file, 'training_file');
-    if (isFailure(train)) return train;
-    let valid: TrainingData | null = null;
-    if (rec.job.validation_file) {
-      const v = read(rec.job.validation_file, 'validation_file');
-      if (isFailure(v)) return v;
-      valid = v;
-    }
-    return { train, valid };
+  private loadData(rec: JobRecord) {
+    return loadJobData(this.files, rec);
+  }
+
+  /** Weights of an `ft:` base model, so a job on it continues training (supervised models only). */
+  private warmStartFor(model: string): FineTunedModelData | undefined {
+    if (!model.startsWith('ft:')) return undefined;
+    const data = this.models.weights(model);
+    return data && data.kind !== 'preference' ? data : undefined;
   }
 
   private snapshotFor(model: string): string {
@@ -454,5 +403,3 @@ export class JobRunner {
   }
 }
 
-export { ApiError };
-export type { JobStatus };

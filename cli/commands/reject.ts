@@ -1,0 +1,3 @@
+import { approvalCommand } from '../stack/approvalCommand';
+
+export const command = approvalCommand('reject');

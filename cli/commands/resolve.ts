@@ -1,0 +1,25 @@
+import { resolveModel } from '../../activities/registry/resolveModel';
+import { parseCommandArgs } from '../args';
+import { UsageError, type CliCommand } from '../command';
+
+export const command: CliCommand = {
+  name: 'resolve',
+  summary: 'print the model ID an alias names (NAME@ALIAS)',
+  help: `Usage: tailor resolve NAME@ALIAS
+
+Prints the model ID the registry's alias names now (e.g. \`tailor resolve support-tickets@prod\`). Exit 1 when
+the alias names no model. Applications can call the same thing: \`import { resolveModel } from 'tailor'\`.`,
+  async run(argv) {
+    const { positionals } = parseCommandArgs(argv, {});
+    if (positionals.length !== 1) throw new UsageError('expected NAME@ALIAS');
+    try {
+      console.log(resolveModel(positionals[0]!));
+      return 0;
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (/is not NAME@ALIAS/.test(msg)) throw new UsageError(msg);
+      console.error(`tailor resolve: ${msg}`);
+      return 1;
+    }
+  },
+};

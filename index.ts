@@ -1,0 +1,5 @@
+// Tailor as a library: what applications import.
+export { resolveModel } from './activities/registry/resolveModel';
+export { Registry } from './activities/registry/registryDb';
+export { loadSpec } from './config/loadSpec';
+export { PipelineSpecSchema, type PipelineSpec } from './config/pipelineSpec';
