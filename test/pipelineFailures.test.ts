@@ -7,6 +7,7 @@ import { progressQuery } from '../workflows/messages';
 import { jobsTagged, sdk, setFaults } from './support/backendAdmin';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { exampleSpecWith } from './support/specFiles';
+import { maybeRecordHistories } from './support/recordHistories';
 import { eventually } from './support/temporal';
 
 function innermost(err: unknown): { message: string; type?: string } {
@@ -60,6 +61,7 @@ describe('customizationPipeline failure paths', () => {
     expect(progress.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'failed', 'skipped', 'skipped']);
     expect(prodAlias('job-fails')).toBeUndefined();
     expect(runId).toMatch(/^job-fails-/);
+    await maybeRecordHistories(h.client, 'pipeline-provider-failure', [runId, `${runId}/fine-tune`]);
   });
 
   it('cancelling the pipeline mid-training cancels the remote job and ends the run cancelled', async () => {
@@ -78,5 +80,6 @@ describe('customizationPipeline failure paths', () => {
     const [job] = await jobsTagged(client, `${runId}/fine-tune`);
     expect(job?.status).toBe('cancelled');
     expect(prodAlias('cancel-me')).toBeUndefined();
+    await maybeRecordHistories(h.client, 'pipeline-cancelled', [runId, `${runId}/fine-tune`]);
   });
 });

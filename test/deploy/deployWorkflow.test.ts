@@ -8,6 +8,7 @@ import { approveUpdate, pendingApprovalQuery, rejectUpdate } from '../../workflo
 import { deployWorkflow } from '../../workflows/deployWorkflow';
 import { exampleTrainingArtifact } from '../support/backendAdmin';
 import { startHarness, type Harness } from '../support/pipelineHarness';
+import { maybeRecordHistories } from '../support/recordHistories';
 import { eventually } from '../support/temporal';
 
 const BASE = 'gpt-4o-mini-2024-07-18';
@@ -52,6 +53,7 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
     const [move] = registry.aliasHistory('p-approve', 'prod');
     expect(move).toMatchObject({ toModel: 'model-a', who: 'alice' });
     expect(move!.why).toContain('eval looks good');
+    await maybeRecordHistories(h.client, 'deploy-approved', [handle.workflowId]);
   });
 
   it('an approver not on the list, or no reason, is refused and the workflow keeps waiting', async () => {
@@ -71,6 +73,7 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'rejected', model: null });
     expect(registry.resolveAlias('p-refuse', 'prod')).toBeUndefined();
+    await maybeRecordHistories(h.client, 'deploy-rejected', [handle.workflowId]);
   });
 
   it('no approval before the timeout: the run ends rejected and nothing changes', async () => {
@@ -78,6 +81,7 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
     const result = await handle.result();
     expect(result.outcome).toBe('rejected');
     expect(result.reason).toContain('no approval within 2s');
+    await maybeRecordHistories(h.client, 'deploy-approval-timeout', [handle.workflowId]);
     expect(registry.resolveAlias('p-timeout', 'prod')).toBeUndefined();
   });
 
@@ -102,6 +106,7 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
       ['model-old', BASE],
       [BASE, 'model-old'],
     ]);
+    await maybeRecordHistories(h.client, 'deploy-rolled-back', [handle.workflowId]);
   });
 
   it('two concurrent promotions of one alias are both recorded, in order; the alias ends on the later one', async () => {

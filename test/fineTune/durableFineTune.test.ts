@@ -6,6 +6,7 @@ import { fineTuneWorkflow } from '../../workflows/fineTuneWorkflow';
 import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from '../../workflows/messages';
 import { exampleTrainingArtifact, jobsTagged, sdk, setFaults, uploadsOf } from '../support/backendAdmin';
 import { historyText } from '../support/historyText';
+import { maybeRecordHistories } from '../support/recordHistories';
 import { startHarness, type Harness } from '../support/pipelineHarness';
 import { eventually } from '../support/temporal';
 
@@ -76,6 +77,7 @@ describe('fineTuneWorkflow under provider faults', () => {
     const cause = (err as WorkflowFailedError).cause as { type?: string; message: string };
     expect(cause.type).toBe('FineTuneJobFailed');
     expect(cause.message).toMatch(/failed/);
+    await maybeRecordHistories(h.client, 'finetune-provider-failure', [tag]);
   });
 
   it('403 training_not_available fails at once, non-retryable, with the plain message', async () => {
@@ -145,6 +147,7 @@ describe('fineTuneWorkflow under provider faults', () => {
     const result = await handle.result();
     expect(result.model).toMatch(/^ft:/);
     expect(await jobsTagged(api, tag)).toHaveLength(1);
+    await maybeRecordHistories(h.client, 'finetune-paused-resumed', [tag]);
   });
 
   it('cancelling the workflow mid-training cancels the remote job', async () => {
@@ -159,5 +162,6 @@ describe('fineTuneWorkflow under provider faults', () => {
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
     const [job] = await jobsTagged(sdk(h.backend.baseURL), tag);
     expect(job?.status).toBe('cancelled');
+    await maybeRecordHistories(h.client, 'finetune-cancelled', [tag]);
   });
 });
