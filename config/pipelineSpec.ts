@@ -37,6 +37,18 @@ export const FineTuneMethodSchema = z.discriminatedUnion('type', [
         })
         .strict()
         .default({ n_epochs: 'auto', batch_size: 'auto', learning_rate_multiplier: 'auto', beta: 'auto' }),
+      /**
+       * OpenAI's recommended order: a supervised fine-tune on the preferred answers first, then DPO from that model.
+       * Present = on. @default off
+       */
+      supervisedFirst: z
+        .object({
+          n_epochs: z.union([Auto, z.number().int().min(1).max(50)]).default('auto'),
+          batch_size: z.union([Auto, z.number().int().min(1).max(256)]).default('auto'),
+          learning_rate_multiplier: z.union([Auto, z.number().positive().max(10)]).default('auto'),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
   z

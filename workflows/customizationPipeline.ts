@@ -63,25 +63,44 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
         spend.estimatedUsd['fine-tune'] = validation.estimate.usd;
         const refusal = budgetRefusal(spend, 'fine-tune', validation.estimate.usd);
         if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'BudgetExceeded', { estimateUsd: validation.estimate.usd, budgetUsd: spend.budgetUsd });
+        const common = {
+          pipeline: spec.name,
+          datasetSha256: input.datasetSha256,
+          suffix: spec.fineTune.suffix,
+          seed: spec.fineTune.seed,
+          poll: spec.fineTune.poll,
+          provider: spec.provider,
+        };
+        let model = spec.baseModel;
+        let sftTokens = 0;
+        const method = spec.fineTune.method;
+        if (method.type === 'dpo' && method.supervisedFirst) {
+          // Stage 1 of OpenAI's recommended order: supervised on the preferred answers; DPO then starts from it.
+          const [sftTrain, sftValidation] = await Promise.all([
+            dataActivities.preferredAnswersDataset({ dataset: prepared.train }),
+            dataActivities.preferredAnswersDataset({ dataset: prepared.validation }),
+          ]);
+          const sft = await executeChild(fineTuneWorkflow, {
+            workflowId: `${runId}/fine-tune-sft`,
+            args: [
+              {
+                ...common,
+                runTag: `${runId}/fine-tune-sft`,
+                model,
+                train: sftTrain,
+                validation: sftValidation,
+                method: { type: 'supervised', hyperparameters: method.supervisedFirst },
+              },
+            ],
+          });
+          model = sft.model;
+          sftTokens = sft.trainedTokens ?? 0;
+        }
         const ft = await executeChild(fineTuneWorkflow, {
           workflowId: `${runId}/fine-tune`,
-          args: [
-            {
-              runTag: `${runId}/fine-tune`,
-              pipeline: spec.name,
-              datasetSha256: input.datasetSha256,
-              model: spec.baseModel,
-              train: prepared.train,
-              validation: prepared.validation,
-              method: spec.fineTune.method,
-              suffix: spec.fineTune.suffix,
-              seed: spec.fineTune.seed,
-              poll: spec.fineTune.poll,
-              provider: spec.provider,
-            },
-          ],
+          args: [{ ...common, runTag: `${runId}/fine-tune`, model, train: prepared.train, validation: prepared.validation, method }],
         });
-        const actual = tokenCostUsd(ft.trainedTokens ?? validation.estimate.billedTokens, validation.estimate.pricePerMillion);
+        const actual = tokenCostUsd((ft.trainedTokens ?? validation.estimate.billedTokens) + sftTokens, validation.estimate.pricePerMillion);
         spend.actualUsd['fine-tune'] = actual;
         spend.totalUsd += actual;
         return ft;

@@ -56,6 +56,7 @@ function toProviderMethod(method: FineTuneMethod): OpenAI.FineTuning.JobCreatePa
     case 'supervised':
       return { type: 'supervised', supervised: { hyperparameters: method.hyperparameters } };
     case 'dpo':
+      // supervisedFirst is Tailor's own stage (a separate job before this one), not part of OpenAI's method object.
       return { type: 'dpo', dpo: { hyperparameters: method.hyperparameters } };
     case 'reinforcement':
       return {

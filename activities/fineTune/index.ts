@@ -2,3 +2,4 @@ export { uploadTrainingFile, getFileStatus } from './uploadTrainingFile';
 export { findOrCreateJob } from './findOrCreateJob';
 export { getJobStatus, cancelJob, pauseOrResumeJob } from './jobStatus';
 export { saveJobMetrics } from './saveJobMetrics';
+export { preferredAnswersDataset } from './preferredAnswersDataset';

@@ -7,7 +7,7 @@ import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';
 import { clientTarget } from './run';
 
-const CHILD_SUFFIXES = ['fine-tune', 'evaluate', 'deploy'];
+const CHILD_SUFFIXES = ['fine-tune-sft', 'fine-tune', 'evaluate', 'deploy'];
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/Z$/, '');
 
 export const command: CliCommand = {

@@ -11,9 +11,17 @@ export interface EvalCase {
   reference: string;
 }
 
-/** Splits a chat example into its prompt and its reference answer (the last assistant message). */
-export function toEvalCase(example: { messages: ChatMessage[] }): EvalCase | undefined {
+/**
+ * Splits an example into its prompt and its reference answer: a chat example's last assistant message, or a
+ * preference (DPO) example's preferred output, so DPO runs are scored on the same footing.
+ */
+export function toEvalCase(example: { messages?: ChatMessage[]; input?: { messages?: ChatMessage[] }; preferred_output?: ChatMessage[] }): EvalCase | undefined {
+  if (!example.messages && example.input?.messages && example.preferred_output) {
+    const preferred = [...example.preferred_output].reverse().find((m) => m.role === 'assistant');
+    return typeof preferred?.content === 'string' ? { prompt: example.input.messages, reference: preferred.content } : undefined;
+  }
   const msgs = example.messages;
+  if (!msgs) return undefined;
   const last = msgs[msgs.length - 1];
   if (!last || last.role !== 'assistant' || typeof last.content !== 'string') return undefined;
   return { prompt: msgs.slice(0, -1), reference: last.content };

@@ -128,7 +128,10 @@ export const AssertionSchema = z.unknown().transform((v, ctx): Assertion => {
   }
   const r = schema.safeParse(v);
   if (!r.success) {
-    for (const issue of r.error.issues) ctx.addIssue({ ...(issue as object), code: 'custom', message: issueMessage(issue), path: issue.path } as never);
+    for (const issue of r.error.issues) {
+      const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
+      ctx.addIssue({ code: 'custom', message: issueMessage(issue), path } as never);
+    }
     return z.NEVER;
   }
   return r.data as Assertion;
