@@ -12,7 +12,15 @@ export interface RunSummary {
   scores: { base: number | null; fineTuned: number | null; fewShot: number | null; production: number | null };
   deployed: { outcome: string; alias: string; model: string | null; previous: string | null };
   gate: { passed: boolean; reason: string };
-  validation: { examples: number; tokens: number; billedTokens: number; epochs: number; estimatedUsd: number; model: string };
+  validation: {
+    examples: number;
+    tokens: number;
+    perExample: { min: number; median: number; mean: number; max: number; p10: number; p90: number };
+    billedTokens: number;
+    epochs: number;
+    estimatedUsd: number;
+    model: string;
+  };
   report: string;
 }
 
@@ -41,6 +49,7 @@ export async function summarise(client: Client, result: PipelineResult, reportDi
     validation: {
       examples: result.validation.examples,
       tokens: result.validation.tokens.total,
+      perExample: result.validation.tokens.perExample,
       billedTokens: result.validation.estimate.billedTokens,
       epochs: result.validation.estimate.epochs,
       estimatedUsd: result.validation.estimate.usd,
@@ -66,7 +75,8 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
     'Steps',
     steps,
     '',
-    `Validation: ${v.examples} training examples, ${v.tokens} tokens; estimate ${v.epochs} epochs × ${v.billedTokens} billed tokens ≈ $${v.estimatedUsd.toFixed(4)} at ${v.model} prices`,
+    `Validation: ${v.examples} training examples, ${v.tokens} tokens (per example: min ${v.perExample.min}, p10 ${v.perExample.p10}, median ${v.perExample.median}, mean ${v.perExample.mean.toFixed(1)}, p90 ${v.perExample.p90}, max ${v.perExample.max})`,
+    `Cost estimate: ${v.epochs} epochs × ${v.billedTokens} billed tokens ≈ $${v.estimatedUsd.toFixed(4)} at ${v.model} training prices (config/pricing.ts)`,
     '',
     `Evaluation on the same held-out split (n=${n}; the local backend's models are small CPU learners, not LLMs)`,
     evalTable,
