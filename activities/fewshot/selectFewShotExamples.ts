@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -90,7 +91,6 @@ export async function selectFewShotExamples(input: SelectFewShotInput): Promise<
     if (i % 500 === 0) heartbeat({ selected: i, of: cases.length });
   });
   const selection = await store.put(lines.join('\n') + '\n', { name: 'fewshot-selection.jsonl', count: lines.length });
-  const { createHash } = await import('node:crypto');
   return {
     selection,
     poolSha256: createHash('sha256').update(poolText).digest('hex'),

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import type { LoadedSpec } from '../../config/loadSpec';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { customizationPipeline } from '../../workflows/customizationPipeline';
-import { TailorDatasetHash, TailorPipeline, TailorStage } from '../../workflows/searchAttributes';
+import { TailorDatasetSha, TailorPipeline, TailorStage } from '../../workflows/searchAttributes';
 import { sha256File } from './datasetHash';
 
 /** Runs are named by content (DESIGN invariant 5): the same data and spec give the same run ID. */
@@ -36,7 +36,7 @@ export async function startPipeline(client: Client, loaded: LoadedSpec, opts: { 
         ? {
             typedSearchAttributes: [
               { key: TailorPipeline, value: loaded.spec.name },
-              { key: TailorDatasetHash, value: datasetSha256 },
+              { key: TailorDatasetSha, value: datasetSha256 },
               { key: TailorStage, value: 'prepare' },
             ],
           }
