@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tailorHome } from '../config/paths';
 import { ensureTiktokenCache } from './python/tiktokenCache';
+import { mulberry32 } from '../core/learners/rng';
 
 const ROOT = path.join(__dirname, '..');
 const MODEL = 'gpt-4o-mini-2024-07-18';
@@ -21,16 +22,7 @@ const ZIPF_EXPONENT = 1.07;
 const GENERATOR_VERSION = 'v1';
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const ONSETS = ['', 'b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z', 'br', 'ch', 'cl', 'dr', 'fl', 'gr', 'pl', 'pr', 'sh', 'sl', 'st', 'str', 'th', 'tr'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'ee', 'oo', 'ou', 'y'];

@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { DurationSchema as Duration } from './duration';
 
-const Duration = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'expected a duration such as "30 minutes" or "2 days"');
 
 /** Who must say yes before the alias moves: nobody (`auto`), or one of `approvers` within `timeout`. */
 export const ApprovalPolicySchema = z.discriminatedUnion('type', [

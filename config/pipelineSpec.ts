@@ -1,12 +1,9 @@
 import { z } from 'zod';
+import { DurationSchema as Duration } from './duration';
 import { DatasetSpecSchema } from './datasetSpec';
 import { DeploySpecSchema } from './deploySpec';
 import { ProviderSpecSchema } from './providerSpec';
 
-/** A Temporal duration string such as `5s`, `2 minutes`, `1h`. */
-const Duration = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/, 'expected a duration such as "5s" or "2 minutes"');
 
 const Auto = z.literal('auto');
 

@@ -1,7 +1,7 @@
 import { Registry } from '../../activities/registry/registryDb';
-import { parseAliasRef } from '../../core/deploy/aliasRef';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { deployWorkflow } from '../../workflows/deployWorkflow';
+import { aliasArg } from '../aliasArg';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';
@@ -20,12 +20,7 @@ Temporal's history and in the registry's alias history). MODEL should be registe
     const { values, positionals } = parseCommandArgs(argv, { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean', default: false } });
     if (positionals.length !== 2) throw new UsageError('expected NAME@ALIAS MODEL');
     if (!values.reason) throw new UsageError('--reason TEXT is required');
-    let ref;
-    try {
-      ref = parseAliasRef(positionals[0]!);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const ref = aliasArg(positionals[0]!);
     const model = positionals[1]!;
     const registry = new Registry();
     const known = registry.getModel(model);

@@ -1,6 +1,6 @@
 import { Registry } from '../../activities/registry/registryDb';
-import { parseAliasRef } from '../../core/deploy/aliasRef';
 import { textTable } from '../../core/report/textTable';
+import { aliasArg } from '../aliasArg';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 
@@ -50,12 +50,7 @@ The registry is TAILOR_REGISTRY, or TAILOR_HOME/registry.db (default .tailor/reg
         case 'history': {
           if (!arg) throw new UsageError('expected NAME or NAME@ALIAS');
           const hasAlias = arg.includes('@');
-          let ref;
-          try {
-            ref = parseAliasRef(arg);
-          } catch (err) {
-            throw new UsageError((err as Error).message);
-          }
+          const ref = aliasArg(arg);
           const rows = registry.aliasHistory(ref.pipeline, hasAlias ? ref.alias : undefined);
           out(rows, () =>
             textTable(['when', 'alias', 'from', 'to', 'who', 'run', 'why'], rows.map((r) => [iso(r.at), `${r.pipeline}@${r.alias}`, r.fromModel ?? '-', r.toModel ?? '-', r.who, r.runId ?? '', r.why])),

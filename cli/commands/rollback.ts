@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { WorkflowFailedError } from '@temporalio/client';
-import { parseAliasRef } from '../../core/deploy/aliasRef';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { rollbackWorkflow } from '../../workflows/rollbackWorkflow';
+import { aliasArg } from '../aliasArg';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';
@@ -19,12 +19,7 @@ with \`tailor audit RUN\` and in \`tailor registry history NAME@ALIAS\`). Exit 1
     const { values, positionals } = parseCommandArgs(argv, { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean', default: false } });
     if (positionals.length !== 1) throw new UsageError('expected NAME@ALIAS');
     if (!values.reason) throw new UsageError('--reason TEXT is required');
-    let ref;
-    try {
-      ref = parseAliasRef(positionals[0]!);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const ref = aliasArg(positionals[0]!);
     const by = values.by ?? os.userInfo().username;
     const { client, connection } = await connectClient(await clientTarget());
     const runId = `rollback-${ref.pipeline}-${ref.alias}-${Date.now().toString(36)}`;
