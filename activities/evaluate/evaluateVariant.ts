@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { parseJsonl, toEvalCase, type ChatMessage, type EvalCase } from '../../core/chat/chatExample';
 import { scoreAnswer, wilsonInterval } from '../../core/eval/score';
@@ -25,6 +26,9 @@ export async function evaluateVariant(input: EvaluateVariantInput): Promise<Vari
   const mode = input.variant.mode;
   const pool = mode.type === 'few-shot' ? await loadCases(store, mode.pool) : [];
 
+  // Every request in flight listens on the one cancellation signal; more than Node's default 10 is expected here.
+  const signal = cancellationSignal();
+  setMaxListeners(Math.max(16, input.concurrency * 2), signal);
   const outputs: { i: number; answer: string; reference: string; score: number }[] = new Array(cases.length);
   let promptTokens = 0;
   let completionTokens = 0;
@@ -46,7 +50,7 @@ export async function evaluateVariant(input: EvaluateVariantInput): Promise<Vari
             seed: 0,
             max_completion_tokens: 64,
           },
-          { signal: cancellationSignal() },
+          { signal },
         ),
       );
       const answer = res.choices[0]?.message.content ?? '';
