@@ -7,3 +7,5 @@ export { registerModel, resolveAlias, moveAlias, recordApproval, rollbackAlias }
 export { storeJson } from './artifacts/storeJson';
 export { writeRunReport } from './report/writeRunReport';
 export { notifyWebhook } from './deploy/notifyWebhook';
+export * from './operations';
+export * from './evalSuite';

@@ -1,5 +1,6 @@
 import type { CliCommand } from './command';
 import { UsageError } from './command';
+import { KeyringConfigError } from '../core/codec/keyring';
 
 /**
  * `require`, not `import()`: under tsx's CommonJS hook a dynamic import goes to Node's ESM loader, which cannot
@@ -26,9 +27,16 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   resolve: { summary: 'print the model ID an alias names', load: () => lazy('./commands/resolve') },
   registry: { summary: 'list models and aliases, show lineage, alias history', load: () => lazy('./commands/registry') },
   audit: { summary: "a run's step history from Temporal plus the registry's record", load: () => lazy('./commands/audit') },
+  'codec-server': { summary: 'serve the Temporal codec-server protocol so the Web UI can show encrypted payloads', load: () => lazy('./commands/codecServer') },
   'local-openai': { summary: 'serve the local OpenAI-compatible backend (small CPU learners)', load: () => lazy('./commands/localOpenai') },
   prep: { summary: 'prepare a dataset: normalise, dedupe, scrub PII, split', load: () => lazy('./commands/prep') },
   validate: { summary: 'validate a fine-tuning dataset and estimate its cost', load: () => lazy('./commands/validate') },
+  eval: { summary: 'run an eval suite (YAML) on one or more models and print the leaderboard', load: () => lazy('./commands/eval') },
+  schedule: { summary: 'recurring pipeline runs on Temporal Schedules', load: () => lazy('./commands/schedule') },
+  watch: { summary: "watch a pipeline's dataset: evaluate or retrain once per change", load: () => lazy('./commands/watch') },
+  'notify-change': { summary: "signal a pipeline's dataset watcher that the data changed", load: () => lazy('./commands/notifyChange') },
+  sunset: { summary: 'report aliased models whose base model is being shut down', load: () => lazy('./commands/sunset') },
+  runs: { summary: 'find runs by pipeline, dataset, outcome and age', load: () => lazy('./commands/runs') },
 };
 
 function topHelp(): string {
@@ -59,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       console.error(`tailor ${name}: ${err.message}`);
       return err.exitCode;
+    }
+    if (err instanceof KeyringConfigError) {
+      console.error(`tailor ${name}: ${err.message}`);
+      return 2;
     }
     throw err;
   }

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
+import { tailorDataConverter } from '../workers/dataConverter';
 
 export interface TemporalTarget {
   address: string;
@@ -23,7 +24,7 @@ export function targetFromEnvironment(): TemporalTarget | undefined {
 
 export async function connectClient(target: TemporalTarget): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ ...(target.connectionOptions ?? {}), address: target.address } as never);
-  return { client: new Client({ connection, namespace: target.namespace }), connection };
+  return { client: new Client({ connection, namespace: target.namespace, dataConverter: tailorDataConverter() }), connection };
 }
 
 export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {

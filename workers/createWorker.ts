@@ -1,5 +1,6 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import * as activities from '../activities';
+import { tailorDataConverter } from './dataConverter';
 import { TASK_QUEUE } from './taskQueue';
 
 export interface TailorWorkerOptions {
@@ -33,6 +34,8 @@ export async function createTailorWorker(opts: TailorWorkerOptions): Promise<Wor
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
     maxTaskQueueActivitiesPerSecond: opts.maxTaskQueueActivitiesPerSecond,
+    // With TAILOR_ENCRYPTION_KEY(S) set, every payload this worker writes to history is AES-256-GCM encrypted.
+    dataConverter: tailorDataConverter(),
   });
 }
 

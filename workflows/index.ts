@@ -4,3 +4,7 @@ export { fineTuneWorkflow } from './fineTuneWorkflow';
 export { evaluateWorkflow } from './evaluateWorkflow';
 export { deployWorkflow } from './deployWorkflow';
 export { rollbackWorkflow } from './rollbackWorkflow';
+export { evalSuiteWorkflow } from './evalSuiteWorkflow';
+export { scheduledPipelineWorkflow } from './scheduledPipelineWorkflow';
+export { datasetWatcherWorkflow } from './datasetWatcherWorkflow';
+export { sunsetWatchWorkflow } from './sunsetWatchWorkflow';

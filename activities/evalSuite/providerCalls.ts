@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type OpenAI from 'openai';
@@ -42,6 +43,8 @@ export async function chatCompletion(spec: ProviderSpec | undefined, call: ChatC
   const endpoint = providerEndpoint(spec);
   const pacer = pacerFor(endpoint, call.model);
   const signal = cancellationSignal();
+  // One activity keeps many requests in flight on its one cancellation signal; each adds a listener.
+  setMaxListeners(0, signal);
   await pacer.acquire(signal);
   const body: Record<string, unknown> = { model: call.model, messages: call.messages };
   for (const k of ['temperature', 'top_p', 'seed', 'max_completion_tokens', 'reasoning_effort'] as const) if (call[k] !== undefined) body[k] = call[k];

@@ -5,10 +5,21 @@ import { textTable } from '../../core/report/textTable';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';
+import { tailorDataConverter } from '../../workers/dataConverter';
 import { clientTarget } from './run';
 
 const CHILD_SUFFIXES = ['fine-tune-sft', 'fine-tune', 'evaluate', 'deploy'];
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/Z$/, '');
+
+/** Approvals arrive as Update arguments; with the payload codec on they are ciphertext until decoded here. */
+async function decodeUpdateArgs(events: { workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { args?: { payloads?: unknown[] | null } | null } | null } | null } | null }[]): Promise<void> {
+  const codec = tailorDataConverter()?.payloadCodecs[0];
+  if (!codec) return;
+  for (const e of events) {
+    const args = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args;
+    if (args?.payloads?.length) args.payloads = await codec.decode(args.payloads as never);
+  }
+}
 
 export const command: CliCommand = {
   name: 'audit',
@@ -28,6 +39,7 @@ recorded under the run's ID). Works for pipeline runs and for \`tailor promote\`
       for (const id of [runId, ...CHILD_SUFFIXES.map((s) => `${runId}/${s}`)]) {
         try {
           const history = await client.workflow.getHandle(id).fetchHistory();
+          await decodeUpdateArgs(history.events ?? []);
           timeline.push(...timelineOf(id, history.events ?? []));
         } catch (err) {
           if (err instanceof WorkflowNotFoundError || /not found/i.test((err as Error).message)) {

@@ -31,4 +31,8 @@ export interface VariantScore {
   completionTokens: number;
   /** Per-example outputs (JSONL) for reports and re-scoring. */
   outputs: ArtifactRef;
+  /** Every metric the eval engine computed (evalSuiteWorkflow): pass_rate, accuracy, macro_f1, latency, cost… */
+  metrics?: Record<string, number>;
+  /** The prompt version (template + few-shot) this variant was scored with. */
+  promptVersion?: string;
 }

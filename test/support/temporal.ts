@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflows, installQuietRuntime } from '../../workers/createWorker';
+import { tailorDataConverter } from '../../workers/dataConverter';
 
 // Worker state lines and the warnings of deliberately failed activities would bury jest's own output.
 installQuietRuntime('ERROR');
@@ -14,7 +15,7 @@ export function testTemporalAddress(): string {
 
 export async function connectTestClient(): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address: testTemporalAddress() });
-  return { client: new Client({ connection }), connection };
+  return { client: new Client({ connection, dataConverter: tailorDataConverter() }), connection };
 }
 
 export function connectTestWorker(): Promise<NativeConnection> {

@@ -1,0 +1,4 @@
+// Activities of the operations layer: schedules, data-change watchers and the sunset watch.
+export { fingerprintDataset } from './fingerprintDataset';
+export { lastSuccessfulDataset } from './lastSuccessfulDataset';
+export { findSunsets } from './findSunsets';

@@ -1,0 +1,203 @@
+/**
+ * `tailor codec-server`: the Temporal codec-server protocol over loopback HTTP, so the Web UI (and
+ * `temporal workflow show --codec-endpoint`) can show payloads that Tailor's codec encrypted, to whoever holds the key.
+ *
+ * Protocol (temporalio/samples-go codec-server/protocol.md): `POST …/encode` and `POST …/decode`, only the last
+ * path segment counts (so `/{namespace}/decode` works too); the body and the answer are `{"payloads":[...]}` in
+ * proto3 JSON (metadata values and data base64); the UI adds `X-Namespace`, and `Authorization` when configured.
+ */
+import http from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { PayloadCodec } from '@temporalio/common';
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { intOption, parseCommandArgs } from '../args';
+import { KeyringConfigError } from '../../core/codec/keyring';
+import { payloadsFromJson, payloadsToJson } from '../../core/codec/payloadJson';
+import { tailorDataConverter } from '../../workers/dataConverter';
+
+export interface CodecServerOptions {
+  codec: PayloadCodec;
+  /** TCP port on 127.0.0.1; 0 picks a free one. @default 8888 */
+  port?: number;
+  /** Browser origins allowed by CORS (the Web UI's). @default the dev server's UI, as localhost and as 127.0.0.1 */
+  uiOrigins?: string[];
+  /** When set, every POST must carry `Authorization: Bearer <token>`. @default none */
+  token?: string;
+  /** Largest request body accepted. @default 16 MiB (a batch of payloads near Temporal's 2 MB limit, base64) */
+  maxBodyBytes?: number;
+}
+
+export interface CodecServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  close(): Promise<void>;
+}
+
+const ALLOWED_HEADERS = 'content-type, x-namespace, authorization';
+/** The dev server's Web UI; a browser's origin is whichever host was typed, so both spellings of loopback. */
+const DEFAULT_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new HttpError(413, `request body exceeds ${limit} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Constant-time comparison, so response timing does not leak how much of a guessed token was right. */
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!m) return false;
+  const given = Buffer.from(m[1]!.trim());
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+export async function startCodecServer(opts: CodecServerOptions): Promise<CodecServer> {
+  const origins = new Set(opts.uiOrigins ?? DEFAULT_UI_ORIGINS);
+  const limit = opts.maxBodyBytes ?? 16 * 1024 * 1024;
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const origin = req.headers.origin;
+    // Browsers send Origin on cross-origin calls; the CLI sends none. Any other site's page is refused outright,
+    // not merely left without CORS headers, so it cannot even make the server decrypt on its behalf.
+    if (origin !== undefined) {
+      if (!origins.has(origin)) throw new HttpError(403, 'origin not allowed');
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-allow-credentials', 'true');
+      res.setHeader('vary', 'Origin');
+    }
+    if (req.method === 'OPTIONS') {
+      // Preflight carries no credentials by design, so it is answered before the token check.
+      res.writeHead(204, {
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': ALLOWED_HEADERS,
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+    const action = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '').split('/').pop();
+    if (action !== 'encode' && action !== 'decode') throw new HttpError(404, 'not found: POST /encode or /decode');
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST, OPTIONS');
+      throw new HttpError(405, 'method not allowed: use POST');
+    }
+    if (opts.token !== undefined && !tokenMatches(req.headers.authorization, opts.token)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      throw new HttpError(401, 'missing or wrong bearer token');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, limit)).toString('utf8'));
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      throw new HttpError(400, 'body is not JSON');
+    }
+    const payloads = payloadsFromJson(body);
+    const out = action === 'encode' ? await opts.codec.encode(payloads) : await opts.codec.decode(payloads);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(payloadsToJson(out)));
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // Bad JSON shapes and codec failures (unknown key ID, tampering) are about the request: 400 with the reason,
+      // never a stack trace.
+      const status = err instanceof HttpError ? err.status : 400;
+      const message = err instanceof Error ? err.message : String(err);
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: message }));
+    });
+  });
+  // Loopback only (issue 10 item 7): the server holds decryption keys and must not be reachable from the network.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 8888, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+const help = `Usage: tailor codec-server [--port 8888] [--ui-origin http://localhost:8233] [--token-env VAR]
+
+Serves the Temporal codec-server protocol (POST /encode, POST /decode, also under /{namespace}/)
+on 127.0.0.1 with Tailor's payload encryption, so the Temporal Web UI shows decrypted payloads.
+Keys come from TAILOR_ENCRYPTION_KEYS (id:base64key,...; first writes, all read) or
+TAILOR_ENCRYPTION_KEY. Prints its URL as the first line of stdout; runs until SIGINT or SIGTERM.
+
+Options:
+  --port N           TCP port on 127.0.0.1 (default 8888; 0 picks a free one)
+  --ui-origin URL    browser origin allowed by CORS, comma-separated for several
+                     (default http://localhost:8233,http://127.0.0.1:8233: the dev server's UI)
+  --token-env VAR    require 'Authorization: Bearer <value of $VAR>' on every request (default none);
+                     the Temporal CLI sends it with --codec-auth 'Bearer ...', the Web UI only when set
+                     to pass its access token
+
+Example:
+  TAILOR_ENCRYPTION_KEY=$(openssl rand -base64 32) tailor codec-server
+  then in the Web UI: Codec Server settings > http://127.0.0.1:8888, or
+  temporal workflow show -w RUN --codec-endpoint http://127.0.0.1:8888`;
+
+export const command: CliCommand = {
+  name: 'codec-server',
+  summary: 'serve the Temporal codec-server protocol so the Web UI can show encrypted payloads',
+  help,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, 'ui-origin': { type: 'string' }, 'token-env': { type: 'string' } }, false);
+    const port = intOption('port', values.port, 8888);
+    if (port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${port}`);
+    const uiOrigins = (values['ui-origin'] ?? DEFAULT_UI_ORIGINS.join(',')).split(',').map((o) => o.trim()).filter(Boolean);
+    for (const o of uiOrigins) {
+      if (!/^https?:\/\/[^/]+$/.test(o)) throw new UsageError(`--ui-origin expects an origin like http://localhost:8233 (no path), got '${o}'`);
+    }
+    let token: string | undefined;
+    if (values['token-env'] !== undefined) {
+      token = process.env[values['token-env']];
+      if (!token) throw new UsageError(`--token-env ${values['token-env']}: that environment variable is unset or empty`);
+    }
+    let converter: ReturnType<typeof tailorDataConverter>;
+    try {
+      converter = tailorDataConverter();
+    } catch (err) {
+      if (err instanceof KeyringConfigError) throw new UsageError(err.message);
+      throw err;
+    }
+    const codec = converter?.payloadCodecs[0];
+    if (!codec) throw new UsageError('no encryption key: set TAILOR_ENCRYPTION_KEYS (id:base64key,...) or TAILOR_ENCRYPTION_KEY');
+    const server = await startCodecServer({ codec, port, uiOrigins, token });
+    process.stdout.write(`${server.url}\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+    return 0;
+  },
+};

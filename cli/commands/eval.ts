@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { loadEvalSuite } from '../../config/evalSuiteSpec';
+import { leaderboardText } from '../../core/evalSuite/leaderboardText';
+import { YamlSpecError } from '../../core/evalSuite/yamlDiagnostics';
+import { TASK_QUEUE } from '../../workers/taskQueue';
+import { evalProgressQuery, evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';
+import { parseCommandArgs } from '../args';
+import { UsageError, type CliCommand } from '../command';
+import { startStack } from '../stack/embeddedStack';
+
+/** Failures that mean the suite (or its cases) is wrong, not the run: exit 2 like a bad file. */
+const BAD_INPUT = new Set(['InvalidSuite', 'InvalidEvalCases', 'InvalidFewShotPool']);
+
+export const command: CliCommand = {
+  name: 'eval',
+  summary: 'run an eval suite (YAML) on one or more models and print the leaderboard',
+  help: `Usage: tailor eval SUITE --model M [--model M2 ...] [--baseline ID] [--candidate ID] [--json] [--html FILE] [--md FILE]
+
+Runs an eval suite as a durable workflow (evalSuiteWorkflow): every variant on the same cases, in shards that
+cache each finished case, then paired comparisons (bootstrap intervals, McNemar) and the suite's gate rules.
+
+Temporal: TEMPORAL_ADDRESS when set; else a running \`tailor dev\`; else an embedded dev server (.tailor/temporal).
+Provider: OPENAI_BASE_URL / OPENAI_API_KEY when set; else the local OpenAI-compatible backend (small CPU learners,
+not LLMs).
+
+Options:
+  --model M       model for variants that name none (repeat: with no variants in the suite, one variant per model)
+  --candidate ID  the variant the gate judges (default: the suite's candidate, else the first variant)
+  --baseline ID   the variant every other is compared with (default: the suite's baseline)
+  --json          print the result as one JSON object (progress goes to stderr)
+  --html FILE     write the self-contained HTML report to FILE
+  --md FILE       write the Markdown report to FILE
+
+Example: tailor eval examples/support-tickets/eval/suite.yaml --model gpt-4o-mini-2024-07-18 --html report.html
+
+Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed), 2 a bad suite file or usage.`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      model: { type: 'string', multiple: true },
+      candidate: { type: 'string' },
+      baseline: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      html: { type: 'string' },
+      md: { type: 'string' },
+    });
+    if (positionals.length !== 1) throw new UsageError('expected exactly one SUITE file (see tailor eval --help)');
+    const json = values.json === true;
+    const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
+    let suite;
+    try {
+      suite = loadEvalSuite(positionals[0]!, { models: values.model, candidate: values.candidate, baseline: values.baseline });
+    } catch (err) {
+      if (err instanceof YamlSpecError) throw new UsageError(err.message);
+      throw err;
+    }
+    log(`Tailor eval: ${path.relative(process.cwd(), suite.file ?? positionals[0]!)} (${suite.variants.map((v) => `${v.id}=${v.model}`).join(', ')})`);
+    const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
+    try {
+      log(`  Temporal: ${stack.origin.temporal} at ${stack.target.address}; provider: ${stack.origin.provider}`);
+      const workflowId = `eval-${suite.name}-${Date.now().toString(36)}`;
+      const handle = await stack.client.workflow.start(evalSuiteWorkflow, { workflowId, taskQueue: TASK_QUEUE, args: [{ suite }] });
+      log(`run ${workflowId}`);
+      let last = '';
+      const timer = setInterval(() => {
+        handle
+          .query(evalProgressQuery)
+          .then((p) => {
+            const line = `  ${p.stage}: ${p.casesDone}/${p.casesTotal} cases, ${p.shardsDone}/${p.shardsTotal} shards`;
+            if (line !== last) log((last = line));
+          })
+          .catch(() => undefined);
+      }, 1000);
+      let result;
+      try {
+        result = await handle.result();
+      } catch (err) {
+        const cause = innermost(err);
+        log(`\nThe eval failed: ${cause.message}`);
+        if (json) process.stdout.write(JSON.stringify({ ok: false, workflowId, error: cause.message, type: cause.type }) + '\n');
+        return err instanceof WorkflowFailedError && cause.type && BAD_INPUT.has(cause.type) ? 2 : 1;
+      } finally {
+        clearInterval(timer);
+      }
+      const store = new ArtifactStore();
+      if (values.html) fs.copyFileSync(store.resolve(result.reports.html), path.resolve(values.html));
+      if (values.md) fs.copyFileSync(store.resolve(result.reports.markdown), path.resolve(values.md));
+      if (json) process.stdout.write(JSON.stringify({ ok: true, workflowId, ...result }) + '\n');
+      else {
+        log('');
+        log(leaderboardText(result));
+        log('');
+        log(`${result.cases.count} cases; ${result.providerCalls} answers requested, ${result.cacheHits} from the cache`);
+        if (values.html) log(`HTML report: ${values.html}`);
+        if (values.md) log(`Markdown report: ${values.md}`);
+      }
+      return result.passed ? 0 : 1;
+    } finally {
+      await stack.close();
+    }
+  },
+};
+
+function innermost(err: unknown): { message: string; type?: string } {
+  let e = err as { message?: string; cause?: unknown; type?: string } | undefined;
+  while (e?.cause) e = e.cause as typeof e;
+  return { message: e?.message ?? String(err), type: e?.type };
+}

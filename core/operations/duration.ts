@@ -1,0 +1,12 @@
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * Parses the short durations the CLI takes (`500ms`, `2s`, `5m`, `1h`, `90d`, `2w`) into milliseconds; undefined when
+ * the text is not one. Kept strict (one number, one unit) so a typo is a usage error, not a surprising interval.
+ */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!m) return undefined;
+  const ms = Number(m[1]) * UNITS[m[2]!]!;
+  return ms > 0 ? Math.round(ms) : undefined;
+}

@@ -1,0 +1,30 @@
+/** The filters `tailor runs` takes; every one is optional. */
+export interface RunsFilter {
+  pipeline?: string;
+  datasetSha?: string;
+  outcome?: string;
+  /** Only runs started at or after this instant (ms since epoch). */
+  sinceMs?: number;
+  /** Include every Tailor workflow (scheduled wrappers, watchers, triggered evaluations), not just pipeline runs. */
+  all?: boolean;
+}
+
+/** Visibility values are quoted strings; a quote inside one must not end it early. */
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * A Temporal visibility query over Tailor's search attributes, the same text the Web UI's filter box accepts.
+ * A dataset filter may be a prefix of the sha256 (the 12 characters in run IDs) as well as the whole hash.
+ */
+export function runsQuery(f: RunsFilter): string {
+  const parts: string[] = [];
+  if (!f.all) parts.push(`WorkflowType = 'customizationPipeline'`);
+  else parts.push('TailorPipeline IS NOT NULL');
+  if (f.pipeline) parts.push(`TailorPipeline = ${quote(f.pipeline)}`);
+  if (f.datasetSha) parts.push(f.datasetSha.length === 64 ? `TailorDatasetSha = ${quote(f.datasetSha)}` : `TailorDatasetSha STARTS_WITH ${quote(f.datasetSha)}`);
+  if (f.outcome) parts.push(`TailorOutcome = ${quote(f.outcome)}`);
+  if (f.sinceMs !== undefined) parts.push(`StartTime >= ${quote(new Date(f.sinceMs).toISOString())}`);
+  return parts.join(' AND ');
+}

@@ -1,0 +1,156 @@
+import type { Duration } from '@temporalio/common';
+import { ApplicationFailure, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import type * as activities from '../activities';
+import type { ArtifactRef } from '../core/artifacts/artifactRef';
+import type { EvalProgress, EvalSuiteInput, EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
+import type { VariantScore } from '../core/pipeline/evaluationTypes';
+import { evaluateGateRules, requiredComparisons, resolveBaseline } from '../core/stats/gateRules';
+
+export const evalProgressQuery = defineQuery<EvalProgress>('evalProgress');
+
+/**
+ * Scores every variant of a suite on the same cases and decides the gate. Cases are cut into shards; each shard is
+ * one activity that heartbeats and caches every finished case (activities/evalSuite/evaluateShard.ts), so a lost
+ * worker costs only the cases in flight. History carries refs and numbers: about 3 events per shard, so 5,000
+ * cases in shards of 100 stay far below the history limits.
+ */
+export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuiteResult> {
+  const { suite } = input;
+  const exec = suite.execution;
+  const progress: EvalProgress = { stage: 'cases', shardsDone: 0, shardsTotal: 0, casesDone: 0, casesTotal: 0 };
+  setHandler(evalProgressQuery, () => progress);
+
+  const local = proxyActivities<typeof activities>({
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: '2 minutes',
+    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
+  });
+  // Shards call the provider: retried until they succeed or fail permanently; a 429's retry-after sets the delay.
+  const scoring = proxyActivities<typeof activities>({
+    startToCloseTimeout: '2 hours',
+    heartbeatTimeout: exec.heartbeatTimeout as Duration,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 100 },
+  });
+
+  if (suite.variants.length === 0) throw ApplicationFailure.nonRetryable(`suite ${suite.name} has no variants`, 'InvalidSuite');
+  const prepared = await local.prepareEvalCases({ source: suite.cases });
+  progress.casesTotal = prepared.count * suite.variants.length;
+  const needTemplate = prepared.shapes.vars + prepared.shapes.item - prepared.withSample;
+  const bare = suite.variants.filter((v) => !v.prompt).map((v) => v.id);
+  if (needTemplate > 0 && bare.length > 0) {
+    throw ApplicationFailure.nonRetryable(`${needTemplate} case(s) have variables, not messages; variant(s) ${bare.join(', ')} need a prompt template to render them`, 'InvalidSuite');
+  }
+
+  progress.stage = 'variants';
+  const ready = await Promise.all(suite.variants.map((variant) => scoring.prepareEvalVariant({ variant, cases: prepared.cases, provider: input.provider })));
+
+  progress.stage = 'scoring';
+  const ranges: [number, number][] = [];
+  for (let start = 0; start < prepared.count; start += exec.shardSize) ranges.push([start, Math.min(prepared.count, start + exec.shardSize)]);
+  progress.shardsTotal = ranges.length * suite.variants.length;
+  let providerCalls = 0;
+  let cacheHits = 0;
+  const shardsOf = await Promise.all(
+    suite.variants.map(async (variant, vi) => {
+      const refs: ArtifactRef[] = new Array(ranges.length);
+      let next = 0;
+      const lane = async () => {
+        for (let i = next++; i < ranges.length; i = next++) {
+          const [start, end] = ranges[i]!;
+          const r = await scoring.evaluateShard({
+            variant,
+            promptVersion: ready[vi]!.promptVersion,
+            cases: prepared.cases,
+            start,
+            end,
+            fewShot: ready[vi]!.fewShot?.selection,
+            assertions: suite.assertions,
+            concurrency: exec.concurrency,
+            pricing: suite.pricing,
+            graderModels: suite.graderModels,
+            provider: input.provider,
+          });
+          refs[i] = r.results;
+          providerCalls += r.providerCalls;
+          cacheHits += r.cacheHits;
+          progress.shardsDone++;
+          progress.casesDone += r.n;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(exec.shardsInFlight, ranges.length) }, lane));
+      return refs;
+    }),
+  );
+
+  progress.stage = 'summary';
+  const ids = suite.variants.map((v) => v.id);
+  const placeholder = Object.fromEntries(ids.map((id) => [id, {}]));
+  const candidate = suite.candidate ?? ids[0]!;
+  const baseline = suite.baseline ? resolveBaseline(suite.baseline, { metrics: placeholder, aliases: suite.aliases }) : undefined;
+  const wanted = [
+    ...(baseline ? ids.filter((id) => id !== baseline).map((id) => ({ candidate: id, baseline, metric: suite.primaryMetric, level: 0.95 })) : []),
+    ...requiredComparisons(suite.gate, { candidate, primaryMetric: suite.primaryMetric, metrics: placeholder, aliases: suite.aliases }).map((c) => ({ candidate, ...c })),
+  ].filter((c, i, all) => all.findIndex((o) => o.candidate === c.candidate && o.baseline === c.baseline && o.metric === c.metric && o.level === c.level) === i);
+  const summary = await local.summariseEvalRun({
+    suite: suite.name,
+    primaryMetric: suite.primaryMetric,
+    variants: suite.variants.map((v, i) => ({ id: v.id, label: v.label, model: v.model, promptVersion: ready[i]!.promptVersion, shards: shardsOf[i]! })),
+    comparisons: wanted,
+    seed: input.seed,
+  });
+
+  const metrics = Object.fromEntries(summary.variants.map((v) => [v.variantId, v.metrics]));
+  const gate = evaluateGateRules(suite.gate, { candidate, primaryMetric: suite.primaryMetric, metrics, comparisons: summary.comparisons, aliases: suite.aliases });
+
+  progress.stage = 'report';
+  const ordered = [...summary.variants].sort((a, b) => (b.metrics[suite.primaryMetric] ?? 0) - (a.metrics[suite.primaryMetric] ?? 0));
+  const reports = await local.renderEvalReport({
+    suite: suite.name,
+    description: suite.description,
+    primaryMetric: suite.primaryMetric,
+    variants: ordered,
+    comparisons: summary.comparisons,
+    gate: suite.gate.length ? gate : undefined,
+    candidate,
+    baseline,
+    perVariant: summary.perVariant,
+  });
+
+  const leaderboard: VariantScore[] = ordered.map((v) => {
+    const score = v.metrics[suite.primaryMetric] ?? 0;
+    return {
+      variantId: v.variantId,
+      label: v.label,
+      model: v.model,
+      score,
+      correct: Math.round(score * v.n),
+      n: v.n,
+      interval: v.interval ?? { low: score, high: score },
+      promptTokens: v.metrics.prompt_tokens ?? 0,
+      completionTokens: v.metrics.completion_tokens ?? 0,
+      outputs: summary.perVariant[v.variantId]!,
+      metrics: v.metrics,
+      promptVersion: v.promptVersion,
+    };
+  });
+  progress.stage = 'done';
+  return {
+    suite: suite.name,
+    primaryMetric: suite.primaryMetric,
+    candidate,
+    ...(baseline ? { baseline } : {}),
+    leaderboard,
+    variants: ordered,
+    comparisons: summary.comparisons,
+    gate,
+    passed: gate.passed,
+    cases: { ref: prepared.cases, count: prepared.count },
+    results: summary.results,
+    reports,
+    fewShot: Object.fromEntries(
+      ready.filter((r) => r.fewShot).map((r) => [r.variantId, { poolSize: r.fewShot!.poolSize, excluded: r.fewShot!.excluded, meanExamples: r.fewShot!.meanExamples, meanTokens: r.fewShot!.meanTokens }]),
+    ),
+    providerCalls,
+    cacheHits,
+  };
+}

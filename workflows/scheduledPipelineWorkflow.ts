@@ -1,0 +1,76 @@
+import { ApplicationFailure, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
+import type * as activities from '../activities';
+import type { PipelineSpec } from '../config/pipelineSpec';
+import { pipelineRunId } from '../core/operations/pipelineRunId';
+import { customizationPipeline } from './customizationPipeline';
+import { TailorDatasetSha, TailorOutcome, TailorPipeline, TailorStage } from './searchAttributes';
+
+/** Stat, hash and one visibility query: seconds of work, retried a few times. */
+const ops = proxyActivities<typeof activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
+});
+
+export interface ScheduledPipelineInput {
+  /** The spec resolved and validated when the schedule was created (the workflow loads nothing itself). */
+  spec: PipelineSpec;
+  specSha256: string;
+  /** End as `skipped` when the dataset hash equals the last successful run's. @default false */
+  skipIfUnchanged?: boolean;
+}
+
+export type ScheduledPipelineResult =
+  | { outcome: 'skipped'; datasetSha256: string; reason: string }
+  | { outcome: 'duplicate'; datasetSha256: string; runId: string }
+  | { outcome: 'completed'; datasetSha256: string; runId: string; deploy: string };
+
+/**
+ * What a Temporal Schedule starts: fingerprint the data, optionally skip when it has not changed since the last
+ * successful run, else run the pipeline as a child under its content-derived ID. It waits for the child, so the
+ * schedule's overlap policy governs whole pipeline runs, not just their starts.
+ */
+export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): Promise<ScheduledPipelineResult> {
+  const { spec, specSha256 } = input;
+  const indexed = workflowInfo().typedSearchAttributes.get(TailorPipeline) !== undefined;
+  const mark = (pairs: SearchAttributePair[]) => indexed && upsertSearchAttributes(pairs);
+
+  const fingerprint = await ops.fingerprintDataset({ path: spec.dataset.path, force: true });
+  const datasetSha256 = fingerprint.sha256;
+  mark([{ key: TailorDatasetSha, value: datasetSha256 }]);
+
+  if (input.skipIfUnchanged) {
+    const last = await ops.lastSuccessfulDataset({ pipeline: spec.name });
+    if (last === datasetSha256) {
+      mark([{ key: TailorOutcome, value: 'skipped' }]);
+      return { outcome: 'skipped', datasetSha256, reason: 'the dataset is unchanged since the last successful run' };
+    }
+  }
+
+  const runId = pipelineRunId(spec.name, datasetSha256, specSha256);
+  mark([{ key: TailorStage, value: 'pipeline' }]);
+  try {
+    const result = await executeChild(customizationPipeline, {
+      workflowId: runId,
+      args: [{ spec, specSha256, datasetSha256 }],
+      // Same as `tailor run`: a run on unchanged data and spec is never repeated (DESIGN invariant 5).
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: indexed
+        ? [
+            { key: TailorPipeline, value: spec.name },
+            { key: TailorDatasetSha, value: datasetSha256 },
+            { key: TailorStage, value: 'prepare' },
+          ]
+        : undefined,
+    });
+    mark([{ key: TailorOutcome, value: 'completed' }]);
+    return { outcome: 'completed', datasetSha256, runId, deploy: result.deploy.outcome };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      mark([{ key: TailorOutcome, value: 'duplicate' }]);
+      return { outcome: 'duplicate', datasetSha256, runId };
+    }
+    mark([{ key: TailorOutcome, value: 'failed' }]);
+    throw err instanceof ApplicationFailure ? err : ApplicationFailure.create({ message: `pipeline run ${runId} failed`, type: 'PipelineFailed', cause: err as Error });
+  }
+}
