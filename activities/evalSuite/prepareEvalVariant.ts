@@ -1,9 +1,12 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ProviderSpec } from '../../config/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { variantPromptVersion } from '../../core/evalSuite/cacheKeys';
+import { caseMessages } from '../../core/evalSuite/caseMessages';
 import type { CaseSource, EvalVariant } from '../../core/evalSuite/evalSuiteTypes';
-import type { ProviderSpec } from '../../config/providerSpec';
-import { ApplicationFailure } from '@temporalio/common';
+import { PromptRenderError } from '../../core/prompts/renderPrompt';
 import { selectFewShotExamples, type FewShotSelection } from '../fewshot/selectFewShotExamples';
+import { loadCases } from './caseStore';
 
 export interface PrepareEvalVariantInput {
   variant: EvalVariant;
@@ -15,12 +18,25 @@ export interface PreparedEvalVariant {
   variantId: string;
   /** Recorded in every result and part of every cache key (core/evalSuite/cacheKeys.ts). */
   promptVersion: string;
-  fewShot?: Omit<FewShotSelection, 'poolSha256'> & { poolSha256: string };
+  fewShot?: FewShotSelection;
 }
 
-/** A variant made ready to score: its few-shot examples chosen per case (when it has any) and its prompt version. */
+/**
+ * A variant made ready to score: its prompt checked against the cases (a template whose variables the cases do not
+ * supply fails the run now, not as thousands of errored cases), its few-shot examples chosen per case when it has
+ * any, and its prompt version.
+ */
 export async function prepareEvalVariant(input: PrepareEvalVariantInput): Promise<PreparedEvalVariant> {
   const v = input.variant;
+  const first = (await loadCases(input.cases)).find((c) => !c.sample);
+  if (first && v.prompt) {
+    try {
+      caseMessages(v, first);
+    } catch (err) {
+      if (err instanceof PromptRenderError) throw ApplicationFailure.nonRetryable(`variant ${v.id}: case ${first.id} (line ${first.line}): ${err.message}`, 'InvalidSuite');
+      throw err;
+    }
+  }
   if (!v.fewShot) return { variantId: v.id, promptVersion: variantPromptVersion(v) };
   const pool = v.fewShot.pool as CaseSource;
   if (pool.type === 'split') throw ApplicationFailure.nonRetryable(`variant ${v.id}: the few-shot pool is the '${pool.split}' split, which only a pipeline run provides`, 'InvalidSuite');

@@ -111,4 +111,14 @@ describe('evalSuiteWorkflow', () => {
     expect(cause?.message).toContain(`${bad}:3: expected {"messages": [...]}`);
     expect(cause?.message).toMatch(/bad-cases.jsonl:4: assert.0.type: unknown assertion type "nope"/);
   });
+
+  it('fails fast when a prompt template needs variables the cases do not give', async () => {
+    const qa = loadEvalSuite(MODEL_GRADERS, { models: [BASE] });
+    const tickets = loadEvalSuite(SUITE, { models: [BASE] });
+    const suite = { ...tickets, variants: [{ ...tickets.variants[0]!, prompt: qa.variants[0]!.prompt }], gate: [], baseline: undefined, candidate: undefined };
+    const err = await h.client.workflow.execute(evalSuiteWorkflow, { taskQueue: h.taskQueue, workflowId: `eval-mismatch-${Date.now()}`, args: [{ suite }] }).catch((e: unknown) => e as Error);
+    const cause = (err as { cause?: { cause?: { message: string; type: string } } }).cause?.cause;
+    expect(cause?.type).toBe('InvalidSuite');
+    expect(cause?.message).toMatch(/variant zero-shot: case line-\d+ \(line \d+\): prompt 'passage-qa' needs variables 'passage', 'question'/);
+  });
 });

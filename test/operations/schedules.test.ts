@@ -1,12 +1,13 @@
+import { Worker } from '@temporalio/worker';
+import { sha256File } from '../../cli/stack/datasetHash';
 import { loadSpec } from '../../config/loadSpec';
 import { pipelineRunId } from '../../core/operations/pipelineRunId';
 import { scheduledPipelineWorkflow, type ScheduledPipelineResult } from '../../workflows/scheduledPipelineWorkflow';
 import { setFaults } from '../support/backendAdmin';
 import { startHarness, type Harness } from '../support/pipelineHarness';
 import { runCli } from '../support/runCli';
-import { eventually } from '../support/temporal';
+import { eventually, sharedBundle } from '../support/temporal';
 import { backendJobs, cliEnv, smallSpec, uniqueName } from './support';
-import { sha256File } from '../../cli/stack/datasetHash';
 
 /** Closed scheduled runs of one pipeline with their results (visibility, then each run's result). */
 async function scheduledResults(h: Harness, pipeline: string): Promise<{ id: string; result: ScheduledPipelineResult }[]> {
@@ -58,6 +59,8 @@ describe('tailor schedule on Temporal Schedules, and tailor runs, against the re
     const activityTypes = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType!.name] : []));
     expect(activityTypes).toEqual(['fingerprintDataset', 'lastSuccessfulDataset']);
     expect(history.events!.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toBe(false);
+    await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, skipped.id);
+    await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, await h.client.workflow.getHandle(completed[0]!.id).fetchHistory(), completed[0]!.id);
 
     // Without the skip, a run on the same data and spec is a duplicate of the content-named run: a no-op.
     const again = await h.client.workflow.execute(scheduledPipelineWorkflow, {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from '@temporalio/worker';
 import { Registry } from '../../activities/registry/registryDb';
 import { sha256File } from '../../cli/stack/datasetHash';
 import { loadSpec } from '../../config/loadSpec';
@@ -8,7 +9,7 @@ import { datasetWatcherWorkflow, watcherStatusQuery } from '../../workflows/data
 import { sunsetWatchWorkflow } from '../../workflows/sunsetWatchWorkflow';
 import { startHarness, type Harness } from '../support/pipelineHarness';
 import { runCli } from '../support/runCli';
-import { eventually } from '../support/temporal';
+import { eventually, sharedBundle } from '../support/temporal';
 import { cliEnv, smallSpec, uniqueName } from './support';
 
 /** Puts `model` (built on `baseModel`) behind pipeline@alias in the harness's registry, as a deploy would. */
@@ -101,6 +102,8 @@ describe('dataset watcher and base-model sunset watch, against the real dev serv
       expect(await runCli(['watch', '--stop', '--spec', specFile], env)).toMatchObject({ code: 0 });
       const final = await handle.result();
       expect(final.triggered).toHaveLength(1);
+      // Deterministic: the whole watcher history (ticks, debounce resets, the child start) replays cleanly.
+      await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, await handle.fetchHistory(), watcherIdFor(name));
     } finally {
       await handle.terminate().catch(() => undefined);
     }
