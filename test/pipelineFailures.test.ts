@@ -8,7 +8,8 @@ import { jobsTagged, sdk, setFaults } from './support/backendAdmin';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { exampleSpecWith } from './support/specFiles';
 import { maybeRecordHistories } from './support/recordHistories';
-import { eventually } from './support/temporal';
+import { runCli } from './support/runCli';
+import { eventually, testTemporalAddress } from './support/temporal';
 
 function innermost(err: unknown): { message: string; type?: string } {
   let e = err as { message: string; type?: string; cause?: unknown };
@@ -61,6 +62,18 @@ describe('customizationPipeline failure paths', () => {
     expect(progress.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'failed', 'skipped', 'skipped']);
     expect(prodAlias('job-fails')).toBeUndefined();
     expect(runId).toMatch(/^job-fails-/);
+
+    // The audit, rebuilt from Temporal's history, names the failing step and the provider's error.
+    const audit = await runCli(['audit', runId, '--json'], { TEMPORAL_ADDRESS: testTemporalAddress(), TAILOR_HOME: h.home });
+    expect(audit.code).toBe(0);
+    const { timeline } = JSON.parse(audit.stdout) as { timeline: { workflowId: string; kind: string; name: string; status: string; detail?: string; attempt?: number }[] };
+    const failedChild = timeline.find((t) => t.kind === 'child' && t.status === 'failed');
+    expect(failedChild?.name).toBe(`${runId}/fine-tune`);
+    expect(failedChild?.detail).toMatch(/fine-tuning job ftjob-\S+ failed/);
+    const polls = timeline.filter((t) => t.workflowId === `${runId}/fine-tune` && t.name === 'getJobStatus');
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.every((p) => p.status === 'completed' && p.attempt === 1)).toBe(true);
+    expect(timeline.some((t) => t.kind === 'workflow' && t.status === 'failed' && t.workflowId === runId)).toBe(true);
     await maybeRecordHistories(h.client, 'pipeline-provider-failure', [runId, `${runId}/fine-tune`]);
   });
 

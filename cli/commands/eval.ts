@@ -85,8 +85,16 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
         clearInterval(timer);
       }
       const store = new ArtifactStore();
-      if (values.html) fs.copyFileSync(store.resolve(result.reports.html), path.resolve(values.html));
-      if (values.md) fs.copyFileSync(store.resolve(result.reports.markdown), path.resolve(values.md));
+      // Reports live in the worker's artifact store: this machine's, unless the worker runs elsewhere.
+      const copy = (ref: { sha256: string; uri: string }, dest: string) => {
+        try {
+          fs.copyFileSync(store.resolve(ref), path.resolve(dest));
+        } catch {
+          log(`cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.root}); the worker that ran the eval has it`);
+        }
+      };
+      if (values.html) copy(result.reports.html, values.html);
+      if (values.md) copy(result.reports.markdown, values.md);
       if (json) process.stdout.write(JSON.stringify({ ok: true, workflowId, ...result }) + '\n');
       else {
         log('');
