@@ -8,8 +8,8 @@ import type { EvalVariant, SamplingSettings } from './evalSuiteTypes';
  * Result-cache keys. A finished case is stored under sha256 of (endpoint, model, prompt version, case hash, grader)
  * so a retried or resumed shard finds it and never pays the provider twice:
  *   - endpoint: the provider's base URL (never the key), so the local backend and OpenAI never share entries;
- *   - promptVersion: the template's version plus the few-shot spec and pool hash (the examples are a function of
- *     those and the case), or 'case-messages' when the case's own prompt is sent;
+ *   - promptVersion: the template's version; with few-shot examples, a hash of it with the few-shot spec and the
+ *     pool's hash (the examples are a function of those and the case); 'case-messages' when the case's own prompt is sent;
  *   - grader: `completion:<sampling hash>` for the model's answer; `grade:<assertion hash>:<answer hash>` for a
  *     grade that called a model (judges, embeddings, counterfactual re-runs).
  */
@@ -20,7 +20,8 @@ export function sha256(text: string): string {
 }
 
 export function variantPromptVersion(v: Pick<EvalVariant, 'prompt'>, fewShot?: { spec: FewShotSpec; poolSha256: string }): string {
-  if (!v.prompt && !fewShot) return 'case-messages';
+  // Without examples the prompt is the template alone: its own version, so results name the file's version.
+  if (!fewShot) return v.prompt?.version ?? 'case-messages';
   return sha256(canonicalJson({ template: v.prompt?.version ?? 'case-messages', fewShot: fewShot ?? null }));
 }
 

@@ -49,6 +49,9 @@ describe('evalSuiteWorkflow', () => {
     const results = (await store.readText(r.results)).trim().split('\n').map((l) => JSON.parse(l) as CaseResult);
     expect(results).toHaveLength(192);
     expect(results.every((x) => x.promptVersion === byId[x.variantId]!.promptVersion)).toBe(true);
+    // Zero-shot results carry the template's own version; few-shot ones a version of template + examples.
+    expect(byId['zero-shot']!.promptVersion).toBe(suite.variants[0]!.prompt!.version);
+    expect(byId['few-shot']!.promptVersion).not.toBe(suite.variants[0]!.prompt!.version);
     // References, not payloads: no ticket text and no few-shot example in history.
     const history = historyText(await handle.fetchHistory());
     expect(history).not.toContain(results[0]!.input.slice(0, 40));
