@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
     const m = require('./fineTuneNotice') as typeof import('./fineTuneNotice');
     return () => m.benchFineTuneNotice();
   },
+  'eval-throughput': async () => (require('./evalThroughput') as typeof import('./evalThroughput')).benchEvalThroughput,
   'local-backend': async () => (require('./localBackend') as typeof import('./localBackend')).benchLocalBackend,
   validate: async () => {
     const m = require('./validate') as typeof import('./validate');

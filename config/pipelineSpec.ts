@@ -3,6 +3,8 @@ import { DurationSchema as Duration } from './duration';
 import { DatasetSpecSchema } from './datasetSpec';
 import { DeploySpecSchema } from './deploySpec';
 import { ProviderSpecSchema } from './providerSpec';
+import { FewShotStrategySchema } from '../core/fewshot/fewShotSpec';
+import { GateRuleSchema } from '../core/stats/gateRules';
 
 
 const Auto = z.literal('auto');
@@ -84,7 +86,12 @@ export const PipelineSpecSchema = z
       .object({
         zeroShot: z.boolean().default(true),
         fewShot: z
-          .object({ k: z.number().int().min(1).max(20).default(5), seed: z.string().default('tailor') })
+          .object({
+            k: z.number().int().min(1).max(20).default(5),
+            seed: z.string().default('tailor'),
+            /** How examples are picked per case: random (seeded), similar, mmr or fixed. @default random with `seed` */
+            strategy: FewShotStrategySchema.optional(),
+          })
           .strict()
           .optional(),
       })
@@ -124,9 +131,14 @@ export const PipelineSpecSchema = z
         minImprovement: z.number().min(-1).max(1).default(0),
         /** And reach at least this score. */
         minScore: z.number().min(0).max(1).default(0),
+        /**
+         * Rules over the candidate's metrics, all of which must hold: `accuracy >= 0.85`,
+         * `{ better_than: prod, at: 0.95 }` (paired bootstrap / McNemar on the same cases). @default []
+         */
+        rules: z.array(GateRuleSchema).default([]),
       })
       .strict()
-      .default({ minImprovement: 0, minScore: 0 }),
+      .default({ minImprovement: 0, minScore: 0, rules: [] }),
     deploy: DeploySpecSchema.default({ alias: 'prod', approval: { type: 'auto' }, targets: [], smoke: { examples: 20, tolerance: 0.15 } }),
   })
   .strict();

@@ -1,12 +1,13 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import { ApplicationFailure, executeChild, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { decideGate } from '../core/gate/decideGate';
+import { pipelineEvalSuite } from '../core/evalSuite/pipelineSuite';
 import { budgetRefusal, newSpend, tokenCostUsd } from '../core/pipeline/budget';
 import type { Variant, VariantScore } from '../core/pipeline/evaluationTypes';
 import type { PipelineInput, PipelineProgress, PipelineResult, StepName } from '../core/pipeline/pipelineTypes';
 import { dataActivities } from './activityProxies';
 import { deployWorkflow } from './deployWorkflow';
-import { evaluateWorkflow } from './evaluateWorkflow';
+import { evalSuiteWorkflow } from './evalSuiteWorkflow';
 import { fineTuneWorkflow } from './fineTuneWorkflow';
 import { progressQuery } from './messages';
 import { TailorModel, TailorOutcome, TailorPipeline, TailorStage } from './searchAttributes';
@@ -120,19 +121,28 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
     if (production && production !== fineTune.model) {
       variants.push({ id: 'production', label: `production (${spec.deploy.alias})`, model: production, mode: { type: 'zero-shot' } });
     }
+    // One eval engine for pipelines and `tailor eval`: sharded, cached per case, compared with statistics.
+    const suite = pipelineEvalSuite({
+      pipeline: spec.name,
+      test: prepared.test,
+      variants,
+      metric: spec.evaluation.metric,
+      gate: spec.gate.rules,
+      candidate: 'fine-tuned',
+      baseline: variants.some((v) => v.id === 'production') ? 'production' : 'base-zero-shot',
+      fewShotStrategy: spec.baselines.fewShot?.strategy,
+      maxExamples: spec.evaluation.maxExamples,
+      execution: { concurrency: spec.evaluation.concurrency },
+    });
     const evaluation = await tracker.run(
       'evaluate',
-      () =>
-        executeChild(evaluateWorkflow, {
-          workflowId: `${runId}/evaluate`,
-          args: [{ variants, test: prepared.test, metric: spec.evaluation.metric, concurrency: spec.evaluation.concurrency, maxExamples: spec.evaluation.maxExamples, provider: spec.provider }],
-        }),
+      () => executeChild(evalSuiteWorkflow, { workflowId: `${runId}/evaluate`, args: [{ suite, provider: spec.provider, seed: runId }] }),
       (e) => e.leaderboard.map((s) => `${s.label} ${s.score.toFixed(3)}`).join(', '),
     );
 
     const find = (id: string): VariantScore | undefined => evaluation.leaderboard.find((s) => s.variantId === id);
     const candidate = find('fine-tuned')!;
-    const gate = decideGate({
+    const margin = decideGate({
       candidate,
       production: find('production'),
       // Without a zero-shot baseline, the weakest scored variant stands in for "before this run".
@@ -140,6 +150,16 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
       minImprovement: spec.gate.minImprovement,
       minScore: spec.gate.minScore,
     });
+    // Both must hold: the margin over production and every statistical rule the spec lists.
+    const gate =
+      spec.gate.rules.length === 0
+        ? margin
+        : {
+            ...margin,
+            passed: margin.passed && evaluation.gate.passed,
+            reason: evaluation.gate.passed ? `${margin.reason}; ${evaluation.gate.reason}` : evaluation.gate.reason,
+            rules: evaluation.gate,
+          };
 
     stage('deploy');
     const deploy = await tracker.run(
@@ -161,7 +181,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
                 jobId: fineTune.jobId,
                 trainSha256: prepared.train.sha256,
                 specSha256: input.specSha256,
-                evalReportUri: evaluation.report.uri,
+                evalReportUri: evaluation.reports.json.uri,
               },
               smoke: { test: prepared.test, examples: spec.deploy.smoke.examples, tolerance: spec.deploy.smoke.tolerance, metric: spec.evaluation.metric },
               provider: spec.provider,
@@ -196,7 +216,8 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
       leaderboard: evaluation.leaderboard,
       gate,
       deploy,
-      evaluationReport: evaluation.report,
+      evaluationReport: evaluation.reports.json,
+      evaluationHtml: evaluation.reports.html,
       spend,
     };
     await dataActivities.writeRunReport({ result });

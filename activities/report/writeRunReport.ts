@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { tailorHome } from '../../config/paths';
+import { ArtifactStore } from '../artifacts/artifactStore';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { renderRunReport } from '../../core/report/renderRunReport';
 
@@ -11,6 +12,9 @@ export async function writeRunReport(input: { result: PipelineResult }): Promise
   await fs.mkdir(dir, { recursive: true });
   await writeAtomic(path.join(dir, 'report.json'), JSON.stringify(input.result, null, 2) + '\n');
   await writeAtomic(path.join(dir, 'report.md'), renderRunReport(input.result));
+  if (input.result.evaluationHtml) {
+    await writeAtomic(path.join(dir, 'evaluation.html'), await new ArtifactStore().readText(input.result.evaluationHtml));
+  }
   return { dir };
 }
 

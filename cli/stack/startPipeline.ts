@@ -47,7 +47,11 @@ export async function startPipeline(client: Client, loaded: LoadedSpec, opts: { 
       return await attempt(workflowId, true);
     } catch (err) {
       // A server without Tailor's search attributes registered still runs the pipeline, just less findable.
-      if (/search attribute/i.test((err as Error).message)) return attempt(workflowId, false);
+      const cause = (err as { cause?: { message?: string; details?: string } }).cause;
+      if (/search attribute/i.test(`${(err as Error).message} ${cause?.message ?? ''} ${cause?.details ?? ''}`)) {
+        console.warn(`tailor: this Temporal server lacks Tailor's search attributes (see README, "Search attributes"); starting without them`);
+        return attempt(workflowId, false);
+      }
       throw err;
     }
   };

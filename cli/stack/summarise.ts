@@ -83,6 +83,6 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
     '',
     `Gate: ${s.gate.passed ? 'passed' : 'failed'}: ${s.gate.reason}`,
     `Deploy: ${s.deployed.outcome}: ${s.deployed.alias} → ${s.deployed.model ?? '(unchanged)'} (previous: ${s.deployed.previous ?? 'none'})`,
-    `Report: ${s.report}`,
+    `Report: ${s.report}/report.md${result.evaluationHtml ? ` and ${s.report}/evaluation.html` : ''}`,
   ].join('\n');
 }

@@ -44,6 +44,8 @@ export interface GateDecision {
   minImprovement: number;
   minScore: number;
   reason: string;
+  /** The spec's gate rules, each with its inputs and numbers (intervals, p-values), when it has any. */
+  rules?: import('../stats/gateRules').GateRuleDecision;
 }
 
 export type DeployOutcome = 'promoted' | 'gate_failed' | 'rolled_back' | 'rejected';
@@ -106,5 +108,7 @@ export interface PipelineResult {
   gate: GateDecision;
   deploy: DeployResult;
   evaluationReport: ArtifactRef;
+  /** The self-contained HTML report of the evaluation (leaderboard, charts, confusion matrix, per-case diffs). */
+  evaluationHtml?: ArtifactRef;
   spend: Spend;
 }

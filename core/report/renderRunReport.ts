@@ -21,6 +21,8 @@ export function renderRunReport(r: PipelineResult): string {
     lines.push(`| ${s.label} | \`${s.model}\` | ${s.score.toFixed(3)} | ${s.interval.low.toFixed(3)}–${s.interval.high.toFixed(3)} | ${s.n} |`);
   }
   lines.push('', '## Gate', '', `${r.gate.passed ? 'Passed' : 'Failed'}: ${r.gate.reason}.`);
+  for (const rule of r.gate.rules?.rules ?? []) lines.push(`- ${JSON.stringify(rule)}`);
+  if (r.evaluationHtml) lines.push('', 'The full evaluation (charts, confusion matrix, per-case differences) is in `evaluation.html` beside this file.');
   lines.push('', '## Deployment', '', `Outcome \`${r.deploy.outcome}\`: alias \`${r.deploy.alias}\` → \`${r.deploy.model ?? '(unchanged)'}\` (previous: \`${r.deploy.previous ?? 'none'}\`). ${r.deploy.reason}`);
   const sp = r.spend;
   lines.push('', '## Spend', '', `Budget: ${sp.budgetUsd === null ? 'none' : `$${sp.budgetUsd.toFixed(4)}`}; spent $${sp.totalUsd.toFixed(4)}.`);
