@@ -6,10 +6,12 @@ import { inputHash } from '../fewshot/fewShotExample';
 import { AssertionSchema, type Assertion } from '../graders/assertionSpec';
 import type { Sample } from '../graders/gradeTypes';
 import type { CaseSelection } from './evalSuiteTypes';
+import { isPreferenceRow, preferredAnswerExample } from '../fineTune/preferredAnswers';
 
 /**
  * One eval case, normalised from any of the three row shapes a case file may hold:
  *   chat rows        {"messages": [..., {"role": "assistant", "content": "<expected>"}]}   (a dataset split)
+ *   preference rows  {"input": {"messages": [...]}, "preferred_output": [...], ...}  (a DPO split: scored on its preferred answer)
  *   variable rows    {"vars": {...}, "expected": "...", "assert": [...]}                   (rendered through a template)
  *   OpenAI rows      {"item": {...}, "sample": {...}?}                                      (Evals `jsonl` data source)
  * `item` is the grader templates' `item` namespace: the row's vars (plus `input` and `expected` for chat rows).
@@ -70,6 +72,8 @@ export function parseCaseFile(text: string, file: string): SuiteCase[] {
       problems.push({ line, message: `not JSON (${(err as Error).message})` });
       return;
     }
+    // A preference (DPO) split is scored like chat: the prompt, and its preferred answer as the expected one.
+    if (isPreferenceRow(row)) row = preferredAnswerExample(row);
     const parsed = RowSchema.safeParse(row);
     if (!parsed.success) {
       problems.push({ line, message: rowProblem(row, parsed.error) });
