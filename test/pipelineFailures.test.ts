@@ -77,6 +77,19 @@ describe('customizationPipeline failure paths', () => {
     await maybeRecordHistories(h.client, 'pipeline-provider-failure', [runId, `${runId}/fine-tune`]);
   });
 
+  it("the spec's gate rules decide with statistics: an unmet rule stops the promotion and says why", async () => {
+    const loaded = loadSpec(exampleSpecWith({ name: 'gate-rules', gate: { minImprovement: 0, rules: ['accuracy >= 0.99', { better_than: 'prod', at: 0.95 }] } }));
+    const { handle } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue, rerun: true });
+    const result = await handle.result();
+    expect(result.gate.passed).toBe(false);
+    expect(result.deploy.outcome).toBe('gate_failed');
+    const rules = result.gate.rules!;
+    expect(rules.rules).toHaveLength(2);
+    expect(rules.rules.map((r) => r.passed)).toEqual([false, true]); // 0.99 is out of reach; better than base-zero-shot is clear
+    expect(result.gate.reason).toContain('accuracy');
+    expect(prodAlias('gate-rules')).toBeUndefined();
+  });
+
   it('cancelling the pipeline mid-training cancels the remote job and ends the run cancelled', async () => {
     await setFaults(h.backend.baseURL, 'train.slow=150');
     const loaded = loadSpec(exampleSpecWith({ name: 'cancel-me' }));
