@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FewShotSpecSchema } from '../core/fewshot/fewShotSpec';
 import { AssertionSchema, type Assertion } from '../core/graders/assertionSpec';
 import { DEFAULT_EXECUTION, DEFAULT_SAMPLING, type CaseSource, type EvalVariant, type ResolvedEvalSuite } from '../core/evalSuite/evalSuiteTypes';
-import { parseYamlWith, YamlSpecError, type SpecProblem } from '../core/evalSuite/yamlDiagnostics';
+import { parseYamlWith, YamlSpecError, type SpecProblem } from './yamlDiagnostics';
 import { GateRuleSchema } from '../core/stats/gateRules';
 import { loadPromptTemplate } from './promptSpec';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseYamlWith, YamlSpecError } from '../core/evalSuite/yamlDiagnostics';
+import { parseYamlWith, YamlSpecError } from './yamlDiagnostics';
 import { PromptTemplateSchema, type PromptTemplate } from '../core/prompts/promptTemplate';
 import { promptVersion } from '../core/prompts/promptVersion';
 

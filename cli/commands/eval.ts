@@ -4,7 +4,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ArtifactStore } from '../../activities/artifacts/artifactStore';
 import { loadEvalSuite } from '../../config/evalSuiteSpec';
 import { leaderboardText } from '../../core/evalSuite/leaderboardText';
-import { YamlSpecError } from '../../core/evalSuite/yamlDiagnostics';
+import { YamlSpecError } from '../../config/yamlDiagnostics';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { evalProgressQuery, evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';
 import { parseCommandArgs } from '../args';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadPromptTemplate, parsePromptTemplate } from '../../config/promptSpec';
-import { YamlSpecError } from '../../core/evalSuite/yamlDiagnostics';
+import { YamlSpecError } from '../../config/yamlDiagnostics';
 import { PromptRenderError, renderPrompt, systemText } from '../../core/prompts/renderPrompt';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'support-tickets', 'prompts', 'classify.yaml');

@@ -2,9 +2,8 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
 
 /**
- * YAML → zod with messages that name the file, the line and the key. `config/loadSpec.ts` does the same for the
- * pipeline spec but keeps its helpers private; this is the shared, pure version the prompt and eval-suite loaders
- * use (text in, data or a `YamlSpecError` out — the caller reads the file).
+ * YAML → zod with messages that name the file, the line and the key: what the pipeline-spec, prompt and eval-suite
+ * loaders share (text in, data or a `YamlSpecError` out — the caller reads the file).
  */
 export interface SpecProblem {
   key: string;
