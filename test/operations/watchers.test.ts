@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { HISTORIES_DIR } from '../support/recordHistories';
 import { Registry } from '../../activities/registry/registryDb';
 import { sha256File } from '../../cli/stack/datasetHash';
 import { loadSpec } from '../../config/loadSpec';
@@ -158,6 +160,11 @@ describe('dataset watcher and base-model sunset watch, against the real dev serv
       }, 30_000);
       expect(s.datasetSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(s.triggered).toEqual([]);
+      // The first run ended in continue-as-new: a replay fixture for that path (TAILOR_RECORD_HISTORIES=1).
+      if (process.env.TAILOR_RECORD_HISTORIES) {
+        const first = await h.client.workflow.getHandle(watcherIdFor(name), firstRun).fetchHistory();
+        fs.writeFileSync(path.join(HISTORIES_DIR, 'watcher-continued-as-new.json'), historyToJSON(first));
+      }
     } finally {
       await h.client.workflow.getHandle(watcherIdFor(name)).terminate().catch(() => undefined);
     }
