@@ -3,20 +3,12 @@ import type { CaseResult } from '../../core/evalSuite/caseResult';
 import { renderMarkdownReport } from '../../core/evalSuite/markdownReport';
 import { RECORDED_CHOICES } from '../../core/evalSuite/recordedChoices';
 import { caseDiffs, type EvalReportData } from '../../core/evalSuite/reportData';
-import type { VariantMetrics } from '../../core/evalSuite/variantMetrics';
-import type { Comparison, GateRuleDecision } from '../../core/stats/gateRules';
 import { renderHtmlReport } from '../../core/report/htmlReport';
 import { ArtifactStore } from '../artifacts/artifactStore';
 
-export interface RenderEvalReportInput {
-  suite: string;
-  description?: string;
-  primaryMetric: string;
-  variants: VariantMetrics[];
-  comparisons: Comparison[];
-  gate?: GateRuleDecision;
-  candidate?: string;
-  baseline?: string;
+/** The report's own fields, as the summary has them, plus each variant's case results by reference. */
+export interface RenderEvalReportInput
+  extends Pick<EvalReportData, 'suite' | 'description' | 'primaryMetric' | 'variants' | 'comparisons' | 'gate' | 'candidate' | 'baseline'> {
   perVariant: Record<string, ArtifactRef>;
 }
 

@@ -1,9 +1,9 @@
 import { datasetChangedSignal, datasetWatcherWorkflow } from '../../workflows/datasetWatcherWorkflow';
 import { parseCommandArgs } from '../args';
-import { UsageError, type CliCommand } from '../command';
+import type { CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';
 import { clientTarget } from './run';
-import { durationOption, loadWatchedSpec, watcherStart } from './watch';
+import { WATCHER_OPTIONS, watcherOptions, watcherStart } from './watch';
 
 export const command: CliCommand = {
   name: 'notify-change',
@@ -14,17 +14,8 @@ For external systems that know when data lands: signals the pipeline's watcher t
 through signal-with-start, so a watcher is started (with the given options, default every 1m) when none runs.
 An unchanged dataset still triggers nothing; a changed one triggers exactly once per new hash.`,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, {
-      spec: { type: 'string' },
-      every: { type: 'string' },
-      'on-change': { type: 'string' },
-      debounce: { type: 'string' },
-    }, false);
-    const loaded = loadWatchedSpec(values.spec);
-    const onChange = values['on-change'] ?? 'evaluate';
-    if (onChange !== 'evaluate' && onChange !== 'retrain') throw new UsageError(`--on-change must be evaluate or retrain, got '${onChange}'`);
-    const everyMs = durationOption('every', values.every, 60_000);
-    const debounceMs = durationOption('debounce', values.debounce, 0);
+    const { values } = parseCommandArgs(argv, WATCHER_OPTIONS, false);
+    const { loaded, onChange, everyMs, debounceMs } = watcherOptions(values);
     const { client, connection } = await connectClient(await clientTarget());
     try {
       const handle = await client.workflow.signalWithStart(datasetWatcherWorkflow, {

@@ -20,6 +20,26 @@ export function loadWatchedSpec(file: string | undefined): LoadedSpec {
   }
 }
 
+/** The options `watch` and `notify-change` share: the spec, the tick interval, the action and the debounce. */
+export const WATCHER_OPTIONS = {
+  spec: { type: 'string' },
+  every: { type: 'string' },
+  'on-change': { type: 'string' },
+  debounce: { type: 'string' },
+} as const;
+
+export function watcherOptions(values: { spec?: string; every?: string; 'on-change'?: string; debounce?: string }): {
+  loaded: LoadedSpec;
+  onChange: 'evaluate' | 'retrain';
+  everyMs: number;
+  debounceMs: number;
+} {
+  const loaded = loadWatchedSpec(values.spec);
+  const onChange = values['on-change'] ?? 'evaluate';
+  if (onChange !== 'evaluate' && onChange !== 'retrain') throw new UsageError(`--on-change must be evaluate or retrain, got '${onChange}'`);
+  return { loaded, onChange, everyMs: durationOption('every', values.every, 60_000), debounceMs: durationOption('debounce', values.debounce, 0) };
+}
+
 export function durationOption(name: string, value: string | undefined, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
   const ms = parseDuration(value);
@@ -53,18 +73,8 @@ Durations: 500ms, 2s, 5m, 1h.
 
 Example: tailor watch --spec examples/support-tickets/pipeline.yaml --every 30s --debounce 2m`,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, {
-      spec: { type: 'string' },
-      every: { type: 'string' },
-      'on-change': { type: 'string' },
-      debounce: { type: 'string' },
-      stop: { type: 'boolean' },
-    }, false);
-    const loaded = loadWatchedSpec(values.spec);
-    const onChange = values['on-change'] ?? 'evaluate';
-    if (onChange !== 'evaluate' && onChange !== 'retrain') throw new UsageError(`--on-change must be evaluate or retrain, got '${onChange}'`);
-    const everyMs = durationOption('every', values.every, 60_000);
-    const debounceMs = values.debounce === undefined ? 0 : durationOption('debounce', values.debounce, 0);
+    const { values } = parseCommandArgs(argv, { ...WATCHER_OPTIONS, stop: { type: 'boolean' } }, false);
+    const { loaded, onChange, everyMs, debounceMs } = watcherOptions(values);
     const { client, connection } = await connectClient(await clientTarget());
     const id = watcherIdFor(loaded.spec.name);
     try {
