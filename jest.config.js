@@ -9,11 +9,15 @@ const common = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
 };
+// The fault-injection suite takes minutes: it runs only when the command line names it (`npm run test:faults`, or a
+// path under test/faults), so plain `npm test` stays fast; its reporter prints the scoreboard (test/faults/scoreboard.ts).
+const faults = process.argv.some((a) => /(^|[=/\\])faults([/\\]|$)/.test(a));
 module.exports = {
   testTimeout: 120000,
   maxWorkers: 1,
+  ...(faults ? { reporters: ['default', '<rootDir>/test/faults/scoreboardReporter.js'] } : {}),
   projects: [
     { ...common, displayName: 'tests', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/faults/'] },
-    { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
+    ...(faults ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], globalSetup: '<rootDir>/test/faults/globalSetup.ts' }] : []),
   ],
 };

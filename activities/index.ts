@@ -9,3 +9,4 @@ export { writeRunReport } from './report/writeRunReport';
 export { notifyWebhook } from './deploy/notifyWebhook';
 export * from './operations';
 export * from './evalSuite';
+export { buildIndex } from './rag/buildIndex';

@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   },
   'eval-throughput': async () => (require('./evalThroughput') as typeof import('./evalThroughput')).benchEvalThroughput,
   'local-backend': async () => (require('./localBackend') as typeof import('./localBackend')).benchLocalBackend,
+  'rag-index': async () => (require('./ragIndex') as typeof import('./ragIndex')).benchRagIndex,
   validate: async () => {
     const m = require('./validate') as typeof import('./validate');
     return () => m.benchValidate();

@@ -37,6 +37,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   'notify-change': { summary: "signal a pipeline's dataset watcher that the data changed", load: () => lazy('./commands/notifyChange') },
   sunset: { summary: 'report aliased models whose base model is being shut down', load: () => lazy('./commands/sunset') },
   runs: { summary: 'find runs by pipeline, dataset, outcome and age', load: () => lazy('./commands/runs') },
+  index: { summary: 'build or refresh a RAG index of documents (embeds only new or changed chunks)', load: () => lazy('./commands/indexDocs') },
+  ask: { summary: 'answer a question from a RAG index, citing the passages used', load: () => lazy('./commands/ask') },
 };
 
 function topHelp(): string {
@@ -48,7 +50,8 @@ function topHelp(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(topHelp());
+    // Asked for, help is the result (stdout, exit 0); without a command it is a usage error (stderr, exit 2).
+    (name ? console.log : console.error)(topHelp());
     return name ? 0 : 2;
   }
   const entry = COMMANDS[name];

@@ -69,6 +69,22 @@ export const LengthSpecSchema = z
   })
   .strict();
 
+/**
+ * Size limits on the source file (core/dataset/datasetLimits.ts); going over one fails prepare/validate with
+ * `file:line: …` naming the key, and nothing is stored. Optional, so specs without it keep their hash and run ID.
+ */
+export const DatasetLimitsSchema = z
+  .object({
+    /** Largest line (JSONL) in bytes. @default 33554432 (32 MiB) */
+    maxLineBytes: z.number().int().min(1).optional(),
+    /** Largest source file in bytes. @default 2147483648 (2 GiB) */
+    maxFileBytes: z.number().int().min(1).optional(),
+    /** Most examples (non-blank lines, or CSV rows). @default 2000000 */
+    maxExamples: z.number().int().min(1).optional(),
+  })
+  .strict();
+export type DatasetLimitsSpec = z.infer<typeof DatasetLimitsSchema>;
+
 /** The `dataset:` key of a pipeline.yaml. Every optional field has a default, so `{ path }` alone is a complete spec. */
 export const DatasetSpecSchema = z
   .object({
@@ -86,6 +102,8 @@ export const DatasetSpecSchema = z
     pii: PiiSpecSchema.default({ scrub: true, kinds: ['email', 'phone', 'card', 'ip', 'secret'] }),
     /** Token-length filters. */
     length: LengthSpecSchema.default({ dropOverModelLimit: true }),
+    /** Size limits on the source; the defaults of core/dataset/datasetLimits.ts when absent. */
+    limits: DatasetLimitsSchema.optional(),
   })
   .strict();
 export type DatasetSpec = z.infer<typeof DatasetSpecSchema>;

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { FewShotSpecSchema } from '../core/fewshot/fewShotSpec';
 import { AssertionSchema, type Assertion } from '../core/graders/assertionSpec';
-import { DEFAULT_EXECUTION, DEFAULT_SAMPLING, type CaseSource, type EvalVariant, type ResolvedEvalSuite } from '../core/evalSuite/evalSuiteTypes';
+import { DEFAULT_EXECUTION, DEFAULT_SAMPLING, type CaseSource, type EvalVariant, type RagSettings, type ResolvedEvalSuite } from '../core/evalSuite/evalSuiteTypes';
+import { tailorHome } from './paths';
 import { parseYamlWith, YamlSpecError, type SpecProblem } from './yamlDiagnostics';
 import { GateRuleSchema } from '../core/stats/gateRules';
 import { loadPromptTemplate } from './promptSpec';
+import { RagOptionsSchema } from './ragSpec';
 
 /**
  * An eval suite file (YAML). Paths are relative to the file. Every key is documented here; `tailor eval --help`
@@ -40,6 +42,15 @@ const PoolSchema = z
   .strict()
   .refine((c) => Boolean(c.file) !== Boolean(c.split), { message: 'give exactly one of file and split' });
 
+const RagSchema = RagOptionsSchema.extend({
+  /** Documents (a folder, a file or a corpus manifest) to build or refresh the index from before scoring. */
+  docs: z.string().min(1).optional(),
+  /** The index directory; with `docs`, where it is built. @default $TAILOR_HOME/indexes/<suite>-<variant> */
+  index: z.string().min(1).optional(),
+})
+  .strict()
+  .refine((r) => Boolean(r.docs || r.index), { message: 'give docs (to build the index), index (a built one), or both' });
+
 const VariantSchema = z
   .object({
     id: Id,
@@ -49,6 +60,8 @@ const VariantSchema = z
     /** A prompt template file; `null` sends each case's own messages even when the suite has a prompt. */
     prompt: z.string().min(1).nullable().optional(),
     fewShot: FewShotSpecSchema.extend({ pool: PoolSchema }).optional(),
+    /** Retrieval-augmented: answer each case with passages retrieved from an index (built from `docs` when given). */
+    rag: RagSchema.optional(),
     sampling: SamplingSchema.optional(),
   })
   .strict();
@@ -151,12 +164,22 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
           pool: v.fewShot.pool.file ? fileSource(v.fewShot.pool.file, ['variants', i, 'fewShot', 'pool', 'file']) : ({ type: 'split', split: v.fewShot.pool.split! } as CaseSource),
         }
       : undefined;
+    let rag: RagSettings | undefined;
+    if (v.rag) {
+      const docs = v.rag.docs ? path.resolve(dir, v.rag.docs) : undefined;
+      if (docs && !fs.existsSync(docs)) problem(['variants', i, 'rag', 'docs'], `no such file or folder: ${docs}`);
+      const index = v.rag.index ? path.resolve(dir, v.rag.index) : path.join(tailorHome(), 'indexes', `${spec.name}-${v.id}`);
+      if (!docs && !fs.existsSync(path.join(index, 'manifest.json'))) problem(['variants', i, 'rag', 'index'], `${index} is not a built index (build it with \`tailor index DOCS --out ${index}\`, or give docs)`);
+      const { k, hybrid, mmr, budgetTokens, embeddingModel } = v.rag;
+      rag = { index, ...(docs ? { docs } : {}), k, hybrid, ...(mmr !== undefined ? { mmrLambda: mmr } : {}), ...(budgetTokens ? { budgetTokens } : {}), ...(embeddingModel ? { embeddingModel } : {}) };
+    }
     variants.push({
       id: v.id,
       label: v.label ?? v.id,
       model,
       ...(vp ? { prompt: vp } : {}),
       ...(fewShot ? { fewShot } : {}),
+      ...(rag ? { rag } : {}),
       sampling: { ...sampling, ...v.sampling },
     });
   });

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PipelineSpecSchema, type PipelineSpec } from './pipelineSpec';
+import { tailorHome } from './paths';
+import { loadPromptTemplate } from './promptSpec';
+import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
 import { parseYamlWith, YamlSpecError, type SpecProblem, type YamlSource } from './yamlDiagnostics';
 
 /** A spec the user wrote that cannot run: carries the file, the key path and the line, for an exit-2 message. */
@@ -17,6 +20,8 @@ export interface LoadedSpec {
   spec: PipelineSpec;
   /** sha256 of the normalised spec (after defaults), so formatting changes do not rename runs. */
   specSha256: string;
+  /** The templates `baselines.prompts` names, loaded and versioned (in the spec's order). */
+  prompts: LoadedTemplate[];
 }
 
 /** Reads, validates and resolves a pipeline spec; every path in the result is absolute and checked to exist. */
@@ -43,9 +48,55 @@ export function loadSpec(file: string): LoadedSpec {
       { key: 'dataset.path', line: parsed.source.lineOf(['dataset', 'path']), message: `no such file: ${datasetPath}` },
     ]);
   }
-  const resolved: PipelineSpec = { ...spec, dataset: { ...spec.dataset, path: datasetPath } };
-  const specSha256 = createHash('sha256').update(stableStringify({ ...spec })).digest('hex');
-  return { file: abs, spec: resolved, specSha256 };
+  const prompts = loadBaselinePrompts(file, dir, spec, parsed.source);
+  const rag = spec.baselines.rag ? { ...spec.baselines.rag, docs: path.resolve(dir, spec.baselines.rag.docs) } : undefined;
+  if (rag && !fs.existsSync(rag.docs)) {
+    throw new SpecError(file, [{ key: 'baselines.rag.docs', line: parsed.source.lineOf(['baselines', 'rag', 'docs']), message: `no such file or folder: ${rag.docs}` }]);
+  }
+  const resolved: PipelineSpec = {
+    ...spec,
+    dataset: { ...spec.dataset, path: datasetPath },
+    baselines: { ...spec.baselines, ...(spec.baselines.prompts ? { prompts: prompts.map((p) => p.file) } : {}), ...(rag ? { rag } : {}) },
+  };
+  // A template's content is part of what a run is: editing a prompt names a new run.
+  const hashed = prompts.length ? { ...spec, promptVersions: prompts.map((p) => p.version) } : spec;
+  const specSha256 = createHash('sha256').update(stableStringify(hashed)).digest('hex');
+  return { file: abs, spec: resolved, specSha256, prompts: prompts.map(({ name, version, template }) => ({ name, version, template })) };
+}
+
+/**
+ * What the client resolves for the pipeline workflow besides the spec: the loaded templates, and where RAG indexes
+ * live. Each field is absent when unused, so inputs of specs without them stay byte-identical to older ones.
+ */
+export function promptsOf(loaded: Pick<LoadedSpec, 'prompts' | 'spec'>): { prompts?: LoadedTemplate[]; indexRoot?: string } {
+  return {
+    ...(loaded.prompts?.length ? { prompts: loaded.prompts } : {}),
+    ...(loaded.spec?.baselines.rag ? { indexRoot: path.join(tailorHome(), 'indexes') } : {}),
+  };
+}
+
+/** Loads every `baselines.prompts` file; a bad one is reported at its list entry with the template's own problems. */
+function loadBaselinePrompts(file: string, dir: string, spec: PipelineSpec, source: YamlSource): (LoadedTemplate & { file: string })[] {
+  const problems: SpecProblem[] = [];
+  const loaded: (LoadedTemplate & { file: string })[] = [];
+  (spec.baselines.prompts ?? []).forEach((rel, i) => {
+    const key = ['baselines', 'prompts', i];
+    const p = path.resolve(dir, rel);
+    try {
+      const t = loadPromptTemplate(p);
+      loaded.push({ file: p, name: t.template.name, version: t.version, template: t.template });
+    } catch (err) {
+      if (!(err instanceof YamlSpecError)) throw err;
+      const detail = err.problems.map((x) => `${x.line ? `line ${x.line}: ` : ''}${x.key ? `${x.key}: ` : ''}${x.message}`).join('; ');
+      problems.push({ key: key.join('.'), line: source.lineOf(key), message: `prompt template ${p}: ${detail}` });
+    }
+  });
+  const names = loaded.map((t) => t.name);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) problems.push({ key: `baselines.prompts.${i}`, line: source.lineOf(['baselines', 'prompts', i]), message: `two templates are named '${n}'; variant IDs come from template names` });
+  });
+  if (problems.length) throw new SpecError(file, problems);
+  return loaded;
 }
 
 /** JSON with sorted keys: the same spec always hashes the same. */

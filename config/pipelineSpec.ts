@@ -3,6 +3,8 @@ import { DurationSchema as Duration } from './duration';
 import { DatasetSpecSchema } from './datasetSpec';
 import { DeploySpecSchema } from './deploySpec';
 import { ProviderSpecSchema } from './providerSpec';
+import { RagOptionsSchema } from './ragSpec';
+import { TimeoutsSpecSchema } from './timeoutsSpec';
 import { FewShotStrategySchema } from '../core/fewshot/fewShotSpec';
 import { GateRuleSchema } from '../core/stats/gateRules';
 
@@ -85,6 +87,17 @@ export const PipelineSpecSchema = z
     baselines: z
       .object({
         zeroShot: z.boolean().default(true),
+        /**
+         * Prompt-template files (paths relative to the spec), each scored zero-shot on the base model as its own
+         * variant, `base, prompt <name>`; the template's content hash is the version in every result. @default none
+         */
+        prompts: z.array(z.string().min(1)).optional(),
+        /**
+         * A retrieval-augmented variant of the base model, `base + retrieval`: `docs` (a folder, file or corpus
+         * manifest, relative to the spec) are indexed (incrementally) and each case is answered with its top `k`
+         * passages. @default none
+         */
+        rag: RagOptionsSchema.extend({ docs: z.string().min(1) }).strict().optional(),
         fewShot: z
           .object({
             k: z.number().int().min(1).max(20).default(5),
@@ -99,6 +112,12 @@ export const PipelineSpecSchema = z
       .default({ zeroShot: true }),
     fineTune: z
       .object({
+        /**
+         * `always` fine-tunes on every run; `needed` first scores the cheaper variants (zero-shot, prompts,
+         * few-shot) and fine-tunes only when none of them passes the gate. @default 'always' (left unset so
+         * older specs keep their hash and run ID)
+         */
+        when: z.enum(['always', 'needed']).optional(),
         method: FineTuneMethodSchema.default({
           type: 'supervised',
           hyperparameters: { n_epochs: 'auto', batch_size: 'auto', learning_rate_multiplier: 'auto' },
@@ -140,8 +159,20 @@ export const PipelineSpecSchema = z
       .strict()
       .default({ minImprovement: 0, minScore: 0, rules: [] }),
     deploy: DeploySpecSchema.default({ alias: 'prod', approval: { type: 'auto' }, targets: [], smoke: { examples: 20, tolerance: 0.15 } }),
+    /** Activity timeouts by kind of work, over the defaults of core/pipeline/activityTimeouts.ts. @default the table */
+    timeouts: TimeoutsSpecSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    // With no bar, the zero-shot variant always "passes" and fine-tuning would never run.
+    if (spec.fineTune.when === 'needed' && spec.gate.minScore <= 0 && spec.gate.rules.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fineTune', 'when'],
+        message: "'needed' requires a bar a cheaper variant must clear: set gate.minScore above 0 or list gate.rules",
+      });
+    }
+  });
 
 export type PipelineSpec = z.infer<typeof PipelineSpecSchema>;
 export type PipelineSpecInput = z.input<typeof PipelineSpecSchema>;

@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 
 /**
@@ -35,13 +35,38 @@ export function readYamlSource(text: string, file: string, what: string): YamlSo
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
+    // With prettyErrors off, `linePos` is not filled in: the line comes from the error's offset. An error found at
+    // the end of the input (an unclosed quote or bracket) points at the last line with text, not the empty one after.
+    const lastLine = text.trimEnd().split('\n').length;
+    const lineOfError = (pos: number) => Math.max(1, Math.min(lines.linePos(pos).line, lastLine));
     throw new YamlSpecError(
       file,
       what,
-      doc.errors.map((e) => ({ key: '', line: e.linePos?.[0]?.line, message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+      doc.errors.map((e) => ({ key: '', line: e.linePos?.[0]?.line ?? lineOfError(e.pos[0]), message: `YAML syntax: ${e.message.split('\n')[0]}` })),
     );
   }
-  return { data: doc.toJS(), lineOf: (keyPath) => lineOf(doc.contents, keyPath.map(String), lines) };
+  return { data: toData(doc, lines, file, what), lineOf: (keyPath) => lineOf(doc.contents, keyPath.map(String), lines) };
+}
+
+/**
+ * The document as plain data. `toJS` throws (a ReferenceError) for an alias with no anchor and for an alias bomb;
+ * those become problems at the offending alias's line instead of a stack trace.
+ */
+function toData(doc: Document, lines: LineCounter, file: string, what: string): unknown {
+  try {
+    return doc.toJS();
+  } catch (err) {
+    let unresolved: number | undefined;
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        const line = node.range ? lines.linePos(node.range[0]).line : undefined;
+        first ??= line;
+        if (unresolved === undefined && node.resolve(doc) === undefined) unresolved = line;
+      },
+    });
+    throw new YamlSpecError(file, what, [{ key: '', line: unresolved ?? first, message: `YAML aliases: ${(err as Error).message}` }]);
+  }
 }
 
 /** Validates YAML text against a schema; every zod issue becomes a problem with its key path and line. */
@@ -65,6 +90,10 @@ export function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): Spec
   }
   let message = issue.message;
   if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = `missing (${issue.expected} expected)`;
+  if (issue.code === 'invalid_type' && keyPath.length === 0 && issue.expected === 'object') {
+    const data = source.data;
+    message = `expected a mapping of keys at the top level, got ${data == null ? 'an empty document' : Array.isArray(data) ? 'a list' : `a ${typeof data}`}`;
+  }
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
     message = `unknown type (${message})`;
   }

@@ -37,21 +37,21 @@ describe('customizationPipeline, whole journey on a real dev server, real worker
     expect(score('fine-tuned').n).toBe(score('base-zero-shot').n);
     expect(score('fine-tuned').n).toBeGreaterThan(50);
     expect(score('fine-tuned').score).toBeGreaterThan(score('base-zero-shot').score);
-    expect(result.fineTune.model).toMatch(/^ft:gpt-4o-mini-2024-07-18:/);
+    expect(result.fineTune!.model).toMatch(/^ft:gpt-4o-mini-2024-07-18:/);
     expect(result.deploy.outcome).toBe('promoted');
 
     // The registry, read directly, agrees with the workflow: prod names the new model, with its lineage.
     const registry = new Registry(path.join(h.home, 'registry.db'));
     try {
-      expect(registry.resolveAlias('support-tickets', 'prod')).toBe(result.fineTune.model);
-      expect(registry.getModel(result.fineTune.model)?.jobId).toBe(result.fineTune.jobId);
+      expect(registry.resolveAlias('support-tickets', 'prod')).toBe(result.fineTune!.model);
+      expect(registry.getModel(result.fineTune!.model)?.jobId).toBe(result.fineTune!.jobId);
       expect(registry.aliasHistory('support-tickets', 'prod')).toHaveLength(1);
     } finally {
       registry.close();
     }
     // The report was written, and the progress query answers after completion.
     const reportDir = path.join(h.home, 'reports', result.runId);
-    expect(fs.readFileSync(path.join(reportDir, 'report.md'), 'utf8')).toContain(result.fineTune.model);
+    expect(fs.readFileSync(path.join(reportDir, 'report.md'), 'utf8')).toContain(result.fineTune!.model);
     const progress = await started.handle.query(progressQuery);
     expect(progress.stage).toBe('done');
 

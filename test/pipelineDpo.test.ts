@@ -34,7 +34,7 @@ describe('customizationPipeline with a DPO method and a supervised stage first',
     expect(sftJob?.method?.type).toBe('supervised');
     expect(dpoJob?.method?.type).toBe('dpo');
     expect(dpoJob?.model).toBe(sftJob?.fine_tuned_model); // DPO started from the SFT model
-    expect(result.fineTune.model).toBe(dpoJob?.fine_tuned_model);
+    expect(result.fineTune!.model).toBe(dpoJob?.fine_tuned_model);
     const score = (id: string) => result.leaderboard.find((s) => s.variantId === id)!.score;
     expect(score('fine-tuned')).toBeGreaterThan(score('base-zero-shot'));
     expect(result.deploy.outcome).toBe('promoted');

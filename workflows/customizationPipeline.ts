@@ -1,11 +1,14 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import { ApplicationFailure, executeChild, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { cheapestPassing, type CheapestPassing } from '../core/gate/cheapestPassing';
+import { combineGate } from '../core/gate/combineGate';
 import { decideGate } from '../core/gate/decideGate';
+import type { EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import { pipelineEvalSuite } from '../core/evalSuite/pipelineSuite';
 import { budgetRefusal, newSpend, tokenCostUsd } from '../core/pipeline/budget';
 import type { Variant, VariantScore } from '../core/pipeline/evaluationTypes';
 import type { PipelineInput, PipelineProgress, PipelineResult, StepName } from '../core/pipeline/pipelineTypes';
-import { dataActivities } from './activityProxies';
+import { activityProxies } from './activityProxies';
 import { deployWorkflow } from './deployWorkflow';
 import { evalSuiteWorkflow } from './evalSuiteWorkflow';
 import { fineTuneWorkflow } from './fineTuneWorkflow';
@@ -19,6 +22,8 @@ import { StepTracker } from './stepTracker';
  */
 export async function customizationPipeline(input: PipelineInput): Promise<PipelineResult> {
   const { spec } = input;
+  // The spec's `timeouts:` over the table's defaults (activity options never change the command order).
+  const { dataActivities } = activityProxies(spec.timeouts);
   const runId = workflowInfo().workflowId;
   const tracker = new StepTracker();
   const spend = newSpend(spec.budget?.usd);
@@ -46,6 +51,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
           model: spec.baseModel,
           method: spec.fineTune.method.type,
           epochs: typeof epochs === 'number' ? epochs : undefined,
+          limits: spec.dataset.limits,
         });
         if (!v.valid) {
           const counts = Object.entries(v.errors).map(([k, n]) => `${k}: ${n}`).join(', ');
@@ -55,6 +61,111 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
       },
       (v) => `${v.examples} examples, ${v.tokens.total} tokens, ${v.estimate.epochs} epochs ≈ $${v.estimate.usd.toFixed(4)}`,
     );
+
+    // What every result carries, however the run ends.
+    const common = () => ({
+      runId,
+      pipeline: spec.name,
+      specSha256: input.specSha256,
+      datasetSha256: input.datasetSha256,
+      steps: tracker.steps,
+      prepared: { train: prepared.train, validation: prepared.validation, test: prepared.test, manifest: prepared.manifest, counts: prepared.counts },
+      validation: {
+        valid: validation.valid,
+        examples: validation.examples,
+        tokens: validation.tokens,
+        estimate: validation.estimate,
+        warnings: validation.warnings,
+        report: validation.report,
+      },
+      spend,
+    });
+
+    // The cheaper variants, in the journey's order: zero-shot, prompt templates, few-shot.
+    const cheaper: Variant[] = [];
+    if (spec.baselines.zeroShot) cheaper.push({ id: 'base-zero-shot', label: 'base, zero-shot', model: spec.baseModel, mode: { type: 'zero-shot' } });
+    for (const t of input.prompts ?? []) {
+      cheaper.push({ id: `base-prompt-${t.name}`, label: `base, prompt ${t.name}`, model: spec.baseModel, mode: { type: 'zero-shot' }, prompt: t });
+    }
+    if (spec.baselines.rag) {
+      // The index lives under the run's pipeline name, so every run refreshes the same one incrementally.
+      const { docs, k, hybrid, mmr, budgetTokens, embeddingModel } = spec.baselines.rag;
+      const index = `${input.indexRoot ?? '.tailor/indexes'}/${spec.name}`;
+      const rag = { docs, index, k, hybrid, ...(mmr !== undefined ? { mmrLambda: mmr } : {}), ...(budgetTokens ? { budgetTokens } : {}), ...(embeddingModel ? { embeddingModel } : {}) };
+      cheaper.push({ id: 'base-rag', label: `base + retrieval (k=${k})`, model: spec.baseModel, mode: { type: 'zero-shot' }, rag });
+    }
+    if (spec.baselines.fewShot) {
+      const { k, seed } = spec.baselines.fewShot;
+      cheaper.push({ id: `base-few-shot-${k}`, label: `base, ${k}-shot`, model: spec.baseModel, mode: { type: 'few-shot', k, seed, pool: prepared.train } });
+    }
+    const productionVariant = (model: string): Variant => ({ id: 'production', label: `production (${spec.deploy.alias})`, model, mode: { type: 'zero-shot' } });
+    // One eval engine for pipelines and `tailor eval`: sharded, cached per case, compared with statistics.
+    const suiteOf = (variants: Variant[], judged: { candidate: string; gateCandidates?: string[] }) =>
+      pipelineEvalSuite({
+        pipeline: spec.name,
+        test: prepared.test,
+        variants,
+        metric: spec.evaluation.metric,
+        gate: spec.gate.rules,
+        ...judged,
+        baseline: variants.some((v) => v.id === 'production') ? 'production' : 'base-zero-shot',
+        fewShotStrategy: spec.baselines.fewShot?.strategy,
+        maxExamples: spec.evaluation.maxExamples,
+        execution: { concurrency: spec.evaluation.concurrency },
+      });
+    const describeEval = (e: EvalSuiteResult) => e.leaderboard.map((s) => `${s.label} ${s.score.toFixed(3)}`).join(', ');
+
+    // `fineTune.when: needed` — start simple: score the cheaper variants first and keep the cheapest that passes.
+    let production: string | null | undefined;
+    let judged: CheapestPassing | undefined;
+    if (spec.fineTune.when === 'needed') {
+      stage('evaluate');
+      production = await dataActivities.resolveAlias({ pipeline: spec.name, alias: spec.deploy.alias });
+      const candidates = cheaper.map((v) => v.id);
+      const early = await tracker.run(
+        'evaluate',
+        () =>
+          executeChild(evalSuiteWorkflow, {
+            workflowId: `${runId}/evaluate-baselines`,
+            args: [{ suite: suiteOf([...cheaper, ...(production ? [productionVariant(production)] : [])], { candidate: candidates[0]!, gateCandidates: candidates }), provider: spec.provider, seed: runId, timeouts: spec.timeouts }],
+          }),
+        describeEval,
+      );
+      judged = cheapestPassing({
+        leaderboard: early.leaderboard,
+        candidates,
+        gates: early.gates,
+        productionId: production ? 'production' : undefined,
+        baseId: 'base-zero-shot',
+        minImprovement: spec.gate.minImprovement,
+        minScore: spec.gate.minScore,
+        ruleCount: spec.gate.rules.length,
+      });
+      if (judged.chosen) {
+        const chosen = judged.chosen;
+        const score = early.leaderboard.find((s) => s.variantId === chosen.variantId)!;
+        const why = `fine-tuning not needed: ${chosen.label} passed the gate (${chosen.gate.reason})`;
+        tracker.skip('fine-tune', why);
+        tracker.skip('deploy', `${spec.deploy.alias} unchanged: the registry's aliases name models, and the kept variant is a prompt on the base model`);
+        tracker.current = 'done';
+        mark([
+          { key: TailorStage, value: 'done' },
+          { key: TailorOutcome, value: 'not_needed' },
+        ]);
+        const result: PipelineResult = {
+          ...common(),
+          fineTune: null,
+          leaderboard: early.leaderboard,
+          cheaper: { verdicts: judged.verdicts, chosen: { ...chosen, model: score.model, ...(score.promptVersion ? { promptVersion: score.promptVersion } : {}) } },
+          gate: chosen.gate,
+          deploy: { outcome: 'not_needed', alias: spec.deploy.alias, model: null, previous: production ?? null, reason: why },
+          evaluationReport: early.reports.json,
+          evaluationHtml: early.reports.html,
+        };
+        await dataActivities.writeRunReport({ result });
+        return result;
+      }
+    }
 
     stage('fine-tune');
     const fineTune = await tracker.run(
@@ -71,6 +182,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
           seed: spec.fineTune.seed,
           poll: spec.fineTune.poll,
           provider: spec.provider,
+          timeouts: spec.timeouts,
         };
         let model = spec.baseModel;
         let sftTokens = 0;
@@ -110,34 +222,15 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
     );
 
     stage('evaluate');
-    const production = await dataActivities.resolveAlias({ pipeline: spec.name, alias: spec.deploy.alias });
-    const variants: Variant[] = [];
-    if (spec.baselines.zeroShot) variants.push({ id: 'base-zero-shot', label: 'base, zero-shot', model: spec.baseModel, mode: { type: 'zero-shot' } });
-    if (spec.baselines.fewShot) {
-      const { k, seed } = spec.baselines.fewShot;
-      variants.push({ id: `base-few-shot-${k}`, label: `base, ${k}-shot`, model: spec.baseModel, mode: { type: 'few-shot', k, seed, pool: prepared.train } });
-    }
-    variants.push({ id: 'fine-tuned', label: 'fine-tuned', model: fineTune.model, mode: { type: 'zero-shot' } });
-    if (production && production !== fineTune.model) {
-      variants.push({ id: 'production', label: `production (${spec.deploy.alias})`, model: production, mode: { type: 'zero-shot' } });
-    }
-    // One eval engine for pipelines and `tailor eval`: sharded, cached per case, compared with statistics.
-    const suite = pipelineEvalSuite({
-      pipeline: spec.name,
-      test: prepared.test,
-      variants,
-      metric: spec.evaluation.metric,
-      gate: spec.gate.rules,
-      candidate: 'fine-tuned',
-      baseline: variants.some((v) => v.id === 'production') ? 'production' : 'base-zero-shot',
-      fewShotStrategy: spec.baselines.fewShot?.strategy,
-      maxExamples: spec.evaluation.maxExamples,
-      execution: { concurrency: spec.evaluation.concurrency },
-    });
+    // Resolved once: before the cheaper round under `when: needed`, here otherwise (the order older runs replay).
+    if (production === undefined) production = await dataActivities.resolveAlias({ pipeline: spec.name, alias: spec.deploy.alias });
+    const variants: Variant[] = [...cheaper, { id: 'fine-tuned', label: 'fine-tuned', model: fineTune.model, mode: { type: 'zero-shot' } }];
+    if (production && production !== fineTune.model) variants.push(productionVariant(production));
+    // Under `when: needed` the cheaper variants' cases come from the result cache: nothing is paid twice.
     const evaluation = await tracker.run(
       'evaluate',
-      () => executeChild(evalSuiteWorkflow, { workflowId: `${runId}/evaluate`, args: [{ suite, provider: spec.provider, seed: runId }] }),
-      (e) => e.leaderboard.map((s) => `${s.label} ${s.score.toFixed(3)}`).join(', '),
+      () => executeChild(evalSuiteWorkflow, { workflowId: `${runId}/evaluate`, args: [{ suite: suiteOf(variants, { candidate: 'fine-tuned' }), provider: spec.provider, seed: runId, timeouts: spec.timeouts }] }),
+      describeEval,
     );
 
     const find = (id: string): VariantScore | undefined => evaluation.leaderboard.find((s) => s.variantId === id);
@@ -151,15 +244,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
       minScore: spec.gate.minScore,
     });
     // Both must hold: the margin over production and every statistical rule the spec lists.
-    const gate =
-      spec.gate.rules.length === 0
-        ? margin
-        : {
-            ...margin,
-            passed: margin.passed && evaluation.gate.passed,
-            reason: evaluation.gate.passed ? `${margin.reason}; ${evaluation.gate.reason}` : evaluation.gate.reason,
-            rules: evaluation.gate,
-          };
+    const gate = combineGate(margin, evaluation.gate, spec.gate.rules.length);
 
     stage('deploy');
     const deploy = await tracker.run(
@@ -185,6 +270,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
               },
               smoke: { test: prepared.test, examples: spec.deploy.smoke.examples, tolerance: spec.deploy.smoke.tolerance, metric: spec.evaluation.metric },
               provider: spec.provider,
+              timeouts: spec.timeouts,
             },
           ],
         }),
@@ -198,27 +284,14 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
     ]);
 
     const result: PipelineResult = {
-      runId,
-      pipeline: spec.name,
-      specSha256: input.specSha256,
-      datasetSha256: input.datasetSha256,
-      steps: tracker.steps,
-      prepared: { train: prepared.train, validation: prepared.validation, test: prepared.test, manifest: prepared.manifest, counts: prepared.counts },
-      validation: {
-        valid: validation.valid,
-        examples: validation.examples,
-        tokens: validation.tokens,
-        estimate: validation.estimate,
-        warnings: validation.warnings,
-        report: validation.report,
-      },
+      ...common(),
       fineTune,
       leaderboard: evaluation.leaderboard,
+      ...(judged ? { cheaper: { verdicts: judged.verdicts } } : {}),
       gate,
       deploy,
       evaluationReport: evaluation.reports.json,
       evaluationHtml: evaluation.reports.html,
-      spend,
     };
     await dataActivities.writeRunReport({ result });
     return result;

@@ -1,28 +1,24 @@
+import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
 import {
   condition,
   continueAsNew,
   defineQuery,
   defineSignal,
   ParentClosePolicy,
-  proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type * as activities from '../activities';
 import type { PipelineSpec } from '../config/pipelineSpec';
 import { changeEvaluationIdFor, pipelineRunId } from '../core/operations/pipelineRunId';
-import { dataActivities } from './activityProxies';
+import { activityProxies, proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
 import { evaluateWorkflow } from './evaluateWorkflow';
 import { TailorDatasetSha, TailorPipeline } from './searchAttributes';
 
 /** A fingerprint is a stat and sometimes a hash: short attempts, so a lost worker is noticed quickly. */
-const ops = proxyActivities<typeof activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
-});
+const opsFor = (spec: PipelineSpec) => proxyFor('watch', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, spec.timeouts);
 
 /** "The data changed, look now" from an external system (`tailor notify-change`, signal-with-start). */
 export const datasetChangedSignal = defineSignal('datasetChanged');
@@ -49,6 +45,10 @@ interface Fingerprint {
 export interface DatasetWatcherInput {
   spec: PipelineSpec;
   specSha256: string;
+  /** The spec's `baselines.prompts` templates, loaded by the client. */
+  prompts?: LoadedTemplate[];
+  /** Where `baselines.rag` indexes live, resolved by the client. */
+  indexRoot?: string;
   /** Time between ticks, as a Temporal duration in ms. */
   everyMs: number;
   /** Quiet time a change must stay unchanged before it triggers. @default 0 */
@@ -68,6 +68,7 @@ export interface DatasetWatcherInput {
  */
 export async function datasetWatcherWorkflow(input: DatasetWatcherInput): Promise<WatcherStatus> {
   const { spec } = input;
+  const ops = opsFor(spec);
   const debounceMs = input.debounceMs ?? 0;
   const ticksPerRun = input.ticksPerRun ?? 500;
   let notified = false;
@@ -147,7 +148,7 @@ async function trigger(input: DatasetWatcherInput, datasetSha256: string): Promi
   if (input.onChange === 'retrain') {
     const workflowId = pipelineRunId(spec.name, datasetSha256, input.specSha256);
     try {
-      await startChild(customizationPipeline, { ...common, workflowId, args: [{ spec, specSha256: input.specSha256, datasetSha256 }] });
+      await startChild(customizationPipeline, { ...common, workflowId, args: [{ spec, specSha256: input.specSha256, datasetSha256, ...(input.prompts ? { prompts: input.prompts } : {}), ...(input.indexRoot ? { indexRoot: input.indexRoot } : {}) }] });
       return { datasetSha256, workflowId, started: true };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { datasetSha256, workflowId, started: false };
@@ -155,6 +156,7 @@ async function trigger(input: DatasetWatcherInput, datasetSha256: string): Promi
     }
   }
   const workflowId = changeEvaluationIdFor(spec.name, datasetSha256);
+  const { dataActivities } = activityProxies(spec.timeouts);
   const prod = await dataActivities.resolveAlias({ pipeline: spec.name, alias: spec.deploy.alias });
   if (!prod) return { datasetSha256, workflowId, started: false, reason: `no model behind ${spec.name}@${spec.deploy.alias} yet` };
   const prepared = await dataActivities.prepareDataset({ dataset: spec.dataset, model: spec.baseModel });
@@ -170,6 +172,7 @@ async function trigger(input: DatasetWatcherInput, datasetSha256: string): Promi
           concurrency: spec.evaluation.concurrency,
           maxExamples: spec.evaluation.maxExamples,
           provider: spec.provider,
+          timeouts: spec.timeouts,
         },
       ],
     });

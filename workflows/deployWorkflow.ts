@@ -2,7 +2,7 @@ import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { checkApprovalRequest, type ApprovalDecision, type ApprovalRequest, type PendingApproval } from '../core/deploy/approval';
 import type { DeployInput, DeployResult } from '../core/pipeline/pipelineTypes';
-import { dataActivities, evalActivities, notifyActivities } from './activityProxies';
+import { activityProxies } from './activityProxies';
 import { approveUpdate, pendingApprovalQuery, rejectUpdate } from './deployMessages';
 
 /**
@@ -11,6 +11,7 @@ import { approveUpdate, pendingApprovalQuery, rejectUpdate } from './deployMessa
  * `rolled_back`. Every move is recorded in the registry's alias history with who, why and the run.
  */
 export async function deployWorkflow(input: DeployInput): Promise<DeployResult> {
+  const { dataActivities, evalActivities } = activityProxies(input.timeouts);
   const { gate, runId } = input;
   const policy = input.approval ?? { type: 'auto' as const };
   const system = input.initiatedBy ?? `tailor:${workflowInfo().workflowType}`;
@@ -113,6 +114,7 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
 }
 
 async function notifyTargets(input: DeployInput, model: string | null, previous: string | null, reason: string): Promise<void> {
+  const { notifyActivities } = activityProxies(input.timeouts);
   const at = Date.now();
   await Promise.all(
     (input.targets ?? []).map((target) =>

@@ -1,10 +1,10 @@
-import type { Duration } from '@temporalio/common';
-import { ApplicationFailure, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { ApplicationFailure, defineQuery, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ArtifactRef } from '../core/artifacts/artifactRef';
 import type { EvalProgress, EvalSuiteInput, EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import type { VariantScore } from '../core/pipeline/evaluationTypes';
 import { evaluateGateRules, requiredComparisons, resolveBaseline } from '../core/stats/gateRules';
+import { proxyFor } from './activityProxies';
+import { buildIndexWorkflow } from './buildIndexWorkflow';
 
 export const evalProgressQuery = defineQuery<EvalProgress>('evalProgress');
 
@@ -20,17 +20,9 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   const progress: EvalProgress = { stage: 'cases', shardsDone: 0, shardsTotal: 0, casesDone: 0, casesTotal: 0 };
   setHandler(evalProgressQuery, () => progress);
 
-  const local = proxyActivities<typeof activities>({
-    startToCloseTimeout: '15 minutes',
-    heartbeatTimeout: '2 minutes',
-    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
-  });
+  const local = proxyFor('evalCases', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, input.timeouts);
   // Shards call the provider: retried until they succeed or fail permanently; a 429's retry-after sets the delay.
-  const scoring = proxyActivities<typeof activities>({
-    startToCloseTimeout: '2 hours',
-    heartbeatTimeout: exec.heartbeatTimeout as Duration,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 100 },
-  });
+  const scoring = proxyFor('evalShard', { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 100 }, input.timeouts, exec.heartbeatTimeout);
 
   if (suite.variants.length === 0) throw ApplicationFailure.nonRetryable(`suite ${suite.name} has no variants`, 'InvalidSuite');
   const prepared = await local.prepareEvalCases({ source: suite.cases });
@@ -39,6 +31,15 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   const bare = suite.variants.filter((v) => !v.prompt).map((v) => v.id);
   if (needTemplate > 0 && bare.length > 0) {
     throw ApplicationFailure.nonRetryable(`${needTemplate} case(s) have variables, not messages; variant(s) ${bare.join(', ')} need a prompt template to render them`, 'InvalidSuite');
+  }
+
+  // RAG variants that name documents get their index built or refreshed first (incremental, a durable child).
+  const indexes = new Map(suite.variants.filter((v) => v.rag?.docs).map((v) => [v.rag!.index, v]));
+  for (const [out, v] of indexes) {
+    await executeChild(buildIndexWorkflow, {
+      workflowId: `${workflowInfo().workflowId}/index-${v.id}`,
+      args: [{ docs: v.rag!.docs!, out, ...(v.rag!.embeddingModel ? { model: v.rag!.embeddingModel } : {}), provider: input.provider }],
+    });
   }
 
   progress.stage = 'variants';
@@ -64,6 +65,7 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
             start,
             end,
             fewShot: ready[vi]!.fewShot?.selection,
+            ...(ready[vi]!.rag ? { retrieval: ready[vi]!.rag!.retrieval } : {}),
             assertions: suite.assertions,
             concurrency: exec.concurrency,
             pricing: suite.pricing,
@@ -89,7 +91,9 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   const baseline = suite.baseline ? resolveBaseline(suite.baseline, { metrics: placeholder, aliases: suite.aliases }) : undefined;
   const wanted = [
     ...(baseline ? ids.filter((id) => id !== baseline).map((id) => ({ candidate: id, baseline, metric: suite.primaryMetric, level: 0.95 })) : []),
-    ...requiredComparisons(suite.gate, { candidate, primaryMetric: suite.primaryMetric, metrics: placeholder, aliases: suite.aliases }).map((c) => ({ candidate, ...c })),
+    ...[candidate, ...(suite.gateCandidates ?? [])].flatMap((judged) =>
+      requiredComparisons(suite.gate, { candidate: judged, primaryMetric: suite.primaryMetric, metrics: placeholder, aliases: suite.aliases }).map((c) => ({ candidate: judged, ...c })),
+    ),
   ].filter((c, i, all) => all.findIndex((o) => o.candidate === c.candidate && o.baseline === c.baseline && o.metric === c.metric && o.level === c.level) === i);
   const summary = await local.summariseEvalRun({
     suite: suite.name,
@@ -100,7 +104,9 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   });
 
   const metrics = Object.fromEntries(summary.variants.map((v) => [v.variantId, v.metrics]));
-  const gate = evaluateGateRules(suite.gate, { candidate, primaryMetric: suite.primaryMetric, metrics, comparisons: summary.comparisons, aliases: suite.aliases });
+  const judge = (judged: string) => evaluateGateRules(suite.gate, { candidate: judged, primaryMetric: suite.primaryMetric, metrics, comparisons: summary.comparisons, aliases: suite.aliases });
+  const gate = judge(candidate);
+  const gates = suite.gateCandidates ? Object.fromEntries(suite.gateCandidates.map((id) => [id, judge(id)])) : undefined;
 
   progress.stage = 'report';
   const ordered = [...summary.variants].sort((a, b) => (b.metrics[suite.primaryMetric] ?? 0) - (a.metrics[suite.primaryMetric] ?? 0));
@@ -143,6 +149,7 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
     variants: ordered,
     comparisons: summary.comparisons,
     gate,
+    ...(gates ? { gates } : {}),
     passed: gate.passed,
     cases: { ref: prepared.cases, count: prepared.count },
     results: summary.results,

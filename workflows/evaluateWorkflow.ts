@@ -2,7 +2,8 @@ import type { ArtifactRef } from '../core/artifacts/artifactRef';
 import type { Metric } from '../core/eval/score';
 import type { ProviderSpec } from '../config/providerSpec';
 import type { Variant, VariantScore } from '../core/pipeline/evaluationTypes';
-import { dataActivities, evalActivities } from './activityProxies';
+import type { ActivityTimeoutOverrides } from '../core/pipeline/activityTimeouts';
+import { activityProxies } from './activityProxies';
 
 export interface EvaluateInput {
   variants: Variant[];
@@ -11,6 +12,8 @@ export interface EvaluateInput {
   concurrency: number;
   maxExamples?: number;
   provider?: ProviderSpec;
+  /** The spec's `timeouts:` (core/pipeline/activityTimeouts.ts). @default the table */
+  timeouts?: ActivityTimeoutOverrides;
 }
 
 export interface EvaluateResult {
@@ -20,6 +23,7 @@ export interface EvaluateResult {
 
 /** Scores every variant on the same held-out split, in parallel, and stores the leaderboard as one report. */
 export async function evaluateWorkflow(input: EvaluateInput): Promise<EvaluateResult> {
+  const { dataActivities, evalActivities } = activityProxies(input.timeouts);
   const scores = await Promise.all(
     input.variants.map((variant) =>
       evalActivities.evaluateVariant({

@@ -2,7 +2,7 @@ import { ApplicationFailure, CancellationScope, condition, isCancellation, setHa
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult, JobSnapshot } from '../core/pipeline/fineTuneTypes';
 import { TERMINAL_JOB_STATUSES } from '../core/pipeline/fineTuneTypes';
-import { dataActivities, providerActivities, uploadActivities } from './activityProxies';
+import { activityProxies } from './activityProxies';
 import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from './messages';
 
 /**
@@ -10,6 +10,7 @@ import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from
  * tagged with this run, then poll with durable timers and backoff. Cancelling this workflow cancels the remote job.
  */
 export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneResult> {
+  const { dataActivities, providerActivities, uploadActivities } = activityProxies(input.timeouts);
   const progress: FineTuneProgress = { phase: 'uploading', polls: 0 };
   setHandler(fineTuneProgressQuery, () => progress);
   // The latest request wins; one that arrives before the job exists is applied once it does.
@@ -96,6 +97,7 @@ async function pollUntilDone(
   initial: number,
   max: number,
 ): Promise<JobSnapshot> {
+  const { providerActivities } = activityProxies(input.timeouts);
   const factor = input.poll.factor;
   let wait = initial;
   let lastSeen = '';

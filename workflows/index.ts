@@ -8,3 +8,4 @@ export { evalSuiteWorkflow } from './evalSuiteWorkflow';
 export { scheduledPipelineWorkflow } from './scheduledPipelineWorkflow';
 export { datasetWatcherWorkflow } from './datasetWatcherWorkflow';
 export { sunsetWatchWorkflow } from './sunsetWatchWorkflow';
+export { buildIndexWorkflow } from './buildIndexWorkflow';

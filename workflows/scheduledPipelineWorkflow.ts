@@ -1,21 +1,23 @@
-import { ApplicationFailure, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
+import { ApplicationFailure, executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
-import type * as activities from '../activities';
 import type { PipelineSpec } from '../config/pipelineSpec';
 import { pipelineRunId } from '../core/operations/pipelineRunId';
+import { proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
 import { TailorDatasetSha, TailorOutcome, TailorPipeline, TailorStage } from './searchAttributes';
 
 /** Stat, hash and one visibility query: seconds of work, retried a few times. */
-const ops = proxyActivities<typeof activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
-});
+const opsFor = (spec: PipelineSpec) => proxyFor('schedule', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, spec.timeouts);
 
 export interface ScheduledPipelineInput {
   /** The spec resolved and validated when the schedule was created (the workflow loads nothing itself). */
   spec: PipelineSpec;
   specSha256: string;
+  /** The spec's `baselines.prompts` templates, loaded when the schedule was created. */
+  prompts?: LoadedTemplate[];
+  /** Where `baselines.rag` indexes live, resolved by the client. */
+  indexRoot?: string;
   /** End as `skipped` when the dataset hash equals the last successful run's. @default false */
   skipIfUnchanged?: boolean;
 }
@@ -32,6 +34,7 @@ export type ScheduledPipelineResult =
  */
 export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): Promise<ScheduledPipelineResult> {
   const { spec, specSha256 } = input;
+  const ops = opsFor(spec);
   const indexed = workflowInfo().typedSearchAttributes.get(TailorPipeline) !== undefined;
   const mark = (pairs: SearchAttributePair[]) => indexed && upsertSearchAttributes(pairs);
 
@@ -52,7 +55,7 @@ export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): 
   try {
     const result = await executeChild(customizationPipeline, {
       workflowId: runId,
-      args: [{ spec, specSha256, datasetSha256 }],
+      args: [{ spec, specSha256, datasetSha256, ...(input.prompts ? { prompts: input.prompts } : {}), ...(input.indexRoot ? { indexRoot: input.indexRoot } : {}) }],
       // Same as `tailor run`: a run on unchanged data and spec is never repeated (DESIGN invariant 5).
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: indexed

@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 /** Tailor's search attributes (DESIGN invariant 7): what makes a run findable in `temporal workflow list -q`. */
 export const TailorPipeline = defineSearchAttributeKey('TailorPipeline', SearchAttributeType.KEYWORD);
@@ -8,3 +8,12 @@ export const TailorModel = defineSearchAttributeKey('TailorModel', SearchAttribu
 export const TailorOutcome = defineSearchAttributeKey('TailorOutcome', SearchAttributeType.KEYWORD);
 
 export const TAILOR_SEARCH_ATTRIBUTES = [TailorPipeline, TailorDatasetSha, TailorStage, TailorModel, TailorOutcome];
+
+/** What a pipeline run is tagged with when it starts: findable by pipeline and dataset from its first moment. */
+export function pipelineStartAttributes(pipeline: string, datasetSha256: string): SearchAttributePair[] {
+  return [
+    { key: TailorPipeline, value: pipeline },
+    { key: TailorDatasetSha, value: datasetSha256 },
+    { key: TailorStage, value: 'prepare' },
+  ];
+}

@@ -12,6 +12,13 @@ export class StepTracker {
     return s;
   }
 
+  /** A step the run decided not to take (e.g. fine-tuning when a cheaper variant already passed the gate). */
+  skip(name: StepName, detail: string): void {
+    const step = this.get(name);
+    step.status = 'skipped';
+    step.detail = detail;
+  }
+
   async run<T>(name: StepName, fn: () => Promise<T>, describe?: (result: T) => string): Promise<T> {
     const step = this.get(name);
     this.current = name;

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { artifactsDir } from '../../config/paths';
 import { artifactUri, type ArtifactRef } from '../../core/artifacts/artifactRef';
+import { injectWriteFault } from './artifactWriteFaults';
 
 /**
  * A content-addressed store on the local disk. Writes go to a temporary file and are renamed into place, so a crash
@@ -29,11 +30,12 @@ export class ArtifactStore {
       await fs.mkdir(path.dirname(dest), { recursive: true });
       const tmp = `${dest}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
+        await injectWriteFault(tmp, meta.name);
         await fs.writeFile(tmp, buf);
         await fs.rename(tmp, dest);
       } catch (err) {
         await fs.rm(tmp, { force: true });
-        throw err;
+        throw writeFailed(dest, err);
       }
     }
     return { uri: artifactUri(sha256), sha256, bytes: buf.length, ...meta };
@@ -46,6 +48,7 @@ export class ArtifactStore {
     const hash = createHash('sha256');
     let bytes = 0;
     try {
+      await injectWriteFault(tmp, meta.name);
       const out = await fs.open(tmp, 'w');
       try {
         for await (const chunk of createReadStream(file)) {
@@ -65,7 +68,7 @@ export class ArtifactStore {
       return { uri: artifactUri(sha256), sha256, bytes, ...meta };
     } catch (err) {
       await fs.rm(tmp, { force: true });
-      throw err;
+      throw writeFailed(`${tmp} (storing ${file})`, err);
     }
   }
 
@@ -76,6 +79,15 @@ export class ArtifactStore {
   async readJson<T = unknown>(ref: Pick<ArtifactRef, 'sha256'>): Promise<T> {
     return JSON.parse(await this.readText(ref)) as T;
   }
+}
+
+/**
+ * A failed write names the path and keeps the system's code (ENOSPC, EACCES, …): the message is what a user reads
+ * in the step's error and in history, so it carries both (no `cause`, whose innermost message would hide the path).
+ */
+function writeFailed(target: string, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  return Object.assign(new Error(`artifact store: cannot write ${target}: ${e?.message ?? String(err)}`), { code: e?.code });
 }
 
 async function exists(p: string): Promise<boolean> {

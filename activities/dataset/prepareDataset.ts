@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DatasetSpecSchema, type DatasetSpec } from '../../config/datasetSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { LabelTally } from '../../core/dataset/answerLabel';
+import { atLine, DatasetLimitError, datasetLimits, fileTooLarge, tooManyExamples } from '../../core/dataset/datasetLimits';
 import { Distribution } from '../../core/dataset/distribution';
 import { ExamplePreparer } from '../../core/dataset/examplePreparer';
 import { LineSplitter } from '../../core/dataset/lineSplitter';
@@ -18,7 +19,6 @@ import { ArtifactStore } from '../artifacts/artifactStore';
 import { invalidDataset } from './invalidDataset';
 import { JsonlWriter } from './jsonlWriter';
 import { activityHeartbeat } from './progress';
-import { DEFAULT_MAX_LINE_BYTES } from './validateFile';
 
 export interface PrepareDatasetInput {
   /** The `dataset:` spec with `path` already absolute. */
@@ -46,7 +46,8 @@ const MAX_REMOVED_SAMPLES = 100;
  * the rest deterministically into train/validation/test and stores all three plus a manifest in the artifact store.
  * Idempotent: the same file and spec give byte-identical artifacts (hence the same addresses).
  * Two passes over a temporary file keep memory to a few dozen bytes per kept example.
- * Throws `InvalidDataset` (non-retryable) for a missing/unreadable source, a bad CSV mapping, or no usable example.
+ * Throws `InvalidDataset` (non-retryable) for a missing/unreadable source, a bad CSV mapping, a source over one of
+ * `dataset.limits` (file size, line size, example count: nothing is stored then), or no usable example.
  */
 export async function prepareDataset(input: PrepareDatasetInput): Promise<PreparedDataset> {
   const parsed = DatasetSpecSchema.safeParse(input.dataset);
@@ -55,6 +56,10 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
   const file = spec.path;
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat?.isFile()) throw invalidDataset(`dataset file not found: ${file}`);
+  const limits = datasetLimits(spec.limits);
+  // Named as the user would type it, for `file:line:` messages.
+  const shown = path.relative(process.cwd(), file) || file;
+  if (stat.size > limits.maxFileBytes) throw invalidDataset(fileTooLarge(shown, stat.size, limits.maxFileBytes).message);
 
   const method = methodForFormat(spec.format);
   const profile = modelProfile(input.model);
@@ -67,7 +72,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     length: spec.length,
     seed: spec.split.seed,
   });
-  const reader = new SourceRecordReader(spec.format, spec.columns, DEFAULT_MAX_LINE_BYTES);
+  const reader = new SourceRecordReader(spec.format, spec.columns, limits.maxLineBytes);
   const heartbeat = activityHeartbeat();
   const store = new ArtifactStore();
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tailor-prep-'));
@@ -87,7 +92,10 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     const handle = (records: SourceRecord[]) => {
       for (const rec of records) {
         counts.input++;
+        if (counts.input > limits.maxExamples) throw tooManyExamples(shown, rec.line, limits.maxExamples);
         if ('issue' in rec) {
+          // A limit, unlike a bad example, refuses the whole file: dropping the line would train on less than given.
+          if (rec.issue.category === 'line_too_long') throw atLine(shown, rec.line, rec.issue.message);
           remove(rec.line, rec.issue.category, rec.issue.message);
           continue;
         }
@@ -121,7 +129,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
       }
       handle(reader.end());
     } catch (err) {
-      if (err instanceof SourceFormatError) throw invalidDataset(err.message);
+      if (err instanceof SourceFormatError || err instanceof DatasetLimitError) throw invalidDataset(err.message);
       throw err;
     } finally {
       await kept.close();

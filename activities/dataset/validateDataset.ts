@@ -2,9 +2,11 @@ import fs from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import { mergePricing, trainingPriceFor, type PricingTable } from '../../config/pricing';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
+import { DatasetLimitError, type DatasetLimits } from '../../core/dataset/datasetLimits';
 import type { TrainingMethod } from '../../core/dataset/messageChecks';
 import type { ValidationReport } from '../../core/dataset/validationReport';
 import { ArtifactStore } from '../artifacts/artifactStore';
+import { invalidDataset } from './invalidDataset';
 import { activityHeartbeat } from './progress';
 import { validateFile } from './validateFile';
 
@@ -16,6 +18,8 @@ export interface ValidateDatasetInput {
   epochs?: number;
   /** Entries laid over the default training-price table (config/pricing.ts). */
   pricing?: PricingTable;
+  /** The spec's `dataset.limits`; the defaults (core/dataset/datasetLimits.ts) otherwise. */
+  limits?: Partial<DatasetLimits>;
 }
 
 /** What workflow history carries: the verdict and headline figures; the full report is an artifact. */
@@ -36,7 +40,7 @@ const SUMMARY_WARNINGS = 20;
 
 /**
  * Validates a dataset artifact for a model and method. Returns `valid: false` (never throws) for bad content, so
- * the workflow decides and attaches the report; throws only when the artifact itself is missing.
+ * the workflow decides and attaches the report; throws when the artifact is missing or over a `dataset.limits` size limit.
  * Idempotent: the report depends only on the artifact, the inputs and the calendar day (shutdown warnings).
  */
 export async function validateDataset(input: ValidateDatasetInput): Promise<ValidationSummary> {
@@ -47,7 +51,20 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Vali
   } catch {
     throw ApplicationFailure.nonRetryable(`dataset artifact ${input.dataset.uri} is not in the artifact store at ${store.root}`, 'ArtifactNotFound');
   }
-  const report = await validateFileWithPricing(file, input);
+  let report: ValidationReport;
+  try {
+    report = await validateFileWithPricing(file, {
+      model: input.model,
+      method: input.method,
+      epochs: input.epochs,
+      pricing: input.pricing,
+      ...input.limits,
+      displayName: input.dataset.name ?? input.dataset.uri,
+    });
+  } catch (err) {
+    if (err instanceof DatasetLimitError) throw invalidDataset(err.message);
+    throw err;
+  }
   const ref = await store.put(JSON.stringify(report, null, 2) + '\n', { name: 'validation-report.json' });
   return summarize(report, ref);
 }
@@ -55,7 +72,7 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Vali
 /** Shared by the activity and `tailor validate`: prices from the merged table, today's date for shutdown warnings. */
 export async function validateFileWithPricing(
   file: string,
-  input: { model: string; method: TrainingMethod; epochs?: number; pricing?: PricingTable; maxLineBytes?: number },
+  input: { model: string; method: TrainingMethod; epochs?: number; pricing?: PricingTable; displayName?: string } & Partial<DatasetLimits>,
 ): Promise<ValidationReport> {
   const price = trainingPriceFor(input.model, mergePricing(input.pricing))?.price;
   const heartbeat = activityHeartbeat();
@@ -65,6 +82,8 @@ export async function validateFileWithPricing(
     epochs: input.epochs,
     price,
     maxLineBytes: input.maxLineBytes,
+    limits: { maxFileBytes: input.maxFileBytes, maxExamples: input.maxExamples },
+    displayName: input.displayName,
     today: new Date().toISOString().slice(0, 10),
     onProgress: (bytes) => heartbeat({ bytesRead: bytes }),
   });

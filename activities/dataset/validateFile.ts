@@ -1,23 +1,41 @@
 import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
 import { DatasetValidator, type ValidatorOptions } from '../../core/dataset/datasetValidator';
+import { DEFAULT_DATASET_LIMITS, fileTooLarge, tooManyExamples, type DatasetLimits } from '../../core/dataset/datasetLimits';
 import { LineSplitter } from '../../core/dataset/lineSplitter';
 import type { ValidationReport } from '../../core/dataset/validationReport';
 
 /** Largest line read into memory; a longer line is reported as `line_too_long` and skipped without buffering it. */
-export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_BYTES = DEFAULT_DATASET_LIMITS.maxLineBytes;
 const READ_CHUNK_BYTES = 1024 * 1024;
 const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
 
 export interface ValidateFileOptions extends ValidatorOptions {
   /** Called every 64 MB read with the bytes read so far (activities heartbeat from it). */
   onProgress?: (bytesRead: number) => void;
+  /** File size and example-count limits (the line limit is `maxLineBytes`). @default DEFAULT_DATASET_LIMITS */
+  limits?: Partial<Pick<DatasetLimits, 'maxFileBytes' | 'maxExamples'>>;
+  /** How limit messages name the file (an artifact's name rather than its store path). @default the path */
+  displayName?: string;
 }
 
-/** Streams a JSONL file through the validator: memory stays flat however large the file. */
+/**
+ * Streams a JSONL file through the validator: memory stays flat however large the file. A file over `maxFileBytes`
+ * or with more than `maxExamples` examples throws `DatasetLimitError` (no report: the file is refused as a whole);
+ * an over-long line is one `line_too_long` error in the report, so the other problems are still listed.
+ */
 export async function validateFile(file: string, opts: ValidateFileOptions): Promise<ValidationReport> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxFileBytes = opts.limits?.maxFileBytes ?? DEFAULT_DATASET_LIMITS.maxFileBytes;
+  const maxExamples = opts.limits?.maxExamples ?? DEFAULT_DATASET_LIMITS.maxExamples;
+  const name = opts.displayName ?? file;
+  const { size } = await fs.stat(file);
+  if (size > maxFileBytes) throw fileTooLarge(name, size, maxFileBytes);
   const validator = new DatasetValidator({ ...opts, maxLineBytes });
-  const splitter = new LineSplitter((line) => validator.addLine(line), maxLineBytes);
+  const splitter = new LineSplitter((line) => {
+    validator.addLine(line);
+    if (validator.exampleCount > maxExamples) throw tooManyExamples(name, line.line, maxExamples);
+  }, maxLineBytes);
   let nextProgress = PROGRESS_EVERY_BYTES;
   for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) {
     splitter.push(chunk as Buffer);

@@ -1,6 +1,7 @@
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import type { SuiteCase } from '../../core/evalSuite/evalCase';
 import type { FewShotExample } from '../../core/fewshot/fewShotExample';
+import type { Passage } from '../../core/rag/ragPrompt';
 import { ArtifactStore } from '../artifacts/artifactStore';
 
 /**
@@ -31,12 +32,22 @@ export function loadCases(ref: ArtifactRef): Promise<SuiteCase[]> {
 }
 
 export function loadSelection(ref: ArtifactRef): Promise<Map<number, FewShotExample[]>> {
-  return remember(`fewshot:${ref.sha256}`, async () => {
-    const out = new Map<number, FewShotExample[]>();
+  return perCase<FewShotExample[]>(ref, 'fewshot', 'examples');
+}
+
+/** A RAG variant's passages per case (retrieveForCases), by case index. */
+export function loadRetrieval(ref: ArtifactRef): Promise<Map<number, Passage[]>> {
+  return perCase<Passage[]>(ref, 'retrieval', 'passages');
+}
+
+/** A per-case JSONL artifact (`{index, <field>}` per line) as a map from case index to the field. */
+function perCase<T>(ref: ArtifactRef, kind: string, field: string): Promise<Map<number, T>> {
+  return remember(`${kind}:${ref.sha256}`, async () => {
+    const out = new Map<number, T>();
     for (const l of (await new ArtifactStore().readText(ref)).split('\n')) {
       if (!l) continue;
-      const row = JSON.parse(l) as { index: number; examples: FewShotExample[] };
-      out.set(row.index, row.examples);
+      const row = JSON.parse(l) as { index: number } & Record<string, T>;
+      out.set(row.index, row[field] as T);
     }
     return out;
   });

@@ -13,7 +13,8 @@ import { gradeOne, itemStatus } from '../../core/graders/gradeCase';
 import type { GradeResult, GraderServices, Sample } from '../../core/graders/gradeTypes';
 import { ArtifactStore } from '../artifacts/artifactStore';
 import { embedTexts } from '../fewshot/embedTexts';
-import { loadCases, loadSelection } from './caseStore';
+import { loadCases, loadRetrieval, loadSelection } from './caseStore';
+import { ragMessages } from '../../core/evalSuite/ragMessages';
 import { completionCache, gradeCache } from './keyedCache';
 import { chatCompletion, isCaseLevelFailure, providerEndpoint } from './providerCalls';
 
@@ -26,6 +27,8 @@ export interface EvaluateShardInput {
   end: number;
   /** Few-shot selection from prepareEvalVariant. */
   fewShot?: ArtifactRef;
+  /** A RAG variant's passages per case, from prepareEvalVariant. */
+  retrieval?: ArtifactRef;
   /** Suite-wide assertions (cases add their own). */
   assertions: Assertion[];
   /** Requests in flight in this shard. */
@@ -68,6 +71,7 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
   const all = await loadCases(input.cases);
   const cases = all.slice(input.start, input.end);
   const selection = input.fewShot ? await loadSelection(input.fewShot) : undefined;
+  const retrieved = input.retrieval ? await loadRetrieval(input.retrieval) : undefined;
   const endpoint = providerEndpoint(input.provider);
   const completions = completionCache();
   const grades = gradeCache();
@@ -100,6 +104,7 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
     let messages;
     try {
       messages = caseMessages(v, c, examples);
+      if (retrieved && v.rag) messages = ragMessages(messages, retrieved.get(c.index) ?? [], v.rag);
     } catch (err) {
       // A case that brings its own answer needs no prompt; judges then see its input as the task.
       if (!c.sample) {

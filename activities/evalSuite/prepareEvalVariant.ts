@@ -1,12 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ProviderSpec } from '../../config/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
-import { variantPromptVersion } from '../../core/evalSuite/cacheKeys';
+import { sha256, variantPromptVersion } from '../../core/evalSuite/cacheKeys';
 import { caseMessages } from '../../core/evalSuite/caseMessages';
 import type { CaseSource, EvalVariant } from '../../core/evalSuite/evalSuiteTypes';
 import { PromptRenderError } from '../../core/prompts/renderPrompt';
 import { selectFewShotExamples, type FewShotSelection } from '../fewshot/selectFewShotExamples';
-import { loadCases } from './caseStore';
+import { loadCases, loadSelection } from './caseStore';
+import { retrieveForCases, type Retrieval } from './retrieveForCases';
+import { canonicalJson } from '../../core/dataset/canonicalJson';
 
 export interface PrepareEvalVariantInput {
   variant: EvalVariant;
@@ -19,6 +21,8 @@ export interface PreparedEvalVariant {
   /** Recorded in every result and part of every cache key (core/evalSuite/cacheKeys.ts). */
   promptVersion: string;
   fewShot?: FewShotSelection;
+  /** A RAG variant's passages per case. */
+  rag?: Retrieval;
 }
 
 /**
@@ -37,9 +41,22 @@ export async function prepareEvalVariant(input: PrepareEvalVariantInput): Promis
       throw err;
     }
   }
-  if (!v.fewShot) return { variantId: v.id, promptVersion: variantPromptVersion(v) };
-  const pool = v.fewShot.pool as CaseSource;
-  if (pool.type === 'split') throw ApplicationFailure.nonRetryable(`variant ${v.id}: the few-shot pool is the '${pool.split}' split, which only a pipeline run provides`, 'InvalidSuite');
-  const sel = await selectFewShotExamples({ pool, cases: input.cases, spec: v.fewShot.spec, template: v.prompt, provider: input.provider });
-  return { variantId: v.id, promptVersion: variantPromptVersion(v, { spec: v.fewShot.spec, poolSha256: sel.poolSha256 }), fewShot: sel };
+  let prepared: PreparedEvalVariant = { variantId: v.id, promptVersion: variantPromptVersion(v) };
+  if (v.fewShot) {
+    const pool = v.fewShot.pool as CaseSource;
+    if (pool.type === 'split') throw ApplicationFailure.nonRetryable(`variant ${v.id}: the few-shot pool is the '${pool.split}' split, which only a pipeline run provides`, 'InvalidSuite');
+    const sel = await selectFewShotExamples({ pool, cases: input.cases, spec: v.fewShot.spec, template: v.prompt, provider: input.provider });
+    prepared = { variantId: v.id, promptVersion: variantPromptVersion(v, { spec: v.fewShot.spec, poolSha256: sel.poolSha256 }), fewShot: sel };
+  }
+  if (!v.rag) return prepared;
+  const rag = await retrieveForCases({
+    variant: { ...v, rag: v.rag },
+    cases: await loadCases(input.cases),
+    ...(prepared.fewShot ? { examples: await loadSelection(prepared.fewShot.selection) } : {}),
+    provider: input.provider,
+  });
+  // The passages are part of the prompt: a rebuilt index or other retrieval settings are a new prompt version.
+  const { k, hybrid, mmrLambda, budgetTokens } = v.rag;
+  const promptVersion = sha256(canonicalJson({ prompt: prepared.promptVersion, rag: { k, hybrid: hybrid ?? false, mmrLambda: mmrLambda ?? null, budgetTokens: budgetTokens ?? null, index: rag.manifestSha256 } }));
+  return { ...prepared, promptVersion, rag };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { registryPath } from '../../config/paths';
+import type { AliasChange } from '../../core/deploy/aliasChange';
 
 export interface ModelRecord {
   model: string;
@@ -17,16 +18,7 @@ export interface ModelRecord {
   createdAt: number;
 }
 
-export interface AliasChange {
-  pipeline: string;
-  alias: string;
-  fromModel: string | null;
-  toModel: string | null;
-  who: string;
-  why: string;
-  runId: string | null;
-  at: number;
-}
+export type { AliasChange };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS models (

@@ -1,86 +1,86 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { Registry } from '../../activities/registry/registryDb';
-import { timelineOf, type TimelineEntry } from '../../core/audit/timeline';
+import fs from 'node:fs';
+import { buildAuditReport } from '../../core/audit/auditReport';
+import type { AuditReport } from '../../core/audit/auditTypes';
+import { headline, iso, lineageText } from '../../core/audit/auditFormat';
+import { renderAuditHtml } from '../../core/audit/renderAuditHtml';
+import { renderAuditMarkdown } from '../../core/audit/renderAuditMarkdown';
 import { textTable } from '../../core/report/textTable';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { collectAuditSources } from '../stack/auditSources';
 import { connectClient } from '../temporalConnection';
-import { tailorDataConverter } from '../../workers/dataConverter';
 import { clientTarget } from './run';
 
-const CHILD_SUFFIXES = ['fine-tune-sft', 'fine-tune', 'evaluate', 'deploy'];
-const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/Z$/, '');
-
-/** Approvals arrive as Update arguments; with the payload codec on they are ciphertext until decoded here. */
-async function decodeUpdateArgs(events: { workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { args?: { payloads?: unknown[] | null } | null } | null } | null } | null }[]): Promise<void> {
-  const codec = tailorDataConverter()?.payloadCodecs[0];
-  if (!codec) return;
-  for (const e of events) {
-    const args = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args;
-    if (args?.payloads?.length) args.payloads = await codec.decode(args.payloads as never);
+/** The terminal view: the status line, the lineage, then every event in order. */
+function renderText(r: AuditReport): string {
+  const lines = [`Audit of ${r.runId}: ${headline(r)}`];
+  if (r.lineage.length) lines.push(`Lineage: ${lineageText(r.lineage)}`);
+  lines.push(
+    '',
+    textTable(
+      ['time (UTC)', 'workflow', 'kind', 'name', 'status', 'attempt', 'duration', 'detail'],
+      r.timeline.map((t) => [iso(t.at), t.workflowId === r.runId ? '.' : t.workflowId.slice(r.runId.length), t.kind, t.name, t.status, t.attempt ? String(t.attempt) : '', t.durationMs !== undefined ? `${t.durationMs} ms` : '', (t.detail ?? '').slice(0, 100)]),
+    ),
+  );
+  if (r.approvals.length) lines.push('', 'Approvals', textTable(['time (UTC)', 'decision', 'who', 'why'], r.approvals.map((a) => [iso(a.at), a.decision, a.who, a.why])));
+  if (r.aliasMoves.length) {
+    lines.push('', 'Alias moves', textTable(['time (UTC)', 'alias', 'from', 'to', 'who', 'why'], r.aliasMoves.map((m) => [iso(m.at), `${m.pipeline}@${m.alias}`, m.fromModel ?? '-', m.toModel ?? '-', m.who, m.why])));
   }
+  return lines.join('\n') + '\n';
 }
 
 export const command: CliCommand = {
   name: 'audit',
   summary: "a run's step history from Temporal plus the registry's record",
-  help: `Usage: tailor audit RUN [--json]
+  help: `Usage: tailor audit RUN [--json | --md | --html] [--out FILE]
 
-Rebuilds what happened in a run from Temporal's event history (the run and its child workflows: every activity
-with its attempts, outcome and duration; approvals and signals) and the registry (alias moves and approvals
-recorded under the run's ID). Works for pipeline runs and for \`tailor promote\` / \`tailor rollback\` runs.`,
+Rebuilds what happened in a run from Temporal's event history (the run and every child workflow) and the
+registry, for running, completed, failed and cancelled runs alike:
+  - status, and each step with start, end, attempts and the failures between them (the provider's words);
+  - inputs and outputs of every activity: artifact references {uri, sha256, bytes, count} and provider IDs,
+    decoded through the payload codec (TAILOR_ENCRYPTION_KEYS) when history is encrypted;
+  - approvals and rejections with who, why and the sending client's identity; child runs with their status;
+  - spend (estimated and actual USD per step); lineage dataset → train split → upload → job → model →
+    eval report → alias move.
+Works for pipeline runs and for \`tailor promote\` / \`tailor rollback\` runs. A running pipeline's steps and spend
+come from its progress query, which needs a worker; without one the audit falls back to history alone.
+
+Options:
+  --json       the whole report as JSON
+  --md         the report as Markdown
+  --html       the report as one self-contained HTML file (no scripts, no external assets)
+  --out FILE   write the report to FILE instead of stdout (with --json, --md or --html)
+
+Example: tailor audit support-tickets-3f2a9c1d0b7e-8e1f0a2b3c4d --html --out audit.html`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false } });
+    const { values, positionals } = parseCommandArgs(argv, {
+      json: { type: 'boolean', default: false },
+      md: { type: 'boolean', default: false },
+      html: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    });
     if (positionals.length !== 1) throw new UsageError('expected exactly one RUN id');
+    const formats = (['json', 'md', 'html'] as const).filter((f) => values[f]);
+    if (formats.length > 1) throw new UsageError(`choose one of --json, --md and --html (got ${formats.map((f) => `--${f}`).join(' and ')})`);
+    if (values.out !== undefined && formats.length === 0) throw new UsageError('--out needs one of --json, --md or --html');
     const runId = positionals[0]!;
     const { client, connection } = await connectClient(await clientTarget());
-    const timeline: TimelineEntry[] = [];
+    let report: AuditReport;
     try {
-      for (const id of [runId, ...CHILD_SUFFIXES.map((s) => `${runId}/${s}`)]) {
-        try {
-          const history = await client.workflow.getHandle(id).fetchHistory();
-          await decodeUpdateArgs(history.events ?? []);
-          timeline.push(...timelineOf(id, history.events ?? []));
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError || /not found/i.test((err as Error).message)) {
-            if (id === runId) throw new UsageError(`no run named '${runId}'`);
-            continue;
-          }
-          throw err;
-        }
-      }
+      report = buildAuditReport(await collectAuditSources(client, connection, runId));
     } finally {
       await connection.close();
     }
-    timeline.sort((a, b) => a.at - b.at);
-    const registry = new Registry();
-    const aliasMoves = registry.historyOfRun(runId);
-    const approvals = registry.approvalsOfRun(runId);
-    registry.close();
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ runId, timeline, aliasMoves, approvals }) + '\n');
-      return 0;
-    }
-    console.log(`Audit of ${runId}\n`);
-    console.log(
-      textTable(
-        ['time (UTC)', 'workflow', 'kind', 'name', 'status', 'attempt', 'duration', 'detail'],
-        timeline.map((t) => [
-          iso(t.at),
-          t.workflowId === runId ? '.' : t.workflowId.slice(runId.length),
-          t.kind,
-          t.name,
-          t.status,
-          t.attempt ? String(t.attempt) : '',
-          t.durationMs !== undefined ? `${t.durationMs} ms` : '',
-          (t.detail ?? '').slice(0, 100),
-        ]),
-      ),
-    );
-    if (approvals.length) console.log('\nApprovals\n' + textTable(['time (UTC)', 'decision', 'who', 'why'], approvals.map((a) => [iso(a.at), a.decision, a.who, a.why])));
-    if (aliasMoves.length) {
-      console.log('\nAlias moves\n' + textTable(['time (UTC)', 'alias', 'from', 'to', 'who', 'why'], aliasMoves.map((m) => [iso(m.at), `${m.pipeline}@${m.alias}`, m.fromModel ?? '-', m.toModel ?? '-', m.who, m.why])));
-    }
+    const format = formats[0];
+    const text = format === 'json' ? JSON.stringify(report) + '\n' : format === 'md' ? renderAuditMarkdown(report) : format === 'html' ? renderAuditHtml(report) : renderText(report);
+    if (values.out !== undefined) {
+      try {
+        fs.writeFileSync(values.out, text);
+      } catch (err) {
+        throw new UsageError(`cannot write --out ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      console.log(`audit of ${runId} (${report.status}) written to ${values.out}`);
+    } else process.stdout.write(text);
     return 0;
   },
 };

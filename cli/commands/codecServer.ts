@@ -7,11 +7,12 @@
  * proto3 JSON (metadata values and data base64); the UI adds `X-Namespace`, and `Authorization` when configured.
  */
 import http from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import type { PayloadCodec } from '@temporalio/common';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { intOption, parseCommandArgs } from '../args';
+import { tokenFromEnv } from '../tokenFromEnv';
+import { bearerTokenMatches } from '../../core/auth/bearerToken';
 import { KeyringConfigError } from '../../core/codec/keyring';
 import { payloadsFromJson, payloadsToJson } from '../../core/codec/payloadJson';
 import { tailorDataConverter } from '../../workers/dataConverter';
@@ -63,15 +64,6 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Constant-time comparison, so response timing does not leak how much of a guessed token was right. */
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!m) return false;
-  const given = Buffer.from(m[1]!.trim());
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
-
 export async function startCodecServer(opts: CodecServerOptions): Promise<CodecServer> {
   const origins = new Set(opts.uiOrigins ?? DEFAULT_UI_ORIGINS);
   const limit = opts.maxBodyBytes ?? 16 * 1024 * 1024;
@@ -102,7 +94,7 @@ export async function startCodecServer(opts: CodecServerOptions): Promise<CodecS
       res.setHeader('allow', 'POST, OPTIONS');
       throw new HttpError(405, 'method not allowed: use POST');
     }
-    if (opts.token !== undefined && !tokenMatches(req.headers.authorization, opts.token)) {
+    if (opts.token !== undefined && !bearerTokenMatches(req.headers.authorization, opts.token)) {
       res.setHeader('www-authenticate', 'Bearer');
       throw new HttpError(401, 'missing or wrong bearer token');
     }
@@ -177,11 +169,7 @@ export const command: CliCommand = {
     for (const o of uiOrigins) {
       if (!/^https?:\/\/[^/]+$/.test(o)) throw new UsageError(`--ui-origin expects an origin like http://localhost:8233 (no path), got '${o}'`);
     }
-    let token: string | undefined;
-    if (values['token-env'] !== undefined) {
-      token = process.env[values['token-env']];
-      if (!token) throw new UsageError(`--token-env ${values['token-env']}: that environment variable is unset or empty`);
-    }
+    const token = tokenFromEnv(values['token-env']);
     let converter: ReturnType<typeof tailorDataConverter>;
     try {
       converter = tailorDataConverter();

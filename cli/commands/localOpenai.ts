@@ -5,10 +5,13 @@
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { intOption, parseCommandArgs } from '../args';
+import { sizeOption } from '../sizeOption';
+import { tokenFromEnv } from '../tokenFromEnv';
 import { startLocalOpenAI } from '../../providers/local/server';
 import { parseFaultSpec, FaultSpecError } from '../../providers/local/faults/faultSpec';
 
 const help = `Usage: tailor local-openai [--port N] [--data-dir D] [--faults SPEC] [--rate-limit RPM,TPM] [--step-ms MS]
+                          [--max-body-bytes N] [--token-env VAR]
 
 Serves Tailor's local OpenAI-compatible backend on 127.0.0.1 (files, fine-tuning jobs, chat
 completions, embeddings, models) backed by small CPU learners. Prints the base URL
@@ -21,6 +24,9 @@ Options:
                         (syntax in providers/local/README.md; default none)
   --rate-limit RPM,TPM  requests and tokens per minute for chat/embeddings (default unlimited)
   --step-ms MS          wall time per training step (default $TAILOR_LOCAL_STEP_MS or 25)
+  --max-body-bytes N    largest request body, e.g. 64M (default 512M, OpenAI's per-file cap); larger: 413
+  --token-env VAR       require 'Authorization: Bearer <value of $VAR>' on every /v1 route (default: any
+                        API key); clients set OPENAI_API_KEY to the same value
 
 Example:
   tailor local-openai --port 8089 --faults 'chat=429@0.2,seed=1'`;
@@ -47,6 +53,8 @@ export const command: CliCommand = {
         faults: { type: 'string' },
         'rate-limit': { type: 'string' },
         'step-ms': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'token-env': { type: 'string' },
       },
       false,
     );
@@ -60,6 +68,8 @@ export const command: CliCommand = {
         throw err;
       }
     }
+    const maxBodyBytes = sizeOption('max-body-bytes', values['max-body-bytes']);
+    const token = tokenFromEnv(values['token-env']);
     const stepMs = values['step-ms'] === undefined ? undefined : intOption('step-ms', values['step-ms'], 25);
     const server = await startLocalOpenAI({
       port,
@@ -67,6 +77,8 @@ export const command: CliCommand = {
       faults: values.faults,
       rateLimit: parseRateLimit(values['rate-limit']),
       stepDelayMs: stepMs,
+      maxBodyBytes,
+      token,
     });
     process.stdout.write(`${server.baseURL}\n`);
     await new Promise<void>((resolve) => {

@@ -6,6 +6,7 @@ import { ArtifactStore } from '../../activities/artifacts/artifactStore';
 import { DatasetFormatSchema, DatasetSpecSchema, type DatasetSpecInput } from '../../config/datasetSpec';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { DATASET_LIMIT_HELP, DATASET_LIMIT_OPTIONS, datasetLimitFlags } from '../sizeOption';
 import { DEFAULT_VALIDATE_MODEL } from './validate';
 
 export const command: CliCommand = {
@@ -30,8 +31,9 @@ Options:
   --no-pii          do not scrub PII
   --out DIR         also copy train.jsonl, validation.jsonl, test.jsonl and manifest.json into DIR
   --json            print the result (artifact refs and counts) as JSON
+${DATASET_LIMIT_HELP}
 
-Exit status: 0 prepared, 1 unusable data, 2 usage error.
+Exit status: 0 prepared, 1 unusable data or over a limit (nothing is stored), 2 usage error.
 Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tickets`,
 
   async run(argv) {
@@ -48,6 +50,7 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
       'no-pii': { type: 'boolean' },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      ...DATASET_LIMIT_OPTIONS,
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE (see tailor prep --help)');
     const file = path.resolve(positionals[0]!);
@@ -70,6 +73,7 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
       split: { validation: share('validation', values.validation), test: share('test', values.test), seed: values.seed },
       dedupe: { near: !values['no-near-dedupe'] },
       pii: { scrub: !values['no-pii'] },
+      limits: datasetLimitFlags(values),
     };
     const spec = DatasetSpecSchema.parse(JSON.parse(JSON.stringify(input))); // drops undefined so defaults apply
     let result;

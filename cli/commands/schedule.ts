@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleSpec } from '@temporalio/client';
-import { loadSpec, SpecError, type LoadedSpec } from '../../config/loadSpec';
+import { loadSpec, SpecError, type LoadedSpec, promptsOf } from '../../config/loadSpec';
 import { parseDuration } from '../../core/operations/duration';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { scheduledPipelineWorkflow } from '../../workflows/scheduledPipelineWorkflow';
@@ -57,7 +57,8 @@ function instant(name: string, value: string | undefined): Date {
   return new Date(at);
 }
 
-async function create(client: Client, name: string, argv: string[]): Promise<string> {
+/** Everything `schedule create` needs, checked before any connection so a bad argument or spec costs nothing. */
+function parseCreate(name: string, argv: string[]) {
   const { values } = parseCommandArgs(argv, {
     spec: { type: 'string' },
     cron: { type: 'string' },
@@ -77,6 +78,10 @@ async function create(client: Client, name: string, argv: string[]): Promise<str
     ...(everyMs !== undefined ? { intervals: [{ every: everyMs }] } : { cronExpressions: [values.cron!] }),
     ...(jitterMs !== undefined ? { jitter: jitterMs } : {}),
   };
+  return { name, values, overlap, loaded, spec };
+}
+
+async function create(client: Client, { name, values, overlap, loaded, spec }: ReturnType<typeof parseCreate>): Promise<string> {
   try {
     await client.schedule.create({
       scheduleId: name,
@@ -87,7 +92,7 @@ async function create(client: Client, name: string, argv: string[]): Promise<str
         // Temporal appends the scheduled time, so every run gets its own ID under this prefix.
         workflowId: `scheduled-${name}`,
         taskQueue: TASK_QUEUE,
-        args: [{ spec: loaded.spec, specSha256: loaded.specSha256, skipIfUnchanged: values['skip-if-unchanged'] === true }],
+        args: [{ spec: loaded.spec, specSha256: loaded.specSha256, ...promptsOf(loaded), skipIfUnchanged: values['skip-if-unchanged'] === true }],
         typedSearchAttributes: [{ key: TailorPipeline, value: loaded.spec.name }],
       },
       policies: { overlap, catchupWindow: '1 minute' },
@@ -188,10 +193,11 @@ export const command: CliCommand = {
     };
     const known = ['create', 'list', 'describe', 'pause', 'unpause', 'trigger', 'backfill', 'delete'];
     if (!known.includes(verb)) throw new UsageError(`unknown sub-command '${verb}' (one of ${known.join(', ')})`);
+    const toCreate = verb === 'create' ? parseCreate(needName(), rest.slice(1)) : undefined;
     const { client, connection } = await connectClient(await clientTarget());
     try {
       let out: string;
-      if (verb === 'create') out = await create(client, needName(), rest.slice(1));
+      if (toCreate) out = await create(client, toCreate);
       else if (verb === 'list') out = await list(client, parseCommandArgs(rest, { json: { type: 'boolean' } }).values.json === true);
       else {
         const name = needName();

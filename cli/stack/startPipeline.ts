@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { LoadedSpec } from '../../config/loadSpec';
+import { promptsOf, type LoadedSpec } from '../../config/loadSpec';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { customizationPipeline } from '../../workflows/customizationPipeline';
 import { TailorDatasetSha, TailorPipeline, TailorStage } from '../../workflows/searchAttributes';
@@ -24,7 +24,7 @@ export interface StartedPipeline {
 export async function startPipeline(client: Client, loaded: LoadedSpec, opts: { rerun?: boolean; taskQueue?: string } = {}): Promise<StartedPipeline> {
   const datasetSha256 = await sha256File(loaded.spec.dataset.path);
   const baseId = runIdFor(loaded.spec.name, datasetSha256, loaded.specSha256);
-  const input = { spec: loaded.spec, specSha256: loaded.specSha256, datasetSha256 };
+  const input = { spec: loaded.spec, specSha256: loaded.specSha256, datasetSha256, ...promptsOf(loaded) };
   const attempt = async (workflowId: string, indexed: boolean) =>
     client.workflow.start(customizationPipeline, {
       workflowId,

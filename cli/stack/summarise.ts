@@ -81,8 +81,19 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
     `Evaluation on the same held-out split (n=${n}; the local backend's models are small CPU learners, not LLMs)`,
     evalTable,
     '',
+    ...(result.cheaper ? [cheaperLines(result.cheaper), ''] : []),
     `Gate: ${s.gate.passed ? 'passed' : 'failed'}: ${s.gate.reason}`,
-    `Deploy: ${s.deployed.outcome}: ${s.deployed.alias} → ${s.deployed.model ?? '(unchanged)'} (previous: ${s.deployed.previous ?? 'none'})`,
+    result.deploy.outcome === 'not_needed' ? `Deploy: not_needed: ${result.deploy.reason}` : `Deploy: ${s.deployed.outcome}: ${s.deployed.alias} → ${s.deployed.model ?? '(unchanged)'} (previous: ${s.deployed.previous ?? 'none'})`,
     `Report: ${s.report}/report.md${result.evaluationHtml ? ` and ${s.report}/evaluation.html` : ''}`,
   ].join('\n');
+}
+
+/** `fineTune.when: needed`: each cheaper variant's gate verdict and cost, and which one was kept. */
+function cheaperLines(c: NonNullable<PipelineResult['cheaper']>): string {
+  const table = textTable(
+    ['cheaper variant', 'gate', 'cost per case', 'reason'],
+    c.verdicts.map((v) => [v.label, v.gate.passed ? 'passed' : 'failed', v.costUnit === 'usd' ? `$${v.costPerCase.toFixed(6)}` : `${v.costPerCase.toFixed(1)} tokens`, v.gate.reason]),
+  );
+  const kept = c.chosen ? `Kept ${c.chosen.label}${c.chosen.promptVersion ? ` (prompt version ${c.chosen.promptVersion.slice(0, 12)})` : ''}: fine-tuning was not needed` : 'No cheaper variant passed: fine-tuned';
+  return `${table}\n${kept}`;
 }

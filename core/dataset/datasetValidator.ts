@@ -1,5 +1,6 @@
 import { answerLabel, LabelTally } from './answerLabel';
 import { estimateCost, type TrainingPriceInput } from './costEstimate';
+import { lineTooLongMessage } from './datasetLimits';
 import { Distribution } from './distribution';
 import type { ErrorCategory, Issue } from './errorCategories';
 import { checkExample } from './exampleChecks';
@@ -75,10 +76,15 @@ export class DatasetValidator {
     this.counter = tokenCounter(this.profile.encoding);
   }
 
+  /** Examples read so far (non-blank lines, readable or not), for the `maxExamples` limit. */
+  get exampleCount(): number {
+    return this.examples;
+  }
+
   addLine(raw: RawLine): void {
     if (raw.kind === 'too_long') {
       this.examples++;
-      this.error(raw.line, 'line_too_long', `line of ${raw.bytes} bytes exceeds the ${this.opts.maxLineBytes ?? 'reader'}-byte limit; skipped`);
+      this.error(raw.line, 'line_too_long', `${lineTooLongMessage(raw.bytes, this.opts.maxLineBytes ?? 'reader')}; skipped`);
       return;
     }
     if (raw.kind === 'invalid_utf8') {

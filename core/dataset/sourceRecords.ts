@@ -1,6 +1,7 @@
 import type { ColumnMapping, DatasetFormat } from '../../config/datasetSpec';
 import { templateColumns } from './columnTemplate';
 import { CsvParser } from './csvParser';
+import { DEFAULT_DATASET_LIMITS, lineTooLongMessage } from './datasetLimits';
 import type { Issue } from './errorCategories';
 import { LineSplitter, type LineStats } from './lineSplitter';
 import { defaultColumnMapping } from './sourceFormat';
@@ -37,7 +38,7 @@ export class SourceRecordReader {
       this.csv = new CsvParser(format === 'csv' ? ',' : '\t', (fields, line) => this.onRow(fields, line));
     } else {
       this.splitter = new LineSplitter((raw) => {
-        if (raw.kind === 'too_long') this.out.push({ line: raw.line, issue: { category: 'line_too_long', message: `line of ${raw.bytes} bytes skipped` } });
+        if (raw.kind === 'too_long') this.out.push({ line: raw.line, issue: { category: 'line_too_long', message: lineTooLongMessage(raw.bytes, maxLineBytes ?? DEFAULT_DATASET_LIMITS.maxLineBytes) } });
         else if (raw.kind === 'invalid_utf8') this.out.push({ line: raw.line, issue: { category: 'invalid_utf8', message: `invalid UTF-8 at byte ${raw.badByteOffset}` } });
         else if (raw.text.trim() !== '') {
           try {

@@ -11,6 +11,8 @@ export interface EvalSuiteInput {
   provider?: ProviderSpec;
   /** Seed of the bootstrap resampling. @default the suite name */
   seed?: string;
+  /** A pipeline spec's `timeouts:` (core/pipeline/activityTimeouts.ts). @default the table */
+  timeouts?: import('../pipeline/activityTimeouts').ActivityTimeoutOverrides;
 }
 
 export interface EvalSuiteResult {
@@ -25,6 +27,8 @@ export interface EvalSuiteResult {
   comparisons: Comparison[];
   /** The gate's decision with every rule's inputs and numbers (passes trivially without rules). */
   gate: GateRuleDecision;
+  /** The gate's decision for each of the suite's `gateCandidates`, when it names any. */
+  gates?: Record<string, GateRuleDecision>;
   /** False when the gate failed: `tailor eval` exits 1. */
   passed: boolean;
   cases: { ref: ArtifactRef; count: number };

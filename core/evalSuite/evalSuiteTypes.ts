@@ -40,6 +40,24 @@ export interface LoadedTemplate {
   template: PromptTemplate;
 }
 
+/** A retrieval-augmented variant: each case's question answered with passages retrieved from an index. */
+export interface RagSettings {
+  /** The index directory (absolute, as the worker sees it). */
+  index: string;
+  /** Documents to build or refresh the index from before scoring (incremental: only new or changed chunks embed). */
+  docs?: string;
+  /** Passages per question. */
+  k: number;
+  /** Fuse BM25 with the dense ranking (reciprocal rank fusion). */
+  hybrid?: boolean;
+  /** MMR's relevance/diversity trade-off (1 = relevance only); unset = no MMR. */
+  mmrLambda?: number;
+  /** Most tokens the passages may take in the prompt. */
+  budgetTokens?: number;
+  /** The embedding model when the index is built here. @default text-embedding-3-small */
+  embeddingModel?: string;
+}
+
 export interface EvalVariant {
   id: string;
   label: string;
@@ -47,6 +65,7 @@ export interface EvalVariant {
   /** Renders each case through a template; without one the case's own messages are sent. */
   prompt?: LoadedTemplate;
   fewShot?: { spec: FewShotSpec; pool: CaseSource };
+  rag?: RagSettings;
   sampling: SamplingSettings;
 }
 
@@ -78,6 +97,8 @@ export interface ResolvedEvalSuite {
   variants: EvalVariant[];
   /** The variant the gate judges. @default the first variant */
   candidate?: string;
+  /** More variants the gate judges too (each decision in the result's `gates`), e.g. every cheaper variant. */
+  gateCandidates?: string[];
   /** The variant every other is compared with (paired bootstrap, McNemar). */
   baseline?: string;
   /** Suite-wide assertions (cases may add their own). */

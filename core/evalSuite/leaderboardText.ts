@@ -5,7 +5,9 @@ const f3 = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(3));
 
 /** The leaderboard, comparisons and gate decision as terminal text (`tailor eval`, and the demo's summary). */
 export function leaderboardText(r: Pick<EvalSuiteResult, 'leaderboard' | 'variants' | 'comparisons' | 'gate' | 'primaryMetric' | 'candidate' | 'baseline'>): string {
-  const extra = ['macro_f1', 'pass_rate'].filter((m) => m !== r.primaryMetric && r.variants.some((v) => m in v.metrics));
+  // Each assertion's mean score is a column too (recall@k, MRR, faithfulness…): a metric with a `.pass_rate` sibling.
+  const graded = [...new Set(r.variants.flatMap((v) => Object.keys(v.metrics).filter((k) => `${k}.pass_rate` in v.metrics)))].filter((m) => m !== 'classification');
+  const extra = ['macro_f1', 'pass_rate', ...graded.slice(0, 6)].filter((m) => m !== r.primaryMetric && r.variants.some((v) => m in v.metrics));
   const rows = r.leaderboard.map((s, i) => {
     const v = r.variants.find((x) => x.variantId === s.variantId)!;
     const role = s.variantId === r.candidate ? ' *' : s.variantId === r.baseline ? ' (baseline)' : '';

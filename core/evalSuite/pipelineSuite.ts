@@ -18,6 +18,8 @@ export interface PipelineSuiteInput {
   /** Rules over the candidate's metrics; `better_than: prod` falls back to the base zero-shot variant. */
   gate?: GateRule[];
   candidate?: string;
+  /** More variants the gate judges (`fineTune.when: needed` judges every cheaper one). */
+  gateCandidates?: string[];
   baseline?: string;
   /** A prompt template for every variant (else each case's own messages). */
   prompt?: LoadedTemplate;
@@ -28,7 +30,8 @@ export interface PipelineSuiteInput {
 }
 
 export function fromPipelineVariant(v: Variant, prompt?: LoadedTemplate, strategy?: PipelineSuiteInput['fewShotStrategy']): EvalVariant {
-  const base: EvalVariant = { id: v.id, label: v.label, model: v.model, sampling: { ...DEFAULT_SAMPLING, maxCompletionTokens: 64 }, ...(prompt ? { prompt } : {}) };
+  const template = v.prompt ?? prompt;
+  const base: EvalVariant = { id: v.id, label: v.label, model: v.model, sampling: { ...DEFAULT_SAMPLING, maxCompletionTokens: 64 }, ...(template ? { prompt: template } : {}), ...(v.rag ? { rag: v.rag } : {}) };
   if (v.mode.type === 'zero-shot') return base;
   return { ...base, fewShot: { spec: { k: v.mode.k, strategy: strategy ?? { type: 'random', seed: v.mode.seed } }, pool: { type: 'artifact', ref: v.mode.pool } } };
 }
@@ -43,6 +46,7 @@ export function pipelineEvalSuite(input: PipelineSuiteInput): ResolvedEvalSuite 
     cases: { type: 'artifact', ref: input.test, ...(input.maxExamples ? { limit: input.maxExamples } : {}) },
     variants: input.variants.map((v) => fromPipelineVariant(v, input.prompt, input.fewShotStrategy)),
     ...(input.candidate ? { candidate: input.candidate } : {}),
+    ...(input.gateCandidates?.length ? { gateCandidates: input.gateCandidates } : {}),
     ...(input.baseline ? { baseline: input.baseline } : ids.includes('base-zero-shot') ? { baseline: 'base-zero-shot' } : {}),
     assertions,
     primaryMetric: input.metric === 'exact_match' ? 'accuracy' : 'pass_rate',

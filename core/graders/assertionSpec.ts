@@ -80,6 +80,15 @@ export const CounterfactualSchema = z
   })
   .strict();
 
+/** Retrieval quality of a RAG prompt against labelled relevant passages (`source` or `source#heading`). */
+const Relevant = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).default('{{item.relevant}}');
+export const RetrievalRecallSchema = z
+  .object({ type: z.literal('retrieval_recall_at_k'), name, relevant: Relevant, k: z.number().int().positive().optional(), min: z.number().min(0).max(1).default(1) })
+  .strict();
+export const RetrievalMrrSchema = z.object({ type: z.literal('retrieval_mrr'), name, relevant: Relevant, min: z.number().min(0).max(1).default(0.5) }).strict();
+/** Share of the answer's content words found in the passages it cites (lexical overlap, no judge). */
+export const FaithfulnessSchema = z.object({ type: z.literal('faithfulness'), name, min: z.number().min(0).max(1).default(0.8) }).strict();
+
 const NATIVE = {
   exact_match: ExactMatchSchema,
   contains: ContainsSchema,
@@ -93,6 +102,9 @@ const NATIVE = {
   latency: LatencySchema,
   cost: CostSchema,
   counterfactual: CounterfactualSchema,
+  retrieval_recall_at_k: RetrievalRecallSchema,
+  retrieval_mrr: RetrievalMrrSchema,
+  faithfulness: FaithfulnessSchema,
 } as const;
 
 const OPENAI = {

@@ -7,6 +7,7 @@ import { gradeEmbeddingSimilarity } from './native/embeddingSimilarity';
 import { gradeJsonField, gradeJsonSchema } from './native/jsonAssertions';
 import { gradeLlmJudge } from './native/llmJudge';
 import { gradeNumeric } from './native/numericAssertion';
+import { gradeFaithfulness, gradeRetrieval } from './native/retrievalAssertions';
 import { gradeContains, gradeExactMatch, gradeRegex } from './native/textAssertions';
 import { gradeOpenAI, type OpenAIGradeOptions } from './openai/gradeOpenAI';
 import { InvalidVariableError, type TemplateContext } from './template';
@@ -41,6 +42,11 @@ export async function gradeOne(a: Assertion, name: string, input: GradeInput, se
         return gradeCost(a, name, input.costUsd);
       case 'counterfactual':
         return await gradeCounterfactual(a, name, input, services);
+      case 'retrieval_recall_at_k':
+      case 'retrieval_mrr':
+        return gradeRetrieval(a, name, input, ctx);
+      case 'faithfulness':
+        return gradeFaithfulness(a, name, input, out);
       default:
         return await gradeOpenAI(a, name, ctx, services, opts);
     }

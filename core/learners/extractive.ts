@@ -12,7 +12,8 @@ import { contentWords } from './stopwords';
 export function sentences(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+|\r?\n+/)
-    .map((s) => s.trim().replace(/^(?:[-*•]|\[\d+\]|\d+[.)])\s*/, ''))
+    // A list mark, or a RAG passage's `[n] (source#heading)` citation prefix (core/rag/ragPrompt.ts), is not part of the answer.
+    .map((s) => s.trim().replace(/^(?:[-*•]|\[\d+\](?:\s*\([^()\n]*\))?|\d+[.)])\s*/, ''))
     .filter((s) => s.split(/\s+/).length >= 3);
 }
 

@@ -1,4 +1,5 @@
 import type { ArtifactRef } from '../artifacts/artifactRef';
+import type { LoadedTemplate, RagSettings } from '../evalSuite/evalSuiteTypes';
 import type { Metric } from '../eval/score';
 import type { ProviderSpec } from '../../config/providerSpec';
 
@@ -8,6 +9,10 @@ export interface Variant {
   label: string;
   model: string;
   mode: { type: 'zero-shot' } | { type: 'few-shot'; k: number; seed: string; pool: ArtifactRef };
+  /** A prompt template this variant renders every case through (a `baselines.prompts` variant). */
+  prompt?: LoadedTemplate;
+  /** Retrieval for every case (the `baselines.rag` variant). */
+  rag?: RagSettings;
 }
 
 export interface EvaluateVariantInput {

@@ -1,4 +1,5 @@
 import type { ArtifactRef } from '../artifacts/artifactRef';
+import type { ActivityTimeoutOverrides } from './activityTimeouts';
 import type { FineTuneMethod } from '../../config/pipelineSpec';
 import type { ProviderSpec } from '../../config/providerSpec';
 
@@ -17,6 +18,8 @@ export interface FineTuneInput {
   poll: { initial: string; max: string; factor: number };
   /** Which provider, by environment-variable names only. @default { type: 'default' } */
   provider?: ProviderSpec;
+  /** The spec's `timeouts:` (core/pipeline/activityTimeouts.ts). @default the table */
+  timeouts?: ActivityTimeoutOverrides;
 }
 
 export type JobStatus = 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'paused';

@@ -5,6 +5,8 @@ import type { ApprovalDecision } from '../deploy/approval';
 import type { PrepCounts } from '../dataset/prepManifest';
 import type { TokenStats } from '../dataset/validationReport';
 import type { ArtifactRef } from '../artifacts/artifactRef';
+import type { LoadedTemplate } from '../evalSuite/evalSuiteTypes';
+import type { CheaperVerdict } from '../gate/cheapestPassing';
 import type { VariantScore } from './evaluationTypes';
 import type { FineTuneResult } from './fineTuneTypes';
 
@@ -27,6 +29,10 @@ export interface PipelineInput {
   specSha256: string;
   /** sha256 of the dataset file's bytes, computed by the client so the run ID is named by content. */
   datasetSha256: string;
+  /** The templates `baselines.prompts` names, loaded by the client (workflow code reads no files). */
+  prompts?: LoadedTemplate[];
+  /** Where `baselines.rag` indexes live (absolute, as workers see it): `$TAILOR_HOME/indexes`. */
+  indexRoot?: string;
 }
 
 export interface PipelineProgress {
@@ -48,7 +54,8 @@ export interface GateDecision {
   rules?: import('../stats/gateRules').GateRuleDecision;
 }
 
-export type DeployOutcome = 'promoted' | 'gate_failed' | 'rolled_back' | 'rejected';
+/** `not_needed`: with `fineTune.when: needed`, a cheaper variant passed the gate; nothing was trained or moved. */
+export type DeployOutcome = 'promoted' | 'gate_failed' | 'rolled_back' | 'rejected' | 'not_needed';
 
 export interface DeployInput {
   runId: string;
@@ -66,6 +73,8 @@ export interface DeployInput {
   provider?: ProviderSpec;
   /** Who asked for this deployment (a CLI user for `tailor promote`); recorded in the alias history. */
   initiatedBy?: string;
+  /** The spec's `timeouts:` (core/pipeline/activityTimeouts.ts). @default the table */
+  timeouts?: import('./activityTimeouts').ActivityTimeoutOverrides;
 }
 
 export interface DeployResult {
@@ -103,8 +112,11 @@ export interface PipelineResult {
     warnings: string[];
     report: ArtifactRef;
   };
-  fineTune: FineTuneResult;
+  /** Null when `fineTune.when: needed` found a cheaper variant that passes the gate. */
+  fineTune: FineTuneResult | null;
   leaderboard: VariantScore[];
+  /** `fineTune.when: needed`: every cheaper variant's gate decision and cost, and the one kept (if any passed). */
+  cheaper?: { verdicts: CheaperVerdict[]; chosen?: CheaperVerdict & { model: string; promptVersion?: string } };
   gate: GateDecision;
   deploy: DeployResult;
   evaluationReport: ArtifactRef;

@@ -28,7 +28,7 @@ export function renderHtmlReport(d: EvalReportData): string {
 `;
 }
 
-const CSS = `
+export const CSS = `
 :root{--fg:#1d2330;--muted:#667085;--line:#e4e7ec;--bg:#fff;--accent:#3b5bdb;--good:#2b8a3e;--bad:#c92a2a;--soft:#f5f7fb}
 *{box-sizing:border-box}body{margin:0 auto;max-width:1180px;padding:24px 28px 64px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}
@@ -46,7 +46,7 @@ td.num{text-align:right}tr.cand td{background:#eef2ff}
 .out{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;white-space:pre-wrap;word-break:break-word}
 `;
 
-function esc(s: string): string {
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 const f3 = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(3));

@@ -22,12 +22,25 @@ export function renderRunReport(r: PipelineResult): string {
   }
   lines.push('', '## Gate', '', `${r.gate.passed ? 'Passed' : 'Failed'}: ${r.gate.reason}.`);
   for (const rule of r.gate.rules?.rules ?? []) lines.push(`- ${JSON.stringify(rule)}`);
+  if (r.cheaper) {
+    lines.push('', '### Cheaper variants first (`fineTune.when: needed`)', '', '| variant | gate | cost per case | reason |', '| --- | --- | --- | --- |');
+    for (const v of r.cheaper.verdicts) {
+      const cost = v.costUnit === 'usd' ? `$${v.costPerCase.toFixed(6)}` : `${v.costPerCase.toFixed(1)} tokens`;
+      lines.push(`| ${v.label} | ${v.gate.passed ? 'passed' : 'failed'} | ${cost} | ${v.gate.reason} |`);
+    }
+    const c = r.cheaper.chosen;
+    lines.push('', c ? `Kept: **${c.label}** on \`${c.model}\`${c.promptVersion ? `, prompt version \`${c.promptVersion.slice(0, 12)}\`` : ''}, the cheapest variant that passed.` : 'None passed, so the model was fine-tuned.');
+  }
   if (r.evaluationHtml) lines.push('', 'The full evaluation (charts, confusion matrix, per-case differences) is in `evaluation.html` beside this file.');
   lines.push('', '## Deployment', '', `Outcome \`${r.deploy.outcome}\`: alias \`${r.deploy.alias}\` → \`${r.deploy.model ?? '(unchanged)'}\` (previous: \`${r.deploy.previous ?? 'none'}\`). ${r.deploy.reason}`);
   const sp = r.spend;
   lines.push('', '## Spend', '', `Budget: ${sp.budgetUsd === null ? 'none' : `$${sp.budgetUsd.toFixed(4)}`}; spent $${sp.totalUsd.toFixed(4)}.`);
   for (const [step, usd] of Object.entries(sp.actualUsd)) lines.push(`- ${step}: estimated $${(sp.estimatedUsd[step as keyof typeof sp.estimatedUsd] ?? 0).toFixed(4)}, actual $${(usd ?? 0).toFixed(4)}`);
-  lines.push('', `Fine-tune job \`${r.fineTune.jobId}\` produced \`${r.fineTune.model}\` (final train loss ${r.fineTune.finalTrainLoss ?? 'n/a'}, valid loss ${r.fineTune.finalValidLoss ?? 'n/a'}).`);
+  if (r.fineTune) {
+    lines.push('', `Fine-tune job \`${r.fineTune.jobId}\` produced \`${r.fineTune.model}\` (final train loss ${r.fineTune.finalTrainLoss ?? 'n/a'}, valid loss ${r.fineTune.finalValidLoss ?? 'n/a'}).`);
+  } else {
+    lines.push('', 'No fine-tune job: a cheaper variant passed the gate (`fineTune.when: needed`).');
+  }
   lines.push('', 'The local backend\'s models are small CPU learners (hashed n-gram classifiers and nearest-neighbour responders), not LLMs; their scores show the pipeline works, not what a real model would reach.', '');
   return lines.join('\n');
 }

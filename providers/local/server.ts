@@ -7,7 +7,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
+import { bearerTokenMatches } from '../../core/auth/bearerToken';
 import { ApiError } from './http/apiError';
+import { checkDeclaredLength, MAX_BODY_BYTES, setBodyLimit } from './http/readBody';
 import { sendError, sendJson } from './http/respond';
 import type { Reply, RequestContext, Route } from './http/route';
 import { StateStore } from './store/stateStore';
@@ -38,6 +40,14 @@ export interface LocalOpenAIOptions {
   seed?: number;
   /** Wall time per training step (and per validation/queue phase); default env TAILOR_LOCAL_STEP_MS or 25. */
   stepDelayMs?: number;
+  /** Largest request body (JSON or a multipart upload); larger ones get a 413. @default 512 MiB (OpenAI's per-file cap) */
+  maxBodyBytes?: number;
+  /**
+   * When set, every `/v1` route (admin ones too) requires `Authorization: Bearer <token>` and answers 401
+   * `invalid_api_key` otherwise; the OpenAI SDK sends its API key that way, so `OPENAI_API_KEY=<token>` works.
+   * @default none (any API key is accepted, as a loopback-only test server)
+   */
+  token?: string;
 }
 
 export interface LocalOpenAIServer {
@@ -76,6 +86,7 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
     ...modelRoutes(models),
     ...adminRoutes(faults, limiter),
   ];
+  const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   const sockets = new Set<Socket>();
   const hung = new Set<ServerResponse>();
 
@@ -118,9 +129,14 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
         res.setHeader('openai-processing-ms', '0');
         for (const [k, v] of Object.entries(limiter.headers())) res.setHeader(k, v);
         if (!req.headers.authorization) {
-          throw new ApiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null, null);
+          throw new ApiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null, opts.token === undefined ? null : 'invalid_api_key');
         }
       }
+      if (opts.token !== undefined && !bearerTokenMatches(req.headers.authorization, opts.token)) {
+        throw new ApiError(401, 'Incorrect API key provided. This backend requires the token it was started with (tailor local-openai --token-env VAR) as the API key.', 'invalid_request_error', null, 'invalid_api_key');
+      }
+      setBodyLimit(req, maxBodyBytes);
+      checkDeclaredLength(req);
       const fault = route.admin || !faults.active ? null : faults.draw(route.name);
       if (fault) {
         const handled = await applyFault(fault, req, res);
@@ -188,6 +204,7 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
+    // Loopback only (issue 10 item 7): it trains on the user's data and, without a token, accepts any API key.
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();

@@ -1,57 +1,138 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { Client, Connection } from '@temporalio/client';
-import { startPipeline } from '../../cli/stack/startPipeline';
-import { loadSpec } from '../../config/loadSpec';
-import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
-import { jobsTagged, sdk, setFaults } from '../support/backendAdmin';
-import { exampleSpecWith } from '../support/specFiles';
-import { connectTestClient, eventually, testTemporalAddress, uniqueTaskQueue } from '../support/temporal';
-import { killHard, startWorkerProcess } from '../support/workerProcess';
+import { setFaults } from '../support/backendAdmin';
+import { CHAT_PATH } from '../support/countingProxy';
+import { connectTestClient, eventually } from '../support/temporal';
+import { killHard, startBundledWorkerProcess } from '../support/workerProcess';
+import { expectRecovered, observeRun, recordRun, startRig, startRigPipeline, type FaultRig, type RunObservation } from './faultRig';
+import { completedActivities, pendingWork } from './runProbe';
 
-/** The worker is lost (SIGKILL) while the job trains; a new worker finishes the run with one job and one upload. */
-describe('worker killed mid-training', () => {
-  let home: string;
-  let backend: LocalOpenAIServer;
+interface ChainContext {
+  client: Client;
+  rig: FaultRig;
+  runId: string;
+}
+
+/** A moment to SIGKILL the worker: optionally made to hold still by a fault that `disarm` clears after the kill. */
+interface KillPoint {
+  label: string;
+  arm?(ctx: ChainContext): void;
+  reached(ctx: ChainContext): Promise<boolean>;
+  disarm?(ctx: ChainContext): Promise<void> | void;
+}
+
+// Evaluation runs 3 variants (zero-shot, 5-shot, fine-tuned) × CONCURRENCY requests in flight; the smoke check 4.
+const CONCURRENCY = 2;
+const EVAL_LANES = 3 * CONCURRENCY;
+const SMOKE_LANES = 4;
+
+const afterActivity = (child: '' | 'fine-tune', activity: string): KillPoint => ({
+  label: `after ${activity}`,
+  reached: async ({ client, runId }) => (await completedActivities(client, child ? `${runId}/${child}` : runId)).includes(activity),
+});
+
+const chatAnswers = (rig: FaultRig) => rig.proxy.delivered.filter((c) => c.path === CHAT_PATH && c.status === 200).length;
+
+const midTraining: KillPoint = {
+  label: 'mid-training',
+  reached: async ({ rig, runId }) => (await rig.api.fineTuning.jobs.list({ metadata: { tailor_run: `${runId}/fine-tune` } })).data[0]?.status === 'running',
+  disarm: ({ rig }) => setFaults(rig.backend.baseURL, ''), // train at full speed from now on
+};
+
+/** Some cases answered and cached, then every lane stuck on a provider that stopped answering: kill. */
+const midEvaluation: KillPoint = {
+  label: 'mid-evaluation',
+  arm: ({ rig }) => rig.proxy.hold(({ path }) => path === CHAT_PATH && chatAnswers(rig) >= 8),
+  reached: async ({ rig }) => rig.proxy.held() >= EVAL_LANES,
+  disarm: ({ rig }) => rig.proxy.release(),
+};
+
+/** The alias has moved and the smoke check through it is under way (its requests held): kill. */
+const duringDeploy: KillPoint = {
+  label: 'during deploy (smoke check)',
+  arm: ({ client, rig, runId }) => {
+    let evaluated = false;
+    rig.proxy.hold(async ({ path }) => {
+      if (path !== CHAT_PATH) return false;
+      evaluated ||= (await client.workflow.getHandle(`${runId}/evaluate`).describe()).status.name === 'COMPLETED';
+      return evaluated;
+    });
+  },
+  reached: async ({ rig }) => rig.proxy.held() >= SMOKE_LANES,
+  disarm: ({ rig }) => rig.proxy.release(),
+};
+
+interface Chain {
+  slug: string;
+  points: KillPoint[];
+  /** Backend faults from the start (a slow job keeps "mid-training" reachable after an earlier kill). */
+  faults?: string;
+}
+
+/**
+ * Chains of kills, one run each, run side by side: a kill costs the time Temporal needs to notice the lost worker
+ * (a sticky workflow task, or the activity's heartbeat timeout), so parallel chains keep the suite short.
+ */
+const CHAINS: Chain[] = [
+  { slug: 'kill-prepare', points: [afterActivity('', 'prepareDataset')] },
+  { slug: 'kill-validate-upload', points: [afterActivity('', 'validateDataset'), afterActivity('fine-tune', 'uploadTrainingFile')] },
+  { slug: 'kill-job-training', points: [afterActivity('fine-tune', 'findOrCreateJob'), midTraining], faults: 'train.slow=1000' },
+  { slug: 'kill-eval-deploy', points: [midEvaluation, duringDeploy] },
+];
+
+interface ChainOutcome {
+  seen?: RunObservation;
+  landed: string[];
+  error?: string;
+}
+
+async function runChain(client: Client, chain: Chain): Promise<ChainOutcome> {
+  const rig = await startRig(chain.slug, { faults: chain.faults, spec: { evaluation: { metric: 'exact_match', concurrency: CONCURRENCY } } });
+  let worker: ChildProcess | undefined;
+  const landed: string[] = [];
+  let seen: RunObservation | undefined;
+  try {
+    worker = (await startBundledWorkerProcess(rig.workerEnv, rig.taskQueue)).child;
+    const { runId } = await startRigPipeline(client, rig);
+    const ctx = { client, rig, runId };
+    for (const point of chain.points) {
+      point.arm?.(ctx);
+      await eventually(`${chain.slug}: ${point.label}`, async () => ((await point.reached(ctx)) ? true : undefined), 180_000);
+      await killHard(worker);
+      landed.push(`${point.label}: killed in ${await pendingWork(client, runId)}`);
+      await point.disarm?.(ctx);
+      worker = (await startBundledWorkerProcess(rig.workerEnv, rig.taskQueue)).child;
+    }
+    seen = await observeRun(client, rig, runId);
+    return { seen, landed };
+  } catch (err) {
+    return { seen, landed, error: (err as Error).message };
+  } finally {
+    const where = landed.map((l) => l.replace(/^.*: killed in /, 'in ')).join('; ');
+    recordRun('workerKilled', `SIGKILL ${chain.points.map((p) => p.label).join(', ')}`, landed.length, seen, where);
+    if (worker) await killHard(worker);
+    await rig.close();
+  }
+}
+
+/** The worker SIGKILLed at each step boundary and mid-step; a new worker finishes every run, nothing doubled. */
+describe('worker killed at step boundaries', () => {
   let client: Client;
   let connection: Connection;
+  const outcomes = new Map<string, Promise<ChainOutcome>>();
   beforeAll(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-kill-'));
-    backend = await startLocalOpenAI({ port: 0, dataDir: path.join(home, 'local-openai') });
     ({ client, connection } = await connectTestClient());
+    for (const chain of CHAINS) outcomes.set(chain.slug, runChain(client, chain));
   });
   afterAll(async () => {
+    await Promise.all(outcomes.values());
     await connection?.close();
-    await backend?.close();
-    fs.rmSync(home, { recursive: true, force: true });
   });
 
-  it('completes after a restart, with exactly one job and one upload', async () => {
-    await setFaults(backend.baseURL, 'train.slow=120');
-    const taskQueue = uniqueTaskQueue('kill');
-    const env = { TEMPORAL_ADDRESS: testTemporalAddress(), OPENAI_BASE_URL: backend.baseURL, OPENAI_API_KEY: 'test', TAILOR_HOME: home };
-    const first = await startWorkerProcess(env, taskQueue);
-    const loaded = loadSpec(exampleSpecWith({ name: 'worker-killed' }));
-    const { handle, runId } = await startPipeline(client, loaded, { taskQueue, rerun: true });
-    const api = sdk(backend.baseURL);
-    await eventually('the remote job to be training', async () => {
-      const [job] = await jobsTagged(api, `${runId}/fine-tune`);
-      return job?.status === 'running' ? job : undefined;
-    }, 90_000);
-    await killHard(first.child);
-
-    const second = await startWorkerProcess(env, taskQueue);
-    try {
-      await setFaults(backend.baseURL, ''); // let training finish at full speed now
-      const result = await handle.result();
-      expect(result.deploy.outcome).toBe('promoted');
-      expect(await jobsTagged(api, `${runId}/fine-tune`)).toHaveLength(1);
-      let uploads = 0;
-      for await (const f of api.files.list({ purpose: 'fine-tune' })) if (f.filename === `tailor-${result.prepared.train.sha256}.jsonl`) uploads++;
-      expect(uploads).toBe(1);
-    } finally {
-      await killHard(second.child);
-    }
-  });
+  it.each(CHAINS.map((c) => [c.slug, c] as const))('%s: completes with one job, one upload per file, each case paid once', async (_slug, chain) => {
+    const { seen, landed, error } = await outcomes.get(chain.slug)!;
+    expect(error).toBeUndefined();
+    expect(landed).toHaveLength(chain.points.length);
+    expectRecovered(seen);
+  }, 400_000);
 });

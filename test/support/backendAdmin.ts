@@ -34,3 +34,11 @@ export async function exampleTrainingArtifact(lines = 120, offset = 0): Promise<
   const rows = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(offset, offset + lines);
   return new ArtifactStore().put(rows.join('\n') + '\n', { name: 'train.jsonl', count: rows.length });
 }
+
+/** How many times the backend's current fault rules have fired (read it before `setFaults` resets them). */
+export async function faultsFired(baseURL: string): Promise<number> {
+  const res = await fetch(`${baseURL}/_admin/faults`);
+  if (!res.ok) throw new Error(`reading faults failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { rules: { fired: number }[] };
+  return body.rules.reduce((n, r) => n + r.fired, 0);
+}

@@ -1,22 +1,55 @@
-/** Reads a request body fully, refusing bodies over the limit (OpenAI's per-file cap is 512 MB). */
+/**
+ * Reads a request body fully, refusing bodies over the server's limit (`maxBodyBytes`; by default OpenAI's per-file
+ * cap of 512 MB) with a 413 that names the limit.
+ */
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from './apiError';
 
 export const MAX_BODY_BYTES = 512 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+/** The limit the server set for each request (routes call `readJson(req)` without knowing the server's options). */
+const limits = new WeakMap<IncomingMessage, number>();
+
+export function setBodyLimit(req: IncomingMessage, bytes: number): void {
+  limits.set(req, bytes);
+}
+
+/** 413 like OpenAI's `request_too_large`, naming the option that sets the limit. */
+export function bodyTooLarge(bytes: number | string, limit: number): ApiError {
+  return new ApiError(
+    413,
+    `Request body of ${bytes} bytes exceeds the ${limit}-byte limit (maxBodyBytes; tailor local-openai --max-body-bytes).`,
+    'invalid_request_error',
+    null,
+    'request_too_large',
+    // The rest of the body is not read: the connection cannot be reused.
+    { connection: 'close' },
+  );
+}
+
+/** Refuses a declared `content-length` over the limit before reading a byte. */
+export function checkDeclaredLength(req: IncomingMessage): void {
+  const limit = limits.get(req) ?? MAX_BODY_BYTES;
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw bodyTooLarge(declared, limit);
+}
+
+export function readBody(req: IncomingMessage, limit = limits.get(req) ?? MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new ApiError(413, `Request body exceeds ${limit} bytes.`, 'invalid_request_error', null, 'request_too_large'));
-        req.destroy();
+        // Stop buffering but let the answer go out before the connection closes (`connection: close`).
+        req.off('data', onData);
+        req.resume();
+        reject(bodyTooLarge(`more than ${limit}`, limit));
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });

@@ -22,7 +22,7 @@ export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   name: string;
-  /** Admin routes skip auth, faults and rate limits. */
+  /** Admin routes skip faults, rate limits and auth (except a server token, which covers every route). */
   admin?: boolean;
   handler(ctx: RequestContext): Reply | Promise<Reply>;
 }

@@ -15,9 +15,11 @@ import { countChatTokens, countTextTokens } from '../inference/tokens';
 import { chatCompletionRequestSchema, messageText } from '../schemas/chatCompletionRequest';
 import { embeddingRequestSchema } from '../schemas/embeddingRequest';
 import { embed, DEFAULT_EMBEDDING_DIMENSIONS } from '../../../core/learners/embeddings';
+import { UsageCounter } from '../limits/usageCounter';
 
-export function inferenceRoutes(models: ModelRegistry, limiter: RateLimiter): Route[] {
+export function inferenceRoutes(models: ModelRegistry, limiter: RateLimiter, usage = new UsageCounter()): Route[] {
   return [
+    usage.route(),
     {
       method: 'POST',
       pattern: /^\/v1\/chat\/completions$/,
@@ -37,6 +39,8 @@ export function inferenceRoutes(models: ModelRegistry, limiter: RateLimiter): Ro
         const messages = body.messages.map((m) => ({ role: m.role, content: messageText(m), name: m.name }));
         const promptTokens = countChatTokens(messages);
         limiter.take(body.model, promptTokens + (body.max_completion_tokens ?? body.max_tokens ?? 0) * (body.n ?? 1));
+        usage.chat.requests++;
+        usage.chat.promptTokens += promptTokens;
         const completion = buildChatCompletion(body, messages, responder(messages), promptTokens, responder);
         if (body.stream) return { kind: 'sse', events: toChunks(completion, body.stream_options?.include_usage === true) };
         return json(completion);
@@ -67,6 +71,9 @@ export function inferenceRoutes(models: ModelRegistry, limiter: RateLimiter): Ro
         if (inputs.some((s) => s.length === 0)) throw invalidRequest("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'input', 'invalid_value');
         const tokens = inputs.reduce((s, t) => s + countTextTokens(t), 0);
         limiter.take(body.model, tokens);
+        usage.embeddings.requests++;
+        usage.embeddings.inputs += inputs.length;
+        usage.embeddings.tokens += tokens;
         const base64 = body.encoding_format === 'base64';
         const data = inputs.map((text, index) => {
           const v = embed(text, dims);

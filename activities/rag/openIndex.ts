@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ProviderSpec } from '../../config/providerSpec';
+import { Bm25Index } from '../../core/rag/bm25';
+import { IndexManifestSchema, type IndexManifest } from '../../core/rag/indexManifest';
+import type { Passage } from '../../core/rag/ragPrompt';
+import { rankPassages, type RankOptions } from '../../core/rag/rankPassages';
+import type { VectorSearchOptions } from '../../core/rag/vectorStore';
+import { embedBatch } from './embedBatch';
+import { LanceVectorStore } from './lanceStore';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export class IndexNotFoundError extends Error {
+  override name = 'IndexNotFoundError';
+}
+
+export interface RetrieveOptions extends RankOptions {
+  filter?: VectorSearchOptions['filter'];
+  mode?: VectorSearchOptions['mode'];
+  provider?: ProviderSpec;
+}
+
+/**
+ * A built index opened for questions: the manifest (chunks, BM25 over them) and the vector store. Retrieval embeds
+ * the question with the model the index was built with, so query and chunks share one space.
+ */
+export class OpenIndex {
+  private bm25?: Bm25Index;
+  private readonly byId: Map<string, IndexManifest['chunks'][number]>;
+
+  private constructor(
+    readonly dir: string,
+    readonly manifest: IndexManifest,
+    readonly store: LanceVectorStore,
+  ) {
+    this.byId = new Map(manifest.chunks.map((c) => [c.id, c]));
+  }
+
+  static async open(dir: string): Promise<OpenIndex> {
+    const file = path.join(dir, MANIFEST_FILE);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new IndexNotFoundError(code === 'ENOENT' ? `${dir} is not a Tailor index (no ${MANIFEST_FILE}; build one with \`tailor index DOCS --out ${dir}\`)` : `${file}: unreadable (${(err as Error).message})`);
+    }
+    const parsed = IndexManifestSchema.safeParse(raw);
+    if (!parsed.success) throw new IndexNotFoundError(`${file}: not a Tailor index manifest (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+    return new OpenIndex(dir, parsed.data, await LanceVectorStore.open(path.join(dir, 'lance')));
+  }
+
+  async retrieve(question: string, opts: RetrieveOptions): Promise<Passage[]> {
+    const [vector] = await embedBatch([question], this.manifest.embedding.model, { dimensions: this.manifest.embedding.dimensions, provider: opts.provider });
+    // Fusion and MMR choose among more candidates than they keep.
+    const fetch = opts.hybrid || opts.mmrLambda !== undefined ? Math.max(opts.k * 4, 20) : opts.k;
+    const dense = await this.store.search(vector!, fetch, { filter: opts.filter, mode: opts.mode });
+    const prefix = opts.filter?.sourcePrefix;
+    const chunks = prefix ? this.manifest.chunks.filter((c) => c.source.startsWith(prefix)) : this.manifest.chunks;
+    if (opts.hybrid) this.bm25 ??= new Bm25Index(this.manifest.chunks.map((c) => c.text));
+    return rankPassages(
+      {
+        queryText: question,
+        dense,
+        chunkById: (id) => this.byId.get(id),
+        bm25: opts.hybrid ? { index: prefix ? new Bm25Index(chunks.map((c) => c.text)) : this.bm25!, idAt: (i) => chunks[i]!.id } : undefined,
+      },
+      opts,
+    );
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
