@@ -66,12 +66,12 @@ describe('fineTune.when: needed and prompt variants', () => {
   });
 
   it('fine-tunes when no cheaper variant passes, and re-scores the cheaper ones from the cache', async () => {
-    const loaded = loadSpec(exampleSpecWith({ name: 'when-needed-tune', baselines, fineTune: { when: 'needed', suffix: 'tune', poll: { initial: '500ms', max: '5s', factor: 2 } }, gate: { minScore: 0.7 } }));
+    const loaded = loadSpec(exampleSpecWith({ name: 'when-needed-tune', baselines, fineTune: { when: 'needed', suffix: 'tune', poll: { initial: '500ms', max: '5s', factor: 2 } }, gate: { minScore: 0.8 } }));
     const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
     const result = await handle.result();
 
     expect(result.cheaper!.chosen).toBeUndefined();
-    expect(result.cheaper!.verdicts.every((v) => !v.gate.passed && /minimum 0\.700/.test(v.gate.reason))).toBe(true);
+    expect(result.cheaper!.verdicts.every((v) => !v.gate.passed && /minimum 0\.800/.test(v.gate.reason))).toBe(true);
     expect(result.deploy.outcome).toBe('promoted');
     expect(result.fineTune?.model).toMatch(/^ft:/);
     expect(result.leaderboard.map((s) => s.variantId).sort()).toEqual([...CHEAPER, 'fine-tuned'].sort());
