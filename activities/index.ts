@@ -10,3 +10,4 @@ export { notifyWebhook } from './deploy/notifyWebhook';
 export * from './operations';
 export * from './evalSuite';
 export { buildIndex } from './rag/buildIndex';
+export * from './promptSearch';

@@ -39,6 +39,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   runs: { summary: 'find runs by pipeline, dataset, outcome and age', load: () => lazy('./commands/runs') },
   index: { summary: 'build or refresh a RAG index of documents (embeds only new or changed chunks)', load: () => lazy('./commands/indexDocs') },
   ask: { summary: 'answer a question from a RAG index, citing the passages used', load: () => lazy('./commands/ask') },
+  'prompt-search': { summary: 'search prompt variants on the development split; report the best and its held-out score', load: () => lazy('./commands/promptSearch') },
+  'feedback-server': { summary: 'collect feedback on answers over HTTP (POST /v1/feedback) into the registry', load: () => lazy('./commands/feedbackServer') },
+  feedback: { summary: 'export collected feedback as a DPO or supervised dataset', load: () => lazy('./commands/feedback') },
 };
 
 function topHelp(): string {

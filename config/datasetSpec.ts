@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DurationSchema } from './duration';
 
 /** The source formats `prepareDataset` reads; everything is converted to one normalised JSONL shape per method. */
 export const DatasetFormatSchema = z.enum(['chat', 'prompt_completion', 'csv', 'tsv', 'dpo', 'reinforcement']);
@@ -88,8 +89,23 @@ export type DatasetLimitsSpec = z.infer<typeof DatasetLimitsSchema>;
 /** The `dataset:` key of a pipeline.yaml. Every optional field has a default, so `{ path }` alone is a complete spec. */
 export const DatasetSpecSchema = z
   .object({
-    /** The source file; the pipeline loader resolves it relative to the spec file and checks it exists. */
-    path: z.string(),
+    /**
+     * The source file; the pipeline loader resolves it relative to the spec file and checks it exists. Required
+     * unless `source: feedback` (then the export of the feedback table is the file).
+     */
+    path: z.string().default(''),
+    /**
+     * Where the examples come from: `file` (`path`) or `feedback`, the registry's feedback table exported as
+     * `tailor feedback export` does (format `dpo`: corrections and preferences as pairs; `chat`: corrected and
+     * highly rated answers). Left unset for files so older specs keep their hash. @default 'file'
+     */
+    source: z.enum(['file', 'feedback']).optional(),
+    /** `source: feedback`: a run needs at least this many feedback items new since the last successful run. @default 1 */
+    minCount: z.number().int().min(1).optional(),
+    /** `source: feedback`: only feedback received within this long before the run (e.g. `30d`). @default all */
+    window: DurationSchema.optional(),
+    /** `source: feedback`: only feedback about this model. @default every model */
+    model: z.string().min(1).optional(),
     /** How to read the source. @default 'chat' */
     format: DatasetFormatSchema.default('chat'),
     /** CSV/TSV only: how a row maps onto a chat example. */
@@ -105,7 +121,17 @@ export const DatasetSpecSchema = z
     /** Size limits on the source; the defaults of core/dataset/datasetLimits.ts when absent. */
     limits: DatasetLimitsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    const feedback = d.source === 'feedback';
+    if (!feedback && d.path === '') ctx.addIssue({ code: 'custom', path: ['path'], message: 'expected the dataset file (or source: feedback)' });
+    if (feedback && d.format !== 'dpo' && d.format !== 'chat') {
+      ctx.addIssue({ code: 'custom', path: ['format'], message: `source: feedback gives 'dpo' or 'chat' data, not '${d.format}'` });
+    }
+    for (const key of ['minCount', 'window', 'model'] as const) {
+      if (!feedback && d[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only used with source: feedback' });
+    }
+  });
 export type DatasetSpec = z.infer<typeof DatasetSpecSchema>;
 /** What a user may write (every defaulted field optional). */
 export type DatasetSpecInput = z.input<typeof DatasetSpecSchema>;

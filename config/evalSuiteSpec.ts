@@ -5,7 +5,7 @@ import { FewShotSpecSchema } from '../core/fewshot/fewShotSpec';
 import { AssertionSchema, type Assertion } from '../core/graders/assertionSpec';
 import { DEFAULT_EXECUTION, DEFAULT_SAMPLING, type CaseSource, type EvalVariant, type RagSettings, type ResolvedEvalSuite } from '../core/evalSuite/evalSuiteTypes';
 import { tailorHome } from './paths';
-import { parseYamlWith, YamlSpecError, type SpecProblem } from './yamlDiagnostics';
+import { parseYamlWith, YamlSpecError, type SpecProblem, readSpecText } from './yamlDiagnostics';
 import { GateRuleSchema } from '../core/stats/gateRules';
 import { loadPromptTemplate } from './promptSpec';
 import { RagOptionsSchema } from './ragSpec';
@@ -108,12 +108,7 @@ export interface SuiteOverrides {
 /** Reads, validates and resolves a suite; throws YamlSpecError (file:line: key: message) for anything wrong. */
 export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): ResolvedEvalSuite {
   const abs = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (err) {
-    throw new YamlSpecError(file, 'eval suite', [{ key: '', message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }]);
-  }
+  const text = readSpecText(file, abs, 'eval suite');
   const { value: spec, source } = parseYamlWith(EvalSuiteSpecSchema, text, abs, 'eval suite');
   const problems: SpecProblem[] = [];
   const dir = path.dirname(abs);

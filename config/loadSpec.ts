@@ -5,7 +5,7 @@ import { PipelineSpecSchema, type PipelineSpec } from './pipelineSpec';
 import { tailorHome } from './paths';
 import { loadPromptTemplate } from './promptSpec';
 import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
-import { parseYamlWith, YamlSpecError, type SpecProblem, type YamlSource } from './yamlDiagnostics';
+import { parseYamlWith, YamlSpecError, type SpecProblem, type YamlSource, readSpecText } from './yamlDiagnostics';
 
 /** A spec the user wrote that cannot run: carries the file, the key path and the line, for an exit-2 message. */
 export class SpecError extends YamlSpecError {
@@ -29,9 +29,9 @@ export function loadSpec(file: string): LoadedSpec {
   const abs = path.resolve(file);
   let text: string;
   try {
-    text = fs.readFileSync(abs, 'utf8');
+    text = readSpecText(file, abs, 'pipeline spec');
   } catch (err) {
-    throw new SpecError(file, [{ key: '', message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }]);
+    throw new SpecError(file, (err as YamlSpecError).problems);
   }
   let parsed: { value: PipelineSpec; source: YamlSource };
   try {
@@ -42,8 +42,13 @@ export function loadSpec(file: string): LoadedSpec {
   }
   const spec = parsed.value;
   const dir = path.dirname(abs);
-  const datasetPath = path.resolve(dir, spec.dataset.path);
-  if (!fs.existsSync(datasetPath) || !fs.statSync(datasetPath).isFile()) {
+  // A feedback source has no file yet: the run materialises one (activities/feedback/materializeFeedbackDataset.ts).
+  const fromFeedback = spec.dataset.source === 'feedback';
+  const datasetPath = fromFeedback ? '' : path.resolve(dir, spec.dataset.path);
+  if (fromFeedback && spec.dataset.path !== '') {
+    throw new SpecError(file, [{ key: 'dataset.path', line: parsed.source.lineOf(['dataset', 'path']), message: 'not used with source: feedback (the feedback export is the dataset)' }]);
+  }
+  if (!fromFeedback && (!fs.existsSync(datasetPath) || !fs.statSync(datasetPath).isFile())) {
     throw new SpecError(file, [
       { key: 'dataset.path', line: parsed.source.lineOf(['dataset', 'path']), message: `no such file: ${datasetPath}` },
     ]);

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { parseYamlWith, YamlSpecError } from './yamlDiagnostics';
+import { parseYamlWith, readSpecText } from './yamlDiagnostics';
 import { PromptTemplateSchema, type PromptTemplate } from '../core/prompts/promptTemplate';
 import { promptVersion } from '../core/prompts/promptVersion';
 
@@ -21,11 +20,6 @@ export function parsePromptTemplate(text: string, file: string): LoadedPrompt {
 /** Reads and validates a prompt template file; throws YamlSpecError naming the file, line and key. */
 export function loadPromptTemplate(file: string): LoadedPrompt {
   const abs = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (err) {
-    throw new YamlSpecError(file, 'prompt template', [{ key: '', message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }]);
-  }
+  const text = readSpecText(file, abs, 'prompt template');
   return { ...parsePromptTemplate(text, abs), file: abs };
 }

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SunsetSuccessor } from '../core/operations/sunsetFollowUp';
 import { loadSpec, promptsOf } from './loadSpec';
 import { ProviderSpecSchema } from './providerSpec';
-import { parseYamlWith, YamlSpecError } from './yamlDiagnostics';
+import { parseYamlWith, readSpecText } from './yamlDiagnostics';
 
 /**
  * One rule of a successor file: "when a model behind an alias of this spec's pipeline stands on a base model that
@@ -42,12 +41,7 @@ export function resolveSuccessor(rule: SuccessorRule, baseDir: string): SunsetSu
 
 /** Reads a successor file (YAML or JSON); errors name the file, the line and the key (a YamlSpecError). */
 export function loadSuccessorFile(file: string): SunsetSuccessor[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new YamlSpecError(file, 'successor file', [{ key: '', message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }]);
-  }
+  const text = readSpecText(file, file, 'successor file');
   const { value } = parseYamlWith(SuccessorFileSchema, text, file, 'successor file');
   return value.successors.map((rule) => resolveSuccessor(rule, path.dirname(path.resolve(file))));
 }

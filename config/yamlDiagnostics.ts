@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 
@@ -120,4 +121,13 @@ function lineOf(root: unknown, keyPath: string[], lines: LineCounter): number | 
     }
   }
   return last;
+}
+
+/** A spec file's text; an unreadable file is a YamlSpecError naming it (what a user can fix), never a stack trace. */
+export function readSpecText(file: string, readPath: string, what: string): string {
+  try {
+    return fs.readFileSync(readPath, 'utf8');
+  } catch (err) {
+    throw new YamlSpecError(file, what, [{ key: '', message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }]);
+  }
 }

@@ -9,3 +9,4 @@ export { scheduledPipelineWorkflow } from './scheduledPipelineWorkflow';
 export { datasetWatcherWorkflow } from './datasetWatcherWorkflow';
 export { sunsetWatchWorkflow } from './sunsetWatchWorkflow';
 export { buildIndexWorkflow } from './buildIndexWorkflow';
+export { promptSearchWorkflow } from './promptSearchWorkflow';

@@ -2,6 +2,7 @@ import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
 import { ApplicationFailure, executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import type { PipelineSpec } from '../config/pipelineSpec';
+import { feedbackExportRequest } from '../core/feedback/feedbackSource';
 import { pipelineRunId } from '../core/operations/pipelineRunId';
 import { proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
@@ -38,6 +39,8 @@ export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): 
   const indexed = workflowInfo().typedSearchAttributes.get(TailorPipeline) !== undefined;
   const mark = (pairs: SearchAttributePair[]) => indexed && upsertSearchAttributes(pairs);
 
+  if (spec.dataset.source === 'feedback') return feedbackRun(input, ops, mark);
+
   const fingerprint = await ops.fingerprintDataset({ path: spec.dataset.path, force: true });
   const datasetSha256 = fingerprint.sha256;
   mark([{ key: TailorDatasetSha, value: datasetSha256 }]);
@@ -50,6 +53,33 @@ export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): 
     }
   }
 
+  return runPipeline(input, spec, datasetSha256, mark);
+}
+
+/**
+ * `dataset.source: feedback` (a branch only specs with that key take, so older histories replay unchanged): the
+ * feedback table is exported into the artifact store, and the run goes ahead only when the export holds at least
+ * `minCount` items the last successful run's did not. The export's hash names the run like a file's would.
+ */
+async function feedbackRun(input: ScheduledPipelineInput, ops: ReturnType<typeof opsFor>, mark: Mark): Promise<ScheduledPipelineResult> {
+  const { spec } = input;
+  const last = await ops.lastSuccessfulDataset({ pipeline: spec.name });
+  const data = await ops.materializeFeedbackDataset(feedbackExportRequest(spec.dataset, last));
+  mark([{ key: TailorDatasetSha, value: data.sha256 }]);
+  const minCount = spec.dataset.minCount ?? 1;
+  if (data.newCount < minCount) {
+    mark([{ key: TailorOutcome, value: 'skipped' }]);
+    return { outcome: 'skipped', datasetSha256: data.sha256, reason: `${data.newCount} new feedback items < minCount ${minCount}` };
+  }
+  return runPipeline(input, { ...spec, dataset: { ...spec.dataset, path: data.path } }, data.sha256, mark);
+}
+
+type Mark = (pairs: SearchAttributePair[]) => unknown;
+
+/** The pipeline as a child under its content-derived ID; a second start on the same content is a no-op. */
+async function runPipeline(input: ScheduledPipelineInput, spec: PipelineSpec, datasetSha256: string, mark: Mark): Promise<ScheduledPipelineResult> {
+  const { specSha256 } = input;
+  const indexed = workflowInfo().typedSearchAttributes.get(TailorPipeline) !== undefined;
   const runId = pipelineRunId(spec.name, datasetSha256, specSha256);
   mark([{ key: TailorStage, value: 'pipeline' }]);
   try {

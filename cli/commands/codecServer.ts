@@ -11,6 +11,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { intOption, parseCommandArgs } from '../args';
+import { serveUntilSignal } from '../serveUntilSignal';
 import { tokenFromEnv } from '../tokenFromEnv';
 import { bearerTokenMatches } from '../../core/auth/bearerToken';
 import { KeyringConfigError } from '../../core/codec/keyring';
@@ -179,13 +180,6 @@ export const command: CliCommand = {
     }
     const codec = converter?.payloadCodecs[0];
     if (!codec) throw new UsageError('no encryption key: set TAILOR_ENCRYPTION_KEYS (id:base64key,...) or TAILOR_ENCRYPTION_KEY');
-    const server = await startCodecServer({ codec, port, uiOrigins, token });
-    process.stdout.write(`${server.url}\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    await server.close();
-    return 0;
+    return serveUntilSignal(await startCodecServer({ codec, port, uiOrigins, token }));
   },
 };

@@ -3,7 +3,7 @@ import { promptsOf, type LoadedSpec } from '../../config/loadSpec';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { customizationPipeline } from '../../workflows/customizationPipeline';
 import { TailorDatasetSha, TailorPipeline, TailorStage } from '../../workflows/searchAttributes';
-import { sha256File } from './datasetHash';
+import { pipelineDataset } from './pipelineDataset';
 
 /** Runs are named by content (DESIGN invariant 5): the same data and spec give the same run ID. */
 export function runIdFor(pipeline: string, datasetSha256: string, specSha256: string): string {
@@ -22,9 +22,9 @@ export interface StartedPipeline {
  * is a no-op that returns its handle, unless `rerun` asks for a fresh run (its ID gets a `-r<time>` suffix).
  */
 export async function startPipeline(client: Client, loaded: LoadedSpec, opts: { rerun?: boolean; taskQueue?: string } = {}): Promise<StartedPipeline> {
-  const datasetSha256 = await sha256File(loaded.spec.dataset.path);
+  const { spec, datasetSha256 } = await pipelineDataset(loaded);
   const baseId = runIdFor(loaded.spec.name, datasetSha256, loaded.specSha256);
-  const input = { spec: loaded.spec, specSha256: loaded.specSha256, datasetSha256, ...promptsOf(loaded) };
+  const input = { spec, specSha256: loaded.specSha256, datasetSha256, ...promptsOf(loaded) };
   const attempt = async (workflowId: string, indexed: boolean) =>
     client.workflow.start(customizationPipeline, {
       workflowId,

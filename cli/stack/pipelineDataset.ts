@@ -1,0 +1,19 @@
+import { materializeFeedbackDataset } from '../../activities/feedback/materializeFeedbackDataset';
+import { feedbackExportRequest } from '../../core/feedback/feedbackSource';
+import type { LoadedSpec } from '../../config/loadSpec';
+import type { PipelineSpec } from '../../config/pipelineSpec';
+import { UsageError } from '../command';
+import { sha256File } from './datasetHash';
+
+/**
+ * The dataset a `tailor run` starts on, with the hash that names the run: the spec's file, or for
+ * `dataset.source: feedback` the feedback table exported into the artifact store here (the same export a
+ * scheduled run makes; a manual run is not held back by `minCount`, but an empty export is refused).
+ */
+export async function pipelineDataset(loaded: LoadedSpec): Promise<{ spec: PipelineSpec; datasetSha256: string }> {
+  const { spec } = loaded;
+  if (spec.dataset.source !== 'feedback') return { spec, datasetSha256: await sha256File(spec.dataset.path) };
+  const data = await materializeFeedbackDataset(feedbackExportRequest(spec.dataset, null));
+  if (data.count === 0) throw new UsageError(`${loaded.file}: dataset.source: feedback: no feedback to train on yet (tailor feedback-server collects it)`, 1);
+  return { spec: { ...spec, dataset: { ...spec.dataset, path: data.path } }, datasetSha256: data.sha256 };
+}
