@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Creates the self-hosted trainer's Python environment (.tools/trainer-venv) from workers/trainer/requirements.txt.
+// Only when asked (`npm run setup:trainer`), never from postinstall: it is about 1 GB, the TypeScript quickstart needs
+// none of it. Idempotent: a stamp holds the requirements' hash, and a matching, importable venv is left as it is.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const requirements = path.join(root, 'workers', 'trainer', 'requirements.txt');
+const venv = path.join(root, '.tools', 'trainer-venv');
+const stamp = path.join(venv, '.tailor-requirements-sha256');
+const python = path.join(venv, 'bin', 'python');
+
+function run(cmd, args, what) {
+  console.log(`tailor setup:trainer: ${what}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`tailor setup:trainer: failed: ${cmd} ${args.join(' ')} (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+
+/** A Python 3.11 first: the CPU build of torch 2.13.0 this project pins is built for it (TAILOR_TRAINER_PYTHON overrides). */
+function findPython() {
+  for (const cand of [process.env.TAILOR_TRAINER_PYTHON, 'python3.11', 'python3'].filter(Boolean)) {
+    const r = spawnSync(cand, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
+    if (r.status === 0) return { cmd: cand, version: r.stdout.trim() };
+  }
+  console.error('tailor setup:trainer: no Python 3 found; install Python 3.11 or set TAILOR_TRAINER_PYTHON');
+  process.exit(1);
+}
+
+const started = Date.now();
+const want = crypto.createHash('sha256').update(fs.readFileSync(requirements)).digest('hex');
+const have = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : '';
+// find_spec, not import: importing torch and transformers takes seconds, finding them does not
+const check = 'import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ("torch", "transformers", "peft", "trl", "temporalio")))';
+if (have === want && spawnSync(python, ['-c', check], { stdio: 'ignore' }).status === 0) {
+  console.log(`tailor setup:trainer: ${path.relative(root, venv)} is up to date with workers/trainer/requirements.txt; nothing to do`);
+  process.exit(0);
+}
+
+const py = findPython();
+if (py.version !== '3.11') console.warn(`tailor setup:trainer: warning: Python ${py.version}; the pins are tested on 3.11`);
+if (!fs.existsSync(python)) run(py.cmd, ['-m', 'venv', venv], `creating ${path.relative(root, venv)} with ${py.cmd} (${py.version})`);
+const pip = [python, '-m', 'pip', 'install', '--disable-pip-version-check', '--quiet'];
+// torch first and alone, pinned exactly: a dependency asking for plain `torch` would otherwise pull a CUDA build.
+const torchPin = fs.readFileSync(requirements, 'utf8').split('\n').map((l) => l.trim()).find((l) => /^torch==/.test(l));
+if (torchPin) run(pip[0], [...pip.slice(1), torchPin], `installing ${torchPin}`);
+run(pip[0], [...pip.slice(1), '-r', requirements], 'installing workers/trainer/requirements.txt');
+fs.writeFileSync(stamp, want + '\n');
+console.log(`tailor setup:trainer: done in ${Math.round((Date.now() - started) / 1000)} s; run the worker with`);
+console.log(`  cd workers/trainer && ../../${path.relative(root, python)} -m tailor_trainer.worker --address 127.0.0.1:7233`);

@@ -1,0 +1,60 @@
+"""The Temporal activities `trainSupervised` and `trainPreference` (DPO).
+
+Sync activities (they run in the worker's thread pool): training is CPU/GPU-bound. A retried attempt resumes from
+the checkpoint named in the previous attempt's last heartbeat; cancellation or worker shutdown stops training
+between steps and keeps the last checkpoint.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError, CancelledError
+
+from .spec import SpecError, parse_request
+from .training import resume_checkpoint, train
+
+
+class ActivityReporter:
+    def progress(self, details: dict[str, Any]) -> None:
+        activity.heartbeat(details)
+
+    def should_stop(self) -> bool:
+        return activity.is_cancelled() or activity.is_worker_shutdown()
+
+
+def _run(request: Any, kind: str) -> dict[str, Any]:
+    try:
+        req = parse_request(request)
+    except SpecError as e:
+        raise ApplicationError(str(e), type="InvalidTrainingRequest", non_retryable=True) from None
+    info = activity.info()
+    previous = info.heartbeat_details[0] if info.heartbeat_details else None
+    resume = resume_checkpoint(previous)
+    activity.logger.info("training %s (%s) attempt %d, %s", kind, req.peft.type, info.attempt, f"resuming from {resume}" if resume else "from step 0")
+    try:
+        # Shielded: the SDK would otherwise raise CancelledError at any point in this thread, say mid-checkpoint;
+        # the callback stops training between steps instead, and the pending CancelledError is raised on exit.
+        with activity.shield_thread_cancel_exception():
+            result = train(req, kind, ActivityReporter(), resume)
+    except SpecError as e:
+        raise ApplicationError(str(e), type="InvalidTrainingRequest", non_retryable=True) from None
+    if result.stopped:
+        if activity.is_cancelled():
+            raise CancelledError(f"training cancelled at step {result.steps}; checkpoints kept in {req.checkpoint_dir}")
+        # Worker shutting down: a retryable failure, so another worker resumes from the checkpoint.
+        raise ApplicationError(f"worker shut down at step {result.steps}; a retry resumes from the last checkpoint", type="TrainerShutdown")
+    return result.to_json()
+
+
+@activity.defn(name="trainSupervised")
+def train_supervised(request: dict[str, Any]) -> dict[str, Any]:
+    return _run(request, "supervised")
+
+
+@activity.defn(name="trainPreference")
+def train_preference(request: dict[str, Any]) -> dict[str, Any]:
+    return _run(request, "preference")
+
+
+ACTIVITIES = [train_supervised, train_preference]

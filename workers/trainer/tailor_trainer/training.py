@@ -1,0 +1,300 @@
+"""Supervised and DPO training with transformers/trl, checkpointing every N steps, resumable, stoppable between steps.
+
+No Temporal here: progress goes to a `Reporter`, so the same code runs under the activity or directly in tests.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from .data import load_chat, load_preferences
+from .spec import TrainRequest
+
+STOPPED_MARKER = "stopped.json"
+LIVENESS_SECONDS = 1.0
+
+
+class Reporter(Protocol):
+    def progress(self, details: dict[str, Any]) -> None: ...
+
+    def should_stop(self) -> bool: ...
+
+
+class SilentReporter:
+    """Collects progress (tests, local runs)."""
+
+    def __init__(self) -> None:
+        self.reports: list[dict[str, Any]] = []
+
+    def progress(self, details: dict[str, Any]) -> None:
+        self.reports.append(details)
+
+    def should_stop(self) -> bool:
+        return False
+
+
+@dataclass
+class TrainResult:
+    output_dir: str
+    sha256: str
+    method: str
+    base_model_path: str
+    trainable_params: int
+    total_params: int
+    steps: int
+    resumed_from_step: int
+    stopped: bool
+    losses: list[float] = field(default_factory=list)
+    hyperparameters: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        # camelCase for the TypeScript side
+        d = asdict(self)
+        return {_camel(k): v for k, v in d.items()}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(r.title() for r in rest)
+
+
+def checkpoint_step(path: str) -> int:
+    with open(os.path.join(path, "trainer_state.json"), encoding="utf-8") as f:
+        return int(json.load(f)["global_step"])
+
+
+def _complete(path: str) -> bool:
+    # trainer_state.json is written last, so a save torn by a crash has none
+    return os.path.isfile(os.path.join(path, "trainer_state.json"))
+
+
+def resume_checkpoint(details: Any) -> str | None:
+    """Where a retried attempt resumes: the checkpoint the previous attempt heartbeated, or a newer complete one
+    beside it (heartbeats reach the server throttled, and checkpoint rotation may have removed the named one)."""
+    if not isinstance(details, dict) or not isinstance(details.get("checkpoint"), str):
+        return None
+    named = details["checkpoint"]
+    folder, base = os.path.split(named.rstrip("/"))
+    m = re.fullmatch(r"checkpoint-(\d+)", base)
+    if not m or not os.path.isdir(folder):
+        return named if _complete(named) else None
+    candidates = []
+    for entry in os.listdir(folder):
+        e = re.fullmatch(r"checkpoint-(\d+)", entry)
+        if e and int(e.group(1)) >= int(m.group(1)) and _complete(os.path.join(folder, entry)):
+            candidates.append((int(e.group(1)), os.path.join(folder, entry)))
+    return max(candidates)[1] if candidates else None
+
+
+def dir_sha256(root: str) -> str:
+    """One digest over every file (relative path and content), stable across machines."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            fh = hashlib.sha256()
+            with open(full, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    fh.update(chunk)
+            h.update(f"{os.path.relpath(full, root)}\0{fh.hexdigest()}\n".encode())
+    return h.hexdigest()
+
+
+def _progress_callback(reporter: Reporter, heartbeat_every: int, losses: list[float]):
+    from transformers import TrainerCallback
+
+    class Progress(TrainerCallback):
+        """Heartbeats {step, loss, lr, checkpoint} every N steps and after each save; stops when asked.
+
+        Between those, the last details are re-sent at least every LIVENESS_SECONDS so that slow steps (a big model,
+        a loaded machine) never look like a lost worker to the heartbeat timeout.
+        """
+
+        def __init__(self) -> None:
+            self.last: dict[str, Any] = {"step": 0, "loss": None, "lr": None, "checkpoint": None}
+            self.stopped = False
+            self.sent_at = 0.0
+
+        def send(self) -> None:
+            self.sent_at = time.monotonic()
+            reporter.progress(dict(self.last))
+
+        def on_train_begin(self, args, state, control, **kw):
+            self.send()
+
+        def on_log(self, args, state, control, logs=None, **kw):
+            if logs and "loss" in logs:
+                losses.append(float(logs["loss"]))
+                self.last.update(loss=float(logs["loss"]), lr=float(logs.get("learning_rate", 0.0)))
+
+        def on_step_end(self, args, state, control, **kw):
+            self.last["step"] = state.global_step
+            # When a save follows this step (should_save), on_save heartbeats instead, naming the new checkpoint.
+            due = state.global_step % heartbeat_every == 0 and not control.should_save
+            if due or time.monotonic() - self.sent_at > LIVENESS_SECONDS:
+                self.send()
+            if reporter.should_stop():
+                # Stop between steps; the last checkpoint stays where it is for a later resume.
+                self.stopped = True
+                control.should_training_stop = True
+                control.should_save = False
+
+        def on_save(self, args, state, control, **kw):
+            self.last["checkpoint"] = os.path.join(args.output_dir, f"checkpoint-{state.global_step}")
+            self.send()
+
+    return Progress()
+
+
+def _count(model) -> tuple[int, int]:
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    total = sum(p.numel() for p in model.parameters())
+    return trainable, total
+
+
+def _lora_config(req: TrainRequest):
+    from peft import LoraConfig
+
+    p = req.peft
+    return LoraConfig(r=p.rank, lora_alpha=p.alpha, lora_dropout=p.dropout, target_modules=list(p.target_modules), task_type="CAUSAL_LM")
+
+
+def _common_args(req: TrainRequest, n_examples: int) -> dict[str, Any]:
+    h = req.hyper
+    steps_per_epoch = max(1, -(-n_examples // h.batch_size))
+    return dict(
+        output_dir=req.checkpoint_dir,
+        max_steps=h.max_steps or max(1, int(h.epochs * steps_per_epoch)),
+        per_device_train_batch_size=h.batch_size,
+        learning_rate=h.learning_rate,
+        save_strategy="steps",
+        save_steps=h.checkpoint_every,
+        save_total_limit=2,
+        logging_steps=1,
+        report_to=[],
+        disable_tqdm=True,
+        seed=h.seed,
+        data_seed=h.seed,
+        dataloader_num_workers=0,
+        use_cpu=not _has_gpu(),
+        remove_unused_columns=False,
+    )
+
+
+def _has_gpu() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def _supervised_trainer(req: TrainRequest, tokenizer, callbacks):
+    import torch
+    from transformers import AutoModelForCausalLM, Trainer, TrainingArguments
+
+    examples = load_chat(req.training_file)
+    rows = []
+    for msgs in examples:
+        # Loss on the final assistant turn only: the prompt tokens are labelled -100.
+        prompt = tokenizer.apply_chat_template(msgs[:-1], add_generation_prompt=True, tokenize=False)
+        full = tokenizer.apply_chat_template(msgs, tokenize=False)
+        p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        ids = tokenizer(full, add_special_tokens=False)["input_ids"][: req.hyper.max_length]
+        labels = [-100] * min(len(p_ids), len(ids)) + ids[len(p_ids):]
+        rows.append({"input_ids": ids, "labels": labels})
+
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+
+    def collate(batch):
+        n = max(len(r["input_ids"]) for r in batch)
+        ids = torch.full((len(batch), n), pad, dtype=torch.long)
+        labels = torch.full((len(batch), n), -100, dtype=torch.long)
+        mask = torch.zeros((len(batch), n), dtype=torch.long)
+        for i, r in enumerate(batch):
+            k = len(r["input_ids"])
+            ids[i, :k] = torch.tensor(r["input_ids"])
+            labels[i, :k] = torch.tensor(r["labels"])
+            mask[i, :k] = 1
+        return {"input_ids": ids, "labels": labels, "attention_mask": mask}
+
+    model = AutoModelForCausalLM.from_pretrained(req.base_model_path, local_files_only=True)
+    if req.peft.type == "lora":
+        from peft import get_peft_model
+
+        model = get_peft_model(model, _lora_config(req))
+    args = TrainingArguments(**_common_args(req, len(rows)))
+    return Trainer(model=model, args=args, train_dataset=rows, data_collator=collate, callbacks=callbacks)
+
+
+def _preference_trainer(req: TrainRequest, tokenizer, callbacks):
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM
+    from trl import DPOConfig, DPOTrainer
+
+    rows = load_preferences(req.training_file)
+    model = AutoModelForCausalLM.from_pretrained(req.base_model_path, local_files_only=True)
+    args = DPOConfig(**_common_args(req, len(rows)), beta=req.hyper.beta, max_length=req.hyper.max_length)
+    return DPOTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=tokenizer,
+        callbacks=callbacks,
+        peft_config=_lora_config(req) if req.peft.type == "lora" else None,
+    )
+
+
+def train(req: TrainRequest, kind: str, reporter: Reporter, resume_from: str | None = None) -> TrainResult:
+    """kind: "supervised" or "preference". resume_from: a checkpoint folder a previous attempt left."""
+    from transformers import AutoTokenizer
+    from transformers.trainer_callback import PrinterCallback
+
+    tokenizer = AutoTokenizer.from_pretrained(req.base_model_path, local_files_only=True)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    losses: list[float] = []
+    progress = _progress_callback(reporter, req.hyper.heartbeat_every, losses)
+    resumed = checkpoint_step(resume_from) if resume_from else 0
+    if resume_from:
+        progress.last.update(step=resumed, checkpoint=resume_from)
+    progress.send()  # loading a model takes a while: show the attempt is alive (and where it resumes)
+    build = _supervised_trainer if kind == "supervised" else _preference_trainer
+    trainer = build(req, tokenizer, [progress])
+    progress.send()
+    trainer.remove_callback(PrinterCallback)  # progress goes to heartbeats, not stdout
+    trainer.train(resume_from_checkpoint=resume_from)
+    trainable, total = _count(trainer.model)
+    steps = trainer.state.global_step
+
+    if progress.stopped:
+        with open(os.path.join(req.checkpoint_dir, STOPPED_MARKER), "w", encoding="utf-8") as f:
+            json.dump({"step": steps, "checkpoint": progress.last.get("checkpoint")}, f)
+        return TrainResult(req.output_dir, "", req.peft.type, req.base_model_path, trainable, total, steps, resumed, True, losses)
+
+    # Write beside, then rename: a retry after a crash mid-save never sees half an adapter.
+    tmp = req.output_dir.rstrip("/") + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    trainer.model.save_pretrained(tmp)
+    if req.peft.type == "full":
+        tokenizer.save_pretrained(tmp)
+    shutil.rmtree(req.output_dir, ignore_errors=True)
+    os.replace(tmp, req.output_dir)
+    return TrainResult(
+        output_dir=req.output_dir,
+        sha256=dir_sha256(req.output_dir),
+        method=req.peft.type,
+        base_model_path=req.base_model_path,
+        trainable_params=trainable,
+        total_params=total,
+        steps=steps,
+        resumed_from_step=resumed,
+        stopped=False,
+        losses=losses,
+        hyperparameters={"peft": asdict(req.peft), **asdict(req.hyper)},
+    )

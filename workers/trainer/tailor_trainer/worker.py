@@ -1,0 +1,74 @@
+"""The trainer worker: polls `tailor-trainer` (or --task-queue / TAILOR_TRAINER_TASK_QUEUE) for training activities.
+
+python -m tailor_trainer.worker [--address 127.0.0.1:7233] [--namespace default] [--task-queue tailor-trainer]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from .activities import ACTIVITIES
+
+DEFAULT_TASK_QUEUE = "tailor-trainer"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--address", default=os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"))
+    p.add_argument("--namespace", default=os.environ.get("TEMPORAL_NAMESPACE", "default"))
+    p.add_argument("--task-queue", default=os.environ.get("TAILOR_TRAINER_TASK_QUEUE", DEFAULT_TASK_QUEUE))
+    # One training at a time by default: it takes the whole accelerator (or CPU).
+    p.add_argument("--max-concurrent", type=int, default=int(os.environ.get("TAILOR_TRAINER_CONCURRENCY", "1")))
+    p.add_argument("--heartbeat-throttle", type=float, default=1.0, help="seconds between heartbeats sent to the server at most")
+    return p.parse_args(argv)
+
+
+async def run(args: argparse.Namespace) -> None:
+    # Import the heavy libraries before polling, not inside the first activity, where they would delay its heartbeats.
+    import peft  # noqa: F401
+    import transformers  # noqa: F401
+    import trl  # noqa: F401
+
+    try:
+        client = await Client.connect(args.address, namespace=args.namespace)
+    except Exception as e:  # connection failures come in several types; the message is what the user needs
+        sys.exit(f"tailor-trainer: cannot reach Temporal at {args.address} ({e})")
+    with ThreadPoolExecutor(max_workers=args.max_concurrent) as pool:
+        worker = Worker(
+            client,
+            task_queue=args.task_queue,
+            activities=ACTIVITIES,
+            activity_executor=pool,
+            max_concurrent_activities=args.max_concurrent,
+            max_heartbeat_throttle_interval=timedelta(seconds=args.heartbeat_throttle),
+            graceful_shutdown_timeout=timedelta(seconds=30),
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with worker:
+            print(f"tailor-trainer: polling task queue {args.task_queue} on {args.address} ({args.namespace})", flush=True)
+            await stop.wait()
+        print("tailor-trainer: stopped", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    # activity.logger (attempt, resume point) goes to stderr; training progress goes to heartbeats
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "transformers", "datasets"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    asyncio.run(run(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The development chat server answers OpenAI-style requests with base + trained LoRA adapter."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+from conftest import TRAINER_DIR
+from sample_data import chat_rows
+
+
+@pytest.fixture(scope="module")
+def server(tiny_model, lora_run):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tailor_trainer.chat_server", "--base", tiny_model, "--adapter", lora_run.output_dir, "--model", "tiny-lora", "--port", "0"],
+        cwd=TRAINER_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    # The first line it prints names its address (after the model and adapter loaded), or the reason it failed.
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if "listening on" in line:
+            break
+    else:
+        pytest.fail("chat server exited:\n" + "".join(lines[-40:]))
+    yield line.split("listening on ")[1].strip()
+    proc.terminate()
+    proc.wait(10)
+
+
+def call(url: str, body: dict | None = None) -> tuple[int, dict]:
+    req = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None, headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+
+
+def test_lists_the_model(server):
+    status, body = call(server + "/models")
+    assert status == 200 and [m["id"] for m in body["data"]] == ["tiny-lora"]
+
+
+def test_answers_a_chat_completion_with_the_adapter(server, lora_run):
+    status, body = call(server + "/chat/completions", {"model": "tiny-lora", "messages": [{"role": "user", "content": "What color is the sky?"}], "max_tokens": 12})
+    assert status == 200, body
+    choice = body["choices"][0]
+    assert choice["message"]["role"] == "assistant" and isinstance(choice["message"]["content"], str)
+    assert body["usage"]["completion_tokens"] >= 1 and body["usage"]["prompt_tokens"] > 1
+    assert choice["finish_reason"] in ("stop", "length")
+    # the random base model answers byte noise; with the adapter, words of the training answers come out
+    trained_words = {w for r in chat_rows() for w in r["messages"][-1]["content"].rstrip(".").split()}
+    assert trained_words & set(choice["message"]["content"].split()), choice["message"]["content"]
+
+
+def test_rejects_bad_requests_with_a_message(server):
+    status, body = call(server + "/chat/completions", {"messages": []})
+    assert status == 400 and "messages" in body["error"]["message"]
+    status, body = call(server + "/chat/completions", {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]})
+    assert status == 404 and "tiny-lora" in body["error"]["message"]

@@ -1,0 +1,81 @@
+"""Full and LoRA fine-tuning and DPO on the tiny model, on CPU: the loss falls, LoRA trains a small fraction."""
+from __future__ import annotations
+
+import os
+import statistics
+
+import pytest
+from conftest import request
+
+from tailor_trainer.data import load_chat, load_preferences
+from tailor_trainer.spec import SpecError, parse_request
+from tailor_trainer.training import SilentReporter, dir_sha256, resume_checkpoint, train
+
+
+def falls(losses: list[float], k: int = 5) -> bool:
+    return statistics.mean(losses[-k:]) < 0.85 * statistics.mean(losses[:k])
+
+
+def test_lora_training_lowers_the_loss_and_writes_an_adapter(lora_run):
+    assert lora_run.steps == 40 and len(lora_run.losses) == 40
+    assert falls(lora_run.losses), lora_run.losses
+    files = set(os.listdir(lora_run.output_dir))
+    assert {"adapter_config.json", "adapter_model.safetensors"} <= files
+    assert lora_run.sha256 == dir_sha256(lora_run.output_dir) and len(lora_run.sha256) == 64
+
+
+def test_full_training_lowers_the_loss_and_writes_a_loadable_model(full_run):
+    assert full_run.steps == 40
+    assert falls(full_run.losses), full_run.losses
+    assert {"config.json", "model.safetensors", "tokenizer.json"} <= set(os.listdir(full_run.output_dir))
+
+
+def test_lora_trains_a_small_fraction_of_the_parameters_full_trains(lora_run, full_run):
+    assert full_run.trainable_params == full_run.total_params
+    assert 0 < lora_run.trainable_params < 0.1 * full_run.trainable_params
+    assert lora_run.to_json()["trainableParams"] == lora_run.trainable_params
+
+
+def test_dpo_with_lora_raises_the_preferred_answer(tiny_model, data, tmp_path):
+    req = parse_request(request(tiny_model, data["pref"], tmp_path / "dpo", "lora", maxSteps=12, batchSize=4, learningRate=1e-2, checkpointEvery=6))
+    r = train(req, "preference", SilentReporter())
+    # DPO's loss starts at ln 2 (no preference) and falls as the preferred answer gains over the rejected one
+    assert r.losses[0] == pytest.approx(0.693, abs=0.01)
+    assert falls(r.losses, 3), r.losses
+    assert os.path.isfile(os.path.join(r.output_dir, "adapter_model.safetensors"))
+
+
+def test_a_run_resumes_from_a_checkpoint_and_heartbeats_it(tiny_model, data, tmp_path):
+    req = parse_request(request(tiny_model, data["chat"], tmp_path / "out", "lora", maxSteps=20, checkpointEvery=10))
+    first = SilentReporter()
+    train(req, "supervised", first)
+    named = [r["checkpoint"] for r in first.reports if r["checkpoint"]]
+    assert named[-1].endswith("checkpoint-20") and all({"step", "loss", "lr"} <= set(r) for r in first.reports)
+    # a newer complete checkpoint beside the heartbeated one wins (heartbeats reach the server throttled)
+    assert resume_checkpoint({"checkpoint": named[0]}) == named[-1]
+    more = parse_request({**req.raw, "hyperparameters": {**req.raw["hyperparameters"], "maxSteps": 30}})
+    resumed = train(more, "supervised", SilentReporter(), resume_checkpoint({"checkpoint": named[-1]}))
+    assert resumed.resumed_from_step == 20 and resumed.steps == 30 and len(resumed.losses) == 10
+
+
+def test_bad_requests_name_the_field(tiny_model, data, tmp_path):
+    good = request(tiny_model, data["chat"], tmp_path / "o", "lora")
+    cases = {
+        "baseModelPath": ({**good, "baseModelPath": "meta-llama/Llama-3-8B"}, "never downloaded"),
+        "peft": ({**good, "method": {"peft": "qlora"}}, "method.peft.type"),
+        "rank": ({**good, "method": {"peft": {"type": "lora", "rank": 0}}}, "method.peft.rank"),
+        "lr": ({**good, "hyperparameters": {"learningRate": "fast"}}, "hyperparameters.learningRate"),
+    }
+    for bad, expected in cases.values():
+        with pytest.raises(SpecError, match=expected):
+            parse_request(bad)
+
+
+def test_bad_training_files_name_the_line(tmp_path):
+    f = tmp_path / "bad.jsonl"
+    f.write_text('{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}\n{"messages": [{"role": "user", "content": "hi"}]}\n')
+    with pytest.raises(SpecError, match=r"bad.jsonl:2: messages: the last message must be the assistant's"):
+        load_chat(str(f))
+    f.write_text("not json\n")
+    with pytest.raises(SpecError, match=r"bad.jsonl:1: not valid JSON"):
+        load_preferences(str(f))
