@@ -1,7 +1,61 @@
 import { z } from 'zod';
+import { DurationSchema } from './duration';
 
 /** An environment variable's name (never its value: secrets stay in the worker's environment). */
 const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as OPENAI_API_KEY');
+
+/** LoRA's knobs (workers/trainer/tailor_trainer/spec.py parse_peft reads the same names). */
+const LoraSchema = z
+  .object({
+    rank: z.number().int().positive().default(8),
+    /** @default 2 × rank (the trainer's default) */
+    alpha: z.number().positive().optional(),
+    dropout: z.number().min(0).lt(1).default(0.05),
+    targetModules: z.array(z.string().min(1)).min(1).default(['q_proj', 'v_proj']),
+  })
+  .strict();
+
+/**
+ * Your own hardware: fine-tuning runs on the Python trainer worker (workers/trainer) polling `taskQueue`; inference
+ * (evaluation, smoke checks) goes to an OpenAI-compatible server that serves the base model and the trained adapters
+ * (the trainer package's chat_server.py with --adapters, or vLLM with LoRA modules).
+ */
+export const SelfHostedProviderSchema = z
+  .object({
+    type: z.literal('self-hosted'),
+    /** The trainer worker's task queue. @default 'tailor-trainer' */
+    taskQueue: z.string().min(1).default('tailor-trainer'),
+    /** A local model folder (config.json, tokenizer) on the trainer's machine; never downloaded at run time. */
+    baseModelPath: z.string().min(1),
+    /** `full` fine-tuning, or `{ lora: {...} }`. @default { lora: {} } */
+    peft: z
+      .union([z.literal('full'), z.object({ lora: LoraSchema.default({ rank: 8, dropout: 0.05, targetModules: ['q_proj', 'v_proj'] }) }).strict()], {
+        error: 'expected "full" or { lora: { rank: positive integer, alpha: positive number, dropout: number in [0, 1), targetModules: [module names] } }',
+      })
+      .default({ lora: { rank: 8, dropout: 0.05, targetModules: ['q_proj', 'v_proj'] } }),
+    /** Where trained adapters are written, shared with the serving side. @default '<TAILOR_HOME>/adapters' */
+    adaptersDir: z.string().min(1).optional(),
+    /** The serving endpoint's URL (OpenAI-compatible, ending in /v1), or a variable holding it. */
+    servingBaseUrl: z.url().optional(),
+    servingBaseUrlEnv: EnvName.optional(),
+    /** The serving endpoint's key variable; a loopback server needs none. @default 'OPENAI_API_KEY' */
+    apiKeyEnv: EnvName.default('OPENAI_API_KEY'),
+    /** Trainer settings beyond fineTune.method's (see the trainer's README). @default the trainer's */
+    training: z
+      .object({
+        maxSteps: z.number().int().positive().optional(),
+        learningRate: z.number().positive().optional(),
+        checkpointEvery: z.number().int().positive().optional(),
+        maxLength: z.number().int().positive().optional(),
+        /** How long a training step may go without a heartbeat before the attempt is retried. @default '2 minutes' */
+        heartbeatTimeout: DurationSchema.optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .refine((p) => Boolean(p.servingBaseUrl) !== Boolean(p.servingBaseUrlEnv), { message: 'give exactly one of servingBaseUrl and servingBaseUrlEnv', path: ['servingBaseUrl'] });
+export type SelfHostedProvider = z.infer<typeof SelfHostedProviderSchema>;
 
 /**
  * Which provider a pipeline talks to. Specs name environment variables, never secret values; every worker that
@@ -42,6 +96,7 @@ export const ProviderSpecSchema = z.discriminatedUnion('type', [
       apiVersion: z.string().default('2025-04-01-preview'),
     })
     .strict(),
+  SelfHostedProviderSchema,
 ]);
 export type ProviderSpec = z.infer<typeof ProviderSpecSchema>;
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the trainer's Python tests (pytest) in the venv `npm run setup:trainer` creates. Extra arguments go to pytest.
+// Runs the trainer's Python tests (pytest) in the venv `npm run setup:trainer` creates, then the TypeScript pipeline
+// test that drives the trainer end to end (jest test/selfHosted). Extra arguments go to pytest, and then only pytest runs.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -11,5 +12,8 @@ if (!fs.existsSync(python)) {
   console.error('tailor test:trainer: no trainer environment at .tools/trainer-venv; run `npm run setup:trainer` first');
   process.exit(1);
 }
-const r = spawnSync(python, ['-m', 'pytest', ...process.argv.slice(2)], { cwd: path.join(root, 'workers', 'trainer'), stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const args = process.argv.slice(2);
+const r = spawnSync(python, ['-m', 'pytest', ...args], { cwd: path.join(root, 'workers', 'trainer'), stdio: 'inherit' });
+if (r.status !== 0 || args.length) process.exit(r.status ?? 1);
+const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), 'test/selfHosted'], { cwd: root, stdio: 'inherit' });
+process.exit(jest.status ?? 1);

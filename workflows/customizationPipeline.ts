@@ -267,6 +267,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
                 trainSha256: prepared.train.sha256,
                 specSha256: input.specSha256,
                 evalReportUri: evaluation.reports.json.uri,
+                ...(fineTune.selfHosted ? { details: { ...fineTune.selfHosted } } : {}),
               },
               smoke: { test: prepared.test, examples: spec.deploy.smoke.examples, tolerance: spec.deploy.smoke.tolerance, metric: spec.evaluation.metric },
               provider: spec.provider,

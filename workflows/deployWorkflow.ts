@@ -46,6 +46,7 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
       runId,
       evalReportUri: input.lineage.evalReportUri,
       score: gate.candidate.score,
+      ...(input.lineage.details ? { details: input.lineage.details } : {}),
     });
   }
 

@@ -4,6 +4,7 @@ import type { FineTuneInput, FineTuneProgress, FineTuneResult, JobSnapshot } fro
 import { TERMINAL_JOB_STATUSES } from '../core/pipeline/fineTuneTypes';
 import { activityProxies } from './activityProxies';
 import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from './messages';
+import { selfHostedFineTune } from './selfHostedFineTune';
 
 /**
  * One fine-tune, durable: upload (deduplicated by content), wait for the files, find-or-create exactly one job
@@ -17,6 +18,9 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
   const control: { pending?: 'pause' | 'resume' } = {};
   setHandler(pauseFineTuneSignal, () => void (control.pending = 'pause'));
   setHandler(resumeFineTuneSignal, () => void (control.pending = 'resume'));
+  // Your own hardware: the trainer's task queue instead of a provider job (only this provider type takes this branch,
+  // so histories of every other provider replay unchanged).
+  if (input.provider?.type === 'self-hosted') return selfHostedFineTune(input, input.provider, progress);
   const initial = msToNumber(input.poll.initial as never);
   const max = msToNumber(input.poll.max as never);
 

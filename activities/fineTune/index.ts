@@ -3,3 +3,4 @@ export { findOrCreateJob } from './findOrCreateJob';
 export { getJobStatus, cancelJob, pauseOrResumeJob } from './jobStatus';
 export { saveJobMetrics } from './saveJobMetrics';
 export { preferredAnswersDataset } from './preferredAnswersDataset';
+export { selfHostedTrainingPaths } from './selfHostedPaths';

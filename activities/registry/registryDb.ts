@@ -16,6 +16,8 @@ export interface ModelRecord {
   evalReportUri: string | null;
   score: number | null;
   createdAt: number;
+  /** How it was trained, when known (self-hosted: method, base path, adapter sha256, hyperparameters). */
+  details?: Record<string, unknown> | null;
 }
 
 export type { AliasChange };
@@ -50,6 +52,7 @@ export class Registry {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
+    migrate(this.db);
   }
 
   close(): void {
@@ -59,22 +62,23 @@ export class Registry {
   registerModel(rec: ModelRecord): void {
     this.db
       .prepare(
-        `INSERT INTO models (model, pipeline, provider, base_model, job_id, train_sha256, spec_sha256, run_id, eval_report_uri, score, created_at)
-         VALUES (@model, @pipeline, @provider, @baseModel, @jobId, @trainSha256, @specSha256, @runId, @evalReportUri, @score, @createdAt)
-         ON CONFLICT(model) DO UPDATE SET eval_report_uri = excluded.eval_report_uri, score = excluded.score`,
+        `INSERT INTO models (model, pipeline, provider, base_model, job_id, train_sha256, spec_sha256, run_id, eval_report_uri, score, created_at, details)
+         VALUES (@model, @pipeline, @provider, @baseModel, @jobId, @trainSha256, @specSha256, @runId, @evalReportUri, @score, @createdAt, @details)
+         ON CONFLICT(model) DO UPDATE SET eval_report_uri = excluded.eval_report_uri, score = excluded.score,
+           details = COALESCE(excluded.details, details)`,
       )
-      .run(rec);
+      .run({ ...rec, details: rec.details ? JSON.stringify(rec.details) : null });
   }
 
   getModel(model: string): ModelRecord | undefined {
     const row = this.db
       .prepare(
         `SELECT model, pipeline, provider, base_model AS baseModel, job_id AS jobId, train_sha256 AS trainSha256,
-                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score, created_at AS createdAt
+                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score, created_at AS createdAt, details
          FROM models WHERE model = ?`,
       )
-      .get(model) as ModelRecord | undefined;
-    return row;
+      .get(model) as StoredModel | undefined;
+    return row && withDetails(row);
   }
 
   resolveAlias(pipeline: string, alias: string): string | undefined {
@@ -131,13 +135,14 @@ export class Registry {
   }
 
   listModels(pipeline?: string): ModelRecord[] {
-    return this.db
+    const rows = this.db
       .prepare(
         `SELECT model, pipeline, provider, base_model AS baseModel, job_id AS jobId, train_sha256 AS trainSha256,
-                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score, created_at AS createdAt
+                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score, created_at AS createdAt, details
          FROM models WHERE (? IS NULL OR pipeline = ?) ORDER BY created_at, model`,
       )
-      .all(pipeline ?? null, pipeline ?? null) as ModelRecord[];
+      .all(pipeline ?? null, pipeline ?? null) as StoredModel[];
+    return rows.map(withDetails);
   }
 
   listAliases(pipeline?: string): { pipeline: string; alias: string; model: string; updatedAt: number }[] {
@@ -179,6 +184,25 @@ export class Registry {
     this.db
       .prepare('INSERT INTO approvals (run_id, pipeline, decision, who, why, at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(a.runId, a.pipeline, a.decision, a.who, a.why, a.at ?? Date.now());
+  }
+}
+
+type StoredModel = Omit<ModelRecord, 'details'> & { details: string | null };
+
+/** `details` only when recorded, so records of provider models look as they always did. */
+function withDetails({ details, ...row }: StoredModel): ModelRecord {
+  return details ? { ...row, details: JSON.parse(details) as Record<string, unknown> } : row;
+}
+
+/** Columns added after the first release: added in place, so an older registry file keeps working. */
+function migrate(db: Database.Database): void {
+  const columns = (db.prepare('PRAGMA table_info(models)').all() as { name: string }[]).map((c) => c.name);
+  if (columns.includes('details')) return;
+  try {
+    db.exec('ALTER TABLE models ADD COLUMN details TEXT');
+  } catch (err) {
+    // Another process opening the same file may have added it first.
+    if (!/duplicate column/i.test(String(err))) throw err;
   }
 }
 

@@ -2,6 +2,7 @@ import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { ActivityTimeoutOverrides } from './activityTimeouts';
 import type { FineTuneMethod } from '../../config/pipelineSpec';
 import type { ProviderSpec } from '../../config/providerSpec';
+import type { SelfHostedDetails } from '../fineTune/selfHosted';
 
 /** What the fine-tune workflow needs; everything is a reference or a small value (invariant 1). */
 export interface FineTuneInput {
@@ -59,4 +60,6 @@ export interface FineTuneResult {
   metrics: ArtifactRef;
   finalTrainLoss: number | null;
   finalValidLoss: number | null;
+  /** provider `self-hosted` only: what the trainer produced, for the registry. */
+  selfHosted?: SelfHostedDetails;
 }

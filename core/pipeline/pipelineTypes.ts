@@ -67,7 +67,16 @@ export interface DeployInput {
   /** Webhooks told of every alias move. @default [] */
   targets?: DeployTarget[];
   /** The candidate's lineage, registered before it can be promoted; omitted for a model already in the registry. */
-  lineage?: { provider: string; baseModel: string; jobId: string; trainSha256: string; specSha256: string; evalReportUri: string };
+  lineage?: {
+    provider: string;
+    baseModel: string;
+    jobId: string;
+    trainSha256: string;
+    specSha256: string;
+    evalReportUri: string;
+    /** How the model was trained, when Tailor trained it itself (self-hosted); kept as the registry's `details`. */
+    details?: Record<string, unknown>;
+  };
   /** A smoke evaluation through the alias after it moves; omitted = none. */
   smoke?: { test: ArtifactRef; examples: number; tolerance: number; metric: 'exact_match' | 'contains' };
   provider?: ProviderSpec;

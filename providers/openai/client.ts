@@ -64,6 +64,13 @@ export function resolveProvider(spec: ProviderSpec, env: NodeJS.ProcessEnv): Res
       if (!apiKey) throw notConfigured(`${spec.apiKeyEnv} (the provider API key) is not set in the worker environment`);
       return { kind: 'openai', apiKey, baseURL };
     }
+    case 'self-hosted': {
+      // Inference only: the serving endpoint (chat_server.py or vLLM); training goes to the trainer's task queue.
+      const baseURL = spec.servingBaseUrl ?? need(spec.servingBaseUrlEnv!, 'the self-hosted serving URL');
+      const apiKey = get(spec.apiKeyEnv) ?? (isLoopback(baseURL) ? 'tailor-local' : undefined);
+      if (!apiKey) throw notConfigured(`${spec.apiKeyEnv} (the serving endpoint's key) is not set in the worker environment`);
+      return { kind: 'openai', apiKey, baseURL };
+    }
     case 'azure':
       return {
         kind: 'azure',

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.error
@@ -65,3 +66,35 @@ def test_rejects_bad_requests_with_a_message(server):
     assert status == 400 and "messages" in body["error"]["message"]
     status, body = call(server + "/chat/completions", {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]})
     assert status == 404 and "tiny-lora" in body["error"]["message"]
+
+
+@pytest.fixture(scope="module")
+def adapters_server(tiny_model, lora_run):
+    """Started with only the base model; the trained adapter is found in --adapters by its digest on first use."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tailor_trainer.chat_server", "--base", tiny_model, "--model", "tiny-base", "--adapters", os.path.dirname(lora_run.output_dir), "--port", "0"],
+        cwd=TRAINER_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    for line in proc.stdout:
+        if "listening on" in line:
+            break
+    else:
+        pytest.fail("chat server exited")
+    yield line.split("listening on ")[1].strip()
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_serves_a_trained_adapter_named_by_its_digest(adapters_server, lora_run):
+    model = f"self-hosted:tiny-base:{lora_run.sha256[:12]}"
+    status, body = call(adapters_server + "/chat/completions", {"model": model, "messages": [{"role": "user", "content": "What color is the sky?"}], "max_tokens": 12})
+    assert status == 200 and body["model"] == model, body
+    trained_words = {w for r in chat_rows() for w in r["messages"][-1]["content"].rstrip(".").split()}
+    assert trained_words & set(body["choices"][0]["message"]["content"].split()), body
+    assert [m["id"] for m in call(adapters_server + "/models")[1]["data"]] == ["tiny-base", model]
+    # an unknown digest is a 404 that says how models are named
+    status, body = call(adapters_server + "/chat/completions", {"model": "self-hosted:tiny-base:0123456789ab", "messages": [{"role": "user", "content": "hi"}]})
+    assert status == 404 and "sha12" in body["error"]["message"]

@@ -1,0 +1,93 @@
+import type { FineTuneMethod } from '../../config/pipelineSpec';
+import type { SelfHostedProvider } from '../../config/providerSpec';
+
+/**
+ * The TypeScript side of the Python trainer's contract (workers/trainer/tailor_trainer/spec.py reads the request,
+ * training.py TrainResult.to_json writes the result): camelCase field names on both sides.
+ */
+export const TRAINER_ACTIVITIES = { supervised: 'trainSupervised', dpo: 'trainPreference' } as const;
+
+export interface TrainerRequest {
+  baseModelPath: string;
+  trainingFile: string;
+  outputDir: string;
+  checkpointDir: string;
+  method: { peft: 'full' | { type: 'lora'; rank: number; alpha?: number; dropout: number; targetModules: string[] } };
+  hyperparameters: Record<string, number>;
+}
+
+export interface TrainerResult {
+  outputDir: string;
+  sha256: string;
+  method: 'full' | 'lora';
+  baseModelPath: string;
+  trainableParams: number;
+  totalParams: number;
+  steps: number;
+  resumedFromStep: number;
+  stopped: boolean;
+  losses: number[];
+  hyperparameters: Record<string, unknown>;
+}
+
+/** What the registry keeps about a self-hosted model (its `details`). */
+export interface SelfHostedDetails {
+  method: 'full' | 'lora';
+  baseModelPath: string;
+  adapterSha256: string;
+  adapterPath: string;
+  trainableParams: number;
+  totalParams: number;
+  steps: number;
+  resumedFromStep: number;
+  hyperparameters: Record<string, unknown>;
+}
+
+/** A run tag as one file-name segment. */
+export function runSlug(runTag: string): string {
+  return runTag.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+/** Where one run's training writes: a folder per run tag, so a retried attempt finds its own checkpoints. */
+export function trainingFolders(adaptersDir: string, runTag: string): { outputDir: string; checkpointDir: string } {
+  const slug = runSlug(runTag);
+  return { outputDir: `${adaptersDir}/${slug}`, checkpointDir: `${adaptersDir}/.checkpoints/${slug}` };
+}
+
+/** The model id evaluation and the registry use: names the base and the trained output's digest. */
+export function selfHostedModelId(baseModel: string, sha256: string): string {
+  return `self-hosted:${baseModel}:${sha256.slice(0, 12)}`;
+}
+
+const DEFAULT_LEARNING_RATE = 2e-4; // the trainer's default; learning_rate_multiplier scales it
+
+/** The trainer's request from the spec: fineTune.method's hyperparameters, then the provider's `training:` settings. */
+export function trainerRequest(
+  provider: SelfHostedProvider,
+  method: Exclude<FineTuneMethod, { type: 'reinforcement' }>,
+  paths: { trainingFile: string; outputDir: string; checkpointDir: string },
+  seed?: number,
+): TrainerRequest {
+  const h = method.hyperparameters;
+  const num = (v: number | 'auto' | undefined) => (typeof v === 'number' ? v : undefined);
+  const t = provider.training;
+  const lr = (t.learningRate ?? DEFAULT_LEARNING_RATE) * (num(h.learning_rate_multiplier) ?? 1);
+  const hyper: Record<string, number | undefined> = {
+    epochs: num(h.n_epochs),
+    batchSize: num(h.batch_size),
+    learningRate: lr,
+    beta: method.type === 'dpo' ? num(method.hyperparameters.beta) : undefined,
+    maxSteps: t.maxSteps,
+    checkpointEvery: t.checkpointEvery,
+    maxLength: t.maxLength,
+    seed,
+  };
+  const lora = provider.peft === 'full' ? undefined : provider.peft.lora;
+  return {
+    baseModelPath: provider.baseModelPath,
+    ...paths,
+    method: { peft: lora ? { type: 'lora', ...lora } : 'full' },
+    // Unset values stay out: the trainer applies its own defaults.
+    hyperparameters: Object.fromEntries(Object.entries(hyper).filter((e): e is [string, number] => e[1] !== undefined)),
+  };
+}
