@@ -73,7 +73,7 @@ export function loadSpec(file: string): LoadedSpec {
  * What the client resolves for the pipeline workflow besides the spec: the loaded templates, and where RAG indexes
  * live. Each field is absent when unused, so inputs of specs without them stay byte-identical to older ones.
  */
-export function promptsOf(loaded: Pick<LoadedSpec, 'prompts' | 'spec'>): { prompts?: LoadedTemplate[]; indexRoot?: string } {
+export function clientResolved(loaded: Pick<LoadedSpec, 'prompts' | 'spec'>): { prompts?: LoadedTemplate[]; indexRoot?: string } {
   return {
     ...(loaded.prompts?.length ? { prompts: loaded.prompts } : {}),
     ...(loaded.spec?.baselines.rag ? { indexRoot: path.join(tailorHome(), 'indexes') } : {}),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SunsetSuccessor } from '../core/operations/sunsetFollowUp';
-import { loadSpec, promptsOf } from './loadSpec';
+import { loadSpec, clientResolved } from './loadSpec';
 import { ProviderSpecSchema } from './providerSpec';
 import { parseYamlWith, readSpecText } from './yamlDiagnostics';
 
@@ -36,7 +36,7 @@ export function resolveSuccessor(rule: SuccessorRule, baseDir: string): SunsetSu
   const specSha256 = Object.keys(overrides).length
     ? createHash('sha256').update(`${loaded.specSha256}\n${JSON.stringify(overrides)}`).digest('hex')
     : loaded.specSha256;
-  return { pipeline: loaded.spec.name, onBase: rule.onBase, spec: { ...loaded.spec, ...overrides }, specSha256, ...promptsOf(loaded), file: loaded.file };
+  return { pipeline: loaded.spec.name, onBase: rule.onBase, spec: { ...loaded.spec, ...overrides }, specSha256, ...clientResolved(loaded), file: loaded.file };
 }
 
 /** Reads a successor file (YAML or JSON); errors name the file, the line and the key (a YamlSpecError). */

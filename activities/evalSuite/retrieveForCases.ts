@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ProviderSpec } from '../../config/providerSpec';
@@ -10,7 +7,7 @@ import type { SuiteCase } from '../../core/evalSuite/evalCase';
 import type { EvalVariant, RagSettings } from '../../core/evalSuite/evalSuiteTypes';
 import { ragQuestion } from '../../core/evalSuite/ragMessages';
 import type { FewShotExample } from '../../core/fewshot/fewShotExample';
-import { IndexNotFoundError, MANIFEST_FILE, OpenIndex } from '../rag/openIndex';
+import { IndexNotFoundError, OpenIndex } from '../rag/openIndex';
 import { ArtifactStore } from '../artifacts/artifactStore';
 
 export interface Retrieval {
@@ -57,8 +54,7 @@ export async function retrieveForCases(input: {
       heartbeat({ retrieved: lines.length });
     }
     const retrieval = await new ArtifactStore().put(lines.join('\n') + '\n', { name: 'rag-retrieval.jsonl', count: lines.length });
-    const manifestSha256 = createHash('sha256').update(fs.readFileSync(path.join(v.rag.index, MANIFEST_FILE))).digest('hex');
-    return { retrieval, manifestSha256, meanPassages: lines.length ? total / lines.length : 0 };
+    return { retrieval, manifestSha256: index.manifestSha256, meanPassages: lines.length ? total / lines.length : 0 };
   } finally {
     await index.close();
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProviderSpec } from '../../config/providerSpec';
@@ -32,6 +33,8 @@ export class OpenIndex {
   private constructor(
     readonly dir: string,
     readonly manifest: IndexManifest,
+    /** sha256 of manifest.json's bytes: the index's version, as buildIndex returns it. */
+    readonly manifestSha256: string,
     readonly store: LanceVectorStore,
   ) {
     this.byId = new Map(manifest.chunks.map((c) => [c.id, c]));
@@ -40,15 +43,17 @@ export class OpenIndex {
   static async open(dir: string): Promise<OpenIndex> {
     const file = path.join(dir, MANIFEST_FILE);
     let raw: unknown;
+    let bytes: Buffer;
     try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+      bytes = fs.readFileSync(file);
+      raw = JSON.parse(bytes.toString('utf8'));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new IndexNotFoundError(code === 'ENOENT' ? `${dir} is not a Tailor index (no ${MANIFEST_FILE}; build one with \`tailor index DOCS --out ${dir}\`)` : `${file}: unreadable (${(err as Error).message})`);
     }
     const parsed = IndexManifestSchema.safeParse(raw);
     if (!parsed.success) throw new IndexNotFoundError(`${file}: not a Tailor index manifest (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
-    return new OpenIndex(dir, parsed.data, await LanceVectorStore.open(path.join(dir, 'lance')));
+    return new OpenIndex(dir, parsed.data, createHash('sha256').update(bytes).digest('hex'), await LanceVectorStore.open(path.join(dir, 'lance')));
   }
 
   async retrieve(question: string, opts: RetrieveOptions): Promise<Passage[]> {

@@ -1,4 +1,4 @@
-import { promptsOf } from '../../config/loadSpec';
+import { clientResolved } from '../../config/loadSpec';
 import { datasetChangedSignal, datasetWatcherWorkflow } from '../../workflows/datasetWatcherWorkflow';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
@@ -20,7 +20,7 @@ An unchanged dataset still triggers nothing; a changed one triggers exactly once
     const { client, connection } = await connectClient(await clientTarget());
     try {
       const handle = await client.workflow.signalWithStart(datasetWatcherWorkflow, {
-        ...watcherStart(loaded, { spec: loaded.spec, specSha256: loaded.specSha256, ...promptsOf(loaded), everyMs, debounceMs, onChange }),
+        ...watcherStart(loaded, { spec: loaded.spec, specSha256: loaded.specSha256, ...clientResolved(loaded), everyMs, debounceMs, onChange }),
         signal: datasetChangedSignal,
         signalArgs: [],
       });

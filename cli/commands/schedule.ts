@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleSpec } from '@temporalio/client';
-import { loadSpec, SpecError, type LoadedSpec, promptsOf } from '../../config/loadSpec';
+import { loadSpec, SpecError, type LoadedSpec, clientResolved } from '../../config/loadSpec';
 import { parseDuration } from '../../core/operations/duration';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { scheduledPipelineWorkflow } from '../../workflows/scheduledPipelineWorkflow';
@@ -92,7 +92,7 @@ async function create(client: Client, { name, values, overlap, loaded, spec }: R
         // Temporal appends the scheduled time, so every run gets its own ID under this prefix.
         workflowId: `scheduled-${name}`,
         taskQueue: TASK_QUEUE,
-        args: [{ spec: loaded.spec, specSha256: loaded.specSha256, ...promptsOf(loaded), skipIfUnchanged: values['skip-if-unchanged'] === true }],
+        args: [{ spec: loaded.spec, specSha256: loaded.specSha256, ...clientResolved(loaded), skipIfUnchanged: values['skip-if-unchanged'] === true }],
         typedSearchAttributes: [{ key: TailorPipeline, value: loaded.spec.name }],
       },
       policies: { overlap, catchupWindow: '1 minute' },

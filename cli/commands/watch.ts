@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { loadSpec, SpecError, type LoadedSpec, promptsOf } from '../../config/loadSpec';
+import { loadSpec, SpecError, type LoadedSpec, clientResolved } from '../../config/loadSpec';
 import { parseDuration } from '../../core/operations/duration';
 import { watcherIdFor } from '../../core/operations/pipelineRunId';
 import { TASK_QUEUE } from '../../workers/taskQueue';
@@ -90,7 +90,7 @@ Example: tailor watch --spec examples/support-tickets/pipeline.yaml --every 30s 
       }
       try {
         await client.workflow.start(datasetWatcherWorkflow, {
-          ...watcherStart(loaded, { spec: loaded.spec, specSha256: loaded.specSha256, ...promptsOf(loaded), everyMs, debounceMs, onChange }),
+          ...watcherStart(loaded, { spec: loaded.spec, specSha256: loaded.specSha256, ...clientResolved(loaded), everyMs, debounceMs, onChange }),
           // One watcher per pipeline: a running one wins, and this start is refused.
           workflowIdConflictPolicy: 'FAIL',
         });

@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { promptsOf, type LoadedSpec } from '../../config/loadSpec';
+import { clientResolved, type LoadedSpec } from '../../config/loadSpec';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { customizationPipeline } from '../../workflows/customizationPipeline';
 import { TailorDatasetSha, TailorPipeline, TailorStage } from '../../workflows/searchAttributes';
@@ -24,7 +24,7 @@ export interface StartedPipeline {
 export async function startPipeline(client: Client, loaded: LoadedSpec, opts: { rerun?: boolean; taskQueue?: string } = {}): Promise<StartedPipeline> {
   const { spec, datasetSha256 } = await pipelineDataset(loaded);
   const baseId = runIdFor(loaded.spec.name, datasetSha256, loaded.specSha256);
-  const input = { spec, specSha256: loaded.specSha256, datasetSha256, ...promptsOf(loaded) };
+  const input = { spec, specSha256: loaded.specSha256, datasetSha256, ...clientResolved(loaded) };
   const attempt = async (workflowId: string, indexed: boolean) =>
     client.workflow.start(customizationPipeline, {
       workflowId,
