@@ -31,7 +31,7 @@ describe('tailor schedule on Temporal Schedules, and tailor runs, against the re
   });
 
   const skipName = uniqueName('sched-skip');
-  const skip = smallSpec(skipName, { lines: 60 });
+  const skip = smallSpec(skipName, { lines: 60, distinct: true });
 
   it('starts runs on time; with --skip-if-unchanged the next run on unchanged data ends skipped with no provider call', async () => {
     const t0 = Date.now();
@@ -119,7 +119,7 @@ describe('tailor schedule on Temporal Schedules, and tailor runs, against the re
   });
 
   const overlapName = uniqueName('sched-overlap');
-  const overlap = smallSpec(overlapName, { lines: 120, offset: 200 });
+  const overlap = smallSpec(overlapName, { lines: 120, offset: 200, distinct: true });
 
   it('with --overlap skip, a run that outlasts its interval never runs alongside another', async () => {
     await setFaults(h.backend.baseURL, 'train.slow=400');

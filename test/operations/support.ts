@@ -12,12 +12,21 @@ const TICKETS = path.join(path.dirname(EXAMPLE_SPEC), 'data', 'tickets.jsonl');
  * A small copy of the example pipeline under its own name, on its own copy of `lines` tickets (so a test can
  * change the data), evaluating at most a few examples so each run takes seconds.
  */
-export function smallSpec(name: string, opts: { lines?: number; offset?: number } = {}): { specFile: string; dataFile: string } {
+export function smallSpec(name: string, opts: { lines?: number; offset?: number; distinct?: boolean } = {}): { specFile: string; dataFile: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tailor-ops-${name}-`));
   const rows = fs.readFileSync(TICKETS, 'utf8').split('\n').filter(Boolean);
   const offset = opts.offset ?? 0;
   const dataFile = path.join(dir, 'tickets.jsonl');
-  fs.writeFileSync(dataFile, rows.slice(offset, offset + (opts.lines ?? 120)).join('\n') + '\n');
+  const picked = rows.slice(offset, offset + (opts.lines ?? 120));
+  // Suites share one dev server, so a test that looks runs up by dataset hash needs a dataset no other suite has:
+  // `distinct` names this test in the first ticket's text, which changes the hash and nothing else that matters.
+  if (opts.distinct) {
+    const row = JSON.parse(picked[0]!) as { messages: { role: string; content: string }[] };
+    const user = row.messages.find((m) => m.role === 'user')!;
+    user.content += ` (ref ${name})`;
+    picked[0] = JSON.stringify(row);
+  }
+  fs.writeFileSync(dataFile, picked.join('\n') + '\n');
   const spec = parse(fs.readFileSync(EXAMPLE_SPEC, 'utf8')) as Record<string, any>;
   spec.name = name;
   spec.dataset.path = dataFile;
