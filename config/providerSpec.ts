@@ -4,6 +4,8 @@ import { DurationSchema } from './duration';
 /** An environment variable's name (never its value: secrets stay in the worker's environment). */
 const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as OPENAI_API_KEY');
 
+const usdPerHourError = (issue: { input?: unknown }) => `expected a cost in USD per hour, 0 or more, got ${JSON.stringify(issue.input)}`;
+
 /** LoRA's knobs (workers/trainer/tailor_trainer/spec.py parse_peft reads the same names). */
 const LoraSchema = z
   .object({
@@ -40,6 +42,16 @@ export const SelfHostedProviderSchema = z
     servingBaseUrlEnv: EnvName.optional(),
     /** The serving endpoint's key variable; a loopback server needs none. @default 'OPENAI_API_KEY' */
     apiKeyEnv: EnvName.default('OPENAI_API_KEY'),
+    /**
+     * Load each trained LoRA adapter into the serving endpoint before evaluating it, through vLLM's runtime API
+     * (POST /v1/load_lora_adapter); the adapter folder must be readable by the server at the same path. @default false
+     */
+    registerAdapters: z.boolean().default(false),
+    /**
+     * What an hour of the trainer's machine costs (USD): training time is then spend, counted against `budget.usd`
+     * while it runs; training stops at a checkpoint when the budget is used up. Unset: training costs nothing.
+     */
+    usdPerHour: z.number({ error: usdPerHourError }).nonnegative({ error: usdPerHourError }).optional(),
     /** Trainer settings beyond fineTune.method's (see the trainer's README). @default the trainer's */
     training: z
       .object({
@@ -54,7 +66,12 @@ export const SelfHostedProviderSchema = z
       .default({}),
   })
   .strict()
-  .refine((p) => Boolean(p.servingBaseUrl) !== Boolean(p.servingBaseUrlEnv), { message: 'give exactly one of servingBaseUrl and servingBaseUrlEnv', path: ['servingBaseUrl'] });
+  .refine((p) => Boolean(p.servingBaseUrl) !== Boolean(p.servingBaseUrlEnv), { message: 'give exactly one of servingBaseUrl and servingBaseUrlEnv', path: ['servingBaseUrl'] })
+  // vLLM loads only LoRA adapters at runtime; a fully fine-tuned model is served by its own server.
+  .refine((p) => !(p.registerAdapters && p.peft === 'full'), {
+    message: 'registerAdapters loads LoRA adapters only; with peft: full, serve the trained model folder with its own server',
+    path: ['registerAdapters'],
+  });
 export type SelfHostedProvider = z.infer<typeof SelfHostedProviderSchema>;
 
 /**

@@ -5,7 +5,7 @@ import { combineGate } from '../core/gate/combineGate';
 import { decideGate } from '../core/gate/decideGate';
 import type { EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import { pipelineEvalSuite } from '../core/evalSuite/pipelineSuite';
-import { budgetRefusal, newSpend, tokenCostUsd } from '../core/pipeline/budget';
+import { budgetRefusal, newSpend, remainingUsd, tokenCostUsd } from '../core/pipeline/budget';
 import type { Variant, VariantScore } from '../core/pipeline/evaluationTypes';
 import type { PipelineInput, PipelineProgress, PipelineResult, StepName } from '../core/pipeline/pipelineTypes';
 import { activityProxies } from './activityProxies';
@@ -183,6 +183,8 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
           poll: spec.fineTune.poll,
           provider: spec.provider,
           timeouts: spec.timeouts,
+          // Your own hardware is paid by the hour: the trainer's workflow stops training when the budget is used up.
+          ...(spec.provider?.type === 'self-hosted' && spec.provider.usdPerHour && spend.budgetUsd !== null ? { budgetLeftUsd: remainingUsd(spend) } : {}),
         };
         let model = spec.baseModel;
         let sftTokens = 0;
@@ -213,7 +215,10 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
           workflowId: `${runId}/fine-tune`,
           args: [{ ...common, runTag: `${runId}/fine-tune`, model, train: prepared.train, validation: prepared.validation, method }],
         });
-        const actual = tokenCostUsd((ft.trainedTokens ?? validation.estimate.billedTokens) + sftTokens, validation.estimate.pricePerMillion);
+        // Self-hosted training costs machine time (usdPerHour), not tokens at a provider's price.
+        const actual = ft.selfHosted
+          ? (ft.selfHosted.costUsd ?? 0)
+          : tokenCostUsd((ft.trainedTokens ?? validation.estimate.billedTokens) + sftTokens, validation.estimate.pricePerMillion);
         spend.actualUsd['fine-tune'] = actual;
         spend.totalUsd += actual;
         return ft;

@@ -20,7 +20,7 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
   setHandler(resumeFineTuneSignal, () => void (control.pending = 'resume'));
   // Your own hardware: the trainer's task queue instead of a provider job (only this provider type takes this branch,
   // so histories of every other provider replay unchanged).
-  if (input.provider?.type === 'self-hosted') return selfHostedFineTune(input, input.provider, progress);
+  if (input.provider?.type === 'self-hosted') return selfHostedFineTune(input, input.provider, progress, control);
   const initial = msToNumber(input.poll.initial as never);
   const max = msToNumber(input.poll.max as never);
 

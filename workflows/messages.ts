@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { FineTuneProgress } from '../core/pipeline/fineTuneTypes';
+import type { FineTuneProgress, TrainerProgress } from '../core/pipeline/fineTuneTypes';
 import type { PipelineProgress } from '../core/pipeline/pipelineTypes';
 
 /** Every step's state: `tailor status RUN` and the demo's live view read this. */
@@ -12,3 +12,5 @@ export const fineTuneProgressQuery = defineQuery<FineTuneProgress>('fineTuneProg
 export const pauseFineTuneSignal = defineSignal('pauseFineTune');
 /** Resume a paused remote fine-tuning job. */
 export const resumeFineTuneSignal = defineSignal('resumeFineTune');
+/** Sent by the Python trainer's activity (provider self-hosted) with its step, loss and last checkpoint. */
+export const trainerProgressSignal = defineSignal<[TrainerProgress]>('trainerProgress');

@@ -4,3 +4,4 @@ export { getJobStatus, cancelJob, pauseOrResumeJob } from './jobStatus';
 export { saveJobMetrics } from './saveJobMetrics';
 export { preferredAnswersDataset } from './preferredAnswersDataset';
 export { selfHostedTrainingPaths } from './selfHostedPaths';
+export { registerServedAdapter } from './registerServedAdapter';

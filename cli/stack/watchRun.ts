@@ -29,9 +29,12 @@ export async function watchRun(
         if (p.stage === 'fine-tune') {
           const ft: FineTuneProgress = await client.workflow.getHandle(`${p.runId}/fine-tune`).query(fineTuneProgressQuery);
           const j = ft.job;
+          const t = ft.trainer;
           const line = j
             ? `    job ${j.jobId} ${j.status}${j.step != null ? ` step ${j.step}` : ''}${j.trainLoss != null ? ` train loss ${j.trainLoss.toFixed(3)}` : ''}${j.validLoss != null ? ` valid loss ${j.validLoss.toFixed(3)}` : ''}`
-            : `    ${ft.phase.replace(/_/g, ' ')}`;
+            : t && ft.phase === 'training'
+              ? `    trainer step ${t.step}${t.maxSteps ? `/${t.maxSteps}` : ''}${t.loss != null ? ` loss ${t.loss.toFixed(3)}` : ''}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}`
+              : `    ${ft.phase.replace(/_/g, ' ')}`;
           if (line !== lastTrain) log(line);
           lastTrain = line;
         }

@@ -41,6 +41,20 @@ export interface SelfHostedDetails {
   steps: number;
   resumedFromStep: number;
   hyperparameters: Record<string, unknown>;
+  /** Wall time on the trainer across attempts and resumes (workflow clock), and its cost at `usdPerHour`. */
+  trainingMs?: number;
+  costUsd?: number;
+}
+
+/** The cost of training time at an hourly rate. */
+export function trainingCostUsd(ms: number, usdPerHour: number | undefined): number {
+  return usdPerHour ? (ms / 3_600_000) * usdPerHour : 0;
+}
+
+/** How long training may run before it has spent `budgetLeftUsd` (undefined: no limit). */
+export function trainingAllowanceMs(budgetLeftUsd: number | undefined, usdPerHour: number | undefined): number | undefined {
+  if (budgetLeftUsd === undefined || !usdPerHour) return undefined;
+  return Math.max(0, (budgetLeftUsd / usdPerHour) * 3_600_000);
 }
 
 /** A run tag as one file-name segment. */

@@ -21,6 +21,8 @@ export interface FineTuneInput {
   provider?: ProviderSpec;
   /** The spec's `timeouts:` (core/pipeline/activityTimeouts.ts). @default the table */
   timeouts?: ActivityTimeoutOverrides;
+  /** provider `self-hosted` with `usdPerHour`: what is left of `budget.usd` when training starts. */
+  budgetLeftUsd?: number;
 }
 
 export type JobStatus = 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'paused';
@@ -42,13 +44,39 @@ export interface JobSnapshot {
   checkpoints: string[];
 }
 
+/**
+ * provider `self-hosted`: the trainer's last progress report (the `trainerProgress` signal its activity sends every
+ * few seconds and at each checkpoint; workers/trainer/tailor_trainer/progress_signal.py).
+ */
+export interface TrainerProgress {
+  step: number;
+  maxSteps?: number;
+  loss: number | null;
+  lr: number | null;
+  /** The last checkpoint saved, where a retried or resumed attempt starts. */
+  checkpoint: string | null;
+  /** The activity attempt reporting (a retry after a lost worker is attempt 2, …). */
+  attempt: number;
+  /** The reporting trainer process; `seq` orders its reports (signals may arrive out of order). */
+  source: string;
+  seq: number;
+  /** When the trainer sent it (seconds since the epoch, the trainer's clock). */
+  at: number;
+}
+
 export interface FineTuneProgress {
-  phase: 'uploading' | 'waiting_for_files' | 'creating_job' | 'training' | 'done' | 'failed' | 'cancelled';
+  /** `paused`: provider self-hosted only, training stopped at a checkpoint until `tailor resume`. */
+  phase: 'uploading' | 'waiting_for_files' | 'creating_job' | 'training' | 'paused' | 'done' | 'failed' | 'cancelled';
   trainingFileId?: string;
   validationFileId?: string;
   job?: JobSnapshot;
   polls: number;
   nextPollInMs?: number;
+  /** provider `self-hosted`: step, loss and learning rate as the trainer last reported them. */
+  trainer?: TrainerProgress;
+  /** provider `self-hosted`: time spent training so far (paused time excluded) and, with `usdPerHour`, its cost. */
+  trainingMs?: number;
+  spentUsd?: number;
 }
 
 export interface FineTuneResult {

@@ -7,27 +7,8 @@ import { startPipeline } from '../../cli/stack/startPipeline';
 import { loadSpec } from '../../config/loadSpec';
 import { startHarness, type Harness } from '../support/pipelineHarness';
 import { testTemporalAddress, uniqueTaskQueue } from '../support/temporal';
+import { chatRows, LORA, writeSelfHostedSpec } from './selfHostedSpec';
 import { hasTrainerEnv, runModule, startModule, type PythonProcess } from './trainerProcesses';
-
-const THINGS = ['apple', 'leaf', 'sky', 'sun', 'grape', 'carrot', 'night', 'snow'];
-
-const PHRASES = ['What color is the #?', 'Tell me the color of the #.', 'Which color has the #?', 'The #: what color?', 'Name the color of the #.'];
-
-/**
- * 40 distinct questions with one answer: a behaviour a tiny random model picks up in a few dozen LoRA steps (facts
- * per question take it far longer), so the adapter's effect shows in the scores: base 0, fine-tuned near 1.
- */
-function chatRows(): string {
-  const rows = PHRASES.flatMap((phrase) =>
-    THINGS.map((thing) => ({
-      messages: [
-        { role: 'user', content: phrase.replace('#', thing) },
-        { role: 'assistant', content: 'blue' },
-      ],
-    })),
-  );
-  return rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
-}
 
 // CI runs `npm test` before `npm run setup:trainer`; `npm run test:trainer` runs this file once the environment exists.
 const describeWithTrainer = hasTrainerEnv ? describe : describe.skip;
@@ -45,6 +26,7 @@ describeWithTrainer('provider: self-hosted, LoRA on the trainer worker', () => {
   let server: PythonProcess;
   let servingUrl: string;
   const trainerQueue = uniqueTaskQueue('trainer');
+  let loraTrainable: number | undefined;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-self-hosted-'));
@@ -70,7 +52,6 @@ describeWithTrainer('provider: self-hosted, LoRA on the trainer worker', () => {
 
   it('trains, evaluates through the chat server, passes the gate and registers the adapter with its sha256', async () => {
     const spec = path.join(dir, 'pipeline.yaml');
-    const lora = { rank: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'] };
     fs.writeFileSync(
       spec,
       stringify({
@@ -80,7 +61,7 @@ describeWithTrainer('provider: self-hosted, LoRA on the trainer worker', () => {
           type: 'self-hosted',
           taskQueue: trainerQueue,
           baseModelPath: path.join(dir, 'tiny'),
-          peft: { lora },
+          peft: { lora: LORA },
           servingBaseUrl: servingUrl,
           training: { maxSteps: 40, learningRate: 2e-2, checkpointEvery: 20 },
         },
@@ -94,6 +75,7 @@ describeWithTrainer('provider: self-hosted, LoRA on the trainer worker', () => {
     );
     const { handle } = await startPipeline(h.client, loadSpec(spec), { taskQueue: h.taskQueue });
     const result = await handle.result();
+    loraTrainable = result.fineTune!.selfHosted!.trainableParams;
 
     const ft = result.fineTune!;
     expect(ft.model).toMatch(/^self-hosted:tiny-base:[0-9a-f]{12}$/);
@@ -133,5 +115,25 @@ describeWithTrainer('provider: self-hosted, LoRA on the trainer worker', () => {
     } finally {
       registry.close();
     }
+  });
+  it('full fine-tuning through the same pipeline trains every weight; LoRA trained a small fraction of them', async () => {
+    const spec = writeSelfHostedSpec(dir, {
+      name: 'self-hosted-full',
+      trainerQueue,
+      servingUrl,
+      peft: 'full',
+      training: { maxSteps: 40, learningRate: 2e-3, checkpointEvery: 20 },
+    });
+    const { handle } = await startPipeline(h.client, loadSpec(spec), { taskQueue: h.taskQueue });
+    const result = await handle.result();
+    const trained = result.fineTune!.selfHosted!;
+    expect(trained).toMatchObject({ method: 'full', steps: 40 });
+    expect(trained.trainableParams).toBe(trained.totalParams);
+    // The full output is a model folder the chat server serves by digest: the fine-tuned variant was scored.
+    expect(fs.existsSync(path.join(trained.adapterPath, 'config.json'))).toBe(true);
+    expect(result.leaderboard.map((s) => s.variantId)).toContain('fine-tuned');
+    expect(loraTrainable).toBeDefined();
+    console.log(`trainable parameters: full ${trained.trainableParams}, LoRA ${loraTrainable} (${((100 * loraTrainable!) / trained.trainableParams).toFixed(1)}%)`);
+    expect(loraTrainable! / trained.trainableParams).toBeLessThan(0.1);
   });
 });

@@ -35,6 +35,16 @@ export const SPEC_ENTRIES: CliEntry[] = [
     specYaml('bomb', 'a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]'),
     /pipeline\.yaml:8: YAML aliases: Excessive alias count/,
   ),
+  spec(
+    'spec-register-adapters-with-full',
+    specYaml('regfull', 'provider:', '  type: self-hosted', '  baseModelPath: /models/base', '  servingBaseUrl: http://127.0.0.1:8000/v1', '  peft: full', '  registerAdapters: true'),
+    /pipeline\.yaml:12: provider\.registerAdapters: registerAdapters loads LoRA adapters only/,
+  ),
+  spec(
+    'spec-negative-usd-per-hour',
+    specYaml('usdhour', 'provider:', '  type: self-hosted', '  baseModelPath: /models/base', '  servingBaseUrl: http://127.0.0.1:8000/v1', '  usdPerHour: -2'),
+    /pipeline\.yaml:11: provider\.usdPerHour: expected a cost in USD per hour, 0 or more, got -2/,
+  ),
   spec('spec-not-a-mapping', '- name: catalogue-list\n- baseModel: x\n', /pipeline\.yaml:1: expected a mapping of keys at the top level, got a list/),
   spec('spec-empty-file', '', /pipeline\.yaml: expected a mapping of keys at the top level, got an empty document/),
   {

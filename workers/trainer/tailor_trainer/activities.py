@@ -6,37 +6,44 @@ between steps and keeps the last checkpoint.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, CancelledError
 
+from .progress_signal import ProgressSignaller
 from .spec import SpecError, parse_request
 from .training import resume_checkpoint, train
 
 
 class ActivityReporter:
+    def __init__(self, notify: Callable[[dict[str, Any]], None] | None = None) -> None:
+        self.notify = notify
+
     def progress(self, details: dict[str, Any]) -> None:
         activity.heartbeat(details)
+        if self.notify:
+            self.notify(details)
 
     def should_stop(self) -> bool:
         return activity.is_cancelled() or activity.is_worker_shutdown()
 
 
-def _run(request: Any, kind: str) -> dict[str, Any]:
+def _run(request: Any, kind: str, signaller: ProgressSignaller | None = None) -> dict[str, Any]:
     try:
         req = parse_request(request)
     except SpecError as e:
         raise ApplicationError(str(e), type="InvalidTrainingRequest", non_retryable=True) from None
     info = activity.info()
     previous = info.heartbeat_details[0] if info.heartbeat_details else None
+    notify = signaller.for_attempt(info.workflow_id, info.workflow_run_id, info.attempt) if signaller and info.workflow_id else None
     resume = resume_checkpoint(previous)
     activity.logger.info("training %s (%s) attempt %d, %s", kind, req.peft.type, info.attempt, f"resuming from {resume}" if resume else "from step 0")
     try:
         # Shielded: the SDK would otherwise raise CancelledError at any point in this thread, say mid-checkpoint;
         # the callback stops training between steps instead, and the pending CancelledError is raised on exit.
         with activity.shield_thread_cancel_exception():
-            result = train(req, kind, ActivityReporter(), resume)
+            result = train(req, kind, ActivityReporter(notify), resume)
     except SpecError as e:
         raise ApplicationError(str(e), type="InvalidTrainingRequest", non_retryable=True) from None
     if result.stopped:
@@ -47,14 +54,22 @@ def _run(request: Any, kind: str) -> dict[str, Any]:
     return result.to_json()
 
 
-@activity.defn(name="trainSupervised")
-def train_supervised(request: dict[str, Any]) -> dict[str, Any]:
-    return _run(request, "supervised")
+class TrainerActivities:
+    """The activities, optionally reporting progress to the calling workflow (progress_signal.py)."""
+
+    def __init__(self, signaller: ProgressSignaller | None = None) -> None:
+        self.signaller = signaller
+
+    @activity.defn(name="trainSupervised")
+    def train_supervised(self, request: dict[str, Any]) -> dict[str, Any]:
+        return _run(request, "supervised", self.signaller)
+
+    @activity.defn(name="trainPreference")
+    def train_preference(self, request: dict[str, Any]) -> dict[str, Any]:
+        return _run(request, "preference", self.signaller)
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [self.train_supervised, self.train_preference]
 
 
-@activity.defn(name="trainPreference")
-def train_preference(request: dict[str, Any]) -> dict[str, Any]:
-    return _run(request, "preference")
-
-
-ACTIVITIES = [train_supervised, train_preference]
+ACTIVITIES = TrainerActivities().all()

@@ -17,7 +17,10 @@ from .data import load_chat, load_preferences
 from .spec import TrainRequest
 
 STOPPED_MARKER = "stopped.json"
-LIVENESS_SECONDS = 1.0
+# Progress is re-sent at least this often: the SDK forwards heartbeats to the server at most every throttle interval
+# (the worker's --heartbeat-throttle) and learns of a cancellation or pause in the reply, so this bounds how long a
+# stop request waits for a step boundary. The calls are local and cheap.
+LIVENESS_SECONDS = 0.25
 
 
 class Reporter(Protocol):
@@ -92,6 +95,41 @@ def resume_checkpoint(details: Any) -> str | None:
     return max(candidates)[1] if candidates else None
 
 
+FINGERPRINT_FILE = "request.json"
+
+
+def _fingerprint(req: TrainRequest, kind: str) -> dict[str, Any]:
+    """What a checkpoint depends on: resuming one made under other settings would train a different model."""
+    return {"kind": kind, "base": req.base_model_path, "training_file": req.training_file, "peft": asdict(req.peft), "hyper": asdict(req.hyper)}
+
+
+def latest_checkpoint(req: TrainRequest, kind: str) -> str | None:
+    """The newest complete checkpoint a previous activity left for this same request (a paused, cancelled or
+    restarted run), or None. Checkpoints made under different settings are removed, not resumed."""
+    folder = req.checkpoint_dir
+    if not os.path.isdir(folder):
+        return None
+    try:
+        with open(os.path.join(folder, FINGERPRINT_FILE), encoding="utf-8") as f:
+            same = json.load(f) == json.loads(json.dumps(_fingerprint(req, kind)))
+    except (OSError, ValueError):
+        same = False
+    if not same:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    found = [(int(m.group(1)), os.path.join(folder, e)) for e in os.listdir(folder) if (m := re.fullmatch(r"checkpoint-(\d+)", e))]
+    complete = [c for c in found if _complete(c[1])]
+    return max(complete)[1] if complete else None
+
+
+def _write_fingerprint(req: TrainRequest, kind: str) -> None:
+    os.makedirs(req.checkpoint_dir, exist_ok=True)
+    tmp = os.path.join(req.checkpoint_dir, FINGERPRINT_FILE + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(_fingerprint(req, kind), f)
+    os.replace(tmp, os.path.join(req.checkpoint_dir, FINGERPRINT_FILE))
+
+
 def dir_sha256(root: str) -> str:
     """One digest over every file (relative path and content), stable across machines."""
     h = hashlib.sha256()
@@ -127,6 +165,7 @@ def _progress_callback(reporter: Reporter, heartbeat_every: int, losses: list[fl
             reporter.progress(dict(self.last))
 
         def on_train_begin(self, args, state, control, **kw):
+            self.last["maxSteps"] = state.max_steps
             self.send()
 
         def on_log(self, args, state, control, logs=None, **kw):
@@ -251,13 +290,17 @@ def _preference_trainer(req: TrainRequest, tokenizer, callbacks):
 
 
 def train(req: TrainRequest, kind: str, reporter: Reporter, resume_from: str | None = None) -> TrainResult:
-    """kind: "supervised" or "preference". resume_from: a checkpoint folder a previous attempt left."""
+    """kind: "supervised" or "preference". resume_from: a checkpoint folder a previous attempt left; without one, the
+    newest checkpoint an earlier activity left for this same request (pause/resume, a restarted run)."""
     from transformers import AutoTokenizer
     from transformers.trainer_callback import PrinterCallback
 
     tokenizer = AutoTokenizer.from_pretrained(req.base_model_path, local_files_only=True)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
+    if resume_from is None:
+        resume_from = latest_checkpoint(req, kind)
+    _write_fingerprint(req, kind)
     losses: list[float] = []
     progress = _progress_callback(reporter, req.hyper.heartbeat_every, losses)
     resumed = checkpoint_step(resume_from) if resume_from else 0

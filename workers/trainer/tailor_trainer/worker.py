@@ -16,7 +16,9 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from .activities import ACTIVITIES
+from .activities import TrainerActivities
+from .codec import data_converter_from_env
+from .progress_signal import ProgressSignaller
 
 DEFAULT_TASK_QUEUE = "tailor-trainer"
 
@@ -29,6 +31,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # One training at a time by default: it takes the whole accelerator (or CPU).
     p.add_argument("--max-concurrent", type=int, default=int(os.environ.get("TAILOR_TRAINER_CONCURRENCY", "1")))
     p.add_argument("--heartbeat-throttle", type=float, default=1.0, help="seconds between heartbeats sent to the server at most")
+    p.add_argument(
+        "--progress-every",
+        type=float,
+        default=float(os.environ.get("TAILOR_TRAINER_PROGRESS_EVERY", "30")),
+        help="seconds between progress signals to the workflow at most (each is a history event); 0 turns them off",
+    )
     return p.parse_args(argv)
 
 
@@ -39,14 +47,20 @@ async def run(args: argparse.Namespace) -> None:
     import trl  # noqa: F401
 
     try:
-        client = await Client.connect(args.address, namespace=args.namespace)
+        # The same payload encryption as Tailor's TypeScript workers (TAILOR_ENCRYPTION_KEYS), or none.
+        data_converter = data_converter_from_env()
+    except ValueError as e:
+        sys.exit(f"tailor-trainer: {e}")
+    try:
+        client = await Client.connect(args.address, namespace=args.namespace, data_converter=data_converter)
     except Exception as e:  # connection failures come in several types; the message is what the user needs
         sys.exit(f"tailor-trainer: cannot reach Temporal at {args.address} ({e})")
+    signaller = ProgressSignaller(client, asyncio.get_running_loop(), args.progress_every) if args.progress_every > 0 else None
     with ThreadPoolExecutor(max_workers=args.max_concurrent) as pool:
         worker = Worker(
             client,
             task_queue=args.task_queue,
-            activities=ACTIVITIES,
+            activities=TrainerActivities(signaller).all(),
             activity_executor=pool,
             max_concurrent_activities=args.max_concurrent,
             max_heartbeat_throttle_interval=timedelta(seconds=args.heartbeat_throttle),

@@ -1,6 +1,7 @@
 """Shared fixtures: sample data, the tiny model (built here, never downloaded), trained runs, a Temporal dev server."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -143,3 +144,28 @@ class TrainerWorker:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         self.log.close()
+
+
+@contextlib.contextmanager
+def running_chat_server(*args: str):
+    """The real chat server (python -m tailor_trainer.chat_server ARGS --port 0) as a subprocess: yields its base URL
+    once it prints it, which it does after the model (and any adapter) loaded; stops it afterwards."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tailor_trainer.chat_server", *args, "--port", "0"],
+        cwd=TRAINER_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if "listening on" in line:
+                break
+        else:
+            pytest.fail("chat server exited:\n" + "".join(lines[-40:]))
+        yield line.split("listening on ")[1].strip()
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -3,36 +3,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 
 import pytest
-from conftest import TRAINER_DIR
+from conftest import running_chat_server
 from sample_data import chat_rows
 
 
 @pytest.fixture(scope="module")
 def server(tiny_model, lora_run):
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tailor_trainer.chat_server", "--base", tiny_model, "--adapter", lora_run.output_dir, "--model", "tiny-lora", "--port", "0"],
-        cwd=TRAINER_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    # The first line it prints names its address (after the model and adapter loaded), or the reason it failed.
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if "listening on" in line:
-            break
-    else:
-        pytest.fail("chat server exited:\n" + "".join(lines[-40:]))
-    yield line.split("listening on ")[1].strip()
-    proc.terminate()
-    proc.wait(10)
+    with running_chat_server("--base", tiny_model, "--adapter", lora_run.output_dir, "--model", "tiny-lora") as url:
+        yield url
 
 
 def call(url: str, body: dict | None = None) -> tuple[int, dict]:
@@ -71,21 +53,8 @@ def test_rejects_bad_requests_with_a_message(server):
 @pytest.fixture(scope="module")
 def adapters_server(tiny_model, lora_run):
     """Started with only the base model; the trained adapter is found in --adapters by its digest on first use."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tailor_trainer.chat_server", "--base", tiny_model, "--model", "tiny-base", "--adapters", os.path.dirname(lora_run.output_dir), "--port", "0"],
-        cwd=TRAINER_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    for line in proc.stdout:
-        if "listening on" in line:
-            break
-    else:
-        pytest.fail("chat server exited")
-    yield line.split("listening on ")[1].strip()
-    proc.terminate()
-    proc.wait(10)
+    with running_chat_server("--base", tiny_model, "--model", "tiny-base", "--adapters", os.path.dirname(lora_run.output_dir)) as url:
+        yield url
 
 
 def test_serves_a_trained_adapter_named_by_its_digest(adapters_server, lora_run):

@@ -79,3 +79,29 @@ def test_bad_training_files_name_the_line(tmp_path):
     f.write_text("not json\n")
     with pytest.raises(SpecError, match=r"bad.jsonl:1: not valid JSON"):
         load_preferences(str(f))
+
+
+class StopAfter(SilentReporter):
+    """Asks training to stop at the end of step `step` (a pause or a cancellation, without Temporal)."""
+
+    def __init__(self, step: int) -> None:
+        super().__init__()
+        self.step = step
+        self.asked = 0
+
+    def should_stop(self) -> bool:
+        self.asked += 1  # once per step end
+        return self.asked >= self.step
+
+
+def test_a_later_activity_resumes_from_the_newest_checkpoint_of_the_same_request_only(tiny_model, data, tmp_path):
+    # A paused (or cancelled, then restarted) run's next activity has no heartbeat to name a checkpoint: it finds one.
+    req = parse_request(request(tiny_model, data["chat"], tmp_path / "out", "lora", maxSteps=30, checkpointEvery=10))
+    stopped = train(req, "supervised", StopAfter(13))
+    assert stopped.stopped and stopped.steps == 13
+    again = train(req, "supervised", SilentReporter())
+    assert again.resumed_from_step == 10 and again.steps == 30 and not again.stopped
+    # Other settings make other checkpoints: those are removed, not resumed.
+    changed = parse_request({**req.raw, "hyperparameters": {**req.raw["hyperparameters"], "learningRate": 1e-3}})
+    assert train(changed, "supervised", StopAfter(1)).resumed_from_step == 0
+    assert not any(e.startswith("checkpoint-") and int(e.split("-")[1]) > 10 for e in os.listdir(req.checkpoint_dir))
