@@ -71,7 +71,8 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
 
   it('SIGKILL of the trainer mid-training: the retry resumes from a checkpoint, and one adapter reaches the registry', async () => {
     const first = await startTrainer();
-    const loaded = spec('self-hosted-sigkill', { maxSteps: 60, checkpointEvery: 10 });
+    // Long enough (a few seconds on this fast tiny model) that the kill lands mid-training even on a loaded machine.
+    const loaded = spec('self-hosted-sigkill', { maxSteps: 200, checkpointEvery: 10 });
     const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
     // The fine-tune's progress query shows the trainer's step and loss as it trains.
     const before = await eventually(
@@ -82,7 +83,7 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
       },
       120_000,
     );
-    expect(before).toMatchObject({ attempt: 1, maxSteps: 60 });
+    expect(before).toMatchObject({ attempt: 1, maxSteps: 200 });
     expect(before.loss).toEqual(expect.any(Number));
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
@@ -93,7 +94,7 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     // Resumed from a checkpoint at or after the one seen before the kill, not from step 0.
     expect(trained.resumedFromStep).toBeGreaterThanOrEqual(10);
     expect(trained.resumedFromStep % 10).toBe(0);
-    expect(trained.steps).toBe(60);
+    expect(trained.steps).toBe(200);
     await maybeRecordHistories(h.client, 'self-hosted-worker-lost', [`${runId}/fine-tune`]);
     const after = (await trainerProgress(runId)).trainer!;
     expect(after.attempt).toBeGreaterThanOrEqual(2);
