@@ -1,9 +1,11 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { FineTuneProgress } from '../../core/pipeline/fineTuneTypes';
 import type { PipelineProgress, PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { formatDuration } from '../../core/report/renderRunReport';
 import { textTable } from '../../core/report/textTable';
 import { pendingApprovalQuery } from '../../workflows/deployMessages';
-import { progressQuery } from '../../workflows/messages';
+import { fineTuneProgressQuery, progressQuery } from '../../workflows/messages';
+import { fineTuneLine } from '../stack/fineTuneLine';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';
@@ -14,7 +16,8 @@ export const command: CliCommand = {
   summary: "show a run's progress or result",
   help: `Usage: tailor status RUN [--json]
 
-Shows a pipeline run: while it runs, its \`progress\` query (every step's state); once it has finished,
+Shows a pipeline run: while it runs, its \`progress\` query (every step's state, and while it trains, the
+job's or the self-hosted trainer's step and loss); once it has finished,
 its result (or its failure). RUN is the run ID that \`tailor run\` printed.
 
 Options:
@@ -41,9 +44,13 @@ Exit codes: 0 running or succeeded, 1 failed, cancelled or terminated, 2 unknown
         // A deploy step waiting for a person is the one thing an operator must act on: show it.
         const pendingApproval =
           p.stage === 'deploy' ? await client.workflow.getHandle(`${runId}/deploy`).query(pendingApprovalQuery).catch(() => null) : null;
-        if (values.json) process.stdout.write(JSON.stringify({ runId, status, progress: p, pendingApproval }) + '\n');
+        // Training: the job's (or the self-hosted trainer's) step and loss from the fine-tune step's own query.
+        const fineTune: FineTuneProgress | null =
+          p.stage === 'fine-tune' ? await client.workflow.getHandle(`${runId}/fine-tune`).query(fineTuneProgressQuery).catch(() => null) : null;
+        if (values.json) process.stdout.write(JSON.stringify({ runId, status, progress: p, pendingApproval, fineTune }) + '\n');
         else {
           printSteps(`${runId}: RUNNING (stage ${p.stage})`, p.steps);
+          if (fineTune) console.log(`\nfine-tune: ${fineTuneLine(fineTune)}`);
           if (pendingApproval) {
             console.log(
               `\nWaiting since ${new Date(pendingApproval.waitingSince).toISOString()} for approval by one of ${pendingApproval.approvers.join(', ')} ` +

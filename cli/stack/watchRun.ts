@@ -4,6 +4,7 @@ import type { PipelineProgress, PipelineResult, StepState } from '../../core/pip
 import { formatDuration } from '../../core/report/renderRunReport';
 import type { customizationPipeline } from '../../workflows/customizationPipeline';
 import { fineTuneProgressQuery, progressQuery } from '../../workflows/messages';
+import { fineTuneLine } from './fineTuneLine';
 
 /**
  * Follows a run live through its `progress` query (and the fine-tune child's), printing each change once, until the
@@ -28,13 +29,7 @@ export async function watchRun(
         for (const s of p.steps) report(s);
         if (p.stage === 'fine-tune') {
           const ft: FineTuneProgress = await client.workflow.getHandle(`${p.runId}/fine-tune`).query(fineTuneProgressQuery);
-          const j = ft.job;
-          const t = ft.trainer;
-          const line = j
-            ? `    job ${j.jobId} ${j.status}${j.step != null ? ` step ${j.step}` : ''}${j.trainLoss != null ? ` train loss ${j.trainLoss.toFixed(3)}` : ''}${j.validLoss != null ? ` valid loss ${j.validLoss.toFixed(3)}` : ''}`
-            : t && ft.phase === 'training'
-              ? `    trainer step ${t.step}${t.maxSteps ? `/${t.maxSteps}` : ''}${t.loss != null ? ` loss ${t.loss.toFixed(3)}` : ''}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}`
-              : `    ${ft.phase.replace(/_/g, ' ')}`;
+          const line = `    ${fineTuneLine(ft)}`;
           if (line !== lastTrain) log(line);
           lastTrain = line;
         }

@@ -175,6 +175,14 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     await eventually('the paused phase', async () => ((await trainerProgress(runId)).phase === 'paused' ? true : undefined), 60_000);
     const stopped = stoppedAt(runId);
     expect(stopped.step).toBeLessThan(300);
+    // tailor status shows where training stands while the run waits.
+    const status = await runCli(['status', runId, '--json'], env);
+    const shown = JSON.parse(status.stdout) as { progress: { stage: string }; fineTune: FineTuneProgress };
+    expect(shown.progress.stage).toBe('fine-tune');
+    expect(shown.fineTune).toMatchObject({ phase: 'paused', trainer: { maxSteps: 300 } });
+    expect(shown.fineTune.trainer!.step).toBeGreaterThanOrEqual(12);
+    const text = await runCli(['status', runId], env);
+    expect(text.stdout).toMatch(/fine-tune: trainer paused at step \d+\/300 loss \d/);
     expect(await runCli(['resume', runId], env)).toMatchObject({ code: 0 });
     const result = await handle.result();
     await maybeRecordHistories(h.client, 'self-hosted-paused-resumed', [runId, `${runId}/fine-tune`]);
