@@ -5,7 +5,7 @@ import { FewShotSpecSchema } from '../core/fewshot/fewShotSpec';
 import { AssertionSchema, type Assertion } from '../core/graders/assertionSpec';
 import { DEFAULT_EXECUTION, DEFAULT_SAMPLING, type CaseSource, type EvalVariant, type RagSettings, type ResolvedEvalSuite } from '../core/evalSuite/evalSuiteTypes';
 import { tailorHome } from './paths';
-import { parseYamlWith, YamlSpecError, type SpecProblem, readSpecText } from './yamlDiagnostics';
+import { parseYamlWith, problemText, YamlSpecError, type SpecProblem, readSpecText } from './yamlDiagnostics';
 import { GateRuleSchema } from '../core/stats/gateRules';
 import { loadPromptTemplate } from './promptSpec';
 import { RagOptionsSchema } from './ragSpec';
@@ -126,7 +126,7 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
         prompts.set(p, loadPromptTemplate(p));
       } catch (err) {
         if (err instanceof YamlSpecError) {
-          problem(key, `prompt template ${p} is invalid:\n${err.problems.map((x) => `      ${x.line ? `line ${x.line}: ` : ''}${x.key ? `${x.key}: ` : ''}${x.message}`).join('\n')}`);
+          problem(key, `prompt template ${p} is invalid:\n${err.problems.map((x) => `      ${problemText(x)}`).join('\n')}`);
           return undefined;
         }
         throw err;

@@ -5,7 +5,7 @@ import { PipelineSpecSchema, type PipelineSpec } from './pipelineSpec';
 import { tailorHome } from './paths';
 import { loadPromptTemplate } from './promptSpec';
 import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
-import { parseYamlWith, YamlSpecError, type SpecProblem, type YamlSource, readSpecText } from './yamlDiagnostics';
+import { parseYamlWith, problemText, YamlSpecError, type SpecProblem, type YamlSource, readSpecText } from './yamlDiagnostics';
 
 /** A spec the user wrote that cannot run: carries the file, the key path and the line, for an exit-2 message. */
 export class SpecError extends YamlSpecError {
@@ -92,7 +92,7 @@ function loadBaselinePrompts(file: string, dir: string, spec: PipelineSpec, sour
       loaded.push({ file: p, name: t.template.name, version: t.version, template: t.template });
     } catch (err) {
       if (!(err instanceof YamlSpecError)) throw err;
-      const detail = err.problems.map((x) => `${x.line ? `line ${x.line}: ` : ''}${x.key ? `${x.key}: ` : ''}${x.message}`).join('; ');
+      const detail = err.problems.map(problemText).join('; ');
       problems.push({ key: key.join('.'), line: source.lineOf(key), message: `prompt template ${p}: ${detail}` });
     }
   });

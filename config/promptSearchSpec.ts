@@ -4,7 +4,7 @@ import { generateCandidates } from '../core/promptSearch/candidates';
 import { SearchSpaceSchema, type SearchSpace } from '../core/promptSearch/searchSpace';
 import type { PromptCandidate } from '../core/promptSearch/searchTypes';
 import { loadPromptTemplate, type LoadedPrompt } from './promptSpec';
-import { parseYamlWith, readSpecText, YamlSpecError, type SpecProblem } from './yamlDiagnostics';
+import { parseYamlWith, problemText, readSpecText, YamlSpecError, type SpecProblem } from './yamlDiagnostics';
 
 export interface LoadedSearchSpace {
   file: string;
@@ -32,7 +32,7 @@ export function loadSearchSpace(file: string): LoadedSearchSpace {
     base = loadPromptTemplate(path.resolve(path.dirname(abs), space.base));
   } catch (err) {
     if (!(err instanceof YamlSpecError)) throw err;
-    throw problem(['base'], `the starting template is invalid: ${err.problems.map((x) => `${x.line ? `line ${x.line}: ` : ''}${x.key ? `${x.key}: ` : ''}${x.message}`).join('; ')}`);
+    throw problem(['base'], `the starting template is invalid: ${err.problems.map(problemText).join('; ')}`);
   }
   // Each alternative must make a valid template on its own: check them one part at a time, so the line is exact.
   const problems: SpecProblem[] = [];

@@ -26,6 +26,11 @@ export class YamlSpecError extends Error {
   }
 }
 
+/** One problem as `line N: key: message`, for quoting a nested file's problems inside another's (no file name). */
+export function problemText(p: SpecProblem): string {
+  return `${p.line ? `line ${p.line}: ` : ''}${p.key ? `${p.key}: ` : ''}${p.message}`;
+}
+
 /** A parsed document that can still answer "which line holds this key?" after validation. */
 export interface YamlSource {
   data: unknown;

@@ -42,5 +42,5 @@ export function activityProxies(overrides?: ActivityTimeoutOverrides) {
   };
 }
 
-/** The same proxies with the table's defaults, for workflows whose input carries no spec. */
-export const { dataActivities, providerActivities, uploadActivities, evalActivities, notifyActivities } = activityProxies();
+/** The data proxy with the table's defaults, for workflows whose input carries no spec (rollback). */
+export const { dataActivities } = activityProxies();

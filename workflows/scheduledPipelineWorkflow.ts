@@ -6,7 +6,7 @@ import { feedbackExportRequest } from '../core/feedback/feedbackSource';
 import { pipelineRunId } from '../core/operations/pipelineRunId';
 import { proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
-import { TailorDatasetSha, TailorOutcome, TailorPipeline, TailorStage } from './searchAttributes';
+import { pipelineStartAttributes, TailorDatasetSha, TailorOutcome, TailorPipeline, TailorStage } from './searchAttributes';
 
 /** Stat, hash and one visibility query: seconds of work, retried a few times. */
 const opsFor = (spec: PipelineSpec) => proxyFor('schedule', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, spec.timeouts);
@@ -88,13 +88,7 @@ async function runPipeline(input: ScheduledPipelineInput, spec: PipelineSpec, da
       args: [{ spec, specSha256, datasetSha256, ...(input.prompts ? { prompts: input.prompts } : {}), ...(input.indexRoot ? { indexRoot: input.indexRoot } : {}) }],
       // Same as `tailor run`: a run on unchanged data and spec is never repeated (DESIGN invariant 5).
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: indexed
-        ? [
-            { key: TailorPipeline, value: spec.name },
-            { key: TailorDatasetSha, value: datasetSha256 },
-            { key: TailorStage, value: 'prepare' },
-          ]
-        : undefined,
+      typedSearchAttributes: indexed ? pipelineStartAttributes(spec.name, datasetSha256) : undefined,
     });
     mark([{ key: TailorOutcome, value: 'completed' }]);
     return { outcome: 'completed', datasetSha256, runId, deploy: result.deploy.outcome };

@@ -52,68 +52,33 @@ export async function selfHostedFineTune(
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   const request = trainerRequest(provider, method, paths, input.seed);
-  let result: TrainerResult | undefined;
   // Training time is counted on the workflow clock, per round (a resume starts a round), paused time excluded.
   const allowanceMs = trainingAllowanceMs(input.budgetLeftUsd, provider.usdPerHour);
   let trainedMs = 0;
-  const account = (roundStart: number) => {
+  let result: TrainerResult;
+  for (;;) {
+    const roundStart = Date.now();
+    const end = await trainingRound(() => trainer[TRAINER_ACTIVITIES[method.type]](request), control, allowanceMs === undefined ? undefined : allowanceMs - trainedMs, progress);
     trainedMs += Date.now() - roundStart;
     progress.trainingMs = trainedMs;
     progress.spentUsd = trainingCostUsd(trainedMs, provider.usdPerHour);
-  };
-  while (!result) {
-    const scope = new CancellationScope();
-    let pausing = false;
-    let overBudget = false;
-    const roundStart = Date.now();
-    // The budget as a durable timer: when it fires, the trainer stops at its next step and keeps its checkpoints.
-    const budgetTimer = new CancellationScope();
-    if (allowanceMs !== undefined) {
-      void budgetTimer
-        .run(() => sleep(Math.max(1, allowanceMs - trainedMs)))
-        .then(() => {
-          if (result) return;
-          overBudget = true;
-          scope.cancel();
-        })
-        .catch(() => undefined);
+    if ('result' in end) {
+      result = end.result;
+      break;
     }
-    // A pause cancels this attempt's scope: the trainer stops between steps and keeps its checkpoints.
-    void condition(() => control.pending === 'pause')
-      .then(() => {
-        if (result) return;
-        pausing = true;
-        control.pending = undefined;
-        scope.cancel();
-      })
-      .catch(() => undefined);
-    try {
-      result = await scope.run(() => trainer[TRAINER_ACTIVITIES[method.type]](request));
-    } catch (err) {
-      const cancelled = isCancellation(err) || CancellationScope.current().consideredCancelled;
-      account(roundStart);
-      if (overBudget && cancelled && !CancellationScope.current().consideredCancelled) {
-        progress.phase = 'failed';
-        throw ApplicationFailure.nonRetryable(
-          `training used up the budget: ${(trainedMs / 60_000).toFixed(1)} min at $${provider.usdPerHour}/h is $${progress.spentUsd!.toFixed(4)}, ` +
-            `the $${input.budgetLeftUsd!.toFixed(4)} that was left; the trainer stopped at a checkpoint (a re-run with a larger budget resumes from it)`,
-          'BudgetExceeded',
-          { spentUsd: progress.spentUsd, budgetLeftUsd: input.budgetLeftUsd },
-        );
-      }
-      if (!pausing || !cancelled || CancellationScope.current().consideredCancelled) {
-        progress.phase = cancelled ? 'cancelled' : 'failed';
-        throw err;
-      }
-      progress.phase = 'paused';
-      if (allowanceMs !== undefined) budgetTimer.cancel();
-      await condition(() => control.pending === 'resume');
-      control.pending = undefined;
-      progress.phase = 'training';
-      continue;
+    if (end.stopped === 'budget') {
+      progress.phase = 'failed';
+      throw ApplicationFailure.nonRetryable(
+        `training used up the budget: ${(trainedMs / 60_000).toFixed(1)} min at $${provider.usdPerHour}/h is $${progress.spentUsd.toFixed(4)}, ` +
+          `the $${input.budgetLeftUsd!.toFixed(4)} that was left; the trainer stopped at a checkpoint (a re-run with a larger budget resumes from it)`,
+        'BudgetExceeded',
+        { spentUsd: progress.spentUsd, budgetLeftUsd: input.budgetLeftUsd },
+      );
     }
-    account(roundStart);
-    if (allowanceMs !== undefined) budgetTimer.cancel();
+    progress.phase = 'paused';
+    await condition(() => control.pending === 'resume');
+    control.pending = undefined;
+    progress.phase = 'training';
   }
   const model = selfHostedModelId(input.model, result.sha256);
   if (provider.registerAdapters && result.method === 'lora') {
@@ -143,7 +108,55 @@ export async function selfHostedFineTune(
       resumedFromStep: result.resumedFromStep,
       hyperparameters: result.hyperparameters,
       trainingMs: trainedMs,
-      ...(provider.usdPerHour !== undefined ? { costUsd: trainingCostUsd(trainedMs, provider.usdPerHour) } : {}),
+      ...(provider.usdPerHour !== undefined ? { costUsd: progress.spentUsd } : {}),
     },
   };
+}
+
+/**
+ * One round of training: the activity, until it returns, or a pause request or the budget's durable timer stops it
+ * (the trainer stops at its next step and keeps its checkpoints). A cancellation of the run or a failure is thrown.
+ */
+async function trainingRound(
+  train: () => Promise<TrainerResult>,
+  control: TrainingControl,
+  allowanceMs: number | undefined,
+  progress: FineTuneProgress,
+): Promise<{ result: TrainerResult } | { stopped: 'pause' | 'budget' }> {
+  const scope = new CancellationScope();
+  let finished = false;
+  let stopped: 'pause' | 'budget' | undefined;
+  const stop = (why: 'pause' | 'budget') => {
+    if (finished) return false;
+    stopped = why;
+    scope.cancel();
+    return true;
+  };
+  const budgetTimer = new CancellationScope();
+  if (allowanceMs !== undefined) {
+    void budgetTimer
+      .run(() => sleep(Math.max(1, allowanceMs)))
+      .then(() => stop('budget'))
+      .catch(() => undefined);
+  }
+  void condition(() => control.pending === 'pause')
+    .then(() => {
+      if (stop('pause')) control.pending = undefined;
+    })
+    .catch(() => undefined);
+  try {
+    const result = await scope.run(train);
+    finished = true;
+    budgetTimer.cancel();
+    return { result };
+  } catch (err) {
+    finished = true;
+    const cancelled = isCancellation(err) || CancellationScope.current().consideredCancelled;
+    if (stopped && cancelled && !CancellationScope.current().consideredCancelled) {
+      if (stopped === 'pause') budgetTimer.cancel();
+      return { stopped };
+    }
+    progress.phase = cancelled ? 'cancelled' : 'failed';
+    throw err;
+  }
 }

@@ -1,12 +1,10 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { DatasetValidator, type ValidatorOptions } from '../../core/dataset/datasetValidator';
-import { DEFAULT_DATASET_LIMITS, fileTooLarge, tooManyExamples, type DatasetLimits } from '../../core/dataset/datasetLimits';
+import { datasetLimits, fileTooLarge, tooManyExamples, type DatasetLimits } from '../../core/dataset/datasetLimits';
 import { LineSplitter } from '../../core/dataset/lineSplitter';
 import type { ValidationReport } from '../../core/dataset/validationReport';
 
-/** Largest line read into memory; a longer line is reported as `line_too_long` and skipped without buffering it. */
-export const DEFAULT_MAX_LINE_BYTES = DEFAULT_DATASET_LIMITS.maxLineBytes;
 const READ_CHUNK_BYTES = 1024 * 1024;
 const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
 
@@ -25,9 +23,8 @@ export interface ValidateFileOptions extends ValidatorOptions {
  * an over-long line is one `line_too_long` error in the report, so the other problems are still listed.
  */
 export async function validateFile(file: string, opts: ValidateFileOptions): Promise<ValidationReport> {
-  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const maxFileBytes = opts.limits?.maxFileBytes ?? DEFAULT_DATASET_LIMITS.maxFileBytes;
-  const maxExamples = opts.limits?.maxExamples ?? DEFAULT_DATASET_LIMITS.maxExamples;
+  // A longer line than maxLineBytes is reported as `line_too_long` and skipped without buffering it.
+  const { maxLineBytes, maxFileBytes, maxExamples } = datasetLimits({ maxLineBytes: opts.maxLineBytes, ...opts.limits });
   const name = opts.displayName ?? file;
   const { size } = await fs.stat(file);
   if (size > maxFileBytes) throw fileTooLarge(name, size, maxFileBytes);

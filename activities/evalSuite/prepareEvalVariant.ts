@@ -1,14 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ProviderSpec } from '../../config/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
-import { sha256, variantPromptVersion } from '../../core/evalSuite/cacheKeys';
+import { ragPromptVersion, variantPromptVersion } from '../../core/evalSuite/cacheKeys';
 import { caseMessages } from '../../core/evalSuite/caseMessages';
 import type { CaseSource, EvalVariant } from '../../core/evalSuite/evalSuiteTypes';
 import { PromptRenderError } from '../../core/prompts/renderPrompt';
 import { selectFewShotExamples, type FewShotSelection } from '../fewshot/selectFewShotExamples';
 import { loadCases, loadSelection } from './caseStore';
 import { retrieveForCases, type Retrieval } from './retrieveForCases';
-import { canonicalJson } from '../../core/dataset/canonicalJson';
 
 export interface PrepareEvalVariantInput {
   variant: EvalVariant;
@@ -32,7 +31,8 @@ export interface PreparedEvalVariant {
  */
 export async function prepareEvalVariant(input: PrepareEvalVariantInput): Promise<PreparedEvalVariant> {
   const v = input.variant;
-  const first = (await loadCases(input.cases)).find((c) => !c.sample);
+  const cases = await loadCases(input.cases);
+  const first = cases.find((c) => !c.sample);
   if (first && v.prompt) {
     try {
       caseMessages(v, first);
@@ -51,12 +51,9 @@ export async function prepareEvalVariant(input: PrepareEvalVariantInput): Promis
   if (!v.rag) return prepared;
   const rag = await retrieveForCases({
     variant: { ...v, rag: v.rag },
-    cases: await loadCases(input.cases),
+    cases,
     ...(prepared.fewShot ? { examples: await loadSelection(prepared.fewShot.selection) } : {}),
     provider: input.provider,
   });
-  // The passages are part of the prompt: a rebuilt index or other retrieval settings are a new prompt version.
-  const { k, hybrid, mmrLambda, budgetTokens } = v.rag;
-  const promptVersion = sha256(canonicalJson({ prompt: prepared.promptVersion, rag: { k, hybrid: hybrid ?? false, mmrLambda: mmrLambda ?? null, budgetTokens: budgetTokens ?? null, index: rag.manifestSha256 } }));
-  return { ...prepared, promptVersion, rag };
+  return { ...prepared, promptVersion: ragPromptVersion(prepared.promptVersion, v.rag, rag.manifestSha256), rag };
 }

@@ -1,18 +1,17 @@
-import { cancellationSignal, heartbeat } from '@temporalio/activity';
+import { heartbeat } from '@temporalio/activity';
 import type { ProviderSpec } from '../../config/providerSpec';
 import { canonicalJson } from '../../core/dataset/canonicalJson';
 import { sha256 } from '../../core/evalSuite/cacheKeys';
-import { providerClient } from '../../providers/openai/client';
-import { callProvider } from '../../providers/openai/errors';
 import { embeddingCache } from '../evalSuite/keyedCache';
-import { pacerFor } from '../evalSuite/requestPacer';
+import { embedBatch } from '../rag/embedBatch';
 import { providerEndpoint } from '../evalSuite/providerCalls';
 
 const BATCH = 256;
 
 /**
  * Embeddings through the provider's `/v1/embeddings`, cached by content hash (endpoint, model, text) so a pool is
- * embedded once across variants, runs and retries. Vectors are stored as base64 float32, as the API sends them.
+ * embedded once across variants, runs and retries (each request through embedBatch: paced, SDK retries off). Vectors
+ * are stored as base64 float32, as the API sends them.
  */
 export async function embedTexts(texts: readonly string[], model: string, spec?: ProviderSpec): Promise<number[][]> {
   const cache = embeddingCache();
@@ -21,19 +20,12 @@ export async function embedTexts(texts: readonly string[], model: string, spec?:
   const out: (number[] | undefined)[] = await Promise.all(keys.map(async (k) => decode(await cache.get<{ b64: string }>(k))));
   const missing = [...new Set(keys.filter((_, i) => !out[i]))];
   const textOf = new Map(keys.map((k, i) => [k, texts[i]!]));
-  const client = providerClient(spec);
-  const pacer = pacerFor(endpoint, model);
   for (let start = 0; start < missing.length; start += BATCH) {
     const batch = missing.slice(start, start + BATCH);
-    await pacer.acquire(cancellationSignal());
-    const { data: res, response } = await callProvider(`embeddings (${model})`, () =>
-      client.embeddings.create({ model, input: batch.map((k) => textOf.get(k)!) }, { signal: cancellationSignal() }).withResponse(),
-    );
-    pacer.observe(response.headers);
+    const vectors = await embedBatch(batch.map((k) => textOf.get(k)!), model, { provider: spec });
     await Promise.all(
-      res.data.map(async (d) => {
-        const key = batch[d.index]!;
-        const vec = d.embedding as number[];
+      vectors.map(async (vec, j) => {
+        const key = batch[j]!;
         await cache.put(key, { b64: Buffer.from(Float32Array.from(vec).buffer).toString('base64') });
         keys.forEach((k, i) => k === key && (out[i] = vec));
       }),

@@ -95,11 +95,13 @@ export async function buildIndex(input: BuildIndexInput): Promise<IndexRef> {
       await store.ensureAnnIndex(input.annThreshold ?? DEFAULT_ANN_THRESHOLD);
       await store.compact();
     }
+    const chunksPerSource = new Map<string, number>();
+    for (const c of chunks) chunksPerSource.set(c.source, (chunksPerSource.get(c.source) ?? 0) + 1);
     const manifest: IndexManifest = {
       format: 'tailor-rag-index/1',
       embedding: { model, ...(input.dimensions ? { dimensions: input.dimensions } : {}) },
       chunking,
-      documents: docs.map((d) => ({ source: d.source, sha256: d.sha256, chunks: chunks.filter((c) => c.source === d.source).length })),
+      documents: docs.map((d) => ({ source: d.source, sha256: d.sha256, chunks: chunksPerSource.get(d.source) ?? 0 })),
       chunks: chunks.map(({ id, source, heading, text, charStart, charEnd, tokenStart, tokenEnd }) => ({ id, source, heading, text, charStart, charEnd, tokenStart, tokenEnd })),
     };
     const manifestSha256 = writeAtomically(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));

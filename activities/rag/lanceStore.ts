@@ -34,16 +34,15 @@ export class LanceVectorStore implements VectorStore {
   private constructor(
     private readonly db: Connection,
     private table: Table | undefined,
-    readonly dimensions: number | undefined,
   ) {}
 
-  /** Opens (or prepares to create) the store in `dir`; `dimensions` is needed only before the first upsert. */
-  static async open(dir: string, dimensions?: number): Promise<LanceVectorStore> {
+  /** Opens (or prepares to create) the store in `dir`; the table is created by the first upsert, sized by its vectors. */
+  static async open(dir: string): Promise<LanceVectorStore> {
     fs.mkdirSync(dir, { recursive: true });
     const { lancedb } = lance();
     const db = await lancedb.connect(dir);
     const table = (await db.tableNames()).includes(TABLE) ? await db.openTable(TABLE) : undefined;
-    return new LanceVectorStore(db, table, dimensions);
+    return new LanceVectorStore(db, table);
   }
 
   /** Drops every vector (a changed embedding model makes them all stale). */

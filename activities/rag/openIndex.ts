@@ -5,7 +5,7 @@ import type { ProviderSpec } from '../../config/providerSpec';
 import { Bm25Index } from '../../core/rag/bm25';
 import { IndexManifestSchema, type IndexManifest } from '../../core/rag/indexManifest';
 import type { Passage } from '../../core/rag/ragPrompt';
-import { rankPassages, type RankOptions } from '../../core/rag/rankPassages';
+import { rankPassages, type RankInput, type RankOptions } from '../../core/rag/rankPassages';
 import type { VectorSearchOptions } from '../../core/rag/vectorStore';
 import { embedBatch } from './embedBatch';
 import { LanceVectorStore } from './lanceStore';
@@ -27,7 +27,8 @@ export interface RetrieveOptions extends RankOptions {
  * the question with the model the index was built with, so query and chunks share one space.
  */
 export class OpenIndex {
-  private bm25?: Bm25Index;
+  /** BM25 over the chunks under a source prefix ('' for all), built on the first hybrid query that needs it. */
+  private readonly bm25 = new Map<string, NonNullable<RankInput['bm25']>>();
   private readonly byId: Map<string, IndexManifest['chunks'][number]>;
 
   private constructor(
@@ -61,18 +62,20 @@ export class OpenIndex {
     // Fusion and MMR choose among more candidates than they keep.
     const fetch = opts.hybrid || opts.mmrLambda !== undefined ? Math.max(opts.k * 4, 20) : opts.k;
     const dense = await this.store.search(vector!, fetch, { filter: opts.filter, mode: opts.mode });
-    const prefix = opts.filter?.sourcePrefix;
-    const chunks = prefix ? this.manifest.chunks.filter((c) => c.source.startsWith(prefix)) : this.manifest.chunks;
-    if (opts.hybrid) this.bm25 ??= new Bm25Index(this.manifest.chunks.map((c) => c.text));
     return rankPassages(
-      {
-        queryText: question,
-        dense,
-        chunkById: (id) => this.byId.get(id),
-        bm25: opts.hybrid ? { index: prefix ? new Bm25Index(chunks.map((c) => c.text)) : this.bm25!, idAt: (i) => chunks[i]!.id } : undefined,
-      },
+      { queryText: question, dense, chunkById: (id) => this.byId.get(id), bm25: opts.hybrid ? this.bm25For(opts.filter?.sourcePrefix ?? '') : undefined },
       opts,
     );
+  }
+
+  private bm25For(prefix: string): NonNullable<RankInput['bm25']> {
+    let entry = this.bm25.get(prefix);
+    if (!entry) {
+      const chunks = prefix ? this.manifest.chunks.filter((c) => c.source.startsWith(prefix)) : this.manifest.chunks;
+      entry = { index: new Bm25Index(chunks.map((c) => c.text)), idAt: (i) => chunks[i]!.id };
+      this.bm25.set(prefix, entry);
+    }
+    return entry;
   }
 
   close(): Promise<void> {

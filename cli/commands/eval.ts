@@ -84,17 +84,8 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
       } finally {
         clearInterval(timer);
       }
-      const store = new ArtifactStore();
-      // Reports live in the worker's artifact store: this machine's, unless the worker runs elsewhere.
-      const copy = (ref: { sha256: string; uri: string }, dest: string) => {
-        try {
-          fs.copyFileSync(store.resolve(ref), path.resolve(dest));
-        } catch {
-          log(`cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.root}); the worker that ran the eval has it`);
-        }
-      };
-      if (values.html) copy(result.reports.html, values.html);
-      if (values.md) copy(result.reports.markdown, values.md);
+      if (values.html) copyReport(result.reports.html, values.html, 'eval', log);
+      if (values.md) copyReport(result.reports.markdown, values.md, 'eval', log);
       if (json) process.stdout.write(JSON.stringify({ ok: true, workflowId, ...result }) + '\n');
       else {
         log('');
@@ -110,6 +101,16 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
     }
   },
 };
+
+/** Reports live in the worker's artifact store: this machine's, unless the worker runs elsewhere (`what` ran there). */
+export function copyReport(ref: { sha256: string; uri: string }, dest: string, what: string, log: (line: string) => void): void {
+  const store = new ArtifactStore();
+  try {
+    fs.copyFileSync(store.resolve(ref), path.resolve(dest));
+  } catch {
+    log(`cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.root}); the worker that ran the ${what} has it`);
+  }
+}
 
 function innermost(err: unknown): { message: string; type?: string } {
   let e = err as { message?: string; cause?: unknown; type?: string } | undefined;

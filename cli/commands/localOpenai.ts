@@ -5,6 +5,7 @@
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { intOption, parseCommandArgs } from '../args';
+import { serveUntilSignal } from '../serveUntilSignal';
 import { sizeOption } from '../sizeOption';
 import { tokenFromEnv } from '../tokenFromEnv';
 import { startLocalOpenAI } from '../../providers/local/server';
@@ -80,13 +81,6 @@ export const command: CliCommand = {
       maxBodyBytes,
       token,
     });
-    process.stdout.write(`${server.baseURL}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    await server.close();
-    return 0;
+    return serveUntilSignal({ url: server.baseURL, close: () => server.close() });
   },
 };

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
 import { loadSpec, SpecError } from '../../config/loadSpec';
 import { loadSearchSpace } from '../../config/promptSearchSpec';
 import { YamlSpecError } from '../../config/yamlDiagnostics';
@@ -9,9 +8,11 @@ import type { PromptSearchResult } from '../../core/promptSearch/searchTypes';
 import { winnerTemplateYaml } from '../../core/promptSearch/winnerTemplate';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { promptSearchProgressQuery } from '../../workflows/promptSearchWorkflow';
+import { errorMessage } from '../../workflows/stepTracker';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { startStack } from '../stack/embeddedStack';
+import { copyReport } from './eval';
 import { promptSearchInput, searchIdFor, searchSettings, startPromptSearch } from '../stack/startPromptSearch';
 
 export const command: CliCommand = {
@@ -113,7 +114,7 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
       try {
         result = await started.handle.result();
       } catch (err) {
-        const cause = innermost(err);
+        const cause = errorMessage(err);
         log(`\nThe search failed: ${cause}`);
         if (json) process.stdout.write(JSON.stringify({ ok: false, searchId, error: cause }) + '\n');
         return 1;
@@ -126,7 +127,7 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, winnerTemplateYaml(winner.candidate, space.space.name, { searchId, devScore: winner.score, heldOutScore: result.heldOut.winner.score }));
       }
-      if (values.md) copyArtifact(result.reports.markdown, values.md, log);
+      if (values.md) copyReport(result.reports.markdown, values.md, 'search', log);
       if (json) process.stdout.write(JSON.stringify({ ok: true, ...result, ...(values.out ? { out: path.resolve(values.out) } : {}) }) + '\n');
       else {
         log('');
@@ -141,19 +142,3 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
     }
   },
 };
-
-/** Reports live in the worker's artifact store: this machine's, unless the worker runs elsewhere. */
-function copyArtifact(ref: { sha256: string; uri: string }, dest: string, log: (l: string) => void): void {
-  const store = new ArtifactStore();
-  try {
-    fs.copyFileSync(store.resolve(ref), path.resolve(dest));
-  } catch {
-    log(`cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.root}); the worker that ran the search has it`);
-  }
-}
-
-function innermost(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e?.cause) e = e.cause as typeof e;
-  return e?.message ?? String(err);
-}

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { clientResolved, type LoadedSpec } from '../../config/loadSpec';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { customizationPipeline } from '../../workflows/customizationPipeline';
-import { TailorDatasetSha, TailorPipeline, TailorStage } from '../../workflows/searchAttributes';
+import { pipelineStartAttributes } from '../../workflows/searchAttributes';
 import { pipelineDataset } from './pipelineDataset';
 
 /** Runs are named by content (DESIGN invariant 5): the same data and spec give the same run ID. */
@@ -32,15 +32,7 @@ export async function startPipeline(client: Client, loaded: LoadedSpec, opts: { 
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',
-      ...(indexed
-        ? {
-            typedSearchAttributes: [
-              { key: TailorPipeline, value: loaded.spec.name },
-              { key: TailorDatasetSha, value: datasetSha256 },
-              { key: TailorStage, value: 'prepare' },
-            ],
-          }
-        : {}),
+      ...(indexed ? { typedSearchAttributes: pipelineStartAttributes(loaded.spec.name, datasetSha256) } : {}),
     });
   const start = async (workflowId: string) => {
     try {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
-import { formatDuration } from '../../core/report/renderRunReport';
+import { costPerCaseText, formatDuration } from '../../core/report/renderRunReport';
 import { textTable } from '../../core/report/textTable';
 import { stepAttempts, type StepAttempts } from './stepAttempts';
 
@@ -92,7 +92,7 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
 function cheaperLines(c: NonNullable<PipelineResult['cheaper']>): string {
   const table = textTable(
     ['cheaper variant', 'gate', 'cost per case', 'reason'],
-    c.verdicts.map((v) => [v.label, v.gate.passed ? 'passed' : 'failed', v.costUnit === 'usd' ? `$${v.costPerCase.toFixed(6)}` : `${v.costPerCase.toFixed(1)} tokens`, v.gate.reason]),
+    c.verdicts.map((v) => [v.label, v.gate.passed ? 'passed' : 'failed', costPerCaseText(v), v.gate.reason]),
   );
   const kept = c.chosen ? `Kept ${c.chosen.label}${c.chosen.promptVersion ? ` (prompt version ${c.chosen.promptVersion.slice(0, 12)})` : ''}: fine-tuning was not needed` : 'No cheaper variant passed: fine-tuned';
   return `${table}\n${kept}`;

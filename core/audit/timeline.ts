@@ -1,6 +1,5 @@
 import type { temporal } from '@temporalio/proto';
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+import { eventMs, type HistoryEvent } from './historyValues';
 
 export interface TimelineEntry {
   workflowId: string;
@@ -12,11 +11,6 @@ export interface TimelineEntry {
   attempt?: number;
   durationMs?: number;
   detail?: string;
-}
-
-function ms(e: HistoryEvent): number {
-  const t = e.eventTime;
-  return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
 }
 
 function failureMessage(f: temporal.api.failure.v1.IFailure | null | undefined): string | undefined {
@@ -38,7 +32,7 @@ export function timelineOf(workflowId: string, events: HistoryEvent[]): Timeline
   const activities = new Map<string, { name: string; at: number; attempt?: number }>();
   const children = new Map<string, { name: string; at: number }>();
   for (const e of events) {
-    const at = ms(e);
+    const at = eventMs(e);
     if (e.workflowExecutionStartedEventAttributes) {
       out.push({ workflowId, at, kind: 'workflow', name: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '', status: 'started' });
     } else if (e.workflowExecutionCompletedEventAttributes) {

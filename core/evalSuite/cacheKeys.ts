@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../dataset/canonicalJson';
 import type { FewShotSpec } from '../fewshot/fewShotSpec';
 import type { Assertion } from '../graders/assertionSpec';
-import type { EvalVariant, SamplingSettings } from './evalSuiteTypes';
+import type { EvalVariant, RagSettings, SamplingSettings } from './evalSuiteTypes';
 
 /**
  * Result-cache keys. A finished case is stored under sha256 of (endpoint, model, prompt version, case hash, grader)
@@ -10,6 +10,7 @@ import type { EvalVariant, SamplingSettings } from './evalSuiteTypes';
  *   - endpoint: the provider's base URL (never the key), so the local backend and OpenAI never share entries;
  *   - promptVersion: the template's version; with few-shot examples, a hash of it with the few-shot spec and the
  *     pool's hash (the examples are a function of those and the case); 'case-messages' when the case's own prompt is sent;
+ *     with retrieval, a hash of that with the RAG settings and the index's manifest hash (ragPromptVersion);
  *   - grader: `completion:<sampling hash>` for the model's answer; `grade:<assertion hash>:<answer hash>` for a
  *     grade that called a model (judges, embeddings, counterfactual re-runs).
  */
@@ -23,6 +24,15 @@ export function variantPromptVersion(v: Pick<EvalVariant, 'prompt'>, fewShot?: {
   // Without examples the prompt is the template alone: its own version, so results name the file's version.
   if (!fewShot) return v.prompt?.version ?? 'case-messages';
   return sha256(canonicalJson({ template: v.prompt?.version ?? 'case-messages', fewShot: fewShot ?? null }));
+}
+
+/**
+ * A RAG variant's prompt version: the passages are part of the prompt, so other retrieval settings or a rebuilt
+ * index (its manifest hash) are a new version of the prompt it extends.
+ */
+export function ragPromptVersion(prompt: string, rag: RagSettings, indexSha256: string): string {
+  const { k, hybrid, mmrLambda, budgetTokens } = rag;
+  return sha256(canonicalJson({ prompt, rag: { k, hybrid: hybrid ?? false, mmrLambda: mmrLambda ?? null, budgetTokens: budgetTokens ?? null, index: indexSha256 } }));
 }
 
 export function completionGrader(sampling: SamplingSettings): string {

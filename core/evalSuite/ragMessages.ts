@@ -1,11 +1,11 @@
 import type { ChatMessage } from '../chat/chatExample';
+import { inputText } from '../fewshot/renderExamples';
 import { assembleRagPrompt, type Passage } from '../rag/ragPrompt';
 import type { RagSettings } from './evalSuiteTypes';
 
 /** The question a RAG variant retrieves for: the last user turn of the prompt the variant would send without it. */
 export function ragQuestion(messages: readonly ChatMessage[]): string {
-  const user = [...messages].reverse().find((m) => m.role === 'user');
-  return typeof user?.content === 'string' ? user.content : '';
+  return inputText([...messages]);
 }
 
 /**

@@ -22,10 +22,6 @@ export function reciprocalRank(retrieved: readonly string[], relevant: readonly 
   return i < 0 ? 0 : 1 / (i + 1);
 }
 
-export function mean(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
-}
-
 /**
  * Faithfulness by lexical overlap: the share of the answer's content words (stopwords dropped, numbers kept)
  * that occur in the cited passages. A cheap, judge-free proxy: it catches invented numbers and names, not a

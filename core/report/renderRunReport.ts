@@ -1,9 +1,15 @@
+import type { CheaperVerdict } from '../gate/cheapestPassing';
 import type { PipelineResult, StepState } from '../pipeline/pipelineTypes';
 
 export function formatDuration(step: Pick<StepState, 'startedAt' | 'endedAt'>): string {
   if (step.startedAt === undefined || step.endedAt === undefined) return '';
   const ms = step.endedAt - step.startedAt;
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A cheaper variant's cost per case, in USD when priced, else in tokens. */
+export function costPerCaseText(v: Pick<CheaperVerdict, 'costUnit' | 'costPerCase'>): string {
+  return v.costUnit === 'usd' ? `$${v.costPerCase.toFixed(6)}` : `${v.costPerCase.toFixed(1)} tokens`;
 }
 
 /** The run report as Markdown: steps, validation, the leaderboard, the gate and the deployment. */
@@ -25,8 +31,7 @@ export function renderRunReport(r: PipelineResult): string {
   if (r.cheaper) {
     lines.push('', '### Cheaper variants first (`fineTune.when: needed`)', '', '| variant | gate | cost per case | reason |', '| --- | --- | --- | --- |');
     for (const v of r.cheaper.verdicts) {
-      const cost = v.costUnit === 'usd' ? `$${v.costPerCase.toFixed(6)}` : `${v.costPerCase.toFixed(1)} tokens`;
-      lines.push(`| ${v.label} | ${v.gate.passed ? 'passed' : 'failed'} | ${cost} | ${v.gate.reason} |`);
+      lines.push(`| ${v.label} | ${v.gate.passed ? 'passed' : 'failed'} | ${costPerCaseText(v)} | ${v.gate.reason} |`);
     }
     const c = r.cheaper.chosen;
     lines.push('', c ? `Kept: **${c.label}** on \`${c.model}\`${c.promptVersion ? `, prompt version \`${c.promptVersion.slice(0, 12)}\`` : ''}, the cheapest variant that passed.` : 'None passed, so the model was fine-tuned.');

@@ -77,6 +77,13 @@ def _complete(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "trainer_state.json"))
 
 
+def _newest_complete(folder: str, at_least: int = 0) -> str | None:
+    """The complete checkpoint-N folder in `folder` with the highest N >= at_least, or None."""
+    found = [(int(m.group(1)), os.path.join(folder, e)) for e in os.listdir(folder) if (m := re.fullmatch(r"checkpoint-(\d+)", e))]
+    complete = [c for c in found if c[0] >= at_least and _complete(c[1])]
+    return max(complete)[1] if complete else None
+
+
 def resume_checkpoint(details: Any) -> str | None:
     """Where a retried attempt resumes: the checkpoint the previous attempt heartbeated, or a newer complete one
     beside it (heartbeats reach the server throttled, and checkpoint rotation may have removed the named one)."""
@@ -87,12 +94,7 @@ def resume_checkpoint(details: Any) -> str | None:
     m = re.fullmatch(r"checkpoint-(\d+)", base)
     if not m or not os.path.isdir(folder):
         return named if _complete(named) else None
-    candidates = []
-    for entry in os.listdir(folder):
-        e = re.fullmatch(r"checkpoint-(\d+)", entry)
-        if e and int(e.group(1)) >= int(m.group(1)) and _complete(os.path.join(folder, entry)):
-            candidates.append((int(e.group(1)), os.path.join(folder, entry)))
-    return max(candidates)[1] if candidates else None
+    return _newest_complete(folder, int(m.group(1)))
 
 
 FINGERPRINT_FILE = "request.json"
@@ -117,9 +119,7 @@ def latest_checkpoint(req: TrainRequest, kind: str) -> str | None:
     if not same:
         shutil.rmtree(folder, ignore_errors=True)
         return None
-    found = [(int(m.group(1)), os.path.join(folder, e)) for e in os.listdir(folder) if (m := re.fullmatch(r"checkpoint-(\d+)", e))]
-    complete = [c for c in found if _complete(c[1])]
-    return max(complete)[1] if complete else None
+    return _newest_complete(folder)
 
 
 def _write_fingerprint(req: TrainRequest, kind: str) -> None:
