@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleSpec } from '@temporalio/client';
 import { loadSpec, SpecError, type LoadedSpec, clientResolved } from '../../config/loadSpec';
+import { cronProblem } from '../../core/operations/cronExpression';
 import { parseDuration } from '../../core/operations/duration';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { scheduledPipelineWorkflow } from '../../workflows/scheduledPipelineWorkflow';
@@ -34,6 +35,8 @@ ID, so a run on unchanged data and spec is never repeated.
 Durations: 500ms, 2s, 5m, 1h, 1d.
 
 Example: tailor schedule create nightly --spec examples/support-tickets/pipeline.yaml --cron '0 2 * * *' --skip-if-unchanged`;
+
+const MIN_EVERY_MS = 1_000;
 
 function load(file: string): LoadedSpec {
   try {
@@ -72,6 +75,10 @@ function parseCreate(name: string, argv: string[]) {
   const overlap = OVERLAP[values.overlap ?? 'skip'];
   if (overlap === undefined) throw new UsageError(`--overlap must be skip, buffer-one or cancel-other, got '${values.overlap}'`);
   const everyMs = duration('every', values.every);
+  // Temporal schedules count in whole seconds: a shorter interval would fire back to back.
+  if (everyMs !== undefined && everyMs < MIN_EVERY_MS) throw new UsageError(`--every must be at least 1s, got '${values.every}'`);
+  const badCron = values.cron === undefined ? undefined : cronProblem(values.cron);
+  if (badCron) throw new UsageError(`--cron '${values.cron}': ${badCron}`);
   const jitterMs = duration('jitter', values.jitter);
   const loaded = load(values.spec);
   const spec: ScheduleSpec = {
