@@ -33,6 +33,13 @@ export const SplitSpecSchema = z
     seed: z.string().default('tailor'),
     /** Split each label separately when the assistant answers are short labels, so every split has each label's share. @default true */
     stratify: z.boolean().default(true),
+    /**
+     * Keep groups whole: a dotted key into each source line (`metadata.template`; a column name for CSV/TSV) whose
+     * value (string or number) names the example's group; every example of a group lands in the same split, so
+     * nothing held out shares a group with training. With `stratify`, a group counts under its most frequent label.
+     * Every kept line must have the key. @default none (examples split one by one)
+     */
+    groupBy: z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a dotted key such as metadata.template').optional(),
   })
   .strict();
 

@@ -15,6 +15,7 @@ import type { PrepCounts, PrepManifest } from '../../core/dataset/prepManifest';
 import { methodForFormat, recordToExample } from '../../core/dataset/sourceFormat';
 import { SourceFormatError, SourceRecordReader, type SourceRecord } from '../../core/dataset/sourceRecords';
 import { assignSplits, type SplitName } from '../../core/dataset/splitAssignment';
+import { groupValue, SplitGroups } from '../../core/dataset/splitGroups';
 import { ArtifactStore } from '../artifacts/artifactStore';
 import { invalidDataset } from './invalidDataset';
 import { JsonlWriter } from './jsonlWriter';
@@ -86,6 +87,8 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     const splitHashes: string[] = [];
     const labels: (string | undefined)[] = [];
     const tally = new LabelTally();
+    const groupBy = spec.split.groupBy;
+    const groups = groupBy ? new SplitGroups(spec.split.seed) : undefined;
     const keptFile = path.join(tmp, 'kept.jsonl');
     const kept = await JsonlWriter.open(keptFile);
 
@@ -109,8 +112,10 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
           remove(rec.line, d.reason, d.detail);
           continue;
         }
+        const group = groupBy ? groupValue(rec.value, groupBy) : undefined;
+        if (groupBy && group === undefined) throw atLine(shown, rec.line, `split.groupBy: no string or number at '${groupBy}' in this line`);
         kept.write(d.json);
-        splitHashes.push(d.splitHash);
+        splitHashes.push(groups && group !== undefined ? groups.add(group, d.label) : d.splitHash);
         labels.push(d.label);
         tally.add(d.label);
       }
@@ -145,7 +150,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     // Stratify only when every kept answer is a label (LabelTally gives up otherwise).
     const labelCounts = spec.split.stratify ? tally.result() : null;
     const assignment = assignSplits(
-      splitHashes.map((h, i) => ({ hash: h, stratum: labelCounts ? (labels[i] ?? '') : '' })),
+      splitHashes.map((h, i) => ({ hash: h, stratum: labelCounts ? (groups?.stratumOf(h) ?? labels[i] ?? '') : '' })),
       spec.split,
     );
 
