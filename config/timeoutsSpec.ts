@@ -1,15 +1,21 @@
 import { z } from 'zod';
 import { ACTIVITY_KINDS, type ActivityKind } from '../core/pipeline/activityTimeouts';
-import { DurationSchema } from './duration';
+import { DurationSchema, durationMs } from './duration';
+
+/** Shorter than this, an attempt could not even reach its worker: Temporal refuses the schedule and the run loops. */
+const MIN_TIMEOUT_MS = 1_000;
+
+/** An activity timeout: a duration of at least one second. */
+const TimeoutSchema = DurationSchema.refine((d) => durationMs(d) >= MIN_TIMEOUT_MS, 'a timeout must be at least 1s');
 
 /** One kind's override: `'10 minutes'` (the attempt timeout) or any of the three timeouts. */
 const TimeoutOverrideSchema = z.union([
-  DurationSchema,
+  TimeoutSchema,
   z
     .object({
-      startToClose: DurationSchema.optional(),
-      heartbeat: DurationSchema.optional(),
-      scheduleToClose: DurationSchema.optional(),
+      startToClose: TimeoutSchema.optional(),
+      heartbeat: TimeoutSchema.optional(),
+      scheduleToClose: TimeoutSchema.optional(),
     })
     .strict(),
 ]);

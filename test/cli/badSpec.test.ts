@@ -14,6 +14,9 @@ describe('tailor run with a bad pipeline spec', () => {
     { name: 'missing dataset file', yaml: base('bad-missing').replace('data.jsonl', 'nowhere.jsonl'), key: 'dataset.path', message: /no such file/, line: 4 },
     { name: 'unknown key', yaml: base('bad-unknown') + '\nfineTune2: {}\n', key: 'fineTune2', message: /unknown key 'fineTune2'/, line: 7 },
     { name: 'wrong type', yaml: base('bad-type') + '\nevaluation:\n  concurrency: lots\n', key: 'evaluation.concurrency', message: /expected number/, line: 8 },
+    { name: 'zero timeout', yaml: base('bad-t0') + '\ntimeouts:\n  providerCall: 0s\n', key: 'timeouts.providerCall', message: /at least 1s/, line: 8 },
+    { name: 'tiny heartbeat', yaml: base('bad-t1') + '\ntimeouts:\n  upload:\n    heartbeat: 500ms\n', key: 'timeouts.upload.heartbeat', message: /at least 1s/, line: 9 },
+    { name: 'negative timeout', yaml: base('bad-t2') + '\ntimeouts:\n  data: -5s\n', key: 'timeouts.data', message: /duration/, line: 8 },
     { name: 'missing key', yaml: base('bad-nokey').replace('baseModel: gpt-4o-mini-2024-07-18\n', ''), key: 'baseModel', message: /missing/, line: 0 },
   ];
 
