@@ -133,13 +133,15 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
   });
 
   it('a running run reports its status, stage and spend; cancelled, it reports that, not a crash', async () => {
-    // Slow steps (about 20 s for this small set): the audits below run while the job trains.
+    // Slow steps, and the job is paused at the provider as soon as it exists: the run then stays in its fine-tune
+    // stage for as long as the audits below take, however loaded the machine is.
     await setFaults(h.backend.baseURL, 'train.slow=800');
     const { handle, runId } = (await start(specFile('audit-running'))) as { handle: WorkflowHandle<typeof customizationPipeline>; runId: string };
-    const job = await eventually('the remote job to train', async () => {
+    const job = await eventually('the remote job to exist', async () => {
       const [j] = await jobsTagged(sdk(h.backend.baseURL), `${runId}/fine-tune`);
-      return j?.status === 'running' ? j : undefined;
+      return j && (j.status === 'running' || j.status === 'queued') ? j : undefined;
     }, 60_000);
+    await sdk(h.backend.baseURL).fineTuning.jobs.pause(job.id);
     const running = await auditJson(runId);
     expect(running).toMatchObject({ status: 'running', stage: 'fine-tune' });
     expect(running.closedAt).toBeUndefined();
