@@ -97,7 +97,7 @@ describe('prepareDataset with split.groupBy', () => {
   test('still stratified: every label is held out', async () => {
     const m = await new ArtifactStore().readJson<PrepManifest>(p.manifest);
     expect(m.stratified).toBe(true);
-    expect(m.settings.split).toMatchObject({ groupBy: 'metadata.template' });
+    expect((m.settings as { split: unknown }).split).toMatchObject({ groupBy: 'metadata.template' });
     for (const label of ['billing', 'shipping', 'technical_issue']) expect(m.labels!.test[label]).toBeGreaterThan(0);
   });
 
