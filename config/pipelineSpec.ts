@@ -5,6 +5,7 @@ import { DeploySpecSchema } from './deploySpec';
 import { ProviderSpecSchema } from './providerSpec';
 import { RagOptionsSchema } from './ragSpec';
 import { TimeoutsSpecSchema } from './timeoutsSpec';
+import { isCatalogueModel, unknownBaseModelMessage } from '../core/fineTune/baseModelCatalog';
 import { FewShotStrategySchema } from '../core/fewshot/fewShotSpec';
 import { GateRuleSchema } from '../core/stats/gateRules';
 
@@ -164,6 +165,9 @@ export const PipelineSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.provider.type === 'self-hosted' && !spec.provider.baseModelPath && !isCatalogueModel(spec.baseModel)) {
+      ctx.addIssue({ code: 'custom', path: ['baseModel'], message: unknownBaseModelMessage(spec.baseModel) });
+    }
     // With no bar, the zero-shot variant always "passes" and fine-tuning would never run.
     if (spec.fineTune.when === 'needed' && spec.gate.minScore <= 0 && spec.gate.rules.length === 0) {
       ctx.addIssue({

@@ -27,8 +27,11 @@ export const SelfHostedProviderSchema = z
     type: z.literal('self-hosted'),
     /** The trainer worker's task queue. @default 'tailor-trainer' */
     taskQueue: z.string().min(1).default('tailor-trainer'),
-    /** A local model folder (config.json, tokenizer) on the trainer's machine; never downloaded at run time. */
-    baseModelPath: z.string().min(1),
+    /**
+     * A local model folder (config.json, tokenizer) on the trainer's machine; never downloaded at run time.
+     * @default the pipeline's `baseModel`, which must then be a catalogue name (core/fineTune/baseModelCatalog.ts)
+     */
+    baseModelPath: z.string().min(1).optional(),
     /** `full` fine-tuning, or `{ lora: {...} }`. @default { lora: {} } */
     peft: z
       .union([z.literal('full'), z.object({ lora: LoraSchema.default({ rank: 8, dropout: 0.05, targetModules: ['q_proj', 'v_proj'] }) }).strict()], {

@@ -51,7 +51,7 @@ export async function selfHostedFineTune(
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: ['InvalidTrainingRequest'] },
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
-  const request = trainerRequest(provider, method, paths, input.seed);
+  const request = trainerRequest(provider, input.model, method, paths, input.seed);
   // Training time is counted on the workflow clock, per round (a resume starts a round), paused time excluded.
   const allowanceMs = trainingAllowanceMs(input.budgetLeftUsd, provider.usdPerHour);
   let trainedMs = 0;

@@ -75,9 +75,13 @@ export function selfHostedModelId(baseModel: string, sha256: string): string {
 
 const DEFAULT_LEARNING_RATE = 2e-4; // the trainer's default; learning_rate_multiplier scales it
 
-/** The trainer's request from the spec: fineTune.method's hyperparameters, then the provider's `training:` settings. */
+/**
+ * The trainer's request from the spec: fineTune.method's hyperparameters, then the provider's `training:` settings.
+ * Without `baseModelPath` the trainer gets `baseModel`, a catalogue name it resolves to its converted folder.
+ */
 export function trainerRequest(
   provider: SelfHostedProvider,
+  baseModel: string,
   method: Exclude<FineTuneMethod, { type: 'reinforcement' }>,
   paths: { trainingFile: string; outputDir: string; checkpointDir: string },
   seed?: number,
@@ -98,7 +102,7 @@ export function trainerRequest(
   };
   const lora = provider.peft === 'full' ? undefined : provider.peft.lora;
   return {
-    baseModelPath: provider.baseModelPath,
+    baseModelPath: provider.baseModelPath ?? baseModel,
     ...paths,
     method: { peft: lora ? { type: 'lora', ...lora } : 'full' },
     // Unset values stay out: the trainer applies its own defaults.

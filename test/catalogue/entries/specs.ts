@@ -45,6 +45,12 @@ export const SPEC_ENTRIES: CliEntry[] = [
     specYaml('usdhour', 'provider:', '  type: self-hosted', '  baseModelPath: /models/base', '  servingBaseUrl: http://127.0.0.1:8000/v1', '  usdPerHour: -2'),
     /pipeline\.yaml:11: provider\.usdPerHour: expected a cost in USD per hour, 0 or more, got -2/,
   ),
+  spec(
+    'spec-self-hosted-unknown-base-model',
+    specYaml('catalog', 'provider: { type: self-hosted, servingBaseUrl: "http://127.0.0.1:8000/v1" }'),
+    /pipeline\.yaml:2: baseModel: 'gpt-4o-mini-2024-07-18' is not in the self-hosted catalogue \(known: smollm2-135m-instruct\)/,
+  ),
+  spec('spec-bad-group-key', specYaml('group').replace('  path: data.jsonl', '  path: data.jsonl\n  split: { groupBy: "a..b" }'), /pipeline\.yaml:5: dataset\.split\.groupBy: expected a dotted key/),
   spec('spec-not-a-mapping', '- name: catalogue-list\n- baseModel: x\n', /pipeline\.yaml:1: expected a mapping of keys at the top level, got a list/),
   spec('spec-empty-file', '', /pipeline\.yaml: expected a mapping of keys at the top level, got an empty document/),
   {
