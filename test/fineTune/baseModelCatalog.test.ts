@@ -4,6 +4,8 @@ import { PipelineSpecSchema, type PipelineSpecInput } from '../../config/pipelin
 import { SELF_HOSTED_BASE_MODELS } from '../../core/fineTune/baseModelCatalog';
 import { trainerRequest } from '../../core/fineTune/selfHosted';
 
+const SFT = { type: 'supervised', hyperparameters: { n_epochs: 'auto', batch_size: 'auto', learning_rate_multiplier: 'auto' } } as const;
+
 const spec = (baseModel: string, provider: Record<string, unknown> = {}): PipelineSpecInput => ({
   name: 'catalog',
   baseModel,
@@ -22,14 +24,14 @@ describe('the self-hosted base-model catalogue', () => {
   test('a catalogue name without baseModelPath reaches the trainer as the name', () => {
     const s = PipelineSpecSchema.parse(spec('smollm2-135m-instruct'));
     if (s.provider.type !== 'self-hosted') throw new Error('expected self-hosted');
-    const req = trainerRequest(s.provider, s.baseModel, { type: 'supervised', hyperparameters: {} }, { trainingFile: 't', outputDir: 'o', checkpointDir: 'c' });
+    const req = trainerRequest(s.provider, s.baseModel, SFT, { trainingFile: 't', outputDir: 'o', checkpointDir: 'c' });
     expect(req.baseModelPath).toBe('smollm2-135m-instruct');
   });
 
   test('baseModelPath, when given, still wins and any baseModel name is allowed with it', () => {
     const s = PipelineSpecSchema.parse(spec('my-model', { baseModelPath: '/models/base' }));
     if (s.provider.type !== 'self-hosted') throw new Error('expected self-hosted');
-    expect(trainerRequest(s.provider, s.baseModel, { type: 'supervised', hyperparameters: {} }, { trainingFile: 't', outputDir: 'o', checkpointDir: 'c' }).baseModelPath).toBe('/models/base');
+    expect(trainerRequest(s.provider, s.baseModel, SFT, { trainingFile: 't', outputDir: 'o', checkpointDir: 'c' }).baseModelPath).toBe('/models/base');
   });
 
   test('an unknown name without baseModelPath is a spec error listing the known names', () => {
