@@ -34,6 +34,9 @@ export async function createTailorWorker(opts: TailorWorkerOptions): Promise<Wor
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
     maxTaskQueueActivitiesPerSecond: opts.maxTaskQueueActivitiesPerSecond,
+    // Heartbeat details (an eval shard's cases done) reach the server within seconds for the live view, not 0.8×
+    // the heartbeat timeout; heartbeats add no history events.
+    maxHeartbeatThrottleInterval: '2 seconds',
     // With TAILOR_ENCRYPTION_KEY(S) set, every payload this worker writes to history is AES-256-GCM encrypted.
     dataConverter: tailorDataConverter(),
   });

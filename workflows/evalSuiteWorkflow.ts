@@ -27,6 +27,8 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   if (suite.variants.length === 0) throw ApplicationFailure.nonRetryable(`suite ${suite.name} has no variants`, 'InvalidSuite');
   const prepared = await local.prepareEvalCases({ source: suite.cases });
   progress.casesTotal = prepared.count * suite.variants.length;
+  // Query state only (no commands), so older histories replay unchanged.
+  progress.variants = suite.variants.map((v) => ({ id: v.id, casesDone: 0, casesTotal: prepared.count }));
   const needTemplate = prepared.shapes.vars + prepared.shapes.item - prepared.withSample;
   const bare = suite.variants.filter((v) => !v.prompt).map((v) => v.id);
   if (needTemplate > 0 && bare.length > 0) {
@@ -77,6 +79,7 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
           cacheHits += r.cacheHits;
           progress.shardsDone++;
           progress.casesDone += r.n;
+          progress.variants![vi]!.casesDone += r.n;
         }
       };
       await Promise.all(Array.from({ length: Math.min(exec.shardsInFlight, ranges.length) }, lane));

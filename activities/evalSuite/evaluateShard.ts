@@ -188,7 +188,7 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
         return;
       }
       done++;
-      heartbeat({ done, total: cases.length, providerCalls, cacheHits }); // throttled by the SDK
+      heartbeat({ variant: v.id, done, total: cases.length, providerCalls, cacheHits }); // throttled by the SDK
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, cases.length)) }, lane));

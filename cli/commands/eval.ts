@@ -10,6 +10,8 @@ import { evalProgressQuery, evalSuiteWorkflow } from '../../workflows/evalSuiteW
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { startStack } from '../stack/embeddedStack';
+import { evalProgressLine } from '../stack/evalProgressLine';
+import { evalShardsInFlight } from '../stack/evalShardsInFlight';
 
 /** Failures that mean the suite (or its cases) is wrong, not the run: exit 2 like a bad file. */
 const BAD_INPUT = new Set(['InvalidSuite', 'InvalidEvalCases', 'InvalidFewShotPool']);
@@ -64,15 +66,13 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
       const handle = await stack.client.workflow.start(evalSuiteWorkflow, { workflowId, taskQueue: TASK_QUEUE, args: [{ suite }] });
       log(`run ${workflowId}`);
       let last = '';
-      const timer = setInterval(() => {
-        handle
-          .query(evalProgressQuery)
-          .then((p) => {
-            const line = `  ${p.stage}: ${p.casesDone}/${p.casesTotal} cases, ${p.shardsDone}/${p.shardsTotal} shards`;
-            if (line !== last) log((last = line));
-          })
-          .catch(() => undefined);
-      }, 1000);
+      const showProgress = async () => {
+        const p = await handle.query(evalProgressQuery);
+        const inFlight = await evalShardsInFlight(handle, stack.client.options.loadedDataConverter);
+        const line = `  ${evalProgressLine(p, inFlight)}`;
+        if (line !== last) log((last = line));
+      };
+      const timer = setInterval(() => void showProgress().catch(() => undefined), 1000);
       let result;
       try {
         result = await handle.result();
@@ -84,6 +84,7 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
       } finally {
         clearInterval(timer);
       }
+      await showProgress().catch(() => undefined);
       if (values.html) copyReport(result.reports.html, values.html, 'eval', log);
       if (values.md) copyReport(result.reports.markdown, values.md, 'eval', log);
       if (json) process.stdout.write(JSON.stringify({ ok: true, workflowId, ...result }) + '\n');

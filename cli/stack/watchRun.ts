@@ -1,10 +1,19 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import type { LoadedDataConverter } from '@temporalio/common';
 import type { FineTuneProgress } from '../../core/pipeline/fineTuneTypes';
 import type { PipelineProgress, PipelineResult, StepState } from '../../core/pipeline/pipelineTypes';
 import { formatDuration } from '../../core/report/renderRunReport';
 import type { customizationPipeline } from '../../workflows/customizationPipeline';
+import { evalProgressQuery } from '../../workflows/evalSuiteWorkflow';
 import { fineTuneProgressQuery, progressQuery } from '../../workflows/messages';
+import { evalProgressLine } from './evalProgressLine';
+import { evalShardsInFlight } from './evalShardsInFlight';
 import { fineTuneLine } from './fineTuneLine';
+
+export interface WatchClient {
+  workflow: { getHandle(id: string): WorkflowHandle };
+  options: { loadedDataConverter: LoadedDataConverter };
+}
 
 /**
  * Follows a run live through its `progress` query (and the fine-tune child's), printing each change once, until the
@@ -12,7 +21,7 @@ import { fineTuneLine } from './fineTuneLine';
  */
 export async function watchRun(
   handle: WorkflowHandle<typeof customizationPipeline>,
-  client: { workflow: { getHandle(id: string): WorkflowHandle } },
+  client: WatchClient,
   log: (line: string) => void,
   intervalMs = 300,
 ): Promise<PipelineResult> {
@@ -27,12 +36,16 @@ export async function watchRun(
       try {
         const p: PipelineProgress = await handle.query(progressQuery);
         for (const s of p.steps) report(s);
+        let line = '';
         if (p.stage === 'fine-tune') {
-          const ft: FineTuneProgress = await client.workflow.getHandle(`${p.runId}/fine-tune`).query(fineTuneProgressQuery);
-          const line = `    ${fineTuneLine(ft)}`;
-          if (line !== lastTrain) log(line);
-          lastTrain = line;
+          const fineTune = client.workflow.getHandle(`${p.runId}/fine-tune`);
+          const ft: FineTuneProgress = await fineTune.query(fineTuneProgressQuery);
+          line = `    ${fineTuneLine(ft)}`;
+        } else if (p.stage === 'evaluate') {
+          line = `    ${await evaluateLine(client, p.runId)}`;
         }
+        if (line.trim() && line !== lastTrain) log(line);
+        lastTrain = line;
       } catch {
         // The first query can race the first workflow task; the next tick answers.
       }
@@ -56,4 +69,17 @@ export async function watchRun(
   } finally {
     await watcher;
   }
+}
+
+/**
+ * The evaluate step's cases per variant: its eval child (`…/evaluate`), or under `fineTune.when: needed` the round
+ * of cheaper variants before it (`…/evaluate-baselines`) while that is the one running.
+ */
+async function evaluateLine(client: WatchClient, runId: string): Promise<string> {
+  for (const id of [`${runId}/evaluate`, `${runId}/evaluate-baselines`]) {
+    const child = client.workflow.getHandle(id);
+    const p = await child.query(evalProgressQuery).catch(() => undefined);
+    if (p) return evalProgressLine(p, await evalShardsInFlight(child, client.options.loadedDataConverter));
+  }
+  return '';
 }

@@ -47,4 +47,6 @@ export interface EvalProgress {
   shardsTotal: number;
   casesDone: number;
   casesTotal: number;
+  /** Per variant, in the suite's order: cases in finished shards (runs started before this field have none). */
+  variants?: { id: string; casesDone: number; casesTotal: number }[];
 }

@@ -62,6 +62,10 @@ export interface TrainerProgress {
   seq: number;
   /** When the trainer sent it (seconds since the epoch, the trainer's clock). */
   at: number;
+  /** Training tokens per second over the recent steps (trainers before this field send none). */
+  tokensPerSecond?: number;
+  /** Seconds until maxSteps at the recent pace (absent until the pace is known). */
+  etaSeconds?: number;
 }
 
 export interface FineTuneProgress {
