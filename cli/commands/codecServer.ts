@@ -13,10 +13,14 @@ import { UsageError } from '../command';
 import { intOption, parseCommandArgs } from '../args';
 import { serveUntilSignal } from '../serveUntilSignal';
 import { tokenFromEnv } from '../tokenFromEnv';
+import { cliOrigins } from '../originOption';
 import { bearerTokenMatches } from '../../core/auth/bearerToken';
 import { KeyringConfigError } from '../../core/codec/keyring';
 import { payloadsFromJson, payloadsToJson } from '../../core/codec/payloadJson';
 import { tailorDataConverter } from '../../workers/dataConverter';
+import { LoopbackHttpError, requestError, sendJsonError } from '../../servers/loopback/httpError';
+import { readLimitedJson } from '../../servers/loopback/readBody';
+import { guardLoopbackRequest } from '../../servers/loopback/requestGuards';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
@@ -39,73 +43,30 @@ export interface CodecServer {
 const ALLOWED_HEADERS = 'content-type, x-namespace, authorization';
 /** The dev server's Web UI; a browser's origin is whichever host was typed, so both spellings of loopback. */
 const DEFAULT_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new HttpError(413, `request body exceeds ${limit} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+const LIMIT_FLAG = 'codec server maxBodyBytes';
 
 export async function startCodecServer(opts: CodecServerOptions): Promise<CodecServer> {
-  const origins = new Set(opts.uiOrigins ?? DEFAULT_UI_ORIGINS);
+  const cors = { methods: 'POST, OPTIONS', headers: ALLOWED_HEADERS };
+  const policy = { allowedOrigins: opts.uiOrigins ?? DEFAULT_UI_ORIGINS, cors };
   const limit = opts.maxBodyBytes ?? 16 * 1024 * 1024;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const origin = req.headers.origin;
     // Browsers send Origin on cross-origin calls; the CLI sends none. Any other site's page is refused outright,
     // not merely left without CORS headers, so it cannot even make the server decrypt on its behalf.
-    if (origin !== undefined) {
-      if (!origins.has(origin)) throw new HttpError(403, 'origin not allowed');
-      res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-allow-credentials', 'true');
-      res.setHeader('vary', 'Origin');
-    }
-    if (req.method === 'OPTIONS') {
-      // Preflight carries no credentials by design, so it is answered before the token check.
-      res.writeHead(204, {
-        'access-control-allow-methods': 'POST, OPTIONS',
-        'access-control-allow-headers': ALLOWED_HEADERS,
-        'access-control-max-age': '600',
-      });
-      res.end();
-      return;
-    }
+    if (guardLoopbackRequest(req, res, policy)) return;
     const action = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '').split('/').pop();
-    if (action !== 'encode' && action !== 'decode') throw new HttpError(404, 'not found: POST /encode or /decode');
+    if (action !== 'encode' && action !== 'decode') {
+      throw requestError(404, 'not_found', 'not found: POST /encode or /decode');
+    }
     if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST, OPTIONS');
-      throw new HttpError(405, 'method not allowed: use POST');
+      const headers = { allow: 'POST, OPTIONS' };
+      throw requestError(405, 'method_not_allowed', 'method not allowed: use POST', { headers });
     }
     if (opts.token !== undefined && !bearerTokenMatches(req.headers.authorization, opts.token)) {
-      res.setHeader('www-authenticate', 'Bearer');
-      throw new HttpError(401, 'missing or wrong bearer token');
+      const headers = { 'www-authenticate': 'Bearer' };
+      throw requestError(401, 'invalid_api_key', 'missing or wrong bearer token', { headers });
     }
-    let body: unknown;
-    try {
-      body = JSON.parse((await readBody(req, limit)).toString('utf8'));
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-      throw new HttpError(400, 'body is not JSON');
-    }
+    const body = await readLimitedJson(req, limit, LIMIT_FLAG);
     const payloads = payloadsFromJson(body);
     const out = action === 'encode' ? await opts.codec.encode(payloads) : await opts.codec.decode(payloads);
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -116,10 +77,8 @@ export async function startCodecServer(opts: CodecServerOptions): Promise<CodecS
     handle(req, res).catch((err: unknown) => {
       // Bad JSON shapes and codec failures (unknown key ID, tampering) are about the request: 400 with the reason,
       // never a stack trace.
-      const status = err instanceof HttpError ? err.status : 400;
       const message = err instanceof Error ? err.message : String(err);
-      if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: message }));
+      sendJsonError(res, err instanceof LoopbackHttpError ? err : new LoopbackHttpError(400, message));
     });
   });
   // Loopback only (issue 10 item 7): the server holds decryption keys and must not be reachable from the network.
@@ -166,10 +125,7 @@ export const command: CliCommand = {
     const { values } = parseCommandArgs(argv, { port: { type: 'string' }, 'ui-origin': { type: 'string' }, 'token-env': { type: 'string' } }, false);
     const port = intOption('port', values.port, 8888);
     if (port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${port}`);
-    const uiOrigins = (values['ui-origin'] ?? DEFAULT_UI_ORIGINS.join(',')).split(',').map((o) => o.trim()).filter(Boolean);
-    for (const o of uiOrigins) {
-      if (!/^https?:\/\/[^/]+$/.test(o)) throw new UsageError(`--ui-origin expects an origin like http://localhost:8233 (no path), got '${o}'`);
-    }
+    const uiOrigins = cliOrigins('--ui-origin', values['ui-origin'] ?? DEFAULT_UI_ORIGINS.join(','));
     const token = tokenFromEnv(values['token-env']);
     let converter: ReturnType<typeof tailorDataConverter>;
     try {

@@ -8,8 +8,16 @@ import { ZodError } from 'zod';
 import { FeedbackConflictError, feedbackStore } from '../../activities/feedback/feedbackStore';
 import { bearerTokenMatches } from '../../core/auth/bearerToken';
 import { firstProblem } from '../../core/feedback/feedbackSchema';
-import { ApiError, invalidRequest } from '../../providers/local/http/apiError';
-import { readJson, setBodyLimit } from '../../providers/local/http/readBody';
+import { LoopbackHttpError, requestError, sendJsonError } from '../../servers/loopback/httpError';
+import { readLimitedJson } from '../../servers/loopback/readBody';
+import { guardLoopbackRequest } from '../../servers/loopback/requestGuards';
+import {
+  MAX_FEEDBACK_LABEL_CHARS,
+  MAX_FEEDBACK_MESSAGES,
+  MAX_FEEDBACK_TEXT_CHARS,
+  oversizedFeedbackField,
+} from '../../core/feedback/feedbackLimits';
+import { cliOrigins } from '../originOption';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { serveUntilSignal } from '../serveUntilSignal';
@@ -26,7 +34,13 @@ export interface FeedbackServerOptions {
   registryFile?: string;
   /** Largest request body accepted. @default 1 MiB (one chat and its answers) */
   maxBodyBytes?: number;
+  /** Browser origins (e.g. a web app's) allowed to POST feedback; any other `Origin` gets 403. @default none */
+  allowedOrigins?: string[];
 }
+
+const CORS_HEADERS = 'content-type, authorization, idempotency-key';
+
+const badRequest = (message: string, param: string | null, code: string) => requestError(400, code, message, { param });
 
 export interface FeedbackServer {
   /** `http://HOST:PORT` */
@@ -40,19 +54,27 @@ export async function startFeedbackServer(opts: FeedbackServerOptions = {}): Pro
   const store = feedbackStore(opts.registryFile);
   const limit = opts.maxBodyBytes ?? 1024 * 1024;
 
+  const cors = { methods: 'POST, OPTIONS', headers: CORS_HEADERS };
+  const policy = { allowedOrigins: opts.allowedOrigins ?? [], cors };
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    // Before routing and auth: a web page's cross-site POST is refused, token or not.
+    if (guardLoopbackRequest(req, res, policy)) return;
     const route = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
-    if (route !== '/v1/feedback') throw new ApiError(404, `Unknown route ${req.method} ${route}: POST /v1/feedback`, 'invalid_request_error', null, 'not_found');
-    if (req.method !== 'POST') throw new ApiError(405, `Method ${req.method} not allowed: use POST`, 'invalid_request_error', null, 'method_not_allowed', { allow: 'POST' });
-    if (opts.token !== undefined && !bearerTokenMatches(req.headers.authorization, opts.token)) {
-      throw new ApiError(401, 'Missing or incorrect bearer token (Authorization: Bearer ...).', 'invalid_request_error', null, 'invalid_api_key', { 'www-authenticate': 'Bearer' });
+    if (route !== '/v1/feedback') {
+      throw requestError(404, 'not_found', `Unknown route ${req.method} ${route}: POST /v1/feedback`);
     }
-    setBodyLimit(req, limit);
-    const body = await readJson(req).catch((err: unknown) => {
-      // readBody's 413 names the local backend's flag; this server's limit is its own.
-      if (err instanceof ApiError && err.status === 413) throw new ApiError(413, `Request body exceeds the feedback server's ${limit}-byte limit.`, err.type, null, err.code, err.headers);
-      throw err;
-    });
+    if (req.method !== 'POST') {
+      const headers = { allow: 'POST' };
+      throw requestError(405, 'method_not_allowed', `Method ${req.method} not allowed: use POST`, { headers });
+    }
+    if (opts.token !== undefined && !bearerTokenMatches(req.headers.authorization, opts.token)) {
+      const message = 'Missing or incorrect bearer token (Authorization: Bearer ...).';
+      throw requestError(401, 'invalid_api_key', message, { headers: { 'www-authenticate': 'Bearer' } });
+    }
+    const body = await readLimitedJson(req, limit, "the feedback server's maxBodyBytes");
+    const oversized = oversizedFeedbackField(body);
+    if (oversized) throw badRequest(oversized.message, oversized.param, 'field_too_long');
     // An `Idempotency-Key` header keys a body that carries no id of its own.
     const key = req.headers['idempotency-key'];
     const withKey = typeof key === 'string' && key && body && typeof body === 'object' && !('id' in body) ? { ...body, id: key } : body;
@@ -63,18 +85,19 @@ export async function startFeedbackServer(opts: FeedbackServerOptions = {}): Pro
     } catch (err) {
       if (err instanceof ZodError) {
         const p = firstProblem(err);
-        throw invalidRequest(p.message, p.param || null, 'invalid_feedback');
+        throw badRequest(p.message, p.param || null, 'invalid_feedback');
       }
-      if (err instanceof FeedbackConflictError) throw new ApiError(409, err.message, 'invalid_request_error', 'id', 'idempotency_key_reused');
+      if (err instanceof FeedbackConflictError) {
+        throw requestError(409, 'idempotency_key_reused', err.message, { param: 'id' });
+      }
       throw err;
     }
   };
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      const e = err instanceof ApiError ? err : new ApiError(500, `internal error: ${(err as Error).message}`, 'server_error');
-      if (!res.headersSent) res.writeHead(e.status, { 'content-type': 'application/json', ...e.headers });
-      res.end(JSON.stringify(e.body()));
+      const internal = () => new LoopbackHttpError(500, `internal error: ${(err as Error).message}`, 'server_error');
+      sendJsonError(res, err instanceof LoopbackHttpError ? err : internal());
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -101,12 +124,16 @@ per model and prompt version. Prints its URL as the first line of stdout; runs u
                       "rating": "up"|"down"|1-5, "correctedAnswer"?, "preference"?: {"alternative", "preferred":
                       "answer"|"alternative"}, "who"?, "at"? (ISO-8601), "id"? (idempotency key)}
   → 201 {"id"} (200 when that id was already stored: a retry stores once); 400 naming the field in error.param;
-    401 without the token; 409 when an id is reused for other content; 413 over 1 MiB.
+    401 without the token; 409 when an id is reused for other content; 413 over 1 MiB; 400 naming the field
+    when a text field is over ${MAX_FEEDBACK_TEXT_CHARS} characters (labels ${MAX_FEEDBACK_LABEL_CHARS},
+    messages ${MAX_FEEDBACK_MESSAGES}).
 
 Options:
   --port N          TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host H          interface to listen on (default 127.0.0.1: this machine only)
   --token-env VAR   require 'Authorization: Bearer <value of $VAR>' (default none)
+  --allow-origin U  browser origin(s) allowed to POST, comma-separated (default none: a request with any
+                    Origin header gets 403; programs send none). Bodies must be application/json (else 415).
 
 Export what was collected with: tailor feedback export --format dpo|sft --out FILE`;
 
@@ -115,10 +142,21 @@ export const command: CliCommand = {
   summary: 'collect feedback on answers over HTTP (POST /v1/feedback) into the registry',
   help,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, host: { type: 'string' }, 'token-env': { type: 'string' } }, false);
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'token-env': { type: 'string' },
+        'allow-origin': { type: 'string' },
+      },
+      false,
+    );
     const port = intOption('port', values.port, DEFAULT_PORT);
     if (port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${port}`);
     const token = tokenFromEnv(values['token-env']);
-    return serveUntilSignal(await startFeedbackServer({ port, host: values.host ?? '127.0.0.1', ...(token ? { token } : {}) }));
+    const allowedOrigins = cliOrigins('--allow-origin', values['allow-origin']);
+    const host = values.host ?? '127.0.0.1';
+    return serveUntilSignal(await startFeedbackServer({ port, host, allowedOrigins, ...(token ? { token } : {}) }));
   },
 };

@@ -8,11 +8,12 @@ import { intOption, parseCommandArgs } from '../args';
 import { serveUntilSignal } from '../serveUntilSignal';
 import { sizeOption } from '../sizeOption';
 import { tokenFromEnv } from '../tokenFromEnv';
+import { cliOrigins } from '../originOption';
 import { startLocalOpenAI } from '../../providers/local/server';
 import { parseFaultSpec, FaultSpecError } from '../../providers/local/faults/faultSpec';
 
 const help = `Usage: tailor local-openai [--port N] [--data-dir D] [--faults SPEC] [--rate-limit RPM,TPM] [--step-ms MS]
-                          [--max-body-bytes N] [--token-env VAR]
+                          [--max-body-bytes N] [--token-env VAR] [--allow-origin URL]
 
 Serves Tailor's local OpenAI-compatible backend on 127.0.0.1 (files, fine-tuning jobs, chat
 completions, embeddings, models) backed by small CPU learners. Prints the base URL
@@ -26,8 +27,10 @@ Options:
   --rate-limit RPM,TPM  requests and tokens per minute for chat/embeddings (default unlimited)
   --step-ms MS          wall time per training step (default $TAILOR_LOCAL_STEP_MS or 25)
   --max-body-bytes N    largest request body, e.g. 64M (default 512M, OpenAI's per-file cap); larger: 413
-  --token-env VAR       require 'Authorization: Bearer <value of $VAR>' on every /v1 route (default: any
-                        API key); clients set OPENAI_API_KEY to the same value
+  --token-env VAR       require 'Authorization: Bearer <value of $VAR>' on every /v1 route (default: none,
+                        no API key needed, any accepted); clients set OPENAI_API_KEY to the same value
+  --allow-origin URL    browser origin(s) allowed to call it, comma-separated (default none: a request
+                        with an Origin header gets 403; POST bodies must be JSON, else 415)
 
 Example:
   tailor local-openai --port 8089 --faults 'chat=429@0.2,seed=1'`;
@@ -56,6 +59,7 @@ export const command: CliCommand = {
         'step-ms': { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'token-env': { type: 'string' },
+        'allow-origin': { type: 'string' },
       },
       false,
     );
@@ -80,6 +84,7 @@ export const command: CliCommand = {
       stepDelayMs: stepMs,
       maxBodyBytes,
       token,
+      allowedOrigins: cliOrigins('--allow-origin', values['allow-origin']),
     });
     return serveUntilSignal({ url: server.baseURL, close: () => server.close() });
   },

@@ -8,8 +8,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { bearerTokenMatches } from '../../core/auth/bearerToken';
-import { ApiError } from './http/apiError';
-import { checkDeclaredLength, MAX_BODY_BYTES, setBodyLimit } from './http/readBody';
+import { LoopbackHttpError, sendJsonError } from '../../servers/loopback/httpError';
+import { guardLoopbackRequest } from '../../servers/loopback/requestGuards';
+import { ApiError, missingApiKey } from './http/apiError';
+import { decodePathParams } from './http/pathParams';
+import { uploadTypes } from './routes/filesRoutes';
+import { acceptBody, checkDeclaredLength, MAX_BODY_BYTES, setBodyLimit } from './http/readBody';
 import { sendError, sendJson } from './http/respond';
 import type { Reply, RequestContext, Route } from './http/route';
 import { StateStore } from './store/stateStore';
@@ -48,6 +52,12 @@ export interface LocalOpenAIOptions {
    * @default none (any API key is accepted, as a loopback-only test server)
    */
   token?: string;
+  /**
+   * Browser origins allowed to call the backend. A request with any other `Origin` header is refused (403), as is a
+   * POST whose body is not JSON (415; multipart only on the file upload), token or not: a web page can reach a
+   * loopback port. Programs send no `Origin`. @default none
+   */
+  allowedOrigins?: string[];
 }
 
 export interface LocalOpenAIServer {
@@ -122,15 +132,15 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
       }
     }
     try {
+      if (guardLoopbackRequest(req, res, { allowedOrigins: opts.allowedOrigins, extraBodyTypes: uploadTypes })) return;
       if (!route || !match) {
         throw new ApiError(pathKnown ? 405 : 404, `Invalid URL (${req.method} ${pathname})`, 'invalid_request_error');
       }
       if (!route.admin) {
         res.setHeader('openai-processing-ms', '0');
         for (const [k, v] of Object.entries(limiter.headers())) res.setHeader(k, v);
-        if (!req.headers.authorization) {
-          throw new ApiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null, opts.token === undefined ? null : 'invalid_api_key');
-        }
+        // Without a token the backend is open (loopback only): no API key needed, any one accepted.
+        if (opts.token !== undefined && !req.headers.authorization) throw missingApiKey();
       }
       if (opts.token !== undefined && !bearerTokenMatches(req.headers.authorization, opts.token)) {
         throw new ApiError(401, 'Incorrect API key provided. This backend requires the token it was started with (tailor local-openai --token-env VAR) as the API key.', 'invalid_request_error', null, 'invalid_api_key');
@@ -144,7 +154,7 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
       }
       const ctx: RequestContext = {
         req,
-        params: match.slice(1).map((p) => decodeURIComponent(p)),
+        params: decodePathParams(match.slice(1)),
         query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
         requestId,
       };
@@ -159,6 +169,7 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
     } catch (err) {
       if (res.headersSent || res.destroyed) return;
       if (err instanceof ApiError) return sendError(res, err);
+      if (err instanceof LoopbackHttpError) return sendJsonError(res, err);
       sendError(res, new ApiError(500, `The server had an error while processing your request. Sorry about that! (${(err as Error).message})`, 'server_error'));
     }
   }
@@ -167,6 +178,8 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
   async function applyFault(fault: FaultKind, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     switch (fault.kind) {
       case 'slow':
+        // Accepted, then slow: the work is done even if the client gives up waiting (a real provider's behaviour).
+        await acceptBody(req);
         await new Promise((r) => setTimeout(r, fault.ms));
         return false;
       case 'drop_after':

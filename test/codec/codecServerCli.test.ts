@@ -19,10 +19,10 @@ describe('tailor codec-server, the real command', () => {
       });
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const payloads = { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hi"').toString('base64') }] };
-      expect((await fetch(`${url}/encode`, { method: 'POST', body: JSON.stringify(payloads) })).status).toBe(401);
-      const enc = await fetch(`${url}/encode`, { method: 'POST', headers: { authorization: 'Bearer cli-token-0123456789' }, body: JSON.stringify(payloads) });
+      expect((await fetch(`${url}/encode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payloads) })).status).toBe(401);
+      const enc = await fetch(`${url}/encode`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer cli-token-0123456789' }, body: JSON.stringify(payloads) });
       expect(enc.status).toBe(200);
-      const dec = await fetch(`${url}/decode`, { method: 'POST', headers: { authorization: 'Bearer cli-token-0123456789' }, body: await enc.text() });
+      const dec = await fetch(`${url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer cli-token-0123456789' }, body: await enc.text() });
       expect(await dec.json()).toEqual(payloads);
     } finally {
       child.kill('SIGTERM');

@@ -31,3 +31,14 @@ export const modelNotFound = (model: string) =>
 export const fileNotFound = (id: string) => notFound(`No such File object: ${id}`, 'id');
 
 export const jobNotFound = (id: string) => notFound(`Fine-tuning job ${id} not found.`, 'fine_tuning_job_id', 'fine_tuning_job_not_found');
+
+/** OpenAI's 401 for a request without an `Authorization` header (only when the backend has a token). */
+export const missingApiKey = () =>
+  new ApiError(
+    401,
+    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth " +
+      '(i.e. Authorization: Bearer YOUR_KEY).',
+    'invalid_request_error',
+    null,
+    'invalid_api_key',
+  );

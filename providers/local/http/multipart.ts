@@ -23,7 +23,11 @@ export async function parseMultipart(body: Buffer, contentType: string | undefin
   let file: UploadedForm['file'] = null;
   for (const [name, value] of form.entries()) {
     if (typeof value === 'string') fields[name] = value;
-    else if (name === 'file') file = { filename: value.name || 'upload', bytes: Buffer.from(await value.arrayBuffer()) };
+    else if (name === 'file') {
+      // One upload is one file: keeping either of two silently would store data the caller did not mean to.
+      if (file) throw invalidRequest("Expected exactly one 'file' part; the request has more than one.", 'file', 'invalid_value');
+      file = { filename: value.name || 'upload', bytes: Buffer.from(await value.arrayBuffer()) };
+    }
   }
   return { fields, file };
 }

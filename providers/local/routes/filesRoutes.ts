@@ -1,10 +1,17 @@
 /** `/v1/files`: multipart upload, list (purpose, order, after, limit), retrieve, content, delete. */
+import type { IncomingMessage } from 'node:http';
 import { fileNotFound, invalidRequest } from '../http/apiError';
 import { parseMultipart } from '../http/multipart';
 import { paginate, parseLimit } from '../http/pagination';
 import { readBody } from '../http/readBody';
 import { json, type Route } from '../http/route';
 import type { FileService } from '../files/fileService';
+
+/** The upload route takes multipart/form-data (as OpenAI's does); every other write takes JSON. */
+export function uploadTypes(req: IncomingMessage): readonly string[] {
+  const pathname = (req.url ?? '').split('?')[0]?.replace(/\/+$/, '');
+  return req.method === 'POST' && pathname === '/v1/files' ? ['multipart/form-data'] : [];
+}
 
 export function fileRoutes(files: FileService): Route[] {
   return [

@@ -16,6 +16,7 @@ import { chatCompletionRequestSchema, messageText } from '../schemas/chatComplet
 import { embeddingRequestSchema } from '../schemas/embeddingRequest';
 import { embed, DEFAULT_EMBEDDING_DIMENSIONS } from '../../../core/learners/embeddings';
 import { UsageCounter } from '../limits/usageCounter';
+import { checkCompletionBudget } from './completionBudget';
 
 export function inferenceRoutes(models: ModelRegistry, limiter: RateLimiter, usage = new UsageCounter()): Route[] {
   return [
@@ -36,6 +37,7 @@ export function inferenceRoutes(models: ModelRegistry, limiter: RateLimiter, usa
         if (body.top_logprobs != null && body.top_logprobs > 0 && !body.logprobs) {
           throw invalidRequest("Invalid value for 'top_logprobs': 'logprobs' must be set to true.", 'top_logprobs', 'invalid_value');
         }
+        checkCompletionBudget(body.model, body);
         const messages = body.messages.map((m) => ({ role: m.role, content: messageText(m), name: m.name }));
         const promptTokens = countChatTokens(messages);
         limiter.take(body.model, promptTokens + (body.max_completion_tokens ?? body.max_tokens ?? 0) * (body.n ?? 1));

@@ -133,10 +133,11 @@ export const HTTP_ENTRIES: HttpEntry[] = [
     expect: { httpStatus: 413, message: new RegExp(`exceeds the ${BODY_LIMIT}-byte limit`), code: 'request_too_large' },
   },
   {
-    id: 'http-no-api-key',
+    // What a web page can send cross-site without a preflight; without a token no API key is needed (auth: false).
+    id: 'http-cross-site-text-plain',
     kind: 'http',
-    request: { method: 'GET', path: '/v1/models', auth: false },
-    expect: { httpStatus: 401, message: /You didn't provide an API key/ },
+    request: { method: 'POST', path: '/v1/_admin/faults', raw: '{"spec":"chat=500"}', contentType: 'text/plain', auth: false },
+    expect: { httpStatus: 415, message: /Unsupported Content-Type 'text\/plain'/, code: 'unsupported_media_type' },
   },
   {
     id: 'http-unknown-route',
