@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
 
 const ROOT = path.join(__dirname, '..', '..');
-const PY_SDK = path.join(ROOT, '.tools', 'python-openai');
+const PY_SDK_PYTHON = path.join(ROOT, '.tools', 'python-openai', 'bin', 'python'); // a venv of its own
 const SCRIPT = path.join(ROOT, 'test', 'fixtures', 'python', 'journey.py');
 const TICKETS = path.join(ROOT, 'examples', 'support-tickets', 'data', 'tickets.jsonl');
 
@@ -23,12 +23,12 @@ describe('the local backend with the official Python SDK', () => {
   });
 
   it('uploads, fine-tunes, lists by metadata, chats, embeds and gets typed errors', async () => {
-    expect(fs.existsSync(path.join(PY_SDK, 'openai'))).toBe(true); // installed by `npm install` (scripts/install-python-openai.js)
+    expect(fs.existsSync(PY_SDK_PYTHON)).toBe(true); // made by `npm install` (scripts/install-python-openai.js)
     const train = path.join(dir, 'train.jsonl');
     fs.writeFileSync(train, fs.readFileSync(TICKETS, 'utf8').split('\n').slice(0, 120).join('\n') + '\n');
     // Asynchronous: the backend answers from this same process, so its event loop must keep running.
     const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('python3', [SCRIPT, backend.baseURL, train], { env: { ...process.env, PYTHONPATH: PY_SDK } });
+      const child = spawn(PY_SDK_PYTHON, [SCRIPT, backend.baseURL, train]);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
