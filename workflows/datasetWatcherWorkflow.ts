@@ -31,6 +31,11 @@ export interface WatcherStatus {
   datasetSha256: string | null;
   /** A change waiting out its debounce window, if any. */
   pendingSha256: string | null;
+  /** When that change triggers if nothing else changes (ms since epoch); absent in runs from before this field. */
+  pendingDeadline?: number | null;
+  /** Time between looks and the quiet time a change must stay unchanged, in ms. */
+  everyMs?: number;
+  debounceMs?: number;
   /** Follow-ups, newest last (the last 20); `started: false` when the ID already existed or `reason` says why not. */
   triggered: { datasetSha256: string; workflowId: string; started: boolean; reason?: string }[];
 }
@@ -74,6 +79,7 @@ export async function datasetWatcherWorkflow(input: DatasetWatcherInput): Promis
   let notified = false;
   let stopped = false;
   let pending: Fingerprint | null = null;
+  let pendingDeadline: number | null = null;
   let baseline: Fingerprint | null = input.state?.baseline ?? null;
   let ticks = input.state?.ticks ?? 0;
   const triggered = [...(input.state?.triggered ?? [])].slice(-20);
@@ -84,6 +90,9 @@ export async function datasetWatcherWorkflow(input: DatasetWatcherInput): Promis
     ticks,
     datasetSha256: baseline?.sha256 ?? null,
     pendingSha256: pending?.sha256 ?? null,
+    pendingDeadline: pending ? pendingDeadline : null,
+    everyMs: input.everyMs,
+    debounceMs,
     triggered,
   });
   setHandler(watcherStatusQuery, status);
@@ -108,6 +117,8 @@ export async function datasetWatcherWorkflow(input: DatasetWatcherInput): Promis
       pending = latest;
       // `condition` with a zero timeout would wait without one, so no debounce means no window at all.
       while (debounceMs > 0) {
+        // Workflow time is deterministic: reading it adds no command, so histories replay unchanged.
+        pendingDeadline = Date.now() + debounceMs;
         notified = false;
         await condition(() => notified || stopped, debounceMs);
         if (stopped) break;

@@ -3,6 +3,7 @@ import { runsQuery } from '../../core/operations/runsQuery';
 import { TailorDatasetSha, TailorModel, TailorOutcome, TailorPipeline, TailorStage } from '../../workflows/searchAttributes';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { runKindOf } from '../stack/runKind';
 import { connectClient } from '../temporalConnection';
 import { clientTarget } from './run';
 
@@ -14,7 +15,8 @@ export const command: CliCommand = {
 Lists pipeline runs through a visibility query on Tailor's search attributes (TailorPipeline, TailorDatasetSha,
 TailorStage, TailorModel, TailorOutcome); the query is printed so the same filter can be pasted into the Temporal
 Web UI. --dataset takes the whole sha256 or a prefix of it. --all includes scheduled runs, watchers and triggered
-evaluations.
+evaluations, and (with no other filter) eval suites, prompt searches, rollbacks, index builds and sunset checks.
+\`tailor status ID\` shows any of them.
 
 Example: tailor runs --pipeline support-tickets --outcome promoted --since 7d`,
   async run(argv) {
@@ -44,6 +46,7 @@ Example: tailor runs --pipeline support-tickets --outcome promoted --since 7d`,
         rows.push({
           runId: wf.workflowId,
           type: wf.type,
+          kind: runKindOf(wf.type),
           status: wf.status.name.toLowerCase(),
           pipeline: sa.get(TailorPipeline) ?? null,
           datasetSha256: sa.get(TailorDatasetSha) ?? null,
@@ -62,7 +65,7 @@ Example: tailor runs --pipeline support-tickets --outcome promoted --since 7d`,
       console.error(`query: ${query}`);
       if (rows.length === 0) console.log('no runs');
       for (const r of rows) {
-        console.log(`${r.runId}  ${r.status}  ${r.stage ?? '-'}  ${r.outcome ?? '-'}  ${r.datasetSha256?.slice(0, 12) ?? '-'}  ${r.startedAt}`);
+        console.log(`${r.runId}  ${r.kind}  ${r.status}  ${r.stage ?? '-'}  ${r.outcome ?? '-'}  ${r.datasetSha256?.slice(0, 12) ?? '-'}  ${r.startedAt}`);
       }
       return 0;
     } finally {

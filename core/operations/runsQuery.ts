@@ -5,9 +5,15 @@ export interface RunsFilter {
   outcome?: string;
   /** Only runs started at or after this instant (ms since epoch). */
   sinceMs?: number;
-  /** Include every Tailor workflow (scheduled wrappers, watchers, triggered evaluations), not just pipeline runs. */
+  /**
+   * Include every Tailor workflow (scheduled wrappers, watchers, triggered evaluations, and with no other filter eval
+   * suites, prompt searches, rollbacks, index builds and sunset checks started from the CLI), not just pipeline runs.
+   */
   all?: boolean;
 }
+
+/** Top-level runs that carry no `TailorPipeline` attribute (their children, e.g. a pipeline's evaluation, are left out). */
+const UNTAGGED_TYPES = ['evalSuiteWorkflow', 'promptSearchWorkflow', 'rollbackWorkflow', 'buildIndexWorkflow', 'sunsetWatchWorkflow'];
 
 /** Visibility values are quoted strings; a quote inside one must not end it early. */
 function quote(value: string): string {
@@ -21,7 +27,8 @@ function quote(value: string): string {
 export function runsQuery(f: RunsFilter): string {
   const parts: string[] = [];
   if (!f.all) parts.push(`WorkflowType = 'customizationPipeline'`);
-  else parts.push('TailorPipeline IS NOT NULL');
+  else if (f.pipeline || f.datasetSha || f.outcome) parts.push('TailorPipeline IS NOT NULL');
+  else parts.push(`(TailorPipeline IS NOT NULL OR (ParentWorkflowId IS NULL AND WorkflowType IN (${UNTAGGED_TYPES.map(quote).join(', ')})))`);
   if (f.pipeline) parts.push(`TailorPipeline = ${quote(f.pipeline)}`);
   if (f.datasetSha) parts.push(f.datasetSha.length === 64 ? `TailorDatasetSha = ${quote(f.datasetSha)}` : `TailorDatasetSha STARTS_WITH ${quote(f.datasetSha)}`);
   if (f.outcome) parts.push(`TailorOutcome = ${quote(f.outcome)}`);

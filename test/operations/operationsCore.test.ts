@@ -23,6 +23,10 @@ describe('operations: pure parts', () => {
     expect(runsQuery({ pipeline: "o'neil", outcome: 'promoted', all: true })).toBe(
       `TailorPipeline IS NOT NULL AND TailorPipeline = 'o\\'neil' AND TailorOutcome = 'promoted'`,
     );
+    expect(runsQuery({ all: true })).toBe(
+      `(TailorPipeline IS NOT NULL OR (ParentWorkflowId IS NULL AND WorkflowType IN ('evalSuiteWorkflow', 'promptSearchWorkflow', ` +
+        `'rollbackWorkflow', 'buildIndexWorkflow', 'sunsetWatchWorkflow')))`,
+    );
     expect(runsQuery({ datasetSha: 'abc123' })).toContain(`TailorDatasetSha STARTS_WITH 'abc123'`);
     expect(runsQuery({ datasetSha: 'f'.repeat(64), sinceMs: 0 })).toContain(`TailorDatasetSha = '${'f'.repeat(64)}' AND StartTime >= '1970-01-01T00:00:00.000Z'`);
   });

@@ -1,0 +1,21 @@
+import { ApplicationFailure, rootCause, TemporalFailure } from '@temporalio/common';
+
+/** Why a run (or a workflow a command waited on) failed: the root cause's message and its failure type. */
+export interface FailureCause {
+  message: string;
+  /** The innermost ApplicationFailure's type (e.g. `InvalidSuite`), when there is one. */
+  type?: string;
+}
+
+/**
+ * The root cause of a failed run, as every command prints it (`tailor run --wait`, `status`, `demo`, `eval`,
+ * `rollback` …): not "Activity task failed" but the provider's or the gate's own message. A client error such as
+ * WorkflowFailedError is not itself a Temporal failure; its `cause` is where the chain starts.
+ */
+export function failureCause(err: unknown): FailureCause {
+  const start = !(err instanceof TemporalFailure) && err instanceof Error && err.cause instanceof TemporalFailure ? err.cause : err;
+  let inner: unknown = start;
+  while (inner instanceof TemporalFailure && inner.cause) inner = inner.cause;
+  const type = inner instanceof ApplicationFailure ? (inner.type ?? undefined) : undefined;
+  return { message: rootCause(start) ?? String(err), ...(type ? { type } : {}) };
+}

@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { tailorHome } from '../../../config/paths';
+import type { PendingApproval } from '../../../core/deploy/approval';
+import type { FineTuneProgress, FineTuneResult } from '../../../core/pipeline/fineTuneTypes';
+import type { DeployResult, PipelineProgress, PipelineResult } from '../../../core/pipeline/pipelineTypes';
+import { formatDuration } from '../../../core/report/renderRunReport';
+import { textTable } from '../../../core/report/textTable';
+import { pendingApprovalQuery } from '../../../workflows/deployMessages';
+import { fineTuneProgressQuery, progressQuery } from '../../../workflows/messages';
+import { fineTuneLine } from '../fineTuneLine';
+import { f3, iso, view, type KindStatus, type StatusContext } from './statusView';
+
+function stepsTable(steps: PipelineProgress['steps']): string {
+  return textTable(['step', 'status', 'duration', 'detail'], steps.map((s) => [s.name, s.status, formatDuration(s), s.detail ?? s.error ?? '']));
+}
+
+function approvalLines(runId: string, p: PendingApproval): string[] {
+  return [
+    '',
+    `Waiting since ${iso(p.waitingSince)} for approval by one of ${p.approvers.join(', ')} (until ${iso(p.deadline)}): ` +
+      `${p.candidate.model} scored ${p.candidate.score.toFixed(3)} vs ${p.baseline.kind} ${p.baseline.score.toFixed(3)}.`,
+    `  tailor approve ${runId} --by NAME --reason TEXT   (or tailor reject …)`,
+  ];
+}
+
+/** Where `tailor run --wait` and the worker put a run's report files, relative to here when that is shorter. */
+export function reportDirOf(runId: string): string {
+  const dir = path.join(tailorHome(), 'reports', runId.replace(/[^A-Za-z0-9._-]+/g, '_'));
+  return path.relative(process.cwd(), dir) || '.';
+}
+
+export const pipelineStatus: KindStatus = {
+  async running({ client, runId, handle }: StatusContext) {
+    const p: PipelineProgress = await handle.query(progressQuery);
+    // A deploy step waiting for a person is the one thing an operator must act on: show it.
+    const pendingApproval =
+      p.stage === 'deploy' ? await client.workflow.getHandle(`${runId}/deploy`).query(pendingApprovalQuery).catch(() => null) : null;
+    // Training: the job's (or the self-hosted trainer's) step and loss from the fine-tune step's own query.
+    const fineTune: FineTuneProgress | null =
+      p.stage === 'fine-tune' ? await client.workflow.getHandle(`${runId}/fine-tune`).query(fineTuneProgressQuery).catch(() => null) : null;
+    const lines = [stepsTable(p.steps)];
+    if (fineTune) lines.push('', `fine-tune: ${fineTuneLine(fineTune)}`);
+    if (pendingApproval) lines.push(...approvalLines(runId, pendingApproval));
+    return view(` (stage ${p.stage})`, lines, { progress: p, pendingApproval, fineTune });
+  },
+  async completed({ runId }, result) {
+    const r = result as PipelineResult;
+    const dir = reportDirOf(runId);
+    return view(
+      `, ${r.deploy.outcome} (${r.deploy.alias} → ${r.deploy.model ?? 'unchanged'})`,
+      [
+        stepsTable(r.steps),
+        '',
+        textTable(['variant', 'model', 'score', 'n'], r.leaderboard.map((s) => [s.label, s.model, s.score.toFixed(3), String(s.n)])),
+        '',
+        `Gate: ${r.gate.passed ? 'passed' : 'failed'}: ${r.gate.reason}`,
+        `Report: ${dir}/report.md${r.evaluationHtml ? ` and ${dir}/evaluation.html` : ''}`,
+      ],
+      { result: r },
+    );
+  },
+};
+
+export const deployStatus: KindStatus = {
+  async running({ runId, handle }) {
+    const pending = await handle.query(pendingApprovalQuery);
+    const parent = runId.endsWith('/deploy') ? runId.slice(0, -'/deploy'.length) : runId;
+    return view(pending ? ' (waiting for approval)' : ' (smoke check and alias move)', pending ? approvalLines(parent, pending) : [], { pendingApproval: pending });
+  },
+  async completed(_ctx, result) {
+    const d = result as DeployResult;
+    const smoke = d.smokeScore !== undefined ? `, smoke score ${f3(d.smokeScore)}` : '';
+    return view(`, ${d.outcome} (${d.alias} → ${d.model ?? 'unchanged'})`, [`previous: ${d.previous ?? 'none'}${smoke}`, `reason: ${d.reason}`], { result: d });
+  },
+};
+
+export const fineTuneStatus: KindStatus = {
+  async running({ handle }) {
+    const p = await handle.query(fineTuneProgressQuery);
+    return view(` (${p.phase.replace(/_/g, ' ')})`, [`fine-tune: ${fineTuneLine(p)}`], { fineTune: p });
+  },
+  async completed(_ctx, result) {
+    const r = result as FineTuneResult;
+    return view(
+      `, model ${r.model}`,
+      [`job ${r.jobId}; ${r.trainedTokens ?? '?'} trained tokens; final train loss ${f3(r.finalTrainLoss)}, valid loss ${f3(r.finalValidLoss)}`],
+      { result: r },
+    );
+  },
+};
