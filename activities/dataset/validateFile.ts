@@ -7,10 +7,14 @@ import type { ValidationReport } from '../../core/dataset/validationReport';
 
 const READ_CHUNK_BYTES = 1024 * 1024;
 const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
+/** Progress at least this often while reading (between 1 MB chunks), so a slow file still heartbeats. */
+const PROGRESS_EVERY_MS = 2000;
 
 export interface ValidateFileOptions extends ValidatorOptions {
-  /** Called every 64 MB read with the bytes read so far (activities heartbeat from it). */
+  /** Called every 64 MB read or every 2 s, whichever comes first, with the bytes read so far (activities heartbeat from it). */
   onProgress?: (bytesRead: number) => void;
+  /** Milliseconds, for the elapsed-time progress. @default Date.now */
+  clock?: () => number;
   /** File size and example-count limits (the line limit is `maxLineBytes`). @default DEFAULT_DATASET_LIMITS */
   limits?: Partial<Pick<DatasetLimits, 'maxFileBytes' | 'maxExamples'>>;
   /** How limit messages name the file (an artifact's name rather than its store path). @default the path */
@@ -33,12 +37,17 @@ export async function validateFile(file: string, opts: ValidateFileOptions): Pro
     validator.addLine(line);
     if (validator.exampleCount > maxExamples) throw tooManyExamples(name, line.line, maxExamples);
   }, maxLineBytes);
+  const clock = opts.clock ?? Date.now;
   let nextProgress = PROGRESS_EVERY_BYTES;
+  let lastProgressAt = clock();
   for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) {
     splitter.push(chunk as Buffer);
-    if (opts.onProgress && splitter.stats.bytes >= nextProgress) {
+    if (!opts.onProgress) continue;
+    const now = clock();
+    if (splitter.stats.bytes >= nextProgress || now - lastProgressAt >= PROGRESS_EVERY_MS) {
       opts.onProgress(splitter.stats.bytes);
-      nextProgress += PROGRESS_EVERY_BYTES;
+      while (nextProgress <= splitter.stats.bytes) nextProgress += PROGRESS_EVERY_BYTES;
+      lastProgressAt = now;
     }
   }
   splitter.end();

@@ -1,6 +1,7 @@
 import cl100k from 'gpt-tokenizer/cjs/encoding/cl100k_base';
 import o200k from 'gpt-tokenizer/cjs/encoding/o200k_base';
 import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/cjs/encodingParams/constants';
+import { bpeCount } from './bpeCount';
 import { cl100kPieceEnd, isAscii, o200kPieceEnd } from './asciiPreTokenizer';
 import type { EncodingName } from './modelProfile';
 
@@ -15,8 +16,15 @@ const CACHE_SLOTS = 1 << 19;
 /** Long pieces (base64 blobs, hex runs) rarely repeat; caching them only costs memory. */
 const MAX_CACHED_PIECE_LENGTH = 48;
 
+/**
+ * Pieces up to this length are merged by a plain scan (fastest when short); longer ones by `bpeCount`'s heap,
+ * which is O(n log n) where the scan is quadratic. Both give the same count.
+ */
+const SCAN_MAX_PIECE_LENGTH = 64;
+
 interface BpeCore {
   getBpeRankFromString(piece: string): number | undefined;
+  getBpeRankFromBytes(bytes: Uint8Array): number | undefined;
   bytePairEncode(piece: string): number[];
   bytePairStringRankEncoder?: Map<string, number>;
 }
@@ -30,6 +38,7 @@ interface BpeCore {
 export function asciiBpeCount(piece: string, ranks: Map<string, number>): number {
   const n = piece.length;
   if (ranks.has(piece)) return 1;
+  if (n > SCAN_MAX_PIECE_LENGTH) return bpeCount(n, (start, end) => ranks.get(piece.slice(start, end)));
   // starts[k] is where part k begins; pair[k] the rank of parts k and k+1 merged (Infinity when not a token).
   const starts: number[] = [];
   const pair: number[] = [];
@@ -84,12 +93,17 @@ class CachedPieceCounter implements TokenCounter {
     // A private copy: a shared global regex's lastIndex would be clobbered by other users.
     this.split = new RegExp(splitRegex.source, splitRegex.flags);
     const core = (api as unknown as { bytePairEncodingCoreProcessor?: Partial<BpeCore> }).bytePairEncodingCoreProcessor;
-    if (core && typeof core.getBpeRankFromString === 'function' && typeof core.bytePairEncode === 'function') {
+    const usable = (f: unknown) => typeof f === 'function';
+    if (core && usable(core.getBpeRankFromString) && usable(core.getBpeRankFromBytes) && usable(core.bytePairEncode)) {
       const c = core as BpeCore;
       const ranks = c.bytePairStringRankEncoder instanceof Map ? c.bytePairStringRankEncoder : undefined;
+      const encoder = new TextEncoder();
       this.countPiece = (piece) => {
         if (c.getBpeRankFromString(piece) !== undefined) return 1;
-        return ranks && isAscii(piece) ? asciiBpeCount(piece, ranks) : c.bytePairEncode(piece).length;
+        if (ranks && isAscii(piece)) return asciiBpeCount(piece, ranks);
+        if (piece.length <= SCAN_MAX_PIECE_LENGTH) return c.bytePairEncode(piece).length;
+        const bytes = encoder.encode(piece);
+        return bpeCount(bytes.length, (start, end) => c.getBpeRankFromBytes(bytes.subarray(start, end)));
       };
     } else {
       // gpt-tokenizer changed its internals: fall back to the public API (exact for all but exotic whitespace runs).
