@@ -1,4 +1,12 @@
-import { ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, sleep } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult, JobSnapshot } from '../core/pipeline/fineTuneTypes';
 import { TERMINAL_JOB_STATUSES } from '../core/pipeline/fineTuneTypes';
@@ -44,18 +52,23 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
   }
 
   progress.phase = 'creating_job';
-  const { jobId } = await providerActivities.findOrCreateJob({
-    runTag: input.runTag,
-    pipeline: input.pipeline,
-    datasetSha256: input.datasetSha256,
-    model: input.model,
-    trainingFileId: train.fileId,
-    validationFileId: validation?.fileId,
-    method: input.method,
-    suffix: input.suffix,
-    seed: input.seed,
-    provider: input.provider,
-  });
+  const create = () =>
+    providerActivities.findOrCreateJob({
+      runTag: input.runTag,
+      pipeline: input.pipeline,
+      datasetSha256: input.datasetSha256,
+      model: input.model,
+      trainingFileId: train.fileId,
+      validationFileId: validation?.fileId,
+      method: input.method,
+      suffix: input.suffix,
+      seed: input.seed,
+      provider: input.provider,
+    });
+  // A cancel that arrives while the job is being created waits for the create to finish: the job it returns is then
+  // cancelled below (the first status check sees the cancellation), instead of being left training unseen.
+  const uncancellable = patched('create-job-uncancellable');
+  const { jobId } = uncancellable ? await CancellationScope.nonCancellable(create) : await create();
 
   progress.phase = 'training';
   let job: JobSnapshot;
@@ -65,9 +78,18 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
     if (isCancellation(err)) {
       progress.phase = 'cancelled';
       // The remote job must stop too, even though this scope is cancelled.
-      await CancellationScope.nonCancellable(() => providerActivities.cancelJob({ jobId, provider: input.provider }));
+      // The run's tag reaches any other job a late-accepted create left, so nothing of this run trains on.
+      await CancellationScope.nonCancellable(() =>
+        providerActivities.cancelJob({ jobId, runTag: input.runTag, provider: input.provider }),
+      );
     }
     throw err;
+  }
+  if (patched('settle-duplicates')) {
+    // A create or upload the provider accepted after its attempt gave up may have landed at any time: remove it now.
+    const files = [{ artifact: input.train, fileId: train.fileId }];
+    if (validation && input.validation) files.push({ artifact: input.validation, fileId: validation.fileId });
+    await providerActivities.settleRunDuplicates({ runTag: input.runTag, jobId, files, provider: input.provider });
   }
 
   if (job.status !== 'succeeded' || !job.fineTunedModel) {
@@ -106,8 +128,13 @@ async function pollUntilDone(
   let wait = initial;
   let lastSeen = '';
   for (;;) {
-    const job = await providerActivities.getJobStatus({ jobId, provider: input.provider });
+    const job = await providerActivities.getJobStatus({ jobId, runTag: input.runTag, provider: input.provider });
     progress.job = job;
+    // Another job with the run's tag (a create accepted after its attempt gave up): cancel it while it is cheap.
+    if (job.duplicates?.length) {
+      const { runTag, provider } = input;
+      await providerActivities.settleRunDuplicates({ runTag, jobId, files: [], provider });
+    }
     progress.polls++;
     if (TERMINAL_JOB_STATUSES.includes(job.status)) return job;
     const seen = `${job.status}:${job.step ?? ''}`;

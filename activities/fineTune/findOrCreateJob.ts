@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import type { FineTuneMethod } from '../../config/pipelineSpec';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
+import { RUN_TAG_KEY, settleRunJobs } from './runDuplicates';
 
 export interface CreateJobInput {
   runTag: string;
@@ -17,38 +18,42 @@ export interface CreateJobInput {
   provider?: ProviderSpec;
 }
 
-/** The metadata key that ties a remote job to exactly one run and step. */
-export const RUN_TAG_KEY = 'tailor_run';
+export { RUN_TAG_KEY } from './runDuplicates';
 
 /**
  * Creates the fine-tuning job for this run, or returns the one that already carries the run's tag (DESIGN
- * invariant 3). Attempts of one activity never overlap, so list-then-create cannot race with itself.
+ * invariant 3). Attempts may overlap at the provider: a create the worker gave up on (its request is aborted when
+ * the attempt ends) may still have been accepted. So every attempt settles the run's jobs before creating and
+ * again after: the oldest is kept, every other live one is cancelled and named in the result (and so the audit).
  */
-export async function findOrCreateJob(input: CreateJobInput): Promise<{ jobId: string; created: boolean }> {
+export async function findOrCreateJob(
+  input: CreateJobInput,
+): Promise<{ jobId: string; created: boolean; cancelledJobIds: string[] }> {
   const client = providerClient(input.provider);
-  const found = await callProvider('look up fine-tuning job by run tag', async () => {
-    for await (const job of client.fineTuning.jobs.list({ metadata: { [RUN_TAG_KEY]: input.runTag }, limit: 100 })) {
-      if (job.metadata?.[RUN_TAG_KEY] === input.runTag) return job;
-    }
-    return undefined;
-  });
-  if (found) return { jobId: found.id, created: false };
-  const job = await callProvider('create fine-tuning job', () =>
-    client.fineTuning.jobs.create({
-      model: input.model,
-      training_file: input.trainingFileId,
-      validation_file: input.validationFileId,
-      suffix: input.suffix,
-      seed: input.seed,
-      metadata: {
-        [RUN_TAG_KEY]: input.runTag,
-        tailor_pipeline: input.pipeline,
-        tailor_dataset_sha256: input.datasetSha256,
+  const before = await settleRunJobs(client, input.runTag);
+  if (before.kept) return { jobId: before.kept.id, created: false, cancelledJobIds: before.cancelledJobIds };
+  const job = await callProvider('create fine-tuning job', (opts) =>
+    client.fineTuning.jobs.create(
+      {
+        model: input.model,
+        training_file: input.trainingFileId,
+        validation_file: input.validationFileId,
+        suffix: input.suffix,
+        seed: input.seed,
+        metadata: {
+          [RUN_TAG_KEY]: input.runTag,
+          tailor_pipeline: input.pipeline,
+          tailor_dataset_sha256: input.datasetSha256,
+        },
+        method: toProviderMethod(input.method),
       },
-      method: toProviderMethod(input.method),
-    }),
+      opts,
+    ),
   );
-  return { jobId: job.id, created: true };
+  // An earlier attempt's create may have landed meanwhile: the oldest wins, even over the job just created.
+  const after = await settleRunJobs(client, input.runTag);
+  const jobId = after.kept?.id ?? job.id;
+  return { jobId, created: jobId === job.id, cancelledJobIds: after.cancelledJobIds };
 }
 
 function toProviderMethod(method: FineTuneMethod): OpenAI.FineTuning.JobCreateParams['method'] {

@@ -1,43 +1,44 @@
 import type { ProviderSpec } from '../../config/providerSpec';
 import { createReadStream } from 'node:fs';
-import { cancellationSignal, heartbeat } from '@temporalio/activity';
+import { heartbeat } from '@temporalio/activity';
 import { toFile } from 'openai';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
 import { ArtifactStore } from '../artifacts/artifactStore';
+import { settleUploads, uploadName } from './runDuplicates';
 
-/** The provider-side name that makes an upload findable by content: a retry or a second run reuses it. */
-export function uploadName(sha256: string): string {
-  return `tailor-${sha256}.jsonl`;
-}
+export { uploadName } from './runDuplicates';
 
 /**
  * Uploads a dataset artifact for fine-tuning unless the provider already holds a file with the same content hash
  * (DESIGN invariant 3): a crash between the upload and the activity's completion never pays for a second upload.
+ * An upload the worker gave up on (aborted when its attempt ends) may still land: before and after uploading, the
+ * oldest copy is kept and the others are deleted, named in the result.
  */
-export async function uploadTrainingFile(input: { artifact: ArtifactRef; provider?: ProviderSpec }): Promise<{ fileId: string; reused: boolean }> {
+export async function uploadTrainingFile(input: {
+  artifact: ArtifactRef;
+  provider?: ProviderSpec;
+}): Promise<{ fileId: string; reused: boolean; deletedFileIds: string[] }> {
   const client = providerClient(input.provider);
   const name = uploadName(input.artifact.sha256);
-  const existing = await callProvider('list files', async () => {
-    for await (const f of client.files.list({ purpose: 'fine-tune', limit: 1000 })) {
-      if (f.filename === name && f.status !== 'error' && f.bytes === input.artifact.bytes) return f;
-    }
-    return undefined;
-  });
-  if (existing) return { fileId: existing.id, reused: true };
+  const before = await settleUploads(client, input.artifact);
+  if (before.kept) return { fileId: before.kept.id, reused: true, deletedFileIds: before.deletedFileIds };
   const path = new ArtifactStore().resolve(input.artifact);
   // One request can outlast the heartbeat timeout on a big file: beat while it runs, so only a lost worker times out.
   heartbeat({ uploading: name });
   const beat = setInterval(() => heartbeat({ uploading: name }), 5_000);
+  let file;
   try {
-    const file = await callProvider('upload training file', async () =>
-      client.files.create({ file: await toFile(createReadStream(path), name), purpose: 'fine-tune' }, { signal: cancellationSignal() }),
+    file = await callProvider('upload training file', async (opts) =>
+      client.files.create({ file: await toFile(createReadStream(path), name), purpose: 'fine-tune' }, opts),
     );
-    return { fileId: file.id, reused: false };
   } finally {
     clearInterval(beat);
   }
+  const after = await settleUploads(client, input.artifact);
+  const fileId = after.kept?.id ?? file.id;
+  return { fileId, reused: fileId !== file.id, deletedFileIds: after.deletedFileIds };
 }
 
 export async function getFileStatus(input: { fileId: string; provider?: ProviderSpec }): Promise<{ status: string; details: string | null }> {

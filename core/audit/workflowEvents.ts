@@ -111,11 +111,18 @@ function refsOfArgs(args: unknown[]) {
   return artifactRefsIn(args.length === 1 ? args[0] : args);
 }
 
-/** The provider identifiers an activity returned (`fileId`, `jobId`, `model`): the links of the lineage chain. */
+/**
+ * The provider identifiers an activity returned (`fileId`, `jobId`, `model`): the links of the lineage chain; and
+ * lists of them (`cancelledJobIds`: duplicates a step removed), comma-joined, when not empty.
+ */
 function idsIn(result: unknown): Record<string, string> | undefined {
   if (!result || typeof result !== 'object' || Array.isArray(result)) return undefined;
-  const ids = Object.entries(result).filter(([k, v]) => typeof v === 'string' && (/Id$/.test(k) || /^(model|fineTunedModel|resolvedModel)$/.test(k)));
-  return ids.length ? Object.fromEntries(ids as [string, string][]) : undefined;
+  const ids = Object.entries(result).flatMap(([k, v]): [string, string][] => {
+    if (typeof v === 'string' && (/Id$/.test(k) || /^(model|fineTunedModel|resolvedModel)$/.test(k))) return [[k, v]];
+    const list = /Ids$/.test(k) && Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : [];
+    return list.length ? [[k, list.join(', ')]] : [];
+  });
+  return ids.length ? Object.fromEntries(ids) : undefined;
 }
 
 function activityEnd(e: HistoryEvent): { scheduledEventId: unknown; status: AuditActivity['status']; failure?: string } | undefined {

@@ -42,6 +42,8 @@ export interface JobSnapshot {
   validLoss: number | null;
   lastEvents: { createdAt: number; level: string; message: string }[];
   checkpoints: string[];
+  /** Other live jobs carrying the run's tag (a create the provider accepted after its attempt gave up), if any. */
+  duplicates?: string[];
 }
 
 /**

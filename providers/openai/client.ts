@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI, { AzureOpenAI } from 'openai';
 import { DEFAULT_PROVIDER, type ProviderSpec } from '../../config/providerSpec';
+import { CLIENT_TIMEOUT_MS } from './attemptOptions';
 
 /**
  * The provider client for activities. Temporal owns retries (DESIGN invariant 2), so the SDK's own are off.
@@ -16,14 +17,14 @@ export function providerClient(spec: ProviderSpec = DEFAULT_PROVIDER, env: NodeJ
   if (!client) {
     client =
       resolved.kind === 'azure'
-        ? new AzureOpenAI({ endpoint: resolved.endpoint, apiKey: resolved.apiKey, apiVersion: resolved.apiVersion, maxRetries: 0, timeout: 60_000 })
+        ? new AzureOpenAI({ endpoint: resolved.endpoint, apiKey: resolved.apiKey, apiVersion: resolved.apiVersion, maxRetries: 0, timeout: CLIENT_TIMEOUT_MS })
         : new OpenAI({
             apiKey: resolved.apiKey,
             baseURL: resolved.baseURL,
             organization: resolved.organization,
             project: resolved.project,
             maxRetries: 0,
-            timeout: 60_000,
+            timeout: CLIENT_TIMEOUT_MS,
           });
     cache.set(key, client);
   }

@@ -1,13 +1,28 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
+import { attemptRequestOptions, type AttemptRequestOptions } from './attemptOptions';
 
-/** Statuses a retry cannot fix: the request itself, the key or the account is wrong. */
-const PERMANENT = new Set([400, 401, 403, 404, 422]);
+/**
+ * 4xx statuses a retry can fix: a request timeout, a conflict with a change in flight, "too early", and a rate limit
+ * (unless it is the account's quota). Every other 4xx says the request, the key or the account is wrong (400, 401,
+ * 403, 404, 405, 410, 413 too large, 415, 422, ...): retrying the same request only repeats the answer.
+ */
+const TRANSIENT_4XX = new Set([408, 409, 425, 429]);
+
+/** OpenAI's codes for a 429 that waiting does not cure: the account is out of credit or over its hard limit. */
+const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached', 'billing_not_active']);
+
+/** Does this answer fail the same way however often it is retried? */
+export function isPermanent(status: number, code: string | undefined, type: string | undefined): boolean {
+  if (status === 429) return QUOTA_CODES.has(code ?? '') || QUOTA_CODES.has(type ?? '');
+  return status >= 400 && status < 500 && !TRANSIENT_4XX.has(status);
+}
 
 /**
  * Maps a provider error to the failure Temporal should see (DESIGN invariant 2): permanent errors become
- * non-retryable `ApplicationFailure`s typed `Provider<Status>` carrying the provider's message and code;
- * 408/409/429/5xx and connection errors stay retryable, honouring `retry-after-ms` / `retry-after`.
+ * non-retryable `ApplicationFailure`s typed `Provider<Status>` carrying the provider's message and code (a 429 for the
+ * account's quota is `ProviderQuotaExceeded`); 408/409/425/429/5xx and connection errors stay retryable, honouring
+ * `retry-after-ms` / `retry-after`.
  */
 export function toTemporalFailure(err: unknown, what: string): unknown {
   if (err instanceof ApplicationFailure) return err;
@@ -28,8 +43,9 @@ export function toTemporalFailure(err: unknown, what: string): unknown {
       });
     }
     const message = `${what}: provider answered ${status}${code ? ` ${code}` : ''}: ${providerMessage(err)}`;
-    if (PERMANENT.has(status)) {
-      return ApplicationFailure.create({ message, type: `Provider${status}`, nonRetryable: true, details });
+    if (isPermanent(status, code, err.type)) {
+      const type = status === 429 ? 'ProviderQuotaExceeded' : `Provider${status}`;
+      return ApplicationFailure.create({ message, type, nonRetryable: true, details });
     }
     return ApplicationFailure.create({
       message,
@@ -60,10 +76,13 @@ export function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
-/** Runs a provider call and rethrows its error in Temporal's terms. */
-export async function callProvider<T>(what: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs a provider call and rethrows its error in Temporal's terms. `fn` receives the request options that tie the
+ * request to the current activity attempt (abort on cancellation, a timeout inside the attempt's): pass them on.
+ */
+export async function callProvider<T>(what: string, fn: (opts: AttemptRequestOptions) => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    return await fn(attemptRequestOptions());
   } catch (err) {
     throw toTemporalFailure(err, what);
   }

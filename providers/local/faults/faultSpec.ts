@@ -10,7 +10,8 @@
  *
  * KIND: an HTTP status 400–599 (429 and 5xx get OpenAI's bodies; `429:MS` sets retry-after-ms),
  * `quota` (429 insufficient_quota, not retryable), `training_not_available` (403, OpenAI's
- * wind-down answer), `slow:MS` (answer normally after MS ms), `hang` (never answer),
+ * wind-down answer), `slow:MS` (receive the request, then do the work and answer after MS ms: a
+ * client that gives up meanwhile does not stop it), `hang` (never answer),
  * `drop` (close the connection before doing anything), `drop_after` (do the work, then close the
  * connection instead of answering: a "lost response" that tests duplicate-safe retries).
  */

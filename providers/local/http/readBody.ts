@@ -34,7 +34,17 @@ export function checkDeclaredLength(req: IncomingMessage): void {
   if (Number.isFinite(declared) && declared > limit) throw bodyTooLarge(declared, limit);
 }
 
+/** Bodies received before the route ran (the `slow` fault): a client that gives up later cannot take them back. */
+const accepted = new WeakMap<IncomingMessage, Buffer>();
+
+/** Receives the whole body now; the route's `readBody` later gets it even if the client has hung up meanwhile. */
+export async function acceptBody(req: IncomingMessage): Promise<void> {
+  accepted.set(req, await readBody(req));
+}
+
 export function readBody(req: IncomingMessage, limit = limits.get(req) ?? MAX_BODY_BYTES): Promise<Buffer> {
+  const early = accepted.get(req);
+  if (early) return Promise.resolve(early);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
