@@ -1,5 +1,12 @@
 import type { SearchAttributePair } from '@temporalio/common';
-import { ApplicationFailure, executeChild, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  executeChild,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { cheapestPassing, type CheapestPassing } from '../core/gate/cheapestPassing';
 import { combineGate } from '../core/gate/combineGate';
 import { decideGate } from '../core/gate/decideGate';
@@ -23,7 +30,7 @@ import { StepTracker } from './stepTracker';
 export async function customizationPipeline(input: PipelineInput): Promise<PipelineResult> {
   const { spec } = input;
   // The spec's `timeouts:` over the table's defaults (activity options never change the command order).
-  const { dataActivities } = activityProxies(spec.timeouts);
+  const { dataActivities, providerActivities } = activityProxies(spec.timeouts);
   const runId = workflowInfo().workflowId;
   const tracker = new StepTracker();
   const spend = newSpend(spec.budget?.usd);
@@ -37,7 +44,8 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
     stage('prepare');
     const prepared = await tracker.run(
       'prepare',
-      () => dataActivities.prepareDataset({ dataset: spec.dataset, model: spec.baseModel }),
+      // The bytes prepared must be the bytes the run is named after (an activity input only: replay-safe).
+      () => dataActivities.prepareDataset({ dataset: spec.dataset, model: spec.baseModel, expectedSha256: input.datasetSha256 }),
       (p) => `${p.counts.input} in → ${p.counts.kept} kept (train ${p.counts.train}, validation ${p.counts.validation}, test ${p.counts.test})`,
     );
 
@@ -114,6 +122,12 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
         execution: { concurrency: spec.evaluation.concurrency },
       });
     const describeEval = (e: EvalSuiteResult) => e.leaderboard.map((s) => `${s.label} ${s.score.toFixed(3)}`).join(', ');
+
+    // Fail before spending: the model the gate compares against and the base model must exist at the provider.
+    if (patched('preflight')) {
+      const { name: pipeline, baseModel, provider } = spec;
+      await providerActivities.preflightCheck({ pipeline, alias: spec.deploy.alias, baseModel, provider });
+    }
 
     // `fineTune.when: needed` — start simple: score the cheaper variants first and keep the cheapest that passes.
     let production: string | null | undefined;
