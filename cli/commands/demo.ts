@@ -4,7 +4,8 @@ import { tailorHome } from '../../config/paths';
 import { PROJECT_ROOT } from '../../workers/temporalBinary';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
-import { startStack } from '../stack/embeddedStack';
+import { stackLine, startStack } from '../stack/embeddedStack';
+import { failureCause } from '../stack/failureCause';
 import { startPipeline } from '../stack/startPipeline';
 import { renderSummary, summarise } from '../stack/summarise';
 import { watchRun } from '../stack/watchRun';
@@ -49,15 +50,16 @@ The report is written to .tailor/reports/<run ID>/report.{md,json}.`,
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
-      log(`  Temporal: ${stack.origin.temporal} at ${stack.target.address}${stack.uiUrl ? ` (UI ${stack.uiUrl})` : ''}; provider: ${stack.origin.provider}`);
+      log(`  ${stackLine(stack)}`);
       const started = await startPipeline(stack.client, loaded, { rerun: true });
       log(`run ${started.runId}`);
       let result;
       try {
         result = await watchRun(started.handle, stack.client, log);
       } catch (err) {
-        log(`\nThe run failed: ${innermost(err)}`);
-        if (json) process.stdout.write(JSON.stringify({ runId: started.runId, ok: false, error: innermost(err) }) + '\n');
+        const { message } = failureCause(err);
+        log(`\nThe run failed: ${message}`);
+        if (json) process.stdout.write(JSON.stringify({ runId: started.runId, ok: false, error: message }) + '\n');
         return 1;
       }
       const reportDir = path.relative(process.cwd(), path.join(tailorHome(), 'reports', result.runId.replace(/[^A-Za-z0-9._-]+/g, '_'))) || '.';
@@ -72,9 +74,3 @@ The report is written to .tailor/reports/<run ID>/report.{md,json}.`,
     }
   },
 };
-
-function innermost(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e?.cause) e = e.cause as { message?: string; cause?: unknown };
-  return e?.message ?? String(err);
-}

@@ -9,7 +9,8 @@ import { TASK_QUEUE } from '../../workers/taskQueue';
 import { evalProgressQuery, evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
-import { startStack } from '../stack/embeddedStack';
+import { stackLine, startStack } from '../stack/embeddedStack';
+import { failureCause } from '../stack/failureCause';
 import { evalProgressLine } from '../stack/evalProgressLine';
 import { evalShardsInFlight } from '../stack/evalShardsInFlight';
 
@@ -24,7 +25,8 @@ export const command: CliCommand = {
 Runs an eval suite as a durable workflow (evalSuiteWorkflow): every variant on the same cases, in shards that
 cache each finished case, then paired comparisons (bootstrap intervals, McNemar) and the suite's gate rules.
 
-Temporal: TEMPORAL_ADDRESS when set; else a running \`tailor dev\`; else an embedded dev server (.tailor/temporal).
+Temporal: TEMPORAL_ADDRESS when set (when it is a running \`tailor dev\`'s, its worker runs the suite); else a running
+\`tailor dev\`; else an embedded dev server ($TAILOR_HOME/temporal, default .tailor/temporal).
 Provider: OPENAI_BASE_URL / OPENAI_API_KEY when set; else the local OpenAI-compatible backend (small CPU learners,
 not LLMs).
 
@@ -61,7 +63,7 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
     log(`Tailor eval: ${path.relative(process.cwd(), suite.file ?? positionals[0]!)} (${suite.variants.map((v) => `${v.id}=${v.model}`).join(', ')})`);
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
     try {
-      log(`  Temporal: ${stack.origin.temporal} at ${stack.target.address}; provider: ${stack.origin.provider}`);
+      log(`  ${stackLine(stack)}`);
       const workflowId = `eval-${suite.name}-${Date.now().toString(36)}`;
       const handle = await stack.client.workflow.start(evalSuiteWorkflow, { workflowId, taskQueue: TASK_QUEUE, args: [{ suite }] });
       log(`run ${workflowId}`);
@@ -77,7 +79,7 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
       try {
         result = await handle.result();
       } catch (err) {
-        const cause = innermost(err);
+        const cause = failureCause(err);
         log(`\nThe eval failed: ${cause.message}`);
         if (json) process.stdout.write(JSON.stringify({ ok: false, workflowId, error: cause.message, type: cause.type }) + '\n');
         return err instanceof WorkflowFailedError && cause.type && BAD_INPUT.has(cause.type) ? 2 : 1;
@@ -111,10 +113,4 @@ export function copyReport(ref: { sha256: string; uri: string }, dest: string, w
   } catch {
     log(`cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.root}); the worker that ran the ${what} has it`);
   }
-}
-
-function innermost(err: unknown): { message: string; type?: string } {
-  let e = err as { message?: string; cause?: unknown; type?: string } | undefined;
-  while (e?.cause) e = e.cause as typeof e;
-  return { message: e?.message ?? String(err), type: e?.type };
 }

@@ -8,7 +8,8 @@ import { TASK_QUEUE } from '../../workers/taskQueue';
 import { buildIndexWorkflow } from '../../workflows/buildIndexWorkflow';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
-import { startStack } from '../stack/embeddedStack';
+import { stackLine, startStack } from '../stack/embeddedStack';
+import { failureCause } from '../stack/failureCause';
 
 export const command: CliCommand = {
   name: 'index',
@@ -73,7 +74,7 @@ Exit codes: 0 indexed, 1 the build failed, 2 a usage error or a bad document (fi
     log(`Tailor index: ${documents} documents, ${chunks} chunks → ${path.relative(process.cwd(), out) || '.'}`);
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
     try {
-      log(`  Temporal: ${stack.origin.temporal} at ${stack.target.address}; provider: ${stack.origin.provider}`);
+      log(`  ${stackLine(stack)}`);
       const workflowId = `index-${createHash('sha256').update(out).digest('hex').slice(0, 12)}-${Date.now().toString(36)}`;
       const handle = await stack.client.workflow.start(buildIndexWorkflow, {
         workflowId,
@@ -85,9 +86,8 @@ Exit codes: 0 indexed, 1 the build failed, 2 a usage error or a bad document (fi
       try {
         ref = await handle.result();
       } catch (err) {
-        let cause = err as { message?: string; cause?: unknown; type?: string };
-        while (cause.cause) cause = cause.cause as typeof cause;
-        log(`The index build failed: ${cause.message ?? String(err)}`);
+        const cause = failureCause(err);
+        log(`The index build failed: ${cause.message}`);
         return err instanceof WorkflowFailedError && cause.type === 'InvalidDocuments' ? 2 : 1;
       }
       if (json) process.stdout.write(JSON.stringify(ref) + '\n');

@@ -8,10 +8,10 @@ import type { PromptSearchResult } from '../../core/promptSearch/searchTypes';
 import { winnerTemplateYaml } from '../../core/promptSearch/winnerTemplate';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { promptSearchProgressQuery } from '../../workflows/promptSearchWorkflow';
-import { errorMessage } from '../../workflows/stepTracker';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
-import { startStack } from '../stack/embeddedStack';
+import { stackLine, startStack } from '../stack/embeddedStack';
+import { failureCause } from '../stack/failureCause';
 import { copyReport } from './eval';
 import { promptSearchInput, searchIdFor, searchSettings, startPromptSearch } from '../stack/startPromptSearch';
 
@@ -98,6 +98,7 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
 
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
     try {
+      log(`  ${stackLine(stack)}`);
       const started = await startPromptSearch(stack.client, searchId, input, TASK_QUEUE);
       log(`search ${searchId}${started.mode === 'attached' ? ' (already running or finished: attached)' : started.mode === 'resumed' ? ` (resumed: ${started.resumed.length} finished candidates kept)` : ''}`);
       let last = '';
@@ -114,7 +115,7 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
       try {
         result = await started.handle.result();
       } catch (err) {
-        const cause = errorMessage(err);
+        const cause = failureCause(err).message;
         log(`\nThe search failed: ${cause}`);
         if (json) process.stdout.write(JSON.stringify({ ok: false, searchId, error: cause }) + '\n');
         return 1;

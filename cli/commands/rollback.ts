@@ -7,6 +7,7 @@ import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';
 import { clientTarget } from './run';
+import { failureCause } from '../stack/failureCause';
 
 export const command: CliCommand = {
   name: 'rollback',
@@ -34,9 +35,7 @@ with \`tailor audit RUN\` and in \`tailor registry history NAME@ALIAS\`). Exit 1
       return 0;
     } catch (err) {
       if (err instanceof WorkflowFailedError) {
-        let e = err as { message: string; cause?: unknown };
-        while (e.cause) e = e.cause as typeof e;
-        console.error(`tailor rollback: ${e.message}`);
+        console.error(`tailor rollback: ${failureCause(err).message}`);
         return 1;
       }
       throw err;

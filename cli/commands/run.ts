@@ -3,6 +3,7 @@ import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient, targetFromEnvironment, type TemporalTarget } from '../temporalConnection';
 import { findRunningDev } from '../stack/devInfo';
+import { failureCause } from '../stack/failureCause';
 import { startPipeline } from '../stack/startPipeline';
 import { renderSummary, summarise } from '../stack/summarise';
 import { watchRun } from '../stack/watchRun';
@@ -66,7 +67,7 @@ Exit codes: 0 started (or succeeded, with --wait), 1 the run failed, 2 a bad spe
         else out(renderSummary(summary, result));
         return 0;
       } catch (err) {
-        const msg = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+        const msg = failureCause(err).message;
         if (values.json) process.stdout.write(JSON.stringify({ ok: false, runId: started.runId, error: msg }) + '\n');
         else out(`run ${started.runId} failed: ${msg}`);
         return 1;

@@ -8,6 +8,7 @@ import { TASK_QUEUE } from '../../workers/taskQueue';
 import { sunsetWatchWorkflow, type SunsetWatchResult } from '../../workflows/sunsetWatchWorkflow';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { withProvider } from '../stack/providerOnly';
 import { serverKnowsTailorAttributes } from '../stack/searchAttributesKnown';
 import { connectClient } from '../temporalConnection';
 import { clientTarget } from './run';
@@ -85,7 +86,7 @@ Example: tailor sunset --horizon 30d --successor-spec pipeline.yaml --successor-
     const successors = successorsFrom(values);
     if (everyMs === undefined && successors.length === 0) {
       // The check itself needs no Temporal: the registry is local and the provider is one HTTP call.
-      const report = await findSunsets({ horizonMs, pipeline: values.pipeline });
+      const report = await withProvider((line) => console.error(line), () => findSunsets({ horizonMs, pipeline: values.pipeline }));
       print(report, values.json === true);
       return report.findings.length === 0 ? 0 : 1;
     }
