@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { prepareDataset } from '../../activities/dataset/prepareDataset';
+import { notARegularFile } from '../../activities/dataset/regularFile';
 import { ArtifactStore } from '../../activities/artifacts/artifactStore';
 import { DatasetFormatSchema, DatasetSpecSchema, type DatasetSpecInput } from '../../config/datasetSpec';
 import { parseCommandArgs } from '../args';
@@ -54,7 +55,10 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE (see tailor prep --help)');
     const file = path.resolve(positionals[0]!);
-    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`no such file: ${positionals[0]}`);
+    const notFile = notARegularFile(positionals[0]!);
+    if (notFile) throw new UsageError(notFile);
+    // Before anything is stored: a file where the folder should be, or a folder that cannot be made.
+    if (values.out !== undefined) checkOutDir(values.out);
     const ext = path.extname(file).toLowerCase();
     const format = values.format ?? (ext === '.csv' ? 'csv' : ext === '.tsv' ? 'tsv' : 'chat');
     if (!DatasetFormatSchema.safeParse(format).success) throw new UsageError(`--format must be one of ${DatasetFormatSchema.options.join(', ')}; got '${format}'`);
@@ -114,3 +118,29 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
     return 0;
   },
 };
+
+/** `--out` must be a folder, or a path whose nearest existing ancestor is a folder we may write in. */
+function checkOutDir(out: string): void {
+  let p = path.resolve(out);
+  for (;;) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      st = undefined; // missing, or under a file (ENOTDIR): look at the parent
+    }
+    if (st) {
+      const named = p === path.resolve(out) ? `--out ${out}` : `--out ${out}: ${p}`;
+      if (!st.isDirectory()) throw new UsageError(`${named} is not a directory`);
+      try {
+        fs.accessSync(p, fs.constants.W_OK);
+      } catch {
+        throw new UsageError(`${named} is not writable`);
+      }
+      return;
+    }
+    const parent = path.dirname(p);
+    if (parent === p) return;
+    p = parent;
+  }
+}

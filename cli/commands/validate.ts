@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
+import { notARegularFile } from '../../activities/dataset/regularFile';
 import { validateFileWithPricing } from '../../activities/dataset/validateDataset';
 import { PricingTableSchema, type PricingTable } from '../../config/pricing';
 import { DatasetLimitError } from '../../core/dataset/datasetLimits';
@@ -41,7 +42,8 @@ Example: tailor validate examples/support-tickets/data/tickets.jsonl --model gpt
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one FILE (see tailor validate --help)');
     const file = positionals[0]!;
-    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
+    const notFile = notARegularFile(file);
+    if (notFile) throw new UsageError(notFile);
     const method = values.method ?? 'supervised';
     if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}; got '${method}'`);
     let epochs: number | undefined;
