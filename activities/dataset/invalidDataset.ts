@@ -6,3 +6,10 @@ export const INVALID_DATASET = 'InvalidDataset';
 export function invalidDataset(message: string, ...details: unknown[]): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, INVALID_DATASET, ...details);
 }
+
+/** The failure type when the source's bytes are not the bytes the run is named after (changed since the run started). */
+export const DATASET_CHANGED = 'DatasetChanged';
+
+export function datasetChanged(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, DATASET_CHANGED);
+}

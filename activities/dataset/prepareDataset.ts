@@ -6,9 +6,9 @@ import path from 'node:path';
 import { DatasetSpecSchema, type DatasetSpec } from '../../config/datasetSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { LabelTally } from '../../core/dataset/answerLabel';
-import { atLine, DatasetLimitError, datasetLimits, fileTooLarge, tooManyExamples } from '../../core/dataset/datasetLimits';
+import { atLine, DatasetLimitError, datasetLimits, fileTooLarge, limitKey, tooManyExamples } from '../../core/dataset/datasetLimits';
 import { Distribution } from '../../core/dataset/distribution';
-import { ExamplePreparer } from '../../core/dataset/examplePreparer';
+import { ExamplePreparer, type RemovalReason } from '../../core/dataset/examplePreparer';
 import { LineSplitter } from '../../core/dataset/lineSplitter';
 import { modelProfile } from '../../core/dataset/modelProfile';
 import type { PrepCounts, PrepManifest } from '../../core/dataset/prepManifest';
@@ -17,8 +17,9 @@ import { SourceFormatError, SourceRecordReader, type SourceRecord } from '../../
 import { assignSplits, type SplitName } from '../../core/dataset/splitAssignment';
 import { groupValue, SplitGroups } from '../../core/dataset/splitGroups';
 import { ArtifactStore } from '../artifacts/artifactStore';
-import { invalidDataset } from './invalidDataset';
+import { datasetChanged, invalidDataset } from './invalidDataset';
 import { JsonlWriter } from './jsonlWriter';
+import { notARegularFile } from './regularFile';
 import { activityHeartbeat } from './progress';
 
 export interface PrepareDatasetInput {
@@ -26,6 +27,12 @@ export interface PrepareDatasetInput {
   dataset: DatasetSpec;
   /** The base model: its tokenizer and example limit drive the length filters and token statistics. */
   model: string;
+  /**
+   * sha256 of the bytes the run is named after (the CLI hashed the file when it started the run). When set, the
+   * bytes read must hash to it, or the step fails with `DatasetChanged` and nothing is stored: a run never trains
+   * on content other than the content in its name.
+   */
+  expectedSha256?: string;
 }
 
 export interface PreparedDataset {
@@ -41,6 +48,8 @@ export interface PreparedDataset {
 
 const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
 const MAX_REMOVED_SAMPLES = 100;
+/** Removals by the preparer's own filters (the example was read fine): not counted against maxRejectedFraction. */
+const PREPARER_REASONS: ReadonlySet<string> = new Set<RemovalReason>(['exact_duplicate', 'near_duplicate', 'too_short', 'too_long', 'over_model_limit']);
 
 /**
  * Reads the source as a stream, normalises, scrubs PII, removes duplicates and out-of-bounds examples, splits
@@ -55,8 +64,9 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
   if (!parsed.success) throw invalidDataset(`invalid dataset spec: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const spec = parsed.data;
   const file = spec.path;
-  const stat = await fs.stat(file).catch(() => undefined);
-  if (!stat?.isFile()) throw invalidDataset(`dataset file not found: ${file}`);
+  const notFile = notARegularFile(file);
+  if (notFile) throw invalidDataset(notFile.startsWith('no such file') ? `dataset file not found: ${file}` : notFile);
+  const stat = await fs.stat(file);
   const limits = datasetLimits(spec.limits);
   // Named as the user would type it, for `file:line:` messages.
   const shown = path.relative(process.cwd(), file) || file;
@@ -92,6 +102,14 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     const keptFile = path.join(tmp, 'kept.jsonl');
     const kept = await JsonlWriter.open(keptFile);
 
+    // Lines that are not examples at all (as opposed to duplicates or length-filtered examples).
+    let rejected = 0;
+    let firstRejected: { line: number; category: string } | undefined;
+    const reject = (line: number, category: string, detail: string) => {
+      rejected++;
+      firstRejected ??= { line, category };
+      remove(line, category, detail);
+    };
     const handle = (records: SourceRecord[]) => {
       for (const rec of records) {
         counts.input++;
@@ -99,12 +117,12 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
         if ('issue' in rec) {
           // A limit, unlike a bad example, refuses the whole file: dropping the line would train on less than given.
           if (rec.issue.category === 'line_too_long') throw atLine(shown, rec.line, rec.issue.message);
-          remove(rec.line, rec.issue.category, rec.issue.message);
+          reject(rec.line, rec.issue.category, rec.issue.message);
           continue;
         }
         const { example, issues } = recordToExample(rec.value, spec.format, reader.mapping ?? spec.columns);
         if (!example) {
-          remove(rec.line, issues[0]!.category, issues.map((i) => i.message).join('; '));
+          reject(rec.line, issues[0]!.category, issues.map((i) => i.message).join('; '));
           continue;
         }
         const d = preparer.consider(example, rec.line);
@@ -140,11 +158,30 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
       await kept.close();
     }
     const sourceSha256 = hash.digest('hex');
+    if (input.expectedSha256 !== undefined && input.expectedSha256 !== sourceSha256) {
+      throw datasetChanged(
+        `${file} changed after the run was named: expected sha256 ${input.expectedSha256}, read ${sourceSha256}. ` +
+          'Nothing was prepared; start a new run for the new content.',
+      );
+    }
     counts.kept = kept.lines;
     counts.piiScrubbed = { ...preparer.piiCounts } as Record<string, number>;
     if (counts.kept === 0) {
       const why = Object.entries(counts.removed).map(([r, n]) => `${r}: ${n}`).join(', ') || 'the file is empty';
       throw invalidDataset(`no usable examples in ${path.basename(file)} (${counts.input} read; removed ${why})`, { removedSamples: removedSamples.slice(0, 20) });
+    }
+
+    if (counts.input > 0 && rejected / counts.input > limits.maxRejectedFraction) {
+      const byReason = Object.entries(counts.removed)
+        .filter(([r]) => !PREPARER_REASONS.has(r))
+        .map(([r, n]) => `${r}: ${n}`)
+        .join(', ');
+      throw invalidDataset(
+        `${shown}: ${rejected} of ${counts.input} lines (${Math.round((rejected / counts.input) * 100)}%) are not usable examples ` +
+          `(${byReason}; first at line ${firstRejected!.line}), more than ${limitKey('maxRejectedFraction')} ${limits.maxRejectedFraction}. ` +
+          'Fix the file, or raise the limit to train on what is left.',
+        { rejected, input: counts.input, removed: counts.removed },
+      );
     }
 
     // Stratify only when every kept answer is a label (LabelTally gives up otherwise).

@@ -10,12 +10,18 @@ export interface DatasetLimits {
   maxFileBytes: number;
   /** Most examples (non-blank lines or CSV rows) read. @default 2,000,000 (a few dozen bytes of memory each in prep) */
   maxExamples: number;
+  /**
+   * Data prep fails when more than this share of the lines read cannot be used as examples at all (invalid JSON
+   * or UTF-8, wrong shape, missing fields); duplicates and length filters do not count. @default 0.5
+   */
+  maxRejectedFraction: number;
 }
 
 export const DEFAULT_DATASET_LIMITS: Readonly<DatasetLimits> = {
   maxLineBytes: 32 * 1024 * 1024,
   maxFileBytes: 2 * 1024 * 1024 * 1024,
   maxExamples: 2_000_000,
+  maxRejectedFraction: 0.5,
 };
 
 /** The defaults with whatever a spec or a flag set laid over them. */

@@ -11,6 +11,8 @@ export interface LineStats {
   bytes: number;
   /** The file started with a UTF-8 byte-order mark (stripped from line 1). */
   bom: boolean;
+  /** Lines after the first that started with a byte-order mark (stripped only when `bomOnEveryLine`). */
+  bomLines?: number;
   crlfLines: number;
   firstCrlfLine?: number;
 }
@@ -32,6 +34,11 @@ export class LineSplitter {
   constructor(
     private readonly onLine: (line: RawLine) => void,
     private readonly maxLineBytes = 32 * 1024 * 1024,
+    /**
+     * Strip a byte-order mark from every line, not only the first: files concatenated from many UTF-8-with-BOM
+     * files carry one per line. Data prep sets it; validation does not (the provider would refuse such lines).
+     */
+    private readonly bomOnEveryLine = false,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -94,9 +101,10 @@ export class LineSplitter {
       this.stats.crlfLines++;
       this.stats.firstCrlfLine ??= line;
     }
-    if (line === 1 && b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+    if ((line === 1 || this.bomOnEveryLine) && b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
       b = b.subarray(3);
-      this.stats.bom = true;
+      if (line === 1) this.stats.bom = true;
+      else this.stats.bomLines = (this.stats.bomLines ?? 0) + 1;
     }
     if (bytes > this.maxLineBytes) {
       this.onLine({ kind: 'too_long', line, bytes });

@@ -47,7 +47,7 @@ export class SourceRecordReader {
             this.out.push({ line: raw.line, issue: { category: 'invalid_json', message: err instanceof Error ? err.message : String(err) } });
           }
         }
-      }, maxLineBytes);
+      }, maxLineBytes, true);
     }
   }
 
