@@ -11,6 +11,7 @@ from typing import Any, Callable
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, CancelledError
 
+from .catalog import CatalogError
 from .progress_signal import ProgressSignaller
 from .spec import SpecError, parse_request
 from .training import resume_checkpoint, train
@@ -34,6 +35,8 @@ def _run(request: Any, kind: str, signaller: ProgressSignaller | None = None) ->
         req = parse_request(request)
     except SpecError as e:
         raise ApplicationError(str(e), type="InvalidTrainingRequest", non_retryable=True) from None
+    except CatalogError as e:  # an unknown, missing, corrupted or unprepared catalogue model: retrying cannot help
+        raise ApplicationError(str(e), type=e.type, non_retryable=True) from None
     info = activity.info()
     previous = info.heartbeat_details[0] if info.heartbeat_details else None
     notify = signaller.for_attempt(info.workflow_id, info.workflow_run_id, info.attempt) if signaller and info.workflow_id else None

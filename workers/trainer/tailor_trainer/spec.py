@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from . import catalog
+
 
 class SpecError(ValueError):
     """Bad input: the message names the field and what was expected."""
@@ -40,7 +42,8 @@ class Hyper:
 
 @dataclass(frozen=True)
 class TrainRequest:
-    base_model_path: str
+    base_model: str  # as the request names it: a catalogue name or a folder
+    base_model_path: str  # the folder it resolves to
     training_file: str
     output_dir: str
     checkpoint_dir: str
@@ -132,7 +135,9 @@ def _camel(name: str) -> str:
 def parse_request(value: Any) -> TrainRequest:
     if not isinstance(value, dict):
         raise SpecError(f"training request: expected an object, got {type(value).__name__}")
-    base = _get(value, "baseModelPath", "", str)
+    given = _get(value, "baseModelPath", "", str)
+    # A catalogue name (catalog.py) stands for its converted folder; errors there carry their own failure type.
+    base = catalog.resolve(given)
     if not os.path.isdir(base) or not os.path.isfile(os.path.join(base, "config.json")):
         # Local paths only: a hub id would mean a download at run time.
         raise SpecError(f"baseModelPath: expected a local model folder with config.json, got {base!r} (models are never downloaded at run time)")
@@ -142,6 +147,7 @@ def parse_request(value: Any) -> TrainRequest:
     output_dir = _get(value, "outputDir", "", str)
     method = _get(value, "method", "", dict, {})
     return TrainRequest(
+        base_model=given,
         base_model_path=base,
         training_file=training_file,
         output_dir=output_dir,
