@@ -169,3 +169,10 @@ def running_chat_server(*args: str):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def lora_server(tiny_model, lora_run):
+    """The chat server with the tiny base model and the trained LoRA adapter, as `tiny-lora` (shared by modules)."""
+    with running_chat_server("--base", tiny_model, "--adapter", lora_run.output_dir, "--model", "tiny-lora") as url:
+        yield url

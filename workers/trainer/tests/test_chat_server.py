@@ -12,9 +12,8 @@ from sample_data import chat_rows
 
 
 @pytest.fixture(scope="module")
-def server(tiny_model, lora_run):
-    with running_chat_server("--base", tiny_model, "--adapter", lora_run.output_dir, "--model", "tiny-lora") as url:
-        yield url
+def server(lora_server):
+    return lora_server
 
 
 def call(url: str, body: dict | None = None) -> tuple[int, dict]:
