@@ -149,24 +149,36 @@ def _progress_callback(reporter: Reporter, heartbeat_every: int, losses: list[fl
     from transformers import TrainerCallback
 
     class Progress(TrainerCallback):
-        """Heartbeats {step, loss, lr, checkpoint} every N steps and after each save; stops when asked.
+        """Heartbeats {step, loss, lr, checkpoint, tokensPerSecond, etaSeconds} every N steps and after each save;
+        stops when asked.
 
         Between those, the last details are re-sent at least every LIVENESS_SECONDS so that slow steps (a big model,
         a loaded machine) never look like a lost worker to the heartbeat timeout.
         """
 
         def __init__(self) -> None:
-            self.last: dict[str, Any] = {"step": 0, "loss": None, "lr": None, "checkpoint": None}
+            self.last: dict[str, Any] = {"step": 0, "loss": None, "lr": None, "checkpoint": None, "tokensPerSecond": None, "etaSeconds": None}
             self.stopped = False
             self.sent_at = 0.0
+            self.began: tuple[float, int, int] = (0.0, 0, 0)  # this attempt's (time, step, tokens) when training began
 
         def send(self) -> None:
             self.sent_at = time.monotonic()
             reporter.progress(dict(self.last))
 
         def on_train_begin(self, args, state, control, **kw):
+            # The state is restored from the checkpoint by now: speed and ETA count this attempt's steps only.
+            self.began = (time.monotonic(), state.global_step, state.num_input_tokens_seen)
             self.last["maxSteps"] = state.max_steps
             self.send()
+
+        def _speed(self, state) -> None:
+            """Training tokens per second so far in this attempt, and the remaining steps times the mean step time."""
+            started, step0, tokens0 = self.began
+            elapsed, steps = time.monotonic() - started, state.global_step - step0
+            tokens = state.num_input_tokens_seen - tokens0
+            self.last["tokensPerSecond"] = round(tokens / elapsed, 2) if elapsed > 0 and tokens > 0 else None
+            self.last["etaSeconds"] = round((state.max_steps - state.global_step) * elapsed / steps, 1) if steps > 0 else None
 
         def on_log(self, args, state, control, logs=None, **kw):
             if logs and "loss" in logs:
@@ -175,6 +187,7 @@ def _progress_callback(reporter: Reporter, heartbeat_every: int, losses: list[fl
 
         def on_step_end(self, args, state, control, **kw):
             self.last["step"] = state.global_step
+            self._speed(state)
             # When a save follows this step (should_save), on_save heartbeats instead, naming the new checkpoint.
             due = state.global_step % heartbeat_every == 0 and not control.should_save
             if due or time.monotonic() - self.sent_at > LIVENESS_SECONDS:
@@ -224,6 +237,7 @@ def _common_args(req: TrainRequest, n_examples: int) -> dict[str, Any]:
         dataloader_num_workers=0,
         use_cpu=not _has_gpu(),
         remove_unused_columns=False,
+        include_num_input_tokens_seen="non_padding",  # for the progress' tokensPerSecond
     )
 
 
@@ -318,7 +332,7 @@ def train(req: TrainRequest, kind: str, reporter: Reporter, resume_from: str | N
     if progress.stopped:
         with open(os.path.join(req.checkpoint_dir, STOPPED_MARKER), "w", encoding="utf-8") as f:
             json.dump({"step": steps, "checkpoint": progress.last.get("checkpoint")}, f)
-        return TrainResult(req.output_dir, "", req.peft.type, req.base_model_path, trainable, total, steps, resumed, True, losses)
+        return TrainResult(req.output_dir, "", req.peft.type, req.base_model, trainable, total, steps, resumed, True, losses)
 
     # Write beside, then rename: a retry after a crash mid-save never sees half an adapter.
     tmp = req.output_dir.rstrip("/") + ".tmp"
@@ -332,7 +346,7 @@ def train(req: TrainRequest, kind: str, reporter: Reporter, resume_from: str | N
         output_dir=req.output_dir,
         sha256=dir_sha256(req.output_dir),
         method=req.peft.type,
-        base_model_path=req.base_model_path,
+        base_model_path=req.base_model,  # as requested: a catalogue name stays a name in the registry
         trainable_params=trainable,
         total_params=total,
         steps=steps,

@@ -38,7 +38,9 @@ def test_lora_trains_a_small_fraction_of_the_parameters_full_trains(lora_run, fu
 
 def test_dpo_with_lora_raises_the_preferred_answer(tiny_model, data, tmp_path):
     req = parse_request(request(tiny_model, data["pref"], tmp_path / "dpo", "lora", maxSteps=12, batchSize=4, learningRate=1e-2, checkpointEvery=6))
-    r = train(req, "preference", SilentReporter())
+    reporter = SilentReporter()
+    r = train(req, "preference", reporter)
+    assert reporter.reports[-1]["tokensPerSecond"] > 0  # the chosen and rejected sequences count as training tokens
     # DPO's loss starts at ln 2 (no preference) and falls as the preferred answer gains over the rejected one
     assert r.losses[0] == pytest.approx(0.693, abs=0.01)
     assert falls(r.losses, 3), r.losses
@@ -105,3 +107,15 @@ def test_a_later_activity_resumes_from_the_newest_checkpoint_of_the_same_request
     changed = parse_request({**req.raw, "hyperparameters": {**req.raw["hyperparameters"], "learningRate": 1e-3}})
     assert train(changed, "supervised", StopAfter(1)).resumed_from_step == 0
     assert not any(e.startswith("checkpoint-") and int(e.split("-")[1]) > 10 for e in os.listdir(req.checkpoint_dir))
+
+
+def test_progress_reports_tokens_per_second_and_an_eta(tiny_model, data, tmp_path):
+    req = parse_request(request(tiny_model, data["chat"], tmp_path / "out", "lora", maxSteps=6, checkpointEvery=3, heartbeatEvery=1))
+    reporter = SilentReporter()
+    train(req, "supervised", reporter)
+    before = [r for r in reporter.reports if r["step"] == 0]
+    during = [r for r in reporter.reports if r["step"] >= 1]
+    assert before and all(r["tokensPerSecond"] is None and r["etaSeconds"] is None for r in before)
+    assert [r["step"] for r in during][-1] == 6 and all(r["tokensPerSecond"] > 0 for r in during)
+    # remaining steps x mean step time: positive until the last step, then zero
+    assert all(r["etaSeconds"] > 0 for r in during if r["step"] < 6) and during[-1]["etaSeconds"] == 0
