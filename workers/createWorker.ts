@@ -19,9 +19,19 @@ export function workflowsPath(): string {
   return require.resolve('../workflows');
 }
 
-/** Bundles the workflow code once; pass the result to several workers. */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+/**
+ * Bundles the workflow code once; pass the result to several workers. Workflow failures are converted inside the
+ * bundle, so it takes the failure converter of the data converter its workers use (with encryption on, one that
+ * encodes messages and stack traces). @default the data converter of this process's environment
+ */
+export function bundleWorkflows(
+  dataConverter: { failureConverterPath?: string } | undefined = tailorDataConverter(),
+): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: workflowsPath(),
+    logger: quietBundlerLogger,
+    failureConverterPath: dataConverter?.failureConverterPath,
+  });
 }
 
 /** A worker for Tailor's one task queue: every workflow and every activity. */

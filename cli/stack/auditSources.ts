@@ -5,6 +5,7 @@ import type { AuditSources, PendingActivity, RunStatus } from '../../core/audit/
 import type { HistoryEvent } from '../../core/audit/historyValues';
 import type { PipelineProgress } from '../../core/pipeline/pipelineTypes';
 import { tailorDataConverter } from '../../workers/dataConverter';
+import { decodeFailureAttributes } from '../../workers/failureAttributes';
 import { progressQuery } from '../../workflows/messages';
 import { UsageError } from '../command';
 
@@ -59,6 +60,7 @@ export async function collectAuditSources(client: Client, connection: Connection
       throw err;
     }
     if (codec) await decodePayloads(events, codec);
+    await decodeFailureAttributes(events, codec);
     workflows.push({ workflowId, events });
     for (const e of events) {
       const child = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
@@ -67,6 +69,7 @@ export async function collectAuditSources(client: Client, connection: Connection
     const open = !events.some((e) => e.workflowExecutionCompletedEventAttributes || e.workflowExecutionFailedEventAttributes || e.workflowExecutionCanceledEventAttributes || e.workflowExecutionTerminatedEventAttributes || e.workflowExecutionTimedOutEventAttributes);
     if (open) {
       const desc = await handle.describe().catch(() => undefined);
+      await decodeFailureAttributes(desc?.raw.pendingActivities, codec);
       for (const p of desc?.raw.pendingActivities ?? []) {
         pending.push({ workflowId, activityId: p.activityId ?? '', attempt: p.attempt ?? 1, lastFailure: p.lastFailure?.message ?? undefined });
       }

@@ -46,12 +46,55 @@ export function payloadSites(history: { events?: unknown[] | null }): PayloadSit
   return sites;
 }
 
-/** The payloads anyone with server access can read (not `binary/encrypted`). */
+/**
+ * The payloads anyone with server access can read (not `binary/encrypted`). The SDK's own patch markers
+ * (`patched()`) are left out: the SDK writes them without the codec, and they hold only the patch's name.
+ */
 export function plaintextPayloads(history: { events?: unknown[] | null }): PayloadSite[] {
-  return payloadSites(history).filter((s) => s.encoding !== 'binary/encrypted');
+  return payloadSites(history).filter((s) => s.encoding !== 'binary/encrypted' && !isPatchMarker(s));
+}
+
+function isPatchMarker(s: PayloadSite): boolean {
+  return s.eventKind === 'markerRecordedEventAttributes' && s.path.startsWith('details.patch-data.');
 }
 
 /** `event 5 activityTaskScheduledEventAttributes input.payloads.0 (json/plain)`: what a failing assertion lists. */
 export function describeSite(s: PayloadSite): string {
   return `event ${s.eventId} ${s.eventKind} ${s.path} (${s.encoding})`;
+}
+
+/** A Temporal failure in a history: where it is and the text it shows to someone without the key. */
+export interface FailureSite {
+  eventId: string;
+  path: string;
+  message: string;
+  stackTrace: string;
+}
+
+const isFailure = (v: Record<string, unknown>) =>
+  typeof v.message === 'string' && ('stackTrace' in v || 'encodedAttributes' in v || 'source' in v);
+
+/** Every failure (and each cause in its chain) in the history, with its message and stack trace as stored. */
+export function failureSites(history: { events?: unknown[] | null }): FailureSite[] {
+  const sites: FailureSite[] = [];
+  for (const event of history.events ?? []) {
+    const e = event as Record<string, unknown>;
+    const eventId = String(e.eventId);
+    const walk = (v: unknown, path: string[]): void => {
+      if (!v || typeof v !== 'object' || v instanceof Uint8Array) return;
+      if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, String(i)]));
+      const o = v as Record<string, unknown>;
+      if (isFailure(o)) {
+        sites.push({ eventId, path: path.join('.'), message: String(o.message), stackTrace: String(o.stackTrace ?? '') });
+      }
+      for (const [k, x] of Object.entries(o)) if (k !== 'searchAttributes') walk(x, [...path, k]);
+    };
+    walk(e, []);
+  }
+  return sites;
+}
+
+/** Failures whose message or stack trace is readable: not the SDK's `Encoded failure` placeholder. */
+export function readableFailures(history: { events?: unknown[] | null }): FailureSite[] {
+  return failureSites(history).filter((f) => f.message !== 'Encoded failure' || f.stackTrace !== '');
 }

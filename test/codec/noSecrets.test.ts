@@ -13,11 +13,12 @@ import * as activities from '../../activities';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { loadSpec } from '../../config/loadSpec';
 import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
+import { bundleWorkflows } from '../../workers/createWorker';
 import { tailorDataConverter } from '../../workers/dataConverter';
 import { historyText } from '../support/historyText';
 import { connectTestWorker, sharedBundle, testTemporalAddress, uniqueTaskQueue } from '../support/temporal';
 import { captureOutput } from './captureOutput';
-import { describeSite, payloadSites, plaintextPayloads, type PayloadSite } from './historyScan';
+import { describeSite, payloadSites, plaintextPayloads, readableFailures, type PayloadSite } from './historyScan';
 
 const SPEC = path.join(__dirname, '..', '..', 'examples', 'support-tickets', 'pipeline.yaml');
 const CHILDREN = ['fine-tune', 'evaluate', 'deploy'];
@@ -60,6 +61,8 @@ interface RunScan {
   decodedPayloads: number;
   /** Data about the run that only the codec hides: the spec's dataset path, the gate's scores. */
   runDataInHistory: string[];
+  /** Failures (and causes) whose message or stack trace is readable in raw history. */
+  readableFailures: string[];
   filesScanned: number;
 }
 
@@ -105,7 +108,9 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     const output = captureOutput();
     let runId: string;
     try {
-      const worker = await Worker.create({ connection: nativeConnection, taskQueue, activities, workflowBundle: await sharedBundle(), dataConverter });
+      // Workflow failures are converted inside the bundle: with the codec on, it carries the encoding converter.
+      const workflowBundle = codecOn ? await bundleWorkflows(dataConverter) : await sharedBundle();
+      const worker = await Worker.create({ connection: nativeConnection, taskQueue, activities, workflowBundle, dataConverter });
       const client = new Client({ connection, dataConverter });
       const result = await worker.runUntil(async () => {
         const started = await startPipeline(client, unique, { taskQueue });
@@ -149,7 +154,19 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     const artifactText = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     const datasetInFiles = snippets.filter((s) => artifactText.includes(s)).length;
     const runDataInHistory = [loaded.spec.dataset.path, 'fine-tuned scored'].filter((s) => historyAll.includes(s));
-    return { runId, histories: histories.length, plaintext, secretsFound, datasetInHistory, datasetInFiles, runDataInHistory, decodedPayloads: decoded.length, filesScanned: files.length };
+    const failures = histories.flatMap((h) => readableFailures(h).map((f) => `event ${f.eventId} ${f.path}: ${f.message}`));
+    return {
+      runId,
+      histories: histories.length,
+      plaintext,
+      secretsFound,
+      datasetInHistory,
+      datasetInFiles,
+      runDataInHistory,
+      readableFailures: failures,
+      decodedPayloads: decoded.length,
+      filesScanned: files.length,
+    };
   }
 
   it('codec on: every payload is encrypted, no dataset content in history, no key in history, artifacts or logs', async () => {
@@ -161,6 +178,7 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     expect(scan.datasetInFiles).toBeGreaterThan(100);
     expect(scan.datasetInHistory).toEqual([]);
     expect(scan.runDataInHistory).toEqual([]);
+    expect(scan.readableFailures).toEqual([]);
     expect(scan.secretsFound).toEqual([]);
   });
 
@@ -180,5 +198,70 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     expect(scan.datasetInHistory).toEqual([]);
     // Invariant 6 holds even without the codec: keys come from the worker's environment, never through history.
     expect(scan.secretsFound).toEqual([]);
+  });
+
+  /**
+   * A run whose first activity fails with a message that holds a marker (the dataset's path, as a real failure
+   * would): with the codec on, neither the marker nor a stack frame is readable in raw history, while a client with
+   * the key still reads the activity's own words; with it off, the same search finds the marker (so it can succeed).
+   */
+  async function failAndScan(codecOn: boolean) {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), `tailor-nosecrets-fail-${codecOn ? 'on' : 'off'}-`));
+    homes.push(home);
+    process.env.TAILOR_HOME = home;
+    const marker = `tailor-failure-marker-${randomBytes(6).toString('hex')}`;
+    const keyEnv = { TAILOR_ENCRYPTION_KEYS: `nosecrets:${ENCRYPTION_KEY.toString('base64')}` };
+    const dataConverter = codecOn ? tailorDataConverter(keyEnv) : undefined;
+    const taskQueue = uniqueTaskQueue(`nosecrets-fail-${codecOn ? 'on' : 'off'}`);
+    const loaded = loadSpec(SPEC);
+    // A dataset with no usable line, named by the marker: the prepare step fails naming the file.
+    const broken = path.join(home, `${marker}.jsonl`);
+    fs.writeFileSync(broken, 'not json at all\n'.repeat(5));
+    const failing = {
+      ...loaded,
+      spec: { ...loaded.spec, dataset: { ...loaded.spec.dataset, path: broken } },
+      specSha256: createHash('sha256').update(`${loaded.specSha256}:${taskQueue}`).digest('hex'),
+    };
+    const output = captureOutput();
+    let runId = '';
+    let seenWithKey = '';
+    try {
+      const workflowBundle = codecOn ? await bundleWorkflows(dataConverter) : await sharedBundle();
+      const worker = await Worker.create({ connection: nativeConnection, taskQueue, activities, workflowBundle, dataConverter });
+      const client = new Client({ connection, dataConverter });
+      await worker.runUntil(async () => {
+        const started = await startPipeline(client, failing, { taskQueue });
+        runId = started.handle.workflowId;
+        const outcome = await started.handle.result().then(
+          (r) => r,
+          (err: unknown) => err as Error,
+        );
+        // The pipeline records a failed step (or fails): either way the decoded chain carries the activity's words.
+        seenWithKey = JSON.stringify(outcome, (_k, v: unknown) => (v instanceof Error ? { ...v, message: v.message, cause: v.cause } : v));
+      });
+    } finally {
+      output.restore();
+    }
+    const raw = new Client({ connection });
+    const ids = [runId, ...CHILDREN.map((c) => `${runId}/${c}`)];
+    const histories = (await Promise.all(ids.map((id) => raw.workflow.getHandle(id).fetchHistory().catch(() => null)))).filter(
+      (h): h is NonNullable<typeof h> => h !== null,
+    );
+    const text = histories.map(historyText).join('\n');
+    return { marker, seenWithKey, text, readable: histories.flatMap((h) => readableFailures(h)) };
+  }
+
+  it('codec on: a failing activity leaves neither its message nor its stack trace readable in history', async () => {
+    const scan = await failAndScan(true);
+    expect(scan.seenWithKey).toContain(scan.marker);
+    expect(scan.text).not.toContain(scan.marker);
+    expect(scan.text).not.toMatch(/\n\s+at \S+ \(/);
+    expect(scan.readable).toEqual([]);
+  });
+
+  it('codec off: the same failure is readable, so the search above can succeed', async () => {
+    const scan = await failAndScan(false);
+    expect(scan.text).toContain(scan.marker);
+    expect(scan.readable.length).toBeGreaterThan(0);
   });
 });

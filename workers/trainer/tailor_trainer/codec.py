@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
-from temporalio.converter import DataConverter, PayloadCodec
+from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes, PayloadCodec
 
 KEYS_VAR = "TAILOR_ENCRYPTION_KEYS"
 KEY_VAR = "TAILOR_ENCRYPTION_KEY"
@@ -209,6 +209,16 @@ def codec_from_env(environ: Mapping[str, str] = os.environ) -> PayloadCodec | No
 
 
 def data_converter_from_env(environ: Mapping[str, str] = os.environ) -> DataConverter:
-    """The default data converter, plus Tailor's encryption codec when a key variable is set (only a codec, like TS)."""
+    """The default data converter, plus Tailor's encryption when a key variable is set, as on the TS side.
+
+    With encryption on, failures' messages and stack traces move into encoded attributes (a payload the codec seals),
+    so an activity failure's text (a file path, a provider's error) is not readable in history either.
+    """
     codec = codec_from_env(environ)
-    return dataclasses.replace(DataConverter.default, payload_codec=codec) if codec else DataConverter.default
+    if not codec:
+        return DataConverter.default
+    return dataclasses.replace(
+        DataConverter.default,
+        payload_codec=codec,
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )

@@ -259,3 +259,83 @@ def test_through_temporal_ts_encrypted_input_reaches_the_python_worker_and_its_r
     assert b"xyzzy" not in raw_result.data
     [ts_dec] = ts([{"op": "decodeValues", "env": env, "payloads": [to_json(raw_result)]}])
     assert ts_dec == {"values": [{"echo": SECRET}]}
+
+
+# Failures: with encryption on, a failure's message and stack trace travel as encrypted encoded attributes, so an
+# activity error's text (a file path, a provider's message) is not readable in history; TS decodes them the same way.
+FAILURE_MARKER = "tailor-failure-marker-5b1e /private/data/set.jsonl"
+
+
+def test_failure_message_and_stack_are_encrypted_and_read_back_in_both_languages():
+    from temporalio.api.failure.v1 import Failure
+    from temporalio.exceptions import ApplicationError
+
+    env = {"TAILOR_ENCRYPTION_KEYS": f"f1:{new_key()}"}
+    converter = data_converter_from_env(env)
+    try:
+        raise ApplicationError(FAILURE_MARKER, type="ProbeFailure", non_retryable=True)
+    except ApplicationError as err:
+        failure = Failure()
+        run(converter.encode_failure(err, failure))
+    assert failure.message == "Encoded failure"
+    assert failure.stack_trace == ""
+    assert meta_text(failure.encoded_attributes)["encoding"] == "binary/encrypted"
+    assert b"tailor-failure-marker" not in failure.SerializeToString()
+    assert FAILURE_MARKER in str(run(converter.decode_failure(failure)))
+    [ts_dec] = ts([{"op": "decodeValues", "env": env, "payloads": [to_json(failure.encoded_attributes)]}])
+    assert ts_dec["values"][0]["message"] == FAILURE_MARKER
+    # Without a key, failures stay as the SDK writes them (readable, as every other payload then is).
+    plain = Failure()
+    run(DataConverter.default.encode_failure(ApplicationError(FAILURE_MARKER), plain))
+    assert plain.message == FAILURE_MARKER
+
+
+@activity.defn(name="tailorCodecProbeFail")
+def fail(value: dict) -> dict:
+    from temporalio.exceptions import ApplicationError
+
+    raise ApplicationError(f"{FAILURE_MARKER} {value}", type="ProbeFailure", non_retryable=True)
+
+
+@workflow.defn(name="tailorCodecProbeFailing")
+class FailingWorkflow:
+    @workflow.run
+    async def run(self, value: dict) -> dict:
+        return await workflow.execute_activity(
+            "tailorCodecProbeFail", value, start_to_close_timeout=timedelta(seconds=30), result_type=dict
+        )
+
+
+def test_through_temporal_a_failing_activity_leaves_no_readable_message_in_history(temporal_address):
+    from temporalio.client import WorkflowFailureError
+
+    env = {"TAILOR_ENCRYPTION_KEYS": f"k2:{new_key()}"}
+
+    async def scenario():
+        from concurrent.futures import ThreadPoolExecutor
+
+        queue = f"codec-fail-{uuid.uuid4()}"
+        plain = await Client.connect(temporal_address)
+        encrypted = await Client.connect(temporal_address, data_converter=data_converter_from_env(env))
+        with ThreadPoolExecutor(1) as pool:
+            async with Worker(
+                encrypted, task_queue=queue, workflows=[FailingWorkflow], activities=[fail], activity_executor=pool,
+                workflow_runner=UnsandboxedWorkflowRunner(),
+            ):
+                handle = await encrypted.start_workflow("tailorCodecProbeFailing", {"n": 1}, id=queue, task_queue=queue)
+                try:
+                    await handle.result()
+                    raise AssertionError("the workflow should have failed")
+                except WorkflowFailureError as err:
+                    decoded = f"{err.cause} {err.cause.__cause__}"
+        history = await plain.get_workflow_handle(queue).fetch_history()
+        return decoded, history
+
+    decoded, history = run(scenario())
+    raw = b"".join(e.SerializeToString() for e in history.events)
+    failures = [e for e in history.events if e.HasField("activity_task_failed_event_attributes")]
+    assert failures and failures[0].activity_task_failed_event_attributes.failure.message == "Encoded failure"
+    assert b"tailor-failure-marker" not in raw
+    assert b"/private/data" not in raw
+    # Whoever holds the key reads the activity's own words.
+    assert FAILURE_MARKER in decoded
