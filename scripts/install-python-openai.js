@@ -15,5 +15,7 @@ if (!process.env.TAILOR_SKIP_PYTHON_OPENAI && !isDependencyInstall()) {
   if (r.status === 'present') console.log(`tailor: openai Python SDK ${VERSION} already in .tools/python-openai`);
   else if (r.status === 'installed') {
     console.log(`tailor: installed the openai Python SDK ${VERSION} in .tools/python-openai (used by tests only)`);
-  } else console.warn(`tailor: could not install the openai Python SDK ${VERSION}; the Python-client test will say so: ${r.detail}`);
+  } else {
+    console.warn(`tailor: could not install the openai Python SDK ${VERSION} (its test will say so): ${r.detail}`);
+  }
 }

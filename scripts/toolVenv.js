@@ -34,7 +34,8 @@ function ensureToolVenv({ venv, pin, pipArgs = [] }) {
     const made = spawnSync(py, ['-m', 'venv', tmp], { encoding: 'utf8', env });
     if (made.error) continue; // this interpreter name does not exist; try the next
     if (made.status !== 0) {
-      detail = `${py} -m venv failed (on Debian/Ubuntu: apt-get install python3-venv):\n${tail(made.stderr + made.stdout)}`;
+      const output = tail(made.stderr + made.stdout);
+      detail = `${py} -m venv failed (on Debian/Ubuntu: apt-get install python3-venv):\n${output}`;
       continue;
     }
     const python = path.join(tmp, 'bin', 'python');
