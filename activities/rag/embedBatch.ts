@@ -18,8 +18,11 @@ export async function embedBatch(texts: readonly string[], model: string, opts: 
   const signal = opts.signal ?? activitySignal();
   if (signal) setMaxListeners(0, signal);
   await pacer.acquire(signal);
+  // Floats explicitly: the SDK's default (base64) is not served by every OpenAI-compatible server (the trainer's, some vLLM).
   const { data, response } = await callProvider(`embeddings (${model})`, () =>
-    client.embeddings.create({ model, input: [...texts], ...(opts.dimensions ? { dimensions: opts.dimensions } : {}) }, { signal }).withResponse(),
+    client.embeddings
+      .create({ model, input: [...texts], encoding_format: 'float', ...(opts.dimensions ? { dimensions: opts.dimensions } : {}) }, { signal })
+      .withResponse(),
   );
   pacer.observe(response.headers);
   const out: number[][] = new Array(texts.length);
