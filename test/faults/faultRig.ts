@@ -86,8 +86,10 @@ export async function startRigPipeline(client: Client, rig: FaultRig): Promise<{
 export interface RunObservation {
   result?: PipelineResult;
   error?: string;
-  /** Remote jobs beyond one per run tag, plus uploads beyond one per file name. */
+  /** Remote jobs beyond one per run tag not cancelled by Tailor, plus uploads beyond one per file name. */
   duplicates: number;
+  /** Extra jobs Tailor found with a run's tag and cancelled (a create the provider accepted late). */
+  cancelledExtras: number;
   /** Evaluation cases answered more than once (same request body delivered twice while the evaluation ran). */
   paidTwice: number;
   /** Chat answers delivered while the evaluation ran, and the cases it scored: equal when nothing was paid twice. */
@@ -108,22 +110,35 @@ export async function observeRun(client: Client, rig: FaultRig, runId: string, t
   } finally {
     clearTimeout(timer);
   }
-  const duplicates = (await duplicateJobs(rig.api)) + (await duplicateUploads(rig.api));
+  const jobs = await duplicateJobs(rig.api);
+  const duplicates = jobs.live + (await duplicateUploads(rig.api));
   const evalCalls = await evaluationCalls(client, rig.proxy, runId);
   const repeats = new Map<string, number>();
   for (const c of evalCalls) repeats.set(c.bodySha256, (repeats.get(c.bodySha256) ?? 0) + 1);
   const paidTwice = [...repeats.values()].reduce((s, n) => s + n - 1, 0);
   const evalCases = result ? result.leaderboard.reduce((s, v) => s + v.n, 0) : 0;
-  return { result, error, duplicates, paidTwice, evalCalls: evalCalls.length, evalCases };
+  return { result, error, duplicates, cancelledExtras: jobs.cancelled, paidTwice, evalCalls: evalCalls.length, evalCases };
 }
 
-async function duplicateJobs(api: OpenAI): Promise<number> {
-  const perTag = new Map<string, number>();
+/**
+ * Jobs beyond one per run tag: `live` those that trained on (or still train), `cancelled` the extras Tailor
+ * cancelled (a create the provider accepted after its attempt gave up), which the scoreboard notes, not counts.
+ */
+async function duplicateJobs(api: OpenAI): Promise<{ live: number; cancelled: number }> {
+  const perTag = new Map<string, OpenAI.FineTuning.FineTuningJob[]>();
   for await (const j of api.fineTuning.jobs.list({ limit: 100 })) {
     const tag = j.metadata?.tailor_run ?? `(untagged ${j.id})`;
-    perTag.set(tag, (perTag.get(tag) ?? 0) + 1);
+    perTag.set(tag, [...(perTag.get(tag) ?? []), j]);
   }
-  return [...perTag.values()].reduce((s, n) => s + n - 1, 0);
+  let live = 0;
+  let cancelled = 0;
+  for (const jobs of perTag.values()) {
+    const extras = jobs.length - 1;
+    const cancelledExtras = Math.min(extras, jobs.filter((j) => j.status === 'cancelled').length);
+    cancelled += cancelledExtras;
+    live += extras - cancelledExtras;
+  }
+  return { live, cancelled };
 }
 
 async function duplicateUploads(api: OpenAI): Promise<number> {
@@ -147,7 +162,8 @@ async function evaluationCalls(client: Client, proxy: CountingProxy, runId: stri
 /** The scoreboard row of one observed run (a run never observed counts as lost). */
 export function recordRun(suite: string, fault: string, injected: number, seen: RunObservation | undefined, note?: string): void {
   const calls = seen?.result ? `eval calls ${seen.evalCalls}/${seen.evalCases} cases` : undefined;
-  const notes = [note, calls].filter(Boolean).join('; ');
+  const extras = seen?.cancelledExtras ? `${seen.cancelledExtras} late extra job(s) cancelled` : undefined;
+  const notes = [note, calls, extras].filter(Boolean).join('; ');
   recordRow({ suite, fault, injected, runs: 1, completed: seen?.result ? 1 : 0, duplicates: seen?.duplicates ?? 0, paidTwice: seen?.paidTwice ?? 0, ...(notes ? { note: notes } : {}) });
 }
 

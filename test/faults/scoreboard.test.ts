@@ -9,9 +9,9 @@ const row = (over: Partial<ScoreboardRow> = {}): ScoreboardRow => ({ suite: 's',
 describe('fault scoreboard', () => {
   it('prints every row and the totals, and passes when the must-be-zero columns are 0', () => {
     const text = renderScoreboard([row({ fault: 'kill' }), row({ fault: '429', injected: 5, note: 'in upload' })]);
-    expect(text).toMatch(/s: kill +\| +2 \| +1\/1 \| +0 \| +0 \| +0/);
+    expect(text).toMatch(/s: kill +\| +2 \| +1\/1 \| +0 \| +0 \| +0 \| +0/);
     expect(text).toMatch(/s: 429 \[in upload\] +\| +5 \|/);
-    expect(text).toMatch(/TOTAL +\| +7 \| +2\/2 \| +0 \| +0 \| +0/);
+    expect(text).toMatch(/TOTAL +\| +7 \| +2\/2 \| +0 \| +0 \| +0 \| +0/);
     expect(scoreboardVerdict([row(), row()])).toBeUndefined();
   });
 
@@ -19,6 +19,9 @@ describe('fault scoreboard', () => {
     expect(scoreboardVerdict([row({ duplicates: 1 }), row({ completed: 0 }), row({ paidTwice: 3 })])).toBe(
       'fault-injection scoreboard: 1 duplicate remote jobs or uploads, 1 runs lost, 3 cases paid twice (each must be 0)',
     );
+    expect(scoreboardVerdict([row({ orphaned: 1 })])).toBe('fault-injection scoreboard: 1 orphaned jobs (each must be 0)');
+    const orphans = renderScoreboard([row({ fault: 'cancel', orphaned: 2 })]);
+    expect(orphans).toMatch(/s: cancel +\| +2 \| +1\/1 \| +0 \| +0 \| +0 \| +2/);
   });
 
   it('reads the rows back and names the line of a bad one', () => {

@@ -21,6 +21,8 @@ export const ScoreboardRowSchema = z
     duplicates: z.number().int().nonnegative(),
     /** Evaluation cases the provider answered more than once. */
     paidTwice: z.number().int().nonnegative(),
+    /** Remote jobs of a cancelled run still live once the run has ended (cancel scenarios; absent counts as 0). */
+    orphaned: z.number().int().nonnegative().optional(),
     note: z.string().optional(),
   })
   .strict();
@@ -50,7 +52,7 @@ export function readScoreboard(file: string): ScoreboardRow[] {
 
 const lost = (r: ScoreboardRow) => Math.max(0, r.runs - r.completed);
 
-export function totals(rows: ScoreboardRow[]): ScoreboardRow & { lost: number } {
+export function totals(rows: ScoreboardRow[]): ScoreboardRow & { lost: number; orphaned: number } {
   const sum = (f: (r: ScoreboardRow) => number) => rows.reduce((s, r) => s + f(r), 0);
   return {
     suite: 'all',
@@ -60,16 +62,30 @@ export function totals(rows: ScoreboardRow[]): ScoreboardRow & { lost: number } 
     completed: sum((r) => r.completed),
     duplicates: sum((r) => r.duplicates),
     paidTwice: sum((r) => r.paidTwice),
+    orphaned: sum((r) => r.orphaned ?? 0),
     lost: sum(lost),
   };
 }
 
-const HEADERS = ['fault', 'faults injected', 'runs completed', 'duplicate remote jobs or uploads (must be 0)', 'runs lost (must be 0)', 'cases paid twice (must be 0)'];
+const HEADERS = [
+  'fault',
+  'faults injected',
+  'runs completed',
+  'duplicate remote jobs or uploads (must be 0)',
+  'runs lost (must be 0)',
+  'cases paid twice (must be 0)',
+  'orphaned jobs (must be 0)',
+];
 
 export function renderScoreboard(rows: ScoreboardRow[]): string {
-  const line = (r: ScoreboardRow) => [`${r.suite}: ${r.fault}${r.note ? ` [${r.note}]` : ''}`, r.injected, `${r.completed}/${r.runs}`, r.duplicates, lost(r), r.paidTwice].map(String);
+  const line = (r: ScoreboardRow) => {
+    const name = `${r.suite}: ${r.fault}${r.note ? ` [${r.note}]` : ''}`;
+    const counts = [r.injected, `${r.completed}/${r.runs}`, r.duplicates, lost(r), r.paidTwice, r.orphaned ?? 0];
+    return [name, ...counts.map(String)];
+  };
   const t = totals(rows);
-  const body = [HEADERS, ...rows.map(line), ['TOTAL', String(t.injected), `${t.completed}/${t.runs}`, String(t.duplicates), String(t.lost), String(t.paidTwice)]];
+  const total = [t.injected, `${t.completed}/${t.runs}`, t.duplicates, t.lost, t.paidTwice, t.orphaned].map(String);
+  const body = [HEADERS, ...rows.map(line), ['TOTAL', ...total]];
   const widths = HEADERS.map((_, c) => Math.max(...body.map((r) => r[c]!.length)));
   const fmt = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
   const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
@@ -80,6 +96,11 @@ export function renderScoreboard(rows: ScoreboardRow[]): string {
 export function scoreboardVerdict(rows: ScoreboardRow[]): string | undefined {
   if (rows.length === 0) return undefined;
   const t = totals(rows);
-  const bad = [t.duplicates && `${t.duplicates} duplicate remote jobs or uploads`, t.lost && `${t.lost} runs lost`, t.paidTwice && `${t.paidTwice} cases paid twice`].filter(Boolean);
+  const bad = [
+    t.duplicates && `${t.duplicates} duplicate remote jobs or uploads`,
+    t.lost && `${t.lost} runs lost`,
+    t.paidTwice && `${t.paidTwice} cases paid twice`,
+    t.orphaned && `${t.orphaned} orphaned jobs`,
+  ].filter(Boolean);
   return bad.length ? `fault-injection scoreboard: ${bad.join(', ')} (each must be 0)` : undefined;
 }
