@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { FewShotSpecSchema } from '../core/fewshot/fewShotSpec';
 import { AssertionSchema, type Assertion } from '../core/graders/assertionSpec';
 import { DEFAULT_EXECUTION, DEFAULT_SAMPLING, type CaseSource, type EvalVariant, type RagSettings, type ResolvedEvalSuite } from '../core/evalSuite/evalSuiteTypes';
+import { confineSpecPath } from './allowedRoots';
 import { tailorHome } from './paths';
 import { parseYamlWith, problemText, YamlSpecError, type SpecProblem, readSpecText } from './yamlDiagnostics';
 import { GateRuleSchema } from '../core/stats/gateRules';
@@ -113,14 +114,25 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
   const problems: SpecProblem[] = [];
   const dir = path.dirname(abs);
   const problem = (key: (string | number)[], message: string) => problems.push({ key: key.join('.'), line: source.lineOf(key), message });
+  const confined = (rel: string, key: (string | number)[]): string => {
+    const { path: p, outside } = confineSpecPath(abs, rel);
+    if (outside) problem(key, outside);
+    return p;
+  };
   const fileSource = (rel: string, key: (string | number)[]): CaseSource => {
-    const p = path.resolve(dir, rel);
-    if (!fs.existsSync(p) || !fs.statSync(p).isFile()) problem(key, `no such file: ${p}`);
+    const p = confined(rel, key);
+    if (!problems.some((x) => x.key === key.join('.')) && (!fs.existsSync(p) || !fs.statSync(p).isFile())) {
+      problem(key, `no such file: ${p}`);
+    }
     return { type: 'file', path: p };
   };
   const prompts = new Map<string, ReturnType<typeof loadPromptTemplate>>();
   const prompt = (rel: string, key: (string | number)[]) => {
-    const p = path.resolve(dir, rel);
+    const { path: p, outside } = confineSpecPath(abs, rel);
+    if (outside) {
+      problem(key, outside);
+      return undefined;
+    }
     if (!prompts.has(p)) {
       try {
         prompts.set(p, loadPromptTemplate(p));
@@ -161,8 +173,9 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
       : undefined;
     let rag: RagSettings | undefined;
     if (v.rag) {
-      const docs = v.rag.docs ? path.resolve(dir, v.rag.docs) : undefined;
-      if (docs && !fs.existsSync(docs)) problem(['variants', i, 'rag', 'docs'], `no such file or folder: ${docs}`);
+      const docs = v.rag.docs ? confined(v.rag.docs, ['variants', i, 'rag', 'docs']) : undefined;
+      const docsOutside = problems.some((x) => x.key === ['variants', i, 'rag', 'docs'].join('.'));
+      if (docs && !docsOutside && !fs.existsSync(docs)) problem(['variants', i, 'rag', 'docs'], `no such file or folder: ${docs}`);
       const index = v.rag.index ? path.resolve(dir, v.rag.index) : path.join(tailorHome(), 'indexes', `${spec.name}-${v.id}`);
       if (!docs && !fs.existsSync(path.join(index, 'manifest.json'))) problem(['variants', i, 'rag', 'index'], `${index} is not a built index (build it with \`tailor index DOCS --out ${index}\`, or give docs)`);
       const { k, hybrid, mmr, budgetTokens, embeddingModel } = v.rag;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PipelineSpecSchema, type PipelineSpec } from './pipelineSpec';
+import { confineSpecPath } from './allowedRoots';
 import { tailorHome } from './paths';
 import { loadPromptTemplate } from './promptSpec';
 import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
@@ -48,6 +49,8 @@ export function loadSpec(file: string): LoadedSpec {
   if (fromFeedback && spec.dataset.path !== '') {
     throw new SpecError(file, [{ key: 'dataset.path', line: parsed.source.lineOf(['dataset', 'path']), message: 'not used with source: feedback (the feedback export is the dataset)' }]);
   }
+  const outside = confinementProblems(abs, spec, parsed.source);
+  if (outside.length) throw new SpecError(file, outside);
   if (!fromFeedback && (!fs.existsSync(datasetPath) || !fs.statSync(datasetPath).isFile())) {
     throw new SpecError(file, [
       { key: 'dataset.path', line: parsed.source.lineOf(['dataset', 'path']), message: `no such file: ${datasetPath}` },
@@ -78,6 +81,19 @@ export function clientResolved(loaded: Pick<LoadedSpec, 'prompts' | 'spec'>): { 
     ...(loaded.prompts?.length ? { prompts: loaded.prompts } : {}),
     ...(loaded.spec?.baselines.rag ? { indexRoot: path.join(tailorHome(), 'indexes') } : {}),
   };
+}
+
+/** Every path the spec names that points outside the allowed roots (config/allowedRoots.ts), at its key and line. */
+function confinementProblems(abs: string, spec: PipelineSpec, source: YamlSource): SpecProblem[] {
+  const keys: [(string | number)[], string][] = [
+    ...(spec.dataset.source === 'feedback' ? [] : [[['dataset', 'path'], spec.dataset.path] as [string[], string]]),
+    ...(spec.baselines.prompts ?? []).map((p, i): [(string | number)[], string] => [['baselines', 'prompts', i], p]),
+    ...(spec.baselines.rag ? [[['baselines', 'rag', 'docs'], spec.baselines.rag.docs] as [string[], string]] : []),
+  ];
+  return keys.flatMap(([key, rel]) => {
+    const { outside } = confineSpecPath(abs, rel);
+    return outside ? [{ key: key.join('.'), line: source.lineOf(key), message: outside }] : [];
+  });
 }
 
 /** Loads every `baselines.prompts` file; a bad one is reported at its list entry with the template's own problems. */

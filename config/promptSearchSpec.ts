@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { generateCandidates } from '../core/promptSearch/candidates';
 import { SearchSpaceSchema, type SearchSpace } from '../core/promptSearch/searchSpace';
 import type { PromptCandidate } from '../core/promptSearch/searchTypes';
+import { confineSpecPath } from './allowedRoots';
 import { loadPromptTemplate, type LoadedPrompt } from './promptSpec';
 import { parseYamlWith, problemText, readSpecText, YamlSpecError, type SpecProblem } from './yamlDiagnostics';
 
@@ -27,6 +28,8 @@ export function loadSearchSpace(file: string): LoadedSearchSpace {
   const { value: space, source } = parseYamlWith(SearchSpaceSchema, text, abs, WHAT);
   const problem = (key: (string | number)[], message: string): YamlSpecError => new YamlSpecError(abs, WHAT, [{ key: key.join('.'), line: source.lineOf(key), message }]);
 
+  const baseOutside = confineSpecPath(abs, space.base).outside;
+  if (baseOutside) throw problem(['base'], baseOutside);
   let base: LoadedPrompt;
   try {
     base = loadPromptTemplate(path.resolve(path.dirname(abs), space.base));

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { SunsetSuccessor } from '../core/operations/sunsetFollowUp';
 import { loadSpec, clientResolved } from './loadSpec';
 import { ProviderSpecSchema } from './providerSpec';
-import { parseYamlWith, readSpecText } from './yamlDiagnostics';
+import { confineSpecPath } from './allowedRoots';
+import { parseYamlWith, readSpecText, YamlSpecError } from './yamlDiagnostics';
 
 /**
  * One rule of a successor file: "when a model behind an alias of this spec's pipeline stands on a base model that
@@ -42,6 +43,12 @@ export function resolveSuccessor(rule: SuccessorRule, baseDir: string): SunsetSu
 /** Reads a successor file (YAML or JSON); errors name the file, the line and the key (a YamlSpecError). */
 export function loadSuccessorFile(file: string): SunsetSuccessor[] {
   const text = readSpecText(file, file, 'successor file');
-  const { value } = parseYamlWith(SuccessorFileSchema, text, file, 'successor file');
+  const parsed = parseYamlWith(SuccessorFileSchema, text, file, 'successor file');
+  const { value, source } = parsed;
+  const outside = value.successors.flatMap((rule, i) => {
+    const problem = confineSpecPath(file, rule.spec).outside;
+    return problem ? [{ key: `successors.${i}.spec`, line: source.lineOf(['successors', i, 'spec']), message: problem }] : [];
+  });
+  if (outside.length) throw new YamlSpecError(file, 'successor file', outside);
   return value.successors.map((rule) => resolveSuccessor(rule, path.dirname(path.resolve(file))));
 }

@@ -21,6 +21,8 @@ import { datasetChanged, invalidDataset } from './invalidDataset';
 import { JsonlWriter } from './jsonlWriter';
 import { notARegularFile } from './regularFile';
 import { activityHeartbeat } from './progress';
+import { requireAllowedPath } from '../confinedPath';
+import { contentFreeSample } from '../../core/dataset/contentFreeSample';
 
 export interface PrepareDatasetInput {
   /** The `dataset:` spec with `path` already absolute. */
@@ -64,6 +66,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
   if (!parsed.success) throw invalidDataset(`invalid dataset spec: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const spec = parsed.data;
   const file = spec.path;
+  requireAllowedPath(file, 'dataset.path');
   const notFile = notARegularFile(file);
   if (notFile) throw invalidDataset(notFile.startsWith('no such file') ? `dataset file not found: ${file}` : notFile);
   const stat = await fs.stat(file);
@@ -168,7 +171,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     counts.piiScrubbed = { ...preparer.piiCounts } as Record<string, number>;
     if (counts.kept === 0) {
       const why = Object.entries(counts.removed).map(([r, n]) => `${r}: ${n}`).join(', ') || 'the file is empty';
-      throw invalidDataset(`no usable examples in ${path.basename(file)} (${counts.input} read; removed ${why})`, { removedSamples: removedSamples.slice(0, 20) });
+      throw invalidDataset(`no usable examples in ${path.basename(file)} (${counts.input} read; removed ${why})`, { removedSamples: removedSamples.slice(0, 20).map(contentFreeSample) });
     }
 
     if (counts.input > 0 && rejected / counts.input > limits.maxRejectedFraction) {

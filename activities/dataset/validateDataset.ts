@@ -5,6 +5,7 @@ import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { DatasetLimitError, type DatasetLimits } from '../../core/dataset/datasetLimits';
 import type { TrainingMethod } from '../../core/dataset/messageChecks';
 import type { ValidationReport } from '../../core/dataset/validationReport';
+import { contentFreeMessage } from '../../core/dataset/contentFreeSample';
 import { ArtifactStore } from '../artifacts/artifactStore';
 import { invalidDataset } from './invalidDataset';
 import { activityHeartbeat } from './progress';
@@ -123,5 +124,9 @@ function pickSamples(all: ValidationReport['errorSamples']): ValidationSummary['
     if (chosen.size >= SUMMARY_SAMPLES) break;
     chosen.add(s);
   }
-  return [...chosen].sort((a, b) => a.line - b.line).map(({ line, category, message }) => ({ line, category, message }));
+  // The summary enters history: a line's message could quote it, so it stays in the report artifact (line 0 is the
+  // file as a whole: counts, not content).
+  const free = ({ line, category, message }: (typeof all)[number]) =>
+    ({ line, category, message: line > 0 ? contentFreeMessage(category, message) : message });
+  return [...chosen].sort((a, b) => a.line - b.line).map(free);
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { requireAllowedPath } from '../confinedPath';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { CaseFileError, parseCaseFile, selectCases, type SuiteCase } from '../../core/evalSuite/evalCase';
@@ -33,6 +34,7 @@ export async function prepareEvalCases(input: PrepareEvalCasesInput): Promise<Pr
   let name: string;
   if (src.type === 'file') {
     name = src.path;
+    requireAllowedPath(src.path, 'eval cases file');
     try {
       text = await fs.readFile(src.path, 'utf8');
     } catch (err) {

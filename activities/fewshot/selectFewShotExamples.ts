@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { requireAllowedPath } from '../confinedPath';
 import fs from 'node:fs/promises';
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -45,6 +46,7 @@ export interface FewShotSelection {
  */
 export async function selectFewShotExamples(input: SelectFewShotInput): Promise<FewShotSelection> {
   const store = new ArtifactStore();
+  if (input.pool.type === 'file') requireAllowedPath(input.pool.path, 'few-shot pool file');
   const poolText = input.pool.type === 'file' ? await fs.readFile(input.pool.path, 'utf8') : await store.readText(input.pool.ref);
   const poolName = input.pool.type === 'file' ? input.pool.path : input.pool.ref.uri;
   let poolCases: SuiteCase[];

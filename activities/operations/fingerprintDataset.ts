@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { requireAllowedPath } from '../confinedPath';
 import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
@@ -20,6 +21,7 @@ const InputSchema = z.object({
  */
 export async function fingerprintDataset(input: z.input<typeof InputSchema>): Promise<DatasetFingerprint> {
   const { path, previous, force } = InputSchema.parse(input);
+  requireAllowedPath(path, 'dataset.path');
   const stat = await fs.promises.stat(path).catch(() => undefined);
   if (!stat?.isFile()) throw ApplicationFailure.nonRetryable(`dataset file not found: ${path}`, 'InvalidDataset');
   if (!force && previous && previous.size === stat.size && previous.mtimeMs === stat.mtimeMs) return previous;

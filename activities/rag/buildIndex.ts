@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { requireAllowedPath } from '../confinedPath';
 import fs from 'node:fs';
 import path from 'node:path';
 import { activityInfo, heartbeat } from '@temporalio/activity';
@@ -59,6 +60,7 @@ export async function buildIndex(input: BuildIndexInput): Promise<IndexRef> {
   let docs;
   let chunks: Chunk[];
   try {
+    requireAllowedPath(input.docs, 'rag docs');
     docs = loadDocuments(input.docs);
     chunks = docs.flatMap((d) => chunkDocument(d, chunking));
   } catch (err) {

@@ -8,6 +8,8 @@ import { startDevServer } from '../../workers/devServer';
  * Its address reaches the test files through TAILOR_TEST_TEMPORAL_ADDRESS (jest spawns its workers after this runs).
  */
 export default async function globalSetup(): Promise<void> {
+  // Tests write specs and datasets into temporary folders: let clients and workers read there (config/allowedRoots.ts).
+  process.env.TAILOR_ALLOWED_ROOTS ??= fs.realpathSync(os.tmpdir());
   if (process.env.TAILOR_TEST_TEMPORAL_ADDRESS) return; // an outer runner already started one
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-test-'));
   const server = await startDevServer({ dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
