@@ -163,7 +163,7 @@ const mb = (bytes: number) => bytes / 1e6;
 const f1 = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 
-export async function benchValidate(opts: { examples?: number[] } = {}): Promise<{ name: string; lines: string[] }> {
+export async function benchValidate(opts: { examples?: number[]; prepSizes?: number[] } = {}): Promise<{ name: string; lines: string[] }> {
   const sizes = opts.examples ?? [100_000, 1_000_000];
   const probe = spawnSync('python3', ['-c', 'import tiktoken, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) throw new Error(`the Python anchor needs tiktoken and numpy: pip install -r bench/requirements.txt (${probe.stderr.trim().split('\n').pop()})`);
@@ -195,6 +195,12 @@ export async function benchValidate(opts: { examples?: number[] } = {}): Promise
     );
     if (n >= 1_000_000) lines.push(`  memory  ${int(rssMb)} MB peak RSS for ${int(n)} examples (target < 300 MB)${rssMb < 300 ? '' : '  ABOVE TARGET'}`);
     ok &&= tokensEqual && ratio >= 2 && (n < 1_000_000 || rssMb < 300);
+  }
+  // Long unspaced input and prep's memory: each beside its anchor, in this run.
+  const extremes = require('./validateExtremes') as typeof import('./validateExtremes');
+  for (const part of [extremes.benchUnspacedLine(measure, env), extremes.benchPrepMemory(measure, env, opts.prepSizes)]) {
+    lines.push(...part.lines);
+    ok &&= part.ok;
   }
   lines.push(ok ? 'all validation targets met' : 'SOME VALIDATION TARGETS MISSED');
   return { name: 'validate', lines };
