@@ -10,5 +10,6 @@ export const PATH_NOT_ALLOWED = 'PathNotAllowed';
  */
 export function requireAllowedPath(p: string, what: string): void {
   const roots = workerRoots();
-  if (!insideRoots(p, roots)) throw ApplicationFailure.nonRetryable(`${what}: ${outsideRootsMessage(p, roots)}`, PATH_NOT_ALLOWED);
+  if (insideRoots(p, roots)) return;
+  throw ApplicationFailure.nonRetryable(`${what}: ${outsideRootsMessage(p, roots)}`, PATH_NOT_ALLOWED);
 }

@@ -175,7 +175,9 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
     if (v.rag) {
       const docs = v.rag.docs ? confined(v.rag.docs, ['variants', i, 'rag', 'docs']) : undefined;
       const docsOutside = problems.some((x) => x.key === ['variants', i, 'rag', 'docs'].join('.'));
-      if (docs && !docsOutside && !fs.existsSync(docs)) problem(['variants', i, 'rag', 'docs'], `no such file or folder: ${docs}`);
+      if (docs && !docsOutside && !fs.existsSync(docs)) {
+        problem(['variants', i, 'rag', 'docs'], `no such file or folder: ${docs}`);
+      }
       const index = v.rag.index ? path.resolve(dir, v.rag.index) : path.join(tailorHome(), 'indexes', `${spec.name}-${v.id}`);
       if (!docs && !fs.existsSync(path.join(index, 'manifest.json'))) problem(['variants', i, 'rag', 'index'], `${index} is not a built index (build it with \`tailor index DOCS --out ${index}\`, or give docs)`);
       const { k, hybrid, mmr, budgetTokens, embeddingModel } = v.rag;

@@ -47,7 +47,8 @@ export function loadSuccessorFile(file: string): SunsetSuccessor[] {
   const { value, source } = parsed;
   const outside = value.successors.flatMap((rule, i) => {
     const problem = confineSpecPath(file, rule.spec).outside;
-    return problem ? [{ key: `successors.${i}.spec`, line: source.lineOf(['successors', i, 'spec']), message: problem }] : [];
+    const line = source.lineOf(['successors', i, 'spec']);
+    return problem ? [{ key: `successors.${i}.spec`, line, message: problem }] : [];
   });
   if (outside.length) throw new YamlSpecError(file, 'successor file', outside);
   return value.successors.map((rule) => resolveSuccessor(rule, path.dirname(path.resolve(file))));

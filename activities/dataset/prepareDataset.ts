@@ -171,7 +171,9 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     counts.piiScrubbed = { ...preparer.piiCounts } as Record<string, number>;
     if (counts.kept === 0) {
       const why = Object.entries(counts.removed).map(([r, n]) => `${r}: ${n}`).join(', ') || 'the file is empty';
-      throw invalidDataset(`no usable examples in ${path.basename(file)} (${counts.input} read; removed ${why})`, { removedSamples: removedSamples.slice(0, 20).map(contentFreeSample) });
+      // Samples go into the failure (history): line, reason and a hash; the manifest keeps the details.
+      const samples = removedSamples.slice(0, 20).map(contentFreeSample);
+      throw invalidDataset(`no usable examples in ${path.basename(file)} (${counts.input} read; removed ${why})`, { removedSamples: samples });
     }
 
     if (counts.input > 0 && rejected / counts.input > limits.maxRejectedFraction) {

@@ -14,11 +14,13 @@ import { connectTestClient, testTemporalAddress } from '../support/temporal';
 
 const ROOT = path.join(__dirname, '..', '..');
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-specpaths-')));
-fs.writeFileSync(path.join(dir, 'data.jsonl'), '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"b"}]}\n');
+const line = { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'b' }] };
+fs.writeFileSync(path.join(dir, 'data.jsonl'), JSON.stringify(line) + '\n');
 fs.symlinkSync('/etc/passwd', path.join(dir, 'innocent.jsonl'));
 const escape = path.relative(dir, '/').split(path.sep).map(() => '..').join('/') + '/../etc/passwd';
 const spec = (name: string, datasetPath: string, extra = '') =>
-  [`name: ${name}`, 'baseModel: gpt-4o-mini-2024-07-18', 'dataset:', `  path: ${datasetPath}`, 'fineTune:', '  suffix: x', extra].join('\n');
+  [`name: ${name}`, 'baseModel: gpt-4o-mini-2024-07-18', 'dataset:', `  path: ${datasetPath}`, 'fineTune:', '  suffix: x', extra]
+    .join('\n');
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -29,7 +31,7 @@ describe('tailor run refuses spec paths outside the allowed roots', () => {
     { name: 'symlink out', datasetPath: 'innocent.jsonl', shown: 'resolves to /etc/passwd' },
   ];
 
-  it.each(cases)('$name → exit 2 naming file:line:key and the allowed roots', async ({ name, datasetPath, shown }) => {
+  it.each(cases)('$name → exit 2 naming file:line:key and the roots', async ({ name, datasetPath, shown }) => {
     const file = path.join(dir, `${name.replace(/ /g, '-')}.yaml`);
     fs.writeFileSync(file, spec(`paths-${name.replace(/ /g, '-')}`, datasetPath));
     const { code, stderr, stdout } = await runCli(['run', file], { TEMPORAL_ADDRESS: testTemporalAddress() }, ROOT);
@@ -56,7 +58,8 @@ describe('tailor run refuses spec paths outside the allowed roots', () => {
 
   it('checks prompts and RAG docs too, each at its key and line', () => {
     const file = path.join(dir, 'more.yaml');
-    fs.writeFileSync(file, spec('paths-more', 'data.jsonl', 'baselines:\n  prompts: [/etc/hostname]\n  rag:\n    docs: /etc\n'));
+    const baselines = 'baselines:\n  prompts: [/etc/hostname]\n  rag:\n    docs: /etc\n';
+    fs.writeFileSync(file, spec('paths-more', 'data.jsonl', baselines));
     let err: unknown;
     try {
       loadSpec(file);
@@ -86,7 +89,8 @@ describe("the repository's examples still load under the rule", () => {
   beforeAll(() => process.chdir(ROOT));
   afterAll(() => process.chdir(saved));
 
-  it.each(['support-tickets/pipeline.yaml', 'support-tickets/pipeline.manual.yaml', 'support-tickets-llm/pipeline.yaml'])('%s', (rel) => {
+  const pipelines = ['support-tickets/pipeline.yaml', 'support-tickets/pipeline.manual.yaml', 'support-tickets-llm/pipeline.yaml'];
+  it.each(pipelines)('%s', (rel) => {
     expect(() => loadSpec(path.join(ROOT, 'examples', rel))).not.toThrow();
   });
 
