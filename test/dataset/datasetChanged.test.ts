@@ -56,6 +56,8 @@ describe('the bytes prepared are the bytes the run is named after', () => {
     const { client, connection } = await connectTestClient();
     const taskQueue = uniqueTaskQueue('dataset-changed');
     const nativeConnection = await connectTestWorker();
+    const prevRoots = process.env.TAILOR_ALLOWED_ROOTS;
+    process.env.TAILOR_ALLOWED_ROOTS = [dir, prevRoots].filter(Boolean).join(path.delimiter); // the worker reads the data there
     try {
       const { handle } = await startPipeline(client, loaded, { taskQueue, rerun: true });
       const named = await sha256File(data);
@@ -72,6 +74,8 @@ describe('the bytes prepared are the bytes the run is named after', () => {
       const started = history.events!.filter((e) => e.activityTaskStartedEventAttributes);
       expect(started.map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
     } finally {
+      process.env.TAILOR_ALLOWED_ROOTS = prevRoots;
+      if (prevRoots === undefined) delete process.env.TAILOR_ALLOWED_ROOTS;
       await nativeConnection.close();
       await connection.close();
       fs.rmSync(dir, { recursive: true, force: true });

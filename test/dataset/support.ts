@@ -2,18 +2,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** A fresh temporary directory per test file; TAILOR_HOME points into it so artifacts never touch the repo. */
+/**
+ * A fresh temporary directory per test file; TAILOR_HOME points into it so artifacts never touch the repo, and
+ * TAILOR_ALLOWED_ROOTS lists it so data files written there may be read (CLI children inherit both).
+ */
 export function useTmpHome(): { dir: () => string } {
   let dir = '';
   let prevHome: string | undefined;
+  let prevRoots: string | undefined;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-dataset-test-'));
     prevHome = process.env.TAILOR_HOME;
     process.env.TAILOR_HOME = path.join(dir, 'home');
+    prevRoots = process.env.TAILOR_ALLOWED_ROOTS;
+    process.env.TAILOR_ALLOWED_ROOTS = [dir, prevRoots].filter(Boolean).join(path.delimiter);
   });
   afterAll(() => {
     if (prevHome === undefined) delete process.env.TAILOR_HOME;
     else process.env.TAILOR_HOME = prevHome;
+    if (prevRoots === undefined) delete process.env.TAILOR_ALLOWED_ROOTS;
+    else process.env.TAILOR_ALLOWED_ROOTS = prevRoots;
     fs.rmSync(dir, { recursive: true, force: true });
   });
   return { dir: () => dir };
