@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
     return () => m.benchFineTuneNotice();
   },
   'eval-throughput': async () => (require('./evalThroughput') as typeof import('./evalThroughput')).benchEvalThroughput,
+  llm: async () => (require('./llm') as typeof import('./llm')).benchLlm,
   'local-backend': async () => (require('./localBackend') as typeof import('./localBackend')).benchLocalBackend,
   'rag-index': async () => (require('./ragIndex') as typeof import('./ragIndex')).benchRagIndex,
   validate: async () => {
@@ -22,9 +23,13 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   },
 };
 
+/** Run only when named: they need `npm run setup:trainer` and take minutes. */
+const NAMED_ONLY = new Set(['llm']);
+
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
-  const names = wanted.length ? wanted : Object.keys(BENCHES);
+  // `--name=value` arguments are a benchmark's own size flags (bench/llm.ts), not benchmark names.
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !NAMED_ONLY.has(n));
   let failed = 0;
   for (const name of names) {
     const load = BENCHES[name];
