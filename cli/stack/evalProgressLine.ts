@@ -9,6 +9,7 @@ export type InFlightCases = Record<string, number>;
  * `scoring: 57/192 cases (zero-shot 30/96 · few-shot 27/96), 0/2 shards`
  */
 export function evalProgressLine(p: EvalProgress, inFlight: InFlightCases = {}): string {
+  if (p.casesTotal === 0) return `${p.stage}: reading the cases`;
   const variants = (p.variants ?? []).map((v) => ({
     ...v,
     casesDone: Math.min(v.casesTotal, v.casesDone + (inFlight[v.id] ?? 0)),

@@ -69,7 +69,7 @@ describe('the live view of an evaluation', () => {
   it('reads runs started before per-variant counts, and one-variant suites', () => {
     expect(evalProgressLine(progress({ variants: undefined }))).toBe('scoring: 100/384 cases, 1/4 shards');
     const starting: EvalProgress = { stage: 'cases', shardsDone: 0, shardsTotal: 0, casesDone: 0, casesTotal: 0 };
-    expect(evalProgressLine(starting)).toBe('cases: 0/0 cases');
+    expect(evalProgressLine(starting)).toBe('cases: reading the cases');
     const one = progress({ variants: [{ id: 'only', casesDone: 5, casesTotal: 96 }], casesTotal: 96 });
     expect(evalProgressLine(one, { only: 3 })).toBe('scoring: 8/96 cases, 1/4 shards');
   });
