@@ -14,7 +14,9 @@ Exit codes: 0 cancellation requested, 1 the run has already finished, 2 unknown 
     const handle = client.workflow.getHandle(runId);
     const { status } = await handle.describe();
     // A closed run cannot be cancelled: saying "cancellation requested" would promise something that never happens.
-    if (status.name !== 'RUNNING') throw new UsageError(`run ${runId} has already finished (${status.name}): nothing to cancel`, 1);
+    if (status.name !== 'RUNNING') {
+      throw new UsageError(`run ${runId} has already finished (${status.name}): nothing to cancel`, 1);
+    }
     await handle.cancel();
     return `cancellation requested for ${runId}`;
   },

@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/client';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { encryptionProblem } from '../stack/encryptedRun';
@@ -47,7 +47,7 @@ process cannot decrypt (the message names the key ID), or a usage error.`,
       let shown: StatusView;
       let code = 0;
       try {
-        if (status === 'RUNNING') shown = await shows.running(ctx);
+        if (status === 'RUNNING') shown = await shows.running(ctx).catch(olderCode);
         else if (status === 'COMPLETED') shown = await shows.completed(ctx, await handle.result());
         else {
           code = 1;
@@ -58,7 +58,8 @@ process cannot decrypt (the message names the key ID), or a usage error.`,
         if (problem) throw new UsageError(problem);
         throw err;
       }
-      if (values.json) process.stdout.write(JSON.stringify({ runId, kind, type: desc.type, status, ...shown.json }) + '\n');
+      const json = { runId, kind, type: desc.type, status, ...shown.json };
+      if (values.json) process.stdout.write(JSON.stringify(json) + '\n');
       else {
         console.log(`${runId}: ${status}${shown.headline}${kind === 'other' ? '' : ` [${kind}]`}`);
         if (shown.lines.length) console.log(shown.lines.join('\n'));
@@ -69,6 +70,12 @@ process cannot decrypt (the message names the key ID), or a usage error.`,
     }
   },
 };
+
+/** A run started by workflow code from before its kind's query: say so instead of a stack. */
+function olderCode(err: unknown): StatusView {
+  if (!(err instanceof QueryNotRegisteredError)) throw err;
+  return { headline: ' (started by an older version without a progress query)', lines: [], json: { progress: null } };
+}
 
 /** A run that failed, was cancelled, terminated or timed out: the root cause, as `tailor run --wait` prints it. */
 async function failedView(handle: StatusContext['handle'], runId: string): Promise<StatusView> {

@@ -86,7 +86,8 @@ Example: tailor sunset --horizon 30d --successor-spec pipeline.yaml --successor-
     const successors = successorsFrom(values);
     if (everyMs === undefined && successors.length === 0) {
       // The check itself needs no Temporal: the registry is local and the provider is one HTTP call.
-      const report = await withProvider((line) => console.error(line), () => findSunsets({ horizonMs, pipeline: values.pipeline }));
+      const check = () => findSunsets({ horizonMs, pipeline: values.pipeline });
+      const report = await withProvider((line) => console.error(line), check);
       print(report, values.json === true);
       return report.findings.length === 0 ? 0 : 1;
     }

@@ -93,7 +93,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (attachedWorker) {
       // tailor dev's worker runs the work, with the provider it was started with.
       if (providerConfigured && process.env.OPENAI_BASE_URL !== dev.openaiBaseURL) {
-        opts.log(`OPENAI_BASE_URL / OPENAI_API_KEY are set here, but tailor dev's worker runs the work with its own provider`);
+        opts.log(`OPENAI_BASE_URL / OPENAI_API_KEY are set here, but tailor dev's worker runs the work with its provider`);
       }
       openaiBaseURL = dev.openaiBaseURL;
       origin.provider = 'tailor dev';

@@ -10,14 +10,19 @@ const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString(
  * about encryption: no key configured (the SDK then meets an unknown encoding), a key ID this keyring lacks, or a
  * key under the right ID that does not open them.
  */
-export async function encryptionProblem(err: unknown, handle: WorkflowHandle, runId: string): Promise<string | undefined> {
+export async function encryptionProblem(
+  err: unknown,
+  handle: WorkflowHandle,
+  runId: string,
+): Promise<string | undefined> {
   const chain: unknown[] = [];
   for (let e: unknown = err; e instanceof Error && chain.length < 10; e = e.cause) chain.push(e);
   const unknownKey = chain.find((e): e is UnknownEncryptionKeyError => e instanceof UnknownEncryptionKeyError);
   if (unknownKey) return `cannot read run ${runId}: ${unknownKey.message}`;
-  const keyId = chain.some((e) => e instanceof DecryptionError || (e instanceof Error && e.message.includes(ENCRYPTED_ENCODING)))
-    ? await sealingKeyId(handle)
-    : undefined;
+  const sealed = chain.some(
+    (e) => e instanceof DecryptionError || (e instanceof Error && e.message.includes(ENCRYPTED_ENCODING)),
+  );
+  const keyId = sealed ? await sealingKeyId(handle) : undefined;
   if (keyId === undefined) return undefined;
   const keyring = keyringFromEnv(process.env);
   if (!keyring) {

@@ -13,7 +13,8 @@ export interface FailureCause {
  * WorkflowFailedError is not itself a Temporal failure; its `cause` is where the chain starts.
  */
 export function failureCause(err: unknown): FailureCause {
-  const start = !(err instanceof TemporalFailure) && err instanceof Error && err.cause instanceof TemporalFailure ? err.cause : err;
+  const wrapped = !(err instanceof TemporalFailure) && err instanceof Error && err.cause instanceof TemporalFailure;
+  const start = wrapped ? err.cause : err;
   let inner: unknown = start;
   while (inner instanceof TemporalFailure && inner.cause) inner = inner.cause;
   const type = inner instanceof ApplicationFailure ? (inner.type ?? undefined) : undefined;

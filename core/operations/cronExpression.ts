@@ -29,7 +29,8 @@ export function cronProblem(expression: string): string | undefined {
   if (MACROS.has(text.toLowerCase())) return undefined;
   const parts = text.split(/\s+/).filter((p) => p !== '');
   if (parts.length !== FIELDS.length) {
-    return `expected 5 fields (minute hour day-of-month month day-of-week) or one of ${[...MACROS].join(', ')}, got ${parts.length}`;
+    const macros = [...MACROS].join(', ');
+    return `expected 5 fields (minute hour day-of-month month day-of-week) or one of ${macros}, got ${parts.length}`;
   }
   for (const [i, part] of parts.entries()) {
     const problem = fieldProblem(part, FIELDS[i]!);

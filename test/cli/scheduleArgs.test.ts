@@ -30,7 +30,8 @@ describe('tailor schedule create with a bad --cron or --every', () => {
     [['--every', '1ms'], /--every must be at least 1s, got '1ms'/],
   ])('%j → exit 2', async (args, message) => {
     const name = `sched-bad-${Date.now().toString(36)}`;
-    const { code, stdout, stderr } = await runCli(['schedule', 'create', name, '--spec', spec, ...args], { TEMPORAL_ADDRESS: testTemporalAddress() });
+    const argv = ['schedule', 'create', name, '--spec', spec, ...args];
+    const { code, stdout, stderr } = await runCli(argv, { TEMPORAL_ADDRESS: testTemporalAddress() });
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/TypeError|\n\s+at /);

@@ -31,7 +31,11 @@ describe('tailor status on an encrypted run', () => {
     try {
       const client = new Client({ connection, dataConverter });
       await worker.runUntil(
-        client.workflow.execute(rollbackWorkflow, { workflowId: runId, taskQueue, args: [{ pipeline: 'enc', alias: 'prod', who: 'test', reason: 'test' }] }),
+        client.workflow.execute(rollbackWorkflow, {
+          workflowId: runId,
+          taskQueue,
+          args: [{ pipeline: 'enc', alias: 'prod', who: 'test', reason: 'test' }],
+        }),
       );
     } finally {
       await connection.close();
@@ -41,7 +45,12 @@ describe('tailor status on an encrypted run', () => {
     await nativeConnection?.close();
   });
 
-  const status = (keys: string) => runCli(['status', runId], { TEMPORAL_ADDRESS: testTemporalAddress(), TAILOR_ENCRYPTION_KEYS: keys, TAILOR_ENCRYPTION_KEY: '' });
+  const status = (keys: string) =>
+    runCli(['status', runId], {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      TAILOR_ENCRYPTION_KEYS: keys,
+      TAILOR_ENCRYPTION_KEY: '',
+    });
 
   it('without a key: names the key ID the run needs', async () => {
     const s = await status('');

@@ -24,14 +24,23 @@ describe('the dev-stack walkthrough', () => {
   let dev: ChildProcess;
   let out = '';
   let address = '';
-  const env = () => ({ TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '', TAILOR_ENCRYPTION_KEYS: '', TAILOR_ENCRYPTION_KEY: '' });
+  const env = () => ({
+    TAILOR_HOME: home,
+    TEMPORAL_ADDRESS: '',
+    OPENAI_BASE_URL: '',
+    OPENAI_API_KEY: '',
+    TAILOR_ENCRYPTION_KEYS: '',
+    TAILOR_ENCRYPTION_KEY: '',
+  });
   // A copy of the example's tickets, so the watcher can see it change.
   const dataFile = path.join(work, 'tickets.jsonl');
-  const lines = fs.readFileSync(path.join(path.dirname(EXAMPLE_SPEC), 'data', 'tickets.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const tickets = path.join(path.dirname(EXAMPLE_SPEC), 'data', 'tickets.jsonl');
+  const lines = fs.readFileSync(tickets, 'utf8').split('\n').filter(Boolean);
   fs.writeFileSync(dataFile, lines.slice(0, 200).join('\n') + '\n');
   const example = parse(fs.readFileSync(EXAMPLE_SPEC, 'utf8')) as { dataset: Record<string, unknown> };
   const name = `walk-${Date.now().toString(36)}`;
-  const spec = exampleSpecWith({ name, dataset: { ...example.dataset, path: dataFile }, baselines: { zeroShot: true } });
+  const dataset = { ...example.dataset, path: dataFile };
+  const spec = exampleSpecWith({ name, dataset, baselines: { zeroShot: true } });
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -39,7 +48,8 @@ describe('the dev-stack walkthrough', () => {
     const ui = await freePort();
     const backend = await freePort();
     address = `127.0.0.1:${port}`;
-    dev = spawn(process.execPath, [TAILOR_BIN, 'dev', '--port', String(port), '--ui-port', String(ui), '--backend-port', String(backend)], {
+    const args = ['dev', '--port', String(port), '--ui-port', String(ui), '--backend-port', String(backend)];
+    dev = spawn(process.execPath, [TAILOR_BIN, ...args], {
       env: { ...process.env, ...env() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -64,9 +74,14 @@ describe('the dev-stack walkthrough', () => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  const statusJson = async (id: string) => JSON.parse((await runCli(['status', id, '--json'], env())).stdout) as Record<string, unknown>;
+  const statusJson = async (id: string) =>
+    JSON.parse((await runCli(['status', id, '--json'], env())).stdout) as Record<string, unknown>;
+  type Listed = { runs: { runId: string; type: string; status: string }[] };
+  const listRuns = async () => (JSON.parse((await runCli(['runs', '--all', '--json'], env())).stdout) as Listed).runs;
+  const closed = async (type: string) => (await listRuns()).find((r) => r.type === type && r.status === 'completed')?.runId;
+  const ok = { code: 0 };
 
-  it('tailor run --wait trains, evaluates and deploys; its report files are under $TAILOR_HOME/reports/RUN', async () => {
+  it('tailor run --wait trains, evaluates and deploys; its reports are under $TAILOR_HOME/reports/RUN', async () => {
     const run = await runCli(['run', spec, '--wait'], env());
     expect(run.stderr).not.toMatch(NO_STACK);
     expect(run.code).toBe(0);
@@ -79,7 +94,7 @@ describe('the dev-stack walkthrough', () => {
     expect(audit.stdout).toContain('prepareDataset');
   }, 600_000);
 
-  it('tailor eval with TEMPORAL_ADDRESS set to the running tailor dev attaches: its worker runs the suite, no second backend', async () => {
+  it('tailor eval with TEMPORAL_ADDRESS naming the running tailor dev attaches: its worker runs it', async () => {
     const suite = path.join(work, 'suite.yaml');
     fs.writeFileSync(
       suite,
@@ -94,7 +109,8 @@ describe('the dev-stack walkthrough', () => {
         '    labels: [billing, technical_issue, account_access, shipping, refund_request, product_question]',
       ].join('\n') + '\n',
     );
-    const evalRun = await runCli(['eval', suite, '--model', 'gpt-4o-mini-2024-07-18'], { ...env(), TEMPORAL_ADDRESS: address });
+    const model = 'gpt-4o-mini-2024-07-18';
+    const evalRun = await runCli(['eval', suite, '--model', model], { ...env(), TEMPORAL_ADDRESS: address });
     expect(evalRun.stderr).not.toMatch(NO_STACK);
     expect(evalRun.code).toBe(0);
     expect(evalRun.stdout).toContain(`Temporal: tailor dev at ${address}`);
@@ -107,7 +123,10 @@ describe('the dev-stack walkthrough', () => {
     try {
       const history = await new Client({ connection }).workflow.getHandle(ids.evalSuite).fetchHistory();
       const identities = new Set(
-        (history.events ?? []).flatMap((e) => [e.workflowTaskStartedEventAttributes?.identity, e.activityTaskStartedEventAttributes?.identity]).filter((i): i is string => Boolean(i)),
+        (history.events ?? [])
+          .flatMap((e) => [e.workflowTaskStartedEventAttributes, e.activityTaskStartedEventAttributes])
+          .map((a) => a?.identity)
+          .filter((i): i is string => Boolean(i)),
       );
       expect([...identities].map((i) => i.split('@')[0])).toEqual([String(dev.pid)]);
     } finally {
@@ -117,7 +136,8 @@ describe('the dev-stack walkthrough', () => {
 
   it('tailor index attaches the same way', async () => {
     const docs = path.join(path.dirname(EXAMPLE_SPEC), '..', 'rag-qa', 'docs');
-    const index = await runCli(['index', docs, '--out', path.join(work, 'index')], { ...env(), TEMPORAL_ADDRESS: address });
+    const out = path.join(work, 'index');
+    const index = await runCli(['index', docs, '--out', out], { ...env(), TEMPORAL_ADDRESS: address });
     expect(index.stderr).not.toMatch(NO_STACK);
     expect(index.code).toBe(0);
     expect(index.stdout).toMatch(/workers: tailor dev's worker \(pid \d+\)/);
@@ -126,14 +146,14 @@ describe('the dev-stack walkthrough', () => {
 
   it('a scheduled run on unchanged data ends skipped', async () => {
     const sched = `${name}-nightly`;
-    expect(await runCli(['schedule', 'create', sched, '--spec', spec, '--cron', '0 3 * * *', '--skip-if-unchanged'], env())).toMatchObject({ code: 0 });
+    const create = ['schedule', 'create', sched, '--spec', spec, '--cron', '0 3 * * *', '--skip-if-unchanged'];
+    expect(await runCli(create, env())).toMatchObject(ok);
     try {
-      expect(await runCli(['schedule', 'trigger', sched], env())).toMatchObject({ code: 0 });
+      expect(await runCli(['schedule', 'trigger', sched], env())).toMatchObject(ok);
       ids.scheduled = await eventually(
         'the triggered scheduled run to finish',
         async () => {
-          const listed = JSON.parse((await runCli(['runs', '--all', '--json'], env())).stdout) as { runs: { runId: string; type: string; status: string }[] };
-          return listed.runs.find((r) => r.type === 'scheduledPipelineWorkflow' && r.status === 'completed')?.runId;
+          return closed('scheduledPipelineWorkflow');
         },
         120_000,
       );
@@ -143,32 +163,33 @@ describe('the dev-stack walkthrough', () => {
   }, 180_000);
 
   it('a watcher holds a change through its debounce window, then starts one evaluation', async () => {
-    expect(await runCli(['watch', '--spec', spec, '--every', '1h', '--debounce', '1h'], env())).toMatchObject({ code: 0 });
+    expect(await runCli(['watch', '--spec', spec, '--every', '1h', '--debounce', '1h'], env())).toMatchObject(ok);
     ids.watcher = `watch-${name}`;
-    await eventually('the watcher baseline', async () => ((await statusJson(ids.watcher!)).watcher as { datasetSha256?: string } | undefined)?.datasetSha256 ?? undefined, 60_000);
+    type Watched = { datasetSha256?: string; pendingSha256?: string | null };
+    const watched = async () => (await statusJson(ids.watcher!)).watcher as Watched;
+    await eventually('the watcher baseline', async () => (await watched())?.datasetSha256 ?? undefined, 60_000);
     const extra = JSON.parse(lines[200]!) as { messages: { content: string }[] };
     extra.messages[1]!.content += ' (sent twice)';
     fs.appendFileSync(dataFile, JSON.stringify(extra) + '\n');
-    expect(await runCli(['notify-change', '--spec', spec], env())).toMatchObject({ code: 0 });
+    expect(await runCli(['notify-change', '--spec', spec], env())).toMatchObject(ok);
     const pending = await eventually(
       'the change to wait in the debounce window',
-      async () => {
-        const w = (await statusJson(ids.watcher!)).watcher as { pendingSha256: string | null } | undefined;
-        return w?.pendingSha256 ?? undefined;
-      },
+      async () => (await watched())?.pendingSha256 ?? undefined,
       60_000,
     );
     const text = await runCli(['status', ids.watcher], env());
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`pending change: dataset ${pending.slice(0, 12)} triggers at \\d{4}-\\d\\d-\\d\\dT`));
+    const when = '\\d{4}-\\d\\d-\\d\\dT';
+    expect(text.stdout).toMatch(new RegExp(`pending change: dataset ${pending.slice(0, 12)} triggers at ${when}`));
     // A signal with the data unchanged since ends the window: the change triggers now.
-    expect(await runCli(['notify-change', '--spec', spec], env())).toMatchObject({ code: 0 });
+    expect(await runCli(['notify-change', '--spec', spec], env())).toMatchObject(ok);
     ids.evaluation = `${name}-eval-${pending.slice(0, 12)}`;
-    await eventually('the evaluation to finish', async () => ((await statusJson(ids.evaluation!)).status === 'COMPLETED' ? true : undefined), 240_000);
+    const finished = async () => ((await statusJson(ids.evaluation!)).status === 'COMPLETED' ? true : undefined);
+    await eventually('the evaluation to finish', finished, 240_000);
   }, 360_000);
 
   it('a failing run: run --wait prints the root cause as status does; cancel says it is finished', async () => {
-    const failing = exampleSpecWith({ name: `${name}-tiny`, dataset: { ...example.dataset, path: dataFile, limits: { maxFileBytes: 100 } } });
+    const failing = exampleSpecWith({ name: `${name}-tiny`, dataset: { ...dataset, limits: { maxFileBytes: 100 } } });
     const run = await runCli(['run', failing, '--wait'], env());
     expect(run.code).toBe(1);
     ids.failed = /^run (\S+)/m.exec(run.stdout)![1]!;
@@ -186,12 +207,11 @@ describe('the dev-stack walkthrough', () => {
   it('tailor status works on every ID tailor runs --all prints, with a summary of its kind', async () => {
     // The sunset check, once here (tailor dev's backend answers /v1/models) and once as a scheduled workflow.
     expect((await runCli(['sunset'], env())).stderr).not.toMatch(NO_STACK);
-    expect(await runCli(['sunset', '--schedule', '1h', '--name', `${name}-sunset`], env())).toMatchObject({ code: 0 });
+    expect(await runCli(['sunset', '--schedule', '1h', '--name', `${name}-sunset`], env())).toMatchObject(ok);
     try {
-      expect(await runCli(['schedule', 'trigger', `${name}-sunset`], env())).toMatchObject({ code: 0 });
+      expect(await runCli(['schedule', 'trigger', `${name}-sunset`], env())).toMatchObject(ok);
       await eventually('the sunset check to finish', async () => {
-        const listed = JSON.parse((await runCli(['runs', '--all', '--json'], env())).stdout) as { runs: { type: string; status: string }[] };
-        return listed.runs.some((r) => r.type === 'sunsetWatchWorkflow' && r.status === 'completed') ? true : undefined;
+        return closed('sunsetWatchWorkflow');
       }, 120_000);
     } finally {
       await runCli(['schedule', 'delete', `${name}-sunset`], env());
@@ -220,10 +240,21 @@ describe('the dev-stack walkthrough', () => {
       expect({ id, code: s.code }).toEqual({ id, code: id === ids.failed ? 1 : 0 });
       if (expected[id]) expect(s.stdout).toMatch(expected[id]!);
       kinds.add(/\[([a-z -]+)\]$/.exec(s.stdout.split('\n')[0]!)?.[1] ?? `no kind: ${s.stdout.split('\n')[0]}`);
-      const json = JSON.parse((await runCli(['status', id, '--json'], env())).stdout) as { runId: string; kind: string };
-      expect(json.runId).toBe(id);
+      expect((await statusJson(id)).runId).toBe(id);
     }
-    expect([...kinds].sort()).toEqual(['eval suite', 'evaluation', 'index build', 'pipeline', 'scheduled run', 'sunset check', 'watcher']);
+    const all = ['eval suite', 'evaluation', 'index build', 'pipeline', 'scheduled run', 'sunset check', 'watcher'];
+    expect([...kinds].sort()).toEqual(all);
+    // A pipeline's children (the Web UI links to them) have their own kinds too.
+    const children: [string, RegExp][] = [
+      [`${ids.pipeline}/fine-tune`, /COMPLETED, model \S+ \[fine-tune\]\n.*trained tokens/],
+      [`${ids.pipeline}/evaluate`, /COMPLETED, gate .* \[eval suite\]/],
+      [`${ids.pipeline}/deploy`, /COMPLETED, promoted \(prod → \S+\) \[deploy\]\nprevious: /],
+    ];
+    for (const [id, summary] of children) {
+      const s = await runCli(['status', id], env());
+      expect({ id, code: s.code, stderr: s.stderr }).toEqual({ id, code: 0, stderr: '' });
+      expect(s.stdout).toMatch(summary);
+    }
     await runCli(['watch', '--stop', '--spec', spec], env());
   }, 300_000);
 });

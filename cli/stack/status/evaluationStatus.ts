@@ -13,11 +13,18 @@ import { f3, view, type KindStatus } from './statusView';
 function scoresTable(leaderboard: VariantScore[]): string {
   return textTable(
     ['variant', 'model', 'score', '95% interval', 'correct'],
-    leaderboard.map((v) => [v.label, v.model, f3(v.score), `${f3(v.interval.low)}–${f3(v.interval.high)}`, `${v.correct}/${v.n}`]),
+    leaderboard.map((v) => [
+      v.label,
+      v.model,
+      f3(v.score),
+      `${f3(v.interval.low)}–${f3(v.interval.high)}`,
+      `${v.correct}/${v.n}`,
+    ]),
   );
 }
 
-const best = (leaderboard: VariantScore[]) => (leaderboard[0] ? `${leaderboard[0].label} ${f3(leaderboard[0].score)}` : 'no scores');
+const best = (leaderboard: VariantScore[]) =>
+  leaderboard[0] ? `${leaderboard[0].label} ${f3(leaderboard[0].score)}` : 'no scores';
 
 /** A watcher's evaluation of the live model on changed data (and a pipeline's baseline evaluation). */
 export const evaluationStatus: KindStatus = {
@@ -26,18 +33,24 @@ export const evaluationStatus: KindStatus = {
   },
   async completed(_ctx, result) {
     const r = result as EvaluateResult;
-    return view(`, ${best(r.leaderboard)}`, [scoresTable(r.leaderboard), '', `report: ${r.report.uri}`], { result: r });
+    const lines = [scoresTable(r.leaderboard), '', `report: ${r.report.uri}`];
+    return view(`, ${best(r.leaderboard)}`, lines, { result: r });
   },
 };
 
 export const evalSuiteStatus: KindStatus = {
   async running({ handle }) {
     const p = await handle.query(evalProgressQuery);
-    return view(` (${p.stage})`, [`${p.casesDone}/${p.casesTotal} cases, ${p.shardsDone}/${p.shardsTotal} shards`], { progress: p });
+    const line = `${p.casesDone}/${p.casesTotal} cases, ${p.shardsDone}/${p.shardsTotal} shards`;
+    return view(` (${p.stage})`, [line], { progress: p });
   },
   async completed(_ctx, result) {
     const r = result as EvalSuiteResult;
-    const lines = [leaderboardText(r), '', `${r.cases.count} cases; reports: ${r.reports.html.uri} (HTML), ${r.reports.markdown.uri} (Markdown)`];
+    const lines = [
+      leaderboardText(r),
+      '',
+      `${r.cases.count} cases; reports: ${r.reports.html.uri} (HTML), ${r.reports.markdown.uri} (Markdown)`,
+    ];
     return view(`, gate ${r.passed ? 'passed' : 'failed'}: ${best(r.leaderboard)}`, lines, { result: r });
   },
 };
@@ -45,13 +58,17 @@ export const evalSuiteStatus: KindStatus = {
 export const promptSearchStatus: KindStatus = {
   async running({ handle }) {
     const p = await handle.query(promptSearchProgressQuery);
-    const line = `round ${p.round}: ${p.finished.length} candidates scored, ${p.running.length} running, ${p.queued} queued; $${p.spentUsd.toFixed(4)} spent`;
+    const line =
+      `round ${p.round}: ${p.finished.length} candidates scored, ${p.running.length} running, ` +
+      `${p.queued} queued; $${p.spentUsd.toFixed(4)} spent`;
     return view(` (${p.stage})`, [line], { progress: p });
   },
   async completed(_ctx, result) {
     const r = result as PromptSearchResult;
     const winner = r.outcomes.find((o) => o.candidate.key === r.winnerKey);
-    return view(`, winner ${r.winnerKey}${winner ? ` ${f3(winner.score)}` : ''} (held out ${f3(r.heldOut.winner.score)})`, [searchReportText(r)], { result: r });
+    const dev = winner ? ` ${f3(winner.score)}` : '';
+    const headline = `, winner ${r.winnerKey}${dev} (held out ${f3(r.heldOut.winner.score)})`;
+    return view(headline, [searchReportText(r)], { result: r });
   },
 };
 
@@ -61,7 +78,9 @@ export const indexBuildStatus: KindStatus = {
   },
   async completed(_ctx, result) {
     const r = result as IndexRef;
-    const line = `${r.chunks} chunks: ${r.embedded} embedded, ${r.reused} reused, ${r.deleted} deleted (manifest sha256 ${r.manifestSha256.slice(0, 12)})`;
+    const line =
+      `${r.chunks} chunks: ${r.embedded} embedded, ${r.reused} reused, ${r.deleted} deleted ` +
+      `(manifest sha256 ${r.manifestSha256.slice(0, 12)})`;
     return view(`, ${r.chunks} chunks in ${r.dir}`, [line], { result: r });
   },
 };

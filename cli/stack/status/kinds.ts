@@ -17,11 +17,15 @@ export const KIND_STATUS: Record<WorkflowTypeName, KindStatus> = {
   buildIndexWorkflow: indexBuildStatus,
   sunsetWatchWorkflow: sunsetStatus,
   fineTuneWorkflow: fineTuneStatus,
-  selfHostedFineTune: { running: async () => view(' (training)', [], {}), completed: async (_c, result) => view('', [], { result }) },
+  selfHostedFineTune: {
+    running: async () => view(' (training)', [], {}),
+    completed: async (_ctx, result) => view('', [], { result }),
+  },
 };
 
 /** A workflow Tailor did not start (another application's, on a shared namespace): its state and raw result only. */
 export const OTHER_STATUS: KindStatus = {
   running: async ({ desc }) => view(` (workflow type ${desc.type}, not a Tailor run)`, [], {}),
-  completed: async ({ desc }, result) => view(` (workflow type ${desc.type}, not a Tailor run)`, [JSON.stringify(result) ?? ''], { result }),
+  completed: async ({ desc }, result) =>
+    view(` (workflow type ${desc.type}, not a Tailor run)`, [JSON.stringify(result) ?? ''], { result }),
 };

@@ -6,13 +6,13 @@ import { TailorPipeline, TailorStage } from '../../../workflows/searchAttributes
 import { iso, view, type KindStatus, type StatusContext } from './statusView';
 
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 12) : 'none');
+const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** The newest completed pipeline run of `pipeline` on this dataset hash: the run a skipped scheduled run deferred to. */
+/** The newest completed pipeline run of `pipeline` on this dataset: the run a skipped scheduled run deferred to. */
 async function runOnDataset(client: Client, pipeline: string, datasetSha256: string): Promise<string | undefined> {
-  const q = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   const query =
-    `WorkflowType = 'customizationPipeline' AND ExecutionStatus = 'Completed' AND TailorPipeline = ${q(pipeline)} ` +
-    `AND TailorDatasetSha = ${q(datasetSha256)}`;
+    `WorkflowType = 'customizationPipeline' AND ExecutionStatus = 'Completed' ` +
+    `AND TailorPipeline = ${quote(pipeline)} AND TailorDatasetSha = ${quote(datasetSha256)}`;
   let best: { at: number; id: string } | undefined;
   for await (const wf of client.workflow.list({ query })) {
     const at = wf.closeTime?.getTime() ?? 0;
@@ -33,33 +33,40 @@ export const scheduledStatus: KindStatus = {
   async completed({ client, desc }, result) {
     const r = result as ScheduledPipelineResult;
     const pipeline = desc.typedSearchAttributes.get(TailorPipeline);
+    const sha = `dataset sha256 ${r.datasetSha256}`;
     if (r.outcome === 'skipped') {
       const earlier = pipeline ? await runOnDataset(client, pipeline, r.datasetSha256) : undefined;
-      // The recorded reason predates run IDs in it; visibility names the run that already used this data.
+      // The recorded reason names no run; visibility names the run that already used this data.
       const reason = earlier ? `dataset unchanged since run ${earlier}` : r.reason;
-      return view(`, skipped: ${reason}`, [`dataset sha256 ${r.datasetSha256}`], { result: r, skippedSince: earlier ?? null, reason });
+      return view(`, skipped: ${reason}`, [sha], { result: r, skippedSince: earlier ?? null, reason });
     }
+    const next = `tailor status ${r.runId}`;
     if (r.outcome === 'duplicate') {
-      return view(`, duplicate: run ${r.runId} already ran on this data and spec`, [`dataset sha256 ${r.datasetSha256}`, `tailor status ${r.runId}`], { result: r });
+      return view(`, duplicate: run ${r.runId} already ran on this data and spec`, [sha, next], { result: r });
     }
-    return view(`, completed: run ${r.runId} (deploy ${r.deploy})`, [`dataset sha256 ${r.datasetSha256}`, `tailor status ${r.runId}`], { result: r });
+    return view(`, completed: run ${r.runId} (deploy ${r.deploy})`, [sha, next], { result: r });
   },
 };
+
+function triggeredLine(t: WatcherStatus['triggered'][number]): string {
+  const how = t.started ? 'started' : `not started${t.reason ? `: ${t.reason}` : ' (already existed)'}`;
+  return `  ${short(t.datasetSha256)} → ${t.workflowId} ${how}`;
+}
 
 function watcherLines(s: WatcherStatus): string[] {
   const every = s.everyMs !== undefined ? `, looking every ${s.everyMs / 1000}s` : '';
   const lines = [`pipeline ${s.pipeline}: ${s.ticks} looks${every}; dataset ${short(s.datasetSha256)}`];
   if (s.pendingSha256) {
-    const deadline = s.pendingDeadline ? ` triggers at ${iso(s.pendingDeadline)} unless it changes again` : ' waits out its debounce window';
-    lines.push(`pending change: dataset ${short(s.pendingSha256)}${deadline}${s.debounceMs ? ` (debounce ${s.debounceMs / 1000}s)` : ''}`);
+    const deadline = s.pendingDeadline
+      ? ` triggers at ${iso(s.pendingDeadline)} unless it changes again`
+      : ' waits out its debounce window';
+    const window = s.debounceMs ? ` (debounce ${s.debounceMs / 1000}s)` : '';
+    lines.push(`pending change: dataset ${short(s.pendingSha256)}${deadline}${window}`);
   } else {
     lines.push('pending change: none');
   }
   const recent = s.triggered.slice(-5);
-  lines.push(recent.length ? 'triggered (newest last):' : 'triggered: nothing yet');
-  for (const t of recent) {
-    lines.push(`  ${short(t.datasetSha256)} → ${t.workflowId} ${t.started ? 'started' : `not started${t.reason ? `: ${t.reason}` : ' (already existed)'}`}`);
-  }
+  lines.push(recent.length ? 'triggered (newest last):' : 'triggered: nothing yet', ...recent.map(triggeredLine));
   return lines;
 }
 
@@ -90,8 +97,13 @@ export const sunsetStatus: KindStatus = {
   },
   async completed(_ctx, result) {
     const r = result as SunsetWatchResult;
-    const lines = r.findings.map((f) => `${f.pipeline}@${f.alias}: ${f.model} on ${f.baseModel}, shutdown ${f.shutdownDate} (${f.daysLeft} days)`);
-    for (const u of r.followUps ?? []) lines.push(`successor ${u.workflowId}: ${u.started ? 'started' : 'already started earlier'}`);
-    return view(`, ${r.findings.length} finding(s) within ${r.horizonDays} days across ${r.aliases} aliases (checked ${r.checkedAt})`, lines, { result: r });
+    const lines = r.findings.map(
+      (f) => `${f.pipeline}@${f.alias}: ${f.model} on ${f.baseModel}, shutdown ${f.shutdownDate} (${f.daysLeft} days)`,
+    );
+    for (const u of r.followUps ?? []) {
+      lines.push(`successor ${u.workflowId}: ${u.started ? 'started' : 'already started earlier'}`);
+    }
+    const headline = `, ${r.findings.length} finding(s) within ${r.horizonDays} days across ${r.aliases} aliases`;
+    return view(`${headline} (checked ${r.checkedAt})`, lines, { result: r });
   },
 };

@@ -11,14 +11,16 @@ import { fineTuneLine } from '../fineTuneLine';
 import { f3, iso, view, type KindStatus, type StatusContext } from './statusView';
 
 function stepsTable(steps: PipelineProgress['steps']): string {
-  return textTable(['step', 'status', 'duration', 'detail'], steps.map((s) => [s.name, s.status, formatDuration(s), s.detail ?? s.error ?? '']));
+  const rows = steps.map((s) => [s.name, s.status, formatDuration(s), s.detail ?? s.error ?? '']);
+  return textTable(['step', 'status', 'duration', 'detail'], rows);
 }
 
 function approvalLines(runId: string, p: PendingApproval): string[] {
   return [
     '',
-    `Waiting since ${iso(p.waitingSince)} for approval by one of ${p.approvers.join(', ')} (until ${iso(p.deadline)}): ` +
-      `${p.candidate.model} scored ${p.candidate.score.toFixed(3)} vs ${p.baseline.kind} ${p.baseline.score.toFixed(3)}.`,
+    `Waiting since ${iso(p.waitingSince)} for approval by one of ${p.approvers.join(', ')} ` +
+      `(until ${iso(p.deadline)}): ${p.candidate.model} scored ${p.candidate.score.toFixed(3)} ` +
+      `vs ${p.baseline.kind} ${p.baseline.score.toFixed(3)}.`,
     `  tailor approve ${runId} --by NAME --reason TEXT   (or tailor reject …)`,
   ];
 }
@@ -32,12 +34,13 @@ export function reportDirOf(runId: string): string {
 export const pipelineStatus: KindStatus = {
   async running({ client, runId, handle }: StatusContext) {
     const p: PipelineProgress = await handle.query(progressQuery);
+    const child = (name: string) => client.workflow.getHandle(`${runId}/${name}`);
     // A deploy step waiting for a person is the one thing an operator must act on: show it.
     const pendingApproval =
-      p.stage === 'deploy' ? await client.workflow.getHandle(`${runId}/deploy`).query(pendingApprovalQuery).catch(() => null) : null;
+      p.stage === 'deploy' ? await child('deploy').query(pendingApprovalQuery).catch(() => null) : null;
     // Training: the job's (or the self-hosted trainer's) step and loss from the fine-tune step's own query.
     const fineTune: FineTuneProgress | null =
-      p.stage === 'fine-tune' ? await client.workflow.getHandle(`${runId}/fine-tune`).query(fineTuneProgressQuery).catch(() => null) : null;
+      p.stage === 'fine-tune' ? await child('fine-tune').query(fineTuneProgressQuery).catch(() => null) : null;
     const lines = [stepsTable(p.steps)];
     if (fineTune) lines.push('', `fine-tune: ${fineTuneLine(fineTune)}`);
     if (pendingApproval) lines.push(...approvalLines(runId, pendingApproval));
@@ -46,12 +49,13 @@ export const pipelineStatus: KindStatus = {
   async completed({ runId }, result) {
     const r = result as PipelineResult;
     const dir = reportDirOf(runId);
+    const scores = r.leaderboard.map((s) => [s.label, s.model, s.score.toFixed(3), String(s.n)]);
     return view(
       `, ${r.deploy.outcome} (${r.deploy.alias} → ${r.deploy.model ?? 'unchanged'})`,
       [
         stepsTable(r.steps),
         '',
-        textTable(['variant', 'model', 'score', 'n'], r.leaderboard.map((s) => [s.label, s.model, s.score.toFixed(3), String(s.n)])),
+        textTable(['variant', 'model', 'score', 'n'], scores),
         '',
         `Gate: ${r.gate.passed ? 'passed' : 'failed'}: ${r.gate.reason}`,
         `Report: ${dir}/report.md${r.evaluationHtml ? ` and ${dir}/evaluation.html` : ''}`,
@@ -65,12 +69,14 @@ export const deployStatus: KindStatus = {
   async running({ runId, handle }) {
     const pending = await handle.query(pendingApprovalQuery);
     const parent = runId.endsWith('/deploy') ? runId.slice(0, -'/deploy'.length) : runId;
-    return view(pending ? ' (waiting for approval)' : ' (smoke check and alias move)', pending ? approvalLines(parent, pending) : [], { pendingApproval: pending });
+    const headline = pending ? ' (waiting for approval)' : ' (smoke check and alias move)';
+    return view(headline, pending ? approvalLines(parent, pending) : [], { pendingApproval: pending });
   },
   async completed(_ctx, result) {
     const d = result as DeployResult;
     const smoke = d.smokeScore !== undefined ? `, smoke score ${f3(d.smokeScore)}` : '';
-    return view(`, ${d.outcome} (${d.alias} → ${d.model ?? 'unchanged'})`, [`previous: ${d.previous ?? 'none'}${smoke}`, `reason: ${d.reason}`], { result: d });
+    const lines = [`previous: ${d.previous ?? 'none'}${smoke}`, `reason: ${d.reason}`];
+    return view(`, ${d.outcome} (${d.alias} → ${d.model ?? 'unchanged'})`, lines, { result: d });
   },
 };
 
@@ -81,10 +87,9 @@ export const fineTuneStatus: KindStatus = {
   },
   async completed(_ctx, result) {
     const r = result as FineTuneResult;
-    return view(
-      `, model ${r.model}`,
-      [`job ${r.jobId}; ${r.trainedTokens ?? '?'} trained tokens; final train loss ${f3(r.finalTrainLoss)}, valid loss ${f3(r.finalValidLoss)}`],
-      { result: r },
-    );
+    const line =
+      `job ${r.jobId}; ${r.trainedTokens ?? '?'} trained tokens; ` +
+      `final train loss ${f3(r.finalTrainLoss)}, valid loss ${f3(r.finalValidLoss)}`;
+    return view(`, model ${r.model}`, [line], { result: r });
   },
 };

@@ -10,7 +10,7 @@ export interface StatusContext {
 
 /** One run's status for a person (lines after the headline) and for `--json` (merged into the object). */
 export interface StatusView {
-  /** After `RUN: STATUS`, with its own leading separator: ` (stage fine-tune)` or `, promoted (support-tickets@prod → ft:…)`. */
+  /** After `RUN: STATUS`, with its own separator: ` (stage fine-tune)` or `, promoted (support-tickets@prod → …)`. */
   headline: string;
   lines: string[];
   json: Record<string, unknown>;
@@ -22,6 +22,10 @@ export interface KindStatus {
   completed(ctx: StatusContext, result: unknown): Promise<StatusView>;
 }
 
-export const view = (headline: string, lines: string[], json: Record<string, unknown>): StatusView => ({ headline, lines, json });
+export const view = (headline: string, lines: string[], json: Record<string, unknown>): StatusView => ({
+  headline,
+  lines,
+  json,
+});
 export const iso = (ms: number) => new Date(ms).toISOString();
 export const f3 = (x: number | undefined | null) => (typeof x === 'number' ? x.toFixed(3) : '-');
