@@ -21,8 +21,11 @@ from dataclasses import dataclass
 
 SETUP = "npm run setup:trainer"
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-# Set before transformers is imported anywhere in this process: a catalogue model never comes from the Hub.
+# A base model never comes from the Hub. Set when this module is imported (the worker and the chat server import it
+# before transformers), so that an accidental Hub call fails at once instead of downloading.
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+for _key, _value in OFFLINE_ENV.items():
+    os.environ.setdefault(_key, _value)
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,6 @@ def prepare(name: str, log=print) -> str:
 
 
 def _convert(e: Entry, gguf: str, out: str) -> None:
-    os.environ.update(OFFLINE_ENV)
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 

@@ -171,7 +171,6 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--batch-window-ms", type=float, default=20.0, help="how long a batch waits for more requests")
     p.add_argument("--max-batch", type=int, default=16, help="the most requests generated together")
     a = p.parse_args(argv)
-    os.environ.update(catalog.OFFLINE_ENV)
     try:
         base = catalog.resolve(a.base)
     except catalog.CatalogError as e:
