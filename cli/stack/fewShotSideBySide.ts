@@ -34,7 +34,7 @@ export async function fewShotSideBySide(client: Client, spec: PipelineSpec, resu
   return client.workflow.execute(evalSuiteWorkflow, {
     workflowId: `${result.runId}/few-shot-strategies`,
     taskQueue: TASK_QUEUE,
-    args: [{ suite, provider: spec.provider, seed: result.runId }],
+    args: [{ suite, provider: spec.provider, seed: result.runId, ...(spec.timeouts ? { timeouts: spec.timeouts } : {}) }],
   });
 }
 

@@ -88,6 +88,8 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
         evaluation: { metric: 'exact_match', concurrency: 8 },
         gate: { minImprovement: 0 },
         deploy: { alias: 'prod', approval: 'auto', smoke: { examples: over.smoke, tolerance: 0.5 } },
+        // A loaded 2-core machine can spend minutes on one batch of answers: not a lost worker.
+        timeouts: { evalShard: { heartbeat: '10 minutes' }, evaluation: { heartbeat: '10 minutes' } },
       }),
     );
     return loadSpec(file);
