@@ -215,9 +215,12 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
       // No line cap here: kept lines were capped on input, but PII placeholders can make a line slightly longer,
       // and every kept line must be routed or the assignment would shift.
     }, Number.MAX_SAFE_INTEGER);
+    let splitBytes = 0;
     for await (const chunk of createReadStream(keptFile, { highWaterMark: 1 << 20 })) {
       splitter.push(chunk as Buffer);
       for (const s of SPLITS) await writers[s].maybeFlush();
+      // The second pass heartbeats too (per megabyte; the SDK throttles what reaches the server).
+      heartbeat({ bytesRead: bytes, splitBytes: (splitBytes += (chunk as Buffer).length) });
     }
     splitter.end();
     for (const s of SPLITS) await writers[s].close();
