@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleSpec } from '@temporalio/client';
 import { loadSpec, SpecError, type LoadedSpec, clientResolved } from '../../config/loadSpec';
 import { cronProblem } from '../../core/operations/cronExpression';
-import { parseDuration } from '../../core/operations/duration';
+import { formatDuration, parseDuration } from '../../core/operations/duration';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { scheduledPipelineWorkflow } from '../../workflows/scheduledPipelineWorkflow';
 import { TailorPipeline } from '../../workflows/searchAttributes';
@@ -112,6 +112,12 @@ async function create(client: Client, { name, values, overlap, loaded, spec }: R
   return `schedule ${name}: ${values.every ? `every ${values.every}` : `cron '${values.cron}'`} → ${loaded.spec.name}`;
 }
 
+/** The --skip-if-unchanged flag the schedule's action was created with. */
+function skipsIfUnchanged(d: ScheduleDescription): boolean {
+  const arg = d.action.type === 'startWorkflow' ? d.action.args?.[0] : undefined;
+  return typeof arg === 'object' && arg !== null && (arg as { skipIfUnchanged?: unknown }).skipIfUnchanged === true;
+}
+
 /** What describe shows: plain data, so --json and the text view say the same thing. */
 function summary(name: string, d: ScheduleDescription) {
   const spec = d.spec;
@@ -119,7 +125,9 @@ function summary(name: string, d: ScheduleDescription) {
     name,
     pipeline: (d.memo as { pipeline?: string } | undefined)?.pipeline ?? null,
     specFile: (d.memo as { specFile?: string } | undefined)?.specFile ?? null,
-    when: spec.intervals?.map((i) => `every ${String(i.every)}ms`).join(', ') || (spec.calendars?.length ? 'cron/calendar' : '(none)'),
+    when: spec.intervals?.map((i) => `every ${formatDuration(Number(i.every))}`).join(', ')
+      || (spec.calendars?.length ? 'cron/calendar' : '(none)'),
+    skipIfUnchanged: skipsIfUnchanged(d),
     paused: d.state.paused,
     note: d.state.note ?? null,
     overlap: d.policies.overlap,
@@ -159,7 +167,8 @@ async function describe(client: Client, name: string, json: boolean): Promise<st
   const recent = s.recent.map((r) => ({ ...r, outcome: results[r.workflowId] ?? 'unknown' }));
   if (json) return JSON.stringify({ ...s, recent });
   return [
-    `schedule ${name} → ${s.pipeline ?? '?'} (${s.when}; overlap ${s.overlap})${s.paused ? ` PAUSED${s.note ? `: ${s.note}` : ''}` : ''}`,
+    `schedule ${name} → ${s.pipeline ?? '?'} (${s.when}; overlap ${s.overlap}${s.skipIfUnchanged ? '; skip-if-unchanged' : ''})`
+      + `${s.paused ? ` PAUSED${s.note ? `: ${s.note}` : ''}` : ''}`,
     `spec: ${s.specFile ?? '?'}`,
     `actions taken: ${s.actions}, skipped for overlap: ${s.skippedOverlap}`,
     `running: ${s.running.join(', ') || 'none'}`,

@@ -10,3 +10,15 @@ export function parseDuration(text: string): number | undefined {
   const ms = Number(m[1]) * UNITS[m[2]!]!;
   return ms > 0 ? Math.round(ms) : undefined;
 }
+
+/**
+ * Writes milliseconds back in the largest CLI unit that divides them (`60000` → `1m`, `90000` → `90s`, `1500` →
+ * `1500ms`), so what describe prints can be typed back into --every.
+ */
+export function formatDuration(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+    const size = UNITS[unit]!;
+    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

@@ -1,5 +1,5 @@
 import { runIdFor } from '../../cli/stack/startPipeline';
-import { parseDuration } from '../../core/operations/duration';
+import { formatDuration, parseDuration } from '../../core/operations/duration';
 import { pipelineRunId } from '../../core/operations/pipelineRunId';
 import { runsQuery } from '../../core/operations/runsQuery';
 import { sunsetFindings } from '../../core/operations/sunsetReport';
@@ -16,6 +16,15 @@ describe('operations: pure parts', () => {
     expect(parseDuration('2s')).toBe(2000);
     expect(parseDuration('90d')).toBe(90 * 86_400_000);
     for (const bad of ['', '2', 's', '-1s', '0s', '1 day', '2S']) expect(parseDuration(bad)).toBeUndefined();
+  });
+
+  it('writes durations back humanly, in units --every takes', () => {
+    expect(formatDuration(60_000)).toBe('1m');
+    expect(formatDuration(2_000)).toBe('2s');
+    expect(formatDuration(90_000)).toBe('90s');
+    expect(formatDuration(86_400_000)).toBe('1d');
+    expect(formatDuration(1_500)).toBe('1500ms');
+    for (const ms of [500, 2_000, 90_000, 3_600_000, 604_800_000]) expect(parseDuration(formatDuration(ms))).toBe(ms);
   });
 
   it('builds visibility queries over the search attributes, quoting values', () => {

@@ -82,6 +82,10 @@ describe('tailor schedule on Temporal Schedules, and tailor runs, against the re
     }
     expect(d.recent.map((r) => r.outcome)).toContain('skipped');
     expect(d.nextRuns.length).toBeGreaterThan(0);
+    // The text view writes the interval as it was typed and names the flag.
+    const text = await runCli(['schedule', 'describe', skipName], cliEnv(h));
+    expect(text.stdout.split('\n')[0]).toContain('(every 2s; overlap');
+    expect(text.stdout.split('\n')[0]).toContain('; skip-if-unchanged)');
     console.log(`schedule skip-if-unchanged: first skipped run after ${tookMs} ms, ${results.length} closed scheduled runs`);
 
     // Pause with a note, then delete, through the CLI.
