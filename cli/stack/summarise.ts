@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
+import { tokenStatsText } from '../../core/dataset/tokenStatsText';
 import { costPerCaseText, formatDuration } from '../../core/report/renderRunReport';
 import { textTable } from '../../core/report/textTable';
 import { stepAttempts, type StepAttempts } from './stepAttempts';
@@ -75,7 +76,7 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
     'Steps',
     steps,
     '',
-    `Validation: ${v.examples} training examples, ${v.tokens} tokens (per example: min ${v.perExample.min}, p10 ${v.perExample.p10}, median ${v.perExample.median}, mean ${v.perExample.mean.toFixed(1)}, p90 ${v.perExample.p90}, max ${v.perExample.max})`,
+    `Validation: ${v.examples} training examples, ${v.tokens} tokens (per example: ${tokenStatsText(v.perExample)})`,
     `Cost estimate: ${v.epochs} epochs × ${v.billedTokens} billed tokens ≈ $${v.estimatedUsd.toFixed(4)} at ${v.model} training prices (config/pricing.ts)`,
     '',
     `Evaluation on the same held-out split (n=${n}; the local backend's models are small CPU learners, not LLMs)`,
