@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 export const DEFAULT_EMBEDDING_MODEL = 'text-embedding-3-small';
 
-export const FewShotStrategySchema = z.discriminatedUnion('type', [
+const StrategyObjectSchema = z.discriminatedUnion('type', [
   /** The same examples for every case, by position in the pool (0-based). */
   z.object({ type: z.literal('fixed'), examples: z.array(z.number().int().min(0)).min(1) }).strict(),
   /** A seeded random draw per case (hash of seed, case input and pool position). */
@@ -26,6 +26,15 @@ export const FewShotStrategySchema = z.discriminatedUnion('type', [
     })
     .strict(),
 ]);
+
+/**
+ * A strategy, or the bare name of one whose keys all have defaults (`strategy: similar` reads as `{ type: similar }`;
+ * `fixed` needs its `examples`, so a bare `fixed` is refused for missing them).
+ */
+export const FewShotStrategySchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { type: v } : v),
+  StrategyObjectSchema,
+);
 export type FewShotStrategy = z.output<typeof FewShotStrategySchema>;
 
 export const FewShotSpecSchema = z

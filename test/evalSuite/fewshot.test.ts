@@ -1,6 +1,6 @@
 import { assertNoEvalCases, excludeEvalCases, FewShotLeakError } from '../../core/fewshot/evalSplitGuard';
 import { inputHash, type FewShotExample } from '../../core/fewshot/fewShotExample';
-import { FewShotSpecSchema } from '../../core/fewshot/fewShotSpec';
+import { FewShotSpecSchema, FewShotStrategySchema } from '../../core/fewshot/fewShotSpec';
 import { selectExamples } from '../../core/fewshot/selectExamples';
 import { rankMmr } from '../../core/fewshot/selectMmr';
 import { selectSeededRandom } from '../../core/fewshot/seededRandom';
@@ -13,6 +13,15 @@ const tokens = (e: FewShotExample) => e.input.split(' ').length * 10;
 describe('few-shot selection', () => {
   it('defaults k to 3 with a seeded random strategy', () => {
     expect(FewShotSpecSchema.parse({})).toEqual({ k: 3, strategy: { type: 'random', seed: 'tailor' } });
+  });
+
+  it('takes a strategy name as shorthand for the strategy with its defaults', () => {
+    expect(FewShotSpecSchema.parse({ k: 5, strategy: 'similar' }).strategy).toEqual(FewShotStrategySchema.parse({ type: 'similar' }));
+    expect(FewShotStrategySchema.parse('random')).toEqual({ type: 'random', seed: 'tailor' });
+    expect(FewShotStrategySchema.parse('mmr')).toMatchObject({ type: 'mmr', lambda: 0.5, fetch: 20 });
+    // fixed has no default examples, and an unknown name is still refused.
+    expect(FewShotStrategySchema.safeParse('fixed').error?.issues[0]?.path).toEqual(['examples']);
+    expect(FewShotStrategySchema.safeParse('nearest').success).toBe(false);
   });
 
   it('seeded random is reproducible and depends on the seed and the input', () => {
