@@ -11,6 +11,7 @@ import { cheapestPassing, type CheapestPassing } from '../core/gate/cheapestPass
 import { combineGate } from '../core/gate/combineGate';
 import { decideGate } from '../core/gate/decideGate';
 import type { EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
+import { leaderboardDetail } from '../core/evalSuite/leaderboardDetail';
 import { pipelineEvalSuite } from '../core/evalSuite/pipelineSuite';
 import { budgetRefusal, newSpend, remainingUsd, tokenCostUsd } from '../core/pipeline/budget';
 import type { Variant, VariantScore } from '../core/pipeline/evaluationTypes';
@@ -121,7 +122,7 @@ export async function customizationPipeline(input: PipelineInput): Promise<Pipel
         maxExamples: spec.evaluation.maxExamples,
         execution: { concurrency: spec.evaluation.concurrency },
       });
-    const describeEval = (e: EvalSuiteResult) => e.leaderboard.map((s) => `${s.label} ${s.score.toFixed(3)}`).join(', ');
+    const describeEval = (e: EvalSuiteResult) => leaderboardDetail(e.leaderboard);
 
     // Fail before spending: the model the gate compares against and the base model must exist at the provider.
     if (patched('preflight')) {
