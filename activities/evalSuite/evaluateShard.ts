@@ -173,6 +173,8 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
     };
   };
 
+  // Throttled by the SDK; the live view reads `variant` and `done` (cli/stack/evalShardsInFlight.ts).
+  const beat = () => heartbeat({ variant: v.id, done, total: cases.length, providerCalls, cacheHits });
   let next = 0;
   const lane = async () => {
     for (;;) {
@@ -188,10 +190,17 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
         return;
       }
       done++;
-      heartbeat({ variant: v.id, done, total: cases.length, providerCalls, cacheHits }); // throttled by the SDK
+      beat();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, cases.length)) }, lane));
+  // Liveness, not only progress: one answer may take longer than the heartbeat timeout (a CPU model on a loaded
+  // machine), so the shard also heartbeats on a timer; a lost worker still goes quiet and is retried.
+  const alive = setInterval(beat, Math.max(200, (Context.current().info.heartbeatTimeoutMs ?? 30_000) / 3));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, cases.length)) }, lane));
+  } finally {
+    clearInterval(alive);
+  }
   // Retryable failures (429, 5xx, lost connections) go back to Temporal as they are; so do permanent ones.
   if (stopWith !== undefined) throw stopWith;
   Context.current().log.debug('shard finished', { variant: v.id, start: input.start, end: input.end, providerCalls, cacheHits });
