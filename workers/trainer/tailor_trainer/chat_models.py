@@ -1,4 +1,5 @@
 """The models a chat server answers for: its base model, adapters registered at runtime, trained outputs by digest."""
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,9 @@ class ChatModel:
         self.name = name
         self.path = adapter or base  # what /v1/models reports as the model's root
         self.is_adapter = bool(adapter)
-        self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(adapter if adapter and _has_tokenizer(adapter) else base, local_files_only=True)
+        self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(
+            adapter if adapter and _has_tokenizer(adapter) else base, local_files_only=True
+        )
         model = AutoModelForCausalLM.from_pretrained(base, local_files_only=True)
         if adapter:
             from peft import PeftModel
@@ -24,8 +27,13 @@ class ChatModel:
             model = PeftModel.from_pretrained(model, adapter, local_files_only=True)
         self.model = model.eval()
         eos = model.generation_config.eos_token_id
-        self.eos_ids = sorted({*(eos if isinstance(eos, list) else [eos] if eos is not None else []), self.tokenizer.eos_token_id} - {None})
-        self.context_window = int(getattr(model.config, "max_position_embeddings", 0) or self.tokenizer.model_max_length)
+        self.eos_ids = sorted(
+            {*(eos if isinstance(eos, list) else [eos] if eos is not None else []), self.tokenizer.eos_token_id}
+            - {None}
+        )
+        self.context_window = int(
+            getattr(model.config, "max_position_embeddings", 0) or self.tokenizer.model_max_length
+        )
 
     def prompt_ids(self, messages: list[dict[str, str]]) -> list[int]:
         with TOKENIZER_LOCK:
@@ -45,7 +53,16 @@ class ChatModel:
                 param="messages",
                 code="context_length_exceeded",
             )
-        job = Job(self, "chat", [ids], max_tokens=wanted, temperature=req.temperature, top_p=req.top_p, seed=req.seed, stop=req.stop)
+        job = Job(
+            self,
+            "chat",
+            [ids],
+            max_tokens=wanted,
+            temperature=req.temperature,
+            top_p=req.top_p,
+            seed=req.seed,
+            stop=req.stop,
+        )
         return batcher.submit(job)
 
     def embed(self, texts: list[str], batcher: Batcher) -> tuple[list[list[float]], int]:
@@ -55,7 +72,8 @@ class ChatModel:
             if len(r) > self.context_window:
                 raise ApiError(
                     400,
-                    f"input[{i}]: {len(r)} tokens, more than this model's maximum context length of {self.context_window}",
+                    f"input[{i}]: {len(r)} tokens, more than this model's maximum context length "
+                    f"of {self.context_window}",
                     param="input",
                     code="context_length_exceeded",
                 )
@@ -82,10 +100,18 @@ class ModelSet:
         return [m["id"] for m in self.cards()]
 
     def cards(self) -> list[dict[str, Any]]:
-        """/v1/models entries in vLLM's ModelCard shape: adapters name the base model as `parent`, their path as `root`."""
+        """/v1/models entries in vLLM's ModelCard shape: adapters name the base model as `parent`, their path as
+        `root`."""
 
         def card(m: ChatModel, parent: str | None) -> dict[str, Any]:
-            return {"id": m.name, "object": "model", "created": 0, "owned_by": "tailor", "root": m.path, "parent": parent}
+            return {
+                "id": m.name,
+                "object": "model",
+                "created": 0,
+                "owned_by": "tailor",
+                "root": m.path,
+                "parent": parent,
+            }
 
         models = [self.default, *list(self.registered.values()), *list(self.loaded.values())]
         return [card(m, self.default.name if m is not self.default and m.is_adapter else None) for m in models]
@@ -103,7 +129,12 @@ class ModelSet:
                     return None
                 # A LoRA adapter rides on the base; a fully fine-tuned folder is a model of its own.
                 full = not os.path.isfile(os.path.join(folder, "adapter_config.json"))
-                self.loaded[name] = ChatModel(folder if full else self.base, None if full else folder, name, None if full else self.default.tokenizer)
+                self.loaded[name] = ChatModel(
+                    folder if full else self.base,
+                    None if full else folder,
+                    name,
+                    None if full else self.default.tokenizer,
+                )
             return self.loaded[name]
 
     def require(self, name: str | None) -> ChatModel:
@@ -111,10 +142,15 @@ class ModelSet:
         if model is None:
             # OpenAI's model-not-found (status, param, code), plus what this server can serve
             served = ", ".join(repr(n) for n in self.names())
-            more = f", or a trained output in {self.adapters_dir} named by its digest (...:<sha12>)" if self.adapters_dir else ""
+            more = (
+                f", or a trained output in {self.adapters_dir} named by its digest (...:<sha12>)"
+                if self.adapters_dir
+                else ""
+            )
             raise ApiError(
                 404,
-                f"The model `{name}` does not exist or you do not have access to it. This server serves {served}{more}; "
+                f"The model `{name}` does not exist or you do not have access to it. "
+                f"This server serves {served}{more}; "
                 "register a LoRA adapter with POST /v1/load_lora_adapter.",
                 param="model",
                 code="model_not_found",
@@ -125,23 +161,38 @@ class ModelSet:
         """vLLM's load_lora_adapter (OpenAIServingModels.load_lora_adapter): its checks in its order, with its messages.
         One more: an adapter may not take the base model's id, which would hide it (vLLM does not check)."""
         if name == self.default.name:
-            raise ApiError(400, f"lora_name: '{name}' is the base model's id; choose another name for the adapter.", "InvalidUserInput", "lora_name", 400)
+            raise ApiError(
+                400,
+                f"lora_name: '{name}' is the base model's id; choose another name for the adapter.",
+                "InvalidUserInput",
+                "lora_name",
+                400,
+            )
         with self.register_lock:
             if not inplace and name in self.registered:
                 raise ApiError(
                     400,
-                    f"The lora adapter '{name}' has already been loaded. If you want to load the adapter in place, set 'load_inplace' to True.",
+                    f"The lora adapter '{name}' has already been loaded. "
+                    "If you want to load the adapter in place, set 'load_inplace' to True.",
                     "InvalidUserInput",
                     code=400,
                 )
             if not os.path.isfile(os.path.join(path, "adapter_config.json")):
                 # vLLM reports a missing path and a folder without adapter_config.json alike (LoRAAdapterNotFoundError).
-                why = "a fully fine-tuned model, which needs its own server" if os.path.isfile(os.path.join(path, "config.json")) else "expected a LoRA adapter folder with adapter_config.json"
-                raise ApiError(404, f"Loading lora {name} failed: No adapter found for {path} ({why})", "NotFoundError", code=404)
+                why = (
+                    "a fully fine-tuned model, which needs its own server"
+                    if os.path.isfile(os.path.join(path, "config.json"))
+                    else "expected a LoRA adapter folder with adapter_config.json"
+                )
+                raise ApiError(
+                    404, f"Loading lora {name} failed: No adapter found for {path} ({why})", "NotFoundError", code=404
+                )
             try:
                 model = ChatModel(self.base, path, name, self.default.tokenizer)
             except Exception as e:  # an adapter for another base, or corrupt weights: the caller's input, not a crash
-                raise ApiError(400, f"Loading lora {name} failed: {type(e).__name__}: {e}", "BadRequestError", code=400) from None
+                raise ApiError(
+                    400, f"Loading lora {name} failed: {type(e).__name__}: {e}", "BadRequestError", code=400
+                ) from None
             self.registered[name] = model
 
     def unload_adapter(self, name: str) -> None:
@@ -152,13 +203,20 @@ class ModelSet:
 
     def _find(self, name: str) -> str | None:
         prefix = name.rsplit(":", 1)[-1].lower()
-        if not self.adapters_dir or len(prefix) < 12 or any(c not in "0123456789abcdef" for c in prefix) or not os.path.isdir(self.adapters_dir):
+        if (
+            not self.adapters_dir
+            or len(prefix) < 12
+            or any(c not in "0123456789abcdef" for c in prefix)
+            or not os.path.isdir(self.adapters_dir)
+        ):
             return None
         from .training import dir_sha256
 
         for entry in sorted(os.listdir(self.adapters_dir)):
             folder = os.path.join(self.adapters_dir, entry)
-            usable = os.path.isfile(os.path.join(folder, "adapter_config.json")) or os.path.isfile(os.path.join(folder, "config.json"))
+            usable = os.path.isfile(os.path.join(folder, "adapter_config.json")) or os.path.isfile(
+                os.path.join(folder, "config.json")
+            )
             if entry.endswith(".tmp") or not usable:
                 continue  # a save in progress, or not a trained output
             mtime = os.path.getmtime(folder)

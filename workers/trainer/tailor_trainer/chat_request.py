@@ -3,6 +3,7 @@
 Every mistake is an `ApiError` whose body is `{"error": {"message", "type", "param", "code"}}`, as OpenAI (and vLLM)
 answer it, with the field in `param`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,14 @@ ROLES = ("system", "user", "assistant")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, type_: str = "invalid_request_error", param: str | None = None, code: str | int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        type_: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | int | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.type, self.param, self.code = status, message, type_, param, code
 
@@ -51,9 +59,11 @@ def _content(value: Any, where: str) -> str:
     """A string, or OpenAI's list of content parts of which only text parts are supported here."""
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and all(isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text"), str) for p in value):
+    if isinstance(value, list) and all(
+        isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text"), str) for p in value
+    ):
         return "".join(p["text"] for p in value)
-    raise bad(where, "expected a string or a list of text parts ({type: \"text\", text})")
+    raise bad(where, 'expected a string or a list of text parts ({type: "text", text})')
 
 
 def parse_chat(body: Any) -> ChatRequest:
@@ -83,7 +93,9 @@ def parse_chat(body: Any) -> ChatRequest:
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise bad("seed", f"expected an integer, got {seed!r}")
     stop = body.get("stop")
-    stops = (stop,) if isinstance(stop, str) else tuple(stop) if isinstance(stop, list) else () if stop is None else None
+    stops = (
+        (stop,) if isinstance(stop, str) else tuple(stop) if isinstance(stop, list) else () if stop is None else None
+    )
     if stops is None or len(stops) > 4 or not all(isinstance(s, str) and s for s in stops):
         raise bad("stop", f"expected a non-empty string or a list of up to 4 of them, got {stop!r}")
     return ChatRequest(
@@ -108,5 +120,5 @@ def parse_embeddings(body: Any) -> tuple[str | None, list[str]]:
     if not isinstance(texts, list) or not texts or not all(isinstance(t, str) and t for t in texts):
         raise bad("input", "expected a non-empty string or a non-empty list of them")
     if body.get("encoding_format") not in (None, "float"):
-        raise bad("encoding_format", "only \"float\" is supported")
+        raise bad("encoding_format", 'only "float" is supported')
     return model, texts

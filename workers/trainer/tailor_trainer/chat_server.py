@@ -23,6 +23,7 @@ is answered by the trained output in DIR whose content digest (training.dir_sha2
 adapter over the base model, or a fully fine-tuned model folder. Outputs trained after the server started are found
 on first use, so one server evaluates every run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,9 @@ def _lora_field(body: dict[str, Any], field: str, hint: str) -> str:
     if value is None:
         raise ApiError(400, f"{field}: field required ({hint})", "Bad Request", field, 400)
     if not isinstance(value, str):
-        raise ApiError(400, f"{field}: expected a string ({hint}), got {type(value).__name__}", "Bad Request", field, 400)
+        raise ApiError(
+            400, f"{field}: expected a string ({hint}), got {type(value).__name__}", "Bad Request", field, 400
+        )
     if not value:
         raise ApiError(400, f"{field}: must not be empty ({hint})", "InvalidUserInput", field, 400)
     return value
@@ -121,8 +124,19 @@ def make_handler(models: ModelSet, batcher: Batcher):
                     "object": "chat.completion",
                     "created": int(time.time()),
                     "model": model.name,
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": c.text}, "finish_reason": c.finish_reason, "logprobs": None}],
-                    "usage": {"prompt_tokens": c.prompt_tokens, "completion_tokens": c.completion_tokens, "total_tokens": c.prompt_tokens + c.completion_tokens},
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": c.text},
+                            "finish_reason": c.finish_reason,
+                            "logprobs": None,
+                        }
+                    ],
+                    "usage": {
+                        "prompt_tokens": c.prompt_tokens,
+                        "completion_tokens": c.completion_tokens,
+                        "total_tokens": c.prompt_tokens + c.completion_tokens,
+                    },
                 },
             )
 
@@ -131,14 +145,27 @@ def make_handler(models: ModelSet, batcher: Batcher):
             model = models.require(name)
             vectors, tokens = model.embed(texts, batcher)
             data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
-            self._send(200, {"object": "list", "data": data, "model": model.name, "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+            self._send(
+                200,
+                {
+                    "object": "list",
+                    "data": data,
+                    "model": model.name,
+                    "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+                },
+            )
 
         def _lora(self, route: str) -> None:
             # Matches vLLM's vllm/entrypoints/serve/lora/api_router.py + vllm/entrypoints/openai/models/serving.py
             # (OpenAIServingModels.load_lora_adapter / unload_lora_adapter): 200 with a plain-text "Success: ..." body,
             # errors as ErrorResponse JSON with the status repeated in error.code.
             if "application/json" not in (self.headers.get("content-type") or "").lower():
-                raise ApiError(415, "Unsupported Media Type: Only 'application/json' is allowed", "Unsupported Media Type", code=415)
+                raise ApiError(
+                    415,
+                    "Unsupported Media Type: Only 'application/json' is allowed",
+                    "Unsupported Media Type",
+                    code=415,
+                )
             try:
                 body = self._json()
             except ApiError as e:
@@ -152,7 +179,13 @@ def make_handler(models: ModelSet, batcher: Batcher):
             path = _lora_field(body, "lora_path", "the LoRA adapter folder, readable by this server")
             inplace = body.get("load_inplace", False)
             if not isinstance(inplace, bool):
-                raise ApiError(400, f"load_inplace: expected a boolean, got {type(inplace).__name__}", "Bad Request", "load_inplace", 400)
+                raise ApiError(
+                    400,
+                    f"load_inplace: expected a boolean, got {type(inplace).__name__}",
+                    "Bad Request",
+                    "load_inplace",
+                    400,
+                )
             models.load_adapter(name, path, inplace)
             return self._text(200, f"Success: LoRA adapter '{name}' added successfully.")
 
@@ -161,10 +194,16 @@ def make_handler(models: ModelSet, batcher: Batcher):
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--base", required=True, help="a local base model folder, or a catalogue name (served under that name)")
+    p.add_argument(
+        "--base", required=True, help="a local base model folder, or a catalogue name (served under that name)"
+    )
     p.add_argument("--adapter", help="a LoRA adapter folder written by the trainer")
-    p.add_argument("--model", help="the model id clients ask for (default: the catalogue name, else tailor-self-hosted)")
-    p.add_argument("--adapters", help="a folder of trained outputs served by digest: model ids ending in :<sha256 prefix>")
+    p.add_argument(
+        "--model", help="the model id clients ask for (default: the catalogue name, else tailor-self-hosted)"
+    )
+    p.add_argument(
+        "--adapters", help="a folder of trained outputs served by digest: model ids ending in :<sha256 prefix>"
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     p.add_argument("--threads", type=int, help="torch threads for generation (default: torch's, or OMP_NUM_THREADS)")
@@ -177,7 +216,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"tailor chat server: --base {a.base}: {e}")
     name = a.model or (a.base if catalog.is_name(a.base) else "tailor-self-hosted")
     if not os.path.isfile(os.path.join(base, "config.json")):
-        sys.exit(f"tailor chat server: --base {a.base}: expected a local model folder with config.json or a catalogue name")
+        sys.exit(
+            f"tailor chat server: --base {a.base}: expected a local model folder with config.json or a catalogue name"
+        )
     if a.adapter and not os.path.isfile(os.path.join(a.adapter, "adapter_config.json")):
         sys.exit(f"tailor chat server: --adapter {a.adapter}: expected a LoRA adapter folder with adapter_config.json")
     if a.threads:

@@ -157,7 +157,8 @@ def _progress_callback(reporter: Reporter, heartbeat_every: int, losses: list[fl
         """
 
         def __init__(self) -> None:
-            self.last: dict[str, Any] = {"step": 0, "loss": None, "lr": None, "checkpoint": None, "tokensPerSecond": None, "etaSeconds": None}
+            self.last: dict[str, Any] = {"step": 0, "loss": None, "lr": None, "checkpoint": None}
+            self.last.update(tokensPerSecond=None, etaSeconds=None)
             self.stopped = False
             self.sent_at = 0.0
             self.began: tuple[float, int, int] = (0.0, 0, 0)  # this attempt's (time, step, tokens) when training began
@@ -178,7 +179,8 @@ def _progress_callback(reporter: Reporter, heartbeat_every: int, losses: list[fl
             elapsed, steps = time.monotonic() - started, state.global_step - step0
             tokens = state.num_input_tokens_seen - tokens0
             self.last["tokensPerSecond"] = round(tokens / elapsed, 2) if elapsed > 0 and tokens > 0 else None
-            self.last["etaSeconds"] = round((state.max_steps - state.global_step) * elapsed / steps, 1) if steps > 0 else None
+            left = state.max_steps - state.global_step
+            self.last["etaSeconds"] = round(left * elapsed / steps, 1) if steps > 0 else None
 
         def on_log(self, args, state, control, logs=None, **kw):
             if logs and "loss" in logs:
@@ -332,7 +334,9 @@ def train(req: TrainRequest, kind: str, reporter: Reporter, resume_from: str | N
     if progress.stopped:
         with open(os.path.join(req.checkpoint_dir, STOPPED_MARKER), "w", encoding="utf-8") as f:
             json.dump({"step": steps, "checkpoint": progress.last.get("checkpoint")}, f)
-        return TrainResult(req.output_dir, "", req.peft.type, req.base_model, trainable, total, steps, resumed, True, losses)
+        return TrainResult(
+            req.output_dir, "", req.peft.type, req.base_model, trainable, total, steps, resumed, True, losses
+        )
 
     # Write beside, then rename: a retry after a crash mid-save never sees half an adapter.
     tmp = req.output_dir.rstrip("/") + ".tmp"

@@ -1,5 +1,6 @@
 """The base-model catalogue: names resolve to converted folders; every way a model can be unusable is one clear error,
 and nothing half-converted is ever left in the cache."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,14 +36,22 @@ def fake_package(tmp_path, monkeypatch):
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tailor_trainer.catalog", *args], cwd=TRAINER_DIR, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tailor_trainer.catalog", *args],
+        cwd=TRAINER_DIR,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def test_an_unknown_name_lists_the_known_ones():
     r = cli("path", "smollm3-9b")
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.strip() == (
-        "tailor catalog: unknown base model 'smollm3-9b': the catalogue has smollm2-135m-instruct (or give a local model folder with config.json)"
+        "tailor catalog: unknown base model 'smollm3-9b': the catalogue has smollm2-135m-instruct "
+        "(or give a local model folder with config.json)"
     )
     with pytest.raises(catalog.CatalogError) as err:
         parse_request({"baseModelPath": "smollm3-9b", "trainingFile": __file__, "outputDir": "/tmp/x"})
@@ -56,7 +65,10 @@ def test_a_missing_package_names_the_setup_command(fake_package, monkeypatch, ca
         catalog.main(["prepare", e.name])
     assert exit_.value.code == 2
     err = capsys.readouterr().err.strip()
-    assert err == "tailor catalog: fake-1m: the Python package tailor-fake-model==1.0 is not installed; run `npm run setup:trainer`"
+    assert (
+        err == "tailor catalog: fake-1m: the Python package tailor-fake-model==1.0 is not installed; "
+        "run `npm run setup:trainer`"
+    )
     assert not cache.exists()
 
 
@@ -115,7 +127,10 @@ def test_prepare_converts_once_then_is_a_fast_no_op(fake_package, monkeypatch, t
 def test_the_activity_fails_non_retryable_with_the_error_type():
     env = ActivityEnvironment()
     with pytest.raises(ApplicationError) as err:
-        env.run(TrainerActivities().train_supervised, {"baseModelPath": "gpt-5", "trainingFile": __file__, "outputDir": "/tmp/x"})
+        env.run(
+            TrainerActivities().train_supervised,
+            {"baseModelPath": "gpt-5", "trainingFile": __file__, "outputDir": "/tmp/x"},
+        )
     assert err.value.type == "UnknownBaseModel" and err.value.non_retryable
     assert "smollm2-135m-instruct" in str(err.value)
 

@@ -1,4 +1,5 @@
 """Dynamic batching: concurrent requests share one `generate`, and greedy answers equal the ones made alone."""
+
 from __future__ import annotations
 
 import threading
@@ -9,7 +10,14 @@ from tailor_trainer.batcher import Batcher
 from tailor_trainer.chat_models import ChatModel
 from tailor_trainer.chat_request import parse_chat
 
-QUESTIONS = ["What color is the sky?", "What color is the leaf?", "Is the night dark or light, and why so?", "snow?", "What color is the grape today, please?", "apple"]
+QUESTIONS = [
+    "What color is the sky?",
+    "What color is the leaf?",
+    "Is the night dark or light, and why so?",
+    "snow?",
+    "What color is the grape today, please?",
+    "apple",
+]
 
 
 @pytest.fixture(scope="module")

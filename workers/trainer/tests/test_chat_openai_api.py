@@ -1,5 +1,6 @@
 """The chat server speaks OpenAI's chat completions: stop, seed, usage from the model's tokenizer, the context window,
 and OpenAI's error shape for every error."""
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,9 @@ def assert_openai_error(status: int, body: dict, want_status: int, param: str | 
 def test_every_error_has_openais_shape(server):
     assert_openai_error(*call(server + "/chat/completions", raw=b"{not json"), 400, None)
     assert_openai_error(*call(server + "/chat/completions", {"messages": []}), 400, "messages")
-    assert_openai_error(*call(server + "/chat/completions", {"messages": [{"role": "robot", "content": "x"}]}), 400, "messages[0]")
+    assert_openai_error(
+        *call(server + "/chat/completions", {"messages": [{"role": "robot", "content": "x"}]}), 400, "messages[0]"
+    )
     assert_openai_error(*chat(server, max_tokens=0), 400, "max_tokens")
     assert_openai_error(*chat(server, max_completion_tokens="5"), 400, "max_completion_tokens")
     assert_openai_error(*chat(server, temperature=3), 400, "temperature")
@@ -63,7 +66,10 @@ def test_usage_counts_come_from_the_models_tokenizer(server, tiny_model):
     prompt = tok.apply_chat_template(QUESTION, add_generation_prompt=True, return_dict=True)["input_ids"]
     usage = body["usage"]
     assert usage["prompt_tokens"] == len(prompt)
-    assert 1 <= usage["completion_tokens"] <= 5 and usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    assert (
+        1 <= usage["completion_tokens"] <= 5
+        and usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    )
     if body["choices"][0]["finish_reason"] == "length":
         assert usage["completion_tokens"] == 5
 
@@ -82,7 +88,9 @@ def test_stop_cuts_the_text_and_finishes_with_stop(server):
 
 
 def test_a_seed_makes_sampling_repeatable(server):
-    answers = {chat(server, temperature=1.5, seed=11, max_tokens=16)[1]["choices"][0]["message"]["content"] for _ in range(2)}
+    answers = {
+        chat(server, temperature=1.5, seed=11, max_tokens=16)[1]["choices"][0]["message"]["content"] for _ in range(2)
+    }
     assert len(answers) == 1
     greedy = {chat(server, temperature=0, max_tokens=16)[1]["choices"][0]["message"]["content"] for _ in range(2)}
     assert len(greedy) == 1
@@ -90,7 +98,12 @@ def test_a_seed_makes_sampling_repeatable(server):
 
 def test_messages_beyond_the_context_window_are_a_400(server):
     long = [{"role": "user", "content": "sky " * 600}]  # the tiny model's window is 512 tokens
-    message = assert_openai_error(*call(server + "/chat/completions", {"model": "tiny-lora", "messages": long}), 400, "messages", "context_length_exceeded")
+    message = assert_openai_error(
+        *call(server + "/chat/completions", {"model": "tiny-lora", "messages": long}),
+        400,
+        "messages",
+        "context_length_exceeded",
+    )
     assert message.startswith("This model's maximum context length is 512 tokens. However, you requested")
     # a short prompt whose completion would not fit either
     message = assert_openai_error(*chat(server, max_tokens=600), 400, "messages", "context_length_exceeded")

@@ -110,7 +110,8 @@ def test_a_later_activity_resumes_from_the_newest_checkpoint_of_the_same_request
 
 
 def test_progress_reports_tokens_per_second_and_an_eta(tiny_model, data, tmp_path):
-    req = parse_request(request(tiny_model, data["chat"], tmp_path / "out", "lora", maxSteps=6, checkpointEvery=3, heartbeatEvery=1))
+    hyper = dict(maxSteps=6, checkpointEvery=3, heartbeatEvery=1)
+    req = parse_request(request(tiny_model, data["chat"], tmp_path / "out", "lora", **hyper))
     reporter = SilentReporter()
     train(req, "supervised", reporter)
     before = [r for r in reporter.reports if r["step"] == 0]
