@@ -281,6 +281,8 @@ async function benchJourney(dir: string, sz: ReturnType<typeof SIZES>): Promise<
           peft: { lora: { rank: 16, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
           servingBaseUrl: chat.url,
           registerAdapters: true,
+          // The example's recipe (examples/support-tickets-llm): the trainer's default rate barely moves in one epoch.
+          training: { learningRate: 1e-3 },
         },
         dataset: { path: data, format: 'chat', split: { validation: 0.1, test: 0.3, seed: 'bench-llm' } },
         baselines: { zeroShot: true },
@@ -303,7 +305,7 @@ async function benchJourney(dir: string, sz: ReturnType<typeof SIZES>): Promise<
     return [
       `(c) journey: customizationPipeline on ${sz.journey} tickets (${c.train} train / ${c.test} test), ` +
         `self-hosted ${MODEL}: ` +
-        `prepare, validate, zero-shot baseline, LoRA training (r16, one epoch), evaluation, gate, ` +
+        `prepare, validate, zero-shot baseline, LoRA training (r16, lr 1e-3, one epoch), evaluation, gate, ` +
         `deploy (adapter registered with the chat server), smoke test`,
       `    wall time: ${s(runSecs)} for the run (start to result); ${s((ready - t0) / 1000)} before it to start ` +
         `the dev server, worker, trainer worker and chat server`,
