@@ -3,6 +3,7 @@ import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ArtifactStore } from '../../activities/artifacts/artifactStore';
 import { loadEvalSuite } from '../../config/evalSuiteSpec';
+import { trainingOverlapWarnings } from '../stack/trainingOverlapCheck';
 import { leaderboardText } from '../../core/evalSuite/leaderboardText';
 import { YamlSpecError } from '../../config/yamlDiagnostics';
 import { TASK_QUEUE } from '../../workers/taskQueue';
@@ -61,6 +62,7 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
       throw err;
     }
     log(`Tailor eval: ${path.relative(process.cwd(), suite.file ?? positionals[0]!)} (${suite.variants.map((v) => `${v.id}=${v.model}`).join(', ')})`);
+    for (const warning of trainingOverlapWarnings(suite)) process.stderr.write(`${warning}\n`);
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
     try {
       log(`  ${stackLine(stack)}`);

@@ -9,12 +9,12 @@ describe('eval suite files', () => {
   it('resolves the example suite: paths absolute, prompt loaded and versioned, --model fills variants, OpenAI grader kept as written', () => {
     const s = loadEvalSuite(path.join(EXAMPLE, 'eval', 'suite.yaml'), { models: ['gpt-4o-mini'] });
     const prompt = loadPromptTemplate(path.join(EXAMPLE, 'prompts', 'classify.yaml'));
-    expect(s.cases).toEqual({ type: 'file', path: path.join(EXAMPLE, 'data', 'tickets.jsonl'), sample: { n: 96, seed: 'support-tickets-eval' } });
+    expect(s.cases).toEqual({ type: 'file', path: path.join(EXAMPLE, 'data', 'tickets.test.jsonl') });
     expect(s.variants.map((v) => [v.id, v.model, v.prompt?.version])).toEqual([
       ['zero-shot', 'gpt-4o-mini', prompt.version],
       ['few-shot', 'gpt-4o-mini', prompt.version],
     ]);
-    expect(s.variants[1]!.fewShot).toEqual({ spec: { k: 5, strategy: { type: 'similar', embeddingModel: 'text-embedding-3-small' } }, pool: { type: 'file', path: path.join(EXAMPLE, 'data', 'tickets.jsonl') } });
+    expect(s.variants[1]!.fewShot).toEqual({ spec: { k: 5, strategy: { type: 'similar', embeddingModel: 'text-embedding-3-small' } }, pool: { type: 'file', path: path.join(EXAMPLE, 'data', 'tickets.train.jsonl') } });
     expect(s.assertions[1]).toEqual({ type: 'string_check', name: 'Match output to human label', input: '{{ sample.output_text }}', operation: 'eq', reference: '{{ item.expected }}' });
     expect(s.primaryMetric).toBe('accuracy');
     expect(s.gate.map((g) => g.text)).toEqual(['accuracy >= 0.8', 'better_than: zero-shot at 0.95']);
