@@ -1,6 +1,6 @@
 import type { DistributionSummary } from './distribution';
 
-/** A count as people read it: whole numbers as they are, others to one decimal (`170.1`, never `170.10000000000002`). */
+/** A count as people read it: whole numbers as they are, others to one decimal (`170.1`, not `170.10000000000002`). */
 export function roundedCount(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 10) / 10);
 }

@@ -16,7 +16,8 @@ describe('few-shot selection', () => {
   });
 
   it('takes a strategy name as shorthand for the strategy with its defaults', () => {
-    expect(FewShotSpecSchema.parse({ k: 5, strategy: 'similar' }).strategy).toEqual(FewShotStrategySchema.parse({ type: 'similar' }));
+    const similar = FewShotStrategySchema.parse({ type: 'similar' });
+    expect(FewShotSpecSchema.parse({ k: 5, strategy: 'similar' }).strategy).toEqual(similar);
     expect(FewShotStrategySchema.parse('random')).toEqual({ type: 'random', seed: 'tailor' });
     expect(FewShotStrategySchema.parse('mmr')).toMatchObject({ type: 'mmr', lambda: 0.5, fetch: 20 });
     // fixed has no default examples, and an unknown name is still refused.
