@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { buildAuditReport } from '../../core/audit/auditReport';
 import type { AuditReport } from '../../core/audit/auditTypes';
 import { headline, iso, lineageText } from '../../core/audit/auditFormat';
+import { timelineDetail } from '../../core/audit/timelineDetail';
 import { renderAuditHtml } from '../../core/audit/renderAuditHtml';
 import { renderAuditMarkdown } from '../../core/audit/renderAuditMarkdown';
 import { textTable } from '../../core/report/textTable';
@@ -19,7 +20,7 @@ function renderText(r: AuditReport): string {
     '',
     textTable(
       ['time (UTC)', 'workflow', 'kind', 'name', 'status', 'attempt', 'duration', 'detail'],
-      r.timeline.map((t) => [iso(t.at), t.workflowId === r.runId ? '.' : t.workflowId.slice(r.runId.length), t.kind, t.name, t.status, t.attempt ? String(t.attempt) : '', t.durationMs !== undefined ? `${t.durationMs} ms` : '', (t.detail ?? '').slice(0, 100)]),
+      r.timeline.map((t) => [iso(t.at), t.workflowId === r.runId ? '.' : t.workflowId.slice(r.runId.length), t.kind, t.name, t.status, t.attempt ? String(t.attempt) : '', t.durationMs !== undefined ? `${t.durationMs} ms` : '', timelineDetail(t, r).slice(0, 100)]),
     ),
   );
   if (r.approvals.length) lines.push('', 'Approvals', textTable(['time (UTC)', 'decision', 'who', 'why'], r.approvals.map((a) => [iso(a.at), a.decision, a.who, a.why])));
