@@ -49,10 +49,35 @@ export function caseDiffs(candidate: readonly CaseResult[], baseline: readonly C
   return { diffs: all.slice(0, MAX_DIFFS), total: all.length };
 }
 
-/** Metrics worth a chart: proportions and scores in [0, 1] that every variant has. */
+/** Metrics worth a chart: proportions and scores in [0, 1] that every variant has, each distinct one once. */
 export function chartMetrics(variants: readonly VariantMetrics[], primary: string): string[] {
+  return metricGroups(variants, primary).map((g) => g.metric);
+}
+
+/**
+ * The chartable metrics grouped by their values: `accuracy`, `pass_rate` and a classification assertion's own
+ * score are the same numbers for every variant when the suite has one assertion, so they make one chart
+ * (`accuracy`, with `same` naming the others) rather than three identical ones. The primary metric leads.
+ */
+export function metricGroups(
+  variants: readonly VariantMetrics[],
+  primary: string,
+): { metric: string; same: string[] }[] {
   const names = new Set<string>();
-  for (const v of variants) for (const [k, x] of Object.entries(v.metrics)) if (x >= 0 && x <= 1 && !k.endsWith('_usd') && k !== 'error_rate') names.add(k);
+  for (const v of variants) {
+    for (const [k, x] of Object.entries(v.metrics)) {
+      if (x >= 0 && x <= 1 && !k.endsWith('_usd') && k !== 'error_rate') names.add(k);
+    }
+  }
   const shared = [...names].filter((k) => variants.every((v) => k in v.metrics));
-  return [primary, ...shared.filter((k) => k !== primary && !k.endsWith('.pass_rate'))].filter((k) => shared.includes(k)).slice(0, 8);
+  const rest = shared.filter((k) => k !== primary && !k.endsWith('.pass_rate'));
+  const ordered = [primary, ...rest].filter((k) => shared.includes(k));
+  const key = (m: string) => variants.map((v) => v.metrics[m]!.toFixed(9)).join('|');
+  const groups = new Map<string, { metric: string; same: string[] }>();
+  for (const m of ordered) {
+    const g = groups.get(key(m));
+    if (g) g.same.push(m);
+    else groups.set(key(m), { metric: m, same: [] });
+  }
+  return [...groups.values()].slice(0, 8);
 }

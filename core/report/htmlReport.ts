@@ -1,4 +1,4 @@
-import { chartMetrics, type EvalReportData } from '../evalSuite/reportData';
+import { metricGroups, type EvalReportData } from '../evalSuite/reportData';
 import type { VariantMetrics } from '../evalSuite/variantMetrics';
 
 /**
@@ -8,12 +8,15 @@ import type { VariantMetrics } from '../evalSuite/variantMetrics';
  * per-case differences between candidate and baseline, cost and latency, and how the scores were computed.
  */
 export function renderHtmlReport(d: EvalReportData): string {
-  const metrics = chartMetrics(d.variants, d.primaryMetric);
+  const groups = metricGroups(d.variants, d.primaryMetric);
+  const metrics = groups.map((g) => g.metric);
   const body = [
     `<header><h1>Eval: ${esc(d.suite)}</h1>${d.description ? `<p>${esc(d.description)}</p>` : ''}<p class="muted">Generated ${esc(d.generatedAt)} · primary metric <b>${esc(d.primaryMetric)}</b> · ${d.variants[0]?.n ?? 0} cases</p></header>`,
     d.gate ? gateSection(d) : '',
     leaderboard(d, metrics),
-    `<section><h2>Metrics</h2><div class="charts">${metrics.map((m) => barChart(m, d.variants, m === d.primaryMetric)).join('')}</div></section>`,
+    `<section><h2>Metrics</h2><div class="charts">${groups
+      .map((g) => barChart(g.metric, d.variants, g.metric === d.primaryMetric, g.same))
+      .join('')}</div></section>`,
     comparisons(d),
     confusion(d),
     costLatency(d.variants),
@@ -70,7 +73,8 @@ function leaderboard(d: EvalReportData, metrics: string[]): string {
 }
 
 /** A horizontal bar chart in SVG, one bar per variant, with the Wilson interval as a whisker on the primary metric. */
-function barChart(metric: string, variants: readonly VariantMetrics[], primary: boolean): string {
+function barChart(metric: string, variants: readonly VariantMetrics[], primary: boolean, same: string[] = []): string {
+  const sameText = same.length ? ` <span class="small">= ${esc(same.join(', '))}</span>` : '';
   const rowH = 26;
   const labelW = 150;
   const barW = 180;
@@ -85,7 +89,7 @@ function barChart(metric: string, variants: readonly VariantMetrics[], primary: 
     })
     .join('');
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="4" y2="${h - 16}" stroke="#e4e7ec"/><text x="${x(t)}" y="${h - 4}" font-size="9" text-anchor="middle" fill="#667085">${t}</text>`).join('');
-  return `<div class="chart"><h3>${esc(metric)}${primary ? ' (primary)' : ''}</h3><svg role="img" aria-label="${esc(metric)} by variant" width="100%" viewBox="0 0 ${labelW + barW + 48} ${h}" xmlns="http://www.w3.org/2000/svg">${ticks}${bars}</svg></div>`;
+  return `<div class="chart"><h3>${esc(metric)}${primary ? ' (primary)' : ''}${sameText}</h3><svg role="img" aria-label="${esc(metric)} by variant" width="100%" viewBox="0 0 ${labelW + barW + 48} ${h}" xmlns="http://www.w3.org/2000/svg">${ticks}${bars}</svg></div>`;
 }
 
 function gateSection(d: EvalReportData): string {

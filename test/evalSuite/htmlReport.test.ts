@@ -85,6 +85,15 @@ describe('HTML eval report', () => {
     expect(md).toContain('| 1 | fine-tuned (candidate) |');
   });
 
+  it('draws one chart per distinct metric: equal accuracy, pass_rate and classification scores are one', () => {
+    const html = renderHtmlReport(reportData());
+    const titles = [...html.matchAll(/<div class="chart"><h3>(.*?)<\/h3>/g)].map((m) => m[1]);
+    // Balanced synthetic labels make macro-F1 equal accuracy too: the same numbers, one chart naming them all.
+    expect(titles).toEqual(['accuracy (primary) <span class="small">= pass_rate, classification, macro_f1</span>']);
+    // The leaderboard's columns are the same distinct metrics.
+    expect(html).toContain('<th>variant</th><th>accuracy</th><th>95% CI');
+  });
+
   // Skipped on a developer machine without Chromium; under CI it must run (.ci/run installs Debian's chromium).
   (browser || process.env.CI ? it : it.skip)(`renders in headless Chromium (${browser ?? 'not installed: apt-get install -y chromium'}) and a screenshot is taken`, () => {
     if (!browser) throw new Error('no chromium on PATH: CI must install it (apt-get install -y chromium)');
