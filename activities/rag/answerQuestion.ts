@@ -1,5 +1,7 @@
 import type OpenAI from 'openai';
 import type { ProviderSpec } from '../../config/providerSpec';
+import { documentsCover, NOT_COVERED } from '../../core/rag/documentCoverage';
+import { withInlineCitations } from '../../core/rag/inlineCitations';
 import { assembleRagPrompt, type CitedPassage } from '../../core/rag/ragPrompt';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
@@ -26,7 +28,10 @@ export interface RagAnswer {
 export async function answerQuestion(index: OpenIndex, question: string, opts: AnswerOptions): Promise<RagAnswer> {
   const passages = await index.retrieve(question, opts);
   const { messages, cited } = assembleRagPrompt({ question, passages, k: opts.k, budgetTokens: opts.budgetTokens ?? 2000 });
+  // Nothing retrieved speaks to the question: say so rather than let the model answer from unrelated passages.
+  if (!documentsCover(question, cited)) return { answer: NOT_COVERED, cited: [], messages, model: opts.model };
   const client = providerClient(opts.provider);
   const reply: OpenAI.Chat.ChatCompletion = await callProvider(`chat (${opts.model})`, () => client.chat.completions.create({ model: opts.model, messages, temperature: 0 }));
-  return { answer: reply.choices[0]?.message.content ?? '', cited, messages, model: reply.model };
+  const answer = withInlineCitations(reply.choices[0]?.message.content ?? '', cited);
+  return { answer, cited, messages, model: reply.model };
 }

@@ -15,7 +15,9 @@ export const command: CliCommand = {
 
 Embeds the question with the index's embedding model, retrieves the nearest chunks (cosine; optionally fused with
 BM25 and diversified by MMR), puts them in the prompt as numbered, cited passages within a token budget, and asks
-the chat model. Prints the answer, then the cited passages.
+the chat model. Prints the answer, with an inline [n] after each sentence a passage supports, then the cited
+passages. When the passages do not speak to the question (few of its words appear in them), it answers that the
+documents do not cover it instead of asking the model.
 
 Provider: OPENAI_BASE_URL / OPENAI_API_KEY when set; else a running \`tailor dev\`'s backend; else the local
 backend, whose base chat model reads passages extractively (it quotes the passage sentence that best matches the

@@ -64,6 +64,13 @@ describe('tailor index / tailor ask', () => {
     expect(answer.answer).toContain('60 days');
     expect(answer.answer).not.toContain('45');
     expect(answer.cited[0]!.label.startsWith('refunds.md')).toBe(true);
+    expect(answer.answer).toMatch(/\[1\]/);
+
+    // An off-topic question: the documents say nothing about it, and the answer says so instead of guessing.
+    const offTopic = await runCli(['ask', out, 'What is the capital of France?', '--json'], env);
+    expect(offTopic.code).toBe(0);
+    const notCovered = { answer: 'The documents do not cover this question.', cited: [] };
+    expect(JSON.parse(offTopic.stdout)).toMatchObject(notCovered);
 
     const text = await runCli(['ask', out, 'Which carrier delivers Orbitkeep parcels?', '--hybrid', '--mmr'], env);
     expect(text.code).toBe(0);
