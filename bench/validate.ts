@@ -163,7 +163,9 @@ const mb = (bytes: number) => bytes / 1e6;
 const f1 = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 
-export async function benchValidate(opts: { examples?: number[]; prepSizes?: number[] } = {}): Promise<{ name: string; lines: string[] }> {
+export async function benchValidate(
+  opts: { examples?: number[]; prepSizes?: number[] } = {},
+): Promise<{ name: string; lines: string[] }> {
   const sizes = opts.examples ?? [100_000, 1_000_000];
   const probe = spawnSync('python3', ['-c', 'import tiktoken, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) throw new Error(`the Python anchor needs tiktoken and numpy: pip install -r bench/requirements.txt (${probe.stderr.trim().split('\n').pop()})`);
@@ -198,7 +200,8 @@ export async function benchValidate(opts: { examples?: number[]; prepSizes?: num
   }
   // Long unspaced input and prep's memory: each beside its anchor, in this run.
   const extremes = require('./validateExtremes') as typeof import('./validateExtremes');
-  for (const part of [extremes.benchUnspacedLine(measure, env), extremes.benchPrepMemory(measure, env, opts.prepSizes)]) {
+  const parts = [extremes.benchUnspacedLine(measure, env), extremes.benchPrepMemory(measure, env, opts.prepSizes)];
+  for (const part of parts) {
     lines.push(...part.lines);
     ok &&= part.ok;
   }

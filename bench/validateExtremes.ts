@@ -46,7 +46,8 @@ function writeOnce(name: string, write: (file: string) => void): string {
   return file;
 }
 
-const chatLine = (user: string, assistant: string) => JSON.stringify({ messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] });
+const chatLine = (user: string, assistant: string) =>
+  JSON.stringify({ messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] });
 
 /** Ordinary words, deterministic. */
 function words(rand: () => number, n: number): string {
@@ -66,8 +67,9 @@ function tailorCmd(...args: string[]): string[] {
 }
 
 export function benchUnspacedLine(measure: Measure, env: NodeJS.ProcessEnv): { lines: string[]; ok: boolean } {
-  const unspaced = writeOnce(`unspaced-1mb-${VERSION}.jsonl`, (f) => fs.writeFileSync(f, chatLine('q', 'y'.repeat(LINE_BYTES)) + '\n'));
-  const ordinary = writeOnce('spaced-1mb-v2.jsonl', (f) => fs.writeFileSync(f, chatLine('q', words(mulberry32(7), LINE_BYTES / 4).slice(0, LINE_BYTES)) + '\n'));
+  const oneLine = (text: string) => (f: string) => fs.writeFileSync(f, chatLine('q', text) + '\n');
+  const unspaced = writeOnce(`unspaced-1mb-${VERSION}.jsonl`, oneLine('y'.repeat(LINE_BYTES)));
+  const ordinary = writeOnce('spaced-1mb-v2.jsonl', oneLine(words(mulberry32(7), LINE_BYTES / 4).slice(0, LINE_BYTES)));
   const tiny = writeOnce(`one-line-${VERSION}.jsonl`, (f) => fs.writeFileSync(f, chatLine('q', 'a') + '\n'));
   const lines = ['one 1 MB line (tailor validate / tailor prep, child processes):'];
   let ok = true;
@@ -81,9 +83,11 @@ export function benchUnspacedLine(measure: Measure, env: NodeJS.ProcessEnv): { l
     const met = own < 2;
     ok &&= met;
     lines.push(
-      `  ${cmd.padEnd(8)} unspaced ${f2(u.secs)} s (cpu ${f2(u.cpuSecs)} s)  ordinary text ${f2(o.secs)} s (cpu ${f2(o.cpuSecs)} s)  ` +
+      `  ${cmd.padEnd(8)} unspaced ${f2(u.secs)} s (cpu ${f2(u.cpuSecs)} s)  ` +
+        `ordinary text ${f2(o.secs)} s (cpu ${f2(o.cpuSecs)} s)  ` +
         `start-up ${f2(start.secs)} s (cpu ${f2(start.cpuSecs)} s)`,
-      `           the unspaced line's own time: cpu ${f2(own)} s, wall ${f2(u.secs - start.secs)} s (target < 2 s)${met ? '' : '  ABOVE TARGET'}; ` +
+      `           the unspaced line's own time: cpu ${f2(own)} s, wall ${f2(u.secs - start.secs)} s ` +
+        `(target < 2 s)${met ? '' : '  ABOVE TARGET'}; ` +
         `ordinary text's: cpu ${f2(o.cpuSecs - start.cpuSecs)} s`,
     );
   }
@@ -111,7 +115,11 @@ function shortChatFile(n: number): string {
   });
 }
 
-export function benchPrepMemory(measure: Measure, env: NodeJS.ProcessEnv, sizes = [100_000, 1_000_000]): { lines: string[]; ok: boolean } {
+export function benchPrepMemory(
+  measure: Measure,
+  env: NodeJS.ProcessEnv,
+  sizes = [100_000, 1_000_000],
+): { lines: string[]; ok: boolean } {
   const lines = ['tailor prep peak memory (child process, ru_maxrss):'];
   let ok = true;
   const rss: number[] = [];
@@ -130,11 +138,18 @@ export function benchPrepMemory(measure: Measure, env: NodeJS.ProcessEnv, sizes 
     const kept = m.rc === 0 ? (JSON.parse(m.stdout) as { counts: { kept: number } }).counts.kept : 0;
     const met = n < 1_000_000 || mb <= 300;
     ok &&= met && m.rc === 0;
-    lines.push(`  ${int(n).padStart(9)} examples  peak RSS ${int(mb)} MB  ${f2(m.secs)} s (cpu ${f2(m.cpuSecs)} s)  kept ${int(kept)}${n >= 1_000_000 ? ` (target ≤ 300 MB)${met ? '' : '  ABOVE TARGET'}` : ''}`);
+    const target = n >= 1_000_000 ? ` (target ≤ 300 MB)${met ? '' : '  ABOVE TARGET'}` : '';
+    const time = `${f2(m.secs)} s (cpu ${f2(m.cpuSecs)} s)`;
+    lines.push(`  ${int(n).padStart(9)} examples  peak RSS ${int(mb)} MB  ${time}  kept ${int(kept)}${target}`);
   }
-  if (rss.length === 2) lines.push(`  ${f2(rss[1]! / rss[0]!)}× the memory for ${int(sizes[1]! / sizes[0]!)}× the examples (flat would be ~1×)`);
+  if (rss.length === 2) {
+    const more = `${int(sizes[1]! / sizes[0]!)}× the examples`;
+    lines.push(`  ${f2(rss[1]! / rss[0]!)}× the memory for ${more} (flat would be ~1×)`);
+  }
   const big = sizes[sizes.length - 1]!;
   const anchor = measure(tailorCmd('validate', shortChatFile(big), '--model', MODEL, '--json'), env);
-  lines.push(`  anchor: tailor validate on the same ${int(big)} examples  peak RSS ${int(anchor.maxRssKb / 1024)} MB  ${f2(anchor.secs)} s (streams; memory flat)`);
+  const anchorRss = int(anchor.maxRssKb / 1024);
+  const anchorTime = `${f2(anchor.secs)} s`;
+  lines.push(`  anchor: tailor validate, same ${int(big)} examples  peak RSS ${anchorRss} MB  ${anchorTime} (streams)`);
   return { lines, ok };
 }

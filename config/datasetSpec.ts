@@ -89,7 +89,7 @@ export const DatasetLimitsSchema = z
     maxFileBytes: z.number().int().min(1).optional(),
     /** Most examples (non-blank lines, or CSV rows). @default 2000000 */
     maxExamples: z.number().int().min(1).optional(),
-    /** Fail data prep when more than this share of the lines are unreadable as examples (not duplicates). @default 0.5 */
+    /** Fail data prep when over this share of the lines are not examples (duplicates do not count). @default 0.5 */
     maxRejectedFraction: z.number().min(0).max(1).optional(),
   })
   .strict();

@@ -7,7 +7,7 @@ export function invalidDataset(message: string, ...details: unknown[]): Applicat
   return ApplicationFailure.nonRetryable(message, INVALID_DATASET, ...details);
 }
 
-/** The failure type when the source's bytes are not the bytes the run is named after (changed since the run started). */
+/** The failure type when the source's bytes are not those the run is named after (changed since it started). */
 export const DATASET_CHANGED = 'DatasetChanged';
 
 export function datasetChanged(message: string): ApplicationFailure {

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { DatasetSpecSchema, type DatasetSpec } from '../../config/datasetSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { LabelTally } from '../../core/dataset/answerLabel';
-import { atLine, DatasetLimitError, datasetLimits, fileTooLarge, limitKey, tooManyExamples } from '../../core/dataset/datasetLimits';
+import {
+  atLine,
+  DatasetLimitError,
+  datasetLimits,
+  fileTooLarge,
+  limitKey,
+  tooManyExamples,
+} from '../../core/dataset/datasetLimits';
 import { Distribution } from '../../core/dataset/distribution';
 import { ExamplePreparer, type RemovalReason } from '../../core/dataset/examplePreparer';
 import { LineSplitter } from '../../core/dataset/lineSplitter';
@@ -54,7 +61,13 @@ const MAX_REMOVED_SAMPLES = 100;
 // of 40,000 short examples fell from 248 to 236 MB; throughput unchanged).
 const READ_CHUNK_BYTES = 1 << 16;
 /** Removals by the preparer's own filters (the example was read fine): not counted against maxRejectedFraction. */
-const PREPARER_REASONS: ReadonlySet<string> = new Set<RemovalReason>(['exact_duplicate', 'near_duplicate', 'too_short', 'too_long', 'over_model_limit']);
+const PREPARER_REASONS: ReadonlySet<string> = new Set<RemovalReason>([
+  'exact_duplicate',
+  'near_duplicate',
+  'too_short',
+  'too_long',
+  'over_model_limit',
+]);
 
 /**
  * Reads the source as a stream, normalises, scrubs PII, removes duplicates and out-of-bounds examples, splits
@@ -185,8 +198,9 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
         .map(([r, n]) => `${r}: ${n}`)
         .join(', ');
       throw invalidDataset(
-        `${shown}: ${rejected} of ${counts.input} lines (${Math.round((rejected / counts.input) * 100)}%) are not usable examples ` +
-          `(${byReason}; first at line ${firstRejected!.line}), more than ${limitKey('maxRejectedFraction')} ${limits.maxRejectedFraction}. ` +
+        `${shown}: ${rejected} of ${counts.input} lines (${Math.round((rejected / counts.input) * 100)}%) ` +
+          `are not usable examples (${byReason}; first at line ${firstRejected!.line}), ` +
+          `more than ${limitKey('maxRejectedFraction')} ${limits.maxRejectedFraction}. ` +
           'Fix the file, or raise the limit to train on what is left.',
         { rejected, input: counts.input, removed: counts.removed },
       );

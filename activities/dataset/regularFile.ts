@@ -15,6 +15,14 @@ export function notARegularFile(file: string): string | undefined {
   }
   if (st.isFile()) return undefined;
   if (st.isDirectory()) return `${file} is a directory, not a dataset file`;
-  const kind = st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'not a file';
+  const kind = st.isFIFO()
+    ? 'a FIFO'
+    : st.isCharacterDevice()
+      ? 'a character device'
+      : st.isBlockDevice()
+        ? 'a block device'
+        : st.isSocket()
+          ? 'a socket'
+          : 'not a file';
   return `${file} is not a regular file (${kind})`;
 }

@@ -11,7 +11,10 @@ const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 2000;
 
 export interface ValidateFileOptions extends ValidatorOptions {
-  /** Called every 64 MB read or every 2 s, whichever comes first, with the bytes read so far (activities heartbeat from it). */
+  /**
+   * Called every 64 MB read or every 2 s, whichever comes first, with the bytes read so far (activities heartbeat
+   * from it).
+   */
   onProgress?: (bytesRead: number) => void;
   /** Milliseconds, for the elapsed-time progress. @default Date.now */
   clock?: () => number;

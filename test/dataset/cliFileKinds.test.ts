@@ -56,10 +56,12 @@ describe('tailor prep --out', () => {
 
   test('/etc/passwd, and a path under a file, are refused the same way', () => {
     const file = writeJsonl(tmp.dir(), 'ok2.jsonl', chatLines(30));
-    expect(tailor('prep', file, '--out', '/etc/passwd')).toMatchObject({ code: 2, stderr: expect.stringContaining('--out /etc/passwd is not a directory') });
+    const passwd = tailor('prep', file, '--out', '/etc/passwd');
+    expect(passwd).toMatchObject({ code: 2, stderr: expect.stringContaining('--out /etc/passwd is not a directory') });
     const under = path.join(tmp.dir(), 'a-file2', 'sub');
     fs.writeFileSync(path.join(tmp.dir(), 'a-file2'), 'x');
-    expect(tailor('prep', file, '--out', under)).toMatchObject({ code: 2, stderr: expect.stringContaining('is not a directory') });
+    const r = tailor('prep', file, '--out', under);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('is not a directory') });
   });
 
   test('a new folder is created and filled', () => {

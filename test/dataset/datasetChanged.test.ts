@@ -15,6 +15,7 @@ import { exampleSpecWith } from '../support/specFiles';
 import { chatLines, useTmpHome, writeJsonl } from './support';
 
 const tmp = useTmpHome();
+const MODEL = 'gpt-4o-mini-2024-07-18';
 
 function innermost(err: unknown): { message: string; type?: string } {
   let e = err as { message: string; type?: string; cause?: unknown };
@@ -23,12 +24,14 @@ function innermost(err: unknown): { message: string; type?: string } {
 }
 
 describe('the bytes prepared are the bytes the run is named after', () => {
-  test('prepareDataset refuses a file whose sha256 is not the expected one, naming both and the path; stores nothing', async () => {
+  test('prepareDataset refuses a file whose sha256 is not the expected one, naming both and the path', async () => {
     const file = writeJsonl(tmp.dir(), 'changed.jsonl', chatLines(40));
     const expected = await sha256File(file);
     fs.appendFileSync(file, `${chatLines(1, 500)[0]}\n`);
     const actual = await sha256File(file);
-    const err = await prepareDataset({ dataset: DatasetSpecSchema.parse({ path: file }), model: 'gpt-4o-mini-2024-07-18', expectedSha256: expected }).then(
+    const prep = (expectedSha256: string) =>
+      prepareDataset({ dataset: DatasetSpecSchema.parse({ path: file }), model: MODEL, expectedSha256 });
+    const err = await prep(expected).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -40,7 +43,7 @@ describe('the bytes prepared are the bytes the run is named after', () => {
     expect(f.message).toContain(`read ${actual}`);
     expect(fs.existsSync(path.join(tmp.dir(), 'home', 'artifacts'))).toBe(false);
     // The matching hash prepares as before.
-    const ok = await prepareDataset({ dataset: DatasetSpecSchema.parse({ path: file }), model: 'gpt-4o-mini-2024-07-18', expectedSha256: actual });
+    const ok = await prep(actual);
     expect(ok.sourceSha256).toBe(actual);
   });
 
@@ -57,13 +60,15 @@ describe('the bytes prepared are the bytes the run is named after', () => {
     const taskQueue = uniqueTaskQueue('dataset-changed');
     const nativeConnection = await connectTestWorker();
     const prevRoots = process.env.TAILOR_ALLOWED_ROOTS;
-    process.env.TAILOR_ALLOWED_ROOTS = [dir, prevRoots].filter(Boolean).join(path.delimiter); // the worker reads the data there
+    // The worker reads the data there.
+    process.env.TAILOR_ALLOWED_ROOTS = [dir, prevRoots].filter(Boolean).join(path.delimiter);
     try {
       const { handle } = await startPipeline(client, loaded, { taskQueue, rerun: true });
       const named = await sha256File(data);
       fs.appendFileSync(data, `${chatLines(1, 900)[0]}\n`);
       const now = await sha256File(data);
-      const worker = await createTailorWorker({ connection: nativeConnection, taskQueue, workflowBundle: await sharedBundle() });
+      const workflowBundle = await sharedBundle();
+      const worker = await createTailorWorker({ connection: nativeConnection, taskQueue, workflowBundle });
       const failure = await worker.runUntil(handle.result().then(() => undefined, (e: unknown) => e));
       expect(failure).toBeInstanceOf(WorkflowFailedError);
       const root = innermost(failure);

@@ -26,7 +26,8 @@ function bestCpuMs(f: () => unknown): number {
   return Math.min(cpuMs(f), cpuMs(f));
 }
 
-const cjk = (n: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20_000))).join('');
+const cjk = (n: number) =>
+  Array.from({ length: n }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20_000))).join('');
 const INPUTS: [string, (n: number) => string][] = [
   ["'y' × N", (n) => 'y'.repeat(n)],
   ['N CJK characters without spaces', cjk],
@@ -92,14 +93,17 @@ describe('the linear merge counts exactly what the quadratic one did', () => {
       ...Array.from({ length: 20 }, (_, i) => randomText(i + 100, 100 + i * 20, MIXED)),
       fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8'),
     ];
-    for (const t of texts) expect([t.slice(0, 40), counter.count(t)]).toEqual([t.slice(0, 40), api.countTokens(t, noSpecial)]);
+    for (const t of texts) {
+      expect([t.slice(0, 40), counter.count(t)]).toEqual([t.slice(0, 40), api.countTokens(t, noSpecial)]);
+    }
   });
 
   test('the heap merge equals the scan on random pieces of every length', () => {
     // A toy vocabulary where many merges tie: ranks by pair content, so leftmost-first decides.
     const ranks = new Map<string, number>();
     for (const a of 'abc') ranks.set(a, ranks.size);
-    for (const w of ['aa', 'ab', 'ba', 'bb', 'aaaa', 'abab', 'bbb', 'aab', 'ca', 'cab', 'aaaaaaaa', 'abba']) ranks.set(w, ranks.size);
+    const merges = ['aa', 'ab', 'ba', 'bb', 'aaaa', 'abab', 'bbb', 'aab', 'ca', 'cab', 'aaaaaaaa', 'abba'];
+    for (const w of merges) ranks.set(w, ranks.size);
     const scan = (piece: string) => {
       const parts = [...piece];
       for (;;) {
@@ -129,7 +133,12 @@ test('validation reports progress by elapsed time, not only every 64 MB', async 
     let now = 0;
     const seen: number[] = [];
     // A clock that moves 3 s per reading: every chunk is "slow".
-    await validateFile(file, { method: 'supervised', model: 'gpt-4o-mini-2024-07-18', clock: () => (now += 3000), onProgress: (b) => seen.push(b) });
+    await validateFile(file, {
+      method: 'supervised',
+      model: 'gpt-4o-mini-2024-07-18',
+      clock: () => (now += 3000),
+      onProgress: (b) => seen.push(b),
+    });
     expect(seen.length).toBeGreaterThanOrEqual(4);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
   } finally {

@@ -47,7 +47,8 @@ test('the compact near-duplicate index answers exactly as the Map-of-lists one d
   expect(NUM_HASHES).toBe(128);
   const rand = rng(42);
   const vocab = Array.from({ length: 300 }, (_, i) => `w${i}`);
-  const bases = Array.from({ length: 60 }, () => Array.from({ length: 40 }, () => vocab[Math.floor(rand() * vocab.length)]!));
+  const word = () => vocab[Math.floor(rand() * vocab.length)]!;
+  const bases = Array.from({ length: 60 }, () => Array.from({ length: 40 }, word));
   for (const threshold of [0.5, 0.9]) {
     const compact = new NearDuplicateIndex(threshold);
     const reference = new MapIndex(threshold);
@@ -56,7 +57,7 @@ test('the compact near-duplicate index answers exactly as the Map-of-lists one d
     for (let line = 1; line <= 1500; line++) {
       const words = [...bases[Math.floor(rand() * bases.length)]!];
       const edits = Math.floor(rand() * 12);
-      for (let k = 0; k < edits; k++) words[Math.floor(rand() * words.length)] = vocab[Math.floor(rand() * vocab.length)]!;
+      for (let k = 0; k < edits; k++) words[Math.floor(rand() * words.length)] = word();
       const sig = minhashSignature(words.join(' '));
       const got = compact.findDuplicate(sig);
       expect([line, got]).toEqual([line, reference.findDuplicate(sig)]);

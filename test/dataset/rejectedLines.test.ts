@@ -55,7 +55,8 @@ describe('dataset.limits.maxRejectedFraction', () => {
 
   test('the limit can be raised; duplicates never count against it', async () => {
     const file = writeJsonl(tmp.dir(), 'mostly-bad-ok.jsonl', mostlyBad());
-    const r = await prepareDataset({ dataset: DatasetSpecSchema.parse({ path: file, limits: { maxRejectedFraction: 0.8 } }), model: MODEL });
+    const dataset = DatasetSpecSchema.parse({ path: file, limits: { maxRejectedFraction: 0.8 } });
+    const r = await prepareDataset({ dataset, model: MODEL });
     expect(r.counts).toMatchObject({ input: 10, kept: 3 });
     const one = chatLines(1, 300)[0]!;
     const dups = writeJsonl(tmp.dir(), 'dups.jsonl', [...chatLines(2, 400), ...Array.from({ length: 8 }, () => one)]);
@@ -69,11 +70,12 @@ describe('dataset.limits.maxRejectedFraction', () => {
 
   test('tailor prep says so with counts and exits 1, storing nothing', () => {
     const file = writeJsonl(tmp.dir(), 'mostly-bad-cli.jsonl', mostlyBad());
-    const before = fs.existsSync(path.join(tmp.dir(), 'home', 'artifacts')) ? fs.readdirSync(path.join(tmp.dir(), 'home', 'artifacts'), { recursive: true }).length : 0;
+    const store = path.join(tmp.dir(), 'home', 'artifacts');
+    const stored = () => (fs.existsSync(store) ? fs.readdirSync(store, { recursive: true }).length : 0);
+    const before = stored();
     const r = tailor('prep', file);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/tailor prep: .*mostly-bad-cli\.jsonl: 7 of 10 lines \(70%\) are not usable examples/);
-    const after = fs.existsSync(path.join(tmp.dir(), 'home', 'artifacts')) ? fs.readdirSync(path.join(tmp.dir(), 'home', 'artifacts'), { recursive: true }).length : 0;
-    expect(after).toBe(before);
+    expect(stored()).toBe(before);
   });
 });

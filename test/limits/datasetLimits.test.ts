@@ -42,7 +42,12 @@ describe('dataset limits', () => {
   });
 
   test('defaults: 32 MiB lines, 2 GiB files, 2,000,000 examples', () => {
-    expect(DEFAULT_DATASET_LIMITS).toEqual({ maxLineBytes: 32 * 1024 * 1024, maxFileBytes: 2 * 1024 ** 3, maxExamples: 2_000_000, maxRejectedFraction: 0.5 });
+    expect(DEFAULT_DATASET_LIMITS).toEqual({
+      maxLineBytes: 32 * 1024 * 1024,
+      maxFileBytes: 2 * 1024 ** 3,
+      maxExamples: 2_000_000,
+      maxRejectedFraction: 0.5,
+    });
   });
 
   describe('tailor validate', () => {
