@@ -46,7 +46,8 @@ describe('eval worker killed mid-evaluation', () => {
     const loaded = loadEvalSuite(SUITE, { models: ['gpt-4o-mini-2024-07-18'] });
     const suite = {
       ...loaded,
-      cases: { ...loaded.cases, sample: undefined, limit: CASES },
+      // More cases than the example's held-out split has: the whole tickets file (no model here was trained on it).
+      cases: { type: 'file' as const, path: path.join(path.dirname(SUITE), '..', 'data', 'tickets.jsonl'), limit: CASES },
       variants: loaded.variants.filter((v) => v.id === 'zero-shot'),
       candidate: 'zero-shot',
       baseline: undefined,
