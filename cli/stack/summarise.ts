@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { tokenStatsText } from '../../core/dataset/tokenStatsText';
+import { servedByLocalBackend } from '../../core/report/localBackendNote';
 import { costPerCaseText, formatDuration } from '../../core/report/renderRunReport';
 import { textTable } from '../../core/report/textTable';
 import { stepAttempts, type StepAttempts } from './stepAttempts';
@@ -60,6 +61,12 @@ export async function summarise(client: Client, result: PipelineResult, reportDi
   };
 }
 
+/** Said only of runs the local backend served (core/report/localBackendNote.ts). */
+function localNote(result: PipelineResult): string {
+  const models = [...result.leaderboard.map((v) => v.model), result.fineTune?.model];
+  return servedByLocalBackend(models) ? "; the local backend's models are small CPU learners, not LLMs" : '';
+}
+
 export function renderSummary(s: RunSummary, result: PipelineResult): string {
   const steps = textTable(
     ['step', 'status', 'attempts', 'duration', 'detail'],
@@ -79,7 +86,7 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
     `Validation: ${v.examples} training examples, ${v.tokens} tokens (per example: ${tokenStatsText(v.perExample)})`,
     `Cost estimate: ${v.epochs} epochs × ${v.billedTokens} billed tokens ≈ $${v.estimatedUsd.toFixed(4)} at ${v.model} training prices (config/pricing.ts)`,
     '',
-    `Evaluation on the same held-out split (n=${n}; the local backend's models are small CPU learners, not LLMs)`,
+    `Evaluation on the same held-out split (n=${n}${localNote(result)})`,
     evalTable,
     '',
     ...(result.cheaper ? [cheaperLines(result.cheaper), ''] : []),

@@ -1,5 +1,6 @@
 import type { CheaperVerdict } from '../gate/cheapestPassing';
 import type { PipelineResult, StepState } from '../pipeline/pipelineTypes';
+import { LOCAL_BACKEND_NOTE, servedByLocalBackend } from './localBackendNote';
 
 export function formatDuration(step: Pick<StepState, 'startedAt' | 'endedAt'>): string {
   if (step.startedAt === undefined || step.endedAt === undefined) return '';
@@ -46,6 +47,7 @@ export function renderRunReport(r: PipelineResult): string {
   } else {
     lines.push('', 'No fine-tune job: a cheaper variant passed the gate (`fineTune.when: needed`).');
   }
-  lines.push('', 'The local backend\'s models are small CPU learners (hashed n-gram classifiers and nearest-neighbour responders), not LLMs; their scores show the pipeline works, not what a real model would reach.', '');
+  const models = [...r.leaderboard.map((v) => v.model), r.fineTune?.model];
+  lines.push('', ...(servedByLocalBackend(models) ? [LOCAL_BACKEND_NOTE, ''] : []));
   return lines.join('\n');
 }
