@@ -24,6 +24,7 @@ import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';
 import { bundleWorkflows, createTailorWorker, installQuietRuntime } from '../workers/createWorker';
 import { startDevServer } from '../workers/devServer';
+import { startPythonModule } from '../workers/pythonModule';
 
 const ROOT = path.resolve(__dirname, '..');
 const TRAINER_DIR = path.join(ROOT, 'workers', 'trainer');
@@ -100,49 +101,14 @@ interface PythonServer {
   stop(): Promise<void>;
 }
 
-/** Starts `python -m module args` and waits for its ready line. */
-function startPythonModule(
-  module: string,
-  args: string[],
-  ready: RegExp,
-  threads: number,
-  timeoutMs = 600_000,
-): Promise<{ match: RegExpExecArray; stop(): Promise<void> }> {
-  const child = spawn(PYTHON, ['-m', module, ...args], spawnOptions(threads));
-  let out = '';
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(t);
-  };
-  return new Promise((resolve, reject) => {
-    const late = () => reject(new Error(`${module} not ready in ${timeoutMs / 1000} s: ${out.slice(-500)}`));
-    const timer = setTimeout(() => void stop().then(late), timeoutMs);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ match: m, stop });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const tail = out.trim().split('\n').slice(-5).join(' | ');
-      reject(new Error(`${module} exited ${code} before it was ready: ${tail}`));
-    });
-  });
-}
+/** `python -m module args` from the trainer's venv (workers/pythonModule.ts), with the bench's thread count. */
+const startModule = (module: string, args: string[], ready: RegExp, threads: number) =>
+  startPythonModule(module, args, ready, { env: pyEnv(threads), timeoutMs: 600_000 });
 
 async function startChatServer(threads: number): Promise<PythonServer> {
   const args = ['--base', MODEL, '--port', '0', '--threads', String(threads)];
-  const s = await startPythonModule('tailor_trainer.chat_server', args, /listening on (http:\S+)/, threads);
-  return { url: s.match[1]!, stop: s.stop };
+  const s = await startModule('tailor_trainer.chat_server', args, /listening on (http:\S+)/, threads);
+  return { url: /listening on (http:\S+)/.exec(s.output())![1]!, stop: s.stop };
 }
 
 type Chat = { role: string; content: string }[];
@@ -262,7 +228,7 @@ async function benchJourney(dir: string, sz: ReturnType<typeof SIZES>): Promise<
     const trainerArgs = ['--address', server.address, '--task-queue', trainerQueue];
     const [chat, trainer] = await Promise.all([
       startChatServer(sz.threads),
-      startPythonModule('tailor_trainer.worker', trainerArgs, /polling task queue/, sz.threads),
+      startModule('tailor_trainer.worker', trainerArgs, /polling task queue/, sz.threads),
     ]);
     stops.push(chat.stop, trainer.stop);
     // Inside TAILOR_HOME: the worker reads datasets only under its allowed roots.

@@ -1,13 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SelfHostedProvider } from '../../config/providerSpec';
-import { PROJECT_ROOT } from '../../workers/temporalBinary';
+import { startPythonModule, TRAINER_DIR, TRAINER_PYTHON as PYTHON, trainerEnv, type PythonModuleProcess } from '../../workers/pythonModule';
 import { Registry } from '../../activities/registry/registryDb';
 import { UsageError } from '../command';
 
-const TRAINER_DIR = path.join(PROJECT_ROOT, 'workers', 'trainer');
-const PYTHON = path.join(PROJECT_ROOT, '.tools', 'trainer-venv', 'bin', 'python');
 const SETUP = 'npm run setup:trainer';
 
 export interface SelfHostedServing {
@@ -32,22 +30,22 @@ export async function startSelfHostedServing(
   if (!fs.existsSync(PYTHON)) throw new UsageError(`no trainer environment at ${path.relative(process.cwd(), PYTHON)}: run \`${SETUP}\` first`);
   const base = provider.baseModelPath ?? baseModel;
   if (!provider.baseModelPath) {
-    const r = spawnSync(PYTHON, ['-m', 'tailor_trainer.catalog', 'path', base], { cwd: TRAINER_DIR, env: pythonEnv(), encoding: 'utf8' });
+    const r = spawnSync(PYTHON, ['-m', 'tailor_trainer.catalog', 'path', base], { cwd: TRAINER_DIR, env: trainerEnv(), encoding: 'utf8' });
     if (r.status !== 0) {
       const why = (r.stderr || r.stdout).trim().split('\n').pop() ?? `exit ${r.status}`;
       throw new UsageError(`base model ${base} is not ready (${why}): run \`${SETUP}\` first`);
     }
   }
   if (!provider.servingBaseUrlEnv) throw new UsageError('provider.servingBaseUrlEnv: name a variable for the chat server URL this command starts');
-  const started: PythonProcess[] = [];
+  const started: PythonModuleProcess[] = [];
   const close = async () => {
     await Promise.all(started.map((p) => p.stop()));
   };
   try {
     log(`starting the trainer worker (queue ${provider.taskQueue}) and the chat server for ${base} from ${path.relative(process.cwd(), PYTHON)}`);
     const [trainer, server] = await Promise.all([
-      startPython('tailor_trainer.worker', ['--address', temporal.address, '--namespace', temporal.namespace, '--task-queue', provider.taskQueue], /polling task queue/),
-      startPython('tailor_trainer.chat_server', ['--base', base, '--port', '0'], /listening on http:\S+/),
+      startPythonModule('tailor_trainer.worker', ['--address', temporal.address, '--namespace', temporal.namespace, '--task-queue', provider.taskQueue], /polling task queue/),
+      startPythonModule('tailor_trainer.chat_server', ['--base', base, '--port', '0'], /listening on http:\S+/),
     ]);
     started.push(trainer, server);
     const baseURL = /listening on (http:\S+)/.exec(server.output())![1]!;
@@ -58,53 +56,6 @@ export async function startSelfHostedServing(
     await close();
     throw err;
   }
-}
-
-function pythonEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, PYTHONPATH: TRAINER_DIR, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' };
-}
-
-interface PythonProcess {
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** `python -m module args` from the venv; resolves once its output matches `ready`. */
-async function startPython(module: string, args: string[], ready: RegExp, timeoutMs = 180_000): Promise<PythonProcess> {
-  const child: ChildProcess = spawn(PYTHON, ['-m', module, ...args], { cwd: TRAINER_DIR, env: pythonEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-64_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`${module} did not start within ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
-      const poll = setInterval(() => ready.test(out) && finish(), 100);
-      const onExit = (code: number | null) => finish(new Error(`${module} exited ${code} before it was ready:\n${out}`));
-      function finish(err?: Error) {
-        clearTimeout(timer);
-        clearInterval(poll);
-        child.off('exit', onExit);
-        if (err) reject(err);
-        else resolve();
-      }
-      child.once('exit', onExit);
-    });
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { output: () => out, stop };
 }
 
 /** Asks `model` one question through the server's /v1/chat/completions; returns its answer. */
