@@ -93,6 +93,11 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
 
   const method = methodForFormat(spec.format);
   const profile = modelProfile(input.model);
+  const reader = new SourceRecordReader(spec.format, spec.columns, limits.maxLineBytes);
+  const heartbeat = activityHeartbeat();
+  const store = new ArtifactStore();
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tailor-prep-'));
+  // The near-duplicate index keeps fingerprints in temporary files under tmp, freed by close() below.
   const preparer = new ExamplePreparer({
     method,
     encoding: profile.encoding,
@@ -101,11 +106,8 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     pii: spec.pii,
     length: spec.length,
     seed: spec.split.seed,
+    tempDir: tmp,
   });
-  const reader = new SourceRecordReader(spec.format, spec.columns, limits.maxLineBytes);
-  const heartbeat = activityHeartbeat();
-  const store = new ArtifactStore();
-  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tailor-prep-'));
   try {
     const counts: PrepCounts = { input: 0, kept: 0, train: 0, validation: 0, test: 0, removed: {}, piiScrubbed: {} };
     const removedSamples: PrepManifest['removedSamples'] = [];
@@ -262,6 +264,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     const manifestRef = await store.put(JSON.stringify(manifest, null, 2) + '\n', { name: 'manifest.json' });
     return { sourceSha256, ...refs, manifest: manifestRef, counts };
   } finally {
+    preparer.close();
     await fs.rm(tmp, { recursive: true, force: true });
   }
 }

@@ -21,6 +21,8 @@ export interface PreparerOptions {
   length: { minTokens?: number; maxTokens?: number; dropOverModelLimit: boolean };
   /** Mixed into the split hash. */
   seed: string;
+  /** Folder for the near-duplicate index's temporary files (default: the OS temp dir); see close(). */
+  tempDir?: string;
 }
 
 export type RemovalReason = 'exact_duplicate' | 'near_duplicate' | 'too_short' | 'too_long' | 'over_model_limit';
@@ -45,9 +47,14 @@ export class ExamplePreparer {
   private readonly kinds: ReadonlySet<PiiKind>;
 
   constructor(private readonly opts: PreparerOptions) {
-    this.near = new NearDuplicateIndex(opts.dedupe.threshold);
+    this.near = new NearDuplicateIndex(opts.dedupe.threshold, { dir: opts.tempDir });
     this.counter = tokenCounter(opts.encoding);
     this.kinds = new Set(opts.pii.scrub ? opts.pii.kinds : []);
+  }
+
+  /** Frees the near-duplicate index's temporary files; call when done (success or failure). */
+  close(): void {
+    this.near.close();
   }
 
   consider(example: JsonObject, line: number): Decision {
@@ -82,7 +89,9 @@ export class ExamplePreparer {
     this.tokensOfKept.push(tokens);
     if (sig) this.near.add(sig, line);
     // 64 bits of the seeded hash order the split; equal content still gets equal keys.
-    const splitHash = createHash('sha256').update(this.opts.seed).update('\n').update(canonical).digest('hex').slice(0, 16);
+    // Hex of the first 8 bytes, a string of its own: slicing the full hex digest kept all 64 characters alive.
+    const splitDigest = createHash('sha256').update(this.opts.seed).update('\n').update(canonical).digest();
+    const splitHash = splitDigest.toString('hex', 0, 8);
     const label = method === 'dpo' ? answerLabel(clean.preferred_output) : method === 'supervised' ? answerLabel(clean.messages) : undefined;
     return { keep: true, json, splitHash, label, tokens };
   }
