@@ -63,6 +63,8 @@ export class NearDuplicateIndex {
   private readonly pending = new Uint32Array(RECORD_WORDS * WRITE_RECORDS);
   private readonly record = new Uint32Array(RECORD_WORDS);
   private block = new Uint32Array(BLOCK_ENTRIES * 2);
+  /** Sorting space for a full segment's entries, kept from run to run. */
+  private sortBuf: Float64Array | undefined;
   private files: { records: number; runs: number } | undefined;
   private closed = false;
   private readonly chain: number[] = [];
@@ -82,7 +84,7 @@ export class NearDuplicateIndex {
   /** Bytes held in memory by the index's arrays (its temporary files are not counted). */
   memoryBytes(): number {
     let n = this.keys.byteLength + this.next.byteLength + this.heads.byteLength;
-    n += this.pending.byteLength + this.record.byteLength + this.block.byteLength;
+    n += this.pending.byteLength + this.record.byteLength + this.block.byteLength + (this.sortBuf?.byteLength ?? 0);
     for (const r of this.runs) n += r.bloom.byteLength + r.firstKeys.byteLength + 64;
     return n;
   }
@@ -191,12 +193,14 @@ export class NearDuplicateIndex {
     const n = this.count - this.segBase;
     const total = n * BANDS;
     // band (4 bits), key (32), example in the run (16): 52 bits, exact in a double, sorted natively.
-    const order = new Float64Array(total);
+    if (this.sortBuf?.length !== total) this.sortBuf = new Float64Array(total);
+    const order = this.sortBuf;
     for (let e = 0; e < total; e++) {
       order[e] = ((e % BANDS) * 2 ** 32 + this.keys[e]!) * 2 ** 16 + Math.floor(e / BANDS);
     }
     order.sort();
-    const out = new Uint32Array(total * 2);
+    // The same bytes, rewritten in place: entry i's 8 bytes are written only after order[i] was read.
+    const out = new Uint32Array(order.buffer, 0, total * 2);
     const blocks = Math.ceil(total / BLOCK_ENTRIES);
     const firstKeys = new Float64Array(blocks);
     const bloomBits = Math.max(64, total * BLOOM_BITS_PER_ENTRY);
@@ -218,9 +222,8 @@ export class NearDuplicateIndex {
     this.runs.push({ base: this.segBase, offset: this.runBytes, entries: total, firstKeys, bloom, bloomBits });
     this.runBytes += out.byteLength;
     this.segBase = this.count;
-    this.keys = new Uint32Array(BANDS * 256);
-    this.next = new Int32Array(BANDS * 256);
-    this.heads = new Int32Array(1 << 10).fill(-1);
+    // The next segment reuses the arrays (they are at full size now): no garbage of tens of megabytes per run.
+    this.heads.fill(-1);
     this.buckets = 0;
   }
 
