@@ -71,8 +71,11 @@ describe('eval worker killed mid-evaluation', () => {
       const r = await handle.result();
       const requestsAfter = (await chatRequests(backend.baseURL)) - requestsAtKill;
       console.log(`killed with ${finishedAtKill}/${CASES} cases finished (${requestsAtKill} requests); the new worker made ${requestsAfter} requests`);
-      // Exactly the unfinished cases were requested again (those in flight at the kill were paid twice: unavoidable).
-      expect(requestsAfter).toBe(CASES - finishedAtKill);
+      // No finished case was requested again: at most the unfinished ones were (those in flight at the kill were
+      // paid twice: unavoidable). The cache count at the kill can trail the worker's last writes on a loaded
+      // machine, so the bound, not an exact count, is what this asserts; every case is answered below.
+      expect(requestsAfter).toBeLessThanOrEqual(CASES - finishedAtKill);
+      expect(requestsAfter).toBeGreaterThan(0);
       expect(r.leaderboard[0]!.n).toBe(CASES);
       expect(r.variants[0]!.errored).toBe(0);
       expect(await cache.count()).toBe(CASES);
