@@ -72,18 +72,23 @@ export function exportFeedback(records: readonly FeedbackRecord[], opts: Feedbac
   const removed: Record<string, number> = {};
   let skipped = 0;
   let n = 0;
-  for (const r of records) {
-    const examples = opts.format === 'dpo' ? dpoExamples(r) : sftExamples(r, opts.minRating ?? 4);
-    if (examples.length === 0) skipped++;
-    for (const { id, example } of examples) {
-      const d = preparer.consider(example, ++n);
-      if (!d.keep) {
-        removed[d.reason] = (removed[d.reason] ?? 0) + 1;
-        continue;
+  // The near-duplicate index holds temporary files open until closed (core/dataset/nearDuplicateIndex.ts).
+  try {
+    for (const r of records) {
+      const examples = opts.format === 'dpo' ? dpoExamples(r) : sftExamples(r, opts.minRating ?? 4);
+      if (examples.length === 0) skipped++;
+      for (const { id, example } of examples) {
+        const d = preparer.consider(example, ++n);
+        if (!d.keep) {
+          removed[d.reason] = (removed[d.reason] ?? 0) + 1;
+          continue;
+        }
+        lines.push(d.json);
+        if (ids[ids.length - 1] !== id) ids.push(id);
       }
-      lines.push(d.json);
-      if (ids[ids.length - 1] !== id) ids.push(id);
     }
+  } finally {
+    preparer.close();
   }
   return { text: lines.map((l) => `${l}\n`).join(''), count: lines.length, ids, skipped, removed };
 }
