@@ -180,7 +180,8 @@ def _progress_callback(reporter: Reporter, heartbeat_every: int, losses: list[fl
             tokens = state.num_input_tokens_seen - tokens0
             self.last["tokensPerSecond"] = round(tokens / elapsed, 2) if elapsed > 0 and tokens > 0 else None
             left = state.max_steps - state.global_step
-            self.last["etaSeconds"] = round(left * elapsed / steps, 1) if steps > 0 else None
+            # Milliseconds kept: a fast step (the tiny test model) must not round a remaining step to 0 s.
+            self.last["etaSeconds"] = round(left * elapsed / steps, 3) if steps > 0 else None
 
         def on_log(self, args, state, control, logs=None, **kw):
             if logs and "loss" in logs:
