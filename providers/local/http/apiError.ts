@@ -1,23 +1,10 @@
+import { LoopbackHttpError } from '../../../servers/loopback/httpError';
+
 /**
  * An error the backend answers with OpenAI's body `{error: {message, type, param, code}}` and the
  * matching status, so every client library maps it to the same error class it would for OpenAI.
  */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type: string = 'invalid_request_error',
-    readonly param: string | null = null,
-    readonly code: string | null = null,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-
-  body() {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
-  }
-}
+export class ApiError extends LoopbackHttpError {}
 
 export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
   new ApiError(400, message, 'invalid_request_error', param, code);
