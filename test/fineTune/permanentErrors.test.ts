@@ -52,7 +52,6 @@ describe('fineTuneWorkflow: permanent provider answers fail at once', () => {
       },
       poll: { initial: '200ms', max: '1s', factor: 2 },
     };
-    const t0 = Date.now();
     const handle = await h.client.workflow.start(fineTuneWorkflow, {
       workflowId: tag,
       taskQueue: h.taskQueue,
@@ -61,12 +60,12 @@ describe('fineTuneWorkflow: permanent provider answers fail at once', () => {
     const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err.cause as { cause?: ApplicationFailure }).cause;
-    return { cause, ms: Date.now() - t0, train: i.train };
+    return { cause, train: i.train };
   };
 
   it('429 insufficient_quota on the upload: one attempt, non-retryable, the provider message', async () => {
     await setFaults(h.backend.baseURL, 'files.create=quota');
-    const { cause, ms, train } = await run(`ft-quota-${Date.now()}`, 200);
+    const { cause, train } = await run(`ft-quota-${Date.now()}`, 200);
     expect(cause?.type).toBe('ProviderQuotaExceeded');
     expect(cause?.nonRetryable).toBe(true);
     expect(cause?.message).toBe(
@@ -74,19 +73,17 @@ describe('fineTuneWorkflow: permanent provider answers fail at once', () => {
         'You exceeded your current quota, please check your plan and billing details.',
     );
     expect(await faultsFired(h.backend.baseURL)).toBe(1); // asked once, not retried
-    expect(ms).toBeLessThan(20_000);
     expect(await uploadsOf(sdk(h.backend.baseURL), train)).toBe(0);
   });
 
   it('413 on the job create: one attempt, non-retryable, the provider message', async () => {
     await setFaults(h.backend.baseURL, 'jobs.create=413');
     const tag = `ft-413-${Date.now()}`;
-    const { cause, ms } = await run(tag, 260);
+    const { cause } = await run(tag, 260);
     expect(cause?.type).toBe('Provider413');
     expect(cause?.nonRetryable).toBe(true);
     expect(cause?.message).toBe('create fine-tuning job: provider answered 413: Injected fault: HTTP 413.');
     expect(await faultsFired(h.backend.baseURL)).toBe(1);
-    expect(ms).toBeLessThan(20_000);
     expect(await jobsTagged(sdk(h.backend.baseURL), tag)).toHaveLength(0);
   });
 });
