@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import OpenAI from 'openai';
-import { ArtifactStore } from '../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../stores/artifacts/artifactStore';
 import { getJobStatus } from '../activities/fineTune/jobStatus';
 import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';

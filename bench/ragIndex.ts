@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LanceVectorStore } from '../activities/rag/lanceStore';
+import { LanceVectorStore } from '../stores/rag/lanceStore';
 import { embed } from '../core/learners/embeddings';
 import { cosineTopK } from '../core/rag/cosineTopK';
 import { chunkId } from '../core/rag/chunk';

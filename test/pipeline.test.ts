@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Registry } from '../activities/registry/registryDb';
+import { Registry } from '../stores/registry/registryDb';
 import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';
 import { TailorPipeline } from '../workflows/searchAttributes';

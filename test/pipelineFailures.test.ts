@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { Registry } from '../activities/registry/registryDb';
+import { Registry } from '../stores/registry/registryDb';
 import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';
 import { progressQuery } from '../workflows/messages';

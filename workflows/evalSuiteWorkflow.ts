@@ -1,5 +1,5 @@
 import { ApplicationFailure, defineQuery, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { ArtifactRef } from '../core/artifacts/artifactRef';
+import { mapBounded } from '../core/concurrency/mapBounded';
 import type { EvalProgress, EvalSuiteInput, EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import type { VariantScore } from '../core/pipeline/evaluationTypes';
 import { evaluateGateRules, requiredComparisons, resolveBaseline } from '../core/stats/gateRules';
@@ -55,11 +55,8 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   let cacheHits = 0;
   const shardsOf = await Promise.all(
     suite.variants.map(async (variant, vi) => {
-      const refs: ArtifactRef[] = new Array(ranges.length);
-      let next = 0;
-      const lane = async () => {
-        for (let i = next++; i < ranges.length; i = next++) {
-          const [start, end] = ranges[i]!;
+      // Lanes schedule shards in the order older histories replay: shard by shard, variant by variant.
+      return mapBounded(ranges, exec.shardsInFlight, async ([start, end]) => {
           const r = await scoring.evaluateShard({
             variant,
             promptVersion: ready[vi]!.promptVersion,
@@ -74,16 +71,13 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
             graderModels: suite.graderModels,
             provider: input.provider,
           });
-          refs[i] = r.results;
           providerCalls += r.providerCalls;
           cacheHits += r.cacheHits;
           progress.shardsDone++;
           progress.casesDone += r.n;
           progress.variants![vi]!.casesDone += r.n;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(exec.shardsInFlight, ranges.length) }, lane));
-      return refs;
+          return r.results;
+      });
     }),
   );
 

@@ -1,5 +1,5 @@
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
-import { ArtifactStore } from './artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 /** Stores a small JSON document (a report, a leaderboard) so history carries only its reference. */
 export async function storeJson(input: { name: string; value: unknown }): Promise<ArtifactRef> {

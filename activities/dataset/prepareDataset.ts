@@ -23,7 +23,7 @@ import { methodForFormat, recordToExample } from '../../core/dataset/sourceForma
 import { SourceFormatError, SourceRecordReader, type SourceRecord } from '../../core/dataset/sourceRecords';
 import { assignSplits, type SplitName } from '../../core/dataset/splitAssignment';
 import { groupValue, SplitGroups } from '../../core/dataset/splitGroups';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { datasetChanged, invalidDataset } from './invalidDataset';
 import { JsonlWriter } from './jsonlWriter';
 import { notARegularFile } from './regularFile';

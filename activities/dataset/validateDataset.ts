@@ -6,7 +6,7 @@ import { DatasetLimitError, type DatasetLimits } from '../../core/dataset/datase
 import type { TrainingMethod } from '../../core/dataset/messageChecks';
 import type { ValidationReport } from '../../core/dataset/validationReport';
 import { contentFreeMessage } from '../../core/dataset/contentFreeSample';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { invalidDataset } from './invalidDataset';
 import { activityHeartbeat } from './progress';
 import { validateFile } from './validateFile';

@@ -2,7 +2,7 @@ import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import type { SuiteCase } from '../../core/evalSuite/evalCase';
 import type { FewShotExample } from '../../core/fewshot/fewShotExample';
 import type { Passage } from '../../core/rag/ragPrompt';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 /**
  * Parsed cases and few-shot selections, kept per artifact in this worker process: fifty shards of one run read

@@ -11,11 +11,11 @@ import { costUsd } from '../../core/evalSuite/inferencePricing';
 import { assertionNames, usesProvider, type Assertion } from '../../core/graders/assertionSpec';
 import { gradeOne, itemStatus } from '../../core/graders/gradeCase';
 import type { GradeResult, GraderServices, Sample } from '../../core/graders/gradeTypes';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { embedTexts } from '../fewshot/embedTexts';
 import { loadCases, loadRetrieval, loadSelection } from './caseStore';
 import { ragMessages } from '../../core/evalSuite/ragMessages';
-import { completionCache, gradeCache } from './keyedCache';
+import { completionCache, gradeCache } from '../../stores/cache/keyedCache';
 import { chatCompletion, isCaseLevelFailure, providerEndpoint } from './providerCalls';
 
 export interface EvaluateShardInput {

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { CaseFileError, parseCaseFile, selectCases, type SuiteCase } from '../../core/evalSuite/evalCase';
 import type { CaseSelection, CaseSource } from '../../core/evalSuite/evalSuiteTypes';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 export interface PrepareEvalCasesInput {
   source: CaseSource & CaseSelection;

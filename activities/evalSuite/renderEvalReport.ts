@@ -4,7 +4,7 @@ import { renderMarkdownReport } from '../../core/evalSuite/markdownReport';
 import { RECORDED_CHOICES } from '../../core/evalSuite/recordedChoices';
 import { caseDiffs, type EvalReportData } from '../../core/evalSuite/reportData';
 import { renderHtmlReport } from '../../core/report/htmlReport';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 /** The report's own fields, as the summary has them, plus each variant's case results by reference. */
 export interface RenderEvalReportInput

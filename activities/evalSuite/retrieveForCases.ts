@@ -8,7 +8,7 @@ import type { EvalVariant, RagSettings } from '../../core/evalSuite/evalSuiteTyp
 import { ragQuestion } from '../../core/evalSuite/ragMessages';
 import type { FewShotExample } from '../../core/fewshot/fewShotExample';
 import { IndexNotFoundError, OpenIndex } from '../rag/openIndex';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 export interface Retrieval {
   /** JSONL, one line per case: `{index, caseHash, passages: Passage[]}`. */

@@ -3,7 +3,7 @@ import type { CaseResult } from '../../core/evalSuite/caseResult';
 import { compareVariants } from '../../core/evalSuite/compareVariants';
 import { variantMetrics, type VariantMetrics } from '../../core/evalSuite/variantMetrics';
 import type { Comparison } from '../../core/stats/gateRules';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 export interface SummariseEvalRunInput {
   suite: string;

@@ -7,7 +7,7 @@ import { selectSeededRandom } from '../../core/fewshot/seededRandom';
 import type { EvaluateVariantInput, VariantScore } from '../../core/pipeline/evaluationTypes';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 async function loadCases(store: ArtifactStore, ref: EvaluateVariantInput['test']): Promise<EvalCase[]> {
   const rows = parseJsonl<{ messages: ChatMessage[] }>(await store.readText(ref));

@@ -2,7 +2,7 @@ import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import type { Metric } from '../../core/eval/score';
 import type { ProviderSpec } from '../../config/providerSpec';
 import type { VariantScore } from '../../core/pipeline/evaluationTypes';
-import { sharedRegistry } from '../registry/registryDb';
+import { sharedRegistry } from '../../stores/registry/registryDb';
 import { evaluateVariant } from './evaluateVariant';
 
 /**

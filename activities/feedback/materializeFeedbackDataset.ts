@@ -5,8 +5,8 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 import { tailorHome } from '../../config/paths';
 import { exportFeedback } from '../../core/feedback/feedbackExport';
-import { ArtifactStore } from '../artifacts/artifactStore';
-import { feedbackStore } from './feedbackStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { feedbackStore } from '../../stores/feedback/feedbackStore';
 
 const InputSchema = z.object({
   /** `dpo` (preference pairs) or `chat` (supervised examples), as the spec's `dataset.format`. */

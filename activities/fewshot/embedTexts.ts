@@ -2,7 +2,7 @@ import { heartbeat } from '@temporalio/activity';
 import type { ProviderSpec } from '../../config/providerSpec';
 import { canonicalJson } from '../../core/dataset/canonicalJson';
 import { sha256 } from '../../core/evalSuite/cacheKeys';
-import { embeddingCache } from '../evalSuite/keyedCache';
+import { embeddingCache } from '../../stores/cache/keyedCache';
 import { embedBatch } from '../rag/embedBatch';
 import { providerEndpoint } from '../evalSuite/providerCalls';
 

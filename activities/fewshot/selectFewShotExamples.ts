@@ -13,7 +13,7 @@ import type { FewShotSpec } from '../../core/fewshot/fewShotSpec';
 import { selectExamples } from '../../core/fewshot/selectExamples';
 import { renderUserText, varsFromUserText } from '../../core/prompts/renderPrompt';
 import type { ProviderSpec } from '../../config/providerSpec';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { embedTexts } from './embedTexts';
 
 export interface SelectFewShotInput {

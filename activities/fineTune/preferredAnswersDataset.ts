@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { parseJsonl } from '../../core/chat/chatExample';
 import { isPreferenceRow, preferredAnswerExample } from '../../core/fineTune/preferredAnswers';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 /** Derives the supervised dataset of preferred answers from a prepared preference (DPO) split. */
 export async function preferredAnswersDataset(input: { dataset: ArtifactRef }): Promise<ArtifactRef> {

@@ -4,7 +4,7 @@ import type { ProviderSpec } from '../../config/providerSpec';
 import { preflightProblems, type PreflightFindings } from '../../core/pipeline/preflight';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
-import { sharedRegistry } from '../registry/registryDb';
+import { sharedRegistry } from '../../stores/registry/registryDb';
 
 /**
  * Before the first paid step: the alias the gate compares against resolves to a model the provider still has, and

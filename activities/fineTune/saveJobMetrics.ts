@@ -2,7 +2,7 @@ import type { ProviderSpec } from '../../config/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 /** Every metrics event of a finished job, oldest first, as a JSONL artifact (the loss curve behind the report). */
 export async function saveJobMetrics(input: { jobId: string; provider?: ProviderSpec }): Promise<ArtifactRef> {

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { tailorHome } from '../../config/paths';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { trainingFolders } from '../../core/fineTune/selfHosted';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 /**
  * Absolute paths for the trainer worker: the training file in the artifact store and this run's output and

@@ -5,7 +5,7 @@ import { toFile } from 'openai';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { settleUploads, uploadName } from './runDuplicates';
 
 export { uploadName } from './runDuplicates';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ProviderSpecSchema } from '../../config/providerSpec';
 import { sunsetFindings, type AliasModel, type SunsetFinding } from '../../core/operations/sunsetReport';
 import { providerClient } from '../../providers/openai/client';
-import { sharedRegistry } from '../registry/registryDb';
+import { sharedRegistry } from '../../stores/registry/registryDb';
 
 const InputSchema = z.object({
   horizonMs: z.number().positive(),

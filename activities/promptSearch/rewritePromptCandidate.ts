@@ -5,7 +5,7 @@ import { parseJsonl } from '../../core/chat/chatExample';
 import { makeCandidate } from '../../core/promptSearch/candidates';
 import { failuresOf, parseRewrite, rewriteMessages } from '../../core/promptSearch/rewriteRequest';
 import type { PromptCandidate } from '../../core/promptSearch/searchTypes';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { chatCompletion } from '../evalSuite/providerCalls';
 
 export interface RewritePromptInput {

@@ -1,6 +1,6 @@
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { searchReportMarkdown, type SearchReportData } from '../../core/promptSearch/searchReport';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 
 /** Stores the search's report as Markdown and JSON artifacts, so history carries only their references. */
 export async function writePromptSearchReport(data: SearchReportData): Promise<{ markdown: ArtifactRef; json: ArtifactRef }> {

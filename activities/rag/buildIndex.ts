@@ -12,7 +12,7 @@ import { planBatches, type BatchLimits } from '../../core/rag/embeddingBatches';
 import type { IndexManifest, IndexRef } from '../../core/rag/indexManifest';
 import { DEFAULT_ANN_THRESHOLD } from '../../core/rag/vectorStore';
 import { DEFAULT_EMBEDDING_MODEL, embedBatch } from './embedBatch';
-import { LanceVectorStore } from './lanceStore';
+import { LanceVectorStore } from '../../stores/rag/lanceStore';
 import { loadDocuments } from './loadDocuments';
 import { MANIFEST_FILE } from './openIndex';
 

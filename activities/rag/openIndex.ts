@@ -8,7 +8,7 @@ import type { Passage } from '../../core/rag/ragPrompt';
 import { rankPassages, type RankInput, type RankOptions } from '../../core/rag/rankPassages';
 import type { VectorSearchOptions } from '../../core/rag/vectorStore';
 import { embedBatch } from './embedBatch';
-import { LanceVectorStore } from './lanceStore';
+import { LanceVectorStore } from '../../stores/rag/lanceStore';
 
 export const MANIFEST_FILE = 'manifest.json';
 

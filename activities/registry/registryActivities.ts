@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ModelRecord } from './registryDb';
-import { sharedRegistry } from './registryDb';
+import type { ModelRecord } from '../../stores/registry/registryDb';
+import { sharedRegistry } from '../../stores/registry/registryDb';
 
 export async function registerModel(rec: Omit<ModelRecord, 'createdAt'> & { createdAt?: number }): Promise<void> {
   sharedRegistry().registerModel({ ...rec, createdAt: rec.createdAt ?? Date.now() });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { tailorHome } from '../../config/paths';
-import { ArtifactStore } from '../artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { renderRunReport } from '../../core/report/renderRunReport';
 

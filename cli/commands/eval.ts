@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { loadEvalSuite } from '../../config/evalSuiteSpec';
 import { trainingOverlapWarnings } from '../stack/trainingOverlapCheck';
 import { leaderboardText } from '../../core/evalSuite/leaderboardText';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { feedbackStore } from '../../activities/feedback/feedbackStore';
+import { feedbackStore } from '../../stores/feedback/feedbackStore';
 import { parseDuration } from '../../core/operations/duration';
 import { exportFeedback } from '../../core/feedback/feedbackExport';
 import { intOption, parseCommandArgs } from '../args';

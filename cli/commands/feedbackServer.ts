@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { ZodError } from 'zod';
-import { FeedbackConflictError, feedbackStore } from '../../activities/feedback/feedbackStore';
+import { FeedbackConflictError, feedbackStore } from '../../stores/feedback/feedbackStore';
 import { bearerTokenMatches } from '../../core/auth/bearerToken';
 import { firstProblem } from '../../core/feedback/feedbackSchema';
 import { LoopbackHttpError, requestError, sendJsonError } from '../../servers/loopback/httpError';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { prepareDataset } from '../../activities/dataset/prepareDataset';
 import { notARegularFile } from '../../activities/dataset/regularFile';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { DatasetFormatSchema, DatasetSpecSchema, type DatasetSpecInput } from '../../config/datasetSpec';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';

@@ -1,4 +1,4 @@
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { deployWorkflow } from '../../workflows/deployWorkflow';
 import { aliasArg } from '../aliasArg';

@@ -1,4 +1,4 @@
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 import { textTable } from '../../core/report/textTable';
 import { aliasArg } from '../aliasArg';
 import { parseCommandArgs } from '../args';

@@ -1,4 +1,4 @@
-import { resolveModel } from '../../activities/registry/resolveModel';
+import { resolveModel } from '../../stores/registry/resolveModel';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 

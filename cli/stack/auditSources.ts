@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client, type Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 import type { AuditSources, PendingActivity, RunStatus } from '../../core/audit/auditTypes';
 import type { HistoryEvent } from '../../core/audit/historyValues';
 import type { PipelineProgress } from '../../core/pipeline/pipelineTypes';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SelfHostedProvider } from '../../config/providerSpec';
 import { startPythonModule, TRAINER_DIR, TRAINER_PYTHON as PYTHON, trainerEnv, type PythonModuleProcess } from '../../workers/pythonModule';
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 import { UsageError } from '../command';
 
 const SETUP = 'npm run setup:trainer';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
-import { Registry } from '../../activities/registry/registryDb';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { Registry } from '../../stores/registry/registryDb';
 import { registryPath } from '../../config/paths';
 import { parseCaseFile, selectCases } from '../../core/evalSuite/evalCase';
 import type { ResolvedEvalSuite } from '../../core/evalSuite/evalSuiteTypes';

@@ -1,5 +1,5 @@
 /**
- * Where chunk vectors live. LanceDB (embedded, on local disk) implements it in activities/rag/lanceStore.ts; a
+ * Where chunk vectors live. LanceDB (embedded, on local disk) implements it in stores/rag/lanceStore.ts; a
  * server-backed store (pgvector, Qdrant, a LanceDB Cloud table) implements the same five calls for users who
  * outgrow one machine. Scores are cosine similarities, higher is nearer.
  */

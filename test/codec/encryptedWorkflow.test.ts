@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import * as activities from '../../activities';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { startCodecServer } from '../../cli/commands/codecServer';
 import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
 import { resolveTemporalBinary } from '../../workers/temporalBinary';

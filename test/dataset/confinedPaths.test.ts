@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { PATH_NOT_ALLOWED } from '../../activities/confinedPath';
 import { prepareDataset } from '../../activities/dataset/prepareDataset';
 import { validateDataset } from '../../activities/dataset/validateDataset';

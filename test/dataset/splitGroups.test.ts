@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { prepareDataset, type PreparedDataset } from '../../activities/dataset/prepareDataset';
 import { DatasetSpecSchema, type DatasetSpecInput } from '../../config/datasetSpec';
 import type { PrepManifest } from '../../core/dataset/prepManifest';

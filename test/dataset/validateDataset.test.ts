@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { validateDataset } from '../../activities/dataset/validateDataset';
 import { validateFile } from '../../activities/dataset/validateFile';
 import { DatasetValidator } from '../../core/dataset/datasetValidator';

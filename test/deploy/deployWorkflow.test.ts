@@ -1,7 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 import { verifyWebhook } from '../../core/deploy/webhookSignature';
 import type { DeployInput, GateDecision } from '../../core/pipeline/pipelineTypes';
 import { approveUpdate, pendingApprovalQuery, rejectUpdate } from '../../workflows/deployMessages';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 
 const RUN_TS = path.join(__dirname, '..', '..', 'bin', 'run-ts.js');
 const SCRIPT = path.join(__dirname, '..', 'fixtures', 'scripts', 'promoteMany.ts');

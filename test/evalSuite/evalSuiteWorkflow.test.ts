@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadEvalSuite } from '../../config/evalSuiteSpec';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
-import { completionCache } from '../../activities/evalSuite/keyedCache';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { completionCache } from '../../stores/cache/keyedCache';
 import type { CaseResult } from '../../core/evalSuite/caseResult';
 import { evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';
 import { startHarness, type Harness } from '../support/pipelineHarness';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
-import { Registry } from '../../activities/registry/registryDb';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { Registry } from '../../stores/registry/registryDb';
 import { loadEvalSuite } from '../../config/evalSuiteSpec';
 import { trainingOverlapWarnings } from '../../cli/stack/trainingOverlapCheck';
 import { runCli } from '../support/runCli';

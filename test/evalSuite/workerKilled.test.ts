@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
-import { completionCache } from '../../activities/evalSuite/keyedCache';
+import { completionCache } from '../../stores/cache/keyedCache';
 import { loadEvalSuite } from '../../config/evalSuiteSpec';
 import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
 import { evalProgressQuery, evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';

@@ -23,7 +23,7 @@ function strayArtifacts(root: string): string[] {
 }
 
 /**
- * A full disk under the artifact store (activities/artifacts/artifactWriteFaults.ts: writes that the kernel refuses
+ * A full disk under the artifact store (stores/artifacts/artifactWriteFaults.ts: writes that the kernel refuses
  * with ENOSPC): the first two writes of the run (the prepared splits) and two writes of the evaluation's results.
  * The steps retry once the disk has room again and the run completes, with nothing half-written left behind.
  */

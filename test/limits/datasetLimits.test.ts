@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'yaml';
 import { prepareDataset } from '../../activities/dataset/prepareDataset';
 import { validateDataset } from '../../activities/dataset/validateDataset';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { DatasetSpecSchema } from '../../config/datasetSpec';
 import { loadSpec, SpecError } from '../../config/loadSpec';
 import { DEFAULT_DATASET_LIMITS } from '../../core/dataset/datasetLimits';

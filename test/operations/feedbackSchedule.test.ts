@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { recordFeedback } from '../../activities/feedback/feedbackStore';
+import { recordFeedback } from '../../stores/feedback/feedbackStore';
 import type { ScheduledPipelineResult } from '../../workflows/scheduledPipelineWorkflow';
 import { startHarness, type Harness } from '../support/pipelineHarness';
 import { runCli } from '../support/runCli';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 import { sha256File } from '../../cli/stack/datasetHash';
 import { loadSpec } from '../../config/loadSpec';
 import { resolveSuccessor } from '../../config/successorSpec';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { HISTORIES_DIR } from '../support/recordHistories';
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 import { sha256File } from '../../cli/stack/datasetHash';
 import { loadSpec } from '../../config/loadSpec';
 import { changeEvaluationIdFor, pipelineRunId, watcherIdFor } from '../../core/operations/pipelineRunId';

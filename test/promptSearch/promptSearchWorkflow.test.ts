@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadSpec } from '../../config/loadSpec';
 import { loadSearchSpace } from '../../config/promptSearchSpec';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { promptSearchInput, searchSettings, startPromptSearch } from '../../cli/stack/startPromptSearch';
 import type { PromptSearchInput } from '../../core/promptSearch/searchTypes';
 import { evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
-import { LanceVectorStore } from '../../activities/rag/lanceStore';
+import { LanceVectorStore } from '../../stores/rag/lanceStore';
 import { loadDocuments } from '../../activities/rag/loadDocuments';
 import { chunkDocument } from '../../core/rag/chunking';
 import { buildIndexWorkflow } from '../../workflows/buildIndexWorkflow';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { loadSpec } from '../../config/loadSpec';
 import { runSlug, trainingFolders } from '../../core/fineTune/selfHosted';

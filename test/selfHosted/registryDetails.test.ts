@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Registry } from '../../activities/registry/registryDb';
+import { Registry } from '../../stores/registry/registryDb';
 
 const rec = { pipeline: 'p', provider: 'self-hosted', baseModel: 'tiny', jobId: null, trainSha256: null, specSha256: null, runId: 'r', evalReportUri: null, score: 0.5, createdAt: 1 };
 

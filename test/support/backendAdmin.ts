@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { ArtifactStore } from '../../activities/artifacts/artifactStore';
+import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { uploadName } from '../../activities/fineTune/uploadTrainingFile';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 
