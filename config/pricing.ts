@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { resolveModelKey } from '../core/dataset/modelKey';
 
 /**
- * Training prices in USD, from OpenAI's pricing page (fine-tuning table, 2026 copies; see
- * shared/reference/openai-api.md §5). Keys are model families: a model name resolves to the longest key it starts
+ * Training prices in USD, from OpenAI's pricing page (its fine-tuning table, as copied in 2026). Keys are model
+ * families: a model name resolves to the longest key it starts
  * with (`gpt-4o-mini-2024-07-18` → `gpt-4o-mini`). Prices change; users override entries with `--pricing FILE`
  * or the `pricing` input of `validateDataset`, never by editing this table.
  */

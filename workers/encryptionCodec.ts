@@ -25,7 +25,8 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : '');
 
 /**
- * AES-256-GCM over whole payloads (DESIGN invariant 6, temporal-ts §3.17). Runs outside the workflow sandbox, on
+ * AES-256-GCM over whole payloads (see docs/architecture.md, No secrets in history, logs or artifacts). Runs
+ * outside the workflow sandbox, on
  * the client and the worker alike, so everything that enters history is ciphertext. The key ID is stored in the
  * clear (the reader needs it) and bound as additional authenticated data, so it cannot be swapped undetected.
  */

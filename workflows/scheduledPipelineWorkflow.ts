@@ -86,7 +86,8 @@ async function runPipeline(input: ScheduledPipelineInput, spec: PipelineSpec, da
     const result = await executeChild(customizationPipeline, {
       workflowId: runId,
       args: [{ spec, specSha256, datasetSha256, ...(input.prompts ? { prompts: input.prompts } : {}), ...(input.indexRoot ? { indexRoot: input.indexRoot } : {}) }],
-      // Same as `tailor run`: a run on unchanged data and spec is never repeated (DESIGN invariant 5).
+      // Same as `tailor run`: a run on unchanged data and spec is never repeated (see docs/architecture.md,
+      // Content-derived IDs).
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: indexed ? pipelineStartAttributes(spec.name, datasetSha256) : undefined,
     });

@@ -1,6 +1,9 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
-/** Tailor's search attributes (DESIGN invariant 7): what makes a run findable in `temporal workflow list -q`. */
+/**
+ * Tailor's search attributes: what makes a run findable in `temporal workflow list -q` (see
+ * docs/architecture.md, Every run explains itself).
+ */
 export const TailorPipeline = defineSearchAttributeKey('TailorPipeline', SearchAttributeType.KEYWORD);
 export const TailorDatasetSha = defineSearchAttributeKey('TailorDatasetSha', SearchAttributeType.KEYWORD);
 export const TailorStage = defineSearchAttributeKey('TailorStage', SearchAttributeType.KEYWORD);

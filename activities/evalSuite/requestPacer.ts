@@ -3,9 +3,9 @@
  * bouncing off it. The limit is learnt from the `x-ratelimit-limit-requests` header OpenAI (and the local backend)
  * send on every response; requests are then spent from a local bucket that refills at that rate, exactly as the
  * provider's does. A 429 still happens (another client spends the same quota): the pacer then holds every request
- * for the `retry-after` the provider gave, and the shard fails retryably so Temporal owns the retry
- * (DESIGN invariant 2). Several workers each pace themselves to the full limit; across machines the provider task
- * queue's `maxTaskQueueActivitiesPerSecond` stays the cluster-wide ceiling.
+ * for the `retry-after` the provider gave, and the shard fails retryably so Temporal owns the retry (see
+ * docs/architecture.md, Temporal owns retries). Several workers each pace themselves to the full limit; across
+ * machines the provider task queue's `maxTaskQueueActivitiesPerSecond` stays the cluster-wide ceiling.
  */
 export class RequestPacer {
   private rpm: number | undefined;

@@ -21,9 +21,10 @@ export interface CreateJobInput {
 export { RUN_TAG_KEY } from './runDuplicates';
 
 /**
- * Creates the fine-tuning job for this run, or returns the one that already carries the run's tag (DESIGN
- * invariant 3). Attempts may overlap at the provider: a create the worker gave up on (its request is aborted when
- * the attempt ends) may still have been accepted. So every attempt settles the run's jobs before creating and
+ * Creates the fine-tuning job for this run, or returns the one that already carries the run's tag (see
+ * docs/architecture.md, Exactly-once remote side effects). Attempts may overlap at the provider: a create the
+ * worker gave up on (its request is aborted when the attempt ends) may still have been accepted. So every
+ * attempt settles the run's jobs before creating and
  * again after: the oldest is kept, every other live one is cancelled and named in the result (and so the audit).
  */
 export async function findOrCreateJob(

@@ -12,7 +12,8 @@ export { uploadName } from './runDuplicates';
 
 /**
  * Uploads a dataset artifact for fine-tuning unless the provider already holds a file with the same content hash
- * (DESIGN invariant 3): a crash between the upload and the activity's completion never pays for a second upload.
+ * (see docs/architecture.md, Exactly-once remote side effects): a crash between the upload and the activity's
+ * completion never pays for a second upload.
  * An upload the worker gave up on (aborted when its attempt ends) may still land: before and after uploading, the
  * oldest copy is kept and the others are deleted, named in the result.
  */

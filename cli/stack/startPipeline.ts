@@ -5,7 +5,10 @@ import { customizationPipeline } from '../../workflows/customizationPipeline';
 import { pipelineStartAttributes } from '../../workflows/searchAttributes';
 import { pipelineDataset } from './pipelineDataset';
 
-/** Runs are named by content (DESIGN invariant 5): the same data and spec give the same run ID. */
+/**
+ * Runs are named by content: the same data and spec give the same run ID (see docs/architecture.md,
+ * Content-derived IDs).
+ */
 export function runIdFor(pipeline: string, datasetSha256: string, specSha256: string): string {
   return `${pipeline}-${datasetSha256.slice(0, 12)}-${specSha256.slice(0, 12)}`;
 }

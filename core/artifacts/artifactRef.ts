@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * What workflow history carries instead of a payload (DESIGN invariant 1): a content address plus the
- * facts a decision needs, never the bytes themselves.
+ * What workflow history carries instead of a payload (see docs/architecture.md, References, not payloads): a
+ * content address plus the facts a decision needs, never the bytes themselves.
  */
 export const ArtifactRefSchema = z.object({
   /** `artifact:sha256:<hex>`; resolved by the artifact store of the worker that reads it. */

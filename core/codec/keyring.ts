@@ -1,5 +1,6 @@
 /**
- * The encryption keys Tailor's payload codec uses, parsed from the worker's environment (DESIGN invariant 6).
+ * The encryption keys Tailor's payload codec uses, parsed from the worker's environment (see docs/architecture.md,
+ * No secrets in history, logs or artifacts).
  * Pure: no I/O and nothing of Temporal, so the CLI, the worker and tests share one parser.
  */
 

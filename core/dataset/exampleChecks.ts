@@ -39,7 +39,7 @@ export function checkExample(value: unknown, method: TrainingMethod): ExampleChe
   return checkSupervisedExample(value);
 }
 
-/** One line of supervised chat data (shared/reference/openai-api.md §4.1). */
+/** One line of supervised chat data (OpenAI's chat format: `messages`). */
 export function checkSupervisedExample(value: unknown): ExampleCheck {
   const issues: Issue[] = [];
   if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
@@ -51,7 +51,7 @@ export function checkSupervisedExample(value: unknown): ExampleCheck {
   return { issues, context, extraKeys };
 }
 
-/** One line of preference data: `input.messages`, then exactly one preferred and one non-preferred assistant reply (§4.3). */
+/** One line of preference data: `input.messages`, then exactly one preferred and one non-preferred assistant reply. */
 export function checkDpoExample(value: unknown): ExampleCheck {
   const issues: Issue[] = [];
   if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
@@ -97,7 +97,7 @@ function samePreference(value: JsonObject): boolean {
   return isJsonObject(a) && isJsonObject(b) && typeof a.content === 'string' && a.content === b.content;
 }
 
-/** One line of reinforcement data: `messages` (developer/user/assistant/tool) plus any grader fields (§4.4). */
+/** One line of reinforcement data: `messages` (developer/user/assistant/tool) plus any grader fields. */
 export function checkReinforcementExample(value: unknown): ExampleCheck {
   const issues: Issue[] = [];
   if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };

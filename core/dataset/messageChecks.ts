@@ -4,7 +4,7 @@ import { findSpecialToken } from './specialTokens';
 
 export type TrainingMethod = 'supervised' | 'dpo' | 'reinforcement';
 
-/** What a message list may contain, per method (shared/reference/openai-api.md §4). */
+/** What a message list may contain, per method, in OpenAI's fine-tuning data formats. */
 export interface MessageRules {
   roles: ReadonlySet<string>;
   /** Roles whose content may carry `image_url` parts. */

@@ -14,7 +14,8 @@ export interface ModelProfile {
 }
 
 /**
- * Per-family facts from shared/reference/openai-api.md §0 and §4.5. Limits are kept per model here because the
+ * Per-family facts from OpenAI's fine-tuning docs (availability, tokens per example). Limits are kept per
+ * model here because the
  * cookbook's single constant went stale twice (4096 → 16,385). Dated keys override their family (longest key wins).
  */
 const PROFILES: Record<string, Omit<ModelProfile, 'family' | 'known'>> = {

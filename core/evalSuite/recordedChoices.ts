@@ -1,5 +1,5 @@
 /**
- * Where OpenAI's grader documentation leaves a behaviour open (openai-graders.md §8), the choice Tailor made. Every
+ * Where OpenAI's grader documentation leaves a behaviour open, the choice Tailor made. Every
  * run report lists these, so a score can be read knowing how it was computed.
  */
 export const RECORDED_CHOICES: readonly string[] = [

@@ -65,7 +65,7 @@ export async function gradeAll(assertions: readonly Assertion[], input: GradeInp
 }
 
 /**
- * An item's status from its grades (openai-graders.md §7, recommended rule): errored when any grade errored,
+ * An item's status from its grades: errored when any grade errored,
  * passed when every grade passed, failed otherwise. An item with no assertions passes.
  */
 export function itemStatus(grades: readonly GradeResult[]): 'pass' | 'fail' | 'error' {

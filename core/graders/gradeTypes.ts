@@ -47,7 +47,7 @@ export interface GradeResult {
   sampledModel?: string;
 }
 
-/** The `sample` namespace (openai-graders.md §2). */
+/** The `sample` namespace of OpenAI's grader templates. */
 export interface Sample {
   output_text: string;
   output_json?: unknown;

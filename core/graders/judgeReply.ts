@@ -45,7 +45,7 @@ export function field(obj: unknown, ...names: string[]): unknown {
   return undefined;
 }
 
-/** Reasoning models reject `temperature`; other models reject `reasoning_effort` (openai-graders.md §5). */
+/** Reasoning models reject `temperature`; other models reject `reasoning_effort`. */
 export function isReasoningModel(model: string): boolean {
   return /^(ft:)?(o\d|gpt-5)/.test(model);
 }

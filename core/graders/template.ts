@@ -2,7 +2,7 @@ import { lookupPath, parsePath, PathSyntaxError } from './jsonPath';
 import { pythonJson } from './pythonJson';
 
 /**
- * OpenAI's grader template language (openai-graders.md §2): `{{ namespace.path }}` with namespaces `item` and
+ * OpenAI's grader template language: `{{ namespace.path }}` with namespaces `item` and
  * `sample`, spaces inside the braces optional, no filters or escapes. Choices recorded in the run report:
  * strings insert verbatim, anything else as Python-style JSON (`json.dumps`: ", " and ": " separators, ASCII
  * escapes), because OpenAI's graders run on Python; an unknown namespace or a missing path is an

@@ -1,5 +1,6 @@
 /**
- * The content-derived run ID of a pipeline run (DESIGN invariant 5). The same formula as `runIdFor` in
+ * The content-derived run ID of a pipeline run (see docs/architecture.md, Content-derived IDs). The same
+ * formula as `runIdFor` in
  * cli/stack/startPipeline.ts, repeated here because workflows cannot import that client-side module; a test keeps
  * the two equal.
  */

@@ -4,7 +4,10 @@ import type { FineTuneMethod } from '../../config/pipelineSpec';
 import type { ProviderSpec } from '../../config/providerSpec';
 import type { SelfHostedDetails } from '../fineTune/selfHosted';
 
-/** What the fine-tune workflow needs; everything is a reference or a small value (invariant 1). */
+/**
+ * What the fine-tune workflow needs; everything is a reference or a small value (see docs/architecture.md,
+ * References, not payloads).
+ */
 export interface FineTuneInput {
   /** Unique per run and step: stored in the job's metadata so a retry finds the job instead of creating another. */
   runTag: string;

@@ -1,5 +1,5 @@
 /**
- * OpenAI's `/v1/embeddings` limits (reference/openai-api.md): at most 2,048 inputs and 300,000 tokens per request,
+ * OpenAI's `/v1/embeddings` limits: at most 2,048 inputs and 300,000 tokens per request,
  * 8,192 tokens per input for the text-embedding-3 models. Tailor's default batch is smaller, so a crash loses
  * little and progress heartbeats often.
  */

@@ -30,7 +30,10 @@ export const IndexManifestSchema = z
 
 export type IndexManifest = z.infer<typeof IndexManifestSchema>;
 
-/** What `buildIndex` returns: a reference to the index, never its contents (DESIGN invariant 1). */
+/**
+ * What `buildIndex` returns: a reference to the index, never its contents (see docs/architecture.md,
+ * References, not payloads).
+ */
 export interface IndexRef {
   /** Absolute path of the index directory. */
   dir: string;

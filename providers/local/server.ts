@@ -217,7 +217,8 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    // Loopback only (issue 10 item 7): it trains on the user's data and, without a token, accepts any API key.
+    // Loopback only (see docs/architecture.md, Loopback servers): it trains on the user's data and, without a
+    // token, accepts any API key.
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();

@@ -4,7 +4,8 @@ import { DEFAULT_PROVIDER, type ProviderSpec } from '../../config/providerSpec';
 import { CLIENT_TIMEOUT_MS } from './attemptOptions';
 
 /**
- * The provider client for activities. Temporal owns retries (DESIGN invariant 2), so the SDK's own are off.
+ * The provider client for activities. Temporal owns retries, so the SDK's own are off (see docs/architecture.md,
+ * Temporal owns retries).
  * Connection settings come only from the worker's environment, through the variable names a spec gives; secrets
  * never enter workflow history.
  */

@@ -19,7 +19,8 @@ export function isPermanent(status: number, code: string | undefined, type: stri
 }
 
 /**
- * Maps a provider error to the failure Temporal should see (DESIGN invariant 2): permanent errors become
+ * Maps a provider error to the failure Temporal should see (see docs/architecture.md, Temporal owns retries):
+ * permanent errors become
  * non-retryable `ApplicationFailure`s typed `Provider<Status>` carrying the provider's message and code (a 429 for the
  * account's quota is `ProviderQuotaExceeded`); 408/409/425/429/5xx and connection errors stay retryable, honouring
  * `retry-after-ms` / `retry-after`.

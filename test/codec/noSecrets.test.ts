@@ -1,6 +1,7 @@
 /**
- * Issue 10 item 2, DESIGN invariant 6: a whole pipeline run leaves no API key, no encryption key and (with the
- * codec on) no readable data in Temporal's history, and no key in any artifact or log. The same run with the codec
+ * A whole pipeline run leaves no API key, no encryption key and (with the codec on) no readable data in Temporal's
+ * history, and no key in any artifact or log (see docs/architecture.md, No secrets in history, logs or artifacts).
+ * The same run with the codec
  * off shows exactly which payloads would be readable, so the test proves the codec is what keeps data out.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -101,8 +102,9 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     const dataConverter = codecOn ? tailorDataConverter(keyEnv) : undefined;
     const taskQueue = uniqueTaskQueue(`nosecrets-${codecOn ? 'on' : 'off'}`);
     const loaded = loadSpec(SPEC);
-    // Runs are named by content (invariant 5); a unique spec hash keeps this run from taking the ID the plain
-    // pipeline test expects to start itself in the same jest run. The spec itself is unchanged.
+    // Runs are named by content (see docs/architecture.md, Content-derived IDs); a unique spec hash keeps this run
+    // from taking the ID the plain pipeline test expects to start itself in the same jest run. The spec itself is
+    // unchanged.
     const unique = { ...loaded, specSha256: createHash('sha256').update(`${loaded.specSha256}:${taskQueue}`).digest('hex') };
 
     const output = captureOutput();
@@ -194,9 +196,9 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     // The spec is the user's data too, and without the codec it is readable in the run's first event.
     expect(scan.plaintext.some(({ site: s }) => s.text.includes('gpt-4o-mini-2024-07-18') && s.text.includes('tickets.jsonl'))).toBe(true);
     expect(scan.runDataInHistory).toEqual([loadSpec(SPEC).spec.dataset.path, 'fine-tuned scored']);
-    // The tickets themselves stay out even so: history carries artifact references, not datasets (invariant 1).
+    // The tickets themselves stay out even so: history carries artifact references, not datasets.
     expect(scan.datasetInHistory).toEqual([]);
-    // Invariant 6 holds even without the codec: keys come from the worker's environment, never through history.
+    // No key in history even without the codec: keys come from the worker's environment, never through history.
     expect(scan.secretsFound).toEqual([]);
   });
 

@@ -1,7 +1,8 @@
 /**
- * OpenAI grader configs run unchanged against the test vectors of shared/reference/openai-graders.md §6. Model
- * graders use a stub judge (the reference's own advice: the vectors check parsing, clamping and thresholds, not
- * model quality); test/evalSuite/evalSuiteWorkflow.test.ts runs them against the local backend over HTTP.
+ * OpenAI grader configs run unchanged against worked examples taken from OpenAI's grader docs and the Python
+ * libraries they name (rapidfuzz, NLTK, rouge-score). Model graders use a stub judge (the examples check parsing,
+ * clamping and thresholds, not model quality); test/evalSuite/evalSuiteWorkflow.test.ts runs them against the
+ * local backend over HTTP.
  */
 import { AssertionSchema } from '../../core/graders/assertionSpec';
 import { gradeOpenAI } from '../../core/graders/openai/gradeOpenAI';
@@ -174,7 +175,7 @@ describe('TV9 label_model', () => {
   });
 });
 
-describe('multi formulas (openai-graders.md §4)', () => {
+describe('multi formulas (calculate_output)', () => {
   it('the broken official GraderMulti example is a formula_parse_error at load', () => {
     const r = AssertionSchema.safeParse({
       type: 'multi',
@@ -211,7 +212,7 @@ describe('multi formulas (openai-graders.md §4)', () => {
 });
 
 describe('text_similarity metrics', () => {
-  it('fuzzy_match reproduces the rapidfuzz ratio table of openai-graders.md §3', () => {
+  it('fuzzy_match reproduces the ratio table of rapidfuzz fuzz.ratio', () => {
     expect(fuzzyRatio('John Doe', 'john doe')).toBeCloseTo(0.75, 4);
     expect(fuzzyRatio('Jon Doe', 'John Doe')).toBeCloseTo(0.9333, 4);
     expect(fuzzyRatio('New York', 'New York City')).toBeCloseTo(0.7619, 4);

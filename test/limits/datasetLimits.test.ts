@@ -12,7 +12,7 @@ import { chatLines, useTmpHome, writeJsonl } from '../dataset/support';
 import { runCli } from '../support/runCli';
 
 /**
- * Dataset size limits (issue 10 item 6): each has a default, a spec key (`dataset.limits`) and a CLI flag, and going
+ * Dataset size limits: each has a default, a spec key (`dataset.limits`) and a CLI flag, and going
  * over one names the place and the key, exits non-zero and stores nothing.
  */
 const tmp = useTmpHome();

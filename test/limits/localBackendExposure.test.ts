@@ -8,7 +8,7 @@ import { startTestBackend, tempDataDir, testClient, type TestBackend } from '../
 import { runCli, TAILOR_BIN } from '../support/runCli';
 
 /**
- * The local backend's request-body limit and token (issue 10 items 6 and 7; loopback binding: loopbackOnly.test.ts):
+ * The local backend's request-body limit and token (loopback binding: loopbackOnly.test.ts):
  * a 413 naming the limit, and with a token every /v1 route wants `Authorization: Bearer <token>`, which is how the OpenAI SDK sends
  * its API key, so `OPENAI_API_KEY=<token>` is all a pipeline needs.
  */

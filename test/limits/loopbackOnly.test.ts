@@ -8,7 +8,7 @@ import { freePort } from '../../workers/freePort';
 import { tempDataDir } from '../localBackend/support/backend';
 import { isLoopback, listeningSockets, listeningSocketsOf } from '../support/listeningSockets';
 
-/** Issue 10 item 7: nothing Tailor starts listens beyond loopback. Checked on the kernel's socket table (Linux). */
+/** Nothing Tailor starts listens beyond loopback. Checked on the kernel's socket table (Linux). */
 const listenersOn = (port: number) => listeningSockets().filter((s) => s.port === port);
 
 test('the local backend binds 127.0.0.1 only', async () => {

@@ -17,7 +17,7 @@ test('pause → paused (no progress) → resume → queued → succeeded', async
     await waitForJob(b.client, job.id, ['running']);
     await new Promise((r) => setTimeout(r, 100));
     const paused: OpenAI.FineTuning.FineTuningJob = await b.client.fineTuning.jobs.pause(job.id);
-    // `paused` is returned by the API but missing from the SDK's status union (reference §2.2).
+    // `paused` is returned by the API but missing from the SDK's status union.
     expect(paused.status as string).toBe('paused');
     const atPause = (await metricSteps(b.client, job.id)).length;
     expect(atPause).toBeGreaterThan(0);

@@ -81,7 +81,7 @@ describe('a schedule whose pipeline learns from feedback (dataset.source: feedba
     }, 60_000);
     expect(await pipelineRuns(h, name)).toEqual(started);
     expect(started).toHaveLength(1);
-    // Named by the export's hash like any dataset (DESIGN invariant 5).
+    // Named by the export's hash like any dataset (see docs/architecture.md, Content-derived IDs).
     if (starter.result) expect(starter.result).toMatchObject({ runId: started[0], datasetSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const after = (await scheduledRuns(h, name)).filter((r) => r.closedAt > starter.closedAt);
     for (const r of after) expect(['skipped', 'duplicate']).toContain(r.result?.outcome);

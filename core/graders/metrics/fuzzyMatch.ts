@@ -1,6 +1,6 @@
 /**
  * `fuzzy_match` as rapidfuzz's `fuzz.ratio / 100` without preprocessing: the normalised Indel similarity
- * 2·LCS(a, b) / (|a| + |b|), counted in Unicode code points as Python counts them (openai-graders.md §3). Two empty
+ * 2·LCS(a, b) / (|a| + |b|), counted in Unicode code points as Python counts them. Two empty
  * strings are identical (1), as in rapidfuzz.
  */
 export function fuzzyRatio(a: string, b: string): number {

@@ -8,7 +8,7 @@ import { gradeStringCheck } from './stringCheck';
 import { gradeTextSimilarity } from './textSimilarity';
 
 export interface OpenAIGradeOptions {
-  /** Retired grader model names mapped to ones that still serve (openai-graders.md §0). */
+  /** Retired grader model names mapped to ones that still serve. */
   modelAliases?: Record<string, string>;
 }
 
@@ -37,7 +37,7 @@ export async function gradeOpenAI(g: OpenAIGrader, name: string, ctx: TemplateCo
 }
 
 /**
- * `multi` (openai-graders.md §1.7, §4): each sub-grader scores under its key, the formula combines the scores.
+ * `multi`: each sub-grader scores under its key, the formula combines the scores.
  * Sub-grader pass thresholds are ignored; the result is not clamped (a value outside [0, 1] is noted in the
  * detail); passed = score ≥ pass_threshold, or ≥ 0.5 without one (a recorded choice). A sub-grade error makes the
  * item errored, but the formula still runs with that sub-score at 0.

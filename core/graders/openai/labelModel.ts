@@ -5,7 +5,7 @@ import { judgeRequest } from './scoreModel';
 import type { LabelModelGrader } from './openaiGraderSchemas';
 
 /**
- * `label_model` (openai-graders.md §1.5, §5): the judge answers through a strict `{steps, result: enum(labels)}`
+ * `label_model`: the judge answers through a strict `{steps, result: enum(labels)}`
  * schema; score 1 when the label is a passing one. A reply naming no label from the list (after trimming and
  * case-folding, JSON or bare text) sets `model_grader_parse_error` and scores 0.
  */

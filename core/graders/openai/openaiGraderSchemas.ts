@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseFormula } from './formula';
 
 /**
- * OpenAI grader configs as OpenAI's docs, SDKs and cookbooks write them (openai-graders.md §1), accepted unchanged:
+ * OpenAI grader configs as OpenAI's docs, SDKs and cookbooks write them, accepted unchanged:
  * `name` optional (defaulted later), `pass_threshold` on any type, `neq` for `ne`, `rouge-1` for `rouge_1`, both
  * `max_completions_tokens` and `max_completion_tokens`, messages with or without `type: "message"`, the `id` the
  * Evals service adds. Unknown keys are still errors, so a misspelt `pass_treshold` is caught.

@@ -4,7 +4,7 @@ import { OpenAIGraderSchema, type OpenAIGrader } from './openaiGraderSchemas';
 
 /**
  * The `/fine_tuning/alpha/graders/run` contract, run locally: `{grader, item?, model_sample}` in, OpenAI's
- * response envelope out (openai-graders.md §0). `model_sample` fills `sample.output_text`, and `output_json` when it
+ * response envelope out. `model_sample` fills `sample.output_text`, and `output_json` when it
  * parses as JSON. Useful to check a grader config against known answers before an eval or an RFT job uses it.
  */
 export interface RunGraderRequest {

@@ -4,7 +4,7 @@ import type { TemplateContext } from '../template';
 import { renderGraderMessages } from './graderMessages';
 import type { LabelModelGrader, SamplingParams, ScoreModelGrader } from './openaiGraderSchemas';
 
-/** The structured output OpenAI asks a score_model judge for (openai-graders.md §5). */
+/** The structured output OpenAI asks a score_model judge for. */
 export const SCORE_SCHEMA = {
   type: 'object',
   properties: {
@@ -24,7 +24,7 @@ export const SCORE_SCHEMA = {
 };
 
 /**
- * `score_model` (openai-graders.md §1.4): the templated messages go to the judge with a strict `{steps, result}`
+ * `score_model`: the templated messages go to the judge with a strict `{steps, result}`
  * schema; the score is `result` clamped to `range`. A non-numeric or missing result scores 0 — not clamped up to
  * range[0], as the guide says — with `model_grader_parse_error`; a refusal sets `model_grader_refusal_error`.
  * passed = score ≥ pass_threshold; without one, score ≥ the middle of the range (a recorded choice).
@@ -57,7 +57,7 @@ function samplingFor(model: string, p: SamplingParams | undefined): JudgeRequest
   const out: NonNullable<JudgeRequest['sampling']> = {};
   if (p.seed != null) out.seed = p.seed;
   if (p.top_p != null) out.top_p = p.top_p;
-  // Dropped, not sent: the provider would reject the request (openai-graders.md §5).
+  // Dropped, not sent: the provider would reject the request.
   if (p.temperature != null && !reasoning) out.temperature = p.temperature;
   if (p.reasoning_effort != null && reasoning) out.reasoning_effort = p.reasoning_effort;
   const max = p.max_completions_tokens ?? p.max_completion_tokens ?? p.max_tokens;

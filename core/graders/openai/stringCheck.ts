@@ -3,7 +3,7 @@ import { renderGraderTemplate, type TemplateContext } from '../template';
 import type { StringCheckGrader } from './openaiGraderSchemas';
 
 /**
- * `string_check` (openai-graders.md §1.2): eq, ne, like (contains) and ilike (contains, case-insensitive by plain
+ * `string_check`: eq, ne, like (contains) and ilike (contains, case-insensitive by plain
  * Unicode lower-casing). Strings are compared exactly as rendered, with no trimming; `%` and `_` are literal.
  * Score 0 or 1; passed when the score is 1.
  */

@@ -11,7 +11,7 @@ import type { SimilarityMetric, TextSimilarityGrader } from './openaiGraderSchem
 export const DEFAULT_COSINE_MODEL = 'text-embedding-3-large';
 
 /**
- * `text_similarity` (openai-graders.md §1.3, §3). passed = score ≥ pass_threshold; without a threshold (RFT
+ * `text_similarity`: passed = score ≥ pass_threshold; without a threshold (RFT
  * configs) the pass rule is score ≥ 0.5, the middle of the range (a recorded choice).
  */
 export async function gradeTextSimilarity(g: TextSimilarityGrader, name: string, ctx: TemplateContext, services: Pick<GraderServices, 'embed'>): Promise<GradeResult> {

@@ -12,7 +12,7 @@ import { createJobSchema } from '../schemas/fineTuningJobRequest';
 import type { JobRunner } from '../training/jobRunner';
 import type { JobObject } from '../training/jobRecord';
 
-/** OpenAI's wind-down answer on job creation (reference §0). */
+/** OpenAI's answer to a job create once its self-serve fine-tuning is winding down (403 training_not_available). */
 export function trainingNotAvailable(): ApiError {
   return new ApiError(
     403,
