@@ -7,15 +7,16 @@
  *   brute-force cosine over plain JS arrays in this process;
  * - recall@10 of approximate search against exact search.
  *
- * Embeddings come from the local backend's deterministic embedder (hashed n-grams, core/learners/embeddings.ts)
- * called in-process, not over HTTP, so the figures isolate the index; their time is printed separately. Vectors have
- * 256 dimensions (not the 1,536 of text-embedding-3-small) to keep 100,000 of them at 100 MB on a small machine.
+ * Embeddings come from the local backend's deterministic embedder (hashed n-grams,
+ * providers/local/learners/embeddings.ts) called in-process, not over HTTP, so the figures isolate the index; their
+ * time is printed separately. Vectors have 256 dimensions (not the 1,536 of text-embedding-3-small) to keep 100,000
+ * of them at 100 MB on a small machine.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LanceVectorStore } from '../stores/rag/lanceStore';
-import { embed } from '../core/learners/embeddings';
+import { embed } from '../providers/local/learners/embeddings';
 import { cosineTopK } from '../core/rag/cosineTopK';
 import { chunkId } from '../core/rag/chunk';
 import { percentile } from './stats';

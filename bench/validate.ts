@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tailorHome } from '../config/paths';
 import { ensureTiktokenCache } from './python/tiktokenCache';
-import { mulberry32 } from '../core/learners/rng';
+import { mulberry32 } from '../core/stats/rng';
 
 const ROOT = path.join(__dirname, '..');
 const MODEL = 'gpt-4o-mini-2024-07-18';

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { tailorHome } from '../config/paths';
-import { mulberry32 } from '../core/learners/rng';
+import { mulberry32 } from '../core/stats/rng';
 
 export interface Measured {
   rc: number;

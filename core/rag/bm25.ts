@@ -1,4 +1,4 @@
-import { contentWords } from '../learners/stopwords';
+import { contentWords } from '../text/stopwords';
 
 /** Okapi BM25's usual constants: term-frequency saturation and length normalisation. */
 export const BM25_K1 = 1.2;

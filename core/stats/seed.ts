@@ -1,4 +1,4 @@
-import { mulberry32, type Rng } from '../learners/rng';
+import { mulberry32, type Rng } from './rng';
 
 /** A PRNG from a text seed (FNV-1a of the text): reports name their seed as a word, and the same word reproduces. */
 export function rngFromSeed(seed: string | number): Rng {

@@ -1,7 +1,7 @@
 /**
  * Tailor's local OpenAI-compatible backend: a loopback `node:http` server speaking OpenAI's API
  * (files, fine-tuning jobs, chat completions, embeddings, models) over small CPU learners
- * (core/learners), with state in a data dir, OpenAI's errors and rate-limit headers, and
+ * (providers/local/learners), with state in a data dir, OpenAI's errors and rate-limit headers, and
  * deterministic fault injection. See providers/local/README.md.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { mulberry32, shuffled } from '../../core/learners/rng';
-import { dot, featurize } from '../../core/learners/features';
+import { mulberry32, shuffled } from '../../core/stats/rng';
+import { dot, featurize } from '../../providers/local/learners/features';
 import { startTestBackend, waitForJob, type TestBackend } from './support/backend';
 import { jsonlFile } from './support/tickets';
 

@@ -12,7 +12,7 @@ import { rankPassages, mmr } from '../../core/rag/rankPassages';
 import { reciprocalRankFusion } from '../../core/rag/rankFusion';
 import { faithfulness, recallAtK, reciprocalRank } from '../../core/rag/retrievalMetrics';
 import type { VectorHit } from '../../core/rag/vectorStore';
-import { extractiveReply } from '../../core/learners/extractive';
+import { extractiveReply } from '../../providers/local/learners/extractive';
 
 const para = (word: string, n: number) => Array.from({ length: n }, (_, i) => `The ${word} rule number ${i} applies to every order.`).join(' ');
 

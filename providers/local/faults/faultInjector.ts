@@ -3,7 +3,7 @@
  * (spec seed, rule index), and only requests on its route draw, so a given sequence of requests
  * meets exactly the same faults on every run with the same seed.
  */
-import { mixSeed, mulberry32, type Rng } from '../../../core/learners/rng';
+import { mixSeed, mulberry32, type Rng } from '../../../core/stats/rng';
 import { parseFaultSpec, routeMatches, type FaultKind, type FaultSpec } from './faultSpec';
 
 interface LiveRule {

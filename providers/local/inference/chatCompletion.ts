@@ -4,10 +4,10 @@
  * filled from the reply, json_object), `stop`, `max_completion_tokens` (truncation with
  * finish_reason `length`), optional logprobs, and `usage` on every response.
  */
-import type { LearnerMessage, LearnerReply } from '../../../core/learners/chatTypes';
-import { fillSchema } from '../../../core/learners/jsonSchemaFill';
-import { labelScores } from '../../../core/learners/zeroShot';
-import { mulberry32, sampleIndex, type Rng } from '../../../core/learners/rng';
+import type { LearnerMessage, LearnerReply } from '../learners/chatTypes';
+import { fillSchema } from '../learners/jsonSchemaFill';
+import { labelScores } from '../learners/zeroShot';
+import { mulberry32, sampleIndex, type Rng } from '../../../core/stats/rng';
 import { encode, decode } from 'gpt-tokenizer';
 import { newCompletionId, nowSeconds } from '../store/ids';
 import type { ChatCompletionRequest } from '../schemas/chatCompletionRequest';

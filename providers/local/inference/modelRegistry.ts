@@ -3,10 +3,10 @@
  * falls back to zero-shot and extractive answers); fine-tuned models and their checkpoints load their
  * saved weights from the data dir once and stay cached, so the chat hot path never touches the disk.
  */
-import type { LearnerMessage, LearnerReply } from '../../../core/learners/chatTypes';
-import { fewShotReply } from '../../../core/learners/fewShot';
-import { FineTunedModel, type FineTunedModelData } from '../../../core/learners/fineTunedModel';
-import { PreferenceModel, type PreferenceModelData } from '../../../core/learners/preferenceModel';
+import type { LearnerMessage, LearnerReply } from '../learners/chatTypes';
+import { fewShotReply } from '../learners/fewShot';
+import { FineTunedModel, type FineTunedModelData } from '../learners/fineTunedModel';
+import { PreferenceModel, type PreferenceModelData } from '../learners/preferenceModel';
 import { BASE_MODELS, baseModel } from '../catalog/baseModels';
 import type { StateStore } from '../store/stateStore';
 

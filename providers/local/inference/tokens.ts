@@ -4,7 +4,7 @@
  * 3 to prime the reply). Counts are what OpenAI would bill within a token or two.
  */
 import { encode } from 'gpt-tokenizer';
-import { memoize } from '../../../core/learners/memo';
+import { memoize } from '../learners/memo';
 
 /** System prompts repeat on every request, so counts of short-ish texts are memoised. */
 const countCached = memoize((text: string) => encode(text).length, 8192);

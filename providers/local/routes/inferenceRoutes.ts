@@ -14,7 +14,7 @@ import { buildChatCompletion, toChunks } from '../inference/chatCompletion';
 import { countChatTokens, countTextTokens } from '../inference/tokens';
 import { chatCompletionRequestSchema, messageText } from '../schemas/chatCompletionRequest';
 import { embeddingRequestSchema } from '../schemas/embeddingRequest';
-import { embed, DEFAULT_EMBEDDING_DIMENSIONS } from '../../../core/learners/embeddings';
+import { embed, DEFAULT_EMBEDDING_DIMENSIONS } from '../learners/embeddings';
 import { UsageCounter } from '../limits/usageCounter';
 import { checkCompletionBudget } from './completionBudget';
 

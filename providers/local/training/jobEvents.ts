@@ -2,7 +2,7 @@
  * Event objects in OpenAI's shape and wording (`Step 12/90: training loss=0.41`, `Checkpoint
  * created at step 30 with Snapshot ID: …`), so logs and tools that read events work unchanged.
  */
-import type { StepReport } from '../../../core/learners/supervisedTrainer';
+import type { StepReport } from '../learners/supervisedTrainer';
 import { newEventId, nowSeconds } from '../store/ids';
 
 export interface EventObject {

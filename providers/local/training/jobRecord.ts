@@ -2,7 +2,7 @@
  * What the backend stores per fine-tuning job: the public `fine_tuning.job` object exactly as the
  * API returns it, plus the private progress needed to resume after a pause or a restart.
  */
-import type { Hyperparameters } from '../../../core/learners/autoHyperparameters';
+import type { Hyperparameters } from '../learners/autoHyperparameters';
 
 export type JobStatus = 'validating_files' | 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
 

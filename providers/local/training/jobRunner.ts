@@ -9,10 +9,10 @@
  * rebuilt by replaying the completed steps without delay, reaching exactly the same weights; the job
  * then carries on from where it stopped, with no duplicate events.
  */
-import { resolveHyperparameters } from '../../../core/learners/autoHyperparameters';
-import { SupervisedTrainer, type StepReport } from '../../../core/learners/supervisedTrainer';
-import { PreferenceTrainer } from '../../../core/learners/preferenceTrainer';
-import type { FineTunedModelData } from '../../../core/learners/fineTunedModel';
+import { resolveHyperparameters } from '../learners/autoHyperparameters';
+import { SupervisedTrainer, type StepReport } from '../learners/supervisedTrainer';
+import { PreferenceTrainer } from '../learners/preferenceTrainer';
+import type { FineTunedModelData } from '../learners/fineTunedModel';
 import { invalidRequest, jobNotFound } from '../http/apiError';
 import { LOCAL_ORG, LOCAL_ORG_ID, baseModel } from '../catalog/baseModels';
 import type { FaultInjector } from '../faults/faultInjector';

@@ -1,5 +1,5 @@
 /** The per-step results file OpenAI attaches to a succeeded job (`result_files[0]`). */
-import type { StepReport } from '../../../core/learners/supervisedTrainer';
+import type { StepReport } from '../learners/supervisedTrainer';
 
 export function resultCsv(reports: readonly StepReport[]): string {
   const rows = ['step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy'];

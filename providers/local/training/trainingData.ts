@@ -4,8 +4,8 @@
  * `invalid_n_examples` (fewer than 10), `invalid_training_file` / `invalid_validation_file`
  * (bad JSON, wrong format for the method: a chat file for DPO, a preference file for SFT).
  */
-import { pairsFromMessages, type TrainingPair, type WeightedMessage } from '../../../core/learners/trainingPairs';
-import type { PreferencePair } from '../../../core/learners/preferenceTrainer';
+import { pairsFromMessages, type TrainingPair, type WeightedMessage } from '../learners/trainingPairs';
+import type { PreferencePair } from '../learners/preferenceTrainer';
 import { parseJsonl } from './jsonl';
 
 export type MethodType = 'supervised' | 'dpo' | 'reinforcement';

@@ -3,7 +3,7 @@
  * part of the project owns): six labels, templated tickets with varied fillers, chat format.
  */
 import { toFile } from 'openai';
-import { mulberry32 } from '../../../core/learners/rng';
+import { mulberry32 } from '../../../core/stats/rng';
 
 export const LABELS = ['billing', 'technical_issue', 'account_access', 'shipping', 'refund_request', 'product_question'] as const;
 export const SYSTEM = `You are a support-ticket classifier. Classify the ticket into exactly one of these labels: ${LABELS.join(', ')}. Answer with the label only.`;

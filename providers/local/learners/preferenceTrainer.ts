@@ -4,7 +4,7 @@
  * share the input. Optimised by mini-batch AdaGrad; reports the loss and the fraction of pairs
  * already ranked correctly ("accuracy"), both before each update, as a training loop would.
  */
-import { mixSeed, mulberry32, shuffled } from './rng';
+import { mixSeed, mulberry32, shuffled } from '../../../core/stats/rng';
 import type { Hyperparameters } from './autoHyperparameters';
 import { type SparseVector } from './features';
 import { PREFERENCE_DIM, PreferenceModel, pairFeatures, score, type PreferencePair } from './preferenceModel';

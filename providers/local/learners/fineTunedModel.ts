@@ -7,7 +7,7 @@ import { type LearnerMessage, type LearnerReply, lastUserText } from './chatType
 import { featurize } from './features';
 import { SoftmaxClassifier } from './softmaxClassifier';
 import { NeighbourMemory } from './neighbourMemory';
-import { contentWords } from './stopwords';
+import { contentWords } from '../../../core/text/stopwords';
 import type { TrainingPair } from './trainingPairs';
 
 export type FineTunedModelData =

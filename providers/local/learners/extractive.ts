@@ -6,7 +6,7 @@
  */
 import { type LearnerMessage, type LearnerReply } from './chatTypes';
 import { featurize, dot } from './features';
-import { contentWords } from './stopwords';
+import { contentWords } from '../../../core/text/stopwords';
 
 /** Splits text into sentences and lines, dropping fragments too short to answer anything. */
 export function sentences(text: string): string[] {

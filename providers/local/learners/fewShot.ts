@@ -7,7 +7,7 @@
  */
 import { type LearnerMessage, type LearnerReply, lastUserText } from './chatTypes';
 import { featurize, dot } from './features';
-import { contentWords } from './stopwords';
+import { contentWords } from '../../../core/text/stopwords';
 import { labelScores, promptLabels, zeroShotReply, SIMILARITY_SCALE } from './zeroShot';
 
 export interface FewShotExample {

@@ -4,7 +4,7 @@
  * of (data, hyperparameters, seed): the epoch shuffles come from the seed, so replaying N steps
  * rebuilds exactly the weights an uninterrupted run had at step N.
  */
-import { mixSeed, mulberry32, shuffled } from './rng';
+import { mixSeed, mulberry32, shuffled } from '../../../core/stats/rng';
 import type { TrainingPair } from './trainingPairs';
 import type { Hyperparameters } from './autoHyperparameters';
 import { SoftmaxClassifier, type LabelledVector } from './softmaxClassifier';

@@ -7,7 +7,7 @@
  */
 import { type LearnerMessage, type LearnerReply, lastUserText } from './chatTypes';
 import { type SparseVector, dot, featureCounts, hashString, toSparse, words } from './features';
-import { contentWords } from './stopwords';
+import { contentWords } from '../../../core/text/stopwords';
 
 export interface PreferencePair {
   input: string;

@@ -10,7 +10,7 @@
 import { type LearnerMessage, type LearnerReply, instructionText, lastUserText } from './chatTypes';
 import { featurize, dot } from './features';
 import { parseLabels, type PromptLabel } from './labelParsing';
-import { contentWords } from './stopwords';
+import { contentWords } from '../../../core/text/stopwords';
 import { extractiveReply } from './extractive';
 import { memoize } from './memo';
 
