@@ -1,5 +1,5 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { startCodecServer, type CodecServer } from '../../cli/commands/codecServer';
+import { startCodecServer, type CodecServer } from '../../servers/codec/codecServer';
 import { payloadsFromJson, payloadsToJson } from '../../core/codec/payloadJson';
 import { tailorDataConverter } from '../../workers/dataConverter';
 import { newKey } from './keys';

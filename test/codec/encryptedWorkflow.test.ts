@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import * as activities from '../../activities';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
-import { startCodecServer } from '../../cli/commands/codecServer';
+import { startCodecServer } from '../../servers/codec/codecServer';
 import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
 import { resolveTemporalBinary } from '../../workers/temporalBinary';
 import { tailorDataConverter } from '../../workers/dataConverter';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FeedbackStore, recordFeedback } from '../../stores/feedback/feedbackStore';
 import { Registry } from '../../stores/registry/registryDb';
-import { startFeedbackServer, type FeedbackServer } from '../../cli/commands/feedbackServer';
+import { startFeedbackServer, type FeedbackServer } from '../../servers/feedback/feedbackServer';
 import { loadSpec } from '../../config/loadSpec';
 import { runCli, TAILOR_BIN } from '../support/runCli';
 import { ticketFeedback } from './ticketFeedback';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { startFeedbackServer, type FeedbackServer } from '../../cli/commands/feedbackServer';
+import { startFeedbackServer, type FeedbackServer } from '../../servers/feedback/feedbackServer';
 import { MAX_FEEDBACK_MESSAGES, MAX_FEEDBACK_TEXT_CHARS } from '../../core/feedback/feedbackLimits';
 import { ticketFeedback } from './ticketFeedback';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCodecServer } from '../../cli/commands/codecServer';
+import { startCodecServer } from '../../servers/codec/codecServer';
 import { startLocalOpenAI } from '../../providers/local/server';
 import { devServerArgs, startDevServer, type RunningDevServer } from '../../workers/devServer';
 import { freePort } from '../../workers/freePort';
