@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { insideRoots, outsideRootsMessage, workerRoots } from '../config/allowedRoots';
+import { Failure } from '../core/failures/failureTypes';
 
 /** The failure type when a spec names a file outside the roots this worker may read: retrying cannot help. */
-export const PATH_NOT_ALLOWED = 'PathNotAllowed';
+export const PATH_NOT_ALLOWED = Failure.PathNotAllowed;
 
 /**
  * Refuses, non-retryably, a spec-named path outside the worker's allowed roots (config/allowedRoots.ts): the client

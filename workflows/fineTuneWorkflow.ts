@@ -13,6 +13,7 @@ import { TERMINAL_JOB_STATUSES } from '../core/pipeline/fineTuneTypes';
 import { activityProxies } from './activityProxies';
 import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from './messages';
 import { selfHostedFineTune } from './selfHostedFineTune';
+import { Failure } from '../core/failures/failureTypes';
 
 /**
  * One fine-tune, durable: upload (deduplicated by content), wait for the files, find-or-create exactly one job
@@ -44,7 +45,7 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
       const f = await providerActivities.getFileStatus({ fileId, provider: input.provider });
       if (f.status === 'processed') break;
       if (f.status === 'error') {
-        throw ApplicationFailure.nonRetryable(`the provider rejected file ${fileId}: ${f.details ?? 'no reason given'}`, 'ProviderFileError');
+        throw ApplicationFailure.nonRetryable(`the provider rejected file ${fileId}: ${f.details ?? 'no reason given'}`, Failure.ProviderFileError);
       }
       await sleep(wait);
       wait = Math.min(wait * input.poll.factor, max);
@@ -95,7 +96,7 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
   if (job.status !== 'succeeded' || !job.fineTunedModel) {
     progress.phase = 'failed';
     const why = job.error ? `${job.error.message}${job.error.code ? ` (${job.error.code})` : ''}` : `ended ${job.status}`;
-    throw ApplicationFailure.nonRetryable(`fine-tuning job ${jobId} ${job.status}: ${why}`, 'FineTuneJobFailed', job);
+    throw ApplicationFailure.nonRetryable(`fine-tuning job ${jobId} ${job.status}: ${why}`, Failure.FineTuneJobFailed, job);
   }
   const metrics = await dataActivities.saveJobMetrics({ jobId, provider: input.provider });
   progress.phase = 'done';

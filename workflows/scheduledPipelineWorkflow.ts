@@ -7,6 +7,7 @@ import { pipelineRunId } from '../core/operations/pipelineRunId';
 import { proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
 import { pipelineStartAttributes, TailorDatasetSha, TailorOutcome, TailorPipeline, TailorStage } from './searchAttributes';
+import { Failure } from '../core/failures/failureTypes';
 
 /** Stat, hash and one visibility query: seconds of work, retried a few times. */
 const opsFor = (spec: PipelineSpec) => proxyFor('schedule', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, spec.timeouts);
@@ -99,6 +100,6 @@ async function runPipeline(input: ScheduledPipelineInput, spec: PipelineSpec, da
       return { outcome: 'duplicate', datasetSha256, runId };
     }
     mark([{ key: TailorOutcome, value: 'failed' }]);
-    throw err instanceof ApplicationFailure ? err : ApplicationFailure.create({ message: `pipeline run ${runId} failed`, type: 'PipelineFailed', cause: err as Error });
+    throw err instanceof ApplicationFailure ? err : ApplicationFailure.create({ message: `pipeline run ${runId} failed`, type: Failure.PipelineFailed, cause: err as Error });
   }
 }

@@ -5,6 +5,7 @@ import { runSlug, selfHostedModelId, trainerRequest, trainingAllowanceMs, traini
 import type { FineTuneInput, FineTuneProgress, FineTuneResult } from '../core/pipeline/fineTuneTypes';
 import { activityProxies } from './activityProxies';
 import { trainerProgressSignal } from './messages';
+import { Failure } from '../core/failures/failureTypes';
 
 /** The Python trainer's activities, by the names it registers (workers/trainer/tailor_trainer/activities.py). */
 type TrainerActivities = Record<(typeof TRAINER_ACTIVITIES)[keyof typeof TRAINER_ACTIVITIES], (req: TrainerRequest) => Promise<TrainerResult>>;
@@ -34,11 +35,11 @@ export async function selfHostedFineTune(
   const { dataActivities, providerActivities } = activityProxies(input.timeouts);
   const method = input.method;
   if (method.type === 'reinforcement') {
-    throw ApplicationFailure.nonRetryable('fineTune.method.type: reinforcement is not supported by provider self-hosted (expected supervised or dpo)', 'UnsupportedMethod');
+    throw ApplicationFailure.nonRetryable('fineTune.method.type: reinforcement is not supported by provider self-hosted (expected supervised or dpo)', Failure.UnsupportedMethod);
   }
   if (input.model.startsWith('self-hosted:')) {
     // A trained LoRA adapter is not a base model folder the trainer can start from.
-    throw ApplicationFailure.nonRetryable('fineTune.method.supervisedFirst: not supported by provider self-hosted yet (train the supervised stage as its own run)', 'UnsupportedMethod');
+    throw ApplicationFailure.nonRetryable('fineTune.method.supervisedFirst: not supported by provider self-hosted yet (train the supervised stage as its own run)', Failure.UnsupportedMethod);
   }
   const paths = await dataActivities.selfHostedTrainingPaths({ train: input.train, runTag: input.runTag, adaptersDir: provider.adaptersDir });
   progress.trainingFileId = input.train.uri;
@@ -71,7 +72,7 @@ export async function selfHostedFineTune(
       throw ApplicationFailure.nonRetryable(
         `training used up the budget: ${(trainedMs / 60_000).toFixed(1)} min at $${provider.usdPerHour}/h is $${progress.spentUsd.toFixed(4)}, ` +
           `the $${input.budgetLeftUsd!.toFixed(4)} that was left; the trainer stopped at a checkpoint (a re-run with a larger budget resumes from it)`,
-        'BudgetExceeded',
+        Failure.BudgetExceeded,
         { spentUsd: progress.spentUsd, budgetLeftUsd: input.budgetLeftUsd },
       );
     }

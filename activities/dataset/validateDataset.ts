@@ -10,6 +10,7 @@ import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { invalidDataset } from './invalidDataset';
 import { activityHeartbeat } from './progress';
 import { validateFile } from './validateFile';
+import { Failure } from '../../core/failures/failureTypes';
 
 export interface ValidateDatasetInput {
   dataset: ArtifactRef;
@@ -50,7 +51,7 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Vali
   try {
     await fs.access(file);
   } catch {
-    throw ApplicationFailure.nonRetryable(`dataset artifact ${input.dataset.uri} is not in the artifact store at ${store.root}`, 'ArtifactNotFound');
+    throw ApplicationFailure.nonRetryable(`dataset artifact ${input.dataset.uri} is not in the artifact store at ${store.root}`, Failure.ArtifactNotFound);
   }
   let report: ValidationReport;
   try {

@@ -3,6 +3,7 @@ import { cancellationSignal } from '@temporalio/activity';
 import type { DeployTarget } from '../../config/deploySpec';
 import { signWebhook } from '../../core/deploy/webhookSignature';
 import { retryAfterMs } from '../../providers/openai/errors';
+import { Failure, webhookFailureType } from '../../core/failures/failureTypes';
 
 export interface AliasMapping {
   pipeline: string;
@@ -22,7 +23,7 @@ export interface AliasMapping {
 export async function notifyWebhook(input: { target: Extract<DeployTarget, { type: 'webhook' }>; mapping: AliasMapping }): Promise<{ status: number }> {
   const secret = process.env[input.target.secretEnv];
   if (!secret) {
-    throw ApplicationFailure.nonRetryable(`${input.target.secretEnv} (the webhook signing secret) is not set in the worker environment`, 'WebhookNotConfigured');
+    throw ApplicationFailure.nonRetryable(`${input.target.secretEnv} (the webhook signing secret) is not set in the worker environment`, Failure.WebhookNotConfigured);
   }
   const body = JSON.stringify({ type: 'alias.moved', ...input.mapping });
   const timestamp = String(Math.floor(input.mapping.at / 1000));
@@ -40,14 +41,14 @@ export async function notifyWebhook(input: { target: Extract<DeployTarget, { typ
       signal: cancellationSignal(),
     });
   } catch (err) {
-    throw ApplicationFailure.retryable(`webhook ${input.target.url} unreachable: ${(err as Error).message}`, 'WebhookUnreachable');
+    throw ApplicationFailure.retryable(`webhook ${input.target.url} unreachable: ${(err as Error).message}`, Failure.WebhookUnreachable);
   }
   await res.arrayBuffer().catch(() => undefined);
   if (res.ok) return { status: res.status };
   const retryable = res.status === 408 || res.status === 409 || res.status === 429 || res.status >= 500;
   throw ApplicationFailure.create({
     message: `webhook ${input.target.url} answered ${res.status}`,
-    type: `Webhook${res.status}`,
+    type: webhookFailureType(res.status),
     nonRetryable: !retryable,
     nextRetryDelay: retryable ? retryAfterMs(res.headers) : undefined,
   });

@@ -7,6 +7,7 @@ import type { JudgeRequest, TokenUsage } from '../../core/graders/gradeTypes';
 import { providerClient, resolveProvider } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
 import { pacerFor } from './requestPacer';
+import { Failure } from '../../core/failures/failureTypes';
 
 /** The provider's address as cache keys and pacers know it (never the key). */
 export function providerEndpoint(spec: ProviderSpec = DEFAULT_PROVIDER): string {
@@ -65,14 +66,14 @@ export async function chatCompletion(spec: ProviderSpec | undefined, call: ChatC
       latencyMs: performance.now() - t0,
     };
   } catch (err) {
-    if (err instanceof ApplicationFailure && err.type === 'Provider429' && err.nextRetryDelay !== undefined) pacer.backOff(Number(err.nextRetryDelay));
+    if (err instanceof ApplicationFailure && err.type === Failure.Provider429 && err.nextRetryDelay !== undefined) pacer.backOff(Number(err.nextRetryDelay));
     throw err;
   }
 }
 
 /** Failures that concern one case's request (too long, refused by a filter) rather than the setup: record and go on. */
 export function isCaseLevelFailure(err: unknown): err is ApplicationFailure {
-  return err instanceof ApplicationFailure && err.nonRetryable === true && (err.type === 'Provider400' || err.type === 'Provider422');
+  return err instanceof ApplicationFailure && err.nonRetryable === true && (err.type === Failure.Provider400 || err.type === Failure.Provider422);
 }
 
 export function isRetryableFailure(err: unknown): boolean {

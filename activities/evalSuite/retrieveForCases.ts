@@ -9,6 +9,7 @@ import { ragQuestion } from '../../core/evalSuite/ragMessages';
 import type { FewShotExample } from '../../core/fewshot/fewShotExample';
 import { IndexNotFoundError, OpenIndex } from '../rag/openIndex';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { Failure } from '../../core/failures/failureTypes';
 
 export interface Retrieval {
   /** JSONL, one line per case: `{index, caseHash, passages: Passage[]}`. */
@@ -35,7 +36,7 @@ export async function retrieveForCases(input: {
   try {
     index = await OpenIndex.open(v.rag.index);
   } catch (err) {
-    if (err instanceof IndexNotFoundError) throw ApplicationFailure.nonRetryable(`variant ${v.id}: ${err.message}`, 'InvalidSuite');
+    if (err instanceof IndexNotFoundError) throw ApplicationFailure.nonRetryable(`variant ${v.id}: ${err.message}`, Failure.InvalidSuite);
     throw err;
   }
   try {

@@ -15,6 +15,7 @@ import { renderUserText, varsFromUserText } from '../../core/prompts/renderPromp
 import type { ProviderSpec } from '../../config/providerSpec';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { embedTexts } from './embedTexts';
+import { Failure } from '../../core/failures/failureTypes';
 
 export interface SelectFewShotInput {
   /** Where examples come from: a JSONL file (chat or vars rows with an expected answer) or a stored split. */
@@ -53,14 +54,14 @@ export async function selectFewShotExamples(input: SelectFewShotInput): Promise<
   try {
     poolCases = parseCaseFile(poolText, poolName);
   } catch (err) {
-    if (err instanceof CaseFileError) throw ApplicationFailure.nonRetryable(`few-shot pool: ${err.message}`, 'InvalidFewShotPool');
+    if (err instanceof CaseFileError) throw ApplicationFailure.nonRetryable(`few-shot pool: ${err.message}`, Failure.InvalidFewShotPool);
     throw err;
   }
   const cases = (await store.readText(input.cases)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as SuiteCase);
   const all: FewShotExample[] = poolCases.filter((c) => c.expected !== undefined).map((c, index) => ({ index, input: c.input, output: c.expected!, hash: c.inputHash }));
   const evalHashes = new Set(cases.map((c) => c.inputHash));
   const { pool, excluded } = excludeEvalCases(all, evalHashes);
-  if (pool.length === 0) throw ApplicationFailure.nonRetryable(`few-shot pool ${poolName} has no usable example (${all.length} answered rows, ${excluded} of them evaluation cases)`, 'InvalidFewShotPool');
+  if (pool.length === 0) throw ApplicationFailure.nonRetryable(`few-shot pool ${poolName} has no usable example (${all.length} answered rows, ${excluded} of them evaluation cases)`, Failure.InvalidFewShotPool);
 
   const s = input.spec.strategy;
   let poolVectors: number[][] | undefined;
@@ -84,7 +85,9 @@ export async function selectFewShotExamples(input: SelectFewShotInput): Promise<
     try {
       picked = selectExamples(input.spec, { pool, poolVectors, evalHashes, exampleTokens }, { input: c.input, vector: caseVectors?.[i] });
     } catch (err) {
-      if (err instanceof FewShotLeakError || err instanceof RangeError) throw ApplicationFailure.nonRetryable(err.message, err.name);
+      if (err instanceof FewShotLeakError || err instanceof RangeError) {
+        throw ApplicationFailure.nonRetryable(err.message, err instanceof FewShotLeakError ? Failure.FewShotLeakError : Failure.RangeError);
+      }
       throw err;
     }
     examplesTotal += picked.examples.length;

@@ -5,6 +5,7 @@ import { preflightProblems, type PreflightFindings } from '../../core/pipeline/p
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
 import { sharedRegistry } from '../../stores/registry/registryDb';
+import { Failure } from '../../core/failures/failureTypes';
 
 /**
  * Before the first paid step: the alias the gate compares against resolves to a model the provider still has, and
@@ -30,7 +31,7 @@ export async function preflightCheck(input: {
   if (problems.length) {
     throw ApplicationFailure.create({
       message: `preflight: ${problems.join('; ')}; nothing was uploaded or trained`,
-      type: 'PreflightFailed',
+      type: Failure.PreflightFailed,
       nonRetryable: true,
       details: [findings],
     });
@@ -44,7 +45,7 @@ async function hasModel(client: OpenAI, id: string): Promise<boolean> {
     await callProvider(`look up model ${id}`, (opts) => client.models.retrieve(id, opts));
     return true;
   } catch (err) {
-    if (err instanceof ApplicationFailure && err.type === 'Provider404') return false;
+    if (err instanceof ApplicationFailure && err.type === Failure.Provider404) return false;
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SelfHostedProvider } from '../../config/providerSpec';
 import { resolveProvider } from '../../providers/openai/client';
+import { Failure } from '../../core/failures/failureTypes';
 
 /**
  * Makes a newly trained LoRA adapter servable before it is evaluated: vLLM's runtime adapter API
@@ -10,7 +11,7 @@ import { resolveProvider } from '../../providers/openai/client';
  */
 export async function registerServedAdapter(input: { provider: SelfHostedProvider; model: string; adapterPath: string }): Promise<{ loaded: boolean }> {
   const resolved = resolveProvider(input.provider, process.env);
-  if (resolved.kind !== 'openai' || !resolved.baseURL) throw ApplicationFailure.nonRetryable('self-hosted serving URL is not set', 'ProviderNotConfigured');
+  if (resolved.kind !== 'openai' || !resolved.baseURL) throw ApplicationFailure.nonRetryable('self-hosted serving URL is not set', Failure.ProviderNotConfigured);
   const url = `${resolved.baseURL.replace(/\/+$/, '')}/load_lora_adapter`;
   const res = await fetch(url, {
     method: 'POST',
@@ -26,10 +27,10 @@ export async function registerServedAdapter(input: { provider: SelfHostedProvide
   if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
     throw ApplicationFailure.nonRetryable(
       `${message}${res.status === 404 && !/no adapter found/i.test(text) ? ' (is the server vLLM started with --enable-lora and VLLM_ALLOW_RUNTIME_LORA_UPDATING=True?)' : ''}`,
-      'AdapterNotLoaded',
+      Failure.AdapterNotLoaded,
     );
   }
-  throw ApplicationFailure.retryable(message, 'ServingUnavailable');
+  throw ApplicationFailure.retryable(message, Failure.ServingUnavailable);
 }
 
 function errorMessage(text: string): string {

@@ -6,6 +6,7 @@ import { splitDuplicates } from '../../core/fineTune/duplicates';
 import { TERMINAL_JOB_STATUSES, type JobStatus } from '../../core/pipeline/fineTuneTypes';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
+import { Failure } from '../../core/failures/failureTypes';
 
 /** The metadata key that ties a remote job to exactly one run and step. */
 export const RUN_TAG_KEY = 'tailor_run';
@@ -81,7 +82,7 @@ export async function settleUploads(
     try {
       await callProvider(`delete duplicate file ${extra.id}`, (opts) => client.files.delete(extra.id, opts));
     } catch (err) {
-      if (!(err instanceof ApplicationFailure && err.type === 'Provider404')) throw err; // already gone
+      if (!(err instanceof ApplicationFailure && err.type === Failure.Provider404)) throw err; // already gone
     }
     deletedFileIds.push(extra.id);
   }

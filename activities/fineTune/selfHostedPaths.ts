@@ -5,6 +5,7 @@ import { tailorHome } from '../../config/paths';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { trainingFolders } from '../../core/fineTune/selfHosted';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { Failure } from '../../core/failures/failureTypes';
 
 /**
  * Absolute paths for the trainer worker: the training file in the artifact store and this run's output and
@@ -17,7 +18,7 @@ export async function selfHostedTrainingPaths(input: { train: ArtifactRef; runTa
 }> {
   const trainingFile = new ArtifactStore().resolve(input.train);
   if (!fs.existsSync(trainingFile)) {
-    throw ApplicationFailure.nonRetryable(`training data ${input.train.uri} is not in the artifact store (${trainingFile})`, 'ArtifactMissing');
+    throw ApplicationFailure.nonRetryable(`training data ${input.train.uri} is not in the artifact store (${trainingFile})`, Failure.ArtifactMissing);
   }
   const adaptersDir = path.resolve(input.adaptersDir ?? path.join(tailorHome(), 'adapters'));
   fs.mkdirSync(adaptersDir, { recursive: true });

@@ -3,6 +3,7 @@ import { requireAllowedPath } from '../confinedPath';
 import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
+import { Failure } from '../../core/failures/failureTypes';
 
 export const DatasetFingerprintSchema = z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string().length(64) });
 export type DatasetFingerprint = z.infer<typeof DatasetFingerprintSchema>;
@@ -23,7 +24,7 @@ export async function fingerprintDataset(input: z.input<typeof InputSchema>): Pr
   const { path, previous, force } = InputSchema.parse(input);
   requireAllowedPath(path, 'dataset.path');
   const stat = await fs.promises.stat(path).catch(() => undefined);
-  if (!stat?.isFile()) throw ApplicationFailure.nonRetryable(`dataset file not found: ${path}`, 'InvalidDataset');
+  if (!stat?.isFile()) throw ApplicationFailure.nonRetryable(`dataset file not found: ${path}`, Failure.InvalidDataset);
   if (!force && previous && previous.size === stat.size && previous.mtimeMs === stat.mtimeMs) return previous;
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(path)) hash.update(chunk as Buffer);

@@ -15,6 +15,7 @@ import { DEFAULT_EMBEDDING_MODEL, embedBatch } from './embedBatch';
 import { LanceVectorStore } from '../../stores/rag/lanceStore';
 import { loadDocuments } from './loadDocuments';
 import { MANIFEST_FILE } from './openIndex';
+import { Failure } from '../../core/failures/failureTypes';
 
 export interface BuildIndexInput {
   /** A folder, one document, or a corpus manifest `.json` (absolute, as the worker sees it). */
@@ -64,7 +65,7 @@ export async function buildIndex(input: BuildIndexInput): Promise<IndexRef> {
     docs = loadDocuments(input.docs);
     chunks = docs.flatMap((d) => chunkDocument(d, chunking));
   } catch (err) {
-    if (err instanceof DocumentFormatError || err instanceof RangeError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidDocuments');
+    if (err instanceof DocumentFormatError || err instanceof RangeError) throw ApplicationFailure.nonRetryable(err.message, Failure.InvalidDocuments);
     throw err;
   }
   const dir = path.resolve(input.out);

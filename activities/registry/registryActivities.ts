@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ModelRecord } from '../../stores/registry/registryDb';
 import { sharedRegistry } from '../../stores/registry/registryDb';
+import { Failure } from '../../core/failures/failureTypes';
 
 export async function registerModel(rec: Omit<ModelRecord, 'createdAt'> & { createdAt?: number }): Promise<void> {
   sharedRegistry().registerModel({ ...rec, createdAt: rec.createdAt ?? Date.now() });
@@ -36,7 +37,7 @@ export async function rollbackAlias(input: { pipeline: string; alias: string; wh
   const current = registry.resolveAlias(input.pipeline, input.alias);
   const previous = registry.previousModel(input.pipeline, input.alias);
   if (current === undefined || previous === undefined) {
-    throw ApplicationFailure.nonRetryable(`${input.pipeline}@${input.alias} has no earlier model to roll back to`, 'NothingToRollBack');
+    throw ApplicationFailure.nonRetryable(`${input.pipeline}@${input.alias} has no earlier model to roll back to`, Failure.NothingToRollBack);
   }
   registry.moveAlias({ pipeline: input.pipeline, alias: input.alias, toModel: previous, who: input.who, why: input.why, runId: input.runId });
   return { from: current, to: previous };

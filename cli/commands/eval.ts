@@ -14,9 +14,7 @@ import { stackLine, startStack } from '../stack/embeddedStack';
 import { failureCause } from '../stack/failureCause';
 import { evalProgressLine } from '../stack/evalProgressLine';
 import { evalShardsInFlight } from '../stack/evalShardsInFlight';
-
-/** Failures that mean the suite (or its cases) is wrong, not the run: exit 2 like a bad file. */
-const BAD_INPUT = new Set(['InvalidSuite', 'InvalidEvalCases', 'InvalidFewShotPool']);
+import { exitCodeFor } from '../../core/failures/failureTypes';
 
 export const command: CliCommand = {
   name: 'eval',
@@ -84,7 +82,8 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
         const cause = failureCause(err);
         log(`\nThe eval failed: ${cause.message}`);
         if (json) process.stdout.write(JSON.stringify({ ok: false, workflowId, error: cause.message, type: cause.type }) + '\n');
-        return err instanceof WorkflowFailedError && cause.type && BAD_INPUT.has(cause.type) ? 2 : 1;
+        // A wrong suite or wrong cases exit 2 like a bad file (the table in core/failures/failureTypes.ts).
+        return err instanceof WorkflowFailedError ? exitCodeFor(cause.type) : 1;
       } finally {
         clearInterval(timer);
       }

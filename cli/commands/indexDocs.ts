@@ -10,6 +10,7 @@ import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { stackLine, startStack } from '../stack/embeddedStack';
 import { failureCause } from '../stack/failureCause';
+import { exitCodeFor } from '../../core/failures/failureTypes';
 
 export const command: CliCommand = {
   name: 'index',
@@ -88,7 +89,7 @@ Exit codes: 0 indexed, 1 the build failed, 2 a usage error or a bad document (fi
       } catch (err) {
         const cause = failureCause(err);
         log(`The index build failed: ${cause.message}`);
-        return err instanceof WorkflowFailedError && cause.type === 'InvalidDocuments' ? 2 : 1;
+        return err instanceof WorkflowFailedError ? exitCodeFor(cause.type) : 1;
       }
       if (json) process.stdout.write(JSON.stringify(ref) + '\n');
       else log(`indexed ${ref.chunks} chunks: ${ref.embedded} embedded, ${ref.reused} reused, ${ref.deleted} deleted (manifest sha256 ${ref.manifestSha256.slice(0, 12)})`);

@@ -41,6 +41,11 @@ export const FAILURE_INFO = {
   RangeError: { meaning: 'a fixed few-shot example is not in the pool', retryable: false },
   UnsupportedMethod: { meaning: 'the fine-tuning method is not supported by the chosen provider', retryable: false },
   NothingToRollBack: { meaning: 'the alias has no earlier model to roll back to', retryable: false },
+  // The artifact store (stores/artifacts): an S3 bucket's answers.
+  ArtifactStoreAccessDenied: { meaning: "the store refused the worker's credentials", retryable: false },
+  ArtifactStoreMisconfigured: { meaning: 'the bucket does not exist or its name or region is wrong', retryable: false },
+  ArtifactStoreUnavailable: { meaning: 'the store cannot be reached or is overloaded', retryable: true },
+  ArtifactStoreError: { meaning: 'any other store error, or a file that changed while it was stored', retryable: true },
   // Money and gates.
   BudgetExceeded: { meaning: "the estimated or spent cost is over the spec's budget", retryable: false },
   PreflightFailed: {

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import OpenAI, { AzureOpenAI } from 'openai';
 import { DEFAULT_PROVIDER, type ProviderSpec } from '../../config/providerSpec';
 import { CLIENT_TIMEOUT_MS } from './attemptOptions';
+import { Failure } from '../../core/failures/failureTypes';
 
 /**
  * The provider client for activities. Temporal owns retries, so the SDK's own are off (see docs/architecture.md,
@@ -85,7 +86,7 @@ export function resolveProvider(spec: ProviderSpec, env: NodeJS.ProcessEnv): Res
 
 /** A worker without credentials cannot heal by retrying: fail the step with a message the operator can act on. */
 function notConfigured(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'ProviderNotConfigured');
+  return ApplicationFailure.nonRetryable(message, Failure.ProviderNotConfigured);
 }
 
 function isLoopback(url: string): boolean {

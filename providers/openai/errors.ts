@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { attemptRequestOptions, type AttemptRequestOptions } from './attemptOptions';
+import { Failure, providerFailureType } from '../../core/failures/failureTypes';
 
 /**
  * 4xx statuses a retry can fix: a request timeout, a conflict with a change in flight, "too early", and a rate limit
@@ -29,7 +30,7 @@ export function toTemporalFailure(err: unknown, what: string): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof OpenAI.APIUserAbortError) return err; // cancellation: let Temporal see it as such
   if (err instanceof OpenAI.APIConnectionError) {
-    return ApplicationFailure.retryable(`${what}: cannot reach the provider (${err.message})`, 'ProviderConnectionError');
+    return ApplicationFailure.retryable(`${what}: cannot reach the provider (${err.message})`, Failure.ProviderConnectionError);
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status ?? 0;
@@ -38,19 +39,19 @@ export function toTemporalFailure(err: unknown, what: string): unknown {
     if (status === 403 && code === 'training_not_available') {
       return ApplicationFailure.create({
         message: `${what}: the provider no longer accepts fine-tuning jobs for this account (403 training_not_available): ${err.message}`,
-        type: 'TrainingNotAvailable',
+        type: Failure.TrainingNotAvailable,
         nonRetryable: true,
         details,
       });
     }
     const message = `${what}: provider answered ${status}${code ? ` ${code}` : ''}: ${providerMessage(err)}`;
     if (isPermanent(status, code, err.type)) {
-      const type = status === 429 ? 'ProviderQuotaExceeded' : `Provider${status}`;
+      const type = status === 429 ? Failure.ProviderQuotaExceeded : providerFailureType(status);
       return ApplicationFailure.create({ message, type, nonRetryable: true, details });
     }
     return ApplicationFailure.create({
       message,
-      type: `Provider${status || 'Error'}`,
+      type: providerFailureType(status),
       nonRetryable: false,
       details,
       nextRetryDelay: retryAfterMs(err.headers),
