@@ -3,9 +3,10 @@
  * can show payloads that Tailor's codec encrypted, to whoever holds the key. `tailor codec-server`
  * (cli/commands/codecServer.ts) starts it.
  *
- * Protocol (temporalio/samples-go codec-server/protocol.md): `POST …/encode` and `POST …/decode`, only the last
- * path segment counts (so `/{namespace}/decode` works too); the body and the answer are `{"payloads":[...]}` in
- * proto3 JSON (metadata values and data base64); the UI adds `X-Namespace`, and `Authorization` when configured.
+ * Protocol (https://github.com/temporalio/samples-go/blob/main/codec-server/protocol.md): `POST …/encode` and
+ * `POST …/decode`, only the last path segment counts (so `/{namespace}/decode` works too); the body and the answer
+ * are `{"payloads":[...]}` in proto3 JSON (metadata values and data base64); the UI adds `X-Namespace`, and
+ * `Authorization` when configured.
  */
 import http from 'node:http';
 import type { PayloadCodec } from '@temporalio/common';
