@@ -2,16 +2,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { artifactsDir } from '../../config/paths';
 import { artifactUri, type ArtifactRef } from '../../core/artifacts/artifactRef';
+import type { ArtifactBackend } from './artifactBackend';
 import { injectWriteFault } from './artifactWriteFaults';
 
 /**
  * A content-addressed store on the local disk. Writes go to a temporary file and are renamed into place, so a crash
  * or a full disk never leaves a half-written artifact under a valid address.
  */
-export class ArtifactStore {
+export class ArtifactStore implements ArtifactBackend {
   constructor(readonly root: string = artifactsDir()) {}
+
+  get location(): string {
+    return this.root;
+  }
 
   pathFor(sha256: string): string {
     return path.join(this.root, sha256.slice(0, 2), sha256);
@@ -70,6 +76,20 @@ export class ArtifactStore {
       await fs.rm(tmp, { force: true });
       throw writeFailed(`${tmp} (storing ${file})`, err);
     }
+  }
+
+  async has(ref: Pick<ArtifactRef, 'sha256'>): Promise<boolean> {
+    return exists(this.resolve(ref));
+  }
+
+  async openRead(ref: Pick<ArtifactRef, 'sha256'>): Promise<Readable> {
+    const file = this.resolve(ref);
+    await fs.access(file); // a missing artifact fails here, not on the stream's first read
+    return createReadStream(file);
+  }
+
+  async localPath(ref: Pick<ArtifactRef, 'sha256'>): Promise<string> {
+    return this.resolve(ref);
   }
 
   async readText(ref: Pick<ArtifactRef, 'sha256'>): Promise<string> {
