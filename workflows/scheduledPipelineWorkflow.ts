@@ -35,7 +35,7 @@ export type ScheduledPipelineResult =
  * schedule's overlap policy governs whole pipeline runs, not just their starts.
  */
 export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): Promise<ScheduledPipelineResult> {
-  const { spec, specSha256 } = input;
+  const { spec } = input;
   const ops = opsFor(spec);
   const indexed = workflowInfo().typedSearchAttributes.get(TailorPipeline) !== undefined;
   const mark = (pairs: SearchAttributePair[]) => indexed && upsertSearchAttributes(pairs);

@@ -55,15 +55,5 @@ export function newJobRecord(req: CreateJobRequest, snapshot: string): JobRecord
       grader: method.type === 'reinforcement' ? method.reinforcement?.grader : null,
     },
   };
-  return {
-    job,
-    progress: {
-      completedSteps: 0,
-      totalSteps: null,
-      hyperparameters: null,
-      fileTokens: null,
-      snapshot,
-      grader: method.type === 'reinforcement' ? method.reinforcement?.grader : null,
-    },
-  };
+  return record;
 }
