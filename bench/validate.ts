@@ -199,6 +199,7 @@ export async function benchValidate(
     ok &&= tokensEqual && ratio >= 2 && (n < 1_000_000 || rssMb < 300);
   }
   // Long unspaced input and prep's memory: each beside its anchor, in this run.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when this bench runs
   const extremes = require('./validateExtremes') as typeof import('./validateExtremes');
   const parts = [extremes.benchUnspacedLine(measure, env), extremes.benchPrepMemory(measure, env, opts.prepSizes)];
   for (const part of parts) {

@@ -7,6 +7,7 @@ import { KeyringConfigError } from '../core/codec/keyring';
  * resolve extensionless TypeScript paths.
  */
 function lazy(id: string): Promise<{ command: CliCommand }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- each command loads on first use
   return Promise.resolve(require(id) as { command: CliCommand });
 }
 

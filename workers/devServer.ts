@@ -60,7 +60,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<Runni
   } catch (err) {
     await stop(child, exited);
     const tail = opts.logFile && fs.existsSync(opts.logFile) ? fs.readFileSync(opts.logFile, 'utf8').slice(-2000) : '';
-    throw new Error(`${(err as Error).message}${tail ? `\nserver log (${opts.logFile}):\n${tail}` : ''}`);
+    throw new Error(`${(err as Error).message}${tail ? `\nserver log (${opts.logFile}):\n${tail}` : ''}`, { cause: err });
   }
   return {
     address,
@@ -87,7 +87,9 @@ async function waitForFrontend(address: string, timeoutMs: number, exited: Promi
         await conn.close();
       }
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`the Temporal dev server did not answer on ${address} within ${timeoutMs} ms: ${(err as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`the Temporal dev server did not answer on ${address} within ${timeoutMs} ms: ${(err as Error).message}`, {
+          cause: err,
+        });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

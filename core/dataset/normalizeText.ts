@@ -1,4 +1,5 @@
 // Invisible characters that make equal-looking texts differ (and waste tokens): BOM, zero-width space/joiners, word joiner, soft hyphen.
+// eslint-disable-next-line no-misleading-character-class -- each code point is removed on its own, the ZWJ included
 const INVISIBLE = /[\uFEFF\u200B\u200C\u200D\u2060\u00AD]/g;
 // Unicode spaces that tokenize differently from ' ' but mean the same to a reader.
 const ODD_SPACES = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;

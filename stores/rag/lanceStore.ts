@@ -9,6 +9,7 @@ type LanceModule = typeof import('@lancedb/lancedb');
 type ArrowModule = typeof import('apache-arrow');
 /** Loaded on first use: a worker that never builds an index never loads the native module. */
 function lance(): { lancedb: LanceModule; arrow: ArrowModule } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the native module loads on first use
   return { lancedb: require('@lancedb/lancedb') as LanceModule, arrow: require('apache-arrow') as ArrowModule };
 }
 

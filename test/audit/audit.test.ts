@@ -18,8 +18,10 @@ import { eventually } from '../support/temporal';
 process.env.TAILOR_ENCRYPTION_KEYS = `audit-${process.pid}:${newKey()}`;
 
 /** A small pipeline under a fresh name, with `patch` applied to the parsed spec. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML spec, edited in place
 function specFile(prefix: string, patch: (spec: Record<string, any>) => void = () => undefined): string {
   const { specFile: file } = smallSpec(uniqueName(prefix), { lines: 60 });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML spec, edited in place
   const spec = parse(fs.readFileSync(file, 'utf8')) as Record<string, any>;
   patch(spec);
   fs.writeFileSync(file, stringify(spec));

@@ -27,7 +27,7 @@ function check(text: string): void {
     expect(loaded.spec.dataset.path).toBe(path.join(dir, 'data.jsonl'));
     return;
   } catch (err) {
-    if (!(err instanceof SpecError)) throw new Error(`not a SpecError for ${JSON.stringify(text)}: ${(err as Error)?.stack ?? String(err)}`);
+    if (!(err instanceof SpecError)) throw new Error(`not a SpecError for ${JSON.stringify(text)}: ${(err as Error)?.stack ?? String(err)}`, { cause: err });
     expect(err.message.split('\n')[0]).toBe(`${file}: invalid pipeline spec`);
     problems = err.problems;
   }

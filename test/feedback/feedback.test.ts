@@ -22,6 +22,7 @@ const rows = (file: string) => {
   }
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- exported JSONL rows, read field by field
 const readJsonl = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
 
 describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT through the data-prep step', () => {

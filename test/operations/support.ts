@@ -27,6 +27,7 @@ export function smallSpec(name: string, opts: { lines?: number; offset?: number;
     picked[0] = JSON.stringify(row);
   }
   fs.writeFileSync(dataFile, picked.join('\n') + '\n');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML spec, edited in place
   const spec = parse(fs.readFileSync(EXAMPLE_SPEC, 'utf8')) as Record<string, any>;
   spec.name = name;
   spec.dataset.path = dataFile;
