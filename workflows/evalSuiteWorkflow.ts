@@ -1,5 +1,6 @@
 import { ApplicationFailure, defineQuery, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import { mapBounded } from '../core/concurrency/mapBounded';
+import { mapBounded } from '../core/concurrency/mapBounded';
 import type { EvalProgress, EvalSuiteInput, EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import type { VariantScore } from '../core/pipeline/evaluationTypes';
 import { evaluateGateRules, requiredComparisons, resolveBaseline } from '../core/stats/gateRules';
@@ -54,31 +55,31 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   let providerCalls = 0;
   let cacheHits = 0;
   const shardsOf = await Promise.all(
-    suite.variants.map(async (variant, vi) => {
-      // Lanes schedule shards in the order older histories replay: shard by shard, variant by variant.
-      return mapBounded(ranges, exec.shardsInFlight, async ([start, end]) => {
-          const r = await scoring.evaluateShard({
-            variant,
-            promptVersion: ready[vi]!.promptVersion,
-            cases: prepared.cases,
-            start,
-            end,
-            fewShot: ready[vi]!.fewShot?.selection,
-            ...(ready[vi]!.rag ? { retrieval: ready[vi]!.rag!.retrieval } : {}),
-            assertions: suite.assertions,
-            concurrency: exec.concurrency,
-            pricing: suite.pricing,
-            graderModels: suite.graderModels,
-            provider: input.provider,
-          });
-          providerCalls += r.providerCalls;
-          cacheHits += r.cacheHits;
-          progress.shardsDone++;
-          progress.casesDone += r.n;
-          progress.variants![vi]!.casesDone += r.n;
-          return r.results;
-      });
-    }),
+    // Each variant's first shards start variant by variant, in shard order (the order recorded histories replay).
+    suite.variants.map((variant, vi) =>
+      mapBounded(ranges, exec.shardsInFlight, async ([start, end]) => {
+        const r = await scoring.evaluateShard({
+          variant,
+          promptVersion: ready[vi]!.promptVersion,
+          cases: prepared.cases,
+          start,
+          end,
+          fewShot: ready[vi]!.fewShot?.selection,
+          ...(ready[vi]!.rag ? { retrieval: ready[vi]!.rag!.retrieval } : {}),
+          assertions: suite.assertions,
+          concurrency: exec.concurrency,
+          pricing: suite.pricing,
+          graderModels: suite.graderModels,
+          provider: input.provider,
+        });
+        providerCalls += r.providerCalls;
+        cacheHits += r.cacheHits;
+        progress.shardsDone++;
+        progress.casesDone += r.n;
+        progress.variants![vi]!.casesDone += r.n;
+        return r.results;
+      }),
+    ),
   );
 
   progress.stage = 'summary';
