@@ -2,6 +2,6 @@
 export { resolveModel } from './stores/registry/resolveModel';
 export { Registry } from './stores/registry/registryDb';
 export { loadSpec } from './config/loadSpec';
-export { PipelineSpecSchema, type PipelineSpec } from './config/pipelineSpec';
+export { PipelineSpecSchema, type PipelineSpec } from './core/pipeline/pipelineSpec';
 export { recordFeedback, FeedbackConflictError } from './stores/feedback/feedbackStore';
 export { FeedbackBodySchema, type FeedbackInput } from './core/feedback/feedbackSchema';

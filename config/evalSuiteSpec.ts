@@ -9,7 +9,7 @@ import { tailorHome } from './paths';
 import { parseYamlWith, problemText, YamlSpecError, type SpecProblem, readSpecText } from './yamlDiagnostics';
 import { GateRuleSchema } from '../core/stats/gateRules';
 import { loadPromptTemplate } from './promptSpec';
-import { RagOptionsSchema } from './ragSpec';
+import { RagOptionsSchema } from '../core/spec/ragSpec';
 
 /**
  * An eval suite file (YAML). Paths are relative to the file. Every key is documented here; `tailor eval --help`

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PipelineSpecSchema, type PipelineSpec } from './pipelineSpec';
+import { PipelineSpecSchema, type PipelineSpec } from '../core/pipeline/pipelineSpec';
 import { confineSpecPath } from './allowedRoots';
 import { tailorHome } from './paths';
 import { loadPromptTemplate } from './promptSpec';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { SunsetSuccessor } from '../core/operations/sunsetFollowUp';
 import { loadSpec, clientResolved } from './loadSpec';
-import { ProviderSpecSchema } from './providerSpec';
+import { ProviderSpecSchema } from '../core/spec/providerSpec';
 import { confineSpecPath } from './allowedRoots';
 import { parseYamlWith, readSpecText, YamlSpecError } from './yamlDiagnostics';
 

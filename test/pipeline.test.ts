@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Registry } from '../stores/registry/registryDb';
 import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';
-import { TailorPipeline } from '../workflows/searchAttributes';
+import { TailorPipeline } from '../core/operations/searchAttributes';
 import { progressQuery } from '../workflows/messages';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { maybeRecordHistories } from './support/recordHistories';

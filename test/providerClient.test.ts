@@ -1,5 +1,5 @@
 import { AzureOpenAI } from 'openai';
-import { ProviderSpecSchema } from '../config/providerSpec';
+import { ProviderSpecSchema } from '../core/spec/providerSpec';
 import { providerClient, resolveProvider } from '../providers/openai/client';
 
 describe('provider selection from a spec and the worker environment', () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { TAILOR_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+import { TAILOR_SEARCH_ATTRIBUTES } from '../core/operations/searchAttributes';
 import { freePort, isListening } from './freePort';
 import { resolveTemporalBinary, TemporalBinaryNotFound, type TemporalBinary } from './temporalBinary';
 

@@ -14,14 +14,14 @@ import type { EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import { leaderboardDetail } from '../core/evalSuite/leaderboardDetail';
 import { pipelineEvalSuite } from '../core/evalSuite/pipelineSuite';
 import { budgetRefusal, newSpend, remainingUsd, tokenCostUsd } from '../core/pipeline/budget';
-import type { Variant, VariantScore } from '../core/pipeline/evaluationTypes';
+import type { Variant, VariantScore } from '../core/evalSuite/evaluationTypes';
 import type { PipelineInput, PipelineProgress, PipelineResult, StepName } from '../core/pipeline/pipelineTypes';
 import { activityProxies } from './activityProxies';
 import { deployWorkflow } from './deployWorkflow';
 import { evalSuiteWorkflow } from './evalSuiteWorkflow';
 import { fineTuneWorkflow } from './fineTuneWorkflow';
 import { progressQuery } from './messages';
-import { TailorModel, TailorOutcome, TailorPipeline, TailorStage } from './searchAttributes';
+import { TailorModel, TailorOutcome, TailorPipeline, TailorStage } from '../core/operations/searchAttributes';
 import { StepTracker } from './stepTracker';
 
 /**

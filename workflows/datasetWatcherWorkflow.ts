@@ -10,12 +10,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { PipelineSpec } from '../config/pipelineSpec';
+import type { PipelineSpec } from '../core/pipeline/pipelineSpec';
 import { changeEvaluationIdFor, pipelineRunId } from '../core/operations/pipelineRunId';
 import { activityProxies, proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
 import { evaluateWorkflow } from './evaluateWorkflow';
-import { TailorDatasetSha, TailorPipeline } from './searchAttributes';
+import { TailorDatasetSha, TailorPipeline } from '../core/operations/searchAttributes';
 
 /** A fingerprint is a stat and sometimes a hash: short attempts, so a lost worker is noticed quickly. */
 const opsFor = (spec: PipelineSpec) => proxyFor('watch', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, spec.timeouts);

@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../core/artifacts/artifactRef';
 import type { Metric } from '../core/eval/score';
-import type { ProviderSpec } from '../config/providerSpec';
-import type { Variant, VariantScore } from '../core/pipeline/evaluationTypes';
+import type { ProviderSpec } from '../core/spec/providerSpec';
+import type { Variant, VariantScore } from '../core/evalSuite/evaluationTypes';
 import type { ActivityTimeoutOverrides } from '../core/pipeline/activityTimeouts';
 import { activityProxies } from './activityProxies';
 

@@ -1,12 +1,12 @@
 import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
 import { ApplicationFailure, executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
-import type { PipelineSpec } from '../config/pipelineSpec';
+import type { PipelineSpec } from '../core/pipeline/pipelineSpec';
 import { feedbackExportRequest } from '../core/feedback/feedbackSource';
 import { pipelineRunId } from '../core/operations/pipelineRunId';
 import { proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
-import { pipelineStartAttributes, TailorDatasetSha, TailorOutcome, TailorPipeline, TailorStage } from './searchAttributes';
+import { pipelineStartAttributes, TailorDatasetSha, TailorOutcome, TailorPipeline, TailorStage } from '../core/operations/searchAttributes';
 import { Failure } from '../core/failures/failureTypes';
 
 /** Stat, hash and one visibility query: seconds of work, retried a few times. */

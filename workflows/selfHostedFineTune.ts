@@ -1,6 +1,6 @@
 import { ActivityCancellationType, ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import type { SelfHostedProvider } from '../config/providerSpec';
+import type { SelfHostedProvider } from '../core/spec/providerSpec';
 import { runSlug, selfHostedModelId, trainerRequest, trainingAllowanceMs, trainingCostUsd, TRAINER_ACTIVITIES, type TrainerRequest, type TrainerResult } from '../core/fineTune/selfHosted';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult } from '../core/pipeline/fineTuneTypes';
 import { activityProxies } from './activityProxies';

@@ -1,12 +1,12 @@
 import { ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SunsetReport } from '../activities/operations/findSunsets';
-import type { ProviderSpec } from '../config/providerSpec';
+import type { ProviderSpec } from '../core/spec/providerSpec';
 import { pipelineRunId } from '../core/operations/pipelineRunId';
 import { successorsDue, type SunsetFollowUp, type SunsetSuccessor } from '../core/operations/sunsetFollowUp';
 import { proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
-import { pipelineStartAttributes } from './searchAttributes';
+import { pipelineStartAttributes } from '../core/operations/searchAttributes';
 
 /** One registry read and one `/v1/models` call; provider hiccups are retried for a while. */
 const ops = proxyFor('sunset', { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 });

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DatasetSpecSchema, type DatasetSpec } from '../../config/datasetSpec';
+import { DatasetSpecSchema, type DatasetSpec } from '../../core/spec/datasetSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { LabelTally } from '../../core/dataset/answerLabel';
 import {

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { cancellationSignal } from '@temporalio/activity';
-import type { DeployTarget } from '../../config/deploySpec';
+import type { DeployTarget } from '../../core/spec/deploySpec';
 import { signWebhook } from '../../core/deploy/webhookSignature';
 import { retryAfterMs } from '../../providers/openai/errors';
 import { Failure, webhookFailureType } from '../../core/failures/failureTypes';

@@ -1,5 +1,5 @@
 import { Context, heartbeat } from '@temporalio/activity';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { canonicalJson } from '../../core/dataset/canonicalJson';
 import { cacheKey, completionGrader, gradeGrader, sha256 } from '../../core/evalSuite/cacheKeys';

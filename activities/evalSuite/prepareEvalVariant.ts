@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { ragPromptVersion, variantPromptVersion } from '../../core/evalSuite/cacheKeys';
 import { caseMessages } from '../../core/evalSuite/caseMessages';

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type OpenAI from 'openai';
-import { DEFAULT_PROVIDER, type ProviderSpec } from '../../config/providerSpec';
+import { DEFAULT_PROVIDER, type ProviderSpec } from '../../core/spec/providerSpec';
 import type { JudgeRequest, TokenUsage } from '../../core/graders/gradeTypes';
 import { providerClient, resolveProvider } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';

@@ -1,6 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { caseMessages } from '../../core/evalSuite/caseMessages';
 import type { SuiteCase } from '../../core/evalSuite/evalCase';

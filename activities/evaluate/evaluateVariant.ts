@@ -4,7 +4,7 @@ import { parseJsonl, toEvalCase, type ChatMessage, type EvalCase } from '../../c
 import { scoreAnswer, wilsonInterval } from '../../core/eval/score';
 import { inputText, withExamples } from '../../core/fewshot/renderExamples';
 import { selectSeededRandom } from '../../core/fewshot/seededRandom';
-import type { EvaluateVariantInput, VariantScore } from '../../core/pipeline/evaluationTypes';
+import type { EvaluateVariantInput, VariantScore } from '../../core/evalSuite/evaluationTypes';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';

@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import type { Metric } from '../../core/eval/score';
-import type { ProviderSpec } from '../../config/providerSpec';
-import type { VariantScore } from '../../core/pipeline/evaluationTypes';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
+import type { VariantScore } from '../../core/evalSuite/evaluationTypes';
 import { sharedRegistry } from '../../stores/registry/registryDb';
 import { evaluateVariant } from './evaluateVariant';
 

@@ -1,5 +1,5 @@
 import { heartbeat } from '@temporalio/activity';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import { canonicalJson } from '../../core/dataset/canonicalJson';
 import { sha256 } from '../../core/evalSuite/cacheKeys';
 import { embeddingCache } from '../../stores/cache/keyedCache';

@@ -12,7 +12,7 @@ import type { FewShotExample } from '../../core/fewshot/fewShotExample';
 import type { FewShotSpec } from '../../core/fewshot/fewShotSpec';
 import { selectExamples } from '../../core/fewshot/selectExamples';
 import { renderUserText, varsFromUserText } from '../../core/prompts/renderPrompt';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { embedTexts } from './embedTexts';
 import { Failure } from '../../core/failures/failureTypes';

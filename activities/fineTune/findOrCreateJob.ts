@@ -1,6 +1,6 @@
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type OpenAI from 'openai';
-import type { FineTuneMethod } from '../../config/pipelineSpec';
+import type { FineTuneMethod } from '../../core/fineTune/fineTuneMethod';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
 import { RUN_TAG_KEY, settleRunJobs } from './runDuplicates';

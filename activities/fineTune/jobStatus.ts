@@ -1,4 +1,4 @@
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type OpenAI from 'openai';
 import { TERMINAL_JOB_STATUSES, type JobSnapshot, type JobStatus } from '../../core/pipeline/fineTuneTypes';
 import { providerClient } from '../../providers/openai/client';

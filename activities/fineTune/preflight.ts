@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type OpenAI from 'openai';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import { preflightProblems, type PreflightFindings } from '../../core/pipeline/preflight';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';

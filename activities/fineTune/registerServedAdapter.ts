@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { SelfHostedProvider } from '../../config/providerSpec';
+import type { SelfHostedProvider } from '../../core/spec/providerSpec';
 import { resolveProvider } from '../../providers/openai/client';
 import { Failure } from '../../core/failures/failureTypes';
 

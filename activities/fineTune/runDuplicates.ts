@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { splitDuplicates } from '../../core/fineTune/duplicates';
 import { TERMINAL_JOB_STATUSES, type JobStatus } from '../../core/pipeline/fineTuneTypes';

@@ -1,4 +1,4 @@
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import { createReadStream } from 'node:fs';
 import { heartbeat } from '@temporalio/activity';
 import { toFile } from 'openai';

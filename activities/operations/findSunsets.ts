@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProviderSpecSchema } from '../../config/providerSpec';
+import { ProviderSpecSchema } from '../../core/spec/providerSpec';
 import { sunsetFindings, type AliasModel, type SunsetFinding } from '../../core/operations/sunsetReport';
 import { providerClient } from '../../providers/openai/client';
 import { sharedRegistry } from '../../stores/registry/registryDb';

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import { TailorDatasetSha } from '../../workflows/searchAttributes';
+import { TailorDatasetSha } from '../../core/operations/searchAttributes';
 
 const InputSchema = z.object({ pipeline: z.string().min(1) });
 

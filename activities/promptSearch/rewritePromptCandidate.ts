@@ -1,4 +1,4 @@
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import type { CaseResult } from '../../core/evalSuite/caseResult';
 import { parseJsonl } from '../../core/chat/chatExample';

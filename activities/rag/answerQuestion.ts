@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import { documentsCover, NOT_COVERED } from '../../core/rag/documentCoverage';
 import { withInlineCitations } from '../../core/rag/inlineCitations';
 import { assembleRagPrompt, type CitedPassage } from '../../core/rag/ragPrompt';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type { Chunk } from '../../core/rag/chunk';
 import { chunkDocument, DEFAULT_CHUNKING } from '../../core/rag/chunking';
 import { DocumentFormatError } from '../../core/rag/documentTypes';

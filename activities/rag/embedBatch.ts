@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { cancellationSignal } from '@temporalio/activity';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
 import { pacerFor } from '../evalSuite/requestPacer';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../../core/spec/providerSpec';
 import { Bm25Index } from '../../core/rag/bm25';
 import { IndexManifestSchema, type IndexManifest } from '../../core/rag/indexManifest';
 import type { Passage } from '../../core/rag/ragPrompt';

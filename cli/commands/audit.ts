@@ -5,7 +5,7 @@ import { headline, iso, lineageText } from '../../core/audit/auditFormat';
 import { timelineDetail } from '../../core/audit/timelineDetail';
 import { renderAuditHtml } from '../../core/audit/renderAuditHtml';
 import { renderAuditMarkdown } from '../../core/audit/renderAuditMarkdown';
-import { textTable } from '../../core/report/textTable';
+import { textTable } from '../../core/text/textTable';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { collectAuditSources } from '../stack/auditSources';

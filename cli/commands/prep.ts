@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { prepareDataset } from '../../activities/dataset/prepareDataset';
 import { notARegularFile } from '../../activities/dataset/regularFile';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
-import { DatasetFormatSchema, DatasetSpecSchema, type DatasetSpecInput } from '../../config/datasetSpec';
+import { DatasetFormatSchema, DatasetSpecSchema, type DatasetSpecInput } from '../../core/spec/datasetSpec';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { DATASET_LIMIT_HELP, DATASET_LIMIT_OPTIONS, datasetLimitFlags } from '../sizeOption';

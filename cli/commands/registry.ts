@@ -1,5 +1,5 @@
 import { Registry } from '../../stores/registry/registryDb';
-import { textTable } from '../../core/report/textTable';
+import { textTable } from '../../core/text/textTable';
 import { aliasArg } from '../aliasArg';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';

@@ -1,6 +1,6 @@
 import { parseDuration } from '../../core/operations/duration';
 import { runsQuery } from '../../core/operations/runsQuery';
-import { TailorDatasetSha, TailorModel, TailorOutcome, TailorPipeline, TailorStage } from '../../workflows/searchAttributes';
+import { TailorDatasetSha, TailorModel, TailorOutcome, TailorPipeline, TailorStage } from '../../core/operations/searchAttributes';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { runKindOf } from '../stack/runKind';

@@ -4,7 +4,7 @@ import { cronProblem } from '../../core/operations/cronExpression';
 import { formatDuration, parseDuration } from '../../core/operations/duration';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { scheduledPipelineWorkflow } from '../../workflows/scheduledPipelineWorkflow';
-import { TailorPipeline } from '../../workflows/searchAttributes';
+import { TailorPipeline } from '../../core/operations/searchAttributes';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';

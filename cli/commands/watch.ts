@@ -4,7 +4,7 @@ import { parseDuration } from '../../core/operations/duration';
 import { watcherIdFor } from '../../core/operations/pipelineRunId';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { datasetWatcherWorkflow, stopWatchSignal, type DatasetWatcherInput } from '../../workflows/datasetWatcherWorkflow';
-import { TailorPipeline } from '../../workflows/searchAttributes';
+import { TailorPipeline } from '../../core/operations/searchAttributes';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';

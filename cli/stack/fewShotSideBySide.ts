@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { PipelineSpec } from '../../config/pipelineSpec';
+import type { PipelineSpec } from '../../core/pipeline/pipelineSpec';
 import { pipelineEvalSuite } from '../../core/evalSuite/pipelineSuite';
 import type { EvalSuiteResult } from '../../core/evalSuite/evalSuiteRun';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';

@@ -1,7 +1,7 @@
 import { materializeFeedbackDataset } from '../../activities/feedback/materializeFeedbackDataset';
 import { feedbackExportRequest } from '../../core/feedback/feedbackSource';
 import type { LoadedSpec } from '../../config/loadSpec';
-import type { PipelineSpec } from '../../config/pipelineSpec';
+import type { PipelineSpec } from '../../core/pipeline/pipelineSpec';
 import { UsageError } from '../command';
 import { sha256File } from './datasetHash';
 

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { TailorPipeline } from '../../workflows/searchAttributes';
+import { TailorPipeline } from '../../core/operations/searchAttributes';
 
 /**
  * Whether the server has Tailor's search attributes registered (`tailor dev` and the test server do), so a workflow

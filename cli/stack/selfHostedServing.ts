@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SelfHostedProvider } from '../../config/providerSpec';
+import type { SelfHostedProvider } from '../../core/spec/providerSpec';
 import { startPythonModule, TRAINER_DIR, TRAINER_PYTHON as PYTHON, trainerEnv, type PythonModuleProcess } from '../../workers/pythonModule';
 import { Registry } from '../../stores/registry/registryDb';
 import { UsageError } from '../command';

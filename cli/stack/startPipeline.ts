@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { clientResolved, type LoadedSpec } from '../../config/loadSpec';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { customizationPipeline } from '../../workflows/customizationPipeline';
-import { pipelineStartAttributes } from '../../workflows/searchAttributes';
+import { pipelineStartAttributes } from '../../core/operations/searchAttributes';
 import { pipelineDataset } from './pipelineDataset';
 
 /**

@@ -3,7 +3,7 @@ import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { tokenStatsText } from '../../core/dataset/tokenStatsText';
 import { servedByLocalBackend } from '../../core/report/localBackendNote';
 import { costPerCaseText, formatDuration } from '../../core/report/renderRunReport';
-import { textTable } from '../../core/report/textTable';
+import { textTable } from '../../core/text/textTable';
 import { stepAttempts, type StepAttempts } from './stepAttempts';
 
 export interface RunSummary {

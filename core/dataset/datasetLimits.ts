@@ -1,6 +1,6 @@
 /**
  * Size limits on a dataset source, so one oversized file cannot exhaust the machine's memory or disk before the
- * provider would refuse it anyway. Set in a pipeline spec as `dataset.limits` (config/datasetSpec.ts) or with
+ * provider would refuse it anyway. Set in a pipeline spec as `dataset.limits` (core/spec/datasetSpec.ts) or with
  * `tailor validate`/`tailor prep --max-line-bytes/--max-file-bytes/--max-examples`.
  */
 export interface DatasetLimits {

@@ -1,4 +1,4 @@
-import type { ColumnMapping, DatasetFormat } from '../../config/datasetSpec';
+import type { ColumnMapping, DatasetFormat } from '../spec/datasetSpec';
 import { renderTemplate } from './columnTemplate';
 import type { Issue } from './errorCategories';
 import { checkExample } from './exampleChecks';

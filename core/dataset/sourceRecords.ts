@@ -1,4 +1,4 @@
-import type { ColumnMapping, DatasetFormat } from '../../config/datasetSpec';
+import type { ColumnMapping, DatasetFormat } from '../spec/datasetSpec';
 import { templateColumns } from './columnTemplate';
 import { CsvParser } from './csvParser';
 import { DEFAULT_DATASET_LIMITS, lineTooLongMessage } from './datasetLimits';

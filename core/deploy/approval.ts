@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApprovalPolicy } from '../../config/deploySpec';
+import type { ApprovalPolicy } from '../spec/deploySpec';
 
 /** What `tailor approve/reject` sends: a name on the list and a reason, both required. */
 export const ApprovalRequestSchema = z

@@ -1,6 +1,6 @@
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../spec/providerSpec';
 import type { ArtifactRef } from '../artifacts/artifactRef';
-import type { VariantScore } from '../pipeline/evaluationTypes';
+import type { VariantScore } from './evaluationTypes';
 import type { Comparison, GateRuleDecision } from '../stats/gateRules';
 import type { ResolvedEvalSuite } from './evalSuiteTypes';
 import type { VariantMetrics } from './variantMetrics';

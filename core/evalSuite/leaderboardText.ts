@@ -1,4 +1,4 @@
-import { textTable } from '../report/textTable';
+import { textTable } from '../text/textTable';
 import type { EvalSuiteResult } from './evalSuiteRun';
 
 const f3 = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(3));

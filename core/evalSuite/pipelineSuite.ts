@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { Metric } from '../eval/score';
 import type { Assertion } from '../graders/assertionSpec';
-import type { Variant } from '../pipeline/evaluationTypes';
+import type { Variant } from './evaluationTypes';
 import type { GateRule } from '../stats/gateRules';
 import { DEFAULT_EXECUTION, DEFAULT_SAMPLING, type EvalVariant, type ExecutionSettings, type LoadedTemplate, type ResolvedEvalSuite } from './evalSuiteTypes';
 

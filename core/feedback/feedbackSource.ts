@@ -1,4 +1,4 @@
-import type { DatasetSpec } from '../../config/datasetSpec';
+import type { DatasetSpec } from '../spec/datasetSpec';
 
 /**
  * What the `materializeFeedbackDataset` activity is asked for by a `source: feedback` dataset spec: one mapping, so

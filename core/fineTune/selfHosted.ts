@@ -1,5 +1,5 @@
-import type { FineTuneMethod } from '../../config/pipelineSpec';
-import type { SelfHostedProvider } from '../../config/providerSpec';
+import type { FineTuneMethod } from './fineTuneMethod';
+import type { SelfHostedProvider } from '../spec/providerSpec';
 
 /**
  * The TypeScript side of the Python trainer's contract (workers/trainer/tailor_trainer/spec.py reads the request,

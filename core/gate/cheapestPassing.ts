@@ -1,5 +1,5 @@
-import type { VariantScore } from '../pipeline/evaluationTypes';
-import type { GateDecision } from '../pipeline/pipelineTypes';
+import type { VariantScore } from '../evalSuite/evaluationTypes';
+import type { GateDecision } from './gateDecision';
 import type { GateRuleDecision } from '../stats/gateRules';
 import { combineGate } from './combineGate';
 import { decideGate } from './decideGate';

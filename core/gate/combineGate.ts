@@ -1,4 +1,4 @@
-import type { GateDecision } from '../pipeline/pipelineTypes';
+import type { GateDecision } from './gateDecision';
 import type { GateRuleDecision } from '../stats/gateRules';
 
 /**

@@ -1,5 +1,5 @@
-import type { VariantScore } from '../pipeline/evaluationTypes';
-import type { GateDecision } from '../pipeline/pipelineTypes';
+import type { VariantScore } from '../evalSuite/evaluationTypes';
+import type { GateDecision } from './gateDecision';
 
 /**
  * The promotion gate: the candidate must reach `minScore` and beat the current production model by

@@ -1,5 +1,5 @@
 import type { LoadedTemplate } from '../evalSuite/evalSuiteTypes';
-import type { PipelineSpec } from '../../config/pipelineSpec';
+import type { PipelineSpec } from '../pipeline/pipelineSpec';
 import type { SunsetFinding } from './sunsetReport';
 
 /** A pipeline to run when a base model behind one of its aliases is being shut down (resolved by the CLI). */

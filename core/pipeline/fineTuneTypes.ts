@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { ActivityTimeoutOverrides } from './activityTimeouts';
-import type { FineTuneMethod } from '../../config/pipelineSpec';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { FineTuneMethod } from '../fineTune/fineTuneMethod';
+import type { ProviderSpec } from '../spec/providerSpec';
 import type { SelfHostedDetails } from '../fineTune/selfHosted';
 
 /**

@@ -1,18 +1,22 @@
-import type { ApprovalPolicy, DeployTarget } from '../../config/deploySpec';
-import type { PipelineSpec } from '../../config/pipelineSpec';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ApprovalPolicy, DeployTarget } from '../spec/deploySpec';
+import type { PipelineSpec } from './pipelineSpec';
+import type { ProviderSpec } from '../spec/providerSpec';
 import type { ApprovalDecision } from '../deploy/approval';
 import type { PrepCounts } from '../dataset/prepManifest';
 import type { TokenStats } from '../dataset/validationReport';
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { LoadedTemplate } from '../evalSuite/evalSuiteTypes';
 import type { CheaperVerdict } from '../gate/cheapestPassing';
-import type { VariantScore } from './evaluationTypes';
+import type { GateDecision } from '../gate/gateDecision';
+import type { VariantScore } from '../evalSuite/evaluationTypes';
 import type { FineTuneResult } from './fineTuneTypes';
 
 export const STEP_NAMES = ['prepare', 'validate', 'fine-tune', 'evaluate', 'deploy'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+
+/** The gate's decision is part of the pipeline's result (core/gate/gateDecision.ts). */
+export type { GateDecision };
 
 export interface StepState {
   name: StepName;
@@ -43,16 +47,6 @@ export interface PipelineProgress {
   spend: Spend;
 }
 
-export interface GateDecision {
-  passed: boolean;
-  candidate: { variantId: string; model: string; score: number };
-  baseline: { variantId: string; model: string; score: number; kind: 'production' | 'base' };
-  minImprovement: number;
-  minScore: number;
-  reason: string;
-  /** The spec's gate rules, each with its inputs and numbers (intervals, p-values), when it has any. */
-  rules?: import('../stats/gateRules').GateRuleDecision;
-}
 
 /** `not_needed`: with `fineTune.when: needed`, a cheaper variant passed the gate; nothing was trained or moved. */
 export type DeployOutcome = 'promoted' | 'gate_failed' | 'rolled_back' | 'rejected' | 'not_needed';

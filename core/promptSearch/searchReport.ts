@@ -1,4 +1,4 @@
-import { textTable } from '../report/textTable';
+import { textTable } from '../text/textTable';
 import type { CandidateOutcome, PromptSearchResult } from './searchTypes';
 
 /** What the report shows: the result without its report references (it is rendered before they exist). */

@@ -1,5 +1,5 @@
-import type { DatasetSpec } from '../../config/datasetSpec';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { DatasetSpec } from '../spec/datasetSpec';
+import type { ProviderSpec } from '../spec/providerSpec';
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { Metric } from '../eval/score';
 import type { LoadedTemplate } from '../evalSuite/evalSuiteTypes';

@@ -1,4 +1,4 @@
-import { sha256 } from '../evalSuite/cacheKeys';
+import { createHash } from 'node:crypto';
 
 /** One retrievable passage of a document, with what a citation needs to point back into it. */
 export interface Chunk {
@@ -17,7 +17,7 @@ export interface Chunk {
 }
 
 export function chunkId(source: string, text: string): string {
-  return sha256(`${source}\u0000${text}`);
+  return createHash('sha256').update(`${source}\u0000${text}`).digest('hex');
 }
 
 /** `source#heading`, the label passages are cited by and relevance labels match against. */

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI, { AzureOpenAI } from 'openai';
-import { DEFAULT_PROVIDER, type ProviderSpec } from '../../config/providerSpec';
+import { DEFAULT_PROVIDER, type ProviderSpec } from '../../core/spec/providerSpec';
 import { CLIENT_TIMEOUT_MS } from './attemptOptions';
 import { Failure } from '../../core/failures/failureTypes';
 

@@ -11,7 +11,7 @@ import { PATH_NOT_ALLOWED } from '../../activities/confinedPath';
 import { prepareDataset } from '../../activities/dataset/prepareDataset';
 import { validateDataset } from '../../activities/dataset/validateDataset';
 import { fingerprintDataset } from '../../activities/operations/fingerprintDataset';
-import { DatasetSpecSchema } from '../../config/datasetSpec';
+import { DatasetSpecSchema } from '../../core/spec/datasetSpec';
 import type { ValidationReport } from '../../core/dataset/validationReport';
 import { chatLines, useTmpHome, writeJsonl } from './support';
 

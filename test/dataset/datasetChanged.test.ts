@@ -6,7 +6,7 @@ import { prepareDataset } from '../../activities/dataset/prepareDataset';
 import { DATASET_CHANGED } from '../../activities/dataset/invalidDataset';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { sha256File } from '../../cli/stack/datasetHash';
-import { DatasetSpecSchema } from '../../config/datasetSpec';
+import { DatasetSpecSchema } from '../../core/spec/datasetSpec';
 import { loadSpec } from '../../config/loadSpec';
 import { createTailorWorker } from '../../workers/createWorker';
 import { connectTestClient, connectTestWorker, sharedBundle, uniqueTaskQueue } from '../support/temporal';

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { prepareDataset, type PreparedDataset } from '../../activities/dataset/prepareDataset';
 import { validateDataset } from '../../activities/dataset/validateDataset';
-import { DatasetSpecSchema, type DatasetSpecInput } from '../../config/datasetSpec';
+import { DatasetSpecSchema, type DatasetSpecInput } from '../../core/spec/datasetSpec';
 import type { PrepManifest } from '../../core/dataset/prepManifest';
 import { chatExample, chatLines, TICKETS, useTmpHome, writeFile, writeJsonl } from './support';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { prepareDataset } from '../../activities/dataset/prepareDataset';
 import { INVALID_DATASET } from '../../activities/dataset/invalidDataset';
-import { DatasetSpecSchema } from '../../config/datasetSpec';
+import { DatasetSpecSchema } from '../../core/spec/datasetSpec';
 import { chatLines, useTmpHome, writeFile, writeJsonl } from './support';
 
 const tmp = useTmpHome();

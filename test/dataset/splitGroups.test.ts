@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { prepareDataset, type PreparedDataset } from '../../activities/dataset/prepareDataset';
-import { DatasetSpecSchema, type DatasetSpecInput } from '../../config/datasetSpec';
+import { DatasetSpecSchema, type DatasetSpecInput } from '../../core/spec/datasetSpec';
 import type { PrepManifest } from '../../core/dataset/prepManifest';
 import { assignSplits, type SplitName } from '../../core/dataset/splitAssignment';
 import { groupValue, SplitGroups } from '../../core/dataset/splitGroups';

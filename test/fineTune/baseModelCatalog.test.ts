@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PipelineSpecSchema, type PipelineSpecInput } from '../../config/pipelineSpec';
+import { PipelineSpecSchema, type PipelineSpecInput } from '../../core/pipeline/pipelineSpec';
 import { SELF_HOSTED_BASE_MODELS } from '../../core/fineTune/baseModelCatalog';
 import { trainerRequest } from '../../core/fineTune/selfHosted';
 

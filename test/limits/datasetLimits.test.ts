@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { prepareDataset } from '../../activities/dataset/prepareDataset';
 import { validateDataset } from '../../activities/dataset/validateDataset';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
-import { DatasetSpecSchema } from '../../config/datasetSpec';
+import { DatasetSpecSchema } from '../../core/spec/datasetSpec';
 import { loadSpec, SpecError } from '../../config/loadSpec';
 import { DEFAULT_DATASET_LIMITS } from '../../core/dataset/datasetLimits';
 import { chatLines, useTmpHome, writeJsonl } from '../dataset/support';

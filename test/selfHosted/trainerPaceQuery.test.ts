@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
-import { SelfHostedProviderSchema } from '../../config/providerSpec';
-import { FineTuneMethodSchema } from '../../config/pipelineSpec';
+import { SelfHostedProviderSchema } from '../../core/spec/providerSpec';
+import { FineTuneMethodSchema } from '../../core/fineTune/fineTuneMethod';
 import type { TrainerRequest, TrainerResult } from '../../core/fineTune/selfHosted';
 import type { FineTuneInput, TrainerProgress } from '../../core/pipeline/fineTuneTypes';
 import { fineTuneLine } from '../../cli/stack/fineTuneLine';

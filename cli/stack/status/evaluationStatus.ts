@@ -1,10 +1,10 @@
 import type { EvalSuiteResult } from '../../../core/evalSuite/evalSuiteRun';
 import { leaderboardText } from '../../../core/evalSuite/leaderboardText';
-import type { VariantScore } from '../../../core/pipeline/evaluationTypes';
+import type { VariantScore } from '../../../core/evalSuite/evaluationTypes';
 import { searchReportText } from '../../../core/promptSearch/searchReport';
 import type { PromptSearchResult } from '../../../core/promptSearch/searchTypes';
 import type { IndexRef } from '../../../core/rag/indexManifest';
-import { textTable } from '../../../core/report/textTable';
+import { textTable } from '../../../core/text/textTable';
 import { evalProgressQuery } from '../../../workflows/evalSuiteWorkflow';
 import type { EvaluateResult } from '../../../workflows/evaluateWorkflow';
 import { promptSearchProgressQuery } from '../../../workflows/promptSearchWorkflow';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { SunsetWatchResult } from '../../../workflows/sunsetWatchWorkflow';
 import type { ScheduledPipelineResult } from '../../../workflows/scheduledPipelineWorkflow';
 import { watcherStatusQuery, type WatcherStatus } from '../../../workflows/datasetWatcherWorkflow';
-import { TailorPipeline, TailorStage } from '../../../workflows/searchAttributes';
+import { TailorPipeline, TailorStage } from '../../../core/operations/searchAttributes';
 import { iso, view, type KindStatus, type StatusContext } from './statusView';
 
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 12) : 'none');

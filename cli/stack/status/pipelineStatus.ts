@@ -4,7 +4,7 @@ import type { PendingApproval } from '../../../core/deploy/approval';
 import type { FineTuneProgress, FineTuneResult } from '../../../core/pipeline/fineTuneTypes';
 import type { DeployResult, PipelineProgress, PipelineResult } from '../../../core/pipeline/pipelineTypes';
 import { formatDuration } from '../../../core/report/renderRunReport';
-import { textTable } from '../../../core/report/textTable';
+import { textTable } from '../../../core/text/textTable';
 import { pendingApprovalQuery } from '../../../workflows/deployMessages';
 import { fineTuneProgressQuery, progressQuery } from '../../../workflows/messages';
 import { fineTuneLine } from '../fineTuneLine';

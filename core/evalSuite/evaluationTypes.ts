@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../artifacts/artifactRef';
-import type { LoadedTemplate, RagSettings } from '../evalSuite/evalSuiteTypes';
+import type { LoadedTemplate, RagSettings } from './evalSuiteTypes';
 import type { Metric } from '../eval/score';
-import type { ProviderSpec } from '../../config/providerSpec';
+import type { ProviderSpec } from '../spec/providerSpec';
 
 /** One thing the leaderboard scores: a model plus the way it is prompted. */
 export interface Variant {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ACTIVITY_KINDS, type ActivityKind } from '../core/pipeline/activityTimeouts';
-import { DurationSchema, durationMs } from './duration';
+import { ACTIVITY_KINDS, type ActivityKind } from './activityTimeouts';
+import { DurationSchema, durationMs } from '../spec/duration';
 
 /** Shorter than this, an attempt could not even reach its worker: Temporal refuses the schedule and the run loops. */
 const MIN_TIMEOUT_MS = 1_000;

@@ -1,67 +1,14 @@
 import { z } from 'zod';
-import { DurationSchema as Duration } from './duration';
-import { DatasetSpecSchema } from './datasetSpec';
-import { DeploySpecSchema } from './deploySpec';
-import { ProviderSpecSchema } from './providerSpec';
-import { RagOptionsSchema } from './ragSpec';
+import { DurationSchema as Duration } from '../spec/duration';
+import { DatasetSpecSchema } from '../spec/datasetSpec';
+import { DeploySpecSchema } from '../spec/deploySpec';
+import { ProviderSpecSchema } from '../spec/providerSpec';
+import { RagOptionsSchema } from '../spec/ragSpec';
 import { TimeoutsSpecSchema } from './timeoutsSpec';
-import { isCatalogueModel, unknownBaseModelMessage } from '../core/fineTune/baseModelCatalog';
-import { FewShotStrategySchema } from '../core/fewshot/fewShotSpec';
-import { GateRuleSchema } from '../core/stats/gateRules';
-
-
-const Auto = z.literal('auto');
-
-/** Fine-tuning methods as OpenAI's `method` object names them; a discriminated union, never boolean flags. */
-export const FineTuneMethodSchema = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('supervised'),
-      hyperparameters: z
-        .object({
-          n_epochs: z.union([Auto, z.number().int().min(1).max(50)]).default('auto'),
-          batch_size: z.union([Auto, z.number().int().min(1).max(256)]).default('auto'),
-          learning_rate_multiplier: z.union([Auto, z.number().positive().max(10)]).default('auto'),
-        })
-        .strict()
-        .default({ n_epochs: 'auto', batch_size: 'auto', learning_rate_multiplier: 'auto' }),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('dpo'),
-      hyperparameters: z
-        .object({
-          n_epochs: z.union([Auto, z.number().int().min(1).max(50)]).default('auto'),
-          batch_size: z.union([Auto, z.number().int().min(1).max(256)]).default('auto'),
-          learning_rate_multiplier: z.union([Auto, z.number().positive().max(10)]).default('auto'),
-          beta: z.union([Auto, z.number().positive().max(2)]).default('auto'),
-        })
-        .strict()
-        .default({ n_epochs: 'auto', batch_size: 'auto', learning_rate_multiplier: 'auto', beta: 'auto' }),
-      /**
-       * OpenAI's recommended order: a supervised fine-tune on the preferred answers first, then DPO from that model.
-       * Present = on. @default off
-       */
-      supervisedFirst: z
-        .object({
-          n_epochs: z.union([Auto, z.number().int().min(1).max(50)]).default('auto'),
-          batch_size: z.union([Auto, z.number().int().min(1).max(256)]).default('auto'),
-          learning_rate_multiplier: z.union([Auto, z.number().positive().max(10)]).default('auto'),
-        })
-        .strict()
-        .optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('reinforcement'),
-      grader: z.record(z.string(), z.unknown()),
-      hyperparameters: z.record(z.string(), z.unknown()).default({}),
-    })
-    .strict(),
-]);
-export type FineTuneMethod = z.infer<typeof FineTuneMethodSchema>;
+import { isCatalogueModel, unknownBaseModelMessage } from '../fineTune/baseModelCatalog';
+import { FineTuneMethodSchema } from '../fineTune/fineTuneMethod';
+import { FewShotStrategySchema } from '../fewshot/fewShotSpec';
+import { GateRuleSchema } from '../stats/gateRules';
 
 export const PollSchema = z
   .object({
