@@ -3,7 +3,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import type { BuildIndexInput } from '../activities/rag/buildIndex';
 import type { IndexRef } from '../core/rag/indexManifest';
-import { Failure } from '../core/failures/failureTypes';
+import { retryPolicy } from '../core/pipeline/activityTimeouts';
 
 export interface BuildIndexWorkflowInput extends BuildIndexInput {
   /** How long the activity may go silent before Temporal retries it elsewhere. @default '30 seconds' */
@@ -20,7 +20,7 @@ export async function buildIndexWorkflow(input: BuildIndexWorkflowInput): Promis
   const { buildIndex } = proxyActivities<typeof activities>({
     startToCloseTimeout: '6 hours',
     heartbeatTimeout: heartbeatTimeout ?? '30 seconds',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: [Failure.InvalidDocuments] },
+    retry: retryPolicy('indexBuild'),
   });
   return buildIndex(build);
 }

@@ -18,7 +18,7 @@ import { evaluateWorkflow } from './evaluateWorkflow';
 import { TailorDatasetSha, TailorPipeline } from '../core/operations/searchAttributes';
 
 /** A fingerprint is a stat and sometimes a hash: short attempts, so a lost worker is noticed quickly. */
-const opsFor = (spec: PipelineSpec) => proxyFor('watch', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, spec.timeouts);
+const opsFor = (spec: PipelineSpec) => proxyFor('watch', spec.timeouts);
 
 /** "The data changed, look now" from an external system (`tailor notify-change`, signal-with-start). */
 export const datasetChangedSignal = defineSignal('datasetChanged');

@@ -6,6 +6,7 @@ import type { VariantScore } from '../core/pipeline/evaluationTypes';
 import { evaluateGateRules, requiredComparisons, resolveBaseline } from '../core/stats/gateRules';
 import { proxyFor } from './activityProxies';
 import { buildIndexWorkflow } from './buildIndexWorkflow';
+import { Failure } from '../core/failures/failureTypes';
 
 export const evalProgressQuery = defineQuery<EvalProgress>('evalProgress');
 
@@ -21,11 +22,11 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   const progress: EvalProgress = { stage: 'cases', shardsDone: 0, shardsTotal: 0, casesDone: 0, casesTotal: 0 };
   setHandler(evalProgressQuery, () => progress);
 
-  const local = proxyFor('evalCases', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, input.timeouts);
+  const local = proxyFor('evalCases', input.timeouts);
   // Shards call the provider: retried until they succeed or fail permanently; a 429's retry-after sets the delay.
-  const scoring = proxyFor('evalShard', { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 100 }, input.timeouts, exec.heartbeatTimeout);
+  const scoring = proxyFor('evalShard', input.timeouts, { heartbeat: exec.heartbeatTimeout });
 
-  if (suite.variants.length === 0) throw ApplicationFailure.nonRetryable(`suite ${suite.name} has no variants`, 'InvalidSuite');
+  if (suite.variants.length === 0) throw ApplicationFailure.nonRetryable(`suite ${suite.name} has no variants`, Failure.InvalidSuite);
   const prepared = await local.prepareEvalCases({ source: suite.cases });
   progress.casesTotal = prepared.count * suite.variants.length;
   // Query state only (no commands), so older histories replay unchanged.
@@ -33,7 +34,7 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   const needTemplate = prepared.shapes.vars + prepared.shapes.item - prepared.withSample;
   const bare = suite.variants.filter((v) => !v.prompt).map((v) => v.id);
   if (needTemplate > 0 && bare.length > 0) {
-    throw ApplicationFailure.nonRetryable(`${needTemplate} case(s) have variables, not messages; variant(s) ${bare.join(', ')} need a prompt template to render them`, 'InvalidSuite');
+    throw ApplicationFailure.nonRetryable(`${needTemplate} case(s) have variables, not messages; variant(s) ${bare.join(', ')} need a prompt template to render them`, Failure.InvalidSuite);
   }
 
   // RAG variants that name documents get their index built or refreshed first (incremental, a durable child).

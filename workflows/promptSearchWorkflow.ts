@@ -23,8 +23,8 @@ export async function promptSearchWorkflow(input: PromptSearchInput): Promise<Pr
   const searchId = workflowInfo().workflowId;
   const { settings } = input;
   const { dataActivities } = activityProxies(input.timeouts);
-  const local = proxyFor('evalCases', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, input.timeouts);
-  const provider = proxyFor('providerCall', { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 }, input.timeouts);
+  const local = proxyFor('evalCases', input.timeouts);
+  const provider = proxyFor('providerCall', input.timeouts);
 
   const progress: PromptSearchProgress = { stage: 'prepare', round: 0, running: [], finished: [], queued: 0, spentUsd: 0 };
   setHandler(promptSearchProgressQuery, () => progress);

@@ -10,7 +10,7 @@ import { pipelineStartAttributes, TailorDatasetSha, TailorOutcome, TailorPipelin
 import { Failure } from '../core/failures/failureTypes';
 
 /** Stat, hash and one visibility query: seconds of work, retried a few times. */
-const opsFor = (spec: PipelineSpec) => proxyFor('schedule', { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 }, spec.timeouts);
+const opsFor = (spec: PipelineSpec) => proxyFor('schedule', spec.timeouts);
 
 export interface ScheduledPipelineInput {
   /** The spec resolved and validated when the schedule was created (the workflow loads nothing itself). */

@@ -6,6 +6,7 @@ import type { FineTuneInput, FineTuneProgress, FineTuneResult } from '../core/pi
 import { activityProxies } from './activityProxies';
 import { trainerProgressSignal } from './messages';
 import { Failure } from '../core/failures/failureTypes';
+import { retryPolicy } from '../core/pipeline/activityTimeouts';
 
 /** The Python trainer's activities, by the names it registers (workers/trainer/tailor_trainer/activities.py). */
 type TrainerActivities = Record<(typeof TRAINER_ACTIVITIES)[keyof typeof TRAINER_ACTIVITIES], (req: TrainerRequest) => Promise<TrainerResult>>;
@@ -49,7 +50,7 @@ export async function selfHostedFineTune(
     // Training may take hours; liveness is judged by the heartbeat, not by this bound.
     startToCloseTimeout: '7 days',
     heartbeatTimeout: (provider.training.heartbeatTimeout ?? '2 minutes') as Duration,
-    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: ['InvalidTrainingRequest'] },
+    retry: retryPolicy('training'),
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   const request = trainerRequest(provider, input.model, method, paths, input.seed);

@@ -9,7 +9,7 @@ import { customizationPipeline } from './customizationPipeline';
 import { pipelineStartAttributes } from '../core/operations/searchAttributes';
 
 /** One registry read and one `/v1/models` call; provider hiccups are retried for a while. */
-const ops = proxyFor('sunset', { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 });
+const ops = proxyFor('sunset');
 
 export interface SunsetWatchInput {
   /** How far ahead a shutdown date counts, in ms. */

@@ -15,12 +15,11 @@ import { startHarness, type Harness } from '../support/pipelineHarness';
  * Temporal records them in history. The backend here requires a token, which the worker sends as OPENAI_API_KEY.
  */
 const seconds = (d: google.protobuf.IDuration | null | undefined) => (d ? Number(d.seconds ?? 0) + (d.nanos ?? 0) / 1e9 : undefined);
-const RETRY = { maximumAttempts: 1 };
 
 describe('activity timeouts', () => {
   test("the table's defaults are the proxies' previous values", () => {
     const t = (kind: (typeof ACTIVITY_KINDS)[number], heartbeat?: string) => {
-      const { retry: _retry, ...rest } = activityOptions(kind, RETRY, undefined, heartbeat);
+      const { retry: _retry, ...rest } = activityOptions(kind, undefined, { heartbeat });
       return rest;
     };
     expect(t('data')).toEqual({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '2 minutes' });
@@ -36,9 +35,9 @@ describe('activity timeouts', () => {
   });
 
   test('a string override sets the attempt timeout; an object sets any of the three; a spec heartbeat beats the suite one', () => {
-    expect(activityOptions('data', RETRY, { data: '10m' })).toMatchObject({ startToCloseTimeout: '10m', heartbeatTimeout: '2 minutes' });
-    expect(activityOptions('notify', RETRY, { notify: { scheduleToClose: '2 days' } })).toMatchObject({ startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '2 days' });
-    expect(activityOptions('evalShard', RETRY, { evalShard: { heartbeat: '1 minute' } }, '30 seconds').heartbeatTimeout).toBe('1 minute');
+    expect(activityOptions('data', { data: '10m' })).toMatchObject({ startToCloseTimeout: '10m', heartbeatTimeout: '2 minutes' });
+    expect(activityOptions('notify', { notify: { scheduleToClose: '2 days' } })).toMatchObject({ startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '2 days' });
+    expect(activityOptions('evalShard', { evalShard: { heartbeat: '1 minute' } }, { heartbeat: '30 seconds' }).heartbeatTimeout).toBe('1 minute');
   });
 
   test('a bad timeouts key or duration in a spec is refused with the key and the line', () => {
