@@ -5,20 +5,14 @@ import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';
 import { TailorPipeline } from '../core/operations/searchAttributes';
 import { progressQuery } from '../workflows/messages';
-import { startHarness, type Harness } from './support/pipelineHarness';
+import { useHarness } from './support/pipelineHarness';
 import { maybeRecordHistories } from './support/recordHistories';
 import { eventually } from './support/temporal';
 
 const SPEC = path.join(__dirname, '..', 'examples', 'support-tickets', 'pipeline.yaml');
 
 describe('customizationPipeline, whole journey on a real dev server, real worker and the local backend', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('pipeline');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('pipeline');
 
   it('prepares, validates, fine-tunes, evaluates and deploys; the fine-tuned model beats the base model', async () => {
     const loaded = loadSpec(SPEC);

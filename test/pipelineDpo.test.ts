@@ -2,18 +2,12 @@ import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';
 import { jobsTagged, sdk } from './support/backendAdmin';
 import { writeTicketPreferences } from './support/dpoDataset';
-import { startHarness, type Harness } from './support/pipelineHarness';
+import { useHarness } from './support/pipelineHarness';
 import { exampleSpecWith } from './support/specFiles';
 
 /** DPO in OpenAI's recommended order: a supervised stage on the preferred answers, then DPO from that model. */
 describe('customizationPipeline with a DPO method and a supervised stage first', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('pipeline-dpo');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('pipeline-dpo');
 
   it('runs SFT on the preferred answers, then DPO from the SFT model, and scores it on the same held-out split', async () => {
     const spec = exampleSpecWith({

@@ -5,7 +5,7 @@ import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';
 import { progressQuery } from '../workflows/messages';
 import { jobsTagged, sdk, setFaults } from './support/backendAdmin';
-import { startHarness, type Harness } from './support/pipelineHarness';
+import { useHarness } from './support/pipelineHarness';
 import { exampleSpecWith } from './support/specFiles';
 import { maybeRecordHistories } from './support/recordHistories';
 import { runCli } from './support/runCli';
@@ -19,13 +19,7 @@ function innermost(err: unknown): { message: string; type?: string } {
 
 /** How the whole pipeline ends when something goes wrong: clearly, and with nothing deployed or paid for. */
 describe('customizationPipeline failure paths', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('pipeline-failures');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('pipeline-failures');
   afterEach(async () => {
     await setFaults(h.backend.baseURL, '');
   });

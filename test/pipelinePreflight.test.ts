@@ -5,7 +5,7 @@ import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';
 import { preflightProblems } from '../core/pipeline/preflight';
 import { sdk } from './support/backendAdmin';
-import { startHarness, type Harness } from './support/pipelineHarness';
+import { useHarness } from './support/pipelineHarness';
 import { exampleSpecWith } from './support/specFiles';
 
 function innermost(err: unknown): { message: string; type?: string; nonRetryable?: boolean } {
@@ -33,13 +33,7 @@ describe('preflight findings', () => {
 
 /** The run fails before its first paid step when it could only fail later: nothing uploaded, no job. */
 describe('customizationPipeline preflight', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('pipeline-preflight');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('pipeline-preflight');
 
   const fails = async (spec: Record<string, unknown>) => {
     const loaded = loadSpec(exampleSpecWith(spec));

@@ -3,7 +3,7 @@ import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec, SpecError } from '../config/loadSpec';
 import type { EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import { jobsTagged, sdk } from './support/backendAdmin';
-import { startHarness, type Harness } from './support/pipelineHarness';
+import { useHarness } from './support/pipelineHarness';
 import { maybeRecordHistories } from './support/recordHistories';
 import { exampleSpecWith } from './support/specFiles';
 
@@ -17,13 +17,7 @@ const CHEAPER = ['base-zero-shot', 'base-prompt-classify-ticket', 'base-prompt-c
  * models are small CPU learners (base ≈ 0.2–0.3 accuracy here, fine-tuned ≈ 0.9), which is what the bars below use.
  */
 describe('fineTune.when: needed and prompt variants', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('when-needed');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('when-needed');
   const baselines = { zeroShot: true, prompts, fewShot: { k: 5, seed: 'support-tickets' } };
 
   it('keeps the cheapest passing variant and never creates a fine-tune job', async () => {

@@ -10,7 +10,7 @@ import { pendingApprovalQuery } from '../../workflows/deployMessages';
 import { newKey } from '../codec/keys';
 import { cliEnv, smallSpec, uniqueName } from '../operations/support';
 import { jobsTagged, sdk, setFaults } from '../support/backendAdmin';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 import { runCli } from '../support/runCli';
 import { eventually } from '../support/temporal';
 
@@ -29,7 +29,7 @@ function specFile(prefix: string, patch: (spec: Record<string, any>) => void = (
 }
 
 describe('tailor audit: failed, approved, running and cancelled runs, rebuilt from encrypted history', () => {
-  let h: Harness;
+  const h = useHarness('audit');
   let env: NodeJS.ProcessEnv;
   const audit = async (runId: string, ...args: string[]) => {
     const out = await runCli(['audit', runId, ...args], env);
@@ -39,12 +39,8 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
   const auditJson = async (runId: string) => JSON.parse(await audit(runId, '--json')) as AuditReport;
   const start = async (file: string) => startPipeline(h.client, loadSpec(file), { taskQueue: h.taskQueue, rerun: true });
 
-  beforeAll(async () => {
-    h = await startHarness('audit');
+  beforeAll(() => {
     env = cliEnv(h);
-  });
-  afterAll(async () => {
-    await h?.close();
   });
   afterEach(async () => {
     await setFaults(h.backend.baseURL, '');

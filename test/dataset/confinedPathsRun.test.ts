@@ -7,17 +7,11 @@ import { startPipeline } from '../../cli/stack/startPipeline';
 import { loadSpec } from '../../config/loadSpec';
 import { PATH_NOT_ALLOWED } from '../../activities/confinedPath';
 import { historyText } from '../support/historyText';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 import { EXAMPLE_SPEC } from '../support/specFiles';
 
 describe('workers refuse a run whose spec names a file outside the allowed roots', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('confined-paths');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('confined-paths');
 
   it('fails the prepare step non-retryably with PathNotAllowed after one attempt', async () => {
     const loaded = loadSpec(EXAMPLE_SPEC);

@@ -7,7 +7,7 @@ import type { DeployInput, GateDecision } from '../../core/pipeline/pipelineType
 import { approveUpdate, pendingApprovalQuery, rejectUpdate } from '../../workflows/deployMessages';
 import { deployWorkflow } from '../../workflows/deployWorkflow';
 import { exampleTrainingArtifact } from '../support/backendAdmin';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 import { maybeRecordHistories } from '../support/recordHistories';
 import { eventually } from '../support/temporal';
 
@@ -25,15 +25,10 @@ function gate(model: string, score = 0.9): GateDecision {
 }
 
 describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks', () => {
-  let h: Harness;
   let registry: Registry;
-  beforeAll(async () => {
-    h = await startHarness('deploy');
+  const h = useHarness('deploy', { beforeClose: () => registry?.close() });
+  beforeAll(() => {
     registry = new Registry(path.join(h.home, 'registry.db'));
-  });
-  afterAll(async () => {
-    registry?.close();
-    await h?.close();
   });
   const deploy = (id: string, input: Omit<DeployInput, 'runId'>) =>
     h.client.workflow.start(deployWorkflow, { workflowId: id, taskQueue: h.taskQueue, args: [{ runId: id, ...input }] });

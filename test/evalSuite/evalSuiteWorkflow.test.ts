@@ -4,7 +4,7 @@ import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { completionCache } from '../../stores/cache/keyedCache';
 import type { CaseResult } from '../../core/evalSuite/caseResult';
 import { evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 import { historyText } from '../support/historyText';
 
 const SUITE = path.join(__dirname, '..', '..', 'examples', 'support-tickets', 'eval', 'suite.yaml');
@@ -13,13 +13,7 @@ const BASE = 'gpt-4o-mini-2024-07-18';
 
 /** The eval engine end to end: real dev server, real worker, the local backend over HTTP through the SDK. */
 describe('evalSuiteWorkflow', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('evalsuite');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('evalsuite');
 
   it('scores zero-shot and few-shot on the example suite, compares them and passes the gate; a rerun pays nothing', async () => {
     const suite = loadEvalSuite(SUITE, { models: [BASE] });

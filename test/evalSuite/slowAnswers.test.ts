@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadEvalSuite } from '../../config/evalSuiteSpec';
 import { evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';
 import { setFaults } from '../support/backendAdmin';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 
 const SUITE = path.join(__dirname, '..', '..', 'examples', 'support-tickets', 'eval', 'suite.yaml');
 
@@ -14,13 +14,7 @@ const SUITE = path.join(__dirname, '..', '..', 'examples', 'support-tickets', 'e
  * died, and every case is asked once.
  */
 describe('eval answers slower than the heartbeat timeout', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('eval-slow-answers');
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('eval-slow-answers', { timeoutMs: 60_000 });
 
   it('the shard finishes in one attempt', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-slow-answers-'));

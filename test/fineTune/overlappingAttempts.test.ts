@@ -5,7 +5,7 @@ import type { FineTuneInput } from '../../core/pipeline/fineTuneTypes';
 import { fineTuneWorkflow } from '../../workflows/fineTuneWorkflow';
 import { fineTuneProgressQuery } from '../../workflows/messages';
 import { exampleTrainingArtifact, faultsFired, jobsTagged, sdk, setFaults, uploadsOf } from '../support/backendAdmin';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 import { eventually } from '../support/temporal';
 
 /**
@@ -15,13 +15,7 @@ import { eventually } from '../support/temporal';
  * steps) until the late request has landed, so nothing races the clock.
  */
 describe('fineTuneWorkflow: overlapping attempts and cancellation while creating', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('ft-overlap');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('ft-overlap');
   afterEach(async () => {
     await setFaults(h.backend.baseURL, '');
   });

@@ -7,7 +7,7 @@ import { loadSpec, SpecError } from '../../config/loadSpec';
 import { ACTIVITY_KINDS } from '../../core/pipeline/activityTimeouts';
 import { activityOptions } from '../../workflows/activityProxies';
 import { exampleSpecWith } from '../support/specFiles';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 
 /**
  * Activity timeouts come from one table (core/pipeline/activityTimeouts.ts) whose defaults are the values the
@@ -62,14 +62,8 @@ function typedCause(err: unknown): { type?: string; message: string } | undefine
 }
 
 describe('a pipeline spec with timeouts: and dataset.limits:, against a backend that requires a token', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    // The harness's worker sends OPENAI_API_KEY=test-key-not-secret: the same value is the backend's token.
-    h = await startHarness('timeouts', { token: 'test-key-not-secret' });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  // The harness's worker sends OPENAI_API_KEY=test-key-not-secret: the same value is the backend's token.
+  const h = useHarness('timeouts', { backend: { token: 'test-key-not-secret' } });
 
   async function scheduled(workflowId: string): Promise<Map<string, temporal.api.history.v1.IActivityTaskScheduledEventAttributes>> {
     const history = await h.client.workflow.getHandle(workflowId).fetchHistory();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { recordFeedback } from '../../stores/feedback/feedbackStore';
 import type { ScheduledPipelineResult } from '../../workflows/scheduledPipelineWorkflow';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness, type Harness } from '../support/pipelineHarness';
 import { runCli } from '../support/runCli';
 import { exampleSpecWith } from '../support/specFiles';
 import { eventually, sharedBundle } from '../support/temporal';
@@ -30,14 +30,9 @@ async function pipelineRuns(h: Harness, pipeline: string): Promise<string[]> {
 }
 
 describe('a schedule whose pipeline learns from feedback (dataset.source: feedback)', () => {
-  let h: Harness;
   const name = uniqueName('fb-sched');
-  beforeAll(async () => {
-    h = await startHarness('ops-feedback');
-  });
-  afterAll(async () => {
-    await h?.client.schedule.getHandle(name).delete().catch(() => undefined);
-    await h?.close();
+  const h = useHarness('ops-feedback', {
+    beforeClose: () => h.client.schedule.getHandle(name).delete().catch(() => undefined),
   });
 
   it('ends skipped while fewer than minCount new items exist, then starts the pipeline exactly once', async () => {

@@ -8,7 +8,7 @@ import { resolveSuccessor } from '../../config/successorSpec';
 import { pipelineRunId } from '../../core/operations/pipelineRunId';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { sunsetWatchWorkflow, type SunsetWatchResult } from '../../workflows/sunsetWatchWorkflow';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 import { maybeRecordHistories } from '../support/recordHistories';
 import { runCli } from '../support/runCli';
 import { eventually, sharedBundle } from '../support/temporal';
@@ -18,13 +18,7 @@ const DOOMED = 'gpt-4.1-nano-2025-04-14'; // the local backend lists it with shu
 const SUCCESSOR = 'gpt-4.1-mini-2025-04-14';
 
 describe('sunset follow-up: a successor pipeline on the new base model, started exactly once', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('sunset-follow-up');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('sunset-follow-up');
 
   it('the watch starts one successor run, a second check starts none, and the run fine-tunes the successor base gated against prod', async () => {
     const name = uniqueName('sunset-successor');

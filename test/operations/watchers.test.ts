@@ -9,7 +9,7 @@ import { loadSpec } from '../../config/loadSpec';
 import { changeEvaluationIdFor, pipelineRunId, watcherIdFor } from '../../core/operations/pipelineRunId';
 import { datasetWatcherWorkflow, watcherStatusQuery } from '../../workflows/datasetWatcherWorkflow';
 import { sunsetWatchWorkflow } from '../../workflows/sunsetWatchWorkflow';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness, type Harness } from '../support/pipelineHarness';
 import { runCli } from '../support/runCli';
 import { eventually, sharedBundle } from '../support/temporal';
 import { cliEnv, smallSpec, uniqueName } from './support';
@@ -46,13 +46,7 @@ async function evaluationsOf(h: Harness, pipeline: string): Promise<string[]> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('dataset watcher and base-model sunset watch, against the real dev server', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('ops-watchers');
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness('ops-watchers');
 
   it('an unchanged tick starts nothing; five rapid changes inside the debounce start exactly one evaluation; one watcher per pipeline', async () => {
     const name = uniqueName('watch');

@@ -6,7 +6,7 @@ import { promptSearchInput, searchSettings, startPromptSearch } from '../../cli/
 import type { PromptSearchInput } from '../../core/promptSearch/searchTypes';
 import { evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';
 import { promptSearchProgressQuery, promptSearchWorkflow } from '../../workflows/promptSearchWorkflow';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 import { eventually } from '../support/temporal';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'support-tickets');
@@ -19,16 +19,12 @@ async function chatRequests(baseURL: string): Promise<number> {
 
 /** The prompt search end to end: real dev server, real worker, the local backend over HTTP. */
 describe('promptSearchWorkflow', () => {
-  let h: Harness;
+  const h = useHarness('promptsearch');
   let input: (overrides: Parameters<typeof searchSettings>[1]) => PromptSearchInput;
-  beforeAll(async () => {
-    h = await startHarness('promptsearch');
+  beforeAll(() => {
     const loaded = loadSpec(path.join(EXAMPLE, 'pipeline.yaml'));
     const space = loadSearchSpace(path.join(EXAMPLE, 'prompts', 'search.yaml'));
     input = (overrides) => promptSearchInput(loaded, space, searchSettings(space.space, overrides));
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it('finds a prompt that beats the starting one on the dev split, within the candidate budget, and scores the winner on the held-out split', async () => {

@@ -8,7 +8,7 @@ import { fineTuneLine } from '../../cli/stack/fineTuneLine';
 import { fineTuneWorkflow } from '../../workflows/fineTuneWorkflow';
 import { fineTuneProgressQuery, trainerProgressSignal } from '../../workflows/messages';
 import { exampleTrainingArtifact } from '../support/backendAdmin';
-import { startHarness, type Harness } from '../support/pipelineHarness';
+import { useHarness } from '../support/pipelineHarness';
 import { connectTestWorker, eventually, uniqueTaskQueue } from '../support/temporal';
 
 /**
@@ -17,17 +17,9 @@ import { connectTestWorker, eventually, uniqueTaskQueue } from '../support/tempo
  * sends the report the Python trainer sends, then holds until the test has read the query: nothing races the clock.
  */
 describe('self-hosted training progress carries tokens/s and an ETA', () => {
-  let h: Harness;
   let release: () => void = () => undefined;
   const held = new Promise<void>((r) => (release = r));
-
-  beforeAll(async () => {
-    h = await startHarness('trainer-pace');
-  }, 60_000);
-  afterAll(async () => {
-    release();
-    await h?.close();
-  });
+  const h = useHarness('trainer-pace', { timeoutMs: 60_000, beforeClose: () => release() });
 
   it('the fineTuneProgress query returns the fields the trainer reported', async () => {
     const trainerQueue = uniqueTaskQueue('trainer-pace');

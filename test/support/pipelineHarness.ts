@@ -47,3 +47,54 @@ export async function startHarness(name: string, backendOptions: Parameters<type
     },
   };
 }
+
+export interface UseHarnessOptions {
+  /** The local backend's options, e.g. a token it requires. */
+  backend?: Parameters<typeof startLocalOpenAI>[0];
+  /** Runs just before the harness closes: undo what the file built on it (schedules, open registries, held work). */
+  beforeClose?: () => unknown;
+  /** The start hook's timeout in milliseconds. @default jest's testTimeout */
+  timeoutMs?: number;
+}
+
+/**
+ * One harness for the test file or describe block it is called in: started in `beforeAll`, closed in `afterAll`.
+ * The object it returns reads the started harness on each access, so tests and later hooks use it like the harness
+ * itself (`h.client`, `h.home`); reading it before the start hook ran is an error that says so.
+ */
+export function useHarness(name: string, options: UseHarnessOptions = {}): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(name, options.backend);
+  }, options.timeoutMs);
+  afterAll(async () => {
+    if (!started) return;
+    try {
+      await options.beforeClose?.();
+    } finally {
+      await started.close();
+    }
+  });
+  const get = (): Harness => {
+    if (!started) throw new Error(`the ${name} harness is used before its beforeAll ran: read it in a test or a hook`);
+    return started;
+  };
+  return {
+    get client() {
+      return get().client;
+    },
+    get taskQueue() {
+      return get().taskQueue;
+    },
+    get home() {
+      return get().home;
+    },
+    get backend() {
+      return get().backend;
+    },
+    get worker() {
+      return get().worker;
+    },
+    close: () => get().close(),
+  };
+}
