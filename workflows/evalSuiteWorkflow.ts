@@ -1,6 +1,5 @@
 import { ApplicationFailure, defineQuery, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import { mapBounded } from '../core/concurrency/mapBounded';
-import { mapBounded } from '../core/concurrency/mapBounded';
 import type { EvalProgress, EvalSuiteInput, EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import type { VariantScore } from '../core/pipeline/evaluationTypes';
 import { evaluateGateRules, requiredComparisons, resolveBaseline } from '../core/stats/gateRules';
