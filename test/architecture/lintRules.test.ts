@@ -98,7 +98,9 @@ describe('layer rules (eslint.config.mjs)', () => {
 
   it('measures layer crossings from the repository root in nested workflow folders', () => {
     const found = importFindings(findings, 'workflows/pipeline/lintProbe.ts');
-    expect(found).toEqual([expect.stringMatching(/^1: '\.\.\/\.\.\/stores\/registry\/registryDb' import is restricted/)]);
+    expect(found).toEqual([
+      expect.stringMatching(/^1: '\.\.\/\.\.\/stores\/registry\/registryDb' import is restricted/),
+    ]);
   });
 
   it('rejects an import of cli/ and of child processes from core/', () => {

@@ -23,7 +23,8 @@ const rows = (file: string) => {
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- exported JSONL rows, read field by field
-const readJsonl = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+type Row = Record<string, any>;
+const readJsonl = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
 
 describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT through the data-prep step', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-feedback-'));
