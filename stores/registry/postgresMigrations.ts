@@ -1,0 +1,85 @@
+import type { PoolClient } from 'pg';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The registry's schema on PostgreSQL, as numbered steps: each runs once per database, in order, recorded in
+ * `schema_migrations`. Append new steps; never edit one that has shipped. The tables and columns are the SQLite
+ * registry's (stores/registry/registryDb.ts), with its history: `details` came after the first release.
+ */
+export const REGISTRY_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'models, aliases, alias history, approvals',
+    sql: `
+CREATE TABLE models (
+  model TEXT PRIMARY KEY, pipeline TEXT NOT NULL, provider TEXT NOT NULL, base_model TEXT NOT NULL,
+  job_id TEXT, train_sha256 TEXT, spec_sha256 TEXT, run_id TEXT NOT NULL, eval_report_uri TEXT,
+  score DOUBLE PRECISION, created_at BIGINT NOT NULL);
+CREATE TABLE aliases (
+  pipeline TEXT NOT NULL, alias TEXT NOT NULL, model TEXT NOT NULL, updated_at BIGINT NOT NULL,
+  PRIMARY KEY (pipeline, alias));
+CREATE TABLE alias_history (
+  id BIGSERIAL PRIMARY KEY, pipeline TEXT NOT NULL, alias TEXT NOT NULL, from_model TEXT, to_model TEXT,
+  who TEXT NOT NULL, why TEXT NOT NULL, run_id TEXT, at BIGINT NOT NULL);
+CREATE INDEX alias_history_alias ON alias_history (pipeline, alias, id);
+CREATE INDEX alias_history_run ON alias_history (run_id);
+CREATE TABLE approvals (
+  id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, pipeline TEXT NOT NULL, decision TEXT NOT NULL,
+  who TEXT NOT NULL, why TEXT NOT NULL, at BIGINT NOT NULL);
+CREATE INDEX approvals_run ON approvals (run_id, id);`,
+  },
+  { version: 2, name: 'models.details', sql: 'ALTER TABLE models ADD COLUMN details TEXT' },
+];
+
+/** Any constant: the advisory lock every migrating process takes, so two workers starting together migrate once. */
+const MIGRATION_LOCK = 7_305_110_420;
+
+/**
+ * Brings the database up to the newest step, in one transaction under an advisory lock: concurrent callers wait,
+ * then find the steps applied. A database migrated by a newer Tailor (a step this one does not know) is refused.
+ */
+export async function migrate(
+  client: PoolClient,
+  migrations: readonly Migration[] = REGISTRY_MIGRATIONS,
+): Promise<number[]> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
+    );
+    const done = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+    );
+    const newest = Math.max(0, ...migrations.map((m) => m.version));
+    const unknown = [...done].filter((v) => v > newest);
+    if (unknown.length) {
+      throw new Error(
+        `registry schema is at version ${Math.max(...unknown)}, newer than this Tailor knows (${newest}): ` +
+          'upgrade Tailor',
+      );
+    }
+    const applied: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        Date.now(),
+      ]);
+      applied.push(m.version);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
