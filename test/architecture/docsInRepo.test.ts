@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isFailureType } from '../../core/failures/failureTypes';
-import { DEFAULT_ACTIVITY_TIMEOUTS } from '../../core/pipeline/activityTimeouts';
+import {
+  ACTIVITY_RETRY_POLICIES,
+  DEFAULT_ACTIVITY_TIMEOUTS,
+  type ActivityKind,
+} from '../../core/pipeline/activityTimeouts';
 
 /**
  * The design lives in the repository (docs/architecture.md) and stays true to it: no comment cites a document a
@@ -135,10 +139,22 @@ describe('the design is in the repository', () => {
     expect(workflows.filter((w) => !table.includes(`| \`${w}\` |`))).toEqual([]);
   });
 
-  it('the retry and timeout table has a row for every kind of activity', () => {
-    const table = section('## Retries and timeouts');
-    const kinds = Object.keys(DEFAULT_ACTIVITY_TIMEOUTS);
-    expect(kinds.filter((k) => !table.includes(`| \`${k}\` |`))).toEqual([]);
+  it('the retry and timeout table has every kind of activity, with its timeout and attempts', () => {
+    const rows = new Map(
+      [...section('## Retries and timeouts').matchAll(/^\| `(\w+)` \|(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    const wrong: string[] = [];
+    for (const [kind, policy] of Object.entries(ACTIVITY_RETRY_POLICIES)) {
+      const row = rows.get(kind);
+      const timeouts: { startToClose?: string } = DEFAULT_ACTIVITY_TIMEOUTS[kind as ActivityKind] ?? {};
+      if (row === undefined) wrong.push(`${kind}: no row`);
+      else if (timeouts.startToClose && !row.includes(timeouts.startToClose))
+        wrong.push(`${kind}: not ${timeouts.startToClose}`);
+      else if (policy.maximumAttempts && !row.includes(`${policy.maximumAttempts} attempts`)) {
+        wrong.push(`${kind}: not ${policy.maximumAttempts} attempts`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('the failure table names only types of the failure map', () => {
