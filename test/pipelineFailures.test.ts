@@ -3,6 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { Registry } from '../stores/registry/registryDb';
 import { startPipeline } from '../cli/stack/startPipeline';
 import { loadSpec } from '../config/loadSpec';
+import { failureCause } from '../core/failures/failureCause';
 import { progressQuery } from '../workflows/messages';
 import { jobsTagged, sdk, setFaults } from './support/backendAdmin';
 import { useHarness } from './support/pipelineHarness';
@@ -10,12 +11,6 @@ import { exampleSpecWith } from './support/specFiles';
 import { maybeRecordHistories } from './support/recordHistories';
 import { runCli } from './support/runCli';
 import { eventually, testTemporalAddress } from './support/temporal';
-
-function innermost(err: unknown): { message: string; type?: string } {
-  let e = err as { message: string; type?: string; cause?: unknown };
-  while (e.cause) e = e.cause as typeof e;
-  return e;
-}
 
 /** How the whole pipeline ends when something goes wrong: clearly, and with nothing deployed or paid for. */
 describe('customizationPipeline failure paths', () => {
@@ -37,7 +32,7 @@ describe('customizationPipeline failure paths', () => {
     const { handle } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue, rerun: true });
     const err = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
-    const cause = innermost(err);
+    const cause = failureCause(err);
     expect(cause.type).toBe('BudgetExceeded');
     expect(cause.message).toMatch(/estimated at \$0\.2\d+, more than the \$0\.0100 left of the budget of \$0\.0100/);
     const files = await sdk(h.backend.baseURL).files.list({ purpose: 'fine-tune' });
@@ -51,7 +46,7 @@ describe('customizationPipeline failure paths', () => {
     const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue, rerun: true });
     const err = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect(innermost(err).message).toMatch(/fine-tuning job ftjob-\S+ failed: /);
+    expect(failureCause(err).message).toMatch(/fine-tuning job ftjob-\S+ failed: /);
     const progress = await handle.query(progressQuery);
     expect(progress.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'failed', 'skipped', 'skipped']);
     expect(prodAlias('job-fails')).toBeUndefined();

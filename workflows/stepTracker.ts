@@ -1,3 +1,5 @@
+import { isCancellation } from '@temporalio/workflow';
+import { failureCause } from '../core/failures/failureCause';
 import type { StepName, StepState } from '../core/pipeline/pipelineTypes';
 import { STEP_NAMES } from '../core/pipeline/pipelineTypes';
 
@@ -31,22 +33,12 @@ export class StepTracker {
       return result;
     } catch (err) {
       step.status = isCancellation(err) ? 'cancelled' : 'failed';
-      step.error = errorMessage(err);
+      // The innermost message: an activity or child failure wraps the cause a user needs to read.
+      step.error = failureCause(err).message;
       for (const later of this.steps) if (later.status === 'pending') later.status = 'skipped';
       throw err;
     } finally {
       step.endedAt = Date.now();
     }
   }
-}
-
-function isCancellation(err: unknown): boolean {
-  return (err as { name?: string })?.name === 'CancelledFailure' || (err as { cause?: { name?: string } })?.cause?.name === 'CancelledFailure';
-}
-
-/** The innermost message: an activity or child failure wraps the cause a user needs to read. */
-export function errorMessage(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e?.cause) e = e.cause as { message?: string; cause?: unknown };
-  return e?.message ?? String(err);
 }

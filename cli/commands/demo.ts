@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../workers/temporalBinary';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { stackLine, startStack } from '../stack/embeddedStack';
-import { failureCause } from '../stack/failureCause';
+import { failureCause } from '../../core/failures/failureCause';
 import { fewShotSideBySide, scoreLines } from '../stack/fewShotSideBySide';
 import { askDeployedAlias, NEW_TICKET, startSelfHostedServing, type SelfHostedServing } from '../stack/selfHostedServing';
 import { startPipeline } from '../stack/startPipeline';

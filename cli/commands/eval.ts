@@ -11,7 +11,7 @@ import { evalProgressQuery, evalSuiteWorkflow } from '../../workflows/evalSuiteW
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { stackLine, startStack } from '../stack/embeddedStack';
-import { failureCause } from '../stack/failureCause';
+import { failureCause } from '../../core/failures/failureCause';
 import { evalProgressLine } from '../stack/evalProgressLine';
 import { evalShardsInFlight } from '../stack/evalShardsInFlight';
 import { exitCodeFor } from '../../core/failures/failureTypes';

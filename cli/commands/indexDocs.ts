@@ -9,7 +9,7 @@ import { buildIndexWorkflow } from '../../workflows/buildIndexWorkflow';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { stackLine, startStack } from '../stack/embeddedStack';
-import { failureCause } from '../stack/failureCause';
+import { failureCause } from '../../core/failures/failureCause';
 import { exitCodeFor } from '../../core/failures/failureTypes';
 
 export const command: CliCommand = {

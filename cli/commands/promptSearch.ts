@@ -11,7 +11,7 @@ import { promptSearchProgressQuery } from '../../workflows/promptSearchWorkflow'
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { stackLine, startStack } from '../stack/embeddedStack';
-import { failureCause } from '../stack/failureCause';
+import { failureCause } from '../../core/failures/failureCause';
 import { copyReport } from './eval';
 import { promptSearchInput, searchIdFor, searchSettings, startPromptSearch } from '../stack/startPromptSearch';
 

@@ -7,7 +7,7 @@ import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';
 import { clientTarget } from './run';
-import { failureCause } from '../stack/failureCause';
+import { failureCause } from '../../core/failures/failureCause';
 
 export const command: CliCommand = {
   name: 'rollback',

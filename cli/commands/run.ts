@@ -3,7 +3,7 @@ import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { connectClient, targetFromEnvironment, type TemporalTarget } from '../temporalConnection';
 import { findRunningDev } from '../stack/devInfo';
-import { failureCause } from '../stack/failureCause';
+import { failureCause } from '../../core/failures/failureCause';
 import { startPipeline } from '../stack/startPipeline';
 import { renderSummary, summarise } from '../stack/summarise';
 import { watchRun } from '../stack/watchRun';

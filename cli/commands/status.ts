@@ -2,7 +2,7 @@ import { QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/clie
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { encryptionProblem } from '../stack/encryptedRun';
-import { failureCause } from '../stack/failureCause';
+import { failureCause } from '../../core/failures/failureCause';
 import { runKindOf, type WorkflowTypeName } from '../stack/runKind';
 import { KIND_STATUS, OTHER_STATUS } from '../stack/status/kinds';
 import type { StatusContext, StatusView } from '../stack/status/statusView';

@@ -7,6 +7,7 @@ import { DATASET_CHANGED } from '../../activities/dataset/invalidDataset';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { sha256File } from '../../cli/stack/datasetHash';
 import { DatasetSpecSchema } from '../../core/spec/datasetSpec';
+import { failureCause } from '../../core/failures/failureCause';
 import { loadSpec } from '../../config/loadSpec';
 import { createTailorWorker } from '../../workers/createWorker';
 import { connectTestClient, connectTestWorker, sharedBundle, uniqueTaskQueue } from '../support/temporal';
@@ -15,12 +16,6 @@ import { chatLines, useTmpHome, writeJsonl } from './support';
 
 const tmp = useTmpHome();
 const MODEL = 'gpt-4o-mini-2024-07-18';
-
-function innermost(err: unknown): { message: string; type?: string } {
-  let e = err as { message: string; type?: string; cause?: unknown };
-  while (e.cause) e = e.cause as typeof e;
-  return e;
-}
 
 describe('the bytes prepared are the bytes the run is named after', () => {
   test('prepareDataset refuses a file whose sha256 is not the expected one, naming both and the path', async () => {
@@ -70,7 +65,7 @@ describe('the bytes prepared are the bytes the run is named after', () => {
       const worker = await createTailorWorker({ connection: nativeConnection, taskQueue, workflowBundle });
       const failure = await worker.runUntil(handle.result().then(() => undefined, (e: unknown) => e));
       expect(failure).toBeInstanceOf(WorkflowFailedError);
-      const root = innermost(failure);
+      const root = failureCause(failure);
       expect(root.type).toBe(DATASET_CHANGED);
       expect(root.message).toContain(`${data} changed after the run was named: expected sha256 ${named}, read ${now}`);
       // Non-retryable: one attempt, not the data proxy's five.

@@ -8,9 +8,10 @@ export interface FailureCause {
 }
 
 /**
- * The root cause of a failed run, as every command prints it (`tailor run --wait`, `status`, `demo`, `eval`,
- * `rollback` …): not "Activity task failed" but the provider's or the gate's own message. A client error such as
- * WorkflowFailedError is not itself a Temporal failure; its `cause` is where the chain starts.
+ * The root cause of a failure, the one way Tailor reads it: every command prints it (`tailor run --wait`, `status`,
+ * `demo`, `eval`, `rollback` …) and the pipeline's step table records it: not "Activity task failed" but the
+ * provider's or the gate's own message, through the SDK's `rootCause`. A client error such as WorkflowFailedError is
+ * not itself a Temporal failure; its `cause` is where the chain starts. Workflow-safe: no I/O.
  */
 export function failureCause(err: unknown): FailureCause {
   const wrapped = !(err instanceof TemporalFailure) && err instanceof Error && err.cause instanceof TemporalFailure;
