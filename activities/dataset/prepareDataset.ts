@@ -21,7 +21,8 @@ import { modelProfile } from '../../core/dataset/modelProfile';
 import type { PrepCounts, PrepManifest } from '../../core/dataset/prepManifest';
 import { methodForFormat, recordToExample } from '../../core/dataset/sourceFormat';
 import { SourceFormatError, SourceRecordReader, type SourceRecord } from '../../core/dataset/sourceRecords';
-import { assignSplits, type SplitName } from '../../core/dataset/splitAssignment';
+import { KeptColumns } from '../../core/dataset/keptColumns';
+import { assignSplitCodes, SPLIT_CODES, type SplitName } from '../../core/dataset/splitAssignment';
 import { groupValue, SplitGroups } from '../../core/dataset/splitGroups';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { datasetChanged, invalidDataset } from './invalidDataset';
@@ -115,8 +116,8 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
       counts.removed[reason] = (counts.removed[reason] ?? 0) + 1;
       if (removedSamples.length < MAX_REMOVED_SAMPLES) removedSamples.push({ line, reason, detail });
     };
-    const splitHashes: string[] = [];
-    const labels: (string | undefined)[] = [];
+    // Per kept example, in order: split hash, token count and label code (columns of a few bytes each).
+    const columns = new KeptColumns();
     const tally = new LabelTally();
     const groupBy = spec.split.groupBy;
     const groups = groupBy ? new SplitGroups(spec.split.seed) : undefined;
@@ -154,8 +155,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
         const group = groupBy ? groupValue(rec.value, groupBy) : undefined;
         if (groupBy && group === undefined) throw atLine(shown, rec.line, `split.groupBy: no string or number at '${groupBy}' in this line`);
         kept.write(d.json);
-        splitHashes.push(groups && group !== undefined ? groups.add(group, d.label) : d.splitHash);
-        labels.push(d.label);
+        columns.add(groups && group !== undefined ? groups.add(group, d.label) : d.splitHash, d.tokens, d.label);
         tally.add(d.label);
       }
     };
@@ -210,23 +210,20 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
 
     // Stratify only when every kept answer is a label (LabelTally gives up otherwise).
     const labelCounts = spec.split.stratify ? tally.result() : null;
-    const assignment = assignSplits(
-      splitHashes.map((h, i) => ({ hash: h, stratum: labelCounts ? (groups?.stratumOf(h) ?? labels[i] ?? '') : '' })),
-      spec.split,
-    );
+    const stratumOf = groups ? (i: number) => groups.stratumOf(columns.splitHash(i)) : undefined;
+    const assignment = assignSplitCodes(columns.splitColumns(labelCounts !== null && { stratumOf }), spec.split);
 
     const writers = Object.fromEntries(await Promise.all(SPLITS.map(async (s) => [s, await JsonlWriter.open(path.join(tmp, `${s}.jsonl`))] as const))) as Record<SplitName, JsonlWriter>;
     const tokenDist = Object.fromEntries(SPLITS.map((s) => [s, new Distribution()])) as Record<SplitName, Distribution>;
     const splitLabels = Object.fromEntries(SPLITS.map((s) => [s, {} as Record<string, number>])) as Record<SplitName, Record<string, number>>;
-    const tokensOf = preparer.tokensOfKept;
     let index = 0;
     const splitter = new LineSplitter((raw) => {
       if (raw.kind !== 'text' || raw.text === '') return;
       const i = index++;
-      const s = assignment[i]!;
+      const s = SPLIT_CODES[assignment[i]!]!;
       writers[s].write(raw.text);
-      tokenDist[s].add(tokensOf[i]!);
-      const label = labels[i];
+      tokenDist[s].add(columns.tokens(i));
+      const label = columns.label(i);
       if (labelCounts && label !== undefined) splitLabels[s][label] = (splitLabels[s][label] ?? 0) + 1;
       // No line cap here: kept lines were capped on input, but PII placeholders can make a line slightly longer,
       // and every kept line must be routed or the assignment would shift.

@@ -38,8 +38,6 @@ export type Decision =
  */
 export class ExamplePreparer {
   readonly piiCounts: Partial<Record<PiiKind, number>> = {};
-  /** Token count of each kept example, in order (for per-split statistics without re-tokenizing). */
-  readonly tokensOfKept: number[] = [];
   // 12 bytes per kept example (64 bits of the sha256 + first line), not a Map of 64-character hex strings.
   private readonly exact = new LineHashSet();
   private readonly near: NearDuplicateIndex;
@@ -86,7 +84,6 @@ export class ExamplePreparer {
     }
     // Only kept examples are remembered, so a removed example never causes a later one to be dropped.
     this.exact.firstLineOfHash(h, l, line);
-    this.tokensOfKept.push(tokens);
     if (sig) this.near.add(sig, line);
     // 64 bits of the seeded hash order the split; equal content still gets equal keys.
     // Hex of the first 8 bytes, a string of its own: slicing the full hex digest kept all 64 characters alive.

@@ -1,3 +1,5 @@
+import { sortSplitOrder } from './splitOrder';
+
 export type SplitName = 'train' | 'validation' | 'test';
 
 export interface SplitItem {
@@ -7,6 +9,24 @@ export interface SplitItem {
   stratum: string;
 }
 
+/** Split codes of assignSplitCodes: index into this list. */
+export const SPLIT_CODES: readonly SplitName[] = ['train', 'validation', 'test'];
+const VALIDATION = 1;
+const TEST = 2;
+
+/** Items as columns (typed arrays), so a million of them cost a few bytes each rather than an object each. */
+export interface SplitColumns {
+  /** Number of items; the arrays may be longer (only the first `length` entries are read). */
+  length: number;
+  /** The 64-bit content hash (seeded) of each item as two 32-bit halves: items are ordered by hi, then lo. */
+  hi: Uint32Array;
+  lo: Uint32Array;
+  /** Each item's stratum as an index into `strata`; undefined when not stratifying (one stratum). */
+  stratum?: Uint8Array | Uint16Array | Uint32Array;
+  /** Stratum names, distinct; strata are taken in the order of their sorted names. */
+  strata?: readonly string[];
+}
+
 /**
  * Deterministic 3-way split. Within each stratum, items are ordered by content hash; the first n·test (apportioned so
  * the totals are exact) go to
@@ -14,26 +34,66 @@ export interface SplitItem {
  * split independent of file order and stable as data grows: a new example only moves the cut slightly.
  * Cuts never fall inside a run of equal hashes, so identical examples can never straddle test and train even when
  * deduplication is off.
+ * Hashes here are strings of any length, compared as strings; see assignSplitCodes for the columnar form.
  */
 export function assignSplits(items: readonly SplitItem[], shares: { validation: number; test: number }): SplitName[] {
-  const out: SplitName[] = new Array(items.length).fill('train');
-  const strata = new Map<string, number[]>();
+  // Each distinct hash becomes its rank among the sorted hashes: same order, same equalities.
+  const hashRank = new Map([...new Set(items.map((it) => it.hash))].sort().map((h, r) => [h, r] as const));
+  const strataCode = new Map<string, number>();
+  const lo = new Uint32Array(items.length);
+  const stratum = new Uint32Array(items.length);
   items.forEach((it, i) => {
-    const list = strata.get(it.stratum);
-    if (list) list.push(i);
-    else strata.set(it.stratum, [i]);
+    lo[i] = hashRank.get(it.hash)!;
+    let code = strataCode.get(it.stratum);
+    if (code === undefined) strataCode.set(it.stratum, (code = strataCode.size));
+    stratum[i] = code;
   });
-  const names = [...strata.keys()].sort();
-  const sizes = names.map((k) => strata.get(k)!.length);
+  const hi = new Uint32Array(items.length);
+  const codes = assignSplitCodes({ length: items.length, hi, lo, stratum, strata: [...strataCode.keys()] }, shares);
+  return Array.from(codes, (c) => SPLIT_CODES[c]!);
+}
+
+/**
+ * assignSplits over columns: the split of each item as a code (0 train, 1 validation, 2 test; see SPLIT_CODES).
+ * Items are ordered by one radix sort of their positions (sortSplitOrder): about 10 bytes an item besides the
+ * columns, and linear time.
+ */
+export function assignSplitCodes(items: SplitColumns, shares: { validation: number; test: number }): Uint8Array {
+  const n = items.length;
+  const names = items.stratum ? (items.strata ?? []) : [''];
+  const codeSizes = new Array<number>(names.length).fill(0);
+  if (items.stratum) for (let i = 0; i < n; i++) codeSizes[items.stratum[i]!]!++;
+  else codeSizes[0] = n;
+  // Strata that hold items, by name; rankOf maps a stratum code to its place in that order.
+  const used = names.map((name, code) => ({ name, code })).filter((s) => codeSizes[s.code]! > 0);
+  used.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sizes = used.map((s) => codeSizes[s.code]!);
+  let rank: Uint8Array | Uint32Array | undefined;
+  if (items.stratum && used.length > 1) {
+    const rankOf = new Uint32Array(names.length);
+    used.forEach((s, r) => (rankOf[s.code] = r));
+    rank = used.length <= 256 ? new Uint8Array(n) : new Uint32Array(n);
+    for (let i = 0; i < n; i++) rank[i] = rankOf[items.stratum[i]!]!;
+  }
+  const order = sortSplitOrder({ length: n, hi: items.hi, lo: items.lo, rank });
+  rank = undefined;
   const testCounts = apportion(sizes, shares.test);
   const valCounts = apportion(sizes, shares.validation);
-  names.forEach((name, s) => {
-    const idxs = strata.get(name)!;
-    idxs.sort((a, b) => (items[a]!.hash < items[b]!.hash ? -1 : items[a]!.hash > items[b]!.hash ? 1 : a - b));
-    const n = idxs.length;
-    const testEnd = extendRun(idxs, items, testCounts[s]!);
-    const valEnd = extendRun(idxs, items, Math.min(n, testEnd + valCounts[s]!));
-    for (let k = 0; k < n; k++) out[idxs[k]!] = k < testEnd ? 'test' : k < valEnd ? 'validation' : 'train';
+  const out = new Uint8Array(n); // 0: train, unless a cut below puts the item in test or validation
+  const sameHash = (a: number, b: number) => items.hi[a] === items.hi[b] && items.lo[a] === items.lo[b];
+  // Moves a cut forward past items whose hash equals the one just before it.
+  const extendRun = (start: number, end: number, cut: number) => {
+    let c = cut;
+    while (c > start && c < end && sameHash(order[c]!, order[c - 1]!)) c++;
+    return c;
+  };
+  let start = 0;
+  sizes.forEach((size, s) => {
+    const end = start + size;
+    const testEnd = extendRun(start, end, start + testCounts[s]!);
+    const valEnd = extendRun(start, end, Math.min(end, testEnd + valCounts[s]!));
+    for (let k = start; k < valEnd; k++) out[order[k]!] = k < testEnd ? TEST : VALIDATION;
+    start = end;
   });
   return out;
 }
@@ -57,11 +117,4 @@ export function apportion(sizes: readonly number[], share: number): number[] {
     }
   }
   return counts;
-}
-
-/** Moves a cut forward past items whose hash equals the one just before it. */
-function extendRun(sorted: number[], items: readonly SplitItem[], cut: number): number {
-  let c = cut;
-  while (c > 0 && c < sorted.length && items[sorted[c]!]!.hash === items[sorted[c - 1]!]!.hash) c++;
-  return c;
 }
