@@ -46,6 +46,11 @@ export const FAILURE_INFO = {
   ArtifactStoreMisconfigured: { meaning: 'the bucket does not exist or its name or region is wrong', retryable: false },
   ArtifactStoreUnavailable: { meaning: 'the store cannot be reached or is overloaded', retryable: true },
   ArtifactStoreError: { meaning: 'any other store error, or a file that changed while it was stored', retryable: true },
+  ArtifactCorrupted: { meaning: "an artifact's bytes do not hash to its sha256 (a damaged object)", retryable: false },
+  // The registry on PostgreSQL (stores/registry/postgresRegistry.ts).
+  RegistryAccessDenied: { meaning: 'the database refused the credentials in TAILOR_REGISTRY', retryable: false },
+  RegistryMisconfigured: { meaning: 'the database named in TAILOR_REGISTRY does not exist', retryable: false },
+  RegistryUnavailable: { meaning: 'the database cannot be reached, is starting or is full', retryable: true },
   // Money and gates.
   BudgetExceeded: { meaning: "the estimated or spent cost is over the spec's budget", retryable: false },
   PreflightFailed: {

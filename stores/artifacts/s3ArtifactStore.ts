@@ -12,7 +12,9 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
+import { failure } from '../../core/failures/failure';
+import { Failure } from '../../core/failures/failureTypes';
 import { artifactUri, type ArtifactRef } from '../../core/artifacts/artifactRef';
 import type { ArtifactBackend, ArtifactMeta } from './artifactBackend';
 import { ArtifactStore } from './artifactStore';
@@ -132,9 +134,9 @@ export class S3ArtifactStore implements ArtifactBackend {
         throw this.failure(`write ${Key} (storing ${file})`, err);
       }
       if (hashing.sha256() !== first.sha256) {
-        throw ApplicationFailure.retryable(
+        throw failure(
+          Failure.ArtifactStoreError,
           `artifact store ${this.location}: ${file} changed while it was stored`,
-          'ArtifactStoreError',
         );
       }
     }
@@ -149,7 +151,7 @@ export class S3ArtifactStore implements ArtifactBackend {
       body = got.Body as Readable;
     } catch (err) {
       if (isNotFound(err)) {
-        throw ApplicationFailure.nonRetryable(`artifact store ${this.location}: no artifact ${Key}`, 'ArtifactMissing');
+        throw failure(Failure.ArtifactMissing, `artifact store ${this.location}: no artifact ${Key}`);
       }
       throw this.failure(`read ${Key}`, err);
     }
@@ -249,10 +251,10 @@ class VerifyingPassThrough extends HashingPassThrough {
     const got = this.sha256();
     if (got === this.expected) return done();
     done(
-      ApplicationFailure.nonRetryable(
+      failure(
+        Failure.ArtifactCorrupted,
         `artifact store ${this.what}: corrupted, its bytes hash to sha256 ${got}; the object must be deleted and the ` +
           'artifact stored again',
-        'ArtifactCorrupted',
       ),
     );
   }

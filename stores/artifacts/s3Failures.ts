@@ -1,4 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { failure } from '../../core/failures/failure';
+import { Failure } from '../../core/failures/failureTypes';
 
 /**
  * What an S3 error means for a retry. The message names the store's location and the key, the error's code and HTTP
@@ -20,18 +22,15 @@ export function s3Failure(
   const detail = redactSecrets(`${known ? `${code} ` : ''}${status ? `(HTTP ${status})` : ''}${said}`.trim(), env);
   const message = `artifact store ${location}: cannot ${action}: ${detail}`;
   if (ACCESS_DENIED.has(code) || status === 401 || status === 403) {
-    return ApplicationFailure.nonRetryable(
-      `${message} (check the AWS credentials the worker runs with)`,
-      'ArtifactStoreAccessDenied',
-    );
+    return failure(Failure.ArtifactStoreAccessDenied, `${message} (check the AWS credentials the worker runs with)`);
   }
   if (MISCONFIGURED.has(code) || /region is missing/i.test(e?.message ?? '')) {
-    return ApplicationFailure.nonRetryable(message, 'ArtifactStoreMisconfigured');
+    return failure(Failure.ArtifactStoreMisconfigured, message);
   }
   if (NETWORK.has(code) || status === undefined || status >= 500 || status === 429) {
-    return ApplicationFailure.retryable(message, 'ArtifactStoreUnavailable');
+    return failure(Failure.ArtifactStoreUnavailable, message);
   }
-  return ApplicationFailure.retryable(message, 'ArtifactStoreError');
+  return failure(Failure.ArtifactStoreError, message);
 }
 
 const ACCESS_DENIED = new Set([

@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { failure } from '../../core/failures/failure';
+import { Failure } from '../../core/failures/failureTypes';
 
 /** The URL without its password, for messages: postgres://user@host:port/db. */
 export function displayUrl(url: string): string {
@@ -22,10 +23,10 @@ export function postgresFailure(url: string, err: unknown): unknown {
   const code = e?.code ?? '';
   const said = redactPassword(url, e?.message ?? String(err));
   const message = `registry ${displayUrl(url)}: ${said}${code ? ` (${code})` : ''}`;
-  if (code === '28P01' || code === '28000') return ApplicationFailure.nonRetryable(message, 'RegistryAccessDenied');
-  if (code === '3D000' || code === '3F000') return ApplicationFailure.nonRetryable(message, 'RegistryMisconfigured');
+  if (code === '28P01' || code === '28000') return failure(Failure.RegistryAccessDenied, message);
+  if (code === '3D000' || code === '3F000') return failure(Failure.RegistryMisconfigured, message);
   if (UNAVAILABLE.has(code) || code.startsWith('08') || /timeout|terminated|connection/i.test(e?.message ?? '')) {
-    return ApplicationFailure.retryable(message, 'RegistryUnavailable');
+    return failure(Failure.RegistryUnavailable, message);
   }
   return err;
 }
