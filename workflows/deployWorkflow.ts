@@ -1,9 +1,9 @@
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { checkApprovalRequest, type ApprovalDecision, type ApprovalRequest, type PendingApproval } from '../core/deploy/approval';
 import type { DeployInput, DeployResult } from '../core/pipeline/pipelineTypes';
 import { activityProxies } from './activityProxies';
 import { approveUpdate, pendingApprovalQuery, rejectUpdate } from './deployMessages';
+import { durationMs } from '../core/spec/durationMs';
 
 /**
  * Promotion: the gate's decision → the approval policy (auto, or a named approver within a timeout) → move the
@@ -53,7 +53,7 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
   let mover = system;
   let why = gate.reason;
   if (policy.type === 'manual') {
-    const timeoutMs = msToNumber(policy.timeout as never);
+    const timeoutMs = durationMs(policy.timeout);
     pending = {
       waitingSince: Date.now(),
       deadline: Date.now() + timeoutMs,

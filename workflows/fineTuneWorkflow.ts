@@ -7,13 +7,13 @@ import {
   setHandler,
   sleep,
 } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult, JobSnapshot } from '../core/pipeline/fineTuneTypes';
 import { TERMINAL_JOB_STATUSES } from '../core/pipeline/fineTuneTypes';
 import { activityProxies } from './activityProxies';
 import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from './messages';
 import { selfHostedFineTune } from './selfHostedFineTune';
 import { Failure } from '../core/failures/failureTypes';
+import { durationMs } from '../core/spec/durationMs';
 
 /**
  * One fine-tune, durable: upload (deduplicated by content), wait for the files, find-or-create exactly one job
@@ -30,8 +30,8 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
   // Your own hardware: the trainer's task queue instead of a provider job (only this provider type takes this branch,
   // so histories of every other provider replay unchanged).
   if (input.provider?.type === 'self-hosted') return selfHostedFineTune(input, input.provider, progress, control);
-  const initial = msToNumber(input.poll.initial as never);
-  const max = msToNumber(input.poll.max as never);
+  const initial = durationMs(input.poll.initial);
+  const max = durationMs(input.poll.max);
 
   const train = await uploadActivities.uploadTrainingFile({ artifact: input.train, provider: input.provider });
   progress.trainingFileId = train.fileId;

@@ -1,5 +1,4 @@
 import { ActivityCancellationType, ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
-import type { Duration } from '@temporalio/common';
 import type { SelfHostedProvider } from '../core/spec/providerSpec';
 import { runSlug, selfHostedModelId, trainerRequest, trainingAllowanceMs, trainingCostUsd, TRAINER_ACTIVITIES, type TrainerRequest, type TrainerResult } from '../core/fineTune/selfHosted';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult } from '../core/pipeline/fineTuneTypes';
@@ -7,6 +6,7 @@ import { activityProxies } from './activityProxies';
 import { trainerProgressSignal } from './messages';
 import { Failure } from '../core/failures/failureTypes';
 import { retryPolicy } from '../core/pipeline/activityTimeouts';
+import { durationMs } from '../core/spec/durationMs';
 
 /** The Python trainer's activities, by the names it registers (workers/trainer/tailor_trainer/activities.py). */
 type TrainerActivities = Record<(typeof TRAINER_ACTIVITIES)[keyof typeof TRAINER_ACTIVITIES], (req: TrainerRequest) => Promise<TrainerResult>>;
@@ -49,7 +49,7 @@ export async function selfHostedFineTune(
     taskQueue: provider.taskQueue,
     // Training may take hours; liveness is judged by the heartbeat, not by this bound.
     startToCloseTimeout: '7 days',
-    heartbeatTimeout: (provider.training.heartbeatTimeout ?? '2 minutes') as Duration,
+    heartbeatTimeout: durationMs(provider.training.heartbeatTimeout ?? '2 minutes'),
     retry: retryPolicy('training'),
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });

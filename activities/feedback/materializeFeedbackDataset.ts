@@ -1,12 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 import { tailorHome } from '../../config/paths';
 import { exportFeedback } from '../../core/feedback/feedbackExport';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { feedbackStore } from '../../stores/feedback/feedbackStore';
+import { durationMs } from '../../core/spec/durationMs';
 
 const InputSchema = z.object({
   /** `dpo` (preference pairs) or `chat` (supervised examples), as the spec's `dataset.format`. */
@@ -44,7 +43,7 @@ async function readIds(sha256: string | null): Promise<Set<string>> {
  */
 export async function materializeFeedbackDataset(input: z.input<typeof InputSchema>): Promise<MaterializedFeedback> {
   const { format, window, model, baselineSha256 } = InputSchema.parse(input);
-  const windowMs = window === undefined ? undefined : msToNumber(window as Duration);
+  const windowMs = window === undefined ? undefined : durationMs(window);
   const records = feedbackStore().list({ ...(model ? { model } : {}), ...(windowMs ? { since: Date.now() - windowMs } : {}) });
   const out = exportFeedback(records, { format: format === 'dpo' ? 'dpo' : 'sft' });
   const store = new ArtifactStore();
