@@ -6,7 +6,7 @@ import {
   retryPolicy,
   type ActivityKind,
   type ActivityTimeoutOverrides,
-} from '../core/pipeline/activityTimeouts';
+} from '../core/activityOptions/activityTimeouts';
 
 /** A caller's own settings for one proxy: the suite's heartbeat, fields of the retry policy to change. */
 export interface ProxyOptions {
@@ -16,8 +16,8 @@ export interface ProxyOptions {
 
 /**
  * Activity options for one kind of work: its timeouts and its retry policy from the table
- * (core/pipeline/activityTimeouts.ts), with the spec's timeout overrides. Timeouts and retry policies are not part of
- * a workflow's command order, so changing them never breaks a replay.
+ * (core/activityOptions/activityTimeouts.ts), with the spec's timeout overrides. Timeouts and retry policies are not
+ * part of a workflow's command order, so changing them never breaks a replay.
  */
 export function activityOptions(
   kind: ActivityKind,

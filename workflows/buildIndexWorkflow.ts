@@ -3,7 +3,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import type { BuildIndexInput } from '../activities/rag/buildIndex';
 import type { IndexRef } from '../core/rag/indexManifest';
-import { retryPolicy } from '../core/pipeline/activityTimeouts';
+import { retryPolicy } from '../core/activityOptions/activityTimeouts';
 
 export interface BuildIndexWorkflowInput extends BuildIndexInput {
   /** How long the activity may go silent before Temporal retries it elsewhere. @default '30 seconds' */

@@ -1,7 +1,7 @@
 import { ApplicationFailure, defineQuery, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import { mapBounded } from '../core/concurrency/mapBounded';
 import type { EvalProgress, EvalSuiteInput, EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
-import type { VariantScore } from '../core/pipeline/evaluationTypes';
+import type { VariantScore } from '../core/evalSuite/evaluationTypes';
 import { evaluateGateRules, requiredComparisons, resolveBaseline } from '../core/stats/gateRules';
 import { proxyFor } from './activityProxies';
 import { buildIndexWorkflow } from './buildIndexWorkflow';

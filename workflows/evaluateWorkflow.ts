@@ -2,7 +2,7 @@ import type { ArtifactRef } from '../core/artifacts/artifactRef';
 import type { Metric } from '../core/eval/score';
 import type { ProviderSpec } from '../core/spec/providerSpec';
 import type { Variant, VariantScore } from '../core/evalSuite/evaluationTypes';
-import type { ActivityTimeoutOverrides } from '../core/pipeline/activityTimeouts';
+import type { ActivityTimeoutOverrides } from '../core/activityOptions/activityTimeouts';
 import { activityProxies } from './activityProxies';
 
 export interface EvaluateInput {
@@ -12,7 +12,7 @@ export interface EvaluateInput {
   concurrency: number;
   maxExamples?: number;
   provider?: ProviderSpec;
-  /** The spec's `timeouts:` (core/pipeline/activityTimeouts.ts). @default the table */
+  /** The spec's `timeouts:` (core/activityOptions/activityTimeouts.ts). @default the table */
   timeouts?: ActivityTimeoutOverrides;
 }
 

@@ -11,8 +11,8 @@ export interface EvalSuiteInput {
   provider?: ProviderSpec;
   /** Seed of the bootstrap resampling. @default the suite name */
   seed?: string;
-  /** A pipeline spec's `timeouts:` (core/pipeline/activityTimeouts.ts). @default the table */
-  timeouts?: import('../pipeline/activityTimeouts').ActivityTimeoutOverrides;
+  /** A pipeline spec's `timeouts:` (core/activityOptions/activityTimeouts.ts). @default the table */
+  timeouts?: import('../activityOptions/activityTimeouts').ActivityTimeoutOverrides;
 }
 
 export interface EvalSuiteResult {

@@ -1,5 +1,5 @@
 import type { ArtifactRef } from '../artifacts/artifactRef';
-import type { ActivityTimeoutOverrides } from './activityTimeouts';
+import type { ActivityTimeoutOverrides } from '../activityOptions/activityTimeouts';
 import type { FineTuneMethod } from '../fineTune/fineTuneMethod';
 import type { ProviderSpec } from '../spec/providerSpec';
 import type { SelfHostedDetails } from '../fineTune/selfHosted';
@@ -22,7 +22,7 @@ export interface FineTuneInput {
   poll: { initial: string; max: string; factor: number };
   /** Which provider, by environment-variable names only. @default { type: 'default' } */
   provider?: ProviderSpec;
-  /** The spec's `timeouts:` (core/pipeline/activityTimeouts.ts). @default the table */
+  /** The spec's `timeouts:` (core/activityOptions/activityTimeouts.ts). @default the table */
   timeouts?: ActivityTimeoutOverrides;
   /** provider `self-hosted` with `usdPerHour`: what is left of `budget.usd` when training starts. */
   budgetLeftUsd?: number;

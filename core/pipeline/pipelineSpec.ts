@@ -107,7 +107,7 @@ export const PipelineSpecSchema = z
       .strict()
       .default({ minImprovement: 0, minScore: 0, rules: [] }),
     deploy: DeploySpecSchema.default({ alias: 'prod', approval: { type: 'auto' }, targets: [], smoke: { examples: 20, tolerance: 0.15 } }),
-    /** Activity timeouts by kind of work, over the defaults of core/pipeline/activityTimeouts.ts. @default the table */
+    /** Activity timeouts by kind of work, over core/activityOptions/activityTimeouts.ts. @default the table */
     timeouts: TimeoutsSpecSchema.optional(),
   })
   .strict()

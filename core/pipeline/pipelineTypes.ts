@@ -76,8 +76,8 @@ export interface DeployInput {
   provider?: ProviderSpec;
   /** Who asked for this deployment (a CLI user for `tailor promote`); recorded in the alias history. */
   initiatedBy?: string;
-  /** The spec's `timeouts:` (core/pipeline/activityTimeouts.ts). @default the table */
-  timeouts?: import('./activityTimeouts').ActivityTimeoutOverrides;
+  /** The spec's `timeouts:` (core/activityOptions/activityTimeouts.ts). @default the table */
+  timeouts?: import('../activityOptions/activityTimeouts').ActivityTimeoutOverrides;
 }
 
 export interface DeployResult {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTIVITY_KINDS, type ActivityKind } from './activityTimeouts';
+import { ACTIVITY_KINDS, type ActivityKind } from '../activityOptions/activityTimeouts';
 import { DurationSchema, durationMs } from '../spec/duration';
 
 /** Shorter than this, an attempt could not even reach its worker: Temporal refuses the schedule and the run loops. */
@@ -21,9 +21,10 @@ const TimeoutOverrideSchema = z.union([
 ]);
 
 /**
- * The `timeouts:` key of a pipeline.yaml: overrides of the activity timeout table (core/pipeline/activityTimeouts.ts)
- * by kind of work, e.g. `{ data: 1 hour, providerCall: 45s, upload: { heartbeat: 1 minute } }`. Optional, so specs
- * without it keep their hash and run ID; every kind left out keeps its default.
+ * The `timeouts:` key of a pipeline.yaml: overrides of the activity timeout table
+ * (core/activityOptions/activityTimeouts.ts) by kind of work, e.g. `{ data: 1 hour, providerCall: 45s, upload:
+ * { heartbeat: 1 minute } }`. Optional, so specs without it keep their hash and run ID; every kind left out keeps its
+ * default.
  */
 export const TimeoutsSpecSchema = z
   .object(Object.fromEntries(ACTIVITY_KINDS.map((k) => [k, TimeoutOverrideSchema.optional()])) as Record<ActivityKind, z.ZodOptional<typeof TimeoutOverrideSchema>>)

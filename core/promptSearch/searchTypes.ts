@@ -4,7 +4,7 @@ import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { Metric } from '../eval/score';
 import type { LoadedTemplate } from '../evalSuite/evalSuiteTypes';
 import type { FewShotSpec } from '../fewshot/fewShotSpec';
-import type { ActivityTimeoutOverrides } from '../pipeline/activityTimeouts';
+import type { ActivityTimeoutOverrides } from '../activityOptions/activityTimeouts';
 
 /** One prompt the search may evaluate: a template (with its content-hash version) plus an optional few-shot setting. */
 export interface PromptCandidate {

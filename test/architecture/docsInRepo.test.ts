@@ -5,7 +5,7 @@ import {
   ACTIVITY_RETRY_POLICIES,
   DEFAULT_ACTIVITY_TIMEOUTS,
   type ActivityKind,
-} from '../../core/pipeline/activityTimeouts';
+} from '../../core/activityOptions/activityTimeouts';
 
 /**
  * The design lives in the repository (docs/architecture.md) and stays true to it: no comment cites a document a

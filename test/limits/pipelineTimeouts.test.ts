@@ -4,13 +4,13 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { parse, stringify } from 'yaml';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { loadSpec, SpecError } from '../../config/loadSpec';
-import { ACTIVITY_KINDS } from '../../core/pipeline/activityTimeouts';
+import { ACTIVITY_KINDS } from '../../core/activityOptions/activityTimeouts';
 import { activityOptions } from '../../workflows/activityProxies';
 import { exampleSpecWith } from '../support/specFiles';
 import { useHarness } from '../support/pipelineHarness';
 
 /**
- * Activity timeouts come from one table (core/pipeline/activityTimeouts.ts) whose defaults are the values the
+ * Activity timeouts come from one table (core/activityOptions/activityTimeouts.ts) whose defaults are the values the
  * proxies had before it existed; a spec's `timeouts:` reaches every activity of the run, children included, as
  * Temporal records them in history. The backend here requires a token, which the worker sends as OPENAI_API_KEY.
  */

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isFailureType } from '../../core/failures/failureTypes';
-import { ACTIVITY_KINDS, ACTIVITY_RETRY_POLICIES, retryPolicy } from '../../core/pipeline/activityTimeouts';
+import { ACTIVITY_KINDS, ACTIVITY_RETRY_POLICIES, retryPolicy } from '../../core/activityOptions/activityTimeouts';
 import { activityOptions } from '../../workflows/activityProxies';
 
 /**
- * Retry policies come from one table beside the timeouts (core/pipeline/activityTimeouts.ts): every kind of work has
- * one, and no workflow writes its own, so a provider call is retried alike in every workflow.
+ * Retry policies come from one table beside the timeouts (core/activityOptions/activityTimeouts.ts): every kind of
+ * work has one, and no workflow writes its own, so a provider call is retried alike in every workflow.
  */
 const WORKFLOWS = path.resolve(__dirname, '../../workflows');
 
