@@ -66,7 +66,10 @@ export async function startFeedbackServer(opts: FeedbackServerOptions = {}): Pro
     if (oversized) throw badRequest(oversized.message, oversized.param, 'field_too_long');
     // An `Idempotency-Key` header keys a body that carries no id of its own.
     const key = req.headers['idempotency-key'];
-    const withKey = typeof key === 'string' && key && body && typeof body === 'object' && !('id' in body) ? { ...body, id: key } : body;
+    const withKey =
+      typeof key === 'string' && key && body && typeof body === 'object' && !('id' in body)
+        ? { ...body, id: key }
+        : body;
     try {
       const stored = store.record(withKey as Parameters<typeof store.record>[0]);
       res.writeHead(stored.created ? 201 : 200, { 'content-type': 'application/json' });

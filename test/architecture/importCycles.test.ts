@@ -53,8 +53,11 @@ describe('cycle report', () => {
       edge('core/rules.ts', 'core/types.ts'),
     ];
     expect(describeCycles(unitCycles(edges, layerOf))).toBe(
-      ['cycle: config -> core -> config', '  config/spec.ts imports core/rules.ts', '  core/types.ts imports config/spec.ts']
-        .join('\n'),
+      [
+        'cycle: config -> core -> config',
+        '  config/spec.ts imports core/rules.ts',
+        '  core/types.ts imports config/spec.ts',
+      ].join('\n'),
     );
     expect(unitCycles(edges.slice(1), layerOf)).toEqual([]);
   });
