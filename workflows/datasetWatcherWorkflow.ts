@@ -2,8 +2,6 @@ import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
 import {
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   ParentClosePolicy,
   setHandler,
   startChild,
@@ -14,32 +12,15 @@ import type { PipelineSpec } from '../core/pipeline/pipelineSpec';
 import { changeEvaluationIdFor, pipelineRunId } from '../core/operations/pipelineRunId';
 import { activityProxies, proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
+import { datasetChangedSignal, stopWatchSignal, watcherStatusQuery, type WatcherStatus } from './datasetWatcherMessages';
 import { evaluateWorkflow } from './evaluateWorkflow';
 import { TailorDatasetSha, TailorPipeline } from '../core/operations/searchAttributes';
 
 /** A fingerprint is a stat and sometimes a hash: short attempts, so a lost worker is noticed quickly. */
 const opsFor = (spec: PipelineSpec) => proxyFor('watch', spec.timeouts);
 
-/** "The data changed, look now" from an external system (`tailor notify-change`, signal-with-start). */
-export const datasetChangedSignal = defineSignal('datasetChanged');
-/** Ends the watcher after the current step (`tailor watch --stop`). */
-export const stopWatchSignal = defineSignal('stopWatch');
-
-export interface WatcherStatus {
-  pipeline: string;
-  ticks: number;
-  datasetSha256: string | null;
-  /** A change waiting out its debounce window, if any. */
-  pendingSha256: string | null;
-  /** When that change triggers if nothing else changes (ms since epoch); absent in runs from before this field. */
-  pendingDeadline?: number | null;
-  /** Time between looks and the quiet time a change must stay unchanged, in ms. */
-  everyMs?: number;
-  debounceMs?: number;
-  /** Follow-ups, newest last (the last 20); `started: false` when the ID already existed or `reason` says why not. */
-  triggered: { datasetSha256: string; workflowId: string; started: boolean; reason?: string }[];
-}
-export const watcherStatusQuery = defineQuery<WatcherStatus>('watcherStatus');
+// Defined with the workflow's other messages; clients that import them from here keep working.
+export { datasetChangedSignal, stopWatchSignal, watcherStatusQuery, type WatcherStatus };
 
 interface Fingerprint {
   size: number;

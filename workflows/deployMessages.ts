@@ -1,7 +1,12 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalRequest, PendingApproval } from '../core/deploy/approval';
 
-/** `tailor approve RUN --by NAME --reason TEXT`: validated (approver on the list, a reason) before it enters history. */
+// deployWorkflow's messages.
+
+/**
+ * `tailor approve RUN --by NAME --reason TEXT`: validated (approver on the list, a reason) before it enters
+ * history.
+ */
 export const approveUpdate = defineUpdate<ApprovalDecision, [ApprovalRequest]>('approve');
 /** `tailor reject RUN --by NAME --reason TEXT`. */
 export const rejectUpdate = defineUpdate<ApprovalDecision, [ApprovalRequest]>('reject');

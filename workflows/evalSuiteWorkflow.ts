@@ -1,13 +1,15 @@
-import { ApplicationFailure, defineQuery, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import { mapBounded } from '../core/concurrency/mapBounded';
 import type { EvalProgress, EvalSuiteInput, EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import type { VariantScore } from '../core/evalSuite/evaluationTypes';
 import { evaluateGateRules, requiredComparisons, resolveBaseline } from '../core/stats/gateRules';
 import { proxyFor } from './activityProxies';
 import { buildIndexWorkflow } from './buildIndexWorkflow';
+import { evalProgressQuery } from './evalSuiteMessages';
 import { Failure } from '../core/failures/failureTypes';
 
-export const evalProgressQuery = defineQuery<EvalProgress>('evalProgress');
+// Defined with the workflow's other messages; clients that import it from here keep working.
+export { evalProgressQuery };
 
 /**
  * Scores every variant of a suite on the same cases and decides the gate. Cases are cut into shards; each shard is

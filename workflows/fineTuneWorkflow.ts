@@ -10,7 +10,7 @@ import {
 import type { FineTuneInput, FineTuneProgress, FineTuneResult, JobSnapshot } from '../core/pipeline/fineTuneTypes';
 import { TERMINAL_JOB_STATUSES } from '../core/pipeline/fineTuneTypes';
 import { activityProxies } from './activityProxies';
-import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from './messages';
+import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from './fineTuneMessages';
 import { selfHostedFineTune } from './selfHostedFineTune';
 import { Failure } from '../core/failures/failureTypes';
 import { durationMs } from '../core/spec/durationMs';

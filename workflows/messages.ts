@@ -1,16 +1,20 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { FineTuneProgress, TrainerProgress } from '../core/pipeline/fineTuneTypes';
-import type { PipelineProgress } from '../core/pipeline/pipelineTypes';
-
-/** Every step's state: `tailor status RUN` and the demo's live view read this. */
-export const progressQuery = defineQuery<PipelineProgress>('progress');
-
-/** The remote job as last seen: status, trained tokens, losses, events, estimated finish, checkpoints. */
-export const fineTuneProgressQuery = defineQuery<FineTuneProgress>('fineTuneProgress');
-
-/** Pause the remote fine-tuning job (where the provider supports it); the workflow keeps watching it. */
-export const pauseFineTuneSignal = defineSignal('pauseFineTune');
-/** Resume a paused remote fine-tuning job. */
-export const resumeFineTuneSignal = defineSignal('resumeFineTune');
-/** Sent by the Python trainer's activity (provider self-hosted) with its step, loss and last checkpoint. */
-export const trainerProgressSignal = defineSignal<[TrainerProgress]>('trainerProgress');
+/**
+ * Every workflow's signals, queries and updates, by name. Each workflow's are defined in one file beside it
+ * (`<workflow>Messages.ts`); this file gathers them so a client imports what it sends or asks from one place.
+ */
+export {
+  datasetChangedSignal,
+  stopWatchSignal,
+  watcherStatusQuery,
+  type WatcherStatus,
+} from './datasetWatcherMessages';
+export { approveUpdate, pendingApprovalQuery, rejectUpdate } from './deployMessages';
+export { evalProgressQuery } from './evalSuiteMessages';
+export {
+  fineTuneProgressQuery,
+  pauseFineTuneSignal,
+  resumeFineTuneSignal,
+  trainerProgressSignal,
+} from './fineTuneMessages';
+export { progressQuery } from './pipelineMessages';
+export { promptSearchProgressQuery } from './promptSearchMessages';

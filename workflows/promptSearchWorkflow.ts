@@ -1,4 +1,4 @@
-import { defineQuery, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
+import { executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PreparedDataset } from '../activities/dataset/prepareDataset';
 import type { EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import { candidateSuite, candidateVariantId } from '../core/promptSearch/candidateSuite';
@@ -6,8 +6,10 @@ import { bestOutcome, budgetStop, spentUsd } from '../core/promptSearch/searchBu
 import type { CandidateOutcome, HeldOutScore, PromptCandidate, PromptSearchInput, PromptSearchProgress, PromptSearchResult } from '../core/promptSearch/searchTypes';
 import { activityProxies, proxyFor } from './activityProxies';
 import { evalSuiteWorkflow } from './evalSuiteWorkflow';
+import { promptSearchProgressQuery } from './promptSearchMessages';
 
-export const promptSearchProgressQuery = defineQuery<PromptSearchProgress>('promptSearchProgress');
+// Defined with the workflow's other messages; clients that import it from here keep working.
+export { promptSearchProgressQuery };
 
 /**
  * Automated prompt search: scores candidate prompts on the development split (the prepared `validation` split,

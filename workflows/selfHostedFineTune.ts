@@ -3,7 +3,7 @@ import type { SelfHostedProvider } from '../core/spec/providerSpec';
 import { runSlug, selfHostedModelId, trainerRequest, trainingAllowanceMs, trainingCostUsd, TRAINER_ACTIVITIES, type TrainerRequest, type TrainerResult } from '../core/fineTune/selfHosted';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult } from '../core/pipeline/fineTuneTypes';
 import { activityProxies } from './activityProxies';
-import { trainerProgressSignal } from './messages';
+import { trainerProgressSignal } from './fineTuneMessages';
 import { Failure } from '../core/failures/failureTypes';
 import { retryPolicy } from '../core/pipeline/activityTimeouts';
 import { durationMs } from '../core/spec/durationMs';

@@ -9,7 +9,7 @@ import type {
   StepName,
 } from '../../core/pipeline/pipelineTypes';
 import { activityProxies } from '../activityProxies';
-import { progressQuery } from '../messages';
+import { progressQuery } from '../pipelineMessages';
 import { TailorPipeline, TailorStage } from '../../core/operations/searchAttributes';
 import { StepTracker } from '../stepTracker';
 
