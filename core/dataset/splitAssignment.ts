@@ -76,6 +76,7 @@ export function assignSplitCodes(items: SplitColumns, shares: { validation: numb
     for (let i = 0; i < n; i++) rank[i] = rankOf[items.stratum[i]!]!;
   }
   const order = sortSplitOrder({ length: n, hi: items.hi, lo: items.lo, rank });
+  // eslint-disable-next-line no-useless-assignment -- drops the rank column so it can be collected while splitting
   rank = undefined;
   const testCounts = apportion(sizes, shares.test);
   const valCounts = apportion(sizes, shares.validation);
