@@ -11,6 +11,7 @@ import { exampleSpecWith } from './support/specFiles';
 import { maybeRecordHistories } from './support/recordHistories';
 import { runCli } from './support/runCli';
 import { eventually, testTemporalAddress } from './support/temporal';
+import { Failure } from '../core/failures/failureTypes';
 
 /** How the whole pipeline ends when something goes wrong: clearly, and with nothing deployed or paid for. */
 describe('customizationPipeline failure paths', () => {
@@ -33,7 +34,7 @@ describe('customizationPipeline failure paths', () => {
     const err = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = failureCause(err);
-    expect(cause.type).toBe('BudgetExceeded');
+    expect(cause.type).toBe(Failure.BudgetExceeded);
     expect(cause.message).toMatch(/estimated at \$0\.2\d+, more than the \$0\.0100 left of the budget of \$0\.0100/);
     const files = await sdk(h.backend.baseURL).files.list({ purpose: 'fine-tune' });
     expect(files.data).toHaveLength(0); // nothing uploaded

@@ -7,6 +7,7 @@ import { preflightProblems } from '../core/pipeline/preflight';
 import { sdk } from './support/backendAdmin';
 import { useHarness } from './support/pipelineHarness';
 import { exampleSpecWith } from './support/specFiles';
+import { Failure } from '../core/failures/failureTypes';
 
 function innermost(err: unknown): { message: string; type?: string; nonRetryable?: boolean } {
   let e = err as { message: string; type?: string; cause?: unknown };
@@ -55,7 +56,7 @@ describe('customizationPipeline preflight', () => {
       r.close();
     }
     const cause = await fails({ name: 'preflight-gone' });
-    expect(cause.type).toBe('PreflightFailed');
+    expect(cause.type).toBe(Failure.PreflightFailed);
     expect(cause.nonRetryable).toBe(true);
     expect(cause.message).toContain(
       "the 'prod' alias of pipeline preflight-gone names ft:gpt-4o-mini:tailor:deleted:abc, " +
@@ -66,7 +67,7 @@ describe('customizationPipeline preflight', () => {
 
   it('a base model the provider does not know: fails before upload', async () => {
     const cause = await fails({ name: 'preflight-base', baseModel: 'gpt-4o-mini-1999-01-01' });
-    expect(cause.type).toBe('PreflightFailed');
+    expect(cause.type).toBe(Failure.PreflightFailed);
     expect(cause.message).toContain(
       'the base model gpt-4o-mini-1999-01-01 (spec baseModel) is not known to the provider',
     );

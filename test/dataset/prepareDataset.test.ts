@@ -7,6 +7,7 @@ import { validateDataset } from '../../activities/dataset/validateDataset';
 import { DatasetSpecSchema, type DatasetSpecInput } from '../../core/spec/datasetSpec';
 import type { PrepManifest } from '../../core/dataset/prepManifest';
 import { chatExample, chatLines, TICKETS, useTmpHome, writeFile, writeJsonl } from './support';
+import { Failure } from '../../core/failures/failureTypes';
 
 const tmp = useTmpHome();
 const MODEL = 'gpt-4o-mini-2024-07-18';
@@ -23,7 +24,7 @@ async function expectInvalidDataset(promise: Promise<unknown>, message: RegExp) 
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(ApplicationFailure);
-  expect((err as ApplicationFailure).type).toBe('InvalidDataset');
+  expect((err as ApplicationFailure).type).toBe(Failure.InvalidDataset);
   expect((err as ApplicationFailure).nonRetryable).toBe(true);
   expect((err as ApplicationFailure).message).toMatch(message);
 }

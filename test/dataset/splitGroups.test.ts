@@ -6,6 +6,7 @@ import type { PrepManifest } from '../../core/dataset/prepManifest';
 import { assignSplits, type SplitName } from '../../core/dataset/splitAssignment';
 import { groupValue, SplitGroups } from '../../core/dataset/splitGroups';
 import { chatExample, useTmpHome, writeFile, writeJsonl } from './support';
+import { Failure } from '../../core/failures/failureTypes';
 
 const tmp = useTmpHome();
 const prep = (spec: DatasetSpecInput) => prepareDataset({ dataset: DatasetSpecSchema.parse(spec), model: 'gpt-4o-mini-2024-07-18' });
@@ -123,7 +124,7 @@ describe('prepareDataset with split.groupBy', () => {
     delete (lines[3] as { metadata?: unknown }).metadata;
     const err = await prep({ path: writeJsonl(tmp.dir(), 'missing.jsonl', lines), split: { groupBy: 'metadata.template' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
-    expect((err as ApplicationFailure).type).toBe('InvalidDataset');
+    expect((err as ApplicationFailure).type).toBe(Failure.InvalidDataset);
     expect((err as ApplicationFailure).message).toMatch(/missing\.jsonl:4: split\.groupBy: no string or number at 'metadata\.template'/);
   });
 

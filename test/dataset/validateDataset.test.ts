@@ -6,6 +6,7 @@ import { DatasetValidator } from '../../core/dataset/datasetValidator';
 import { LineSplitter } from '../../core/dataset/lineSplitter';
 import type { ValidationReport } from '../../core/dataset/validationReport';
 import { chatLines, useTmpHome, writeJsonl } from './support';
+import { Failure } from '../../core/failures/failureTypes';
 
 const tmp = useTmpHome();
 
@@ -51,7 +52,7 @@ describe('validateDataset activity', () => {
     const sha = 'f'.repeat(64);
     const err = await validateDataset({ dataset: { uri: `artifact:sha256:${sha}`, sha256: sha, bytes: 1 }, model: 'gpt-4o-mini', method: 'supervised' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
-    expect((err as ApplicationFailure).type).toBe('ArtifactNotFound');
+    expect((err as ApplicationFailure).type).toBe(Failure.ArtifactNotFound);
     expect((err as ApplicationFailure).nonRetryable).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import type { CaseResult } from '../../core/evalSuite/caseResult';
 import { evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';
 import { useHarness } from '../support/pipelineHarness';
 import { historyText } from '../support/historyText';
+import { Failure } from '../../core/failures/failureTypes';
 
 const SUITE = path.join(__dirname, '..', '..', 'examples', 'support-tickets', 'eval', 'suite.yaml');
 const MODEL_GRADERS = path.join(__dirname, '..', 'fixtures', 'eval', 'model-graders.yaml');
@@ -115,7 +116,7 @@ describe('evalSuiteWorkflow', () => {
     const suite = { ...tickets, variants: [{ ...tickets.variants[0]!, prompt: qa.variants[0]!.prompt }], gate: [], baseline: undefined, candidate: undefined };
     const err = await h.client.workflow.execute(evalSuiteWorkflow, { taskQueue: h.taskQueue, workflowId: `eval-mismatch-${Date.now()}`, args: [{ suite }] }).catch((e: unknown) => e as Error);
     const cause = (err as { cause?: { cause?: { message: string; type: string } } }).cause?.cause;
-    expect(cause?.type).toBe('InvalidSuite');
+    expect(cause?.type).toBe(Failure.InvalidSuite);
     expect(cause?.message).toMatch(/variant zero-shot: case line-\d+ \(line \d+\): prompt 'passage-qa' needs variables 'passage', 'question'/);
   });
 });

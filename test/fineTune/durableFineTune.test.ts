@@ -9,6 +9,7 @@ import { historyText } from '../support/historyText';
 import { maybeRecordHistories } from '../support/recordHistories';
 import { startHarness, type Harness } from '../support/pipelineHarness';
 import { eventually } from '../support/temporal';
+import { Failure } from '../../core/failures/failureTypes';
 
 /** fineTuneWorkflow against the local backend with injected faults: exactly one upload and one job, whatever happens. */
 describe('fineTuneWorkflow under provider faults', () => {
@@ -75,7 +76,7 @@ describe('fineTuneWorkflow under provider faults', () => {
     );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as { type?: string; message: string };
-    expect(cause.type).toBe('FineTuneJobFailed');
+    expect(cause.type).toBe(Failure.FineTuneJobFailed);
     expect(cause.message).toMatch(/failed/);
     await maybeRecordHistories(h.client, 'finetune-provider-failure', [tag]);
   });
@@ -87,7 +88,7 @@ describe('fineTuneWorkflow under provider faults', () => {
     const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const activityFailure = err.cause as { cause?: { type?: string; message: string; nonRetryable?: boolean } };
-    expect(activityFailure.cause?.type).toBe('TrainingNotAvailable');
+    expect(activityFailure.cause?.type).toBe(Failure.TrainingNotAvailable);
     expect(activityFailure.cause?.nonRetryable).toBe(true);
     expect(activityFailure.cause?.message).toContain('no longer accepts fine-tuning jobs');
     expect(await faultsFired(h.backend.baseURL)).toBe(1); // no retry storm: one attempt
@@ -119,7 +120,7 @@ describe('fineTuneWorkflow under provider faults', () => {
       const missing = await start(tag2, { ...i, runTag: tag2, provider: { type: 'openai-compatible', baseUrlEnv: 'TAILOR_TEST_NOT_SET', apiKeyEnv: 'X' } });
       const err = (await missing.result().catch((e: unknown) => e)) as WorkflowFailedError;
       const cause = (err.cause as { cause?: { type?: string; message: string } }).cause;
-      expect(cause?.type).toBe('ProviderNotConfigured');
+      expect(cause?.type).toBe(Failure.ProviderNotConfigured);
       expect(cause?.message).toContain('TAILOR_TEST_NOT_SET');
     } finally {
       delete process.env.TAILOR_TEST_SECOND_URL;

@@ -6,6 +6,7 @@ import { toTemporalFailure } from '../../providers/openai/errors';
 import { fineTuneWorkflow } from '../../workflows/fineTuneWorkflow';
 import { exampleTrainingArtifact, faultsFired, jobsTagged, sdk, setFaults, uploadsOf } from '../support/backendAdmin';
 import { startHarness, type Harness } from '../support/pipelineHarness';
+import { Failure } from '../../core/failures/failureTypes';
 
 const apiError = (status: number, code: string | null, message = `answer ${status}`) => {
   const body = { error: { message, type: code ?? 'invalid_request_error', code } };
@@ -21,8 +22,8 @@ describe('provider error classes', () => {
     const permanent = [400, 401, 403, 404, 405, 410, 413, 415, 422, 451];
     for (const s of permanent) expect(classify(s)).toEqual([s, null, true, `Provider${s}`]);
     for (const s of [408, 409, 425, 500, 502, 503]) expect(classify(s)).toEqual([s, null, false, `Provider${s}`]);
-    expect(classify(429, 'rate_limit_exceeded')).toEqual([429, 'rate_limit_exceeded', false, 'Provider429']);
-    expect(classify(429, 'insufficient_quota')).toEqual([429, 'insufficient_quota', true, 'ProviderQuotaExceeded']);
+    expect(classify(429, 'rate_limit_exceeded')).toEqual([429, 'rate_limit_exceeded', false, Failure.Provider429]);
+    expect(classify(429, 'insufficient_quota')).toEqual([429, 'insufficient_quota', true, Failure.ProviderQuotaExceeded]);
   });
 });
 
@@ -66,7 +67,7 @@ describe('fineTuneWorkflow: permanent provider answers fail at once', () => {
   it('429 insufficient_quota on the upload: one attempt, non-retryable, the provider message', async () => {
     await setFaults(h.backend.baseURL, 'files.create=quota');
     const { cause, train } = await run(`ft-quota-${Date.now()}`, 200);
-    expect(cause?.type).toBe('ProviderQuotaExceeded');
+    expect(cause?.type).toBe(Failure.ProviderQuotaExceeded);
     expect(cause?.nonRetryable).toBe(true);
     expect(cause?.message).toBe(
       'upload training file: provider answered 429 insufficient_quota: ' +

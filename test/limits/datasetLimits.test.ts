@@ -10,6 +10,7 @@ import { loadSpec, SpecError } from '../../config/loadSpec';
 import { DEFAULT_DATASET_LIMITS } from '../../core/dataset/datasetLimits';
 import { chatLines, useTmpHome, writeJsonl } from '../dataset/support';
 import { runCli } from '../support/runCli';
+import { Failure } from '../../core/failures/failureTypes';
 
 /**
  * Dataset size limits: each has a default, a spec key (`dataset.limits`) and a CLI flag, and going
@@ -115,7 +116,7 @@ describe('dataset limits', () => {
     test('prepareDataset enforces the spec limits as a non-retryable InvalidDataset, storing nothing', async () => {
       const over = (limits: object) => prepareDataset({ dataset: DatasetSpecSchema.parse({ path: file, limits }), model: 'gpt-4o-mini-2024-07-18' });
       const big = await failure(over({ maxFileBytes: 500 }));
-      expect(big.type).toBe('InvalidDataset');
+      expect(big.type).toBe(Failure.InvalidDataset);
       expect(big.nonRetryable).toBe(true);
       expect(big.message).toMatch(/: \d+ bytes exceeds the 500-byte limit \(dataset\.limits\.maxFileBytes\)$/);
       expect((await failure(over({ maxExamples: 10 }))).message).toMatch(/sixty\.jsonl:11: more than 10 examples \(dataset\.limits\.maxExamples\)$/);
@@ -130,7 +131,7 @@ describe('dataset limits', () => {
       const artifact = await new ArtifactStore().put(fs.readFileSync(file), { name: 'train.jsonl', count: 60 });
       const v = (limits: object) => validateDataset({ dataset: artifact, model: 'gpt-4o-mini-2024-07-18', method: 'supervised', limits });
       const err = await failure(v({ maxExamples: 12 }));
-      expect(err.type).toBe('InvalidDataset');
+      expect(err.type).toBe(Failure.InvalidDataset);
       expect(err.message).toBe('train.jsonl:13: more than 12 examples (dataset.limits.maxExamples)');
       expect((await failure(v({ maxFileBytes: 100 }))).message).toBe(`train.jsonl: ${bytes} bytes exceeds the 100-byte limit (dataset.limits.maxFileBytes)`);
       expect((await v({ maxLineBytes: 64 })).errors).toEqual({ line_too_long: 60 });

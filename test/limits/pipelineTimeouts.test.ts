@@ -8,6 +8,7 @@ import { ACTIVITY_KINDS } from '../../core/activityOptions/activityTimeouts';
 import { activityOptions } from '../../workflows/activityProxies';
 import { exampleSpecWith } from '../support/specFiles';
 import { useHarness } from '../support/pipelineHarness';
+import { Failure } from '../../core/failures/failureTypes';
 
 /**
  * Activity timeouts come from one table (core/activityOptions/activityTimeouts.ts) whose defaults are the values the
@@ -119,7 +120,7 @@ describe('a pipeline spec with timeouts: and dataset.limits:, against a backend 
     );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = typedCause(err);
-    expect(cause?.type).toBe('InvalidDataset');
+    expect(cause?.type).toBe(Failure.InvalidDataset);
     expect(cause?.message).toMatch(/tickets\.jsonl:26: more than 25 examples \(dataset\.limits\.maxExamples\)$/);
     expect(await files()).toBe(before);
   });
