@@ -96,6 +96,9 @@ const layers = [
       message: 'Providers build on servers/loopback/, core/ and config/ only.',
     },
   ]),
+  ...layer('workers', [
+    { regex: into(['cli']), message: 'Worker processes sit below the CLI: they do not import cli/.' },
+  ]),
   ...layer('stores', [
     {
       regex: into(['activities', 'cli', 'workflows', 'workers']),
