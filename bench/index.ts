@@ -13,6 +13,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
     const m = require('./fineTuneNotice') as typeof import('./fineTuneNotice');
     return () => m.benchFineTuneNotice();
   },
+  'artifact-s3': async () =>
+    (require('./artifactStoreS3') as typeof import('./artifactStoreS3')).benchArtifactStoreS3,
   'eval-throughput': async () => (require('./evalThroughput') as typeof import('./evalThroughput')).benchEvalThroughput,
   llm: async () => (require('./llm') as typeof import('./llm')).benchLlm,
   'local-backend': async () => (require('./localBackend') as typeof import('./localBackend')).benchLocalBackend,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -107,11 +108,12 @@ export class S3ArtifactStore implements ArtifactBackend {
   }
 
   /**
-   * Two streamed passes over the file: the first finds its sha256 (the key), the second uploads it (multipart above
-   * one part's size) and hashes again, so a file changed in between is caught and its object removed before the
-   * upload is reported.
+   * A file up to one part's size is read once and stored as `put` stores bytes. A larger one takes two streamed
+   * passes: the first finds its sha256 (the key), the second uploads it in parts and hashes again, so a file changed
+   * in between is caught, and the object it left under the key is deleted before the failure is reported.
    */
   async putFile(file: string, meta: ArtifactMeta = {}): Promise<ArtifactRef> {
+    if ((await fs.stat(file)).size <= PART_BYTES) return this.put(await fs.readFile(file), meta);
     const first = await hashFile(file);
     if (!(await this.has(first))) {
       const Key = this.keyFor(first.sha256);
@@ -134,6 +136,7 @@ export class S3ArtifactStore implements ArtifactBackend {
         throw this.failure(`write ${Key} (storing ${file})`, err);
       }
       if (hashing.sha256() !== first.sha256) {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.where.bucket, Key })).catch(() => undefined);
         throw failure(
           Failure.ArtifactStoreError,
           `artifact store ${this.location}: ${file} changed while it was stored`,

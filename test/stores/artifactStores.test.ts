@@ -184,6 +184,30 @@ describe('S3 artifact store', () => {
     expect(uploads.Uploads ?? []).toEqual([]);
   });
 
+  test('a file changed while it is uploaded is refused, and no object is left under either hash', async () => {
+    const store = await freshS3();
+    const file = path.join(tmp, 'changing.bin');
+    const before = randomBytes(24 * 1024 * 1024);
+    fs.writeFileSync(file, before);
+    // Once the upload starts (after the hashing pass), the file's last megabyte changes: the upload has not read it.
+    store.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'CreateMultipartUploadCommand') {
+          const fd = fs.openSync(file, 'r+');
+          fs.writeSync(fd, randomBytes(1024 * 1024), 0, 1024 * 1024, before.length - 1024 * 1024);
+          fs.closeSync(fd);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'changeFileMidUpload' },
+    );
+    const f = await failureOf(store.putFile(file));
+    expect(f.type).toBe('ArtifactStoreError');
+    expect(f.message).toContain('changed while it was stored');
+    expect(await store.has({ sha256: sha(before) })).toBe(false);
+    expect(await store.has({ sha256: sha(fs.readFileSync(file)) })).toBe(false);
+  });
+
   test('an unreachable endpoint is retryable; it names the store', async () => {
     const port = await freePort();
     const env = s3Env({ AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` });
