@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type * as real from '../../activities';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
@@ -11,45 +10,35 @@ export type ActivityMocks = Partial<Activities>;
 type AnyActivity = (...args: unknown[]) => Promise<unknown>;
 
 export interface RecordedActivities {
-  /** What the worker registers: the mocks, and the SDK's `default` for every other activity type. */
-  activities: Record<string, AnyActivity>;
   /** The activities the workflows called, in the order their attempts started. */
   calls: string[];
   /** The input of each call of one activity. */
   inputsOf<K extends ActivityName>(name: K): Parameters<Activities[K]>[0][];
+  /** Answers one activity call: records it, then runs its mock; an activity without one fails non-retryably. */
+  dispatch(name: string, args: unknown[]): Promise<unknown>;
 }
 
 /**
- * The worker's activities for a branch test: each mock records its call; any other activity type reaches the SDK's
- * `default` activity, which records it and fails at once, non-retryably, naming it. A branch that reaches an activity
- * it should not ends the run (it never waits out retries), and `calls` lists exactly what the branch asked for.
+ * The activities of one branch test: every call is recorded; a mocked activity answers, any other fails at once and
+ * non-retryably, naming itself. A branch that reaches an activity it should not ends the run (it never waits out
+ * retries), and `calls` lists exactly what the branch asked for.
  */
 export function recordActivities(mocks: ActivityMocks): RecordedActivities {
   const calls: string[] = [];
   const inputs = new Map<string, unknown[]>();
-  const record = (name: string, input: unknown) => {
-    calls.push(name);
-    inputs.set(name, [...(inputs.get(name) ?? []), input]);
-  };
   const table = mocks as Record<string, unknown>;
-  const activities: Record<string, AnyActivity> = {
-    default: async (input: unknown) => {
-      const name = Context.current().info.activityType;
-      record(name, input);
-      throw ApplicationFailure.nonRetryable(`activity ${name} is not expected on this branch`, 'UnexpectedActivity');
-    },
-  };
-  for (const [name, mock] of Object.entries(table)) {
-    if (typeof mock !== 'function') continue;
-    activities[name] = async (...args: unknown[]) => {
-      record(name, args[0]);
-      return (mock as AnyActivity)(...args);
-    };
-  }
   return {
-    activities,
     calls,
     inputsOf: <K extends ActivityName>(name: K) => (inputs.get(name) ?? []) as Parameters<Activities[K]>[0][],
+    async dispatch(name, args) {
+      calls.push(name);
+      inputs.set(name, [...(inputs.get(name) ?? []), args[0]]);
+      const mock = table[name];
+      if (typeof mock !== 'function') {
+        throw ApplicationFailure.nonRetryable(`activity ${name} is not expected on this branch`, 'UnexpectedActivity');
+      }
+      return (mock as AnyActivity)(...args);
+    },
   };
 }
 

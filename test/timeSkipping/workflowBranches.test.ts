@@ -1,13 +1,12 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, rootCause } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { clientResolved, loadSpec } from '../../config/loadSpec';
 import { Failure } from '../../core/failures/failureTypes';
 import type { DeployInput, GateDecision, PipelineInput, PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { customizationPipeline } from '../../workflows/customizationPipeline';
 import { deployWorkflow } from '../../workflows/deployWorkflow';
 import { exampleSpecWith } from '../support/specFiles';
-import { branchEnvironment, withMockedWorker } from './branchEnv';
+import { startBranchHarness, type BranchHarness } from './branchEnv';
 import { fakeRef, pipelineMocks, type PipelineWorld } from './mockActivities';
 
 const FINE_TUNE_ACTIVITIES = ['uploadTrainingFile', 'getFileStatus', 'findOrCreateJob', 'getJobStatus'] as const;
@@ -25,16 +24,16 @@ const gate: GateDecision = {
 /**
  * Workflow branches with every activity mocked (test/timeSkipping/mockActivities.ts) and the real workflow bundle:
  * each test says which way the run went and which activities it asked for, so a branch that should stop short
- * provably did. One file, so the workflows are bundled once (test/timeSkipping/branchEnv.ts says why these run
- * on the dev server rather than the SDK's time-skipping one).
+ * provably did. One file and one worker, so the workflows are bundled and loaded once (test/timeSkipping/branchEnv.ts
+ * says why these run on the dev server rather than the SDK's time-skipping one).
  */
 describe('workflow branches, activities mocked', () => {
-  let env: TestWorkflowEnvironment;
+  let b: BranchHarness;
   beforeAll(async () => {
-    env = await branchEnvironment();
+    b = await startBranchHarness('branches');
   });
   afterAll(async () => {
-    await env?.teardown();
+    await b?.close();
   });
   let n = 0;
 
@@ -47,9 +46,9 @@ describe('workflow branches, activities mocked', () => {
       const input: PipelineInput = { spec, specSha256, datasetSha256: 'd'.repeat(64), ...clientResolved(loaded) };
       const mocks = pipelineMocks(world);
       const workflowId = `${name}-${process.pid}-${Date.now().toString(36)}-${n++}`;
-      return withMockedWorker(env, name, mocks, (taskQueue) =>
-        env.client.workflow
-          .execute(customizationPipeline, { workflowId, taskQueue, args: [input] })
+      return b.withMocks(mocks, () =>
+        b.env.client.workflow
+          .execute(customizationPipeline, { workflowId, taskQueue: b.taskQueue, args: [input] })
           .catch((err: unknown) => (err instanceof WorkflowFailedError ? err : Promise.reject(err))),
       );
     };
@@ -138,9 +137,9 @@ describe('workflow branches, activities mocked', () => {
       const mocks = pipelineMocks({ scores: { 'fine-tuned': gate.candidate.score }, smokeScore });
       mocks.aliases.set(`${input.pipeline}/${input.alias}`, 'model-old');
       const workflowId = `${name}-${process.pid}-${Date.now().toString(36)}-${n++}`;
-      const run = withMockedWorker(env, name, mocks, async (taskQueue) => {
+      const run = b.withMocks(mocks, async () => {
         const args: [DeployInput] = [{ runId: workflowId, ...input }];
-        const handle = await env.client.workflow.start(deployWorkflow, { workflowId, taskQueue, args });
+        const handle = await b.env.client.workflow.start(deployWorkflow, { workflowId, taskQueue: b.taskQueue, args });
         return { result: await handle.result(), history: await handle.fetchHistory() };
       });
       return { run, aliases: mocks.aliases };
