@@ -20,7 +20,10 @@ export interface Harness {
  * The real parts a pipeline test needs: the shared dev server, the local backend over loopback HTTP, and a real
  * worker on a private task queue, with Tailor's state (artifacts, registry, reports) in a temporary TAILOR_HOME.
  */
-export async function startHarness(name: string, backendOptions: Parameters<typeof startLocalOpenAI>[0] = {}): Promise<Harness> {
+export async function startHarness(
+  name: string,
+  backendOptions: Parameters<typeof startLocalOpenAI>[0] = {},
+): Promise<Harness> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `tailor-${name}-`));
   process.env.TAILOR_HOME = home;
   const backend = await startLocalOpenAI({ port: 0, dataDir: path.join(home, 'local-openai'), ...backendOptions });
@@ -29,7 +32,11 @@ export async function startHarness(name: string, backendOptions: Parameters<type
   const { client, connection }: { client: Client; connection: Connection } = await connectTestClient();
   const nativeConnection: NativeConnection = await connectTestWorker();
   const taskQueue = uniqueTaskQueue(name);
-  const worker = await createTailorWorker({ connection: nativeConnection, taskQueue, workflowBundle: await sharedBundle() });
+  const worker = await createTailorWorker({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await sharedBundle(),
+  });
   const running = worker.run();
   return {
     client,
