@@ -6,13 +6,14 @@ import { exitCodeFor, Failure, FAILURE_INFO, providerFailureType } from '../../c
 
 const TRAINER = path.resolve(__dirname, '../../workers/trainer/tailor_trainer');
 
-/** Every failure type the Python trainer raises: `type="X"` on an ApplicationError, or a CatalogError's second argument. */
+/** Each failure type the Python trainer raises: `type="X"` on an ApplicationError, or a CatalogError's 2nd argument. */
 async function pythonFailureTypes(): Promise<Set<string>> {
   const found = new Set<string>();
   for (const file of ['activities.py', 'catalog.py']) {
     const text = await fs.readFile(path.join(TRAINER, file), 'utf8');
     for (const m of text.matchAll(/ApplicationError\(.*\btype="([A-Za-z]+)"/g)) found.add(m[1]!);
-    for (const m of text.matchAll(/raise CatalogError\((?:[^()]|\([^()]*\))*?"([A-Z][A-Za-z]+)",?\s*\)/gs)) found.add(m[1]!);
+    for (const m of text.matchAll(/raise CatalogError\((?:[^()]|\([^()]*\))*?"([A-Z][A-Za-z]+)",?\s*\)/gs))
+      found.add(m[1]!);
   }
   return found;
 }
@@ -25,7 +26,14 @@ describe('the failure-type table', () => {
 
   it('holds every type the Python trainer raises, under the same name, marked as the trainer’s', async () => {
     const python = await pythonFailureTypes();
-    expect([...python].sort()).toEqual(['BaseModelCorrupted', 'BaseModelMissing', 'BaseModelNotPrepared', 'InvalidTrainingRequest', 'TrainerShutdown', 'UnknownBaseModel']);
+    expect([...python].sort()).toEqual([
+      'BaseModelCorrupted',
+      'BaseModelMissing',
+      'BaseModelNotPrepared',
+      'InvalidTrainingRequest',
+      'TrainerShutdown',
+      'UnknownBaseModel',
+    ]);
     for (const t of python) expect(FAILURE_INFO).toHaveProperty([t, 'trainer'], true);
   });
 
@@ -40,8 +48,16 @@ describe('the failure-type table', () => {
   it('makes typed ApplicationFailures, retryable as the table says', () => {
     const budget = failure(Failure.BudgetExceeded, 'over budget', { details: [{ budgetUsd: 1 }] });
     expect(budget).toBeInstanceOf(ApplicationFailure);
-    expect(budget).toMatchObject({ type: 'BudgetExceeded', nonRetryable: true, message: 'over budget', details: [{ budgetUsd: 1 }] });
-    expect(failure(Failure.ServingUnavailable, 'later')).toMatchObject({ type: 'ServingUnavailable', nonRetryable: false });
+    expect(budget).toMatchObject({
+      type: 'BudgetExceeded',
+      nonRetryable: true,
+      message: 'over budget',
+      details: [{ budgetUsd: 1 }],
+    });
+    expect(failure(Failure.ServingUnavailable, 'later')).toMatchObject({
+      type: 'ServingUnavailable',
+      nonRetryable: false,
+    });
     expect(failure(Failure.ServingUnavailable, 'never', { nonRetryable: true }).nonRetryable).toBe(true);
     expect([providerFailureType(404), providerFailureType(0)]).toEqual([Failure.Provider404, Failure.ProviderError]);
   });

@@ -25,7 +25,12 @@ describe('the retry-policy table', () => {
 
   it('pins each policy', () => {
     const local = { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 };
-    const backoff = (initialInterval: string, maximumAttempts: number) => ({ initialInterval, backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts });
+    const backoff = (initialInterval: string, maximumAttempts: number) => ({
+      initialInterval,
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts,
+    });
     expect(ACTIVITY_RETRY_POLICIES).toEqual({
       data: local,
       providerCall: backoff('1s', 50),
@@ -50,7 +55,11 @@ describe('the retry-policy table', () => {
 
   it('is the only place a workflow gets a retry policy from, so providerCall is the same everywhere', () => {
     const literals = workflowSources(WORKFLOWS).flatMap((file) =>
-      [...fs.readFileSync(file, 'utf8').matchAll(/maximumAttempts|backoffCoefficient|nonRetryableErrorTypes|retry: \{/g)].map(() => path.relative(WORKFLOWS, file)),
+      [
+        ...fs
+          .readFileSync(file, 'utf8')
+          .matchAll(/maximumAttempts|backoffCoefficient|nonRetryableErrorTypes|retry: \{/g),
+      ].map(() => path.relative(WORKFLOWS, file)),
     );
     expect(literals).toEqual([]);
   });
@@ -59,6 +68,9 @@ describe('the retry-policy table', () => {
     const p = retryPolicy('indexBuild', { maximumAttempts: 3 });
     p.nonRetryableErrorTypes!.push('Other');
     expect(p.maximumAttempts).toBe(3);
-    expect(ACTIVITY_RETRY_POLICIES.indexBuild).toMatchObject({ maximumAttempts: 20, nonRetryableErrorTypes: ['InvalidDocuments'] });
+    expect(ACTIVITY_RETRY_POLICIES.indexBuild).toMatchObject({
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: ['InvalidDocuments'],
+    });
   });
 });

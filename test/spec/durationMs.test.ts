@@ -7,7 +7,8 @@ const ROOT = path.resolve(__dirname, '../..');
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.') ? [] : sources(p);
+    if (e.isDirectory())
+      return e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.') ? [] : sources(p);
     return e.name.endsWith('.ts') ? [p] : [];
   });
 }
@@ -41,7 +42,9 @@ describe('durations in milliseconds', () => {
   });
 
   it('no source file reads durations through the SDK’s internal time module', () => {
-    const internal = sources(ROOT).filter((f) => /from '@temporalio\/common\/lib\/time'/.test(fs.readFileSync(f, 'utf8')));
+    const internal = sources(ROOT).filter((f) =>
+      /from '@temporalio\/common\/lib\/time'/.test(fs.readFileSync(f, 'utf8')),
+    );
     expect(internal.map((f) => path.relative(ROOT, f))).toEqual([]);
   });
 });
