@@ -116,11 +116,6 @@ function namesOf<T extends Record<string, unknown>>(table: T): { readonly [K in 
 /** The failure types by name: `Failure.BudgetExceeded === 'BudgetExceeded'`. */
 export const Failure = namesOf(FAILURE_INFO);
 
-/** The types a retry cannot fix, for a retry policy's `nonRetryableErrorTypes`. */
-export function nonRetryableTypes(...types: FailureType[]): string[] {
-  return types.filter((t) => !FAILURE_INFO[t].retryable);
-}
-
 /** `Provider<status>` for an HTTP error from the provider (`ProviderError` when there is no status). */
 export type ProviderFailureType = `Provider${number}` | typeof Failure.ProviderError;
 export function providerFailureType(status: number): ProviderFailureType {
