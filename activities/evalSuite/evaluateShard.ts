@@ -7,6 +7,7 @@ import { caseMessages } from '../../core/evalSuite/caseMessages';
 import { clip, type CaseResult } from '../../core/evalSuite/caseResult';
 import type { SuiteCase } from '../../core/evalSuite/evalCase';
 import type { EvalVariant, TokenPrice } from '../../core/evalSuite/evalSuiteTypes';
+import { mapBounded } from '../../core/concurrency/mapBounded';
 import { costUsd } from '../../core/evalSuite/inferencePricing';
 import { assertionNames, usesProvider, type Assertion } from '../../core/graders/assertionSpec';
 import { gradeOne, itemStatus } from '../../core/graders/gradeCase';
@@ -79,7 +80,6 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
   let providerCalls = 0;
   let cacheHits = 0;
   let done = 0;
-  let stopWith: unknown;
   const keyOf = (c: SuiteCase, grader: string) => cacheKey({ endpoint, model: v.model, promptVersion: input.promptVersion, caseHash: c.hash, grader });
 
   const services = (c: SuiteCase): GraderServices => ({
@@ -175,34 +175,21 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
 
   // Throttled by the SDK; the live view reads `variant` and `done` (cli/stack/evalShardsInFlight.ts).
   const beat = () => heartbeat({ variant: v.id, done, total: cases.length, providerCalls, cacheHits });
-  let next = 0;
-  const lane = async () => {
-    for (;;) {
-      if (stopWith !== undefined) return;
-      const i = next++;
-      const c = cases[i];
-      if (!c) return;
-      try {
-        await scoreCase(c, i);
-      } catch (err) {
-        // Stop taking cases; the other lanes finish (and cache) what they have in flight.
-        if (stopWith === undefined) stopWith = err;
-        return;
-      }
-      done++;
-      beat();
-    }
-  };
   // Liveness, not only progress: one answer may take longer than the heartbeat timeout (a CPU model on a loaded
   // machine), so the shard also heartbeats on a timer; a lost worker still goes quiet and is retried.
   const alive = setInterval(beat, Math.max(200, (Context.current().info.heartbeatTimeoutMs ?? 30_000) / 3));
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, cases.length)) }, lane));
+    // After a failure no lane takes another case; the others finish (and cache) what they have in flight, then
+    // the first failure goes back to Temporal as it is: retryable ones (429, 5xx, lost connections) and permanent.
+    const score = async (c: SuiteCase, i: number) => {
+      await scoreCase(c, i);
+      done++;
+      beat();
+    };
+    await mapBounded(cases, Math.max(1, input.concurrency), score, { onError: 'drain' });
   } finally {
     clearInterval(alive);
   }
-  // Retryable failures (429, 5xx, lost connections) go back to Temporal as they are; so do permanent ones.
-  if (stopWith !== undefined) throw stopWith;
   Context.current().log.debug('shard finished', { variant: v.id, start: input.start, end: input.end, providerCalls, cacheHits });
   const ref = await new ArtifactStore().put(results.map((r) => JSON.stringify(r)).join('\n') + '\n', { name: `${v.id}-${input.start}-${input.end}.jsonl`, count: results.length });
   return {

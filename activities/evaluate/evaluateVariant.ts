@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { parseJsonl, toEvalCase, type ChatMessage, type EvalCase } from '../../core/chat/chatExample';
+import { mapBounded } from '../../core/concurrency/mapBounded';
 import { scoreAnswer, wilsonInterval } from '../../core/eval/score';
 import { inputText, withExamples } from '../../core/fewshot/renderExamples';
 import { selectSeededRandom } from '../../core/fewshot/seededRandom';
@@ -32,36 +33,31 @@ export async function evaluateVariant(input: EvaluateVariantInput): Promise<Vari
   const outputs: { i: number; answer: string; reference: string; score: number }[] = new Array(cases.length);
   let promptTokens = 0;
   let completionTokens = 0;
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      const c = cases[i];
-      if (!c) return;
-      const messages =
-        mode.type === 'few-shot' ? withExamples(c.prompt, selectSeededRandom(pool, mode.k, mode.seed, inputText(c.prompt))) : c.prompt;
-      const res = await callProvider(`chat completion (${input.variant.model})`, () =>
-        client.chat.completions.create(
-          {
-            model: input.variant.model,
-            messages: messages.map((m) => ({ role: m.role, content: m.content ?? '' })) as never,
-            temperature: 0,
-            seed: 0,
-            max_completion_tokens: 64,
-          },
-          { signal },
-        ),
-      );
-      const answer = res.choices[0]?.message.content ?? '';
-      promptTokens += res.usage?.prompt_tokens ?? 0;
-      completionTokens += res.usage?.completion_tokens ?? 0;
-      outputs[i] = { i, answer, reference: c.reference, score: scoreAnswer(input.metric, answer, c.reference) };
-      done++;
-      heartbeat({ done, total: cases.length }); // the SDK throttles these to a fraction of the heartbeat timeout
-    }
+  const score = async (c: EvalCase, i: number) => {
+    const messages =
+      mode.type === 'few-shot' ? withExamples(c.prompt, selectSeededRandom(pool, mode.k, mode.seed, inputText(c.prompt))) : c.prompt;
+    const res = await callProvider(`chat completion (${input.variant.model})`, () =>
+      client.chat.completions.create(
+        {
+          model: input.variant.model,
+          messages: messages.map((m) => ({ role: m.role, content: m.content ?? '' })) as never,
+          temperature: 0,
+          seed: 0,
+          max_completion_tokens: 64,
+        },
+        { signal },
+      ),
+    );
+    const answer = res.choices[0]?.message.content ?? '';
+    promptTokens += res.usage?.prompt_tokens ?? 0;
+    completionTokens += res.usage?.completion_tokens ?? 0;
+    outputs[i] = { i, answer, reference: c.reference, score: scoreAnswer(input.metric, answer, c.reference) };
+    done++;
+    heartbeat({ done, total: cases.length }); // the SDK throttles these to a fraction of the heartbeat timeout
   };
-  await Promise.all(Array.from({ length: Math.min(input.concurrency, Math.max(1, cases.length)) }, worker));
+  // After a failure no case starts; the requests in flight finish before the activity fails.
+  await mapBounded(cases, Math.max(1, input.concurrency), score, { onError: 'drain' });
 
   const correct = outputs.reduce((s, o) => s + o.score, 0);
   const ref = await store.put(outputs.map((o) => JSON.stringify(o)).join('\n') + '\n', {
