@@ -18,8 +18,7 @@ export async function prepareAndValidate(run: PipelineRun): Promise<RunData> {
         model: spec.baseModel,
         expectedSha256: input.datasetSha256,
       }),
-    ({ counts: c }) =>
-      `${c.input} in → ${c.kept} kept (train ${c.train}, validation ${c.validation}, test ${c.test})`,
+    ({ counts: c }) => `${c.input} in → ${c.kept} kept (train ${c.train}, validation ${c.validation}, test ${c.test})`,
   );
 
   run.stage('validate');
