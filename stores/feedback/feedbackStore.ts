@@ -36,7 +36,8 @@ export interface StoredFeedback {
   created: boolean;
 }
 
-interface Row {
+/** A stored row as the table holds it (shared with the PostgreSQL store, stores/registry/postgresFeedbackStore.ts). */
+export interface FeedbackRow {
   id: string;
   content_sha256: string;
   model: string;
@@ -105,7 +106,7 @@ export class FeedbackStore {
   list(query: FeedbackQuery = {}): FeedbackRecord[] {
     const rows = this.db
       .prepare('SELECT * FROM feedback WHERE (? IS NULL OR model = ?) AND at >= ? ORDER BY at, id')
-      .all(query.model ?? null, query.model ?? null, query.since ?? 0) as Row[];
+      .all(query.model ?? null, query.model ?? null, query.since ?? 0) as FeedbackRow[];
     return rows.map(toRecord);
   }
 
@@ -114,7 +115,7 @@ export class FeedbackStore {
   }
 }
 
-function toRecord(r: Row): FeedbackRecord {
+export function toRecord(r: FeedbackRow): FeedbackRecord {
   const rating = /^[1-5]$/.test(r.rating) ? Number(r.rating) : (r.rating as 'up' | 'down');
   return {
     id: r.id,

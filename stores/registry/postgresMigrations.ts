@@ -9,7 +9,8 @@ export interface Migration {
 /**
  * The registry's schema on PostgreSQL, as numbered steps: each runs once per database, in order, recorded in
  * `schema_migrations`. Append new steps; never edit one that has shipped. The tables and columns are the SQLite
- * registry's (stores/registry/registryDb.ts), with its history: `details` came after the first release.
+ * registry's (stores/registry/registryDb.ts) and the feedback store's (stores/feedback/feedbackStore.ts), with
+ * their history: `details` came after the first release, feedback after that.
  */
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [
   {
@@ -34,6 +35,17 @@ CREATE TABLE approvals (
 CREATE INDEX approvals_run ON approvals (run_id, id);`,
   },
   { version: 2, name: 'models.details', sql: 'ALTER TABLE models ADD COLUMN details TEXT' },
+  {
+    version: 3,
+    name: 'feedback',
+    sql: `
+CREATE TABLE feedback (
+  id TEXT PRIMARY KEY, content_sha256 TEXT NOT NULL, model TEXT NOT NULL, prompt_version TEXT,
+  input_json TEXT NOT NULL, answer TEXT NOT NULL, rating TEXT NOT NULL, score INTEGER NOT NULL,
+  corrected_answer TEXT, preference_json TEXT, who TEXT, at BIGINT NOT NULL);
+CREATE INDEX feedback_model_at ON feedback (model, at);
+CREATE INDEX feedback_at ON feedback (at);`,
+  },
 ];
 
 /** Any constant: the advisory lock every migrating process takes, so two workers starting together migrate once. */

@@ -1,7 +1,6 @@
-import pg, { type CustomTypesConfig, type PoolClient } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
 import type { AliasChange } from '../../core/deploy/aliasChange';
-import { displayUrl, postgresFailure } from './postgresFailures';
-import { migrate } from './postgresMigrations';
+import { PostgresPool } from './postgresPool';
 import type { AliasMove, AliasRow, ApprovalInput, ApprovalRow, RegistryBackend } from './registryBackend';
 import type { ModelRecord } from './registryDb';
 
@@ -11,12 +10,6 @@ const MODEL_COLUMNS = `model, pipeline, provider, base_model AS "baseModel", job
 const CHANGE_COLUMNS = `pipeline, alias, from_model AS "fromModel", to_model AS "toModel", who, why,
   run_id AS "runId", at`;
 
-/** Millisecond timestamps are BIGINT: read back as numbers (they stay far below 2^53), as SQLite returns them. */
-const types: CustomTypesConfig = {
-  getTypeParser: (oid, format) =>
-    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
-};
-
 /**
  * The registry on PostgreSQL, for workers and CLIs on many hosts. The schema is the SQLite registry's, applied by
  * versioned migrations (stores/registry/postgresMigrations.ts) when opened. An alias move runs in a transaction
@@ -25,47 +18,19 @@ const types: CustomTypesConfig = {
  * replaced and the history stays a chain.
  */
 export class PostgresRegistry implements RegistryBackend {
-  readonly location: string;
+  private constructor(readonly db: PostgresPool) {}
 
-  private constructor(
-    readonly pool: pg.Pool,
-    private readonly url: string,
-  ) {
-    this.location = displayUrl(url);
+  get location(): string {
+    return this.db.location;
   }
 
   /** Connects and migrates; an unreachable server or wrong credentials fail here, classified, password-free. */
   static async open(url: string, options: { max?: number } = {}): Promise<PostgresRegistry> {
-    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, connectionTimeoutMillis: 10_000, types });
-    pool.on('error', () => undefined); // an idle client's broken connection: the next query reports it
-    const registry = new PostgresRegistry(pool, url);
-    try {
-      await registry.withClient((c) => migrate(c));
-    } catch (err) {
-      await pool.end().catch(() => undefined);
-      throw err;
-    }
-    return registry;
+    return new PostgresRegistry(await PostgresPool.open(url, options));
   }
 
-  private async withClient<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw postgresFailure(this.url, err);
-    }
-    try {
-      return await fn(client);
-    } catch (err) {
-      throw postgresFailure(this.url, err);
-    } finally {
-      client.release();
-    }
-  }
-
-  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return this.withClient(async (c) => (await c.query<R>(sql, params)).rows);
+  private async query<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return this.db.query<R>(sql, params);
   }
 
   async registerModel(rec: ModelRecord): Promise<void> {
@@ -110,18 +75,10 @@ export class PostgresRegistry implements RegistryBackend {
    * (an activity retry) changes nothing and reports the original previous model.
    */
   async moveAlias(change: AliasMove): Promise<{ previous: string | null; changed: boolean }> {
-    return this.withClient(async (c) => {
-      await c.query('BEGIN');
-      try {
-        const key = JSON.stringify(['alias', change.pipeline, change.alias]);
-        await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-        const result = await moveLocked(c, change);
-        await c.query('COMMIT');
-        return result;
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
+    return this.db.transaction(async (c) => {
+      const key = JSON.stringify(['alias', change.pipeline, change.alias]);
+      await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+      return moveLocked(c, change);
     });
   }
 
@@ -135,7 +92,8 @@ export class PostgresRegistry implements RegistryBackend {
 
   async listModels(pipeline?: string): Promise<ModelRecord[]> {
     const rows = await this.query<StoredModel>(
-      `SELECT ${MODEL_COLUMNS} FROM models WHERE ($1::text IS NULL OR pipeline = $1) ORDER BY created_at, model`,
+      `SELECT ${MODEL_COLUMNS} FROM models WHERE ($1::text IS NULL OR pipeline = $1)
+       ORDER BY created_at, model COLLATE "C"`,
       [pipeline ?? null],
     );
     return rows.map(withDetails);
@@ -144,7 +102,7 @@ export class PostgresRegistry implements RegistryBackend {
   async listAliases(pipeline?: string): Promise<AliasRow[]> {
     return this.query<AliasRow>(
       `SELECT pipeline, alias, model, updated_at AS "updatedAt" FROM aliases WHERE ($1::text IS NULL OR pipeline = $1)
-       ORDER BY pipeline, alias`,
+       ORDER BY pipeline COLLATE "C", alias COLLATE "C"`,
       [pipeline ?? null],
     );
   }
@@ -183,7 +141,7 @@ export class PostgresRegistry implements RegistryBackend {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.db.end();
   }
 }
 

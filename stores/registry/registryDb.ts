@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS approvals (
 export class Registry {
   readonly db: Database.Database;
 
-  constructor(file: string = sqliteRegistryPath()) {
+  constructor(file: string = registryPath()) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -204,21 +204,6 @@ function migrate(db: Database.Database): void {
     // Another process opening the same file may have added it first.
     if (!/duplicate column/i.test(String(err))) throw err;
   }
-}
-
-/**
- * TAILOR_REGISTRY as the SQLite file. A PostgreSQL URL is refused here rather than taken for a path (which would
- * create a file named after it, password included): that registry is opened with openRegistry()
- * (stores/registry/registryBackend.ts), which code reading the registry synchronously does not use.
- */
-function sqliteRegistryPath(): string {
-  if (/^postgres(ql)?:\/\//i.test(process.env.TAILOR_REGISTRY?.trim() ?? '')) {
-    throw new Error(
-      'TAILOR_REGISTRY names a PostgreSQL database, and this code path reads the SQLite registry only: ' +
-        'open the registry with openRegistry(), or point TAILOR_REGISTRY at a SQLite file',
-    );
-  }
-  return registryPath();
 }
 
 let shared: Registry | undefined;
