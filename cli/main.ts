@@ -42,6 +42,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   ask: { summary: 'answer a question from a RAG index, citing the passages used', load: () => lazy('./commands/ask') },
   'prompt-search': { summary: 'search prompt variants on the development split; report the best and its held-out score', load: () => lazy('./commands/promptSearch') },
   'feedback-server': { summary: 'collect feedback on answers over HTTP (POST /v1/feedback) into the registry', load: () => lazy('./commands/feedbackServer') },
+  gateway: { summary: 'serve an OpenAI-compatible endpoint that resolves NAME@ALIAS models (canary, shadow)', load: () => lazy('./commands/gateway') },
   feedback: { summary: 'export collected feedback as a DPO or supervised dataset', load: () => lazy('./commands/feedback') },
 };
 
