@@ -53,7 +53,7 @@ describe('workflow branches, activities mocked', () => {
       );
     };
     const finished = (r: PipelineResult | WorkflowFailedError): PipelineResult => {
-      if (r instanceof WorkflowFailedError) throw new Error(`the run failed: ${rootCause(r) ?? r.message}`);
+      if (r instanceof WorkflowFailedError) throw new Error(`the run failed: ${rootCause(r.cause) ?? r.message}`);
       return r;
     };
 
