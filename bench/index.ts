@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'artifact-s3': async () =>
     (require('./artifactStoreS3') as typeof import('./artifactStoreS3')).benchArtifactStoreS3,
   'eval-throughput': async () => (require('./evalThroughput') as typeof import('./evalThroughput')).benchEvalThroughput,
+  gateway: async () => (require('./gateway') as typeof import('./gateway')).benchGateway,
   llm: async () => (require('./llm') as typeof import('./llm')).benchLlm,
   'local-backend': async () => (require('./localBackend') as typeof import('./localBackend')).benchLocalBackend,
   'rag-index': async () => (require('./ragIndex') as typeof import('./ragIndex')).benchRagIndex,

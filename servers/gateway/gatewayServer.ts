@@ -176,14 +176,20 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         res.end('data: [DONE]\n\n');
         report(exchange(200, seen, null));
       } else {
-        const call =
-          endpoint === 'embeddings'
-            ? client.embeddings.create(request as unknown as OpenAI.EmbeddingCreateParams, { signal: abort.signal })
-            : client.chat.completions.create(request as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, {
-                signal: abort.signal,
-              });
-        const { data, response } = await call.withResponse();
-        const payload = JSON.stringify(data);
+        let payload: string;
+        let response: Response;
+        if (endpoint === 'embeddings') {
+          // The SDK asks for base64 and decodes it: what the client asked for is the parsed result.
+          const params = request as unknown as OpenAI.EmbeddingCreateParams;
+          const answer = await client.embeddings.create(params, { signal: abort.signal }).withResponse();
+          payload = JSON.stringify(answer.data);
+          response = answer.response;
+        } else {
+          // The provider's JSON goes through as it came: no parse and re-serialise on the hot path.
+          const params = request as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+          response = await client.chat.completions.create(params, { signal: abort.signal }).asResponse();
+          payload = await response.text();
+        }
         const requestId = response.headers.get('x-request-id');
         res.writeHead(200, {
           ...tailorHeaders,
@@ -192,7 +198,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           'content-length': String(Buffer.byteLength(payload)),
         });
         res.end(payload);
-        report(exchange(200, data, null));
+        if (opts.onExchange) report(exchange(200, JSON.parse(payload), null));
       }
     } catch (err) {
       if (isClientAbort(err) || abort.signal.aborted) {
