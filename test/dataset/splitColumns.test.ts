@@ -86,7 +86,8 @@ describe('split assignment over columns equals the object-and-string algorithm',
       const columns = new KeptColumns();
       examples.forEach((e, i) => columns.add(e.hash, i, e.label));
       const got = Array.from(assignSplitCodes(columns.splitColumns(stratify && {}), shares), (c) => SPLIT_CODES[c]);
-      const want = referenceAssignSplits(examples.map((e) => ({ hash: e.hash, stratum: stratify ? e.label : '' })), shares);
+      const items = examples.map((e) => ({ hash: e.hash, stratum: stratify ? e.label : '' }));
+      const want = referenceAssignSplits(items, shares);
       expect({ trial, got }).toEqual({ trial, got: want });
     }
   });
@@ -110,8 +111,10 @@ describe('split assignment over columns equals the object-and-string algorithm',
         columns.add(hash, 1, label);
       }
       const stratumOf = (i: number) => groups.stratumOf(columns.splitHash(i));
-      const got = Array.from(assignSplitCodes(columns.splitColumns(stratify && { stratumOf }), shares), (c) => SPLIT_CODES[c]);
-      const want = referenceAssignSplits(hashes.map((h) => ({ hash: h, stratum: stratify ? groups.stratumOf(h) : '' })), shares);
+      const codes = assignSplitCodes(columns.splitColumns(stratify && { stratumOf }), shares);
+      const got = Array.from(codes, (c) => SPLIT_CODES[c]);
+      const items = hashes.map((h) => ({ hash: h, stratum: stratify ? groups.stratumOf(h) : '' }));
+      const want = referenceAssignSplits(items, shares);
       expect({ trial, got }).toEqual({ trial, got: want });
     }
   });
@@ -121,7 +124,8 @@ describe('split assignment over columns equals the object-and-string algorithm',
     const alphabet = ['a', 'b', 'A', '0', 'é', '\u{1F600}', ''];
     for (let trial = 0; trial < 200; trial++) {
       const n = Math.floor(rand() * 150);
-      const strata = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => pick(rand, alphabet) + pick(rand, alphabet));
+      const stratum = () => pick(rand, alphabet) + pick(rand, alphabet);
+      const strata = Array.from({ length: 1 + Math.floor(rand() * 5) }, stratum);
       const items = Array.from({ length: n }, () => ({
         hash: Array.from({ length: Math.floor(rand() * 4) }, () => pick(rand, alphabet)).join(''),
         stratum: pick(rand, strata),
