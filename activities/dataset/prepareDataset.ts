@@ -99,7 +99,8 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
   const store = new ArtifactStore();
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tailor-prep-'));
   // The near-duplicate index keeps fingerprints in temporary files under tmp, freed by close() below.
-  const preparer = new ExamplePreparer({
+  // Dropped once the first pass is done, so its hash set and index are not alive during the split.
+  let preparer: ExamplePreparer | undefined = new ExamplePreparer({
     method,
     encoding: profile.encoding,
     exampleTokenLimit: profile.exampleTokenLimit,
@@ -132,7 +133,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
       firstRejected ??= { line, category };
       remove(line, category, detail);
     };
-    const handle = (records: SourceRecord[]) => {
+    const handle = (records: SourceRecord[], preparer: ExamplePreparer) => {
       for (const rec of records) {
         counts.input++;
         if (counts.input > limits.maxExamples) throw tooManyExamples(shown, rec.line, limits.maxExamples);
@@ -167,11 +168,12 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
         const b = chunk as Buffer;
         hash.update(b);
         bytes += b.length;
-        handle(reader.push(b));
-        await kept.maybeFlush();
+        handle(reader.push(b), preparer);
+        // Written out per chunk (not per megabyte), so kept lines are not held long enough to be promoted.
+        await kept.flush();
         heartbeat({ bytesRead: bytes });
       }
-      handle(reader.end());
+      handle(reader.end(), preparer);
     } catch (err) {
       if (err instanceof SourceFormatError || err instanceof DatasetLimitError) throw invalidDataset(err.message);
       throw err;
@@ -187,6 +189,8 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     }
     counts.kept = kept.lines;
     counts.piiScrubbed = { ...preparer.piiCounts } as Record<string, number>;
+    preparer.close();
+    preparer = undefined;
     if (counts.kept === 0) {
       const why = Object.entries(counts.removed).map(([r, n]) => `${r}: ${n}`).join(', ') || 'the file is empty';
       // Samples go into the failure (history): line, reason and a hash; the manifest keeps the details.
@@ -229,10 +233,11 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
       // and every kept line must be routed or the assignment would shift.
     }, Number.MAX_SAFE_INTEGER);
     let splitBytes = 0;
-    for await (const chunk of createReadStream(keptFile, { highWaterMark: 1 << 20 })) {
+    // Small chunks, written out at once: lines die young instead of piling up as old-generation garbage.
+    for await (const chunk of createReadStream(keptFile, { highWaterMark: READ_CHUNK_BYTES })) {
       splitter.push(chunk as Buffer);
-      for (const s of SPLITS) await writers[s].maybeFlush();
-      // The second pass heartbeats too (per megabyte; the SDK throttles what reaches the server).
+      for (const s of SPLITS) await writers[s].flush();
+      // The second pass heartbeats too (per chunk; the SDK throttles what reaches the server).
       heartbeat({ bytesRead: bytes, splitBytes: (splitBytes += (chunk as Buffer).length) });
     }
     splitter.end();
@@ -261,7 +266,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     const manifestRef = await store.put(JSON.stringify(manifest, null, 2) + '\n', { name: 'manifest.json' });
     return { sourceSha256, ...refs, manifest: manifestRef, counts };
   } finally {
-    preparer.close();
+    preparer?.close();
     await fs.rm(tmp, { recursive: true, force: true });
   }
 }
