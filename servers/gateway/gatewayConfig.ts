@@ -28,16 +28,15 @@ const AliasPolicySchema = z
   .strict();
 export type AliasPolicy = z.infer<typeof AliasPolicySchema>;
 
-const AliasKey = z.string().refine(
-  (key) => {
-    try {
-      return parseAliasRef(key).alias !== undefined && key.includes('@');
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected NAME@ALIAS (e.g. support-tickets@prod)' },
-);
+/** A `NAME@ALIAS` key, spelled as parseAliasRef reads it (the `@ALIAS` part required here). */
+function isAliasKey(key: string): boolean {
+  try {
+    parseAliasRef(key);
+    return key.includes('@');
+  } catch {
+    return false;
+  }
+}
 
 export const GatewayConfigSchema = z
   .object({
@@ -48,7 +47,14 @@ export const GatewayConfigSchema = z
      */
     providers: z.record(z.string(), ProviderSpecSchema).default({}),
     /** Traffic policies, keyed by NAME@ALIAS. */
-    aliases: z.record(AliasKey, AliasPolicySchema).default({}),
+    aliases: z
+      .record(z.string(), AliasPolicySchema)
+      .superRefine((aliases, ctx) => {
+        for (const key of Object.keys(aliases).filter((k) => !isAliasKey(k))) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'expected NAME@ALIAS (e.g. support-tickets@prod)' });
+        }
+      })
+      .default({}),
   })
   .strict();
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
