@@ -23,7 +23,7 @@ import { methodForFormat, recordToExample } from '../../core/dataset/sourceForma
 import { SourceFormatError, SourceRecordReader, type SourceRecord } from '../../core/dataset/sourceRecords';
 import { KeptColumns } from '../../core/dataset/keptColumns';
 import { assignSplitCodes, SPLIT_CODES, type SplitName } from '../../core/dataset/splitAssignment';
-import { groupValue, SplitGroups } from '../../core/dataset/splitGroups';
+import { groupSplitHash, groupValue } from '../../core/dataset/splitGroups';
 import { ArtifactStore } from '../../stores/artifacts/artifactStore';
 import { datasetChanged, invalidDataset } from './invalidDataset';
 import { JsonlWriter } from './jsonlWriter';
@@ -121,7 +121,6 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     const columns = new KeptColumns();
     const tally = new LabelTally();
     const groupBy = spec.split.groupBy;
-    const groups = groupBy ? new SplitGroups(spec.split.seed) : undefined;
     const keptFile = path.join(tmp, 'kept.jsonl');
     const kept = await JsonlWriter.open(keptFile);
 
@@ -156,7 +155,8 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
         const group = groupBy ? groupValue(rec.value, groupBy) : undefined;
         if (groupBy && group === undefined) throw atLine(shown, rec.line, `split.groupBy: no string or number at '${groupBy}' in this line`);
         kept.write(d.json);
-        columns.add(groups && group !== undefined ? groups.add(group, d.label) : d.splitHash, d.tokens, d.label);
+        // Grouped: every example of a group gets the group's hash, so no cut falls inside a group.
+        columns.add(group !== undefined ? groupSplitHash(spec.split.seed, group) : d.splitHash, d.tokens, d.label);
         tally.add(d.label);
       }
     };
@@ -214,8 +214,9 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
 
     // Stratify only when every kept answer is a label (LabelTally gives up otherwise).
     const labelCounts = spec.split.stratify ? tally.result() : null;
-    const stratumOf = groups ? (i: number) => groups.stratumOf(columns.splitHash(i)) : undefined;
-    const assignment = assignSplitCodes(columns.splitColumns(labelCounts !== null && { stratumOf }), spec.split);
+    // A group's stratum is its most frequent label, so labels keep roughly their shares while no group is cut.
+    const byGroup = groupBy !== undefined;
+    const assignment = assignSplitCodes(columns.splitColumns(labelCounts !== null && { byGroup }), spec.split);
 
     const writers = Object.fromEntries(await Promise.all(SPLITS.map(async (s) => [s, await JsonlWriter.open(path.join(tmp, `${s}.jsonl`))] as const))) as Record<SplitName, JsonlWriter>;
     const tokenDist = Object.fromEntries(SPLITS.map((s) => [s, new Distribution()])) as Record<SplitName, Distribution>;

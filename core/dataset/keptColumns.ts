@@ -1,5 +1,6 @@
 import { MAX_DISTINCT_LABELS } from './answerLabel';
 import type { SplitColumns } from './splitAssignment';
+import { sortSplitOrder } from './splitOrder';
 
 const INITIAL_CAPACITY = 1 << 14;
 /** Label code of an example whose answer is not a label. */
@@ -58,22 +59,46 @@ export class KeptColumns {
   }
 
   /**
-   * The columns assignSplitCodes reads. `stratumOf` (when given) names each example's stratum, as a label's
-   * name; labels that are not known strata make it throw.
+   * The columns assignSplitCodes reads: when stratifying, each example's stratum is its label, or with `byGroup`
+   * its group's (examples share a group when they share a split hash; see groupStrata).
    */
-  splitColumns(stratify: false | { stratumOf?: (i: number) => string }): SplitColumns {
+  splitColumns(stratify: false | { byGroup?: boolean }): SplitColumns {
     const base = { length: this.n, hi: this.hi, lo: this.lo };
     if (!stratify) return base;
     if (!this.labelCodes) throw new Error('cannot stratify: the answers are not labels');
-    const stratumOf = stratify.stratumOf;
-    if (!stratumOf) return { ...base, stratum: this.labelCodes, strata: this.labelNames };
-    const stratum = new Uint8Array(this.n);
-    for (let i = 0; i < this.n; i++) {
-      const code = this.labelCode.get(stratumOf(i));
-      if (code === undefined) throw new Error(`stratum of example ${i} is not one of the labels`);
-      stratum[i] = code;
-    }
+    const stratum = stratify.byGroup ? this.groupStrata(this.labelCodes) : this.labelCodes;
     return { ...base, stratum, strata: this.labelNames };
+  }
+
+  /**
+   * Each example's group stratum: the most frequent label among the examples with its split hash (ties: the
+   * label that sorts first), as SplitGroups.stratumOf answers. Found by one sort by hash and a scan of each
+   * group's run, so nothing is kept per group.
+   */
+  private groupStrata(codes: Uint8Array): Uint8Array {
+    const { n, hi, lo } = this;
+    const names = this.labelNames;
+    const order = sortSplitOrder({ length: n, hi, lo });
+    const stratum = new Uint8Array(n);
+    const counts = new Uint32Array(names.length);
+    for (let start = 0; start < n; ) {
+      const first = order[start]!;
+      let end = start + 1;
+      while (end < n && hi[order[end]!] === hi[first] && lo[order[end]!] === lo[first]) end++;
+      let best = -1;
+      for (let k = start; k < end; k++) counts[codes[order[k]!]!]!++;
+      for (let k = start; k < end; k++) {
+        const c = codes[order[k]!]!;
+        const more = best === -1 || counts[c]! > counts[best]!;
+        if (more || (counts[c] === counts[best] && names[c]! < names[best]!)) best = c;
+      }
+      for (let k = start; k < end; k++) {
+        stratum[order[k]!] = best;
+        counts[codes[order[k]!]!] = 0;
+      }
+      start = end;
+    }
+    return stratum;
   }
 
   private codeOf(label: string | undefined): number {

@@ -18,6 +18,11 @@ export function groupValue(record: unknown, key: string): string | undefined {
   return undefined;
 }
 
+/** The split hash of every example of group `value`: 16 hex digits of a seeded sha256. */
+export function groupSplitHash(seed: string, value: string): string {
+  return createHash('sha256').update(seed).update('\ngroup\n').update(value).digest('hex').slice(0, 16);
+}
+
 /**
  * The groups of a grouped split. Every example of a group gets the group's seeded hash as its split hash, so
  * assignSplits (whose cuts never fall inside a run of equal hashes) puts whole groups in one split. When
@@ -31,7 +36,7 @@ export class SplitGroups {
 
   /** Records one kept example of group `value`; returns its split hash (the group's). */
   add(value: string, label: string | undefined): string {
-    const hash = createHash('sha256').update(this.seed).update('\ngroup\n').update(value).digest('hex').slice(0, 16);
+    const hash = groupSplitHash(this.seed, value);
     let counts = this.labels.get(hash);
     if (!counts) this.labels.set(hash, (counts = new Map()));
     const key = label ?? '';

@@ -13,7 +13,7 @@ import {
   type SplitItem,
   type SplitName,
 } from '../../core/dataset/splitAssignment';
-import { SplitGroups } from '../../core/dataset/splitGroups';
+import { groupSplitHash, SplitGroups } from '../../core/dataset/splitGroups';
 import { sortSplitOrder } from '../../core/dataset/splitOrder';
 import { mulberry32 } from '../../core/stats/rng';
 
@@ -92,7 +92,7 @@ describe('split assignment over columns equals the object-and-string algorithm',
     }
   });
 
-  test('random groups: group hashes in the column, stratum = the group\'s label (200 cases)', () => {
+  test('random groups: group hashes in the column, stratum = the group\'s most frequent label (200 cases)', () => {
     const rand = mulberry32(23);
     for (let trial = 0; trial < 200; trial++) {
       const n = Math.floor(rand() * 400);
@@ -106,12 +106,13 @@ describe('split assignment over columns equals the object-and-string algorithm',
       for (let i = 0; i < n; i++) {
         // As prepareDataset does: the example's label goes to its group and to the columns.
         const label = pick(rand, labels);
-        const hash = groups.add(`g${Math.floor(rand() * groupCount)}`, label);
+        const group = `g${Math.floor(rand() * groupCount)}`;
+        const hash = groups.add(group, label);
+        if (hash !== groupSplitHash(`seed-${trial}`, group)) throw new Error('groupSplitHash differs from SplitGroups');
         hashes.push(hash);
         columns.add(hash, 1, label);
       }
-      const stratumOf = (i: number) => groups.stratumOf(columns.splitHash(i));
-      const codes = assignSplitCodes(columns.splitColumns(stratify && { stratumOf }), shares);
+      const codes = assignSplitCodes(columns.splitColumns(stratify && { byGroup: true }), shares);
       const got = Array.from(codes, (c) => SPLIT_CODES[c]);
       const items = hashes.map((h) => ({ hash: h, stratum: stratify ? groups.stratumOf(h) : '' }));
       const want = referenceAssignSplits(items, shares);
