@@ -103,7 +103,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const shadow = (route: Route, body: RequestBody) => {
     const target = route.shadow!;
     const started = Date.now();
-    const request = { ...body, model: target.model, stream: false };
+    // Never streamed: stream_options is only valid with stream: true.
+    const { stream_options: _streamOptions, ...rest } = body;
+    const request = { ...rest, model: target.model, stream: false };
     const task = (async () => {
       let response: unknown = null;
       let error: string | null = null;

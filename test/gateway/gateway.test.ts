@@ -146,9 +146,16 @@ test('shadow answers are recorded and never returned', async () => {
     expect(response.headers.get('x-tailor-model')).toBe('gpt-4o-mini');
     expect(data.model).toMatch(/^gpt-4o-mini/);
   }
+  // A streamed request is shadowed too, as one non-streamed call.
+  const stream = await h.client.chat.completions.create({
+    ...ask('tickets@shadow', 'ticket 5'),
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  for await (const chunk of stream) expect(chunk.model).toMatch(/^gpt-4o-mini/);
   await h.gateway.settled();
   const records = h.gateway.shadowLog.read().slice(before);
-  expect(records).toHaveLength(5);
+  expect(records).toHaveLength(6);
   for (const r of records) {
     expect(r).toMatchObject({
       alias: 'tickets@shadow',
@@ -158,9 +165,8 @@ test('shadow answers are recorded and never returned', async () => {
     });
     expect((r.response as OpenAI.Chat.ChatCompletion).model).toMatch(/^gpt-4.1-mini/);
   }
-  expect(records.map((r) => (r.request as { messages: { content: string }[] }).messages[1]!.content)).toEqual(
-    [0, 1, 2, 3, 4].map((i) => `ticket ${i}`),
-  );
+  const asked = records.map((r) => (r.request as { messages: { content: string }[] }).messages[1]!.content);
+  expect(asked.sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `ticket ${i}`));
 });
 
 /** A raw request to the gateway: status, headers and parsed body. */
