@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   CreateBucketCommand,
   ListMultipartUploadsCommand,
@@ -69,6 +71,36 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
   return err as ApplicationFailure;
 }
 
+// A collector on demand, to sample live (not yet collected) memory.
+v8.setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/**
+ * Whether live heap + Buffer memory rose `limit` bytes above the starting point while `fn` ran. Sampled every 20 ms;
+ * a sample over the limit is taken again after a full collection, so only memory still referenced counts (forcing a
+ * collection on every sample would slow the run down to a crawl).
+ */
+async function exceededDuring(limit: number, fn: () => Promise<void>): Promise<number | undefined> {
+  const live = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  gc();
+  const base = live();
+  let over: number | undefined;
+  const timer = setInterval(() => {
+    if (over !== undefined || live() - base < limit) return;
+    gc();
+    if (live() - base >= limit) over = live() - base;
+  }, 20);
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  return over;
+}
+
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-artifact-stores-'));
   moto = await startMoto();
@@ -112,6 +144,20 @@ describe.each([
     const local = await store.localPath(ref);
     expect(sha(fs.readFileSync(local))).toBe(sha(bytes));
     expect(await store.putFile(file)).toMatchObject({ sha256: ref.sha256 }); // stored once
+  });
+
+  test('a 128 MB file goes in and out with live memory far below its size (streamed, not buffered)', async () => {
+    const store = await open();
+    const file = path.join(tmp, `huge-${randomBytes(4).toString('hex')}.bin`);
+    const fd = fs.openSync(file, 'w');
+    for (let i = 0; i < 128; i++) fs.writeSync(fd, randomBytes(1024 * 1024));
+    fs.closeSync(fd);
+    const over = await exceededDuring(64 * 1024 * 1024, async () => {
+      const ref = await store.putFile(file);
+      expect(await streamSha(store, ref)).toBe(ref.sha256);
+    });
+    fs.rmSync(file);
+    expect(over).toBeUndefined();
   });
 
   test('a missing artifact is an error, not empty content', async () => {
