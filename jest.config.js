@@ -9,15 +9,20 @@ const common = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
 };
-// The fault-injection suite takes minutes: it runs only when the command line names it (`npm run test:faults`, or a
-// path under test/faults), so plain `npm test` stays fast; its reporter prints the scoreboard (test/faults/scoreboard.ts).
-const faults = process.argv.some((a) => /(^|[=/\\])faults([/\\]|$)/.test(a));
+// Suites that run only when the command line names them (`npm run test:faults`, `npm run test:stores`, or a path
+// under their folder), so plain `npm test` stays fast and needs no extra setup:
+// - faults takes minutes; its reporter prints the scoreboard (test/faults/scoreboard.ts);
+// - stores needs moto and PostgreSQL's server binaries, installed by `npm run setup:stores`.
+const named = (dir) => process.argv.some((a) => new RegExp(`(^|[=/\\\\])${dir}([/\\\\]|$)`).test(a));
+const faults = named('faults');
+const stores = named('stores');
 module.exports = {
   testTimeout: 120000,
   maxWorkers: 1,
   ...(faults ? { reporters: ['default', '<rootDir>/test/faults/scoreboardReporter.js'] } : {}),
   projects: [
-    { ...common, displayName: 'tests', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/faults/'] },
+    { ...common, displayName: 'tests', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/faults/', '/test/stores/'] },
     ...(faults ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], globalSetup: '<rootDir>/test/faults/globalSetup.ts' }] : []),
+    ...(stores ? [{ ...common, displayName: 'stores', testMatch: ['<rootDir>/test/stores/**/*.test.ts'] }] : []),
   ],
 };
