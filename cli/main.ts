@@ -44,6 +44,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   'feedback-server': { summary: 'collect feedback on answers over HTTP (POST /v1/feedback) into the registry', load: () => lazy('./commands/feedbackServer') },
   gateway: { summary: 'serve an OpenAI-compatible endpoint that resolves NAME@ALIAS models (canary, shadow)', load: () => lazy('./commands/gateway') },
   feedback: { summary: 'export collected feedback as a DPO or supervised dataset', load: () => lazy('./commands/feedback') },
+  capture: { summary: "export the gateway's captured traffic as an sft or dpo training file", load: () => lazy('./commands/capture') },
 };
 
 function topHelp(): string {

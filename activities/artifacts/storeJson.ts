@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 
 /** Stores a small JSON document (a report, a leaderboard) so history carries only its reference. */
 export async function storeJson(input: { name: string; value: unknown }): Promise<ArtifactRef> {
-  return new ArtifactStore().put(JSON.stringify(input.value, null, 2) + '\n', { name: input.name });
+  return artifactStore().put(JSON.stringify(input.value, null, 2) + '\n', { name: input.name });
 }

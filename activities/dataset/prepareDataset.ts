@@ -24,7 +24,7 @@ import { SourceFormatError, SourceRecordReader, type SourceRecord } from '../../
 import { KeptColumns } from '../../core/dataset/keptColumns';
 import { assignSplitCodes, SPLIT_CODES, type SplitName } from '../../core/dataset/splitAssignment';
 import { groupSplitHash, groupValue } from '../../core/dataset/splitGroups';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { datasetChanged, invalidDataset } from './invalidDataset';
 import { JsonlWriter } from './jsonlWriter';
 import { notARegularFile } from './regularFile';
@@ -96,7 +96,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
   const profile = modelProfile(input.model);
   const reader = new SourceRecordReader(spec.format, spec.columns, limits.maxLineBytes);
   const heartbeat = activityHeartbeat();
-  const store = new ArtifactStore();
+  const store = artifactStore();
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tailor-prep-'));
   // The near-duplicate index keeps fingerprints in temporary files under tmp, freed by close() below.
   // Dropped once the first pass is done, so its hash set and index are not alive during the split.

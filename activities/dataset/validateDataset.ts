@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import { mergePricing, trainingPriceFor, type PricingTable } from '../../config/pricing';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
@@ -6,7 +5,7 @@ import { DatasetLimitError, type DatasetLimits } from '../../core/dataset/datase
 import type { TrainingMethod } from '../../core/dataset/messageChecks';
 import type { ValidationReport } from '../../core/dataset/validationReport';
 import { contentFreeMessage } from '../../core/dataset/contentFreeSample';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { invalidDataset } from './invalidDataset';
 import { activityHeartbeat } from './progress';
 import { validateFile } from './validateFile';
@@ -46,13 +45,11 @@ const SUMMARY_WARNINGS = 20;
  * Idempotent: the report depends only on the artifact, the inputs and the calendar day (shutdown warnings).
  */
 export async function validateDataset(input: ValidateDatasetInput): Promise<ValidationSummary> {
-  const store = new ArtifactStore();
-  const file = store.resolve(input.dataset);
-  try {
-    await fs.access(file);
-  } catch {
-    throw ApplicationFailure.nonRetryable(`dataset artifact ${input.dataset.uri} is not in the artifact store at ${store.root}`, Failure.ArtifactNotFound);
+  const store = artifactStore();
+  if (!(await store.has(input.dataset))) {
+    throw ApplicationFailure.nonRetryable(`dataset artifact ${input.dataset.uri} is not in the artifact store at ${store.location}`, Failure.ArtifactNotFound);
   }
+  const file = await store.localPath(input.dataset);
   let report: ValidationReport;
   try {
     report = await validateFileWithPricing(file, {

@@ -2,7 +2,7 @@ import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import type { SuiteCase } from '../../core/evalSuite/evalCase';
 import type { FewShotExample } from '../../core/fewshot/fewShotExample';
 import type { Passage } from '../../core/rag/ragPrompt';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 
 /**
  * Parsed cases and few-shot selections, kept per artifact in this worker process: fifty shards of one run read
@@ -24,7 +24,7 @@ function remember<T>(key: string, load: () => Promise<T>): Promise<T> {
 
 export function loadCases(ref: ArtifactRef): Promise<SuiteCase[]> {
   return remember(`cases:${ref.sha256}`, async () =>
-    (await new ArtifactStore().readText(ref))
+    (await artifactStore().readText(ref))
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as SuiteCase),
@@ -44,7 +44,7 @@ export function loadRetrieval(ref: ArtifactRef): Promise<Map<number, Passage[]>>
 function perCase<T>(ref: ArtifactRef, kind: string, field: string): Promise<Map<number, T>> {
   return remember(`${kind}:${ref.sha256}`, async () => {
     const out = new Map<number, T>();
-    for (const l of (await new ArtifactStore().readText(ref)).split('\n')) {
+    for (const l of (await artifactStore().readText(ref)).split('\n')) {
       if (!l) continue;
       const row = JSON.parse(l) as { index: number } & Record<string, T>;
       out.set(row.index, row[field] as T);

@@ -12,7 +12,7 @@ import { costUsd } from '../../core/evalSuite/inferencePricing';
 import { assertionNames, usesProvider, type Assertion } from '../../core/graders/assertionSpec';
 import { gradeOne, itemStatus } from '../../core/graders/gradeCase';
 import type { GradeResult, GraderServices, Sample } from '../../core/graders/gradeTypes';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { embedTexts } from '../fewshot/embedTexts';
 import { loadCases, loadRetrieval, loadSelection } from './caseStore';
 import { ragMessages } from '../../core/evalSuite/ragMessages';
@@ -191,7 +191,7 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
     clearInterval(alive);
   }
   Context.current().log.debug('shard finished', { variant: v.id, start: input.start, end: input.end, providerCalls, cacheHits });
-  const ref = await new ArtifactStore().put(results.map((r) => JSON.stringify(r)).join('\n') + '\n', { name: `${v.id}-${input.start}-${input.end}.jsonl`, count: results.length });
+  const ref = await artifactStore().put(results.map((r) => JSON.stringify(r)).join('\n') + '\n', { name: `${v.id}-${input.start}-${input.end}.jsonl`, count: results.length });
   return {
     results: ref,
     n: results.length,

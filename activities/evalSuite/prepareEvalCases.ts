@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { CaseFileError, parseCaseFile, selectCases, type SuiteCase } from '../../core/evalSuite/evalCase';
 import type { CaseSelection, CaseSource } from '../../core/evalSuite/evalSuiteTypes';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { Failure } from '../../core/failures/failureTypes';
 
 export interface PrepareEvalCasesInput {
@@ -29,7 +29,7 @@ export interface PreparedEvalCases {
  * at once (non-retryable), naming each bad line.
  */
 export async function prepareEvalCases(input: PrepareEvalCasesInput): Promise<PreparedEvalCases> {
-  const store = new ArtifactStore();
+  const store = artifactStore();
   const src = input.source;
   let text: string;
   let name: string;

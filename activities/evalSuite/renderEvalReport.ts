@@ -4,7 +4,7 @@ import { renderMarkdownReport } from '../../core/evalSuite/markdownReport';
 import { RECORDED_CHOICES } from '../../core/evalSuite/recordedChoices';
 import { caseDiffs, type EvalReportData } from '../../core/evalSuite/reportData';
 import { renderHtmlReport } from '../../core/report/htmlReport';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 
 /** The report's own fields, as the summary has them, plus each variant's case results by reference. */
 export interface RenderEvalReportInput
@@ -21,7 +21,7 @@ export interface EvalReports {
 
 /** Renders the run's reports (Markdown, one self-contained HTML file, JSON) into the artifact store. */
 export async function renderEvalReport(input: RenderEvalReportInput): Promise<EvalReports> {
-  const store = new ArtifactStore();
+  const store = artifactStore();
   const read = async (id: string | undefined) => (id && input.perVariant[id] ? (await store.readText(input.perVariant[id]!)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as CaseResult) : undefined);
   const cand = await read(input.candidate);
   const base = input.baseline !== input.candidate ? await read(input.baseline) : undefined;

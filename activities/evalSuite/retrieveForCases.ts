@@ -8,7 +8,7 @@ import type { EvalVariant, RagSettings } from '../../core/evalSuite/evalSuiteTyp
 import { ragQuestion } from '../../core/evalSuite/ragMessages';
 import type { FewShotExample } from '../../core/fewshot/fewShotExample';
 import { IndexNotFoundError, OpenIndex } from '../rag/openIndex';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { Failure } from '../../core/failures/failureTypes';
 
 export interface Retrieval {
@@ -54,7 +54,7 @@ export async function retrieveForCases(input: {
       lines.push(JSON.stringify({ index: c.index, caseHash: c.hash, passages }));
       heartbeat({ retrieved: lines.length });
     }
-    const retrieval = await new ArtifactStore().put(lines.join('\n') + '\n', { name: 'rag-retrieval.jsonl', count: lines.length });
+    const retrieval = await artifactStore().put(lines.join('\n') + '\n', { name: 'rag-retrieval.jsonl', count: lines.length });
     return { retrieval, manifestSha256: index.manifestSha256, meanPassages: lines.length ? total / lines.length : 0 };
   } finally {
     await index.close();

@@ -3,7 +3,7 @@ import type { CaseResult } from '../../core/evalSuite/caseResult';
 import { compareVariants } from '../../core/evalSuite/compareVariants';
 import { variantMetrics, type VariantMetrics } from '../../core/evalSuite/variantMetrics';
 import type { Comparison } from '../../core/stats/gateRules';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 
 export interface SummariseEvalRunInput {
   suite: string;
@@ -32,7 +32,7 @@ export interface EvalRunSummary {
  * numbers and refs only.
  */
 export async function summariseEvalRun(input: SummariseEvalRunInput): Promise<EvalRunSummary> {
-  const store = new ArtifactStore();
+  const store = artifactStore();
   const byVariant = new Map<string, CaseResult[]>();
   const perVariant: Record<string, ArtifactRef> = {};
   const variants: VariantMetrics[] = [];

@@ -8,9 +8,10 @@ import { selectSeededRandom } from '../../core/fewshot/seededRandom';
 import type { EvaluateVariantInput, VariantScore } from '../../core/evalSuite/evaluationTypes';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
+import type { ArtifactBackend } from '../../stores/artifacts/artifactBackend';
 
-async function loadCases(store: ArtifactStore, ref: EvaluateVariantInput['test']): Promise<EvalCase[]> {
+async function loadCases(store: ArtifactBackend, ref: EvaluateVariantInput['test']): Promise<EvalCase[]> {
   const rows = parseJsonl<{ messages: ChatMessage[] }>(await store.readText(ref));
   return rows.map(toEvalCase).filter((c): c is EvalCase => c !== undefined);
 }
@@ -20,7 +21,7 @@ async function loadCases(store: ArtifactStore, ref: EvaluateVariantInput['test']
  * a bounded number in flight, progress heartbeated. Outputs are stored so the report can show each answer.
  */
 export async function evaluateVariant(input: EvaluateVariantInput): Promise<VariantScore> {
-  const store = new ArtifactStore();
+  const store = artifactStore();
   const client = providerClient(input.provider);
   let cases = await loadCases(store, input.test);
   if (input.maxExamples) cases = cases.slice(0, input.maxExamples);

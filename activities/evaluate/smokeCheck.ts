@@ -2,7 +2,7 @@ import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import type { Metric } from '../../core/eval/score';
 import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type { VariantScore } from '../../core/evalSuite/evaluationTypes';
-import { sharedRegistry } from '../../stores/registry/registryDb';
+import { registryBackend } from '../../stores/processStores';
 import { evaluateVariant } from './evaluateVariant';
 
 /**
@@ -17,7 +17,7 @@ export async function smokeCheckAlias(input: {
   metric: Metric;
   provider?: ProviderSpec;
 }): Promise<VariantScore & { resolvedModel: string }> {
-  const model = sharedRegistry().resolveAlias(input.pipeline, input.alias);
+  const model = await (await registryBackend()).resolveAlias(input.pipeline, input.alias);
   if (!model) throw new Error(`alias ${input.pipeline}/${input.alias} points at no model`);
   const score = await evaluateVariant({
     variant: { id: `smoke-${input.alias}`, label: `smoke via ${input.alias}`, model, mode: { type: 'zero-shot' } },

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { tailorHome } from '../../config/paths';
 import { exportFeedback } from '../../core/feedback/feedbackExport';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
-import { feedbackStore } from '../../stores/feedback/feedbackStore';
+import { artifactStore, feedbackBackend } from '../../stores/processStores';
 import { durationMs } from '../../core/spec/durationMs';
 
 const InputSchema = z.object({
@@ -44,13 +43,13 @@ async function readIds(sha256: string | null): Promise<Set<string>> {
 export async function materializeFeedbackDataset(input: z.input<typeof InputSchema>): Promise<MaterializedFeedback> {
   const { format, window, model, baselineSha256 } = InputSchema.parse(input);
   const windowMs = window === undefined ? undefined : durationMs(window);
-  const records = feedbackStore().list({ ...(model ? { model } : {}), ...(windowMs ? { since: Date.now() - windowMs } : {}) });
+  const records = await (await feedbackBackend()).list({ ...(model ? { model } : {}), ...(windowMs ? { since: Date.now() - windowMs } : {}) });
   const out = exportFeedback(records, { format: format === 'dpo' ? 'dpo' : 'sft' });
-  const store = new ArtifactStore();
+  const store = artifactStore();
   const ref = await store.put(out.text, { name: `feedback.${format}.jsonl`, count: out.count });
   const ids = idsFile(ref.sha256);
   await fs.mkdir(path.dirname(ids), { recursive: true });
   await fs.writeFile(ids, JSON.stringify(out.ids));
   const before = await readIds(baselineSha256);
-  return { path: store.resolve(ref), sha256: ref.sha256, count: out.count, newCount: out.ids.filter((id) => !before.has(id)).length };
+  return { path: await store.localPath(ref), sha256: ref.sha256, count: out.count, newCount: out.ids.filter((id) => !before.has(id)).length };
 }

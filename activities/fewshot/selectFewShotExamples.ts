@@ -13,7 +13,7 @@ import type { FewShotSpec } from '../../core/fewshot/fewShotSpec';
 import { selectExamples } from '../../core/fewshot/selectExamples';
 import { renderUserText, varsFromUserText } from '../../core/prompts/renderPrompt';
 import type { ProviderSpec } from '../../core/spec/providerSpec';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { embedTexts } from './embedTexts';
 import { Failure } from '../../core/failures/failureTypes';
 
@@ -46,7 +46,7 @@ export interface FewShotSelection {
  * the provider and are cached by content hash. The selection is stored as an artifact; history carries its ref.
  */
 export async function selectFewShotExamples(input: SelectFewShotInput): Promise<FewShotSelection> {
-  const store = new ArtifactStore();
+  const store = artifactStore();
   if (input.pool.type === 'file') requireAllowedPath(input.pool.path, 'few-shot pool file');
   const poolText = input.pool.type === 'file' ? await fs.readFile(input.pool.path, 'utf8') : await store.readText(input.pool.ref);
   const poolName = input.pool.type === 'file' ? input.pool.path : input.pool.ref.uri;

@@ -4,7 +4,7 @@ import type { ProviderSpec } from '../../core/spec/providerSpec';
 import { preflightProblems, type PreflightFindings } from '../../core/pipeline/preflight';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
-import { sharedRegistry } from '../../stores/registry/registryDb';
+import { registryBackend } from '../../stores/processStores';
 import { Failure } from '../../core/failures/failureTypes';
 
 /**
@@ -19,7 +19,7 @@ export async function preflightCheck(input: {
   baseModel: string;
   provider?: ProviderSpec;
 }): Promise<PreflightFindings> {
-  const model = sharedRegistry().resolveAlias(input.pipeline, input.alias) ?? null;
+  const model = (await (await registryBackend()).resolveAlias(input.pipeline, input.alias)) ?? null;
   const askable = !input.provider || ['default', 'openai', 'openai-compatible'].includes(input.provider.type);
   const client = askable ? providerClient(input.provider) : undefined;
   const findings: PreflightFindings = {

@@ -2,7 +2,7 @@ import type { ProviderSpec } from '../../core/spec/providerSpec';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 
 /** Every metrics event of a finished job, oldest first, as a JSONL artifact (the loss curve behind the report). */
 export async function saveJobMetrics(input: { jobId: string; provider?: ProviderSpec }): Promise<ArtifactRef> {
@@ -14,7 +14,7 @@ export async function saveJobMetrics(input: { jobId: string; provider?: Provider
     }
   });
   rows.reverse();
-  return new ArtifactStore().put(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''), {
+  return artifactStore().put(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''), {
     name: `${input.jobId}-metrics.jsonl`,
     count: rows.length,
   });

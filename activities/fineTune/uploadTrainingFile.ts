@@ -5,7 +5,7 @@ import { toFile } from 'openai';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { providerClient } from '../../providers/openai/client';
 import { callProvider } from '../../providers/openai/errors';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { settleUploads, uploadName } from './runDuplicates';
 
 export { uploadName } from './runDuplicates';
@@ -25,7 +25,7 @@ export async function uploadTrainingFile(input: {
   const name = uploadName(input.artifact.sha256);
   const before = await settleUploads(client, input.artifact);
   if (before.kept) return { fileId: before.kept.id, reused: true, deletedFileIds: before.deletedFileIds };
-  const path = new ArtifactStore().resolve(input.artifact);
+  const path = await artifactStore().localPath(input.artifact);
   // One request can outlast the heartbeat timeout on a big file: beat while it runs, so only a lost worker times out.
   heartbeat({ uploading: name });
   const beat = setInterval(() => heartbeat({ uploading: name }), 5_000);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ProviderSpecSchema } from '../../core/spec/providerSpec';
 import { sunsetFindings, type AliasModel, type SunsetFinding } from '../../core/operations/sunsetReport';
 import { providerClient } from '../../providers/openai/client';
-import { sharedRegistry } from '../../stores/registry/registryDb';
+import { registryBackend } from '../../stores/processStores';
 
 const InputSchema = z.object({
   horizonMs: z.number().positive(),
@@ -23,10 +23,12 @@ export interface SunsetReport {
 /** Every model behind an alias, traced to its base model, against the provider's announced shutdown dates. */
 export async function findSunsets(input: z.input<typeof InputSchema>): Promise<SunsetReport> {
   const { horizonMs, pipeline, provider } = InputSchema.parse(input);
-  const registry = sharedRegistry();
-  const aliases: AliasModel[] = registry
-    .listAliases(pipeline)
-    .map((a) => ({ pipeline: a.pipeline, alias: a.alias, model: a.model, baseModel: registry.getModel(a.model)?.baseModel }));
+  const registry = await registryBackend();
+  const aliases: AliasModel[] = [];
+  for (const a of await registry.listAliases(pipeline)) {
+    const baseModel = (await registry.getModel(a.model))?.baseModel;
+    aliases.push({ pipeline: a.pipeline, alias: a.alias, model: a.model, baseModel });
+  }
   const dates = new Map<string, string | null>();
   if (aliases.length > 0) {
     for await (const m of providerClient(provider).models.list()) {

@@ -5,7 +5,7 @@ import { parseJsonl } from '../../core/chat/chatExample';
 import { makeCandidate } from '../../core/promptSearch/candidates';
 import { failuresOf, parseRewrite, rewriteMessages } from '../../core/promptSearch/rewriteRequest';
 import type { PromptCandidate } from '../../core/promptSearch/searchTypes';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { chatCompletion } from '../evalSuite/providerCalls';
 
 export interface RewritePromptInput {
@@ -32,7 +32,7 @@ export interface RewritePromptResult {
  * CPU learner that answers with a label, so the rewrite is mechanical there: it yields a candidate, rarely a good one.
  */
 export async function rewritePromptCandidate(input: RewritePromptInput): Promise<RewritePromptResult> {
-  const results = parseJsonl<CaseResult>(await new ArtifactStore().readText(input.results));
+  const results = parseJsonl<CaseResult>(await artifactStore().readText(input.results));
   const failures = failuresOf(results, input.variantId, input.failures);
   if (failures.length === 0) return { failuresShown: 0, reason: 'the best candidate failed no case' };
   const template = input.best.prompt.template;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { tailorHome } from '../../config/paths';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { renderRunReport } from '../../core/report/renderRunReport';
 
@@ -13,7 +13,7 @@ export async function writeRunReport(input: { result: PipelineResult }): Promise
   await writeAtomic(path.join(dir, 'report.json'), JSON.stringify(input.result, null, 2) + '\n');
   await writeAtomic(path.join(dir, 'report.md'), renderRunReport(input.result));
   if (input.result.evaluationHtml) {
-    await writeAtomic(path.join(dir, 'evaluation.html'), await new ArtifactStore().readText(input.result.evaluationHtml));
+    await writeAtomic(path.join(dir, 'evaluation.html'), await artifactStore().readText(input.result.evaluationHtml));
   }
   return { dir };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { loadEvalSuite } from '../../config/evalSuiteSpec';
 import { trainingOverlapWarnings } from '../stack/trainingOverlapCheck';
 import { leaderboardText } from '../../core/evalSuite/leaderboardText';
@@ -60,7 +60,7 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
       throw err;
     }
     log(`Tailor eval: ${path.relative(process.cwd(), suite.file ?? positionals[0]!)} (${suite.variants.map((v) => `${v.id}=${v.model}`).join(', ')})`);
-    for (const warning of trainingOverlapWarnings(suite)) process.stderr.write(`${warning}\n`);
+    for (const warning of await trainingOverlapWarnings(suite)) process.stderr.write(`${warning}\n`);
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
     try {
       log(`  ${stackLine(stack)}`);
@@ -88,8 +88,8 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
         clearInterval(timer);
       }
       await showProgress().catch(() => undefined);
-      if (values.html) copyReport(result.reports.html, values.html, 'eval', log);
-      if (values.md) copyReport(result.reports.markdown, values.md, 'eval', log);
+      if (values.html) await copyReport(result.reports.html, values.html, 'eval', log);
+      if (values.md) await copyReport(result.reports.markdown, values.md, 'eval', log);
       if (json) process.stdout.write(JSON.stringify({ ok: true, workflowId, ...result }) + '\n');
       else {
         log('');
@@ -107,11 +107,16 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
 };
 
 /** Reports live in the worker's artifact store: this machine's, unless the worker runs elsewhere (`what` ran there). */
-export function copyReport(ref: { sha256: string; uri: string }, dest: string, what: string, log: (line: string) => void): void {
-  const store = new ArtifactStore();
+export async function copyReport(
+  ref: { sha256: string; uri: string },
+  dest: string,
+  what: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const store = artifactStore();
   try {
-    fs.copyFileSync(store.resolve(ref), path.resolve(dest));
+    fs.copyFileSync(await store.localPath(ref), path.resolve(dest));
   } catch {
-    log(`cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.root}); the worker that ran the ${what} has it`);
+    log(`cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.location}); the worker that ran the ${what} has it`);
   }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { feedbackStore } from '../../stores/feedback/feedbackStore';
+import { openFeedbackStore } from '../../stores/feedback/feedbackBackend';
 import { parseDuration } from '../../core/operations/duration';
 import { exportFeedback } from '../../core/feedback/feedbackExport';
 import { intOption, parseCommandArgs } from '../args';
@@ -44,7 +44,12 @@ export const command: CliCommand = {
     const minRating = intOption('min-rating', values['min-rating'], 4);
     if (minRating < 1 || minRating > 5) throw new UsageError(`--min-rating must be 1-5, got ${minRating}`);
 
-    const records = feedbackStore().list({ ...(values.model ? { model: values.model } : {}), ...(sinceMs ? { since: Date.now() - sinceMs } : {}) });
+    const feedback = await openFeedbackStore();
+    const query = {
+      ...(values.model ? { model: values.model } : {}),
+      ...(sinceMs ? { since: Date.now() - sinceMs } : {}),
+    };
+    const records = await feedback.list(query).finally(() => feedback.close());
     const out = exportFeedback(records, { format, minRating });
     fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     fs.writeFileSync(values.out, out.text);

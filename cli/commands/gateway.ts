@@ -9,6 +9,8 @@ import { providerClient } from '../../providers/openai/client';
 import { EMPTY_GATEWAY_CONFIG, loadGatewayConfig } from '../../servers/gateway/gatewayConfig';
 import { DEFAULT_GATEWAY_PORT, startGateway } from '../../servers/gateway/gatewayServer';
 import { openRegistry } from '../../stores/registry/registryBackend';
+import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
+import { CaptureWriter } from '../../stores/capture/captureWriter';
 import { cliOrigins } from '../originOption';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -40,6 +42,9 @@ Options:
                           support-tickets@prod:
                             canary: { model: ft:candidate, percent: 10 }  # sticky per 'user' or x-tailor-user
                             shadow: { model: ft:other }                    # answers to $TAILOR_HOME/gateway/shadow.jsonl
+                            capture: { sampleRate: 0.5, retentionDays: 30 } # to $TAILOR_HOME/capture.db
+                                                         # (or TAILOR_CAPTURE_DB); POST /v1/feedback rates a
+                                                         # captured answer by its response ID
   --alias-ttl-ms N    how long a resolved alias is reused (default 1000)
   --allow-origin U    browser origin(s) allowed to call, comma-separated (default none: 403 for any Origin)`;
 
@@ -79,6 +84,8 @@ export const command: CliCommand = {
       throw err;
     }
     const registry = await openRegistry();
+    const captures = Object.values(config.aliases).some((p) => p.capture) ? new CaptureStore(capturePath()) : null;
+    const capture = captures ? new CaptureWriter(captures) : null;
     const gateway = await startGateway({
       registry,
       config,
@@ -89,12 +96,14 @@ export const command: CliCommand = {
       aliasTtlMs,
       allowedOrigins,
       ...(token ? { token } : {}),
+      ...(capture ? { capture } : {}),
     });
     return serveUntilSignal({
       url: gateway.url,
       close: async () => {
         await gateway.close();
         await registry.close();
+        captures?.close();
       },
     });
   },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { prepareDataset } from '../../activities/dataset/prepareDataset';
 import { notARegularFile } from '../../activities/dataset/regularFile';
-import { ArtifactStore } from '../../stores/artifacts/artifactStore';
+import { artifactStore } from '../../stores/processStores';
 import { DatasetFormatSchema, DatasetSpecSchema, type DatasetSpecInput } from '../../core/spec/datasetSpec';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -91,10 +91,10 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
       throw err;
     }
     if (values.out) {
-      const store = new ArtifactStore();
+      const store = artifactStore();
       fs.mkdirSync(values.out, { recursive: true });
       for (const ref of [result.train, result.validation, result.test, result.manifest]) {
-        fs.copyFileSync(store.resolve(ref), path.join(values.out, ref.name ?? ref.sha256));
+        fs.copyFileSync(await store.localPath(ref), path.join(values.out, ref.name ?? ref.sha256));
       }
     }
     if (values.json) console.log(JSON.stringify(result, null, 2));

@@ -1,4 +1,4 @@
-import { Registry } from '../../stores/registry/registryDb';
+import { openRegistry } from '../../stores/registry/registryBackend';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { deployWorkflow } from '../../workflows/deployWorkflow';
 import { aliasArg } from '../aliasArg';
@@ -22,9 +22,8 @@ Temporal's history and in the registry's alias history). MODEL should be registe
     if (!values.reason) throw new UsageError('--reason TEXT is required');
     const ref = aliasArg(positionals[0]!);
     const model = positionals[1]!;
-    const registry = new Registry();
-    const known = registry.getModel(model);
-    registry.close();
+    const registry = await openRegistry();
+    const known = await registry.getModel(model).finally(() => registry.close());
     if (!known) throw new UsageError(`model '${model}' is not in the registry (see \`tailor registry list\`)`);
     const by = values.by ?? os.userInfo().username;
     const { client, connection } = await connectClient(await clientTarget());

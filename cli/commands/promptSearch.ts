@@ -128,7 +128,7 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, winnerTemplateYaml(winner.candidate, space.space.name, { searchId, devScore: winner.score, heldOutScore: result.heldOut.winner.score }));
       }
-      if (values.md) copyReport(result.reports.markdown, values.md, 'search', log);
+      if (values.md) await copyReport(result.reports.markdown, values.md, 'search', log);
       if (json) process.stdout.write(JSON.stringify({ ok: true, ...result, ...(values.out ? { out: path.resolve(values.out) } : {}) }) + '\n');
       else {
         log('');

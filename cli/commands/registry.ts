@@ -1,4 +1,4 @@
-import { Registry } from '../../stores/registry/registryDb';
+import { openRegistry } from '../../stores/registry/registryBackend';
 import { textTable } from '../../core/text/textTable';
 import { aliasArg } from '../aliasArg';
 import { parseCommandArgs } from '../args';
@@ -21,13 +21,13 @@ The registry is TAILOR_REGISTRY, or TAILOR_HOME/registry.db (default .tailor/reg
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false } });
     const [sub, arg] = positionals;
-    const registry = new Registry();
+    const registry = await openRegistry();
     const out = (data: unknown, text: () => string) => console.log(values.json ? JSON.stringify(data) : text());
     try {
       switch (sub) {
         case 'list': {
-          const models = registry.listModels(arg);
-          const aliases = registry.listAliases(arg);
+          const models = await registry.listModels(arg);
+          const aliases = await registry.listAliases(arg);
           out({ models, aliases }, () =>
             [
               textTable(['pipeline', 'model', 'base', 'score', 'run', 'created'], models.map((m) => [m.pipeline, m.model, m.baseModel, m.score?.toFixed(3) ?? '', m.runId, iso(m.createdAt)])),
@@ -39,7 +39,7 @@ The registry is TAILOR_REGISTRY, or TAILOR_HOME/registry.db (default .tailor/reg
         }
         case 'show': {
           if (!arg) throw new UsageError('expected a MODEL id');
-          const m = registry.getModel(arg);
+          const m = await registry.getModel(arg);
           if (!m) {
             console.error(`tailor registry: no model '${arg}' in the registry`);
             return 1;
@@ -51,7 +51,7 @@ The registry is TAILOR_REGISTRY, or TAILOR_HOME/registry.db (default .tailor/reg
           if (!arg) throw new UsageError('expected NAME or NAME@ALIAS');
           const hasAlias = arg.includes('@');
           const ref = aliasArg(arg);
-          const rows = registry.aliasHistory(ref.pipeline, hasAlias ? ref.alias : undefined);
+          const rows = await registry.aliasHistory(ref.pipeline, hasAlias ? ref.alias : undefined);
           out(rows, () =>
             textTable(['when', 'alias', 'from', 'to', 'who', 'run', 'why'], rows.map((r) => [iso(r.at), `${r.pipeline}@${r.alias}`, r.fromModel ?? '-', r.toModel ?? '-', r.who, r.runId ?? '', r.why])),
           );
@@ -61,7 +61,7 @@ The registry is TAILOR_REGISTRY, or TAILOR_HOME/registry.db (default .tailor/reg
           throw new UsageError(`expected list, show or history (see \`tailor registry --help\`)`);
       }
     } finally {
-      registry.close();
+      await registry.close();
     }
   },
 };

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client, type Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { Registry } from '../../stores/registry/registryDb';
+import { openRegistry } from '../../stores/registry/registryBackend';
 import type { AuditSources, PendingActivity, RunStatus } from '../../core/audit/auditTypes';
 import type { HistoryEvent } from '../../core/audit/historyValues';
 import type { PipelineProgress } from '../../core/pipeline/pipelineTypes';
@@ -83,7 +83,7 @@ export async function collectAuditSources(client: Client, connection: Connection
           .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(runId).query(progressQuery))
           .catch((): PipelineProgress | undefined => undefined)
       : undefined;
-  const registry = new Registry();
+  const registry = await openRegistry();
   try {
     return {
       runId,
@@ -92,12 +92,12 @@ export async function collectAuditSources(client: Client, connection: Connection
       pending,
       progress,
       registry: {
-        models: registry.listModels().filter((m) => m.runId === runId),
-        aliasMoves: registry.historyOfRun(runId),
-        approvals: registry.approvalsOfRun(runId),
+        models: (await registry.listModels()).filter((m) => m.runId === runId),
+        aliasMoves: await registry.historyOfRun(runId),
+        approvals: await registry.approvalsOfRun(runId),
       },
     };
   } finally {
-    registry.close();
+    await registry.close();
   }
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SelfHostedProvider } from '../../core/spec/providerSpec';
 import { startPythonModule, TRAINER_DIR, TRAINER_PYTHON as PYTHON, trainerEnv, type PythonModuleProcess } from '../../workers/pythonModule';
-import { Registry } from '../../stores/registry/registryDb';
+import { openRegistry } from '../../stores/registry/registryBackend';
 import { UsageError } from '../command';
 
 const SETUP = 'npm run setup:trainer';
@@ -84,12 +84,12 @@ export async function askDeployedAlias(
   question: string,
   log: (line: string) => void,
 ): Promise<{ model: string; answer: string } | undefined> {
-  const registry = new Registry();
+  const registry = await openRegistry();
   let model: string | undefined;
   try {
-    model = registry.resolveAlias(at.pipeline, at.alias);
+    model = await registry.resolveAlias(at.pipeline, at.alias);
   } finally {
-    registry.close();
+    await registry.close();
   }
   if (!model) {
     log(`nothing is deployed behind ${at.pipeline}/${at.alias}, so there is no model to ask`);

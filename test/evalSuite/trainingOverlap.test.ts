@@ -54,16 +54,16 @@ describe('tailor eval: cases a model was trained on', () => {
     else process.env.TAILOR_HOME = saved;
   });
 
-  it("the example suite's cases are the demo pipeline's held-out test split, and its pool the train split", () => {
+  it("the example suite's cases are the demo pipeline's held-out test split, and its pool the train split", async () => {
     const store = new ArtifactStore();
     const read = (p: string) => fs.readFileSync(p);
     expect(read(path.join(EXAMPLE, 'data', 'tickets.test.jsonl'))).toEqual(read(store.resolve(prepared.test)));
     expect(read(path.join(EXAMPLE, 'data', 'tickets.train.jsonl'))).toEqual(read(store.resolve(prepared.train)));
-    expect(trainingOverlapWarnings(loadEvalSuite(SUITE, { models: [MODEL] }))).toEqual([]);
+    expect(await trainingOverlapWarnings(loadEvalSuite(SUITE, { models: [MODEL] }))).toEqual([]);
   });
 
-  it("warns, with the count, when a suite samples the fine-tune's training data", () => {
-    const warnings = trainingOverlapWarnings(loadEvalSuite(wholeFileSuite(home), { models: [MODEL] }));
+  it("warns, with the count, when a suite samples the fine-tune's training data", async () => {
+    const warnings = await trainingOverlapWarnings(loadEvalSuite(wholeFileSuite(home), { models: [MODEL] }));
     expect(warnings).toHaveLength(1);
     const shape =
       /^warning: (\d+) of 96 cases are in the training data of (\S+) \(train split sha256:(\w{12})…, run (\S+)\)/;
@@ -75,6 +75,6 @@ describe('tailor eval: cases a model was trained on', () => {
     expect([m![2], m![3], m![4]]).toEqual([MODEL, prepared.train.sha256.slice(0, 12), 'support-tickets-run']);
     // A model the registry does not know is not judged.
     const base = loadEvalSuite(wholeFileSuite(home), { models: ['gpt-4o-mini-2024-07-18'] });
-    expect(trainingOverlapWarnings(base)).toEqual([]);
+    expect(await trainingOverlapWarnings(base)).toEqual([]);
   });
 });
