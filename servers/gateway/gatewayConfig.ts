@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseYamlWith, readSpecText } from '../../config/yamlDiagnostics';
 import { ProviderSpecSchema } from '../../core/spec/providerSpec';
 import { parseAliasRef } from '../../core/deploy/aliasRef';
+import { CaptureSettingsSchema } from '../../core/capture/captureSettings';
 
 const ModelName = z.string().min(1, 'expected a model ID');
 const Percent = z
@@ -24,6 +25,8 @@ const AliasPolicySchema = z
       .object({ model: ModelName, percent: Percent.default(100) })
       .strict()
       .optional(),
+    /** Opt-in: store this alias's chat traffic, scrubbed, in the capture store (core/capture/captureSettings.ts). */
+    capture: CaptureSettingsSchema.optional(),
   })
   .strict();
 export type AliasPolicy = z.infer<typeof AliasPolicySchema>;

@@ -9,7 +9,10 @@ import http from 'node:http';
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import { bearerTokenMatches } from '../../core/auth/bearerToken';
+import { CaptureFeedbackSchema } from '../../core/capture/captureFeedback';
 import type { ProviderSpec } from '../../core/spec/providerSpec';
+import { UnknownResponseError } from '../../stores/capture/captureStore';
+import type { CaptureWriter } from '../../stores/capture/captureWriter';
 import type { RegistryBackend } from '../../stores/registry/registryBackend';
 import { LoopbackHttpError, requestError, sendJsonError } from '../loopback/httpError';
 import { listenLoopback, type ListeningServer } from '../loopback/listen';
@@ -60,6 +63,11 @@ export interface GatewayOptions {
   allowedOrigins?: string[];
   /** Called once per finished exchange; must not throw (errors are logged and dropped). */
   onExchange?: (exchange: Exchange) => void;
+  /**
+   * Where answered chat requests of aliases with a `capture:` policy are queued (stores/capture/captureWriter.ts),
+   * after the client has its answer; it also takes `POST /v1/feedback` naming a captured response ID.
+   */
+  capture?: CaptureWriter;
   /** Decides canary and shadow shares for requests with no user key. @default Math.random */
   random?: () => number;
 }
@@ -91,7 +99,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   };
 
+  const config = opts.config ?? EMPTY_GATEWAY_CONFIG;
+  const capture = (e: Exchange) => {
+    const settings = e.alias ? config.aliases[e.alias]?.capture : undefined;
+    if (!settings || !opts.capture || e.endpoint !== 'chat.completions' || e.status !== 200 || e.error) return;
+    opts.capture.offer({ ...e, alias: e.alias! }, settings);
+  };
   const report = (exchange: Exchange) => {
+    capture(exchange);
     if (!opts.onExchange) return;
     try {
       opts.onExchange(exchange);
@@ -200,7 +215,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           'content-length': String(Buffer.byteLength(payload)),
         });
         res.end(payload);
-        if (opts.onExchange) report(exchange(200, JSON.parse(payload), null));
+        if (opts.onExchange || opts.capture) report(exchange(200, JSON.parse(payload), null));
       }
     } catch (err) {
       if (isClientAbort(err) || abort.signal.aborted) {
@@ -240,6 +255,27 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     res.end(payload);
   };
 
+  const feedback = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const parsed = CaptureFeedbackSchema.safeParse(await readLimitedJson(req, limit, "the gateway's maxBodyBytes"));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const param = issue.path.join('.') || null;
+      throw requestError(400, 'invalid_request', `${param ?? 'body'}: ${issue.message}`, { param });
+    }
+    if (!opts.capture) throw requestError(404, 'capture_off', 'capture is off on this gateway: no response to rate');
+    // A rating can arrive right after its answer, before the answer's batch was written.
+    opts.capture.flush();
+    try {
+      opts.capture.store.rate(parsed.data);
+    } catch (err) {
+      if (err instanceof UnknownResponseError) throw requestError(404, 'unknown_response', err.message);
+      throw err;
+    }
+    const payload = JSON.stringify({ responseId: parsed.data.responseId, stored: true });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
+    res.end(payload);
+  };
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     if (guardLoopbackRequest(req, res, policy)) return;
     if (opts.token !== undefined && !bearerTokenMatches(req.headers.authorization, opts.token)) {
@@ -254,10 +290,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       },
       '/v1/embeddings': { method: 'POST', run: async () => forward('embeddings', await body(req), req, res) },
       '/v1/models': { method: 'GET', run: () => models(res) },
+      '/v1/feedback': { method: 'POST', run: () => feedback(req, res) },
     };
     const endpoint = endpoints[route];
     if (!endpoint) {
-      const known = 'POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models';
+      const known = 'POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, POST /v1/feedback';
       throw requestError(404, 'not_found', `Unknown route ${req.method} ${route}: ${known}`);
     }
     if (req.method !== endpoint.method) {
@@ -294,6 +331,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     close: async () => {
       await listening.close();
       await settled();
+      opts.capture?.close();
     },
   };
 }

@@ -1,0 +1,101 @@
+import { captureRow, type CaptureInput, type CaptureRow } from '../../core/capture/captureRow';
+import type { CaptureSettings } from '../../core/capture/captureSettings';
+import type { CaptureStore } from './captureStore';
+
+export interface CaptureWriterOptions {
+  /** How long an exchange may wait in the queue before its batch is written. @default 25 */
+  batchMs?: number;
+  /** A batch is written as soon as it holds this many. @default 512 */
+  maxBatch?: number;
+  /** Exchanges held at most; past this, new ones are dropped and counted (the gateway never waits on disk). */
+  maxQueue?: number;
+  /** Called with the response IDs of each committed batch: those rows are acknowledged. */
+  onCommit?: (responseIds: string[]) => void;
+  /** How often rows past their retention are purged. @default 1 hour */
+  purgeEveryMs?: number;
+}
+
+interface Pending {
+  input: CaptureInput;
+  settings: CaptureSettings;
+  at: number;
+}
+
+/**
+ * Takes exchanges off the gateway's response path: `offer` only queues (no scrubbing, no I/O); a timer turns the
+ * queue into scrubbed rows and writes them in one transaction. A row is acknowledged when that transaction has
+ * committed (./captureStore.ts), and `acknowledged` counts them.
+ */
+export class CaptureWriter {
+  acknowledged = 0;
+  dropped = 0;
+  failed = 0;
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly purger: NodeJS.Timeout;
+  private readonly batchMs: number;
+  private readonly maxBatch: number;
+  private readonly maxQueue: number;
+
+  constructor(
+    readonly store: CaptureStore,
+    private readonly opts: CaptureWriterOptions = {},
+  ) {
+    this.batchMs = opts.batchMs ?? 25;
+    this.maxBatch = opts.maxBatch ?? 512;
+    this.maxQueue = opts.maxQueue ?? 100_000;
+    store.purge();
+    this.purger = setInterval(() => this.purge(), opts.purgeEveryMs ?? 3_600_000);
+    this.purger.unref();
+  }
+
+  offer(input: CaptureInput, settings: CaptureSettings): void {
+    if (this.queue.length >= this.maxQueue) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push({ input, settings, at: Date.now() });
+    if (this.queue.length >= this.maxBatch) this.schedule(0);
+    else this.schedule(this.batchMs);
+  }
+
+  /** Writes everything queued now (before a feedback lookup, and on close). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      const rows = batch.map((p) => captureRow(p.input, p.settings, p.at)).filter((r): r is CaptureRow => r !== null);
+      if (!rows.length) continue;
+      try {
+        this.store.insert(rows);
+      } catch (err) {
+        this.failed += rows.length;
+        console.error(`tailor gateway: capture write of ${rows.length} rows failed: ${(err as Error).message}`);
+        continue;
+      }
+      this.acknowledged += rows.length;
+      this.opts.onCommit?.(rows.map((r) => r.responseId));
+    }
+  }
+
+  purge(): number {
+    try {
+      return this.store.purge();
+    } catch (err) {
+      console.error(`tailor gateway: capture purge failed: ${(err as Error).message}`);
+      return 0;
+    }
+  }
+
+  close(): void {
+    clearInterval(this.purger);
+    this.flush();
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer && ms > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), ms);
+  }
+}
