@@ -26,8 +26,9 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   },
 };
 
-/** Run only when named: they need `npm run setup:trainer` and take minutes. */
-const NAMED_ONLY = new Set(['llm']);
+/** Run only when named: llm needs `npm run setup:trainer` and takes minutes; artifact-s3 needs moto
+ * (`npm run setup:stores`). */
+const NAMED_ONLY = new Set(['llm', 'artifact-s3']);
 
 async function main(): Promise<void> {
   // `--name=value` arguments are a benchmark's own size flags (bench/llm.ts), not benchmark names.
