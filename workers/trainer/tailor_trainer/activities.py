@@ -6,6 +6,7 @@ between steps and keeps the last checkpoint.
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 from temporalio import activity
@@ -14,6 +15,7 @@ from temporalio.exceptions import ApplicationError, CancelledError
 from .catalog import CatalogError
 from .progress_signal import ProgressSignaller
 from .spec import SpecError, parse_request
+from .store import StoreError, fetch_artifact, upload_adapter
 from .training import resume_checkpoint, train
 
 
@@ -30,9 +32,34 @@ class ActivityReporter:
         return activity.is_cancelled() or activity.is_worker_shutdown()
 
 
+def adapters_root() -> str:
+    """Where this host keeps trained outputs and checkpoints named by relative paths in a request."""
+    home = os.environ.get("TAILOR_HOME") or os.path.join(os.path.expanduser("~"), ".tailor")
+    return os.environ.get("TAILOR_TRAINER_ADAPTERS") or os.path.join(home, "adapters")
+
+
+def localize(request: Any) -> Any:
+    """A request naming its training file by reference (`trainingArtifact`) and its folders relative to this host
+    (the trainer on a host of its own): the file is fetched from the store into the local cache, the folders go
+    under adapters_root(). A request with local paths (one shared disk) passes through unchanged."""
+    if not isinstance(request, dict) or request.get("trainingArtifact") is None:
+        return request
+    ref = request["trainingArtifact"]
+    if not isinstance(ref, dict) or not all(isinstance(ref.get(k), str) for k in ("location", "key", "sha256")):
+        raise SpecError(f"trainingArtifact: expected an object with location, key and sha256, got {ref!r}")
+    local = dict(request, trainingFile=fetch_artifact(ref["location"], ref["key"], ref["sha256"]))
+    for field in ("outputDir", "checkpointDir"):
+        value = request.get(field)
+        if isinstance(value, str) and not os.path.isabs(value):
+            local[field] = os.path.join(adapters_root(), value)
+    return local
+
+
 def _run(request: Any, kind: str, signaller: ProgressSignaller | None = None) -> dict[str, Any]:
     try:
-        req = parse_request(request)
+        req = parse_request(localize(request))
+    except StoreError as e:
+        raise ApplicationError(str(e), type=e.type, non_retryable=not e.retryable) from None
     except SpecError as e:
         raise ApplicationError(str(e), type="InvalidTrainingRequest", non_retryable=True) from None
     except CatalogError as e:  # an unknown, missing, corrupted or unprepared catalogue model: retrying cannot help
@@ -54,7 +81,14 @@ def _run(request: Any, kind: str, signaller: ProgressSignaller | None = None) ->
             raise CancelledError(f"training cancelled at step {result.steps}; checkpoints kept in {req.checkpoint_dir}")
         # Worker shutting down: a retryable failure, so another worker resumes from the checkpoint.
         raise ApplicationError(f"worker shut down at step {result.steps}; a retry resumes from the last checkpoint", type="TrainerShutdown")
-    return result.to_json()
+    out = result.to_json()
+    if isinstance(request, dict) and isinstance(request.get("trainingArtifact"), dict):
+        # No shared disk: the output goes to the store, and the result names it there, not by a path on this host.
+        try:
+            out["outputDir"] = upload_adapter(request["trainingArtifact"]["location"], result.output_dir, result.sha256)
+        except StoreError as e:
+            raise ApplicationError(str(e), type=e.type, non_retryable=not e.retryable) from None
+    return out
 
 
 class TrainerActivities:

@@ -177,6 +177,8 @@ class ModelSet:
                     "InvalidUserInput",
                     code=400,
                 )
+            if path.startswith("s3://"):
+                path = self._from_store(name, path)
             if not os.path.isfile(os.path.join(path, "adapter_config.json")):
                 # vLLM reports a missing path and a folder without adapter_config.json alike (LoRAAdapterNotFoundError).
                 why = (
@@ -194,6 +196,21 @@ class ModelSet:
                     400, f"Loading lora {name} failed: {type(e).__name__}: {e}", "BadRequestError", code=400
                 ) from None
             self.registered[name] = model
+
+    def _from_store(self, name: str, uri: str) -> str:
+        """An adapter the trainer uploaded (store.upload_adapter), fetched by digest into the local cache once: the
+        trainer and this server need not share a disk."""
+        from .store import StoreError, fetch_adapter
+
+        home = os.environ.get("TAILOR_HOME") or os.path.join(os.path.expanduser("~"), ".tailor")
+        cache = os.path.join(self.adapters_dir or os.path.join(home, "adapters"), ".store")
+        try:
+            return fetch_adapter(uri, cache)
+        except StoreError as e:
+            # Missing or corrupted: the caller's input (4xx, not retried); the store unreachable: 503, retried.
+            status = 503 if e.retryable else (404 if e.type == "ArtifactMissing" else 400)
+            kind = "ServiceUnavailable" if e.retryable else ("NotFoundError" if status == 404 else "BadRequestError")
+            raise ApiError(status, f"Loading lora {name} failed: {e}", kind, code=status) from None
 
     def unload_adapter(self, name: str) -> None:
         with self.register_lock:
