@@ -8,7 +8,7 @@ const NO_LABEL = 0xff;
 
 /**
  * What the split step needs of each kept example, as columns of typed arrays: its 64-bit split hash (from the
- * 16-hex-digit string the preparer or SplitGroups gives), its token count and its label's code. About 13 bytes an
+ * 16-hex-digit string of the preparer or groupSplitHash), its token count and its label's code. About 13 bytes an
  * example, where arrays of strings and numbers took over 100.
  * Labels are interned (at most MAX_DISTINCT_LABELS of them); once an answer is not a label or there are more,
  * the data is not a classification set (LabelTally gives up too) and the codes are dropped.
