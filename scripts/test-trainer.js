@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the trainer's Python tests (pytest) in the venv `npm run setup:trainer` creates, then the TypeScript pipeline
-// test that drives the trainer end to end (jest test/selfHosted). Extra arguments go to pytest, and then only pytest runs.
+// tests that drive the trainer end to end (jest test/selfHosted, test/multiHost: the latter also needs
+// `npm run setup:stores`). Extra arguments go to pytest, and then only pytest runs.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -15,5 +16,5 @@ if (!fs.existsSync(python)) {
 const args = process.argv.slice(2);
 const r = spawnSync(python, ['-m', 'pytest', ...args], { cwd: path.join(root, 'workers', 'trainer'), stdio: 'inherit' });
 if (r.status !== 0 || args.length) process.exit(r.status ?? 1);
-const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), 'test/selfHosted'], { cwd: root, stdio: 'inherit' });
+const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), 'test/selfHosted', 'test/multiHost'], { cwd: root, stdio: 'inherit' });
 process.exit(jest.status ?? 1);
