@@ -25,8 +25,10 @@ DEFAULT_TASK_QUEUE = "tailor-trainer"
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--address", default=os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"))
-    p.add_argument("--namespace", default=os.environ.get("TEMPORAL_NAMESPACE", "default"))
+    # Unset: Temporal's environment configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS
+    # settings, TEMPORAL_PROFILE and its TOML file), as Tailor's TypeScript workers read it; else 127.0.0.1:7233.
+    p.add_argument("--address")
+    p.add_argument("--namespace")
     p.add_argument("--task-queue", default=os.environ.get("TAILOR_TRAINER_TASK_QUEUE", DEFAULT_TASK_QUEUE))
     # One training at a time by default: it takes the whole accelerator (or CPU).
     p.add_argument("--max-concurrent", type=int, default=int(os.environ.get("TAILOR_TRAINER_CONCURRENCY", "1")))
@@ -38,6 +40,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds between progress signals to the workflow at most (each is a history event); 0 turns them off",
     )
     return p.parse_args(argv)
+
+
+def connect_config(args: argparse.Namespace) -> dict:
+    """Client.connect's arguments: the environment's profile (a self-hosted cluster or Temporal Cloud: API key, mTLS),
+    with --address and --namespace taking precedence."""
+    from temporalio.envconfig import ClientConfigProfile
+
+    config = dict(ClientConfigProfile.load().to_client_connect_config())
+    config["target_host"] = args.address or config.get("target_host") or "127.0.0.1:7233"
+    config["namespace"] = args.namespace or config.get("namespace") or "default"
+    return config
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -52,7 +65,12 @@ async def run(args: argparse.Namespace) -> None:
     except ValueError as e:
         sys.exit(f"tailor-trainer: {e}")
     try:
-        client = await Client.connect(args.address, namespace=args.namespace, data_converter=data_converter)
+        config = connect_config(args)
+    except Exception as e:  # a malformed profile or TOML file: the message names it
+        sys.exit(f"tailor-trainer: Temporal environment configuration: {e}")
+    args.address, args.namespace = config["target_host"], config["namespace"]
+    try:
+        client = await Client.connect(**config, data_converter=data_converter)
     except Exception as e:  # connection failures come in several types; the message is what the user needs
         sys.exit(f"tailor-trainer: cannot reach Temporal at {args.address} ({e})")
     signaller = ProgressSignaller(client, asyncio.get_running_loop(), args.progress_every) if args.progress_every > 0 else None
