@@ -7,6 +7,7 @@ import { createTailorWorker, installQuietRuntime } from '../../workers/createWor
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { intOption, parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
+import { closeProcessStores } from '../../stores/processStores';
 
 export const command: CliCommand = {
   name: 'worker',
@@ -58,6 +59,7 @@ Options:
     // The SDK shuts the worker down gracefully on SIGINT/SIGTERM.
     await worker.run();
     await connection.close();
+    await closeProcessStores(); // PostgreSQL pools, when TAILOR_REGISTRY names a database
     await closeBackend?.();
     return 0;
   },
