@@ -51,9 +51,11 @@ type Rand = () => number;
 const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const hex16 = (rand: Rand) =>
   Array.from({ length: 2 }, () => Math.floor(rand() * 2 ** 32).toString(16).padStart(8, '0')).join('');
-/** A 16-hex-digit hash that differs from `base` only in its low or high half (exercises every radix pass). */
-const near = (rand: Rand, base: string) =>
-  rand() < 0.5 ? base.slice(0, 8) + hex16(rand).slice(8) : hex16(rand).slice(0, 8) + base.slice(8);
+/** A hash that differs from `base` only in one 16-bit digit (4 hex digits), so every radix pass decides. */
+const near = (rand: Rand, base: string) => {
+  const at = 4 * Math.floor(rand() * 4);
+  return base.slice(0, at) + hex16(rand).slice(0, 4) + base.slice(at + 4);
+};
 const LABELS = ['billing', 'bug', 'Billing', 'é-accent', 'a b', 'z', '10', '9'];
 
 function randomShares(rand: Rand) {
@@ -152,6 +154,18 @@ describe('split assignment over columns equals the object-and-string algorithm',
 });
 
 describe('sortSplitOrder', () => {
+  test('equals a comparison sort on 100,000 keys with near-equal hashes', () => {
+    const rand = mulberry32(37);
+    const examples = randomExamples(rand, 100_000, ['b', 'a', 'c']);
+    const hi = Uint32Array.from(examples, (e) => parseInt(e.hash.slice(0, 8), 16));
+    const lo = Uint32Array.from(examples, (e) => parseInt(e.hash.slice(8), 16));
+    const rank = Uint8Array.from(examples, (e) => ['a', 'b', 'c'].indexOf(e.label));
+    const want = examples.map((_, i) => i);
+    const key = (i: number) => `${rank[i]} ${examples[i]!.hash}`;
+    want.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a - b));
+    expect([...sortSplitOrder({ length: examples.length, hi, lo, rank })]).toEqual(want);
+  });
+
   test('orders by stratum rank, then hi, then lo, then position', () => {
     const hi = Uint32Array.from([2, 1, 1, 0xffffffff, 1, 0]);
     const lo = Uint32Array.from([0, 0x10000, 5, 0, 5, 0xffffffff]);
