@@ -44,10 +44,12 @@ export function loadSpec(file: string): LoadedSpec {
   const spec = parsed.value;
   const dir = path.dirname(abs);
   // A feedback source has no file yet: the run materialises one (activities/feedback/materializeFeedbackDataset.ts).
-  const fromFeedback = spec.dataset.source === 'feedback';
+  // So has a capture source (activities/capture/materializeCaptureDataset.ts).
+  const fromFeedback = spec.dataset.source === 'feedback' || spec.dataset.source === 'capture';
   const datasetPath = fromFeedback ? '' : path.resolve(dir, spec.dataset.path);
   if (fromFeedback && spec.dataset.path !== '') {
-    throw new SpecError(file, [{ key: 'dataset.path', line: parsed.source.lineOf(['dataset', 'path']), message: 'not used with source: feedback (the feedback export is the dataset)' }]);
+    const message = `not used with source: ${spec.dataset.source} (the ${spec.dataset.source} export is the dataset)`;
+    throw new SpecError(file, [{ key: 'dataset.path', line: parsed.source.lineOf(['dataset', 'path']), message }]);
   }
   const outside = confinementProblems(abs, spec, parsed.source);
   if (outside.length) throw new SpecError(file, outside);
@@ -86,7 +88,9 @@ export function clientResolved(loaded: Pick<LoadedSpec, 'prompts' | 'spec'>): { 
 /** Every path the spec names that points outside the allowed roots (config/allowedRoots.ts), at its key and line. */
 function confinementProblems(abs: string, spec: PipelineSpec, source: YamlSource): SpecProblem[] {
   const keys: [(string | number)[], string][] = [
-    ...(spec.dataset.source === 'feedback' ? [] : [[['dataset', 'path'], spec.dataset.path] as [string[], string]]),
+    ...(spec.dataset.source === 'feedback' || spec.dataset.source === 'capture'
+      ? []
+      : [[['dataset', 'path'], spec.dataset.path] as [string[], string]]),
     ...(spec.baselines.prompts ?? []).map((p, i): [(string | number)[], string] => [['baselines', 'prompts', i], p]),
     ...(spec.baselines.rag ? [[['baselines', 'rag', 'docs'], spec.baselines.rag.docs] as [string[], string]] : []),
   ];

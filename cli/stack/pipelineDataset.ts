@@ -1,4 +1,6 @@
+import { materializeCaptureDataset } from '../../activities/capture/materializeCaptureDataset';
 import { materializeFeedbackDataset } from '../../activities/feedback/materializeFeedbackDataset';
+import { captureExportRequest } from '../../core/capture/captureSource';
 import { feedbackExportRequest } from '../../core/feedback/feedbackSource';
 import type { LoadedSpec } from '../../config/loadSpec';
 import type { PipelineSpec } from '../../core/pipeline/pipelineSpec';
@@ -12,6 +14,14 @@ import { sha256File } from './datasetHash';
  */
 export async function pipelineDataset(loaded: LoadedSpec): Promise<{ spec: PipelineSpec; datasetSha256: string }> {
   const { spec } = loaded;
+  if (spec.dataset.source === 'capture') {
+    const data = await materializeCaptureDataset(captureExportRequest(spec.dataset));
+    if (data.count === 0) {
+      const why = `no captured traffic of ${spec.dataset.alias} to train on yet (a gateway capture policy collects it)`;
+      throw new UsageError(`${loaded.file}: dataset.source: capture: ${why}`, 1);
+    }
+    return { spec: { ...spec, dataset: { ...spec.dataset, path: data.path } }, datasetSha256: data.sha256 };
+  }
   if (spec.dataset.source !== 'feedback') return { spec, datasetSha256: await sha256File(spec.dataset.path) };
   const data = await materializeFeedbackDataset(feedbackExportRequest(spec.dataset, null));
   if (data.count === 0) throw new UsageError(`${loaded.file}: dataset.source: feedback: no feedback to train on yet (tailor feedback-server collects it)`, 1);

@@ -100,7 +100,8 @@ export const DatasetSpecSchema = z
   .object({
     /**
      * The source file; the pipeline loader resolves it relative to the spec file and checks it exists. Required
-     * unless `source: feedback` (then the export of the feedback table is the file).
+     * unless `source: feedback` or `source: capture` (then the export of the feedback table or of the gateway's
+     * captured traffic is the file).
      */
     path: z.string().default(''),
     /**
@@ -108,7 +109,13 @@ export const DatasetSpecSchema = z
      * `tailor feedback export` does (format `dpo`: corrections and preferences as pairs; `chat`: corrected and
      * highly rated answers). Left unset for files so older specs keep their hash. @default 'file'
      */
-    source: z.enum(['file', 'feedback']).optional(),
+    source: z.enum(['file', 'feedback', 'capture']).optional(),
+    /** `source: capture`: whose traffic the gateway captured, as NAME@ALIAS (`tailor capture export` does the same). */
+    alias: z.string().min(1).optional(),
+    /** `source: capture`: only answers rated at least this (1-5, thumbs up = 5), or corrected. @default every answer */
+    minRating: z.number().int().min(1).max(5).optional(),
+    /** `source: capture`: at most this many captured requests, a fixed sample by response ID. @default all */
+    sampleSize: z.number().int().min(1).optional(),
     /** `source: feedback`: a run needs at least this many feedback items new since the last successful run. @default 1 */
     minCount: z.number().int().min(1).optional(),
     /** `source: feedback`: only feedback received within this long before the run (e.g. `30d`). @default all */
@@ -133,12 +140,33 @@ export const DatasetSpecSchema = z
   .strict()
   .superRefine((d, ctx) => {
     const feedback = d.source === 'feedback';
-    if (!feedback && d.path === '') ctx.addIssue({ code: 'custom', path: ['path'], message: 'expected the dataset file (or source: feedback)' });
-    if (feedback && d.format !== 'dpo' && d.format !== 'chat') {
-      ctx.addIssue({ code: 'custom', path: ['format'], message: `source: feedback gives 'dpo' or 'chat' data, not '${d.format}'` });
+    const capture = d.source === 'capture';
+    if (!feedback && !capture && d.path === '') {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: 'expected the dataset file (or source: feedback)' });
     }
-    for (const key of ['minCount', 'window', 'model'] as const) {
-      if (!feedback && d[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only used with source: feedback' });
+    if ((feedback || capture) && d.format !== 'dpo' && d.format !== 'chat') {
+      const message = `source: ${d.source} gives 'dpo' or 'chat' data, not '${d.format}'`;
+      ctx.addIssue({ code: 'custom', path: ['format'], message });
+    }
+    for (const key of ['minCount', 'model'] as const) {
+      if (!feedback && d[key] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'only used with source: feedback' });
+      }
+    }
+    if (!feedback && !capture && d.window !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['window'], message: 'only used with source: feedback or source: capture' });
+    }
+    for (const key of ['alias', 'minRating', 'sampleSize'] as const) {
+      if (!capture && d[key] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'only used with source: capture' });
+      }
+    }
+    if (capture && d.alias === undefined) {
+      const message = 'source: capture needs the alias whose traffic to use (NAME@ALIAS)';
+      ctx.addIssue({ code: 'custom', path: ['alias'], message });
+    } else if (capture && !/^[a-z0-9][a-z0-9-]*@[a-z0-9][a-z0-9_-]*$/.test(d.alias!)) {
+      const message = `expected NAME@ALIAS (e.g. tickets@prod), got '${d.alias}'`;
+      ctx.addIssue({ code: 'custom', path: ['alias'], message });
     }
   });
 export type DatasetSpec = z.infer<typeof DatasetSpecSchema>;

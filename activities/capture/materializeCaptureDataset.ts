@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { exportCaptures } from '../../core/capture/captureExport';
+import { durationMs } from '../../core/spec/durationMs';
+import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
+import { artifactStore } from '../../stores/processStores';
+
+const InputSchema = z.object({
+  /** NAME@ALIAS whose captured traffic is the dataset. */
+  alias: z.string().min(1),
+  /** `dpo` (corrections and preferences as pairs) or `chat` (supervised examples), as the spec's `dataset.format`. */
+  format: z.enum(['dpo', 'chat']),
+  /** Only traffic captured within this long (the spec's `dataset.window`, e.g. `30d`). @default all that is kept */
+  window: z.string().optional(),
+  /** Only answers rated at least this, or corrected. @default every answer */
+  minRating: z.number().int().min(1).max(5).optional(),
+  /** At most this many captured requests, a fixed sample by response ID. @default all */
+  sampleSize: z.number().int().min(1).optional(),
+});
+
+export interface MaterializedCapture {
+  /** The export's file: its artifact's path, written once per content. */
+  path: string;
+  sha256: string;
+  /** Examples in the export. */
+  count: number;
+  /** Captured requests read (after the window and the sample). */
+  rows: number;
+}
+
+/**
+ * A pipeline's `source: capture` dataset: the gateway's captured traffic for one alias exported (as `tailor capture
+ * export` does) into the content-addressed artifact store, so its sha256 names the run and the prepare step reads it
+ * like any file.
+ */
+export async function materializeCaptureDataset(input: z.input<typeof InputSchema>): Promise<MaterializedCapture> {
+  const { alias, format, window, minRating, sampleSize } = InputSchema.parse(input);
+  const file = capturePath();
+  let out: ReturnType<typeof exportCaptures> = {
+    text: '',
+    count: 0,
+    ids: [],
+    skipped: 0,
+    removed: {},
+    rows: 0,
+    unusable: 0,
+  };
+  if (fs.existsSync(file)) {
+    const windowMs = window === undefined ? undefined : durationMs(window);
+    const store = new CaptureStore(file);
+    try {
+      const rows = store.list({ alias, ...(windowMs ? { since: Date.now() - windowMs } : {}) });
+      out = exportCaptures(rows, {
+        format: format === 'dpo' ? 'dpo' : 'sft',
+        ...(minRating !== undefined ? { minRating } : {}),
+        ...(sampleSize !== undefined ? { limit: sampleSize } : {}),
+      });
+    } finally {
+      store.close();
+    }
+  }
+  const store = artifactStore();
+  const ref = await store.put(out.text, { name: `capture.${format}.jsonl`, count: out.count });
+  return { path: await store.localPath(ref), sha256: ref.sha256, count: out.count, rows: out.rows };
+}
