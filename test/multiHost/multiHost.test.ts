@@ -167,6 +167,9 @@ describeWithTrainer('Tailor across hosts: S3 artifacts, PostgreSQL registry, no 
         path.join(homeOf('gpu'), 'artifacts', result.prepared.train.sha256.slice(0, 2), result.prepared.train.sha256),
       ),
     ).toBe(true);
+    // The chat server loaded it from the store by digest, into its own host's cache.
+    const served = path.join(homeOf('serving'), 'adapters', '.store', ft.selfHosted!.adapterSha256);
+    expect(fs.existsSync(path.join(served, 'adapter_config.json'))).toBe(true);
     // The registry on PostgreSQL holds the one model, and the alias points at it.
     const registry = await openRegistry({ TAILOR_REGISTRY: pg.url });
     try {

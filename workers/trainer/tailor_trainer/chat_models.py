@@ -220,13 +220,10 @@ class ModelSet:
 
     def _find(self, name: str) -> str | None:
         prefix = name.rsplit(":", 1)[-1].lower()
-        if (
-            not self.adapters_dir
-            or len(prefix) < 12
-            or any(c not in "0123456789abcdef" for c in prefix)
-            or not os.path.isdir(self.adapters_dir)
-        ):
+        if len(prefix) < 12 or any(c not in "0123456789abcdef" for c in prefix):
             return None
+        if not self.adapters_dir or not os.path.isdir(self.adapters_dir):
+            return self._find_in_store(prefix)
         from .training import dir_sha256
 
         for entry in sorted(os.listdir(self.adapters_dir)):
@@ -241,7 +238,26 @@ class ModelSet:
                 self.digests[folder] = (mtime, dir_sha256(folder))
             if self.digests[folder][1].startswith(prefix):
                 return folder
-        return None
+        return self._find_in_store(prefix)
+
+    def _find_in_store(self, prefix: str) -> str | None:
+        """With TAILOR_ARTIFACTS=s3://..., a trained output the trainer uploaded (on another host) under this digest
+        prefix, fetched into the local cache and checked. None when the store has none, or more than one, under it."""
+        location = os.environ.get("TAILOR_ARTIFACTS", "").strip()
+        if not location.startswith("s3://"):
+            return None
+        from .store import ADAPTERS, S3Location, client
+
+        where = S3Location.parse(location, "TAILOR_ARTIFACTS")
+        try:
+            listed = client().list_objects_v2(Bucket=where.bucket, Prefix=where.key(ADAPTERS, prefix), MaxKeys=2)
+        except Exception as e:
+            why = f"artifact store {location}: cannot list adapters: {e}"
+            raise ApiError(503, why, "ServiceUnavailable", code=503) from None
+        keys = [o["Key"] for o in listed.get("Contents", []) if o["Key"].endswith(".tar")]
+        if len(keys) != 1:
+            return None
+        return self._from_store(prefix, where.uri(keys[0]))
 
 
 def _has_tokenizer(path: str) -> bool:

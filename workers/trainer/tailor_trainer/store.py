@@ -40,7 +40,9 @@ class S3Location:
     def parse(spec: str, source: str) -> "S3Location":
         m = re.fullmatch(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(.*))?", spec.strip())
         if not m:
-            raise ValueError(f"{source}: {spec!r} is not s3://bucket/prefix (a lower-case bucket name, 3-63 characters)")
+            raise ValueError(
+                f"{source}: {spec!r} is not s3://bucket/prefix (a lower-case bucket name, 3-63 characters)"
+            )
         return S3Location(m.group(1), (m.group(2) or "").strip("/"))
 
     def key(self, *parts: str) -> str:
@@ -153,7 +155,8 @@ def fetch_adapter(uri: str, cache_dir: str, s3: Any = None) -> str:
 
     m = re.fullmatch(r"(s3://.+)/" + ADAPTERS + r"/([0-9a-f]{64})\.tar", uri)
     if not m:
-        raise StoreError(f"{uri}: not an adapter in an artifact store (s3://bucket/prefix/adapters/<sha256>.tar)", "InvalidAdapterUri", False)
+        expected = "s3://bucket/prefix/adapters/<sha256>.tar"
+        raise StoreError(f"{uri}: not an adapter in an artifact store ({expected})", "InvalidAdapterUri", False)
     location, digest = m.group(1), m.group(2)
     dest = os.path.join(cache_dir, digest)
     if os.path.isdir(dest):
@@ -173,10 +176,12 @@ def fetch_adapter(uri: str, cache_dir: str, s3: Any = None) -> str:
             with tarfile.open(archive) as tar:
                 tar.extractall(folder, filter="data")
         except (tarfile.TarError, OSError) as e:
-            raise StoreError(f"artifact store {location}: {key} is corrupted: not an adapter archive ({e})", "ArtifactCorrupted", False) from None
+            why = f"artifact store {location}: {key} is corrupted: not an adapter archive ({e})"
+            raise StoreError(why, "ArtifactCorrupted", False) from None
         got = dir_sha256(folder)
         if got != digest:
-            raise StoreError(f"artifact store {location}: {key} is corrupted: its files hash to {got}", "ArtifactCorrupted", False)
+            why = f"artifact store {location}: {key} is corrupted: its files hash to {got}"
+            raise StoreError(why, "ArtifactCorrupted", False)
         try:
             os.replace(folder, dest)
         except OSError:  # another load placed it first: the same content

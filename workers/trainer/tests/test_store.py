@@ -31,7 +31,8 @@ def s3(tmp_path_factory):
     if not MOTO.exists():
         pytest.skip("moto is not installed in .tools/moto: run `npm run setup:stores`")
     port = _free_port()
-    proc = subprocess.Popen([str(MOTO), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stderr=subprocess.DEVNULL)
+    server = [str(MOTO), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    proc = subprocess.Popen(server, stderr=subprocess.DEVNULL)
     env = {
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
         "AWS_REGION": "us-east-1",
@@ -125,3 +126,21 @@ def test_an_adapter_goes_up_once_and_comes_back_checked_by_its_digest(s3, tmp_pa
         fetch_adapter(f"{LOCATION}/adapters/{fake}.tar", str(tmp_path / "cache"))
     assert not e.value.retryable
     assert sorted(os.listdir(tmp_path / "cache")) == [digest]
+
+
+def test_a_chat_server_on_another_host_finds_an_uploaded_adapter_by_its_digest_prefix(s3, tmp_path, monkeypatch):
+    from tailor_trainer.chat_models import ModelSet
+
+    folder = tmp_path / "trained"
+    folder.mkdir()
+    (folder / "adapter_config.json").write_text('{"r": 8}')
+    digest = dir_sha256(str(folder))
+    upload_adapter(LOCATION, str(folder), digest)
+    # _find needs no model loaded: no default model, no base
+    models = ModelSet(default=None, base="unused", adapters_dir=str(tmp_path / "serving-adapters"))
+    assert models._find(f"self-hosted:tiny:{digest[:12]}") is None  # TAILOR_ARTIFACTS unset: local folders only
+    monkeypatch.setenv("TAILOR_ARTIFACTS", LOCATION)
+    found = models._find(f"self-hosted:tiny:{digest[:12]}")
+    assert found == str(tmp_path / "serving-adapters" / ".store" / digest)
+    assert dir_sha256(found) == digest
+    assert models._find("self-hosted:tiny:" + "0" * 12) is None

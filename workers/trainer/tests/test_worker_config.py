@@ -18,8 +18,8 @@ def test_temporal_cloud_from_the_standard_environment(monkeypatch):
 
 
 def test_nothing_set_means_a_local_server(monkeypatch):
-    for var in ("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "TEMPORAL_PROFILE", "TEMPORAL_CONFIG_FILE"):
-        monkeypatch.delenv(var, raising=False)
+    for var in ("ADDRESS", "NAMESPACE", "API_KEY", "PROFILE", "CONFIG_FILE"):
+        monkeypatch.delenv(f"TEMPORAL_{var}", raising=False)
     monkeypatch.setenv("HOME", "/nonexistent-home")
     config = connect_config(parse_args([]))
     assert config == {"target_host": "127.0.0.1:7233", "namespace": "default"}
