@@ -1,8 +1,9 @@
 import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
-import { ApplicationFailure, executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import type { PipelineSpec } from '../core/pipeline/pipelineSpec';
 import { feedbackExportRequest } from '../core/feedback/feedbackSource';
+import { captureExportRequest } from '../core/capture/captureSource';
 import { pipelineRunId } from '../core/operations/pipelineRunId';
 import { proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
@@ -41,6 +42,7 @@ export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): 
   const mark = (pairs: SearchAttributePair[]) => indexed && upsertSearchAttributes(pairs);
 
   if (spec.dataset.source === 'feedback') return feedbackRun(input, ops, mark);
+  if (spec.dataset.source === 'capture' && patched('capture-source')) return captureRun(input, ops, mark);
 
   const fingerprint = await ops.fingerprintDataset({ path: spec.dataset.path, force: true });
   const datasetSha256 = fingerprint.sha256;
@@ -71,6 +73,32 @@ async function feedbackRun(input: ScheduledPipelineInput, ops: ReturnType<typeof
   if (data.newCount < minCount) {
     mark([{ key: TailorOutcome, value: 'skipped' }]);
     return { outcome: 'skipped', datasetSha256: data.sha256, reason: `${data.newCount} new feedback items < minCount ${minCount}` };
+  }
+  return runPipeline(input, { ...spec, dataset: { ...spec.dataset, path: data.path } }, data.sha256, mark);
+}
+
+/**
+ * `dataset.source: capture`: the alias's captured traffic is exported into the artifact store; an empty export, or
+ * (with skipIfUnchanged) the same export as the last successful run's, ends the tick as skipped.
+ */
+async function captureRun(
+  input: ScheduledPipelineInput,
+  ops: ReturnType<typeof opsFor>,
+  mark: Mark,
+): Promise<ScheduledPipelineResult> {
+  const { spec } = input;
+  const data = await ops.materializeCaptureDataset(captureExportRequest(spec.dataset));
+  mark([{ key: TailorDatasetSha, value: data.sha256 }]);
+  const skip = async (): Promise<string | undefined> => {
+    if (data.count === 0) return `no captured traffic of ${spec.dataset.alias} to train on yet`;
+    if (!input.skipIfUnchanged) return undefined;
+    const last = await ops.lastSuccessfulDataset({ pipeline: spec.name });
+    return last === data.sha256 ? 'the captured data is unchanged since the last successful run' : undefined;
+  };
+  const reason = await skip();
+  if (reason) {
+    mark([{ key: TailorOutcome, value: 'skipped' }]);
+    return { outcome: 'skipped', datasetSha256: data.sha256, reason };
   }
   return runPipeline(input, { ...spec, dataset: { ...spec.dataset, path: data.path } }, data.sha256, mark);
 }

@@ -3,3 +3,4 @@ export { fingerprintDataset } from './fingerprintDataset';
 export { lastSuccessfulDataset } from './lastSuccessfulDataset';
 export { findSunsets } from './findSunsets';
 export { materializeFeedbackDataset } from '../feedback/materializeFeedbackDataset';
+export { materializeCaptureDataset } from '../capture/materializeCaptureDataset';

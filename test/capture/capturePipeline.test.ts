@@ -15,12 +15,17 @@ import { loadSpec } from '../../config/loadSpec';
 import { CaptureStore } from '../../stores/capture/captureStore';
 import { cliEnv, uniqueName } from '../operations/support';
 import { useHarness } from '../support/pipelineHarness';
+import { sharedBundle } from '../support/temporal';
+import { scheduledPipelineWorkflow } from '../../workflows/scheduledPipelineWorkflow';
+import type { PipelineSpec } from '../../core/pipeline/pipelineSpec';
+import { Worker } from '@temporalio/worker';
 import { runCli } from '../support/runCli';
 import { EXAMPLE_SPEC, exampleSpecWith } from '../support/specFiles';
 
 type Ticket = { messages: { role: string; content: string }[] };
 const TICKETS = path.join(path.dirname(EXAMPLE_SPEC), 'data', 'tickets.jsonl');
 const h = useHarness('capture-pipeline');
+let first: { spec: string; runId: string } | undefined;
 
 /** The first `n` tickets as captured answers of tickets@prod; every fifth is rated down, the rest up. */
 function capture(file: string, n: number): string[] {
@@ -77,6 +82,7 @@ test('dataset.source: capture prepares and validates the alias traffic rated at 
   expect(started.stderr).toBe('');
   expect(started.code).toBe(0);
   const { runId } = JSON.parse(started.stdout) as { runId: string };
+  first = { spec, runId };
   const result = (await h.client.workflow.getHandle(runId).result()) as PipelineResult;
 
   // The run is named by the export: the same rows exported here hash the same.
@@ -96,6 +102,27 @@ test('dataset.source: capture prepares and validates the alias traffic rated at 
   expect(result.validation).toMatchObject({ valid: true });
   expect(result.validation.examples).toBe(result.prepared.counts.train);
 }, 180_000);
+
+test('a scheduled run exports the same rows (the same run), skips an alias with no traffic, and replays', async () => {
+  const loaded = loadSpec(first!.spec);
+  const run = (spec: PipelineSpec) =>
+    h.client.workflow.execute(scheduledPipelineWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: uniqueName('cap-sched'),
+      args: [{ spec, specSha256: loaded.specSha256 }],
+    });
+  expect(await run(loaded.spec)).toMatchObject({ outcome: 'duplicate', runId: first!.runId });
+  const none = { ...loaded.spec, dataset: { ...loaded.spec.dataset, alias: 'tickets@none' } };
+  const workflowId = uniqueName('cap-sched-none');
+  const skipped = await h.client.workflow.execute(scheduledPipelineWorkflow, {
+    taskQueue: h.taskQueue,
+    workflowId,
+    args: [{ spec: none, specSha256: loaded.specSha256 }],
+  });
+  expect(skipped).toMatchObject({ outcome: 'skipped', reason: 'no captured traffic of tickets@none to train on yet' });
+  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, workflowId);
+}, 60_000);
 
 test('bad capture keys name the file, line and key', () => {
   const specFile = (dataset: string) => {
