@@ -9,6 +9,8 @@ import { loadSpec } from '../../config/loadSpec';
 import type { FineTuneProgress } from '../../core/pipeline/fineTuneTypes';
 import { s3ClientConfig } from '../../stores/artifacts/s3ArtifactStore';
 import { openRegistry } from '../../stores/registry/registryBackend';
+import { artifactStore } from '../../stores/processStores';
+import { selfHostedTrainingPaths } from '../../activities/fineTune/selfHostedPaths';
 import { fineTuneProgressQuery, pauseFineTuneSignal, resumeFineTuneSignal } from '../../workflows/messages';
 import { chatRows, writeSelfHostedSpec } from '../selfHosted/selfHostedSpec';
 import { startPythonModule, type PythonModuleProcess as PythonProcess } from '../../workers/pythonModule';
@@ -122,7 +124,6 @@ describeWithTrainer('Tailor across hosts: S3 artifacts, PostgreSQL registry, no 
   it('a TypeScript worker killed mid-run is replaced on another host; one job, one adapter, one registry entry', async () => {
     const servingUrl = /listening on (http:\S+)/.exec(processes[1]!.output())![1]!;
     const workerA = await startWorker('cpu-a');
-    await startWorker('cpu-b');
     const spec = writeSelfHostedSpec(path.join(dir, 'input'), {
       name: 'multi-host',
       trainerQueue,
@@ -143,10 +144,22 @@ describeWithTrainer('Tailor across hosts: S3 artifacts, PostgreSQL registry, no 
       async () => ((await progress())?.phase === 'paused' ? true : undefined),
       60_000,
     );
+    // A second worker joins on its own host; then the first, which ran everything so far, dies.
+    const workerB = await startWorker('cpu-b');
     await killHard(workerA);
-    await startWorker('cpu-c');
     await fineTune.signal(resumeFineTuneSignal);
     const result = await handle.result();
+
+    // The run went on from the first worker's host to the second's: workflow tasks before the kill were taken by A
+    // (its identity is pid@host), every one after it by B, which had none of A's disk.
+    const taskTakers = async (workflowId: string) =>
+      (await client.workflow.getHandle(workflowId).fetchHistory()).events!.flatMap((e) =>
+        e.workflowTaskStartedEventAttributes?.identity ? [e.workflowTaskStartedEventAttributes.identity] : [],
+      );
+    const takers = await taskTakers(`${runId}/fine-tune`);
+    expect(takers[0]).toMatch(new RegExp(`^${workerA.pid}@`));
+    expect(takers[takers.length - 1]).toMatch(new RegExp(`^${workerB.pid}@`));
+    expect((await taskTakers(runId)).pop()).toMatch(new RegExp(`^${workerB.pid}@`));
 
     const ft = result.fineTune!;
     expect(ft.selfHosted!.steps).toBe(60);
@@ -160,7 +173,7 @@ describeWithTrainer('Tailor across hosts: S3 artifacts, PostgreSQL registry, no 
     expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([adapterKey]);
     // One training job: one output folder on the trainer's host, none on the TypeScript hosts.
     expect(fs.readdirSync(path.join(homeOf('gpu'), 'adapters')).filter((e) => !e.startsWith('.'))).toHaveLength(1);
-    for (const h of ['cpu-a', 'cpu-b', 'cpu-c']) expect(fs.existsSync(path.join(homeOf(h), 'adapters'))).toBe(false);
+    for (const h of ['cpu-a', 'cpu-b']) expect(fs.existsSync(path.join(homeOf(h), 'adapters'))).toBe(false);
     // The training file reached the trainer from the store, checked against its sha256.
     expect(
       fs.existsSync(
@@ -179,4 +192,32 @@ describeWithTrainer('Tailor across hosts: S3 artifacts, PostgreSQL registry, no 
       await registry.close();
     }
   }, 600_000);
+
+  it('with the store on S3 the trainer gets a reference, not a path; a training file not in the bucket fails', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, hostEnv('cpu-check'));
+    try {
+      const put = await artifactStore().put('{"messages": []}\n', { name: 'train.jsonl', count: 1 });
+      const paths = await selfHostedTrainingPaths({ train: put, runTag: 'multi-host/check' });
+      expect(paths).toEqual({
+        trainingArtifact: {
+          location: `s3://${BUCKET}/${PREFIX}`,
+          key: `${PREFIX}/${put.sha256.slice(0, 2)}/${put.sha256}`,
+          sha256: put.sha256,
+          bytes: put.bytes,
+        },
+        outputDir: 'multi-host_check',
+        checkpointDir: '.checkpoints/multi-host_check',
+      });
+      const absent = { ...put, sha256: 'f'.repeat(64), uri: `artifact:sha256:${'f'.repeat(64)}` };
+      await expect(selfHostedTrainingPaths({ train: absent, runTag: 'multi-host/absent' })).rejects.toMatchObject({
+        type: 'ArtifactMissing',
+        nonRetryable: true,
+        message: expect.stringContaining(`s3://${BUCKET}/${PREFIX}`),
+      });
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
 });
