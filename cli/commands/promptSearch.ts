@@ -80,6 +80,10 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
       throw err;
     }
     // A feedback-sourced dataset is materialised by a pipeline run; the search needs the file the splits come from.
+    if ((loaded.spec.dataset as { source?: string }).source === 'capture') {
+      const how = 'export the traffic with `tailor capture export` and point a spec at it';
+      throw new UsageError(`${loaded.file}: dataset.source is capture; tailor prompt-search needs a dataset file (${how})`);
+    }
     if ((loaded.spec.dataset as { source?: string }).source === 'feedback') {
       throw new UsageError(`${loaded.file}: dataset.source is feedback; tailor prompt-search needs a dataset file (export the feedback with \`tailor feedback export\` and point a spec at it)`);
     }
