@@ -4,6 +4,7 @@
  * a response ID, and nothing written for failed or abandoned requests.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -11,25 +12,32 @@ import { inSample } from '../../core/capture/captureRow';
 import { CaptureStore } from '../../stores/capture/captureStore';
 import { CaptureWriter } from '../../stores/capture/captureWriter';
 import { ask, moveAlias, register, startHarness, type Harness } from '../gateway/support/gatewayHarness';
+import { startTestBackend, type TestBackend } from '../localBackend/support/backend';
 
 let h: Harness;
 let dir: string;
 let store: CaptureStore;
 let writer: CaptureWriter;
+let hanging: TestBackend;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-capture-'));
+  hanging = await startTestBackend({ faults: 'chat=hang' });
   store = new CaptureStore(path.join(dir, 'capture.db'));
   // A batch waits a minute unless flushed: what is in the table is only what the test flushed.
   writer = new CaptureWriter(store, { batchMs: 60_000, maxBatch: 100_000 });
   h = await startHarness(
     {
-      providers: { 'openai-compatible': { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' } },
+      providers: {
+        'openai-compatible': { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' },
+        'self-hosted': { type: 'self-hosted', servingBaseUrl: hanging.server.baseURL },
+      },
       aliases: {
         'tickets@captured': { capture: { retentionDays: 30 } },
         'tickets@half': { capture: { sampleRate: 0.5 } },
         'tickets@small': { capture: { maxRequestBytes: 400, maxResponseBytes: 300 } },
         'tickets@down': { capture: {} },
+        'tickets@hangs': { capture: {} },
       },
     },
     { capture: writer },
@@ -37,10 +45,13 @@ beforeAll(async () => {
   await register(h.registry, 'gpt-4o-mini');
   await register(h.registry, 'ft:down', 'openai-compatible');
   for (const alias of ['prod', 'captured', 'half', 'small']) await moveAlias(h.registry, alias, 'gpt-4o-mini');
+  await register(h.registry, 'gpt-4o', 'self-hosted');
   await moveAlias(h.registry, 'down', 'ft:down');
+  await moveAlias(h.registry, 'hangs', 'gpt-4o');
 }, 30_000);
 afterAll(async () => {
   await h.close();
+  await hanging.close();
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -134,6 +145,25 @@ test('a body over its cap is left out whole; the row keeps its metadata', async 
 
 test('a provider failure stores nothing', async () => {
   await expect(h.client.chat.completions.create(ask('tickets@down'))).rejects.toBeInstanceOf(OpenAI.APIError);
+  expect(rows()).toEqual([]);
+});
+
+test('a client that disconnects mid-stream leaves nothing in the store', async () => {
+  const before = h.exchanges.length;
+  const req = http.request(`${h.gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
+  req.on('error', () => undefined);
+  req.end(JSON.stringify({ ...ask('tickets@hangs'), stream: true }));
+  // The provider (fault `chat=hang`) never answers; the client gives up once its request is sent.
+  await new Promise((r) => req.once('finish', r));
+  req.destroy();
+  // The exchange is reported (and the capture decision made) once the gateway has seen the client go.
+  while (!h.exchanges.slice(before).some((x) => x.alias === 'tickets@hangs')) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  expect(h.exchanges.slice(before).find((x) => x.alias === 'tickets@hangs')).toMatchObject({ error: 'client_closed' });
   expect(rows()).toEqual([]);
 });
 
