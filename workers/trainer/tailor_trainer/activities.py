@@ -15,7 +15,7 @@ from temporalio.exceptions import ApplicationError, CancelledError
 from .catalog import CatalogError
 from .progress_signal import ProgressSignaller
 from .spec import SpecError, parse_request
-from .store import StoreError, fetch_artifact, upload_adapter
+from .store import StoreError, fetch_artifact, tailor_home, upload_adapter
 from .training import resume_checkpoint, train
 
 
@@ -34,8 +34,7 @@ class ActivityReporter:
 
 def adapters_root() -> str:
     """Where this host keeps trained outputs and checkpoints named by relative paths in a request."""
-    home = os.environ.get("TAILOR_HOME") or os.path.join(os.path.expanduser("~"), ".tailor")
-    return os.environ.get("TAILOR_TRAINER_ADAPTERS") or os.path.join(home, "adapters")
+    return os.environ.get("TAILOR_TRAINER_ADAPTERS") or os.path.join(tailor_home(), "adapters")
 
 
 def localize(request: Any) -> Any:
@@ -48,10 +47,13 @@ def localize(request: Any) -> Any:
     if not isinstance(ref, dict) or not all(isinstance(ref.get(k), str) for k in ("location", "key", "sha256")):
         raise SpecError(f"trainingArtifact: expected an object with location, key and sha256, got {ref!r}")
     local = dict(request, trainingFile=fetch_artifact(ref["location"], ref["key"], ref["sha256"]))
+    root = os.path.abspath(adapters_root())
     for field in ("outputDir", "checkpointDir"):
         value = request.get(field)
         if isinstance(value, str) and not os.path.isabs(value):
-            local[field] = os.path.join(adapters_root(), value)
+            local[field] = os.path.abspath(os.path.join(root, value))
+            if os.path.commonpath([root, local[field]]) != root or local[field] == root:
+                raise SpecError(f"{field}: expected a folder inside this trainer's adapters folder, got {value!r}")
     return local
 
 

@@ -200,10 +200,9 @@ class ModelSet:
     def _from_store(self, name: str, uri: str) -> str:
         """An adapter the trainer uploaded (store.upload_adapter), fetched by digest into the local cache once: the
         trainer and this server need not share a disk."""
-        from .store import StoreError, fetch_adapter
+        from .store import StoreError, fetch_adapter, tailor_home
 
-        home = os.environ.get("TAILOR_HOME") or os.path.join(os.path.expanduser("~"), ".tailor")
-        cache = os.path.join(self.adapters_dir or os.path.join(home, "adapters"), ".store")
+        cache = os.path.join(self.adapters_dir or os.path.join(tailor_home(), "adapters"), ".store")
         try:
             return fetch_adapter(uri, cache)
         except StoreError as e:

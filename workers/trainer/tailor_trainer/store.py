@@ -71,9 +71,13 @@ def _unavailable(where: str, action: str, err: Exception) -> StoreError:
     return StoreError(f"artifact store {where}: {action}: {err}", "ArtifactStoreUnavailable", True)
 
 
+def tailor_home() -> str:
+    """This host's Tailor folder, as the TypeScript side finds it: TAILOR_HOME, else ~/.tailor."""
+    return os.environ.get("TAILOR_HOME") or os.path.join(os.path.expanduser("~"), ".tailor")
+
+
 def cache_root() -> str:
-    home = os.environ.get("TAILOR_HOME") or os.path.join(os.path.expanduser("~"), ".tailor")
-    return os.path.join(home, "artifacts")
+    return os.path.join(tailor_home(), "artifacts")
 
 
 def fetch_artifact(location: str, key: str, sha256: str, s3: Any = None) -> str:

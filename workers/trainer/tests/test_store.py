@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tailor_trainer.activities import localize
+from tailor_trainer.spec import SpecError
 from tailor_trainer.store import StoreError, fetch_adapter, fetch_artifact, upload_adapter
 from tailor_trainer.training import dir_sha256
 
@@ -81,6 +82,9 @@ def test_a_request_by_reference_fetches_the_training_file_and_puts_folders_on_th
         assert f.read() == b'{"messages": []}\n'
     assert local["outputDir"] == os.path.join(home, "adapters", "run-1")
     assert local["checkpointDir"] == os.path.join(home, "adapters", ".checkpoints", "run-1")
+    # A relative folder stays inside this host's adapters folder.
+    with pytest.raises(SpecError, match="outputDir: expected a folder inside"):
+        localize(dict(req, outputDir="../../elsewhere"))
     # A request with local paths (one shared disk) passes through as it always did.
     assert localize({"trainingFile": "/x", "outputDir": "/y"}) == {"trainingFile": "/x", "outputDir": "/y"}
 
