@@ -100,8 +100,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 
   const config = opts.config ?? EMPTY_GATEWAY_CONFIG;
+  const captured = (alias: string | null | undefined) =>
+    opts.capture && alias ? config.aliases[alias]?.capture : undefined;
   const capture = (e: Exchange) => {
-    const settings = e.alias ? config.aliases[e.alias]?.capture : undefined;
+    const settings = captured(e.alias);
     if (!settings || !opts.capture || e.endpoint !== 'chat.completions' || e.status !== 200 || e.error) return;
     opts.capture.offer({ ...e, alias: e.alias! }, settings);
   };
@@ -215,7 +217,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           'content-length': String(Buffer.byteLength(payload)),
         });
         res.end(payload);
-        if (opts.onExchange || opts.capture) report(exchange(200, JSON.parse(payload), null));
+        if (opts.onExchange || captured(route.alias)) report(exchange(200, JSON.parse(payload), null));
       }
     } catch (err) {
       if (isClientAbort(err) || abort.signal.aborted) {

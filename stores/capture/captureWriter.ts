@@ -1,4 +1,4 @@
-import { captureRow, type CaptureInput, type CaptureRow } from '../../core/capture/captureRow';
+import { captureRow, inSample, responseIdOf, type CaptureInput, type CaptureRow } from '../../core/capture/captureRow';
 import type { CaptureSettings } from '../../core/capture/captureSettings';
 import type { CaptureStore } from './captureStore';
 
@@ -50,6 +50,9 @@ export class CaptureWriter {
   }
 
   offer(input: CaptureInput, settings: CaptureSettings): void {
+    // Out of the sample (one hash): not even queued.
+    const id = responseIdOf(input.response);
+    if (!id || !inSample(id, settings.sampleRate)) return;
     if (this.queue.length >= this.maxQueue) {
       this.dropped++;
       return;
