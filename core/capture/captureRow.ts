@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { costUsd } from '../evalSuite/inferencePricing';
+import { countExampleTokens } from '../dataset/exampleTokens';
+import { modelProfile } from '../dataset/modelProfile';
 import { ALL_PII_KINDS, scrubPii } from '../dataset/piiScrubber';
+import { tokenCounter } from '../dataset/tokenCounter';
 import type { CaptureSettings } from './captureSettings';
 
 /** What the gateway hands over for one answered chat request (a subset of its `Exchange`). */
@@ -81,11 +84,25 @@ function answerOf(response: unknown): string | null {
   return text || null;
 }
 
-function usageOf(response: unknown): { prompt: number | null; completion: number | null } {
+type Usage = { prompt: number | null; completion: number | null };
+
+function usageOf(response: unknown): Usage | undefined {
   const parts = (Array.isArray(response) ? response : [response]) as Completion[];
   const usage = parts.map((p) => p?.usage).find((u) => u && typeof u.prompt_tokens === 'number');
-  if (!usage) return { prompt: null, completion: null };
+  if (!usage) return undefined;
   return { prompt: Number(usage.prompt_tokens), completion: Number(usage.completion_tokens ?? 0) };
+}
+
+/**
+ * A stream sent without `stream_options.include_usage` reports no usage: its tokens are counted with the model's
+ * tokenizer instead (the data-prep rule, so a close estimate of what the provider bills).
+ */
+function countedUsage(input: CaptureInput): Usage {
+  const counter = tokenCounter(modelProfile(input.model).encoding);
+  const prompt = countExampleTokens({ messages: input.request.messages ?? [] }, 'supervised', counter);
+  const answer = answerOf(input.response);
+  if (!prompt || answer === null) return { prompt: null, completion: null };
+  return { prompt: prompt.total, completion: counter.count(answer) };
 }
 
 /**
@@ -99,7 +116,7 @@ export function captureRow(input: CaptureInput, settings: CaptureSettings, at: n
   const responseJson = JSON.stringify(scrubJson(input.response));
   const responseFits = Buffer.byteLength(responseJson) <= settings.maxResponseBytes;
   const answer = responseFits ? answerOf(input.response) : null;
-  const usage = usageOf(input.response);
+  const usage = usageOf(input.response) ?? countedUsage(input);
   const cost = usage.prompt === null ? undefined : costUsd(input.model, usage.prompt, usage.completion ?? 0);
   return {
     responseId,

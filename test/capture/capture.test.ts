@@ -99,6 +99,17 @@ test('a stream is captured whole: the answer joined from its chunks, the ID of i
   expect(row!.promptTokens).toBeGreaterThan(0);
 });
 
+test('a stream without usage is counted with the tokenizer, close to what the provider reports', async () => {
+  const billed = await h.client.chat.completions.create(ask('tickets@captured'));
+  const stream = await h.client.chat.completions.create({ ...ask('tickets@captured'), stream: true });
+  let id = '';
+  for await (const chunk of stream) id ||= chunk.id;
+  const row = rows().find((r) => r.responseId === id)!;
+  expect(Math.abs(row.promptTokens! - billed.usage!.prompt_tokens)).toBeLessThanOrEqual(3);
+  expect(row.completionTokens).toBe(billed.usage!.completion_tokens);
+  expect(row.costUsd).toBeGreaterThan(0);
+});
+
 test('sampleRate 0.5 keeps about half, exactly the responses whose ID hashes into the sample', async () => {
   const ids: string[] = [];
   for (let batch = 0; batch < 15; batch++) {
