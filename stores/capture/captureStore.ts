@@ -33,8 +33,6 @@ export interface CaptureQuery {
   alias?: string;
   /** Only rows captured at or after this time (ms since the epoch). */
   since?: number;
-  /** Only rows whose answer was rated at least this (thumbs up = 5, down = 1), or corrected. */
-  minRating?: number;
 }
 
 type Row = {
@@ -143,16 +141,9 @@ export class CaptureStore {
         `SELECT c.*, f.rating, f.corrected_answer, f.preference_json, f.who, f.at AS feedback_at
          FROM captures c LEFT JOIN capture_feedback f ON f.response_id = c.response_id
          WHERE (? IS NULL OR c.alias = ?) AND c.at >= ?
-           AND (? IS NULL OR f.score >= ? OR f.corrected_answer IS NOT NULL)
          ORDER BY c.at, c.response_id`,
       )
-      .all(
-        query.alias ?? null,
-        query.alias ?? null,
-        query.since ?? 0,
-        query.minRating ?? null,
-        query.minRating ?? null,
-      ) as Row[];
+      .all(query.alias ?? null, query.alias ?? null, query.since ?? 0) as Row[];
     return rows.map(toStored);
   }
 
