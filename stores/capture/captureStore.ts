@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { tailorHome } from '../../config/paths';
 import type { CaptureFeedback } from '../../core/capture/captureFeedback';
+import type { RatedCapture } from '../../core/capture/captureExport';
 import type { CaptureRow } from '../../core/capture/captureRow';
 import { ratingScore } from '../../core/feedback/feedbackSchema';
 
@@ -25,9 +26,7 @@ export function capturePath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** A captured exchange as read back, with the latest rating of its answer when it has one. */
-export interface StoredCapture extends CaptureRow {
-  feedback: (Omit<CaptureFeedback, 'responseId'> & { at: number }) | null;
-}
+export type StoredCapture = RatedCapture;
 
 export interface CaptureQuery {
   alias?: string;
