@@ -175,10 +175,4 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...layers,
-  {
-    // The near-duplicate index is a disk-backed data structure (temporary files it unlinks once open): the one place
-    // in core/ allowed the file system, so that the dataset and feedback logic that use it stay pure otherwise.
-    files: ['core/dataset/nearDuplicateIndex.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
-  },
 );

@@ -4,6 +4,7 @@ import { exportCaptures } from '../../core/capture/captureExport';
 import { durationMs } from '../../core/spec/durationMs';
 import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
 import { artifactStore } from '../../stores/processStores';
+import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 
 const InputSchema = z.object({
   /** NAME@ALIAS whose captured traffic is the dataset. */
@@ -52,6 +53,7 @@ export async function materializeCaptureDataset(input: z.input<typeof InputSchem
       const rows = store.list({ alias, ...(windowMs ? { since: Date.now() - windowMs } : {}) });
       out = exportCaptures(rows, {
         format: format === 'dpo' ? 'dpo' : 'sft',
+        spill: tempFileSpill(),
         ...(minRating !== undefined ? { minRating } : {}),
         ...(sampleSize !== undefined ? { limit: sampleSize } : {}),
       });

@@ -25,6 +25,7 @@ import { KeptColumns } from '../../core/dataset/keptColumns';
 import { assignSplitCodes, SPLIT_CODES, type SplitName } from '../../core/dataset/splitAssignment';
 import { groupSplitHash, groupValue } from '../../core/dataset/splitGroups';
 import { artifactStore } from '../../stores/processStores';
+import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 import { datasetChanged, invalidDataset } from './invalidDataset';
 import { JsonlWriter } from './jsonlWriter';
 import { notARegularFile } from './regularFile';
@@ -108,7 +109,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     pii: spec.pii,
     length: spec.length,
     seed: spec.split.seed,
-    tempDir: tmp,
+    spill: tempFileSpill(tmp),
   });
   try {
     const counts: PrepCounts = { input: 0, kept: 0, train: 0, validation: 0, test: 0, removed: {}, piiScrubbed: {} };

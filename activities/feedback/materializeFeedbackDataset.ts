@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { tailorHome } from '../../config/paths';
 import { exportFeedback } from '../../core/feedback/feedbackExport';
 import { artifactStore, feedbackBackend } from '../../stores/processStores';
+import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 import { durationMs } from '../../core/spec/durationMs';
 
 const InputSchema = z.object({
@@ -44,7 +45,7 @@ export async function materializeFeedbackDataset(input: z.input<typeof InputSche
   const { format, window, model, baselineSha256 } = InputSchema.parse(input);
   const windowMs = window === undefined ? undefined : durationMs(window);
   const records = await (await feedbackBackend()).list({ ...(model ? { model } : {}), ...(windowMs ? { since: Date.now() - windowMs } : {}) });
-  const out = exportFeedback(records, { format: format === 'dpo' ? 'dpo' : 'sft' });
+  const out = exportFeedback(records, { format: format === 'dpo' ? 'dpo' : 'sft', spill: tempFileSpill() });
   const store = artifactStore();
   const ref = await store.put(out.text, { name: `feedback.${format}.jsonl`, count: out.count });
   const ids = idsFile(ref.sha256);

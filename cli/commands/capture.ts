@@ -8,6 +8,7 @@ import { exportCaptures } from '../../core/capture/captureExport';
 import { parseAliasRef } from '../../core/deploy/aliasRef';
 import { parseDuration } from '../../core/operations/duration';
 import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
+import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 
@@ -83,6 +84,7 @@ export const command: CliCommand = {
       const rows = store.list({ alias, ...(sinceMs ? { since: Date.now() - sinceMs } : {}) });
       out = exportCaptures(rows, {
         format,
+        spill: tempFileSpill(),
         ...(minRating !== undefined ? { minRating } : {}),
         ...(limit !== undefined ? { limit } : {}),
       });

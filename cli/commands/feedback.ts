@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openFeedbackStore } from '../../stores/feedback/feedbackBackend';
 import { parseDuration } from '../../core/operations/duration';
 import { exportFeedback } from '../../core/feedback/feedbackExport';
+import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 
@@ -50,7 +51,7 @@ export const command: CliCommand = {
       ...(sinceMs ? { since: Date.now() - sinceMs } : {}),
     };
     const records = await feedback.list(query).finally(() => feedback.close());
-    const out = exportFeedback(records, { format, minRating });
+    const out = exportFeedback(records, { format, minRating, spill: tempFileSpill() });
     fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     fs.writeFileSync(values.out, out.text);
     const summary = { file: values.out, format, items: records.length, examples: out.count, skipped: out.skipped, removed: out.removed };

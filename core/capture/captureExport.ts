@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { exportFeedback, type FeedbackExport, type FeedbackExportFormat } from '../feedback/feedbackExport';
+import type { SpillStore } from '../dataset/spillStore';
 import { FeedbackMessageSchema, ratingScore, type FeedbackRecord } from '../feedback/feedbackSchema';
 import type { CaptureFeedback } from './captureFeedback';
 import type { CaptureRow } from './captureRow';
@@ -15,6 +16,8 @@ export interface CaptureExportOptions {
   minRating?: number;
   /** At most this many rows, a sample by the hash of their response IDs (the same rows every time). */
   limit?: number;
+  /** Where the near-duplicate check spills fingerprints: temporary files (stores/spill/tempFileSpill.ts). */
+  spill: SpillStore;
 }
 
 export interface CaptureExport extends FeedbackExport {
@@ -77,6 +80,6 @@ export function exportCaptures(rows: readonly RatedCapture[], opts: CaptureExpor
       at: r.at,
     });
   }
-  const out = exportFeedback(records, { format: opts.format, minRating: 1 });
+  const out = exportFeedback(records, { format: opts.format, minRating: 1, spill: opts.spill });
   return { ...out, rows: chosen.length, unusable };
 }

@@ -10,6 +10,7 @@ import { minhashSignature, NearDuplicateIndex } from './minhash';
 import type { EncodingName } from './modelProfile';
 import { normalizeText } from './normalizeText';
 import { scrubPii, type PiiKind } from './piiScrubber';
+import type { SpillStore } from './spillStore';
 import { tokenCounter, type TokenCounter } from './tokenCounter';
 
 export interface PreparerOptions {
@@ -21,8 +22,8 @@ export interface PreparerOptions {
   length: { minTokens?: number; maxTokens?: number; dropOverModelLimit: boolean };
   /** Mixed into the split hash. */
   seed: string;
-  /** Folder for the near-duplicate index's temporary files (default: the OS temp dir); see close(). */
-  tempDir?: string;
+  /** Where the near-duplicate index spills its fingerprints (temporary files, from the I/O layer); see close(). */
+  spill: SpillStore;
 }
 
 export type RemovalReason = 'exact_duplicate' | 'near_duplicate' | 'too_short' | 'too_long' | 'over_model_limit';
@@ -45,12 +46,12 @@ export class ExamplePreparer {
   private readonly kinds: ReadonlySet<PiiKind>;
 
   constructor(private readonly opts: PreparerOptions) {
-    this.near = new NearDuplicateIndex(opts.dedupe.threshold, { dir: opts.tempDir });
+    this.near = new NearDuplicateIndex(opts.dedupe.threshold, opts.spill);
     this.counter = tokenCounter(opts.encoding);
     this.kinds = new Set(opts.pii.scrub ? opts.pii.kinds : []);
   }
 
-  /** Frees the near-duplicate index's temporary files; call when done (success or failure). */
+  /** Frees the near-duplicate index's spill files; call when done (success or failure). */
   close(): void {
     this.near.close();
   }

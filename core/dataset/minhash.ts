@@ -61,5 +61,5 @@ export function estimatedJaccard(a: Uint32Array, b: Uint32Array): number {
   return same / NUM_HASHES;
 }
 
-// The index lives beside this file (it keeps fingerprints on disk); exported here too, where it always was.
+// The index lives beside this file (it spills fingerprints to files); exported here too, where it always was.
 export { NearDuplicateIndex } from './nearDuplicateIndex';

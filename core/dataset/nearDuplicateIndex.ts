@@ -1,30 +1,26 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type { SpillFile, SpillStore } from './spillStore';
 
 /** Hashes in a MinHash signature (see minhash.ts, which re-exports this). */
 export const NUM_HASHES = 128;
 const BANDS = 16;
 const ROWS = NUM_HASHES / BANDS;
-/** A fingerprint record on disk: the signature, then the example's id. */
+/** A fingerprint record in the records file: the signature, then the example's id. */
 const RECORD_WORDS = NUM_HASHES + 1;
 const RECORD_BYTES = RECORD_WORDS * 4;
 /** Records written per syscall. */
 const WRITE_RECORDS = 2048;
-/** A run's entries on disk: [band key, band << 16 | example within the run], sorted; read a block at a time. */
+/** A run's entries in the runs file: [band key, band << 16 | example within the run], sorted; read by block. */
 const BLOCK_ENTRIES = 512;
 const BLOOM_BITS_PER_ENTRY = 10;
 const BLOOM_PROBES = 4;
 const MAX_RUN_EXAMPLES = 1 << 16;
 
 export interface NearDuplicateIndexOptions {
-  /** Where the temporary files go (default: a new folder in the OS temp dir). They are unlinked once opened. */
-  dir?: string;
   /** Examples kept in the in-memory segment before it is written out as a run (at most 65,536). */
   runExamples?: number;
 }
 
-/** A sorted run on disk with what is kept of it in memory: a Bloom filter and each block's first band key. */
+/** A sorted run in the runs file, and what memory keeps of it: a Bloom filter and each block's first band key. */
 interface Run {
   base: number;
   offset: number;
@@ -38,12 +34,13 @@ interface Run {
  * Remembers kept signatures and answers "is this a near-duplicate of one of them, and which?", in memory that
  * barely grows with the number of examples (about 21 bytes per kept example; a million fit in ~21 MB).
  *
- * Fingerprints go to a temporary file of fixed-size records, read back by offset only to confirm a candidate.
+ * Fingerprints go to a spill file of fixed-size records, read back by offset only to confirm a candidate.
  * The band keys of the latest examples (a segment of up to `runExamples`) are in a hash table in memory; a full
- * segment is sorted and appended to a second file as a run, of which memory keeps only a Bloom filter (10 bits an
- * entry) and the first key of each 4 KB block, so a lookup reads one block of the few runs that may hold the key.
- * Candidates are compared band by band in the order they were added (runs oldest first, then the segment), so
- * the answers are those of a Map-of-lists index over everything in memory.
+ * segment is sorted and appended to a second spill file as a run, of which memory keeps only a Bloom filter
+ * (10 bits an entry) and the first key of each 4 KB block, so a lookup reads one block of the few runs that may
+ * hold the key. Candidates are compared band by band in the order they were added (runs oldest first, then the
+ * segment), so the answers are those of a Map-of-lists index over everything in memory. The files come from
+ * `spill`: temporary files on disk in production (stores/spill/tempFileSpill.ts), so the memory stays small.
  */
 export class NearDuplicateIndex {
   private count = 0;
@@ -65,14 +62,15 @@ export class NearDuplicateIndex {
   private block = new Uint32Array(BLOCK_ENTRIES * 2);
   /** Sorting space for a full segment's entries, kept from run to run. */
   private sortBuf: Float64Array | undefined;
-  private files: { records: number; runs: number } | undefined;
+  private files: { records: SpillFile; runs: SpillFile } | undefined;
   private closed = false;
   private readonly chain: number[] = [];
   private readonly found: number[] = [];
 
   constructor(
     private readonly threshold: number,
-    private readonly options: NearDuplicateIndexOptions = {},
+    private readonly spill: SpillStore,
+    options: NearDuplicateIndexOptions = {},
   ) {
     this.runExamples = Math.max(1, Math.min(MAX_RUN_EXAMPLES, options.runExamples ?? MAX_RUN_EXAMPLES));
   }
@@ -81,7 +79,7 @@ export class NearDuplicateIndex {
     return this.count;
   }
 
-  /** Bytes held in memory by the index's arrays (its temporary files are not counted). */
+  /** Bytes held in memory by the index's arrays (its spill files are not counted). */
   memoryBytes(): number {
     let n = this.keys.byteLength + this.next.byteLength + this.heads.byteLength;
     n += this.pending.byteLength + this.record.byteLength + this.block.byteLength + (this.sortBuf?.byteLength ?? 0);
@@ -139,43 +137,40 @@ export class NearDuplicateIndex {
     if (this.count - this.segBase === this.runExamples) this.writeRun();
   }
 
-  /** Closes (and so frees) the temporary files; the index answers nothing afterwards. */
+  /** Closes (and so frees) the spill files; the index answers nothing afterwards. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.files) {
-      fs.closeSync(this.files.records);
-      fs.closeSync(this.files.runs);
-      this.files = undefined;
+      try {
+        this.files.records.close();
+      } finally {
+        this.files.runs.close();
+        this.files = undefined;
+      }
     }
   }
 
-  /** Opens both temporary files and unlinks them at once: they vanish when closed, even after a crash. */
-  private open(): { records: number; runs: number } {
+  /** Opens both spill files, the first time one is needed (an index that never fills a write needs none). */
+  private open(): { records: SpillFile; runs: SpillFile } {
     if (this.closed) throw new Error('near-duplicate index used after close()');
     if (this.files) return this.files;
-    const dir = fs.mkdtempSync(path.join(this.options.dir ?? os.tmpdir(), 'near-dup-'));
+    const records = this.spill.open();
+    let runs: SpillFile;
     try {
-      const records = fs.openSync(path.join(dir, 'fingerprints.bin'), 'w+');
-      let runs: number;
-      try {
-        runs = fs.openSync(path.join(dir, 'runs.bin'), 'w+');
-      } catch (err) {
-        fs.closeSync(records);
-        throw err;
-      }
-      this.files = { records, runs };
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      runs = this.spill.open();
+    } catch (err) {
+      records.close();
+      throw err;
     }
+    this.files = { records, runs };
     return this.files;
   }
 
   private writeRecords(): void {
     const n = this.count - this.written;
     if (n === 0) return;
-    const fd = this.open().records;
-    writeAll(fd, new Uint8Array(this.pending.buffer, 0, n * RECORD_BYTES), this.written * RECORD_BYTES);
+    this.open().records.write(new Uint8Array(this.pending.buffer, 0, n * RECORD_BYTES), this.written * RECORD_BYTES);
     this.written = this.count;
   }
 
@@ -184,7 +179,7 @@ export class NearDuplicateIndex {
       const p = (idx - this.written) * RECORD_WORDS;
       return this.pending.subarray(p, p + RECORD_WORDS);
     }
-    readAll(this.files!.records, new Uint8Array(this.record.buffer), idx * RECORD_BYTES);
+    this.files!.records.read(new Uint8Array(this.record.buffer), idx * RECORD_BYTES);
     return this.record;
   }
 
@@ -218,7 +213,7 @@ export class NearDuplicateIndex {
         bloom[bit >>> 5] = bloom[bit >>> 5]! | (1 << (bit & 31));
       });
     }
-    writeAll(this.open().runs, new Uint8Array(out.buffer), this.runBytes);
+    this.open().runs.write(new Uint8Array(out.buffer), this.runBytes);
     this.runs.push({ base: this.segBase, offset: this.runBytes, entries: total, firstKeys, bloom, bloomBits });
     this.runBytes += out.byteLength;
     this.segBase = this.count;
@@ -245,7 +240,7 @@ export class NearDuplicateIndex {
     const entries = Math.min(run.entries, to * BLOCK_ENTRIES) - from * BLOCK_ENTRIES;
     if (this.block.length < entries * 2) this.block = new Uint32Array(entries * 2);
     const bytes = new Uint8Array(this.block.buffer, 0, entries * 8);
-    readAll(this.files!.runs, bytes, run.offset + from * BLOCK_ENTRIES * 8);
+    this.files!.runs.read(bytes, run.offset + from * BLOCK_ENTRIES * 8);
     const found = this.found;
     found.length = 0;
     for (let i = 0; i < entries; i++) {
@@ -311,16 +306,4 @@ function bandKey(sig: Uint32Array, band: number): number {
   let h = 0x811c9dc5;
   for (let r = band * ROWS; r < (band + 1) * ROWS; r++) h = Math.imul(h ^ sig[r]!, 0x01000193);
   return h >>> 0;
-}
-
-function writeAll(fd: number, bytes: Uint8Array, position: number): void {
-  for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
-}
-
-function readAll(fd: number, bytes: Uint8Array, position: number): void {
-  for (let done = 0; done < bytes.length; ) {
-    const n = fs.readSync(fd, bytes, done, bytes.length - done, position + done);
-    if (n === 0) throw new Error(`near-duplicate index: temporary file ended at byte ${position + done}`);
-    done += n;
-  }
 }

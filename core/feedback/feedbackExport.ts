@@ -2,6 +2,7 @@ import { ALL_PII_KINDS } from '../dataset/piiScrubber';
 import { ExamplePreparer } from '../dataset/examplePreparer';
 import type { JsonObject } from '../dataset/jsonValue';
 import { modelProfile } from '../dataset/modelProfile';
+import type { SpillStore } from '../dataset/spillStore';
 import { ratingScore, type FeedbackRecord } from './feedbackSchema';
 
 export type FeedbackExportFormat = 'dpo' | 'sft';
@@ -12,6 +13,8 @@ export interface FeedbackExportOptions {
   minRating?: number;
   /** Whose tokenizer counts tokens in the data-prep step. @default gpt-4o-mini */
   tokenizerModel?: string;
+  /** Where the near-duplicate check spills fingerprints: temporary files (stores/spill/tempFileSpill.ts). */
+  spill: SpillStore;
 }
 
 export interface FeedbackExport {
@@ -66,13 +69,14 @@ export function exportFeedback(records: readonly FeedbackRecord[], opts: Feedbac
     pii: { scrub: true, kinds: ALL_PII_KINDS },
     length: { dropOverModelLimit: true },
     seed: 'feedback',
+    spill: opts.spill,
   });
   const lines: string[] = [];
   const ids: string[] = [];
   const removed: Record<string, number> = {};
   let skipped = 0;
   let n = 0;
-  // The near-duplicate index holds temporary files open until closed (core/dataset/nearDuplicateIndex.ts).
+  // The near-duplicate index holds its spill files open until closed (core/dataset/nearDuplicateIndex.ts).
   try {
     for (const r of records) {
       const examples = opts.format === 'dpo' ? dpoExamples(r) : sftExamples(r, opts.minRating ?? 4);

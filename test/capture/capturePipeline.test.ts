@@ -13,6 +13,7 @@ import { CaptureSettingsSchema } from '../../core/capture/captureSettings';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { loadSpec } from '../../config/loadSpec';
 import { CaptureStore } from '../../stores/capture/captureStore';
+import { memorySpill } from '../../stores/spill/memorySpill';
 import { cliEnv, uniqueName } from '../operations/support';
 import { useHarness } from '../support/pipelineHarness';
 import { sharedBundle } from '../support/temporal';
@@ -87,7 +88,7 @@ test('dataset.source: capture prepares and validates the alias traffic rated at 
 
   // The run is named by the export: the same rows exported here hash the same.
   const store = new CaptureStore(path.join(h.home, 'capture.db'));
-  const expected = exportCaptures(store.list({ alias: 'tickets@prod' }), { format: 'sft', minRating: 4 });
+  const expected = exportCaptures(store.list({ alias: 'tickets@prod' }), { format: 'sft', minRating: 4, spill: memorySpill() });
   store.close();
   expect(result.datasetSha256).toBe(createHash('sha256').update(expected.text).digest('hex'));
   // 149 rows of the alias, 119 rated up (every fifth is down; the first row belongs to another alias).

@@ -1,4 +1,5 @@
 import { estimatedJaccard, minhashSignature, NUM_HASHES, NearDuplicateIndex } from '../../core/dataset/minhash';
+import { memorySpill } from '../../stores/spill/memorySpill';
 
 /** The index as it was (a signature object per example, 16 Maps of arrays): the reference for answers. */
 class MapIndex {
@@ -50,7 +51,7 @@ test('the compact near-duplicate index answers exactly as the Map-of-lists one d
   const word = () => vocab[Math.floor(rand() * vocab.length)]!;
   const bases = Array.from({ length: 60 }, () => Array.from({ length: 40 }, word));
   for (const threshold of [0.5, 0.9]) {
-    const compact = new NearDuplicateIndex(threshold);
+    const compact = new NearDuplicateIndex(threshold, memorySpill(), { runExamples: 97 });
     const reference = new MapIndex(threshold);
     let dups = 0;
     // 1,500 texts, most a few word edits away from one of 60 bases: many buckets shared, many near-duplicates.

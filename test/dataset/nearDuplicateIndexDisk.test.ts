@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { estimatedJaccard, minhashSignature, NUM_HASHES } from '../../core/dataset/minhash';
 import { NearDuplicateIndex } from '../../core/dataset/nearDuplicateIndex';
+import { memorySpill } from '../../stores/spill/memorySpill';
+import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 
 /** Everything in memory (a signature object per example, 16 Maps of arrays): the reference for answers. */
 class MapIndex {
@@ -60,7 +62,7 @@ test('with fingerprints and sorted runs on disk, answers are exactly those of th
   const bases = Array.from({ length: 60 }, () => Array.from({ length: 40 }, word));
   for (const threshold of [0.5, 0.9]) {
     // Runs of 37 examples: dozens of runs, most buckets spread over several of them and over the segment.
-    const disk = new NearDuplicateIndex(threshold, { dir, runExamples: 37 });
+    const disk = new NearDuplicateIndex(threshold, tempFileSpill(dir), { runExamples: 37 });
     const reference = new MapIndex(threshold);
     let dups = 0;
     for (let line = 1; line <= 3000; line++) {
@@ -86,7 +88,7 @@ test('with fingerprints and sorted runs on disk, answers are exactly those of th
 
 test('memory grows by under 24 bytes per kept example (fingerprints stay on disk)', () => {
   const rand = rng(11);
-  const index = new NearDuplicateIndex(0.8, { dir });
+  const index = new NearDuplicateIndex(0.8, tempFileSpill(dir));
   const sig = new Uint32Array(NUM_HASHES);
   const fill = () => {
     for (let i = 0; i < NUM_HASHES; i++) sig[i] = Math.floor(rand() * 2 ** 32);
@@ -115,4 +117,30 @@ test('memory grows by under 24 bytes per kept example (fingerprints stay on disk
   expect(index.findDuplicate(again)).toEqual({ id: 270_000, similarity: 1 });
   index.close();
   expect(() => index.add(sig, 1)).toThrow(/after close/);
+});
+
+test.each([
+  ['temporary files', () => tempFileSpill(dir)],
+  ['memory', () => memorySpill()],
+])('spill files in %s read back what was written at each position, and refuse reads past the end', (_, store) => {
+  const spill = store();
+  const a = spill.open();
+  const b = spill.open();
+  // Nothing has a name on disk, even while the files are open.
+  expect(fs.readdirSync(dir)).toEqual([]);
+  const bytes = (n: number, from: number) => Uint8Array.from({ length: n }, (_, i) => (from + i) & 0xff);
+  a.write(bytes(10_000, 0), 5000);
+  a.write(bytes(5000, 7), 0);
+  b.write(bytes(3, 1), 0);
+  const got = new Uint8Array(6000);
+  a.read(got, 4000);
+  expect(got.subarray(0, 1000)).toEqual(bytes(5000, 7).subarray(4000));
+  expect(got.subarray(1000)).toEqual(bytes(5000, 0));
+  const small = new Uint8Array(3);
+  b.read(small, 0);
+  expect(small).toEqual(bytes(3, 1));
+  expect(() => b.read(new Uint8Array(4), 0)).toThrow(/file ended at byte 3/);
+  a.close();
+  b.close();
+  expect(fs.readdirSync(dir)).toEqual([]);
 });
