@@ -7,3 +7,4 @@ export { saveJobMetrics } from './saveJobMetrics';
 export { preferredAnswersDataset } from './preferredAnswersDataset';
 export { selfHostedTrainingPaths } from './selfHostedPaths';
 export { registerServedAdapter } from './registerServedAdapter';
+export { listJobCheckpoints } from './checkpoints';

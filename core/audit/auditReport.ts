@@ -9,10 +9,11 @@ const PARENT_ACTIVITY_STEP: Record<string, StepName> = {
   prepareDataset: 'prepare',
   validateDataset: 'validate',
   preferredAnswersDataset: 'fine-tune',
+  listJobCheckpoints: 'fine-tune',
   resolveAlias: 'evaluate',
   writeRunReport: 'deploy',
 };
-const CHILD_STEP: Record<string, StepName> = { 'fine-tune-sft': 'fine-tune', 'fine-tune': 'fine-tune', evaluate: 'evaluate', deploy: 'deploy' };
+const CHILD_STEP: Record<string, StepName> = { 'fine-tune-sft': 'fine-tune', 'fine-tune': 'fine-tune', 'fine-tune-checkpoints': 'fine-tune', evaluate: 'evaluate', deploy: 'deploy' };
 
 function stepOfWorkflow(runId: string, workflowId: string): StepName | undefined {
   if (!workflowId.startsWith(`${runId}/`)) return undefined;

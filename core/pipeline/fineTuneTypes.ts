@@ -3,6 +3,7 @@ import type { ActivityTimeoutOverrides } from '../activityOptions/activityTimeou
 import type { FineTuneMethod } from '../fineTune/fineTuneMethod';
 import type { ProviderSpec } from '../spec/providerSpec';
 import type { SelfHostedDetails } from '../fineTune/selfHosted';
+import type { Checkpoint, CheckpointScore } from '../fineTune/bestCheckpoint';
 
 /**
  * What the fine-tune workflow needs; everything is a reference or a small value (see docs/architecture.md,
@@ -99,4 +100,9 @@ export interface FineTuneResult {
   finalValidLoss: number | null;
   /** provider `self-hosted` only: what the trainer produced, for the registry. */
   selfHosted?: SelfHostedDetails;
+  /**
+   * `fineTune.checkpoints: best` only: every checkpoint's validation score and the one chosen; `model` is then the
+   * chosen checkpoint (or the job's model when the last checkpoint won).
+   */
+  checkpoints?: { scores: CheckpointScore[]; chosen: Checkpoint };
 }

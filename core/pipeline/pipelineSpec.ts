@@ -74,6 +74,12 @@ export const PipelineSpecSchema = z
         suffix: z.string().max(64).optional(),
         seed: z.number().int().optional(),
         poll: PollSchema.default({ initial: '5s', max: '2 minutes', factor: 2 }),
+        /**
+         * Which model goes to the gate: `last`, the job's final model; `best`, the job's checkpoint that scores best
+         * on the validation split (ties go to the later step; the test split stays held out for the gate).
+         * @default 'last' (left unset so older specs keep their hash and run ID)
+         */
+        checkpoints: z.enum(['last', 'best']).optional(),
       })
       .strict(),
     evaluation: z
@@ -114,6 +120,13 @@ export const PipelineSpecSchema = z
   .superRefine((spec, ctx) => {
     if (spec.provider.type === 'self-hosted' && !spec.provider.baseModelPath && !isCatalogueModel(spec.baseModel)) {
       ctx.addIssue({ code: 'custom', path: ['baseModel'], message: unknownBaseModelMessage(spec.baseModel) });
+    }
+    if (spec.fineTune.checkpoints === 'best' && spec.provider.type === 'self-hosted') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fineTune', 'checkpoints'],
+        message: "'best' needs a provider with a fine-tuning checkpoints API; provider 'self-hosted' has none yet",
+      });
     }
     // With no bar, the zero-shot variant always "passes" and fine-tuning would never run.
     if (spec.fineTune.when === 'needed' && spec.gate.minScore <= 0 && spec.gate.rules.length === 0) {

@@ -4,6 +4,8 @@ import { budgetRefusal } from '../../core/pipeline/budget';
 import { fineTuneCostUsd, fineTuneRequest, type FineTuneRequest } from '../../core/pipeline/fineTuneRequest';
 import type { FineTuneResult } from '../../core/pipeline/fineTuneTypes';
 import { fineTuneWorkflow } from '../fineTuneWorkflow';
+import { describeCheckpoints } from '../../core/fineTune/bestCheckpoint';
+import { chooseCheckpoint } from './chooseCheckpoint';
 import type { PipelineRun, RunData } from './pipelineRun';
 
 /**
@@ -45,9 +47,11 @@ export async function fineTuneUnderBudget(run: PipelineRun, data: RunData): Prom
       const actual = fineTuneCostUsd(ft, first?.trainedTokens ?? 0, estimate);
       spend.actualUsd['fine-tune'] = actual;
       spend.totalUsd += actual;
-      return ft;
+      return chooseCheckpoint(run, data, ft);
     },
-    (f) => `${f.model} (job ${f.jobId}, train loss ${f.finalTrainLoss?.toFixed(3) ?? 'n/a'})`,
+    (f) =>
+      `${f.model} (job ${f.jobId}, train loss ${f.finalTrainLoss?.toFixed(3) ?? 'n/a'})` +
+      (f.checkpoints ? `; ${describeCheckpoints(f.checkpoints.scores, f.checkpoints.chosen)}` : ''),
   );
 }
 

@@ -46,6 +46,10 @@ export class FaultInjector {
     return this.spec.trainStepMs;
   }
 
+  get trainDegradeFinal(): boolean {
+    return this.spec.trainDegradeFinal;
+  }
+
   get active(): boolean {
     return this.rules.length > 0;
   }

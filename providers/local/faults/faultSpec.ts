@@ -7,6 +7,9 @@
  *                               (default 1), at most COUNT times (default unlimited), answer KIND
  *   train.fail_after=N          running jobs fail after step N
  *   train.slow=MS               training steps take MS ms of wall time each
+ *   train.degrade_final=1       the final epoch's model (its checkpoint and the job's model) answers with the
+ *                               wrong labels: a stand-in for a last epoch that overfits, so an earlier
+ *                               checkpoint scores better
  *
  * KIND: an HTTP status 400–599 (429 and 5xx get OpenAI's bodies; `429:MS` sets retry-after-ms),
  * `quota` (429 insufficient_quota, not retryable), `training_not_available` (403, OpenAI's
@@ -37,6 +40,7 @@ export interface FaultSpec {
   rules: FaultRule[];
   trainFailAfter: number | null;
   trainStepMs: number | null;
+  trainDegradeFinal: boolean;
 }
 
 export const ROUTE_NAMES = [
@@ -98,7 +102,7 @@ function parseKind(raw: string): FaultKind {
 }
 
 export function parseFaultSpec(spec: string | undefined | null): FaultSpec {
-  const out: FaultSpec = { seed: 0, rules: [], trainFailAfter: null, trainStepMs: null };
+  const out: FaultSpec = { seed: 0, rules: [], trainFailAfter: null, trainStepMs: null, trainDegradeFinal: false };
   for (const item of (spec ?? '').split(/[,;\s]+/).filter(Boolean)) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new FaultSpecError(`'${item}': expected KEY=VALUE`);
@@ -112,6 +116,7 @@ export function parseFaultSpec(spec: string | undefined | null): FaultSpec {
     if (key === 'seed') out.seed = int();
     else if (key === 'train.fail_after') out.trainFailAfter = int();
     else if (key === 'train.slow') out.trainStepMs = int();
+    else if (key === 'train.degrade_final') out.trainDegradeFinal = int() > 0;
     else {
       if (key !== '*' && !ROUTE_NAMES.some((r) => routeMatches(key, r))) throw new FaultSpecError(`'${item}': unknown route '${key}' (routes: *, ${ROUTE_NAMES.join(', ')})`);
       const m = /^([^@#]+)(?:@([0-9.]+))?(?:#(\d+))?$/.exec(value);

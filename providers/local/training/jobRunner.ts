@@ -17,7 +17,8 @@ import { invalidRequest, jobNotFound } from '../http/apiError';
 import { LOCAL_ORG, LOCAL_ORG_ID, baseModel } from '../catalog/baseModels';
 import type { FaultInjector } from '../faults/faultInjector';
 import type { FileService } from '../files/fileService';
-import type { ModelRegistry } from '../inference/modelRegistry';
+import type { LocalModelData, ModelRegistry } from '../inference/modelRegistry';
+import { degradedModelData } from '../faults/degradedModel';
 import type { CreateJobRequest } from '../schemas/fineTuningJobRequest';
 import { newCheckpointId, newModelSuffixId, nowSeconds } from '../store/ids';
 import type { StateStore } from '../store/stateStore';
@@ -268,7 +269,7 @@ export class JobRunner {
 
   private checkpoint(rec: JobRecord, trainer: Trainer, report: StepReport): void {
     const name = `${this.modelName(rec)}:ckpt-step-${report.step}`;
-    this.models.save(name, trainer.model().toData(), null);
+    this.models.save(name, this.weightsOf(trainer), null);
     const ckpt: CheckpointObject = {
       object: 'fine_tuning.job.checkpoint',
       id: newCheckpointId(),
@@ -292,7 +293,7 @@ export class JobRunner {
     const a = this.activeFor(id);
     const name = this.modelName(rec, true);
     const csv = this.files.create('step_metrics.csv', 'fine-tune-results', Buffer.from(resultCsv(a.reports)), null);
-    this.models.save(name, trainer.model().toData(), { id: name, object: 'model', created: nowSeconds(), owned_by: LOCAL_ORG_ID });
+    this.models.save(name, this.weightsOf(trainer), { id: name, object: 'model', created: nowSeconds(), owned_by: LOCAL_ORG_ID });
     rec.job.status = 'succeeded';
     rec.job.fine_tuned_model = name;
     rec.job.finished_at = nowSeconds();
@@ -322,6 +323,12 @@ export class JobRunner {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /** The weights to save; under the `train.degrade_final` fault the final epoch's are degraded. */
+  private weightsOf(trainer: Trainer): LocalModelData {
+    const data = trainer.model().toData();
+    return this.opts.faults.trainDegradeFinal && trainer.done ? degradedModelData(data) : data;
+  }
 
   private trainerFor(rec: JobRecord): Trainer | null {
     const a = this.activeFor(rec.job.id);
