@@ -7,6 +7,7 @@ import type { EvalSuiteResult } from '../../core/evalSuite/evalSuiteRun';
 import { cliEnv, smallSpec, uniqueName } from '../operations/support';
 import { sdk } from '../support/backendAdmin';
 import { useHarness } from '../support/pipelineHarness';
+import { maybeRecordHistories } from '../support/recordHistories';
 import { runCli } from '../support/runCli';
 
 /**
@@ -75,6 +76,7 @@ describe('fineTune.checkpoints: best', () => {
     expect(detail).toContain(`best step ${chosen.step}`);
     expect(r.children.map((c) => c.workflowId)).toContain(`${runId}/fine-tune-checkpoints`);
     expect(r.activities.find((a) => a.name === 'listJobCheckpoints')?.step).toBe('fine-tune');
+    await maybeRecordHistories(h.client, 'pipeline-best-checkpoint', [runId]);
   });
 
   it('by default gates the job’s final model, as before (here the degraded one, which fails the gate)', async () => {
