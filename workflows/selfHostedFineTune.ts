@@ -5,7 +5,7 @@ import type { FineTuneInput, FineTuneProgress, FineTuneResult } from '../core/pi
 import { activityProxies } from './activityProxies';
 import { trainerProgressSignal } from './fineTuneMessages';
 import { Failure } from '../core/failures/failureTypes';
-import { retryPolicy } from '../core/pipeline/activityTimeouts';
+import { retryPolicy } from '../core/activityOptions/activityTimeouts';
 import { durationMs } from '../core/spec/durationMs';
 
 /** The Python trainer's activities, by the names it registers (workers/trainer/tailor_trainer/activities.py). */
