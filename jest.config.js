@@ -23,9 +23,25 @@ module.exports = {
   maxWorkers: 1,
   ...(faults ? { reporters: ['default', '<rootDir>/test/faults/scoreboardReporter.js'] } : {}),
   projects: [
-    { ...common, displayName: 'tests', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/faults/', '/test/stores/', '/test/multiHost/'] },
-    ...(faults ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], globalSetup: '<rootDir>/test/faults/globalSetup.ts' }] : []),
+    {
+      ...common,
+      displayName: 'tests',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/test/faults/', '/test/stores/', '/test/multiHost/'],
+    },
+    ...(faults
+      ? [
+          {
+            ...common,
+            displayName: 'faults',
+            testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+            globalSetup: '<rootDir>/test/faults/globalSetup.ts',
+          },
+        ]
+      : []),
     ...(stores ? [{ ...common, displayName: 'stores', testMatch: ['<rootDir>/test/stores/**/*.test.ts'] }] : []),
-    ...(multiHost ? [{ ...common, displayName: 'multiHost', testMatch: ['<rootDir>/test/multiHost/**/*.test.ts'] }] : []),
+    ...(multiHost
+      ? [{ ...common, displayName: 'multiHost', testMatch: ['<rootDir>/test/multiHost/**/*.test.ts'] }]
+      : []),
   ],
 };

@@ -27,7 +27,20 @@ const MODEL = 'gpt-4o-mini-2024-07-18';
 function startBackend(dataDir: string): Promise<{ child: ChildProcess; baseURL: string }> {
   return new Promise((resolve, reject) => {
     // `chat=slow:1` changes nothing measurable but counts every chat request (its `fired` count), 429s included.
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'tailor.js'), 'local-openai', '--port', '0', '--data-dir', dataDir, '--faults', 'chat=slow:1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'bin', 'tailor.js'),
+        'local-openai',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--faults',
+        'chat=slow:1',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -39,7 +52,12 @@ function startBackend(dataDir: string): Promise<{ child: ChildProcess; baseURL: 
 }
 
 async function admin(baseURL: string, route: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${baseURL}/_admin/${route}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    `${baseURL}/_admin/${route}`,
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   return res.json();
 }
 
@@ -50,14 +68,25 @@ async function chatRequests(baseURL: string): Promise<number> {
 
 /** Spends the bucket's burst allowance so the measured run starts at the sustained rate. */
 async function emptyBucket(client: OpenAI): Promise<void> {
-  for (let limited = false; !limited; ) {
-    const batch = await Promise.allSettled(Array.from({ length: 64 }, () => client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], max_completion_tokens: 1 })));
+  for (let limited = false; !limited;) {
+    const batch = await Promise.allSettled(
+      Array.from({ length: 64 }, () =>
+        client.chat.completions.create({
+          model: MODEL,
+          messages: [{ role: 'user', content: 'x' }],
+          max_completion_tokens: 1,
+        }),
+      ),
+    );
     limited = batch.some((r) => r.status === 'rejected' && r.reason instanceof OpenAI.RateLimitError);
   }
 }
 
 function writeCases(file: string): void {
-  const rows = fs.readFileSync(path.join(ROOT, 'examples', 'support-tickets', 'data', 'tickets.jsonl'), 'utf8').trim().split('\n');
+  const rows = fs
+    .readFileSync(path.join(ROOT, 'examples', 'support-tickets', 'data', 'tickets.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
   const out: string[] = [];
   for (let i = 0; i < CASES; i++) {
     const row = JSON.parse(rows[i % rows.length]!) as { messages: { role: string; content: string }[] };
@@ -68,14 +97,24 @@ function writeCases(file: string): void {
 }
 
 /** promptfoo-style: a fixed number of requests in flight; a 429 waits its retry-after, then the same case retries. */
-async function fixedConcurrency(client: OpenAI, cases: { messages: { role: string; content: string }[] }[], concurrency: number): Promise<{ failed: number }> {
+async function fixedConcurrency(
+  client: OpenAI,
+  cases: { messages: { role: string; content: string }[] }[],
+  concurrency: number,
+): Promise<{ failed: number }> {
   let next = 0;
   let failed = 0;
   const lane = async () => {
     for (let i = next++; i < cases.length; i = next++) {
       for (let attempt = 0; ; attempt++) {
         try {
-          await client.chat.completions.create({ model: MODEL, messages: cases[i]!.messages.slice(0, -1) as never, temperature: 0, seed: 0, max_completion_tokens: 256 });
+          await client.chat.completions.create({
+            model: MODEL,
+            messages: cases[i]!.messages.slice(0, -1) as never,
+            temperature: 0,
+            seed: 0,
+            max_completion_tokens: 256,
+          });
           break;
         } catch (err) {
           if (err instanceof OpenAI.RateLimitError && attempt < 50) {
@@ -100,7 +139,10 @@ export async function benchEvalThroughput(): Promise<{ name: string; lines: stri
   const prevBase = process.env.OPENAI_BASE_URL;
   const prevKey = process.env.OPENAI_API_KEY;
   process.env.TAILOR_HOME = path.join(dir, 'home');
-  const server = await startDevServer({ dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
+  const server = await startDevServer({
+    dbFile: path.join(dir, 'temporal.db'),
+    logFile: path.join(dir, 'temporal.log'),
+  });
   const backend = await startBackend(path.join(dir, 'backend'));
   process.env.OPENAI_BASE_URL = backend.baseURL;
   process.env.OPENAI_API_KEY = 'bench';
@@ -108,7 +150,11 @@ export async function benchEvalThroughput(): Promise<{ name: string; lines: stri
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const taskQueue = `bench-eval-${Date.now().toString(36)}`;
-  const worker = await createTailorWorker({ connection: nativeConnection, taskQueue, workflowBundle: await bundleWorkflows() });
+  const worker = await createTailorWorker({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflows(),
+  });
   const running = worker.run();
   try {
     const casesFile = path.join(dir, 'cases.jsonl');
@@ -129,7 +175,11 @@ export async function benchEvalThroughput(): Promise<{ name: string; lines: stri
     };
     const client = new Client({ connection });
     const t0 = performance.now();
-    const handle = await client.workflow.start(evalSuiteWorkflow, { taskQueue, workflowId: `bench-eval-${Date.now()}`, args: [{ suite }] });
+    const handle = await client.workflow.start(evalSuiteWorkflow, {
+      taskQueue,
+      workflowId: `bench-eval-${Date.now()}`,
+      args: [{ suite }],
+    });
     const result = await handle.result();
     const tailorMs = performance.now() - t0;
     const tailorRequests = (await chatRequests(backend.baseURL)) - before;
@@ -137,7 +187,11 @@ export async function benchEvalThroughput(): Promise<{ name: string; lines: stri
     const failed = result.variants[0]!.errored;
 
     // Anchor: the same cases, fixed concurrency 4.
-    const cases = fs.readFileSync(casesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
+    const cases = fs
+      .readFileSync(casesFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
     await emptyBucket(sdk);
     const before2 = await chatRequests(backend.baseURL);
     const t1 = performance.now();

@@ -65,8 +65,16 @@ export async function benchFineTuneNotice(runs = 5): Promise<{ name: string; lin
     for (let i = 0; i < runs; i++) {
       const tag = `bench-notice-wf-${Date.now()}-${i}`;
       const input: FineTuneInput = {
-        runTag: tag, pipeline: 'bench', datasetSha256: '0'.repeat(64), model: 'gpt-4o-mini-2024-07-18', train,
-        method: { type: 'supervised', hyperparameters: { n_epochs: 3, batch_size: 'auto', learning_rate_multiplier: 'auto' } }, poll,
+        runTag: tag,
+        pipeline: 'bench',
+        datasetSha256: '0'.repeat(64),
+        model: 'gpt-4o-mini-2024-07-18',
+        train,
+        method: {
+          type: 'supervised',
+          hyperparameters: { n_epochs: 3, batch_size: 'auto', learning_rate_multiplier: 'auto' },
+        },
+        poll,
       };
       const h = await client.workflow.start(fineTuneWorkflow, { workflowId: tag, taskQueue: 'bench', args: [input] });
       const succeededAt = observeSuccess(api, tag);
@@ -76,7 +84,8 @@ export async function benchFineTuneNotice(runs = 5): Promise<{ name: string; lin
       const scheduled = new Map<string, string>();
       let noticedAt = 0;
       for (const e of history.events ?? []) {
-        if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+        if (e.activityTaskScheduledEventAttributes)
+          scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
         const c = e.activityTaskCompletedEventAttributes;
         if (c && scheduled.get(String(c.scheduledEventId)) === 'getJobStatus') {
           noticedAt = Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);

@@ -13,8 +13,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
     const m = require('./fineTuneNotice') as typeof import('./fineTuneNotice');
     return () => m.benchFineTuneNotice();
   },
-  'artifact-s3': async () =>
-    (require('./artifactStoreS3') as typeof import('./artifactStoreS3')).benchArtifactStoreS3,
+  'artifact-s3': async () => (require('./artifactStoreS3') as typeof import('./artifactStoreS3')).benchArtifactStoreS3,
   'eval-throughput': async () => (require('./evalThroughput') as typeof import('./evalThroughput')).benchEvalThroughput,
   gateway: async () => (require('./gateway') as typeof import('./gateway')).benchGateway,
   llm: async () => (require('./llm') as typeof import('./llm')).benchLlm,

@@ -21,7 +21,11 @@ const BODY = JSON.stringify({
   model: 'gpt-4o-mini',
   temperature: 0,
   messages: [
-    { role: 'system', content: 'Classify the ticket. Answer with one of these labels: billing, technical_issue, account_access, shipping, refund_request, product_question.' },
+    {
+      role: 'system',
+      content:
+        'Classify the ticket. Answer with one of these labels: billing, technical_issue, account_access, shipping, refund_request, product_question.',
+    },
     { role: 'user', content: 'I was charged twice for my subscription this month.' },
   ],
 });
@@ -36,7 +40,10 @@ interface RunResult {
 /** Starts a server in a child process; it prints its base URL as the first stdout line. */
 function startChild(code: string): Promise<{ child: ChildProcess; baseURL: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', code], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -62,7 +69,18 @@ async function drive(baseURL: string, count: number): Promise<RunResult> {
     new Promise<void>((resolve) => {
       const t0 = process.hrtime.bigint();
       const req = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY), authorization: 'Bearer bench' } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(BODY),
+            authorization: 'Bearer bench',
+          },
+        },
         (res) => {
           res.on('data', () => {});
           res.on('end', () => {
@@ -112,14 +130,22 @@ export async function benchLocalBackend(): Promise<{ name: string; lines: string
     object: 'chat.completion',
     created: 0,
     model: 'gpt-4o-mini',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'billing', refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'billing', refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
     usage: { prompt_tokens: 52, completion_tokens: 1, total_tokens: 53 },
   });
   const anchorCode = `const http = require('node:http'); const body = ${JSON.stringify(canned)}; const s = http.createServer({ keepAliveTimeout: 65000 }, (req, res) => { req.on('data', () => {}); req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body); }); }); s.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + s.address().port + '/v1\\n')); process.on('SIGTERM', () => process.exit(0));`;
   const anchor = await measure(anchorCode);
   const backend = await measure(backendCode);
   fs.rmSync(dataDir, { recursive: true, force: true });
-  const fmt = (r: RunResult) => `${Math.round(r.rps).toLocaleString('en-US')} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.errors ? `, ${r.errors} errors` : ''}`;
+  const fmt = (r: RunResult) =>
+    `${Math.round(r.rps).toLocaleString('en-US')} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.errors ? `, ${r.errors} errors` : ''}`;
   return {
     name: 'local-backend',
     lines: [

@@ -27,7 +27,10 @@ const QUERIES = 100;
 const K = 10;
 const BATCH = 10_000;
 
-const WORDS = 'refund warranty shipping invoice thermostat battery firmware schedule heating boiler sensor display relay adapter installer carrier pallet subscription history report privacy export security patch bounty credit trade repair loan'.split(' ');
+const WORDS =
+  'refund warranty shipping invoice thermostat battery firmware schedule heating boiler sensor display relay adapter installer carrier pallet subscription history report privacy export security patch bounty credit trade repair loan'.split(
+    ' ',
+  );
 
 /** A chunk-like text: a few topic words and numbers, so neighbours share words and search has structure to find. */
 function chunkText(i: number): string {
@@ -59,7 +62,15 @@ export async function benchRagIndex(): Promise<{ name: string; lines: string[] }
     const store = await LanceVectorStore.open(path.join(dir, 'lance'));
     t0 = performance.now();
     for (let s = 0; s < N; s += BATCH) {
-      await store.upsert(ids.slice(s, s + BATCH).map((id, j) => ({ id, source: `doc-${(s + j) % 1000}.md`, heading: '', text: texts[s + j]!, vector: vectors[s + j]! })));
+      await store.upsert(
+        ids.slice(s, s + BATCH).map((id, j) => ({
+          id,
+          source: `doc-${(s + j) % 1000}.md`,
+          heading: '',
+          text: texts[s + j]!,
+          vector: vectors[s + j]!,
+        })),
+      );
     }
     const upsertMs = performance.now() - t0;
     t0 = performance.now();
@@ -67,7 +78,9 @@ export async function benchRagIndex(): Promise<{ name: string; lines: string[] }
     const annMs = performance.now() - t0;
     if ((await store.count()) !== N) throw new Error(`store holds ${await store.count()} rows, expected ${N}`);
 
-    const queries = Array.from({ length: QUERIES }, (_, q) => embed(`${chunkText((q * 7919) % N)} ${WORDS[q % WORDS.length]}`, DIMS));
+    const queries = Array.from({ length: QUERIES }, (_, q) =>
+      embed(`${chunkText((q * 7919) % N)} ${WORDS[q % WORDS.length]}`, DIMS),
+    );
     const time = async <T>(fn: (q: Float32Array) => Promise<T> | T) => {
       const ms: number[] = [];
       const out: T[] = [];
@@ -84,7 +97,8 @@ export async function benchRagIndex(): Promise<{ name: string; lines: string[] }
     const approx = await time(async (q) => (await store.search(q, K, { mode: 'approximate' })).map((h) => h.id));
     await store.close();
 
-    const overlap = (a: string[][], b: string[][]) => a.reduce((s, xs, i) => s + xs.filter((x) => b[i]!.includes(x)).length / K, 0) / a.length;
+    const overlap = (a: string[][], b: string[][]) =>
+      a.reduce((s, xs, i) => s + xs.filter((x) => b[i]!.includes(x)).length / K, 0) / a.length;
     const recall = overlap(approx.out, exact.out);
     const exactVsJs = overlap(exact.out, js.out);
     const rate = (ms: number) => (N / ms) * 1000;

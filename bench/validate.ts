@@ -24,7 +24,41 @@ const GENERATOR_VERSION = 'v1';
 /** mulberry32: small, fast, and the same sequence on every machine. */
 const prng = mulberry32;
 
-const ONSETS = ['', 'b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z', 'br', 'ch', 'cl', 'dr', 'fl', 'gr', 'pl', 'pr', 'sh', 'sl', 'st', 'str', 'th', 'tr'];
+const ONSETS = [
+  '',
+  'b',
+  'c',
+  'd',
+  'f',
+  'g',
+  'h',
+  'j',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  't',
+  'v',
+  'w',
+  'z',
+  'br',
+  'ch',
+  'cl',
+  'dr',
+  'fl',
+  'gr',
+  'pl',
+  'pr',
+  'sh',
+  'sl',
+  'st',
+  'str',
+  'th',
+  'tr',
+];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'ee', 'oo', 'ou', 'y'];
 const CODAS = ['', '', 'n', 'r', 's', 't', 'l', 'nd', 'ng', 'st', 'ck', 'rt', 'sh', 'm', 'x'];
 
@@ -168,7 +202,10 @@ export async function benchValidate(
 ): Promise<{ name: string; lines: string[] }> {
   const sizes = opts.examples ?? [100_000, 1_000_000];
   const probe = spawnSync('python3', ['-c', 'import tiktoken, numpy'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`the Python anchor needs tiktoken and numpy: pip install -r bench/requirements.txt (${probe.stderr.trim().split('\n').pop()})`);
+  if (probe.status !== 0)
+    throw new Error(
+      `the Python anchor needs tiktoken and numpy: pip install -r bench/requirements.txt (${probe.stderr.trim().split('\n').pop()})`,
+    );
   const cacheDir = ensureTiktokenCache(path.join(tailorHome(), 'bench', 'tiktoken-cache'));
   const env = { ...process.env, TIKTOKEN_CACHE_DIR: cacheDir };
   const lines: string[] = [];
@@ -176,8 +213,14 @@ export async function benchValidate(
   for (const n of sizes) {
     const file = benchFile(n);
     const bytes = fs.statSync(file).size;
-    const tailor = measure([process.execPath, path.join(ROOT, 'bin', 'tailor.js'), 'validate', file, '--model', MODEL, '--json'], env);
-    const anchor = measure(['python3', path.join(__dirname, 'python', 'validate_anchor.py'), file, '--encoding', ENCODING], env);
+    const tailor = measure(
+      [process.execPath, path.join(ROOT, 'bin', 'tailor.js'), 'validate', file, '--model', MODEL, '--json'],
+      env,
+    );
+    const anchor = measure(
+      ['python3', path.join(__dirname, 'python', 'validate_anchor.py'), file, '--encoding', ENCODING],
+      env,
+    );
     const t = JSON.parse(tailor.stdout) as { examples: number; valid: boolean; tokens: TokenFigures };
     const a = JSON.parse(anchor.stdout) as { examples: number; tokens: TokenFigures };
     const ratio = anchor.secs / tailor.secs;
@@ -195,7 +238,10 @@ export async function benchValidate(
       `  ratio   ${ratio.toFixed(2)}× the anchor's throughput (target ≥ 2×)${ratio >= 2 ? '' : '  BELOW TARGET'}; ${cpuRatio.toFixed(2)}× by CPU time`,
       `  tokens  ${tokensEqual ? 'equal' : 'DIFFERENT'}: tailor ${int(t.tokens.total)} / anchor ${int(a.tokens.total)} total; billed ${int(t.tokens.billed)} / ${int(a.tokens.billed)}`,
     );
-    if (n >= 1_000_000) lines.push(`  memory  ${int(rssMb)} MB peak RSS for ${int(n)} examples (target < 300 MB)${rssMb < 300 ? '' : '  ABOVE TARGET'}`);
+    if (n >= 1_000_000)
+      lines.push(
+        `  memory  ${int(rssMb)} MB peak RSS for ${int(n)} examples (target < 300 MB)${rssMb < 300 ? '' : '  ABOVE TARGET'}`,
+      );
     ok &&= tokensEqual && ratio >= 2 && (n < 1_000_000 || rssMb < 300);
   }
   // Long unspaced input and prep's memory: each beside its anchor, in this run.
@@ -216,7 +262,10 @@ function roundAll(d: Record<string, number>): Record<string, number> {
 
 // Run directly (`node bin/run-ts.js bench/validate.ts [N...]`) as well as from bench/index.ts.
 if (require.main === module || /bench[\\/]validate\.ts$/.test(process.argv[1] ?? '')) {
-  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((x) => x > 0);
   benchValidate(sizes.length ? { examples: sizes } : {}).then(
     (r) => console.log(r.lines.join('\n')),
     (err: unknown) => {

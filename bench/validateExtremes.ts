@@ -47,7 +47,12 @@ function writeOnce(name: string, write: (file: string) => void): string {
 }
 
 const chatLine = (user: string, assistant: string) =>
-  JSON.stringify({ messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] });
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: user },
+      { role: 'assistant', content: assistant },
+    ],
+  });
 
 /** Ordinary words, deterministic. */
 function words(rand: () => number, n: number): string {

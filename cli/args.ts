@@ -8,7 +8,8 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
-    // Read `.message` without `instanceof Error`, which fails across realms (jest's VM) and would print `TypeError [CODE]:`.
+    // Read `.message` without `instanceof Error`, which fails across realms (jest's VM) and would print
+    // `TypeError [CODE]:`.
     const message = (err as { message?: unknown } | null)?.message;
     throw new UsageError(typeof message === 'string' ? message : String(err));
   }

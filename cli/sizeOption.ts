@@ -7,7 +7,8 @@ export function sizeOption(name: string, value: string | undefined): number | un
   if (value === undefined) return undefined;
   const m = /^(\d+)\s*([kmg]?)(i?b)?$/i.exec(value.trim());
   const n = m ? Number(m[1]) * UNITS[m[2]!.toLowerCase()]! : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} expects a positive whole number (optionally with K, M or G), got '${value}'`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--${name} expects a positive whole number (optionally with K, M or G), got '${value}'`);
   return n;
 }
 

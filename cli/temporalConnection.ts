@@ -16,15 +16,22 @@ export interface TemporalTarget {
  * worker runs against a self-hosted cluster or Temporal Cloud.
  */
 export function targetFromEnvironment(): TemporalTarget | undefined {
-  if (!process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE && !process.env.TEMPORAL_CONFIG_FILE) return undefined;
+  if (!process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE && !process.env.TEMPORAL_CONFIG_FILE)
+    return undefined;
   const cfg = loadClientConnectConfig();
   const address = cfg.connectionOptions.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   return { address, namespace: cfg.namespace ?? 'default', connectionOptions: cfg.connectionOptions };
 }
 
 export async function connectClient(target: TemporalTarget): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ ...(target.connectionOptions ?? {}), address: target.address } as never);
-  return { client: new Client({ connection, namespace: target.namespace, dataConverter: tailorDataConverter() }), connection };
+  const connection = await Connection.connect({
+    ...(target.connectionOptions ?? {}),
+    address: target.address,
+  } as never);
+  return {
+    client: new Client({ connection, namespace: target.namespace, dataConverter: tailorDataConverter() }),
+    connection,
+  };
 }
 
 export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { FewShotSpecSchema } from '../core/fewshot/fewShotSpec';
 import { AssertionSchema, type Assertion } from '../core/graders/assertionSpec';
-import { DEFAULT_EXECUTION, DEFAULT_SAMPLING, type CaseSource, type EvalVariant, type RagSettings, type ResolvedEvalSuite } from '../core/evalSuite/evalSuiteTypes';
+import {
+  DEFAULT_EXECUTION,
+  DEFAULT_SAMPLING,
+  type CaseSource,
+  type EvalVariant,
+  type RagSettings,
+  type ResolvedEvalSuite,
+} from '../core/evalSuite/evalSuiteTypes';
 import { confineSpecPath } from './allowedRoots';
 import { tailorHome } from './paths';
 import { parseYamlWith, problemText, YamlSpecError, type SpecProblem, readSpecText } from './yamlDiagnostics';
@@ -15,7 +22,9 @@ import { RagOptionsSchema } from '../core/spec/ragSpec';
  * An eval suite file (YAML). Paths are relative to the file. Every key is documented here; `tailor eval --help`
  * shows an example, and examples/support-tickets/eval/suite.yaml is a complete one.
  */
-const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected letters, digits, ".", "_" or "-" (at most 63)');
+const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected letters, digits, ".", "_" or "-" (at most 63)');
 
 const CasesSchema = z
   .object({
@@ -24,7 +33,10 @@ const CasesSchema = z
     /** A prepared dataset split (only when a pipeline runs the suite). */
     split: z.enum(['train', 'validation', 'test']).optional(),
     limit: z.number().int().positive().optional(),
-    sample: z.object({ n: z.number().int().positive(), seed: z.string().default('tailor') }).strict().optional(),
+    sample: z
+      .object({ n: z.number().int().positive(), seed: z.string().default('tailor') })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((c) => Boolean(c.file) !== Boolean(c.split), { message: 'give exactly one of file and split' })
@@ -50,7 +62,9 @@ const RagSchema = RagOptionsSchema.extend({
   index: z.string().min(1).optional(),
 })
   .strict()
-  .refine((r) => Boolean(r.docs || r.index), { message: 'give docs (to build the index), index (a built one), or both' });
+  .refine((r) => Boolean(r.docs || r.index), {
+    message: 'give docs (to build the index), index (a built one), or both',
+  });
 
 const VariantSchema = z
   .object({
@@ -79,19 +93,27 @@ export const EvalSuiteSpecSchema = z
     baseline: Id.optional(),
     /** Assertions applied to every case. */
     assert: z.array(AssertionSchema).default([]),
-    /** The headline metric (leaderboard order, `better_than` default). @default accuracy with a classification assertion, else pass_rate */
+    /**
+     * The headline metric (leaderboard order, `better_than` default). @default accuracy with a classification
+     * assertion, else pass_rate
+     */
     primaryMetric: z.string().optional(),
     gate: z.array(GateRuleSchema).default([]),
     aliases: z.record(z.string(), z.array(z.string()).min(1)).optional(),
     sampling: SamplingSchema.optional(),
-    pricing: z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }).strict()).optional(),
+    pricing: z
+      .record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }).strict())
+      .optional(),
     graderModels: z.record(z.string(), z.string()).optional(),
     execution: z
       .object({
         shardSize: z.number().int().min(1).max(5000).optional(),
         concurrency: z.number().int().min(1).max(64).optional(),
         shardsInFlight: z.number().int().min(1).max(64).optional(),
-        heartbeatTimeout: z.string().regex(/^\d+(\.\d+)?\s*(ms|s|seconds?|m|minutes?)$/, 'expected a duration such as "30 seconds"').optional(),
+        heartbeatTimeout: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(ms|s|seconds?|m|minutes?)$/, 'expected a duration such as "30 seconds"')
+          .optional(),
       })
       .strict()
       .optional(),
@@ -100,7 +122,9 @@ export const EvalSuiteSpecSchema = z
 export type EvalSuiteSpec = z.output<typeof EvalSuiteSpecSchema>;
 
 export interface SuiteOverrides {
-  /** Models from the command line: fill variants without a model, or make one variant per model when none are listed. */
+  /**
+   * Models from the command line: fill variants without a model, or make one variant per model when none are listed.
+   */
   models?: string[];
   candidate?: string;
   baseline?: string;
@@ -113,7 +137,8 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
   const { value: spec, source } = parseYamlWith(EvalSuiteSpecSchema, text, abs, 'eval suite');
   const problems: SpecProblem[] = [];
   const dir = path.dirname(abs);
-  const problem = (key: (string | number)[], message: string) => problems.push({ key: key.join('.'), line: source.lineOf(key), message });
+  const problem = (key: (string | number)[], message: string) =>
+    problems.push({ key: key.join('.'), line: source.lineOf(key), message });
   const confined = (rel: string, key: (string | number)[]): string => {
     const { path: p, outside } = confineSpecPath(abs, rel);
     if (outside) problem(key, outside);
@@ -138,7 +163,10 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
         prompts.set(p, loadPromptTemplate(p));
       } catch (err) {
         if (err instanceof YamlSpecError) {
-          problem(key, `prompt template ${p} is invalid:\n${err.problems.map((x) => `      ${problemText(x)}`).join('\n')}`);
+          problem(
+            key,
+            `prompt template ${p} is invalid:\n${err.problems.map((x) => `      ${problemText(x)}`).join('\n')}`,
+          );
           return undefined;
         }
         throw err;
@@ -149,13 +177,18 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
   };
 
   const cases: ResolvedEvalSuite['cases'] = {
-    ...(spec.cases.file ? fileSource(spec.cases.file, ['cases', 'file']) : { type: 'split' as const, split: spec.cases.split! }),
+    ...(spec.cases.file
+      ? fileSource(spec.cases.file, ['cases', 'file'])
+      : { type: 'split' as const, split: spec.cases.split! }),
     ...(spec.cases.limit ? { limit: spec.cases.limit } : {}),
     ...(spec.cases.sample ? { sample: spec.cases.sample } : {}),
   };
   const sampling = { ...DEFAULT_SAMPLING, ...spec.sampling };
   const suitePrompt = spec.prompt ? prompt(spec.prompt, ['prompt']) : undefined;
-  const declared = spec.variants.length > 0 ? spec.variants : (overrides.models ?? []).map((m) => ({ id: safeId(m), model: m }) as (typeof spec.variants)[number]);
+  const declared =
+    spec.variants.length > 0
+      ? spec.variants
+      : (overrides.models ?? []).map((m) => ({ id: safeId(m), model: m }) as (typeof spec.variants)[number]);
   const models = overrides.models ?? [];
   const variants: EvalVariant[] = [];
   declared.forEach((v, i) => {
@@ -167,8 +200,14 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
     const vp = v.prompt === null ? undefined : v.prompt ? prompt(v.prompt, ['variants', i, 'prompt']) : suitePrompt;
     const fewShot = v.fewShot
       ? {
-          spec: { k: v.fewShot.k, strategy: v.fewShot.strategy, ...(v.fewShot.tokenBudget ? { tokenBudget: v.fewShot.tokenBudget } : {}) },
-          pool: v.fewShot.pool.file ? fileSource(v.fewShot.pool.file, ['variants', i, 'fewShot', 'pool', 'file']) : ({ type: 'split', split: v.fewShot.pool.split! } as CaseSource),
+          spec: {
+            k: v.fewShot.k,
+            strategy: v.fewShot.strategy,
+            ...(v.fewShot.tokenBudget ? { tokenBudget: v.fewShot.tokenBudget } : {}),
+          },
+          pool: v.fewShot.pool.file
+            ? fileSource(v.fewShot.pool.file, ['variants', i, 'fewShot', 'pool', 'file'])
+            : ({ type: 'split', split: v.fewShot.pool.split! } as CaseSource),
         }
       : undefined;
     let rag: RagSettings | undefined;
@@ -178,10 +217,24 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
       if (docs && !docsOutside && !fs.existsSync(docs)) {
         problem(['variants', i, 'rag', 'docs'], `no such file or folder: ${docs}`);
       }
-      const index = v.rag.index ? path.resolve(dir, v.rag.index) : path.join(tailorHome(), 'indexes', `${spec.name}-${v.id}`);
-      if (!docs && !fs.existsSync(path.join(index, 'manifest.json'))) problem(['variants', i, 'rag', 'index'], `${index} is not a built index (build it with \`tailor index DOCS --out ${index}\`, or give docs)`);
+      const index = v.rag.index
+        ? path.resolve(dir, v.rag.index)
+        : path.join(tailorHome(), 'indexes', `${spec.name}-${v.id}`);
+      if (!docs && !fs.existsSync(path.join(index, 'manifest.json')))
+        problem(
+          ['variants', i, 'rag', 'index'],
+          `${index} is not a built index (build it with \`tailor index DOCS --out ${index}\`, or give docs)`,
+        );
       const { k, hybrid, mmr, budgetTokens, embeddingModel } = v.rag;
-      rag = { index, ...(docs ? { docs } : {}), k, hybrid, ...(mmr !== undefined ? { mmrLambda: mmr } : {}), ...(budgetTokens ? { budgetTokens } : {}), ...(embeddingModel ? { embeddingModel } : {}) };
+      rag = {
+        index,
+        ...(docs ? { docs } : {}),
+        k,
+        hybrid,
+        ...(mmr !== undefined ? { mmrLambda: mmr } : {}),
+        ...(budgetTokens ? { budgetTokens } : {}),
+        ...(embeddingModel ? { embeddingModel } : {}),
+      };
     }
     variants.push({
       id: v.id,
@@ -198,8 +251,10 @@ export function loadEvalSuite(file: string, overrides: SuiteOverrides = {}): Res
   ids.forEach((id, i) => ids.indexOf(id) !== i && problem(['variants', i, 'id'], `duplicate variant id '${id}'`));
   const candidate = overrides.candidate ?? spec.candidate;
   const baseline = overrides.baseline ?? spec.baseline;
-  if (candidate && variants.length && !ids.includes(candidate)) problem(['candidate'], `no variant '${candidate}' (variants: ${ids.join(', ')})`);
-  if (baseline && variants.length && !ids.includes(baseline) && !spec.aliases?.[baseline]) problem(['baseline'], `no variant '${baseline}' (variants: ${ids.join(', ')})`);
+  if (candidate && variants.length && !ids.includes(candidate))
+    problem(['candidate'], `no variant '${candidate}' (variants: ${ids.join(', ')})`);
+  if (baseline && variants.length && !ids.includes(baseline) && !spec.aliases?.[baseline])
+    problem(['baseline'], `no variant '${baseline}' (variants: ${ids.join(', ')})`);
   if (problems.length > 0) throw new YamlSpecError(abs, 'eval suite', problems);
 
   return {
@@ -225,5 +280,10 @@ export function defaultPrimaryMetric(assertions: readonly Assertion[]): string {
 }
 
 function safeId(model: string): string {
-  return model.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63) || 'model';
+  return (
+    model
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 63) || 'model'
+  );
 }

@@ -6,7 +6,14 @@ import { confineSpecPath } from './allowedRoots';
 import { tailorHome } from './paths';
 import { loadPromptTemplate } from './promptSpec';
 import type { LoadedTemplate } from '../core/evalSuite/evalSuiteTypes';
-import { parseYamlWith, problemText, YamlSpecError, type SpecProblem, type YamlSource, readSpecText } from './yamlDiagnostics';
+import {
+  parseYamlWith,
+  problemText,
+  YamlSpecError,
+  type SpecProblem,
+  type YamlSource,
+  readSpecText,
+} from './yamlDiagnostics';
 
 /** A spec the user wrote that cannot run: carries the file, the key path and the line, for an exit-2 message. */
 export class SpecError extends YamlSpecError {
@@ -59,26 +66,46 @@ export function loadSpec(file: string): LoadedSpec {
     ]);
   }
   const prompts = loadBaselinePrompts(file, dir, spec, parsed.source);
-  const rag = spec.baselines.rag ? { ...spec.baselines.rag, docs: path.resolve(dir, spec.baselines.rag.docs) } : undefined;
+  const rag = spec.baselines.rag
+    ? { ...spec.baselines.rag, docs: path.resolve(dir, spec.baselines.rag.docs) }
+    : undefined;
   if (rag && !fs.existsSync(rag.docs)) {
-    throw new SpecError(file, [{ key: 'baselines.rag.docs', line: parsed.source.lineOf(['baselines', 'rag', 'docs']), message: `no such file or folder: ${rag.docs}` }]);
+    throw new SpecError(file, [
+      {
+        key: 'baselines.rag.docs',
+        line: parsed.source.lineOf(['baselines', 'rag', 'docs']),
+        message: `no such file or folder: ${rag.docs}`,
+      },
+    ]);
   }
   const resolved: PipelineSpec = {
     ...spec,
     dataset: { ...spec.dataset, path: datasetPath },
-    baselines: { ...spec.baselines, ...(spec.baselines.prompts ? { prompts: prompts.map((p) => p.file) } : {}), ...(rag ? { rag } : {}) },
+    baselines: {
+      ...spec.baselines,
+      ...(spec.baselines.prompts ? { prompts: prompts.map((p) => p.file) } : {}),
+      ...(rag ? { rag } : {}),
+    },
   };
   // A template's content is part of what a run is: editing a prompt names a new run.
   const hashed = prompts.length ? { ...spec, promptVersions: prompts.map((p) => p.version) } : spec;
   const specSha256 = createHash('sha256').update(stableStringify(hashed)).digest('hex');
-  return { file: abs, spec: resolved, specSha256, prompts: prompts.map(({ name, version, template }) => ({ name, version, template })) };
+  return {
+    file: abs,
+    spec: resolved,
+    specSha256,
+    prompts: prompts.map(({ name, version, template }) => ({ name, version, template })),
+  };
 }
 
 /**
  * What the client resolves for the pipeline workflow besides the spec: the loaded templates, and where RAG indexes
  * live. Each field is absent when unused, so inputs of specs without them stay byte-identical to older ones.
  */
-export function clientResolved(loaded: Pick<LoadedSpec, 'prompts' | 'spec'>): { prompts?: LoadedTemplate[]; indexRoot?: string } {
+export function clientResolved(loaded: Pick<LoadedSpec, 'prompts' | 'spec'>): {
+  prompts?: LoadedTemplate[];
+  indexRoot?: string;
+} {
   return {
     ...(loaded.prompts?.length ? { prompts: loaded.prompts } : {}),
     ...(loaded.spec?.baselines.rag ? { indexRoot: path.join(tailorHome(), 'indexes') } : {}),
@@ -101,7 +128,12 @@ function confinementProblems(abs: string, spec: PipelineSpec, source: YamlSource
 }
 
 /** Loads every `baselines.prompts` file; a bad one is reported at its list entry with the template's own problems. */
-function loadBaselinePrompts(file: string, dir: string, spec: PipelineSpec, source: YamlSource): (LoadedTemplate & { file: string })[] {
+function loadBaselinePrompts(
+  file: string,
+  dir: string,
+  spec: PipelineSpec,
+  source: YamlSource,
+): (LoadedTemplate & { file: string })[] {
   const problems: SpecProblem[] = [];
   const loaded: (LoadedTemplate & { file: string })[] = [];
   (spec.baselines.prompts ?? []).forEach((rel, i) => {
@@ -118,7 +150,12 @@ function loadBaselinePrompts(file: string, dir: string, spec: PipelineSpec, sour
   });
   const names = loaded.map((t) => t.name);
   names.forEach((n, i) => {
-    if (names.indexOf(n) !== i) problems.push({ key: `baselines.prompts.${i}`, line: source.lineOf(['baselines', 'prompts', i]), message: `two templates are named '${n}'; variant IDs come from template names` });
+    if (names.indexOf(n) !== i)
+      problems.push({
+        key: `baselines.prompts.${i}`,
+        line: source.lineOf(['baselines', 'prompts', i]),
+        message: `two templates are named '${n}'; variant IDs come from template names`,
+      });
   });
   if (problems.length) throw new SpecError(file, problems);
   return loaded;

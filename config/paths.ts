@@ -6,7 +6,9 @@ export function tailorHome(): string {
 }
 
 export function artifactsDir(): string {
-  return process.env.TAILOR_ARTIFACTS_DIR ? path.resolve(process.env.TAILOR_ARTIFACTS_DIR) : path.join(tailorHome(), 'artifacts');
+  return process.env.TAILOR_ARTIFACTS_DIR
+    ? path.resolve(process.env.TAILOR_ARTIFACTS_DIR)
+    : path.join(tailorHome(), 'artifacts');
 }
 
 /**
@@ -21,5 +23,7 @@ export function registryPath(): string {
         'open the registry with openRegistry(), or point TAILOR_REGISTRY at a SQLite file',
     );
   }
-  return process.env.TAILOR_REGISTRY ? path.resolve(process.env.TAILOR_REGISTRY) : path.join(tailorHome(), 'registry.db');
+  return process.env.TAILOR_REGISTRY
+    ? path.resolve(process.env.TAILOR_REGISTRY)
+    : path.join(tailorHome(), 'registry.db');
 }

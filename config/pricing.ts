@@ -27,7 +27,8 @@ export const DEFAULT_TRAINING_PRICES: PricingTable = {
   'gpt-4o': { perMillionTokens: 25 },
   'gpt-4o-mini': { perMillionTokens: 3 },
   'gpt-3.5-turbo': { perMillionTokens: 8 },
-  'gpt-4': { perMillionTokens: 8 }, // legacy: not on the 2026 page; the gpt-3.5 legacy price is the closest published figure
+  // legacy: not on the 2026 page; the gpt-3.5 legacy price is the closest published figure
+  'gpt-4': { perMillionTokens: 8 },
   'davinci-002': { perMillionTokens: 6 },
   'babbage-002': { perMillionTokens: 0.4 },
   'o4-mini': { perHour: 100 },
@@ -38,7 +39,10 @@ export function mergePricing(overrides?: PricingTable): PricingTable {
   return { ...DEFAULT_TRAINING_PRICES, ...(overrides ? PricingTableSchema.parse(overrides) : {}) };
 }
 
-export function trainingPriceFor(model: string, table: PricingTable = DEFAULT_TRAINING_PRICES): { key: string; price: TrainingPrice } | undefined {
+export function trainingPriceFor(
+  model: string,
+  table: PricingTable = DEFAULT_TRAINING_PRICES,
+): { key: string; price: TrainingPrice } | undefined {
   const key = resolveModelKey(table, model);
   return key ? { key, price: table[key]! } : undefined;
 }

@@ -26,7 +26,8 @@ export function loadSearchSpace(file: string): LoadedSearchSpace {
   const abs = path.resolve(file);
   const text = readSpecText(file, abs, WHAT);
   const { value: space, source } = parseYamlWith(SearchSpaceSchema, text, abs, WHAT);
-  const problem = (key: (string | number)[], message: string): YamlSpecError => new YamlSpecError(abs, WHAT, [{ key: key.join('.'), line: source.lineOf(key), message }]);
+  const problem = (key: (string | number)[], message: string): YamlSpecError =>
+    new YamlSpecError(abs, WHAT, [{ key: key.join('.'), line: source.lineOf(key), message }]);
 
   const baseOutside = confineSpecPath(abs, space.base).outside;
   if (baseOutside) throw problem(['base'], baseOutside);
@@ -44,14 +45,24 @@ export function loadSearchSpace(file: string): LoadedSearchSpace {
     alts.forEach((alt, i) => {
       const key = ['parts', part, i];
       try {
-        generateCandidates({ name: base.template.name, version: base.version, template: base.template }, { ...space, parts: { [part]: [alt] }, sample: 1 });
+        generateCandidates(
+          { name: base.template.name, version: base.version, template: base.template },
+          { ...space, parts: { [part]: [alt] }, sample: 1 },
+        );
       } catch (err) {
         if (!(err instanceof ZodError)) throw err;
-        problems.push({ key: key.join('.'), line: source.lineOf(key), message: err.issues.map((x) => x.message).join('; ') });
+        problems.push({
+          key: key.join('.'),
+          line: source.lineOf(key),
+          message: err.issues.map((x) => x.message).join('; '),
+        });
       }
     });
   }
   if (problems.length) throw new YamlSpecError(abs, WHAT, problems);
-  const candidates = generateCandidates({ name: base.template.name, version: base.version, template: base.template }, space);
+  const candidates = generateCandidates(
+    { name: base.template.name, version: base.version, template: base.template },
+    space,
+  );
   return { file: abs, space, base, candidates };
 }

@@ -24,7 +24,9 @@ const SuccessorRuleSchema = z
   })
   .strict();
 
-export const SuccessorFileSchema = z.object({ successors: z.array(SuccessorRuleSchema).min(1, 'expected at least one successor') }).strict();
+export const SuccessorFileSchema = z
+  .object({ successors: z.array(SuccessorRuleSchema).min(1, 'expected at least one successor') })
+  .strict();
 export type SuccessorRule = z.infer<typeof SuccessorRuleSchema>;
 
 /**
@@ -33,11 +35,23 @@ export type SuccessorRule = z.infer<typeof SuccessorRuleSchema>;
  */
 export function resolveSuccessor(rule: SuccessorRule, baseDir: string): SunsetSuccessor {
   const loaded = loadSpec(path.resolve(baseDir, rule.spec));
-  const overrides = { ...(rule.baseModel ? { baseModel: rule.baseModel } : {}), ...(rule.provider ? { provider: rule.provider } : {}) };
+  const overrides = {
+    ...(rule.baseModel ? { baseModel: rule.baseModel } : {}),
+    ...(rule.provider ? { provider: rule.provider } : {}),
+  };
   const specSha256 = Object.keys(overrides).length
-    ? createHash('sha256').update(`${loaded.specSha256}\n${JSON.stringify(overrides)}`).digest('hex')
+    ? createHash('sha256')
+        .update(`${loaded.specSha256}\n${JSON.stringify(overrides)}`)
+        .digest('hex')
     : loaded.specSha256;
-  return { pipeline: loaded.spec.name, onBase: rule.onBase, spec: { ...loaded.spec, ...overrides }, specSha256, ...clientResolved(loaded), file: loaded.file };
+  return {
+    pipeline: loaded.spec.name,
+    onBase: rule.onBase,
+    spec: { ...loaded.spec, ...overrides },
+    specSha256,
+    ...clientResolved(loaded),
+    file: loaded.file,
+  };
 }
 
 /** Reads a successor file (YAML or JSON); errors name the file, the line and the key (a YamlSpecError). */

@@ -21,7 +21,9 @@ export class YamlSpecError extends Error {
   ) {
     super(
       `${file}: invalid ${what}\n` +
-        problems.map((p) => `  ${file}${p.line ? `:${p.line}` : ''}: ${p.key ? `${p.key}: ` : ''}${p.message}`).join('\n'),
+        problems
+          .map((p) => `  ${file}${p.line ? `:${p.line}` : ''}: ${p.key ? `${p.key}: ` : ''}${p.message}`)
+          .join('\n'),
     );
   }
 }
@@ -48,10 +50,17 @@ export function readYamlSource(text: string, file: string, what: string): YamlSo
     throw new YamlSpecError(
       file,
       what,
-      doc.errors.map((e) => ({ key: '', line: e.linePos?.[0]?.line ?? lineOfError(e.pos[0]), message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+      doc.errors.map((e) => ({
+        key: '',
+        line: e.linePos?.[0]?.line ?? lineOfError(e.pos[0]),
+        message: `YAML syntax: ${e.message.split('\n')[0]}`,
+      })),
     );
   }
-  return { data: toData(doc, lines, file, what), lineOf: (keyPath) => lineOf(doc.contents, keyPath.map(String), lines) };
+  return {
+    data: toData(doc, lines, file, what),
+    lineOf: (keyPath) => lineOf(doc.contents, keyPath.map(String), lines),
+  };
 }
 
 /**
@@ -71,15 +80,27 @@ function toData(doc: Document, lines: LineCounter, file: string, what: string): 
         if (unresolved === undefined && node.resolve(doc) === undefined) unresolved = line;
       },
     });
-    throw new YamlSpecError(file, what, [{ key: '', line: unresolved ?? first, message: `YAML aliases: ${(err as Error).message}` }]);
+    throw new YamlSpecError(file, what, [
+      { key: '', line: unresolved ?? first, message: `YAML aliases: ${(err as Error).message}` },
+    ]);
   }
 }
 
 /** Validates YAML text against a schema; every zod issue becomes a problem with its key path and line. */
-export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string, what: string): { value: z.output<S>; source: YamlSource } {
+export function parseYamlWith<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  file: string,
+  what: string,
+): { value: z.output<S>; source: YamlSource } {
   const source = readYamlSource(text, file, what);
   const parsed = schema.safeParse(source.data);
-  if (!parsed.success) throw new YamlSpecError(file, what, parsed.error.issues.map((i) => describeIssue(i, source)));
+  if (!parsed.success)
+    throw new YamlSpecError(
+      file,
+      what,
+      parsed.error.issues.map((i) => describeIssue(i, source)),
+    );
   return { value: parsed.data, source };
 }
 
@@ -95,7 +116,8 @@ export function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): Spec
     };
   }
   let message = issue.message;
-  if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = `missing (${issue.expected} expected)`;
+  if (issue.code === 'invalid_type' && /received undefined/.test(message))
+    message = `missing (${issue.expected} expected)`;
   if (issue.code === 'invalid_type' && keyPath.length === 0 && issue.expected === 'object') {
     const data = source.data;
     message = `expected a mapping of keys at the top level, got ${data == null ? 'an empty document' : Array.isArray(data) ? 'a list' : `a ${typeof data}`}`;
@@ -133,6 +155,8 @@ export function readSpecText(file: string, readPath: string, what: string): stri
   try {
     return fs.readFileSync(readPath, 'utf8');
   } catch (err) {
-    throw new YamlSpecError(file, what, [{ key: '', message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }]);
+    throw new YamlSpecError(file, what, [
+      { key: '', message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` },
+    ]);
   }
 }

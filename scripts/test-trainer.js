@@ -10,11 +10,20 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const python = path.join(root, '.tools', 'trainer-venv', 'bin', 'python');
 if (!fs.existsSync(python)) {
-  console.error('tailor test:trainer: no trainer environment at .tools/trainer-venv; run `npm run setup:trainer` first');
+  console.error(
+    'tailor test:trainer: no trainer environment at .tools/trainer-venv; run `npm run setup:trainer` first',
+  );
   process.exit(1);
 }
 const args = process.argv.slice(2);
-const r = spawnSync(python, ['-m', 'pytest', ...args], { cwd: path.join(root, 'workers', 'trainer'), stdio: 'inherit' });
+const r = spawnSync(python, ['-m', 'pytest', ...args], {
+  cwd: path.join(root, 'workers', 'trainer'),
+  stdio: 'inherit',
+});
 if (r.status !== 0 || args.length) process.exit(r.status ?? 1);
-const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), 'test/selfHosted', 'test/multiHost'], { cwd: root, stdio: 'inherit' });
+const jest = spawnSync(
+  process.execPath,
+  [require.resolve('jest/bin/jest', { paths: [root] }), 'test/selfHosted', 'test/multiHost'],
+  { cwd: root, stdio: 'inherit' },
+);
 process.exit(jest.status ?? 1);

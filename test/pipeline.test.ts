@@ -50,21 +50,29 @@ describe('customizationPipeline, whole journey on a real dev server, real worker
     expect(progress.stage).toBe('done');
 
     // Exactly one fine-tuning job carries this run's tag at the provider.
-    const jobs = await fetch(`${h.backend.baseURL}/fine_tuning/jobs?metadata[tailor_run]=${encodeURIComponent(`${result.runId}/fine-tune`)}`, {
-      headers: { authorization: 'Bearer test' },
-    }).then((r) => r.json() as Promise<{ data: unknown[] }>);
+    const jobs = await fetch(
+      `${h.backend.baseURL}/fine_tuning/jobs?metadata[tailor_run]=${encodeURIComponent(`${result.runId}/fine-tune`)}`,
+      {
+        headers: { authorization: 'Bearer test' },
+      },
+    ).then((r) => r.json() as Promise<{ data: unknown[] }>);
     expect(jobs.data).toHaveLength(1);
 
     // Findable by search attribute (visibility is eventually consistent).
     const listed = await eventually('the run in visibility', async () => {
-      for await (const wf of h.client.workflow.list({ query: `TailorPipeline = 'support-tickets' AND WorkflowId = '${result.runId}'` })) {
+      for await (const wf of h.client.workflow.list({
+        query: `TailorPipeline = 'support-tickets' AND WorkflowId = '${result.runId}'`,
+      })) {
         return wf;
       }
       return undefined;
     });
     expect(listed.typedSearchAttributes.get(TailorPipeline)).toBe('support-tickets');
 
-    await maybeRecordHistories(h.client, 'pipeline-success', [result.runId, ...['fine-tune', 'evaluate', 'deploy'].map((c) => `${result.runId}/${c}`)]);
+    await maybeRecordHistories(h.client, 'pipeline-success', [
+      result.runId,
+      ...['fine-tune', 'evaluate', 'deploy'].map((c) => `${result.runId}/${c}`),
+    ]);
 
     // Runs are named by content: the same spec on the same data is a no-op returning the same run.
     const again = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });

@@ -54,9 +54,14 @@ describe('customizationPipeline failure paths', () => {
     expect(runId).toMatch(/^job-fails-/);
 
     // The audit, rebuilt from Temporal's history, names the failing step and the provider's error.
-    const audit = await runCli(['audit', runId, '--json'], { TEMPORAL_ADDRESS: testTemporalAddress(), TAILOR_HOME: h.home });
+    const audit = await runCli(['audit', runId, '--json'], {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      TAILOR_HOME: h.home,
+    });
     expect(audit.code).toBe(0);
-    const { timeline } = JSON.parse(audit.stdout) as { timeline: { workflowId: string; kind: string; name: string; status: string; detail?: string; attempt?: number }[] };
+    const { timeline } = JSON.parse(audit.stdout) as {
+      timeline: { workflowId: string; kind: string; name: string; status: string; detail?: string; attempt?: number }[];
+    };
     const failedChild = timeline.find((t) => t.kind === 'child' && t.status === 'failed');
     expect(failedChild?.name).toBe(`${runId}/fine-tune`);
     expect(failedChild?.detail).toMatch(/fine-tuning job ftjob-\S+ failed/);
@@ -68,14 +73,20 @@ describe('customizationPipeline failure paths', () => {
   });
 
   it("the spec's gate rules decide with statistics: an unmet rule stops the promotion and says why", async () => {
-    const loaded = loadSpec(exampleSpecWith({ name: 'gate-rules', gate: { minImprovement: 0, rules: ['accuracy >= 0.99', { better_than: 'prod', at: 0.95 }] } }));
+    const loaded = loadSpec(
+      exampleSpecWith({
+        name: 'gate-rules',
+        gate: { minImprovement: 0, rules: ['accuracy >= 0.99', { better_than: 'prod', at: 0.95 }] },
+      }),
+    );
     const { handle } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue, rerun: true });
     const result = await handle.result();
     expect(result.gate.passed).toBe(false);
     expect(result.deploy.outcome).toBe('gate_failed');
     const rules = result.gate.rules!;
     expect(rules.rules).toHaveLength(2);
-    expect(rules.rules.map((r) => r.passed)).toEqual([false, true]); // 0.99 is out of reach; better than base-zero-shot is clear
+    // 0.99 is out of reach; better than base-zero-shot is clear
+    expect(rules.rules.map((r) => r.passed)).toEqual([false, true]);
     expect(result.gate.reason).toContain('accuracy');
     expect(prodAlias('gate-rules')).toBeUndefined();
   });
@@ -85,10 +96,14 @@ describe('customizationPipeline failure paths', () => {
     const loaded = loadSpec(exampleSpecWith({ name: 'cancel-me' }));
     const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue, rerun: true });
     const client = sdk(h.backend.baseURL);
-    await eventually('the remote job to be running', async () => {
-      const [job] = await jobsTagged(client, `${runId}/fine-tune`);
-      return job?.status === 'running' ? job : undefined;
-    }, 60_000);
+    await eventually(
+      'the remote job to be running',
+      async () => {
+        const [job] = await jobsTagged(client, `${runId}/fine-tune`);
+        return job?.status === 'running' ? job : undefined;
+      },
+      60_000,
+    );
     await handle.cancel();
     const err = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);

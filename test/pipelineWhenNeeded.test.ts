@@ -23,13 +23,23 @@ describe('fineTune.when: needed and prompt variants', () => {
   it('keeps the cheapest passing variant and never creates a fine-tune job', async () => {
     // A RAG variant joins the cheaper ones (its documents are another example's; here it only has to be scored).
     const rag = { docs: path.join(__dirname, '..', 'examples', 'rag-qa', 'docs'), k: 3 };
-    const loaded = loadSpec(exampleSpecWith({ name: 'when-needed-cheap', baselines: { ...baselines, rag }, fineTune: { when: 'needed', suffix: 'cheap' }, gate: { minScore: 0.05 } }));
+    const loaded = loadSpec(
+      exampleSpecWith({
+        name: 'when-needed-cheap',
+        baselines: { ...baselines, rag },
+        fineTune: { when: 'needed', suffix: 'cheap' },
+        gate: { minScore: 0.05 },
+      }),
+    );
     const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
     const result = await handle.result();
 
     expect(result.deploy.outcome).toBe('not_needed');
     expect(result.fineTune).toBeNull();
-    expect(result.steps.find((s) => s.name === 'fine-tune')).toMatchObject({ status: 'skipped', detail: expect.stringContaining('fine-tuning not needed') });
+    expect(result.steps.find((s) => s.name === 'fine-tune')).toMatchObject({
+      status: 'skipped',
+      detail: expect.stringContaining('fine-tuning not needed'),
+    });
     expect(result.steps.find((s) => s.name === 'deploy')?.status).toBe('skipped');
     // Counted at the backend: no upload, no job, for this run or at all.
     const api = sdk(h.backend.baseURL);
@@ -41,17 +51,24 @@ describe('fineTune.when: needed and prompt variants', () => {
     expect(verdicts.map((v) => v.variantId)).toEqual([...CHEAPER.slice(0, 3), 'base-rag', CHEAPER[3]]);
     const chosen = result.cheaper!.chosen!;
     expect(chosen.gate.passed).toBe(true);
-    for (const v of verdicts.filter((x) => x.gate.passed)) expect(chosen.costPerCase).toBeLessThanOrEqual(v.costPerCase);
+    for (const v of verdicts.filter((x) => x.gate.passed))
+      expect(chosen.costPerCase).toBeLessThanOrEqual(v.costPerCase);
     // Zero-shot sends the fewest tokens, so it is kept whenever it passes.
     expect(chosen.variantId).toBe('base-zero-shot');
 
     // The prompt variants carry their template's content hash as the version.
     const strict = result.leaderboard.find((s) => s.variantId === 'base-prompt-classify-strict')!;
-    expect(strict.promptVersion).toContain(loaded.prompts.find((p) => p.name === 'classify-strict')!.version.slice(0, 12));
+    expect(strict.promptVersion).toContain(
+      loaded.prompts.find((p) => p.name === 'classify-strict')!.version.slice(0, 12),
+    );
     // The RAG variant's index was built by a durable child of the evaluation, under TAILOR_HOME, and its prompt
     // version names the index; its passages made it the most expensive variant per case.
     const index = await h.client.workflow.getHandle(`${runId}/evaluate-baselines/index-base-rag`).result();
-    expect(index).toMatchObject({ dir: path.join(h.home, 'indexes', 'when-needed-cheap'), embedded: index.chunks, reused: 0 });
+    expect(index).toMatchObject({
+      dir: path.join(h.home, 'indexes', 'when-needed-cheap'),
+      embedded: index.chunks,
+      reused: 0,
+    });
     expect(index.chunks).toBeGreaterThan(10);
     const ragVerdict = verdicts.find((v) => v.variantId === 'base-rag')!;
     expect(Math.max(...verdicts.map((v) => v.costPerCase))).toBe(ragVerdict.costPerCase);
@@ -60,7 +77,14 @@ describe('fineTune.when: needed and prompt variants', () => {
   });
 
   it('fine-tunes when no cheaper variant passes, and re-scores the cheaper ones from the cache', async () => {
-    const loaded = loadSpec(exampleSpecWith({ name: 'when-needed-tune', baselines, fineTune: { when: 'needed', suffix: 'tune', poll: { initial: '500ms', max: '5s', factor: 2 } }, gate: { minScore: 0.8 } }));
+    const loaded = loadSpec(
+      exampleSpecWith({
+        name: 'when-needed-tune',
+        baselines,
+        fineTune: { when: 'needed', suffix: 'tune', poll: { initial: '500ms', max: '5s', factor: 2 } },
+        gate: { minScore: 0.8 },
+      }),
+    );
     const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
     const result = await handle.result();
 
@@ -79,7 +103,9 @@ describe('fineTune.when: needed and prompt variants', () => {
   });
 
   it('refuses `needed` without a bar a cheaper variant must clear, and a prompt file that is not a template', () => {
-    expect(() => loadSpec(exampleSpecWith({ name: 'when-needed-bad', fineTune: { when: 'needed' } }))).toThrow(/fineTune\.when: 'needed' requires a bar/);
+    expect(() => loadSpec(exampleSpecWith({ name: 'when-needed-bad', fineTune: { when: 'needed' } }))).toThrow(
+      /fineTune\.when: 'needed' requires a bar/,
+    );
     const bad = path.join(__dirname, '..', 'examples', 'support-tickets', 'pipeline.yaml');
     let err: unknown;
     try {

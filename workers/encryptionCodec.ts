@@ -7,7 +7,9 @@ import { packPayload, unpackPayload } from '../core/codec/payloadEnvelope';
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
 
-/** A payload sealed with a key this process does not hold: rotation removed it too early, or the key is misconfigured. */
+/**
+ * A payload sealed with a key this process does not hold: rotation removed it too early, or the key is misconfigured.
+ */
 export class UnknownEncryptionKeyError extends Error {
   override name = 'UnknownEncryptionKeyError';
   readonly type = 'TailorUnknownEncryptionKey';

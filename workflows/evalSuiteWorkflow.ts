@@ -27,7 +27,8 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   // Shards call the provider: retried until they succeed or fail permanently; a 429's retry-after sets the delay.
   const scoring = proxyFor('evalShard', input.timeouts, { heartbeat: exec.heartbeatTimeout });
 
-  if (suite.variants.length === 0) throw ApplicationFailure.nonRetryable(`suite ${suite.name} has no variants`, Failure.InvalidSuite);
+  if (suite.variants.length === 0)
+    throw ApplicationFailure.nonRetryable(`suite ${suite.name} has no variants`, Failure.InvalidSuite);
   const prepared = await local.prepareEvalCases({ source: suite.cases });
   progress.casesTotal = prepared.count * suite.variants.length;
   // Query state only (no commands), so older histories replay unchanged.
@@ -35,7 +36,10 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   const needTemplate = prepared.shapes.vars + prepared.shapes.item - prepared.withSample;
   const bare = suite.variants.filter((v) => !v.prompt).map((v) => v.id);
   if (needTemplate > 0 && bare.length > 0) {
-    throw ApplicationFailure.nonRetryable(`${needTemplate} case(s) have variables, not messages; variant(s) ${bare.join(', ')} need a prompt template to render them`, Failure.InvalidSuite);
+    throw ApplicationFailure.nonRetryable(
+      `${needTemplate} case(s) have variables, not messages; variant(s) ${bare.join(', ')} need a prompt template to render them`,
+      Failure.InvalidSuite,
+    );
   }
 
   // RAG variants that name documents get their index built or refreshed first (incremental, a durable child).
@@ -43,16 +47,28 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   for (const [out, v] of indexes) {
     await executeChild(buildIndexWorkflow, {
       workflowId: `${workflowInfo().workflowId}/index-${v.id}`,
-      args: [{ docs: v.rag!.docs!, out, ...(v.rag!.embeddingModel ? { model: v.rag!.embeddingModel } : {}), provider: input.provider }],
+      args: [
+        {
+          docs: v.rag!.docs!,
+          out,
+          ...(v.rag!.embeddingModel ? { model: v.rag!.embeddingModel } : {}),
+          provider: input.provider,
+        },
+      ],
     });
   }
 
   progress.stage = 'variants';
-  const ready = await Promise.all(suite.variants.map((variant) => scoring.prepareEvalVariant({ variant, cases: prepared.cases, provider: input.provider })));
+  const ready = await Promise.all(
+    suite.variants.map((variant) =>
+      scoring.prepareEvalVariant({ variant, cases: prepared.cases, provider: input.provider }),
+    ),
+  );
 
   progress.stage = 'scoring';
   const ranges: [number, number][] = [];
-  for (let start = 0; start < prepared.count; start += exec.shardSize) ranges.push([start, Math.min(prepared.count, start + exec.shardSize)]);
+  for (let start = 0; start < prepared.count; start += exec.shardSize)
+    ranges.push([start, Math.min(prepared.count, start + exec.shardSize)]);
   progress.shardsTotal = ranges.length * suite.variants.length;
   let providerCalls = 0;
   let cacheHits = 0;
@@ -88,28 +104,61 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   const ids = suite.variants.map((v) => v.id);
   const placeholder = Object.fromEntries(ids.map((id) => [id, {}]));
   const candidate = suite.candidate ?? ids[0]!;
-  const baseline = suite.baseline ? resolveBaseline(suite.baseline, { metrics: placeholder, aliases: suite.aliases }) : undefined;
+  const baseline = suite.baseline
+    ? resolveBaseline(suite.baseline, { metrics: placeholder, aliases: suite.aliases })
+    : undefined;
   const wanted = [
-    ...(baseline ? ids.filter((id) => id !== baseline).map((id) => ({ candidate: id, baseline, metric: suite.primaryMetric, level: 0.95 })) : []),
+    ...(baseline
+      ? ids
+          .filter((id) => id !== baseline)
+          .map((id) => ({ candidate: id, baseline, metric: suite.primaryMetric, level: 0.95 }))
+      : []),
     ...[candidate, ...(suite.gateCandidates ?? [])].flatMap((judged) =>
-      requiredComparisons(suite.gate, { candidate: judged, primaryMetric: suite.primaryMetric, metrics: placeholder, aliases: suite.aliases }).map((c) => ({ candidate: judged, ...c })),
+      requiredComparisons(suite.gate, {
+        candidate: judged,
+        primaryMetric: suite.primaryMetric,
+        metrics: placeholder,
+        aliases: suite.aliases,
+      }).map((c) => ({ candidate: judged, ...c })),
     ),
-  ].filter((c, i, all) => all.findIndex((o) => o.candidate === c.candidate && o.baseline === c.baseline && o.metric === c.metric && o.level === c.level) === i);
+  ].filter(
+    (c, i, all) =>
+      all.findIndex(
+        (o) => o.candidate === c.candidate && o.baseline === c.baseline && o.metric === c.metric && o.level === c.level,
+      ) === i,
+  );
   const summary = await local.summariseEvalRun({
     suite: suite.name,
     primaryMetric: suite.primaryMetric,
-    variants: suite.variants.map((v, i) => ({ id: v.id, label: v.label, model: v.model, promptVersion: ready[i]!.promptVersion, shards: shardsOf[i]! })),
+    variants: suite.variants.map((v, i) => ({
+      id: v.id,
+      label: v.label,
+      model: v.model,
+      promptVersion: ready[i]!.promptVersion,
+      shards: shardsOf[i]!,
+    })),
     comparisons: wanted,
     seed: input.seed,
   });
 
   const metrics = Object.fromEntries(summary.variants.map((v) => [v.variantId, v.metrics]));
-  const judge = (judged: string) => evaluateGateRules(suite.gate, { candidate: judged, primaryMetric: suite.primaryMetric, metrics, comparisons: summary.comparisons, aliases: suite.aliases });
+  const judge = (judged: string) =>
+    evaluateGateRules(suite.gate, {
+      candidate: judged,
+      primaryMetric: suite.primaryMetric,
+      metrics,
+      comparisons: summary.comparisons,
+      aliases: suite.aliases,
+    });
   const gate = judge(candidate);
-  const gates = suite.gateCandidates ? Object.fromEntries(suite.gateCandidates.map((id) => [id, judge(id)])) : undefined;
+  const gates = suite.gateCandidates
+    ? Object.fromEntries(suite.gateCandidates.map((id) => [id, judge(id)]))
+    : undefined;
 
   progress.stage = 'report';
-  const ordered = [...summary.variants].sort((a, b) => (b.metrics[suite.primaryMetric] ?? 0) - (a.metrics[suite.primaryMetric] ?? 0));
+  const ordered = [...summary.variants].sort(
+    (a, b) => (b.metrics[suite.primaryMetric] ?? 0) - (a.metrics[suite.primaryMetric] ?? 0),
+  );
   const reports = await local.renderEvalReport({
     suite: suite.name,
     description: suite.description,
@@ -155,7 +204,17 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
     results: summary.results,
     reports,
     fewShot: Object.fromEntries(
-      ready.filter((r) => r.fewShot).map((r) => [r.variantId, { poolSize: r.fewShot!.poolSize, excluded: r.fewShot!.excluded, meanExamples: r.fewShot!.meanExamples, meanTokens: r.fewShot!.meanTokens }]),
+      ready
+        .filter((r) => r.fewShot)
+        .map((r) => [
+          r.variantId,
+          {
+            poolSize: r.fewShot!.poolSize,
+            excluded: r.fewShot!.excluded,
+            meanExamples: r.fewShot!.meanExamples,
+            meanTokens: r.fewShot!.meanTokens,
+          },
+        ]),
     ),
     providerCalls,
     cacheHits,

@@ -37,6 +37,9 @@ export async function evaluateWorkflow(input: EvaluateInput): Promise<EvaluateRe
     ),
   );
   const leaderboard = [...scores].sort((a, b) => b.score - a.score);
-  const report = await dataActivities.storeJson({ name: 'evaluation.json', value: { test: input.test, metric: input.metric, leaderboard } });
+  const report = await dataActivities.storeJson({
+    name: 'evaluation.json',
+    value: { test: input.test, metric: input.metric, leaderboard },
+  });
   return { leaderboard, report };
 }

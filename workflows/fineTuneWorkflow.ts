@@ -35,7 +35,10 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
 
   const train = await uploadActivities.uploadTrainingFile({ artifact: input.train, provider: input.provider });
   progress.trainingFileId = train.fileId;
-  const validation = input.validation && input.validation.count ? await uploadActivities.uploadTrainingFile({ artifact: input.validation, provider: input.provider }) : undefined;
+  const validation =
+    input.validation && input.validation.count
+      ? await uploadActivities.uploadTrainingFile({ artifact: input.validation, provider: input.provider })
+      : undefined;
   progress.validationFileId = validation?.fileId;
 
   progress.phase = 'waiting_for_files';
@@ -45,7 +48,10 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
       const f = await providerActivities.getFileStatus({ fileId, provider: input.provider });
       if (f.status === 'processed') break;
       if (f.status === 'error') {
-        throw ApplicationFailure.nonRetryable(`the provider rejected file ${fileId}: ${f.details ?? 'no reason given'}`, Failure.ProviderFileError);
+        throw ApplicationFailure.nonRetryable(
+          `the provider rejected file ${fileId}: ${f.details ?? 'no reason given'}`,
+          Failure.ProviderFileError,
+        );
       }
       await sleep(wait);
       wait = Math.min(wait * input.poll.factor, max);
@@ -95,8 +101,14 @@ export async function fineTuneWorkflow(input: FineTuneInput): Promise<FineTuneRe
 
   if (job.status !== 'succeeded' || !job.fineTunedModel) {
     progress.phase = 'failed';
-    const why = job.error ? `${job.error.message}${job.error.code ? ` (${job.error.code})` : ''}` : `ended ${job.status}`;
-    throw ApplicationFailure.nonRetryable(`fine-tuning job ${jobId} ${job.status}: ${why}`, Failure.FineTuneJobFailed, job);
+    const why = job.error
+      ? `${job.error.message}${job.error.code ? ` (${job.error.code})` : ''}`
+      : `ended ${job.status}`;
+    throw ApplicationFailure.nonRetryable(
+      `fine-tuning job ${jobId} ${job.status}: ${why}`,
+      Failure.FineTuneJobFailed,
+      job,
+    );
   }
   const metrics = await dataActivities.saveJobMetrics({ jobId, provider: input.provider });
   progress.phase = 'done';

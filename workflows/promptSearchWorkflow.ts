@@ -3,7 +3,14 @@ import type { PreparedDataset } from '../activities/dataset/prepareDataset';
 import type { EvalSuiteResult } from '../core/evalSuite/evalSuiteRun';
 import { candidateSuite, candidateVariantId } from '../core/promptSearch/candidateSuite';
 import { bestOutcome, budgetStop, spentUsd } from '../core/promptSearch/searchBudget';
-import type { CandidateOutcome, HeldOutScore, PromptCandidate, PromptSearchInput, PromptSearchProgress, PromptSearchResult } from '../core/promptSearch/searchTypes';
+import type {
+  CandidateOutcome,
+  HeldOutScore,
+  PromptCandidate,
+  PromptSearchInput,
+  PromptSearchProgress,
+  PromptSearchResult,
+} from '../core/promptSearch/searchTypes';
 import { activityProxies, proxyFor } from './activityProxies';
 import { evalSuiteWorkflow } from './evalSuiteWorkflow';
 import { promptSearchProgressQuery } from './promptSearchMessages';
@@ -28,16 +35,27 @@ export async function promptSearchWorkflow(input: PromptSearchInput): Promise<Pr
   const local = proxyFor('evalCases', input.timeouts);
   const provider = proxyFor('providerCall', input.timeouts);
 
-  const progress: PromptSearchProgress = { stage: 'prepare', round: 0, running: [], finished: [], queued: 0, spentUsd: 0 };
+  const progress: PromptSearchProgress = {
+    stage: 'prepare',
+    round: 0,
+    running: [],
+    finished: [],
+    queued: 0,
+    spentUsd: 0,
+  };
   setHandler(promptSearchProgressQuery, () => progress);
   const finished = progress.finished;
   for (const o of input.resume ?? []) {
-    if (!finished.some((f) => f.candidate.key === o.candidate.key)) finished.push({ ...o, source: 'resumed', providerCalls: 0 });
+    if (!finished.some((f) => f.candidate.key === o.candidate.key))
+      finished.push({ ...o, source: 'resumed', providerCalls: 0 });
   }
   const isDone = (c: PromptCandidate) => finished.some((f) => f.candidate.key === c.key);
   const baseCandidate = input.candidates[0]!;
 
-  const prepared: PreparedDataset = await dataActivities.prepareDataset({ dataset: input.dataset, model: input.baseModel });
+  const prepared: PreparedDataset = await dataActivities.prepareDataset({
+    dataset: input.dataset,
+    model: input.baseModel,
+  });
   const suiteFor = (candidates: PromptCandidate[], split: 'dev' | 'held-out') =>
     candidateSuite({
       pipeline: input.pipeline,
@@ -51,7 +69,10 @@ export async function promptSearchWorkflow(input: PromptSearchInput): Promise<Pr
       name: `${settings.name}-${split}`,
     });
   const evaluate = (suite: ReturnType<typeof suiteFor>, workflowId: string): Promise<EvalSuiteResult> =>
-    executeChild(evalSuiteWorkflow, { workflowId, args: [{ suite, provider: input.provider, seed: settings.seed, timeouts: input.timeouts }] });
+    executeChild(evalSuiteWorkflow, {
+      workflowId,
+      args: [{ suite, provider: input.provider, seed: settings.seed, timeouts: input.timeouts }],
+    });
 
   const evaluateCandidate = async (c: PromptCandidate, round: number): Promise<CandidateOutcome> => {
     const r = await evaluate(suiteFor([c], 'dev'), `${searchId}/candidate-${c.key.slice(0, 12)}`);
@@ -137,8 +158,16 @@ export async function promptSearchWorkflow(input: PromptSearchInput): Promise<Pr
     winnerKey: winner.candidate.key,
     stoppedBy,
     spentUsd: spentUsd(finished),
-    heldOut: { winner: heldScore(winner.candidate), ...(held.length > 1 ? { base: heldScore(baseCandidate) } : {}), cases: test.cases.count },
-    split: { dev: 'validation' as const, heldOut: 'test' as const, devCases: finished.find((f) => f.source === 'evaluated')?.n ?? finished[0]?.n ?? 0 },
+    heldOut: {
+      winner: heldScore(winner.candidate),
+      ...(held.length > 1 ? { base: heldScore(baseCandidate) } : {}),
+      cases: test.cases.count,
+    },
+    split: {
+      dev: 'validation' as const,
+      heldOut: 'test' as const,
+      devCases: finished.find((f) => f.source === 'evaluated')?.n ?? finished[0]?.n ?? 0,
+    },
   };
   const reports = await local.writePromptSearchReport(data);
   progress.stage = 'done';

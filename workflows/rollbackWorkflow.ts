@@ -11,5 +11,11 @@ export interface RollbackInput {
 /** `tailor rollback NAME@ALIAS`: the alias goes back to its previous model, as an audited run of its own. */
 export async function rollbackWorkflow(input: RollbackInput): Promise<{ from: string; to: string | null }> {
   const runId = workflowInfo().workflowId;
-  return dataActivities.rollbackAlias({ pipeline: input.pipeline, alias: input.alias, who: input.who, why: `rollback: ${input.reason}`, runId });
+  return dataActivities.rollbackAlias({
+    pipeline: input.pipeline,
+    alias: input.alias,
+    who: input.who,
+    why: `rollback: ${input.reason}`,
+    runId,
+  });
 }

@@ -7,7 +7,13 @@ import { captureExportRequest } from '../core/capture/captureSource';
 import { pipelineRunId } from '../core/operations/pipelineRunId';
 import { proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
-import { pipelineStartAttributes, TailorDatasetSha, TailorOutcome, TailorPipeline, TailorStage } from '../core/operations/searchAttributes';
+import {
+  pipelineStartAttributes,
+  TailorDatasetSha,
+  TailorOutcome,
+  TailorPipeline,
+  TailorStage,
+} from '../core/operations/searchAttributes';
 import { Failure } from '../core/failures/failureTypes';
 
 /** Stat, hash and one visibility query: seconds of work, retried a few times. */
@@ -64,7 +70,11 @@ export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): 
  * feedback table is exported into the artifact store, and the run goes ahead only when the export holds at least
  * `minCount` items the last successful run's did not. The export's hash names the run like a file's would.
  */
-async function feedbackRun(input: ScheduledPipelineInput, ops: ReturnType<typeof opsFor>, mark: Mark): Promise<ScheduledPipelineResult> {
+async function feedbackRun(
+  input: ScheduledPipelineInput,
+  ops: ReturnType<typeof opsFor>,
+  mark: Mark,
+): Promise<ScheduledPipelineResult> {
   const { spec } = input;
   const last = await ops.lastSuccessfulDataset({ pipeline: spec.name });
   const data = await ops.materializeFeedbackDataset(feedbackExportRequest(spec.dataset, last));
@@ -72,7 +82,11 @@ async function feedbackRun(input: ScheduledPipelineInput, ops: ReturnType<typeof
   const minCount = spec.dataset.minCount ?? 1;
   if (data.newCount < minCount) {
     mark([{ key: TailorOutcome, value: 'skipped' }]);
-    return { outcome: 'skipped', datasetSha256: data.sha256, reason: `${data.newCount} new feedback items < minCount ${minCount}` };
+    return {
+      outcome: 'skipped',
+      datasetSha256: data.sha256,
+      reason: `${data.newCount} new feedback items < minCount ${minCount}`,
+    };
   }
   return runPipeline(input, { ...spec, dataset: { ...spec.dataset, path: data.path } }, data.sha256, mark);
 }
@@ -106,7 +120,12 @@ async function captureRun(
 type Mark = (pairs: SearchAttributePair[]) => unknown;
 
 /** The pipeline as a child under its content-derived ID; a second start on the same content is a no-op. */
-async function runPipeline(input: ScheduledPipelineInput, spec: PipelineSpec, datasetSha256: string, mark: Mark): Promise<ScheduledPipelineResult> {
+async function runPipeline(
+  input: ScheduledPipelineInput,
+  spec: PipelineSpec,
+  datasetSha256: string,
+  mark: Mark,
+): Promise<ScheduledPipelineResult> {
   const { specSha256 } = input;
   const indexed = workflowInfo().typedSearchAttributes.get(TailorPipeline) !== undefined;
   const runId = pipelineRunId(spec.name, datasetSha256, specSha256);
@@ -114,7 +133,15 @@ async function runPipeline(input: ScheduledPipelineInput, spec: PipelineSpec, da
   try {
     const result = await executeChild(customizationPipeline, {
       workflowId: runId,
-      args: [{ spec, specSha256, datasetSha256, ...(input.prompts ? { prompts: input.prompts } : {}), ...(input.indexRoot ? { indexRoot: input.indexRoot } : {}) }],
+      args: [
+        {
+          spec,
+          specSha256,
+          datasetSha256,
+          ...(input.prompts ? { prompts: input.prompts } : {}),
+          ...(input.indexRoot ? { indexRoot: input.indexRoot } : {}),
+        },
+      ],
       // Same as `tailor run`: a run on unchanged data and spec is never repeated (see docs/architecture.md,
       // Content-derived IDs).
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -128,6 +155,12 @@ async function runPipeline(input: ScheduledPipelineInput, spec: PipelineSpec, da
       return { outcome: 'duplicate', datasetSha256, runId };
     }
     mark([{ key: TailorOutcome, value: 'failed' }]);
-    throw err instanceof ApplicationFailure ? err : ApplicationFailure.create({ message: `pipeline run ${runId} failed`, type: Failure.PipelineFailed, cause: err as Error });
+    throw err instanceof ApplicationFailure
+      ? err
+      : ApplicationFailure.create({
+          message: `pipeline run ${runId} failed`,
+          type: Failure.PipelineFailed,
+          cause: err as Error,
+        });
   }
 }

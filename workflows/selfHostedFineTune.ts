@@ -1,6 +1,24 @@
-import { ActivityCancellationType, ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import type { SelfHostedProvider } from '../core/spec/providerSpec';
-import { runSlug, selfHostedModelId, trainerRequest, trainingAllowanceMs, trainingCostUsd, TRAINER_ACTIVITIES, type TrainerRequest, type TrainerResult } from '../core/fineTune/selfHosted';
+import {
+  runSlug,
+  selfHostedModelId,
+  trainerRequest,
+  trainingAllowanceMs,
+  trainingCostUsd,
+  TRAINER_ACTIVITIES,
+  type TrainerRequest,
+  type TrainerResult,
+} from '../core/fineTune/selfHosted';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult } from '../core/pipeline/fineTuneTypes';
 import { activityProxies } from './activityProxies';
 import { trainerProgressSignal } from './fineTuneMessages';
@@ -9,7 +27,10 @@ import { retryPolicy } from '../core/activityOptions/activityTimeouts';
 import { durationMs } from '../core/spec/durationMs';
 
 /** The Python trainer's activities, by the names it registers (workers/trainer/tailor_trainer/activities.py). */
-type TrainerActivities = Record<(typeof TRAINER_ACTIVITIES)[keyof typeof TRAINER_ACTIVITIES], (req: TrainerRequest) => Promise<TrainerResult>>;
+type TrainerActivities = Record<
+  (typeof TRAINER_ACTIVITIES)[keyof typeof TRAINER_ACTIVITIES],
+  (req: TrainerRequest) => Promise<TrainerResult>
+>;
 
 /** The fine-tune workflow's pause/resume requests; the latest wins. */
 export interface TrainingControl {
@@ -36,13 +57,23 @@ export async function selfHostedFineTune(
   const { dataActivities, providerActivities } = activityProxies(input.timeouts);
   const method = input.method;
   if (method.type === 'reinforcement') {
-    throw ApplicationFailure.nonRetryable('fineTune.method.type: reinforcement is not supported by provider self-hosted (expected supervised or dpo)', Failure.UnsupportedMethod);
+    throw ApplicationFailure.nonRetryable(
+      'fineTune.method.type: reinforcement is not supported by provider self-hosted (expected supervised or dpo)',
+      Failure.UnsupportedMethod,
+    );
   }
   if (input.model.startsWith('self-hosted:')) {
     // A trained LoRA adapter is not a base model folder the trainer can start from.
-    throw ApplicationFailure.nonRetryable('fineTune.method.supervisedFirst: not supported by provider self-hosted yet (train the supervised stage as its own run)', Failure.UnsupportedMethod);
+    throw ApplicationFailure.nonRetryable(
+      'fineTune.method.supervisedFirst: not supported by provider self-hosted yet (train the supervised stage as its own run)',
+      Failure.UnsupportedMethod,
+    );
   }
-  const paths = await dataActivities.selfHostedTrainingPaths({ train: input.train, runTag: input.runTag, adaptersDir: provider.adaptersDir });
+  const paths = await dataActivities.selfHostedTrainingPaths({
+    train: input.train,
+    runTag: input.runTag,
+    adaptersDir: provider.adaptersDir,
+  });
   progress.trainingFileId = input.train.uri;
   progress.phase = 'training';
   const trainer = proxyActivities<TrainerActivities>({
@@ -60,7 +91,12 @@ export async function selfHostedFineTune(
   let result: TrainerResult;
   for (;;) {
     const roundStart = Date.now();
-    const end = await trainingRound(() => trainer[TRAINER_ACTIVITIES[method.type]](request), control, allowanceMs === undefined ? undefined : allowanceMs - trainedMs, progress);
+    const end = await trainingRound(
+      () => trainer[TRAINER_ACTIVITIES[method.type]](request),
+      control,
+      allowanceMs === undefined ? undefined : allowanceMs - trainedMs,
+      progress,
+    );
     trainedMs += Date.now() - roundStart;
     progress.trainingMs = trainedMs;
     progress.spentUsd = trainingCostUsd(trainedMs, provider.usdPerHour);

@@ -16,7 +16,9 @@ export interface SunsetWatchInput {
   horizonMs: number;
   pipeline?: string;
   provider?: ProviderSpec;
-  /** Pipelines to start when a finding calls for them (`tailor sunset --successors FILE`). @default none: report only */
+  /**
+   * Pipelines to start when a finding calls for them (`tailor sunset --successors FILE`). @default none: report only
+   */
   successors?: SunsetSuccessor[];
   /** The server knows Tailor's search attributes, so follow-up runs are tagged with them. @default false */
   indexed?: boolean;
@@ -42,7 +44,11 @@ export async function sunsetWatchWorkflow(input: SunsetWatchInput): Promise<Suns
   return { ...report, followUps };
 }
 
-async function startSuccessor(successor: SunsetSuccessor, sunsetting: string[], indexed: boolean): Promise<SunsetFollowUp> {
+async function startSuccessor(
+  successor: SunsetSuccessor,
+  sunsetting: string[],
+  indexed: boolean,
+): Promise<SunsetFollowUp> {
   const { spec, specSha256, prompts, indexRoot } = successor;
   const { sha256: datasetSha256 } = await ops.fingerprintDataset({ path: spec.dataset.path, force: true });
   const workflowId = pipelineRunId(spec.name, datasetSha256, specSha256);

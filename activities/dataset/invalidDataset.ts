@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Failure } from '../../core/failures/failureTypes';
 
-/** The failure type a workflow (and a user searching history) sees when the data itself is wrong: retrying cannot help. */
+/**
+ * The failure type a workflow (and a user searching history) sees when the data itself is wrong: retrying cannot help.
+ */
 export const INVALID_DATASET = Failure.InvalidDataset;
 
 export function invalidDataset(message: string, ...details: unknown[]): ApplicationFailure {

@@ -81,7 +81,10 @@ const PREPARER_REASONS: ReadonlySet<string> = new Set<RemovalReason>([
  */
 export async function prepareDataset(input: PrepareDatasetInput): Promise<PreparedDataset> {
   const parsed = DatasetSpecSchema.safeParse(input.dataset);
-  if (!parsed.success) throw invalidDataset(`invalid dataset spec: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw invalidDataset(
+      `invalid dataset spec: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const spec = parsed.data;
   const file = spec.path;
   requireAllowedPath(file, 'dataset.path');
@@ -91,7 +94,8 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
   const limits = datasetLimits(spec.limits);
   // Named as the user would type it, for `file:line:` messages.
   const shown = path.relative(process.cwd(), file) || file;
-  if (stat.size > limits.maxFileBytes) throw invalidDataset(fileTooLarge(shown, stat.size, limits.maxFileBytes).message);
+  if (stat.size > limits.maxFileBytes)
+    throw invalidDataset(fileTooLarge(shown, stat.size, limits.maxFileBytes).message);
 
   const method = methodForFormat(spec.format);
   const profile = modelProfile(input.model);
@@ -154,7 +158,8 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
           continue;
         }
         const group = groupBy ? groupValue(rec.value, groupBy) : undefined;
-        if (groupBy && group === undefined) throw atLine(shown, rec.line, `split.groupBy: no string or number at '${groupBy}' in this line`);
+        if (groupBy && group === undefined)
+          throw atLine(shown, rec.line, `split.groupBy: no string or number at '${groupBy}' in this line`);
         kept.write(d.json);
         // Grouped: every example of a group gets the group's hash, so no cut falls inside a group.
         columns.add(group !== undefined ? groupSplitHash(spec.split.seed, group) : d.splitHash, d.tokens, d.label);
@@ -193,10 +198,15 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     preparer.close();
     preparer = undefined;
     if (counts.kept === 0) {
-      const why = Object.entries(counts.removed).map(([r, n]) => `${r}: ${n}`).join(', ') || 'the file is empty';
+      const why =
+        Object.entries(counts.removed)
+          .map(([r, n]) => `${r}: ${n}`)
+          .join(', ') || 'the file is empty';
       // Samples go into the failure (history): line, reason and a hash; the manifest keeps the details.
       const samples = removedSamples.slice(0, 20).map(contentFreeSample);
-      throw invalidDataset(`no usable examples in ${path.basename(file)} (${counts.input} read; removed ${why})`, { removedSamples: samples });
+      throw invalidDataset(`no usable examples in ${path.basename(file)} (${counts.input} read; removed ${why})`, {
+        removedSamples: samples,
+      });
     }
 
     if (counts.input > 0 && rejected / counts.input > limits.maxRejectedFraction) {
@@ -219,9 +229,14 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     const byGroup = groupBy !== undefined;
     const assignment = assignSplitCodes(columns.splitColumns(labelCounts !== null && { byGroup }), spec.split);
 
-    const writers = Object.fromEntries(await Promise.all(SPLITS.map(async (s) => [s, await JsonlWriter.open(path.join(tmp, `${s}.jsonl`))] as const))) as Record<SplitName, JsonlWriter>;
+    const writers = Object.fromEntries(
+      await Promise.all(SPLITS.map(async (s) => [s, await JsonlWriter.open(path.join(tmp, `${s}.jsonl`))] as const)),
+    ) as Record<SplitName, JsonlWriter>;
     const tokenDist = Object.fromEntries(SPLITS.map((s) => [s, new Distribution()])) as Record<SplitName, Distribution>;
-    const splitLabels = Object.fromEntries(SPLITS.map((s) => [s, {} as Record<string, number>])) as Record<SplitName, Record<string, number>>;
+    const splitLabels = Object.fromEntries(SPLITS.map((s) => [s, {} as Record<string, number>])) as Record<
+      SplitName,
+      Record<string, number>
+    >;
     let index = 0;
     const splitter = new LineSplitter((raw) => {
       if (raw.kind !== 'text' || raw.text === '') return;
@@ -252,17 +267,33 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     }
     const manifest: PrepManifest = {
       version: 1,
-      source: { file: path.basename(file), sha256: sourceSha256, bytes, format: spec.format, bom: reader.lineStats?.bom ?? false, crlfLines: reader.lineStats?.crlfLines ?? 0 },
+      source: {
+        file: path.basename(file),
+        sha256: sourceSha256,
+        bytes,
+        format: spec.format,
+        bom: reader.lineStats?.bom ?? false,
+        crlfLines: reader.lineStats?.crlfLines ?? 0,
+      },
       model: input.model,
       method,
       encoding: profile.encoding,
       exampleTokenLimit: profile.exampleTokenLimit,
-      settings: { format: spec.format, columns: reader.mapping ?? spec.columns ?? null, split: spec.split, dedupe: spec.dedupe, pii: spec.pii, length: spec.length },
+      settings: {
+        format: spec.format,
+        columns: reader.mapping ?? spec.columns ?? null,
+        split: spec.split,
+        dedupe: spec.dedupe,
+        pii: spec.pii,
+        length: spec.length,
+      },
       counts,
       removedSamples: removedSamples.sort((a, b) => a.line - b.line),
       stratified: labelCounts !== null,
       labels: labelCounts ? splitLabels : null,
-      tokens: Object.fromEntries(SPLITS.map((s) => [s, { total: tokenDist[s].total, perExample: tokenDist[s].summary() }])) as PrepManifest['tokens'],
+      tokens: Object.fromEntries(
+        SPLITS.map((s) => [s, { total: tokenDist[s].total, perExample: tokenDist[s].summary() }]),
+      ) as PrepManifest['tokens'],
       outputs: refs,
     };
     const manifestRef = await store.put(JSON.stringify(manifest, null, 2) + '\n', { name: 'manifest.json' });

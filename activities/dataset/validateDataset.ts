@@ -41,13 +41,16 @@ const SUMMARY_WARNINGS = 20;
 
 /**
  * Validates a dataset artifact for a model and method. Returns `valid: false` (never throws) for bad content, so
- * the workflow decides and attaches the report; throws when the artifact is missing or over a `dataset.limits` size limit.
- * Idempotent: the report depends only on the artifact, the inputs and the calendar day (shutdown warnings).
+ * the workflow decides and attaches the report; throws when the artifact is missing or over a `dataset.limits` size
+ * limit. Idempotent: the report depends only on the artifact, the inputs and the calendar day (shutdown warnings).
  */
 export async function validateDataset(input: ValidateDatasetInput): Promise<ValidationSummary> {
   const store = artifactStore();
   if (!(await store.has(input.dataset))) {
-    throw ApplicationFailure.nonRetryable(`dataset artifact ${input.dataset.uri} is not in the artifact store at ${store.location}`, Failure.ArtifactNotFound);
+    throw ApplicationFailure.nonRetryable(
+      `dataset artifact ${input.dataset.uri} is not in the artifact store at ${store.location}`,
+      Failure.ArtifactNotFound,
+    );
   }
   const file = await store.localPath(input.dataset);
   let report: ValidationReport;
@@ -71,7 +74,13 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Vali
 /** Shared by the activity and `tailor validate`: prices from the merged table, today's date for shutdown warnings. */
 export async function validateFileWithPricing(
   file: string,
-  input: { model: string; method: TrainingMethod; epochs?: number; pricing?: PricingTable; displayName?: string } & Partial<DatasetLimits>,
+  input: {
+    model: string;
+    method: TrainingMethod;
+    epochs?: number;
+    pricing?: PricingTable;
+    displayName?: string;
+  } & Partial<DatasetLimits>,
 ): Promise<ValidationReport> {
   const price = trainingPriceFor(input.model, mergePricing(input.pricing))?.price;
   const heartbeat = activityHeartbeat();
@@ -124,7 +133,10 @@ function pickSamples(all: ValidationReport['errorSamples']): ValidationSummary['
   }
   // The summary enters history: a line's message could quote it, so it stays in the report artifact (line 0 is the
   // file as a whole: counts, not content).
-  const free = ({ line, category, message }: (typeof all)[number]) =>
-    ({ line, category, message: line > 0 ? contentFreeMessage(category, message) : message });
+  const free = ({ line, category, message }: (typeof all)[number]) => ({
+    line,
+    category,
+    message: line > 0 ? contentFreeMessage(category, message) : message,
+  });
   return [...chosen].sort((a, b) => a.line - b.line).map(free);
 }

@@ -31,7 +31,10 @@ export interface ValidateFileOptions extends ValidatorOptions {
  */
 export async function validateFile(file: string, opts: ValidateFileOptions): Promise<ValidationReport> {
   // A longer line than maxLineBytes is reported as `line_too_long` and skipped without buffering it.
-  const { maxLineBytes, maxFileBytes, maxExamples } = datasetLimits({ maxLineBytes: opts.maxLineBytes, ...opts.limits });
+  const { maxLineBytes, maxFileBytes, maxExamples } = datasetLimits({
+    maxLineBytes: opts.maxLineBytes,
+    ...opts.limits,
+  });
   const name = opts.displayName ?? file;
   const { size } = await fs.stat(file);
   if (size > maxFileBytes) throw fileTooLarge(name, size, maxFileBytes);

@@ -20,10 +20,16 @@ export interface AliasMapping {
  * Tells a gateway or serving layer that an alias moved: a signed POST of the new mapping. The body is the same on
  * every attempt and carries an idempotency key, so a receiver can ignore repeats; Temporal retries failures.
  */
-export async function notifyWebhook(input: { target: Extract<DeployTarget, { type: 'webhook' }>; mapping: AliasMapping }): Promise<{ status: number }> {
+export async function notifyWebhook(input: {
+  target: Extract<DeployTarget, { type: 'webhook' }>;
+  mapping: AliasMapping;
+}): Promise<{ status: number }> {
   const secret = process.env[input.target.secretEnv];
   if (!secret) {
-    throw ApplicationFailure.nonRetryable(`${input.target.secretEnv} (the webhook signing secret) is not set in the worker environment`, Failure.WebhookNotConfigured);
+    throw ApplicationFailure.nonRetryable(
+      `${input.target.secretEnv} (the webhook signing secret) is not set in the worker environment`,
+      Failure.WebhookNotConfigured,
+    );
   }
   const body = JSON.stringify({ type: 'alias.moved', ...input.mapping });
   const timestamp = String(Math.floor(input.mapping.at / 1000));
@@ -41,7 +47,10 @@ export async function notifyWebhook(input: { target: Extract<DeployTarget, { typ
       signal: cancellationSignal(),
     });
   } catch (err) {
-    throw ApplicationFailure.retryable(`webhook ${input.target.url} unreachable: ${(err as Error).message}`, Failure.WebhookUnreachable);
+    throw ApplicationFailure.retryable(
+      `webhook ${input.target.url} unreachable: ${(err as Error).message}`,
+      Failure.WebhookUnreachable,
+    );
   }
   await res.arrayBuffer().catch(() => undefined);
   if (res.ok) return { status: res.status };

@@ -80,11 +80,16 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
   let providerCalls = 0;
   let cacheHits = 0;
   let done = 0;
-  const keyOf = (c: SuiteCase, grader: string) => cacheKey({ endpoint, model: v.model, promptVersion: input.promptVersion, caseHash: c.hash, grader });
+  const keyOf = (c: SuiteCase, grader: string) =>
+    cacheKey({ endpoint, model: v.model, promptVersion: input.promptVersion, caseHash: c.hash, grader });
 
   const services = (c: SuiteCase): GraderServices => ({
     judge: async (req) => {
-      const a = await chatCompletion(input.provider, { model: req.model, messages: req.messages, ...req.sampling, jsonSchema: req.jsonSchema }, `judge (${req.model})`);
+      const a = await chatCompletion(
+        input.provider,
+        { model: req.model, messages: req.messages, ...req.sampling, jsonSchema: req.jsonSchema },
+        `judge (${req.model})`,
+      );
       return { text: a.text, refusal: a.refusal, model: a.model, usage: a.usage };
     },
     embed: (texts, model) => embedTexts(texts, model, input.provider),
@@ -92,15 +97,41 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
       const key = keyOf(c, `counterfactual:${sha256(canonicalJson(messages)).slice(0, 16)}`);
       const hit = await completions.get<StoredAnswer>(key);
       if (hit) return hit.output_text;
-      const a = await chatCompletion(input.provider, { model: v.model, messages, temperature: v.sampling.temperature, seed: v.sampling.seed, max_completion_tokens: v.sampling.maxCompletionTokens }, `chat completion (${v.model})`);
-      await completions.put(key, { output_text: a.text, model: a.model, finishReason: a.finishReason, latencyMs: a.latencyMs, usage: a.usage } satisfies StoredAnswer);
+      const a = await chatCompletion(
+        input.provider,
+        {
+          model: v.model,
+          messages,
+          temperature: v.sampling.temperature,
+          seed: v.sampling.seed,
+          max_completion_tokens: v.sampling.maxCompletionTokens,
+        },
+        `chat completion (${v.model})`,
+      );
+      await completions.put(key, {
+        output_text: a.text,
+        model: a.model,
+        finishReason: a.finishReason,
+        latencyMs: a.latencyMs,
+        usage: a.usage,
+      } satisfies StoredAnswer);
       return a.text;
     },
   });
 
   const scoreCase = async (c: SuiteCase, i: number) => {
     const examples = selection?.get(c.index) ?? [];
-    const base = { variantId: v.id, model: v.model, promptVersion: input.promptVersion, index: c.index, caseId: c.id, caseHash: c.hash, input: clip(c.input), ...(c.expected !== undefined ? { expected: c.expected } : {}), ...(examples.length ? { examples: examples.map((e) => e.index) } : {}) };
+    const base = {
+      variantId: v.id,
+      model: v.model,
+      promptVersion: input.promptVersion,
+      index: c.index,
+      caseId: c.id,
+      caseHash: c.hash,
+      input: clip(c.input),
+      ...(c.expected !== undefined ? { expected: c.expected } : {}),
+      ...(examples.length ? { examples: examples.map((e) => e.index) } : {}),
+    };
     let messages;
     try {
       messages = caseMessages(v, c, examples);
@@ -108,7 +139,15 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
     } catch (err) {
       // A case that brings its own answer needs no prompt; judges then see its input as the task.
       if (!c.sample) {
-        results[i] = { ...base, output: '', error: (err as Error).message, cached: false, grades: [], status: 'error', score: 0 };
+        results[i] = {
+          ...base,
+          output: '',
+          error: (err as Error).message,
+          cached: false,
+          grades: [],
+          status: 'error',
+          score: 0,
+        };
         return;
       }
       messages = [{ role: 'user' as const, content: c.input }];
@@ -123,22 +162,54 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
       if (!answer) {
         cached = false;
         try {
-          const a = await chatCompletion(input.provider, { model: v.model, messages, temperature: v.sampling.temperature, seed: v.sampling.seed, max_completion_tokens: v.sampling.maxCompletionTokens }, `chat completion (${v.model})`);
-          answer = { output_text: a.text, model: a.model, finishReason: a.finishReason, latencyMs: a.latencyMs, usage: a.usage && { prompt_tokens: a.usage.prompt_tokens, completion_tokens: a.usage.completion_tokens } };
+          const a = await chatCompletion(
+            input.provider,
+            {
+              model: v.model,
+              messages,
+              temperature: v.sampling.temperature,
+              seed: v.sampling.seed,
+              max_completion_tokens: v.sampling.maxCompletionTokens,
+            },
+            `chat completion (${v.model})`,
+          );
+          answer = {
+            output_text: a.text,
+            model: a.model,
+            finishReason: a.finishReason,
+            latencyMs: a.latencyMs,
+            usage: a.usage && { prompt_tokens: a.usage.prompt_tokens, completion_tokens: a.usage.completion_tokens },
+          };
           await completions.put(key, answer);
           providerCalls++;
         } catch (err) {
           if (!isCaseLevelFailure(err)) throw err;
-          results[i] = { ...base, output: '', error: err.message, cached: false, grades: [], status: 'error', score: 0 };
+          results[i] = {
+            ...base,
+            output: '',
+            error: err.message,
+            cached: false,
+            grades: [],
+            status: 'error',
+            score: 0,
+          };
           return;
         }
       } else cacheHits++;
     }
     const sample = toSample(answer.output_text);
-    const cost = answer.usage ? costUsd(v.model, answer.usage.prompt_tokens, answer.usage.completion_tokens, input.pricing) : undefined;
+    const cost = answer.usage
+      ? costUsd(v.model, answer.usage.prompt_tokens, answer.usage.completion_tokens, input.pricing)
+      : undefined;
     const assertions = [...input.assertions, ...(c.assert ?? [])];
     const names = assertionNames(assertions);
-    const gradeInput = { item: c.item, sample, messages, latencyMs: c.sample ? undefined : answer.latencyMs, costUsd: cost };
+    const gradeInput = {
+      item: c.item,
+      sample,
+      messages,
+      latencyMs: c.sample ? undefined : answer.latencyMs,
+      costUsd: cost,
+    };
     const out: GradeResult[] = [];
     for (let k = 0; k < assertions.length; k++) {
       const a = assertions[k]!;
@@ -153,7 +224,15 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
           g = await gradeOne(a, names[k]!, gradeInput, services(c), { modelAliases: input.graderModels });
         } catch (err) {
           if (!isCaseLevelFailure(err)) throw err;
-          g = { name: names[k]!, type: a.type, score: 0, passed: false, errored: true, errors: ['model_grader_server_error'], detail: err.message };
+          g = {
+            name: names[k]!,
+            type: a.type,
+            score: 0,
+            passed: false,
+            errored: true,
+            errors: ['model_grader_server_error'],
+            detail: err.message,
+          };
         }
         await grades.put(key, g);
       }
@@ -190,8 +269,17 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
   } finally {
     clearInterval(alive);
   }
-  Context.current().log.debug('shard finished', { variant: v.id, start: input.start, end: input.end, providerCalls, cacheHits });
-  const ref = await artifactStore().put(results.map((r) => JSON.stringify(r)).join('\n') + '\n', { name: `${v.id}-${input.start}-${input.end}.jsonl`, count: results.length });
+  Context.current().log.debug('shard finished', {
+    variant: v.id,
+    start: input.start,
+    end: input.end,
+    providerCalls,
+    cacheHits,
+  });
+  const ref = await artifactStore().put(results.map((r) => JSON.stringify(r)).join('\n') + '\n', {
+    name: `${v.id}-${input.start}-${input.end}.jsonl`,
+    count: results.length,
+  });
   return {
     results: ref,
     n: results.length,

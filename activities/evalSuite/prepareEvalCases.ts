@@ -39,25 +39,36 @@ export async function prepareEvalCases(input: PrepareEvalCasesInput): Promise<Pr
     try {
       text = await fs.readFile(src.path, 'utf8');
     } catch (err) {
-      throw ApplicationFailure.nonRetryable(`cannot read eval cases ${src.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, Failure.InvalidEvalCases);
+      throw ApplicationFailure.nonRetryable(
+        `cannot read eval cases ${src.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        Failure.InvalidEvalCases,
+      );
     }
   } else if (src.type === 'artifact') {
     name = src.ref.uri;
     text = await store.readText(src.ref);
   } else {
-    throw ApplicationFailure.nonRetryable(`the suite reads the '${src.split}' split, which only a pipeline run provides`, Failure.InvalidEvalCases);
+    throw ApplicationFailure.nonRetryable(
+      `the suite reads the '${src.split}' split, which only a pipeline run provides`,
+      Failure.InvalidEvalCases,
+    );
   }
   let cases: SuiteCase[];
   try {
     cases = selectCases(parseCaseFile(text, name), src);
   } catch (err) {
-    if (err instanceof CaseFileError) throw ApplicationFailure.nonRetryable(err.message, Failure.InvalidEvalCases, err.problems);
+    if (err instanceof CaseFileError)
+      throw ApplicationFailure.nonRetryable(err.message, Failure.InvalidEvalCases, err.problems);
     throw err;
   }
-  if (cases.length === 0) throw ApplicationFailure.nonRetryable(`${name} holds no eval cases`, Failure.InvalidEvalCases);
+  if (cases.length === 0)
+    throw ApplicationFailure.nonRetryable(`${name} holds no eval cases`, Failure.InvalidEvalCases);
   const shapes = { chat: 0, vars: 0, item: 0 };
   for (const c of cases) shapes[c.shape]++;
-  const ref = await store.put(cases.map((c) => JSON.stringify(c)).join('\n') + '\n', { name: 'eval-cases.jsonl', count: cases.length });
+  const ref = await store.put(cases.map((c) => JSON.stringify(c)).join('\n') + '\n', {
+    name: 'eval-cases.jsonl',
+    count: cases.length,
+  });
   return {
     cases: ref,
     count: cases.length,

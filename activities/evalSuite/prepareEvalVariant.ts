@@ -38,16 +38,34 @@ export async function prepareEvalVariant(input: PrepareEvalVariantInput): Promis
     try {
       caseMessages(v, first);
     } catch (err) {
-      if (err instanceof PromptRenderError) throw ApplicationFailure.nonRetryable(`variant ${v.id}: case ${first.id} (line ${first.line}): ${err.message}`, Failure.InvalidSuite);
+      if (err instanceof PromptRenderError)
+        throw ApplicationFailure.nonRetryable(
+          `variant ${v.id}: case ${first.id} (line ${first.line}): ${err.message}`,
+          Failure.InvalidSuite,
+        );
       throw err;
     }
   }
   let prepared: PreparedEvalVariant = { variantId: v.id, promptVersion: variantPromptVersion(v) };
   if (v.fewShot) {
     const pool = v.fewShot.pool as CaseSource;
-    if (pool.type === 'split') throw ApplicationFailure.nonRetryable(`variant ${v.id}: the few-shot pool is the '${pool.split}' split, which only a pipeline run provides`, Failure.InvalidSuite);
-    const sel = await selectFewShotExamples({ pool, cases: input.cases, spec: v.fewShot.spec, template: v.prompt, provider: input.provider });
-    prepared = { variantId: v.id, promptVersion: variantPromptVersion(v, { spec: v.fewShot.spec, poolSha256: sel.poolSha256 }), fewShot: sel };
+    if (pool.type === 'split')
+      throw ApplicationFailure.nonRetryable(
+        `variant ${v.id}: the few-shot pool is the '${pool.split}' split, which only a pipeline run provides`,
+        Failure.InvalidSuite,
+      );
+    const sel = await selectFewShotExamples({
+      pool,
+      cases: input.cases,
+      spec: v.fewShot.spec,
+      template: v.prompt,
+      provider: input.provider,
+    });
+    prepared = {
+      variantId: v.id,
+      promptVersion: variantPromptVersion(v, { spec: v.fewShot.spec, poolSha256: sel.poolSha256 }),
+      fewShot: sel,
+    };
   }
   if (!v.rag) return prepared;
   const rag = await retrieveForCases({

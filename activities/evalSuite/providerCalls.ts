@@ -39,7 +39,11 @@ export interface ChatCall {
  * One chat completion, paced and mapped to Temporal's failures (SDK retries off; a 429 also makes the pacer hold
  * every request of this process for the provider's retry-after). Latency is the request's wall time.
  */
-export async function chatCompletion(spec: ProviderSpec | undefined, call: ChatCall, what: string): Promise<ChatAnswer> {
+export async function chatCompletion(
+  spec: ProviderSpec | undefined,
+  call: ChatCall,
+  what: string,
+): Promise<ChatAnswer> {
   const client = providerClient(spec);
   const endpoint = providerEndpoint(spec);
   const pacer = pacerFor(endpoint, call.model);
@@ -48,12 +52,19 @@ export async function chatCompletion(spec: ProviderSpec | undefined, call: ChatC
   setMaxListeners(0, signal);
   await pacer.acquire(signal);
   const body: Record<string, unknown> = { model: call.model, messages: call.messages };
-  for (const k of ['temperature', 'top_p', 'seed', 'max_completion_tokens', 'reasoning_effort'] as const) if (call[k] !== undefined) body[k] = call[k];
-  if (call.jsonSchema) body.response_format = { type: 'json_schema', json_schema: { name: call.jsonSchema.name, schema: call.jsonSchema.schema, strict: true } };
+  for (const k of ['temperature', 'top_p', 'seed', 'max_completion_tokens', 'reasoning_effort'] as const)
+    if (call[k] !== undefined) body[k] = call[k];
+  if (call.jsonSchema)
+    body.response_format = {
+      type: 'json_schema',
+      json_schema: { name: call.jsonSchema.name, schema: call.jsonSchema.schema, strict: true },
+    };
   const t0 = performance.now();
   try {
     const { data, response } = await callProvider(what, () =>
-      client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal }).withResponse(),
+      client.chat.completions
+        .create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal })
+        .withResponse(),
     );
     pacer.observe(response.headers);
     const choice = data.choices[0];
@@ -62,18 +73,29 @@ export async function chatCompletion(spec: ProviderSpec | undefined, call: ChatC
       refusal: choice?.message.refusal ?? null,
       model: data.model,
       finishReason: choice?.finish_reason ?? null,
-      usage: data.usage ? { prompt_tokens: data.usage.prompt_tokens, completion_tokens: data.usage.completion_tokens, total_tokens: data.usage.total_tokens } : undefined,
+      usage: data.usage
+        ? {
+            prompt_tokens: data.usage.prompt_tokens,
+            completion_tokens: data.usage.completion_tokens,
+            total_tokens: data.usage.total_tokens,
+          }
+        : undefined,
       latencyMs: performance.now() - t0,
     };
   } catch (err) {
-    if (err instanceof ApplicationFailure && err.type === Failure.Provider429 && err.nextRetryDelay !== undefined) pacer.backOff(Number(err.nextRetryDelay));
+    if (err instanceof ApplicationFailure && err.type === Failure.Provider429 && err.nextRetryDelay !== undefined)
+      pacer.backOff(Number(err.nextRetryDelay));
     throw err;
   }
 }
 
 /** Failures that concern one case's request (too long, refused by a filter) rather than the setup: record and go on. */
 export function isCaseLevelFailure(err: unknown): err is ApplicationFailure {
-  return err instanceof ApplicationFailure && err.nonRetryable === true && (err.type === Failure.Provider400 || err.type === Failure.Provider422);
+  return (
+    err instanceof ApplicationFailure &&
+    err.nonRetryable === true &&
+    (err.type === Failure.Provider400 || err.type === Failure.Provider422)
+  );
 }
 
 export function isRetryableFailure(err: unknown): boolean {

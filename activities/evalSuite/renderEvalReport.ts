@@ -7,8 +7,10 @@ import { renderHtmlReport } from '../../core/report/htmlReport';
 import { artifactStore } from '../../stores/processStores';
 
 /** The report's own fields, as the summary has them, plus each variant's case results by reference. */
-export interface RenderEvalReportInput
-  extends Pick<EvalReportData, 'suite' | 'description' | 'primaryMetric' | 'variants' | 'comparisons' | 'gate' | 'candidate' | 'baseline'> {
+export interface RenderEvalReportInput extends Pick<
+  EvalReportData,
+  'suite' | 'description' | 'primaryMetric' | 'variants' | 'comparisons' | 'gate' | 'candidate' | 'baseline'
+> {
   perVariant: Record<string, ArtifactRef>;
 }
 
@@ -22,7 +24,13 @@ export interface EvalReports {
 /** Renders the run's reports (Markdown, one self-contained HTML file, JSON) into the artifact store. */
 export async function renderEvalReport(input: RenderEvalReportInput): Promise<EvalReports> {
   const store = artifactStore();
-  const read = async (id: string | undefined) => (id && input.perVariant[id] ? (await store.readText(input.perVariant[id]!)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as CaseResult) : undefined);
+  const read = async (id: string | undefined) =>
+    id && input.perVariant[id]
+      ? (await store.readText(input.perVariant[id]!))
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as CaseResult)
+      : undefined;
   const cand = await read(input.candidate);
   const base = input.baseline !== input.candidate ? await read(input.baseline) : undefined;
   const { diffs, total } = cand && base ? caseDiffs(cand, base) : { diffs: [], total: 0 };

@@ -36,7 +36,8 @@ export async function retrieveForCases(input: {
   try {
     index = await OpenIndex.open(v.rag.index);
   } catch (err) {
-    if (err instanceof IndexNotFoundError) throw ApplicationFailure.nonRetryable(`variant ${v.id}: ${err.message}`, Failure.InvalidSuite);
+    if (err instanceof IndexNotFoundError)
+      throw ApplicationFailure.nonRetryable(`variant ${v.id}: ${err.message}`, Failure.InvalidSuite);
     throw err;
   }
   try {
@@ -49,12 +50,20 @@ export async function retrieveForCases(input: {
       } catch {
         continue; // the case cannot be rendered; the shard reports it as errored
       }
-      const passages = await index.retrieve(question, { k: v.rag.k, hybrid: v.rag.hybrid, ...(v.rag.mmrLambda !== undefined ? { mmrLambda: v.rag.mmrLambda } : {}), provider: input.provider });
+      const passages = await index.retrieve(question, {
+        k: v.rag.k,
+        hybrid: v.rag.hybrid,
+        ...(v.rag.mmrLambda !== undefined ? { mmrLambda: v.rag.mmrLambda } : {}),
+        provider: input.provider,
+      });
       total += passages.length;
       lines.push(JSON.stringify({ index: c.index, caseHash: c.hash, passages }));
       heartbeat({ retrieved: lines.length });
     }
-    const retrieval = await artifactStore().put(lines.join('\n') + '\n', { name: 'rag-retrieval.jsonl', count: lines.length });
+    const retrieval = await artifactStore().put(lines.join('\n') + '\n', {
+      name: 'rag-retrieval.jsonl',
+      count: lines.length,
+    });
     return { retrieval, manifestSha256: index.manifestSha256, meanPassages: lines.length ? total / lines.length : 0 };
   } finally {
     await index.close();

@@ -42,9 +42,20 @@ export async function summariseEvalRun(input: SummariseEvalRunInput): Promise<Ev
     for (const shard of v.shards) lines.push(...(await store.readText(shard)).split('\n').filter(Boolean));
     const results = lines.map((l) => JSON.parse(l) as CaseResult).sort((a, b) => a.index - b.index);
     byVariant.set(v.id, results);
-    perVariant[v.id] = await store.put(results.map((r) => JSON.stringify(r)).join('\n') + '\n', { name: `${v.id}-results.jsonl`, count: results.length });
+    perVariant[v.id] = await store.put(results.map((r) => JSON.stringify(r)).join('\n') + '\n', {
+      name: `${v.id}-results.jsonl`,
+      count: results.length,
+    });
     allLines.push(...results.map((r) => JSON.stringify(r)));
-    variants.push(variantMetrics(results, { variantId: v.id, label: v.label, model: v.model, promptVersion: v.promptVersion, primaryMetric: input.primaryMetric }));
+    variants.push(
+      variantMetrics(results, {
+        variantId: v.id,
+        label: v.label,
+        model: v.model,
+        promptVersion: v.promptVersion,
+        primaryMetric: input.primaryMetric,
+      }),
+    );
   }
   const comparisons: Comparison[] = [];
   const skipped: EvalRunSummary['skipped'] = [];
@@ -53,8 +64,15 @@ export async function summariseEvalRun(input: SummariseEvalRunInput): Promise<Ev
     const b = byVariant.get(want.baseline);
     const c = a && b ? compareVariants(a, b, want.metric, want.level, input.seed ?? input.suite) : undefined;
     if (c) comparisons.push(c);
-    else skipped.push({ ...want, reason: !a || !b ? 'variant not scored' : `metric '${want.metric}' has no per-case values to pair` });
+    else
+      skipped.push({
+        ...want,
+        reason: !a || !b ? 'variant not scored' : `metric '${want.metric}' has no per-case values to pair`,
+      });
   }
-  const results = await store.put(allLines.join('\n') + '\n', { name: `${input.suite}-results.jsonl`, count: allLines.length });
+  const results = await store.put(allLines.join('\n') + '\n', {
+    name: `${input.suite}-results.jsonl`,
+    count: allLines.length,
+  });
   return { variants, comparisons, skipped, results, perVariant };
 }

@@ -37,7 +37,9 @@ export async function evaluateVariant(input: EvaluateVariantInput): Promise<Vari
   let done = 0;
   const score = async (c: EvalCase, i: number) => {
     const messages =
-      mode.type === 'few-shot' ? withExamples(c.prompt, selectSeededRandom(pool, mode.k, mode.seed, inputText(c.prompt))) : c.prompt;
+      mode.type === 'few-shot'
+        ? withExamples(c.prompt, selectSeededRandom(pool, mode.k, mode.seed, inputText(c.prompt)))
+        : c.prompt;
     const res = await callProvider(`chat completion (${input.variant.model})`, () =>
       client.chat.completions.create(
         {

@@ -44,7 +44,9 @@ async function readIds(sha256: string | null): Promise<Set<string>> {
 export async function materializeFeedbackDataset(input: z.input<typeof InputSchema>): Promise<MaterializedFeedback> {
   const { format, window, model, baselineSha256 } = InputSchema.parse(input);
   const windowMs = window === undefined ? undefined : durationMs(window);
-  const records = await (await feedbackBackend()).list({ ...(model ? { model } : {}), ...(windowMs ? { since: Date.now() - windowMs } : {}) });
+  const records = await (
+    await feedbackBackend()
+  ).list({ ...(model ? { model } : {}), ...(windowMs ? { since: Date.now() - windowMs } : {}) });
   const out = exportFeedback(records, { format: format === 'dpo' ? 'dpo' : 'sft', spill: tempFileSpill() });
   const store = artifactStore();
   const ref = await store.put(out.text, { name: `feedback.${format}.jsonl`, count: out.count });
@@ -52,5 +54,10 @@ export async function materializeFeedbackDataset(input: z.input<typeof InputSche
   await fs.mkdir(path.dirname(ids), { recursive: true });
   await fs.writeFile(ids, JSON.stringify(out.ids));
   const before = await readIds(baselineSha256);
-  return { path: await store.localPath(ref), sha256: ref.sha256, count: out.count, newCount: out.ids.filter((id) => !before.has(id)).length };
+  return {
+    path: await store.localPath(ref),
+    sha256: ref.sha256,
+    count: out.count,
+    newCount: out.ids.filter((id) => !before.has(id)).length,
+  };
 }

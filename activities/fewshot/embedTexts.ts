@@ -17,12 +17,18 @@ export async function embedTexts(texts: readonly string[], model: string, spec?:
   const cache = embeddingCache();
   const endpoint = providerEndpoint(spec);
   const keys = texts.map((text) => sha256(canonicalJson({ endpoint, model, text })));
-  const out: (number[] | undefined)[] = await Promise.all(keys.map(async (k) => decode(await cache.get<{ b64: string }>(k))));
+  const out: (number[] | undefined)[] = await Promise.all(
+    keys.map(async (k) => decode(await cache.get<{ b64: string }>(k))),
+  );
   const missing = [...new Set(keys.filter((_, i) => !out[i]))];
   const textOf = new Map(keys.map((k, i) => [k, texts[i]!]));
   for (let start = 0; start < missing.length; start += BATCH) {
     const batch = missing.slice(start, start + BATCH);
-    const vectors = await embedBatch(batch.map((k) => textOf.get(k)!), model, { provider: spec });
+    const vectors = await embedBatch(
+      batch.map((k) => textOf.get(k)!),
+      model,
+      { provider: spec },
+    );
     await Promise.all(
       vectors.map(async (vec, j) => {
         const key = batch[j]!;

@@ -48,34 +48,55 @@ export interface FewShotSelection {
 export async function selectFewShotExamples(input: SelectFewShotInput): Promise<FewShotSelection> {
   const store = artifactStore();
   if (input.pool.type === 'file') requireAllowedPath(input.pool.path, 'few-shot pool file');
-  const poolText = input.pool.type === 'file' ? await fs.readFile(input.pool.path, 'utf8') : await store.readText(input.pool.ref);
+  const poolText =
+    input.pool.type === 'file' ? await fs.readFile(input.pool.path, 'utf8') : await store.readText(input.pool.ref);
   const poolName = input.pool.type === 'file' ? input.pool.path : input.pool.ref.uri;
   let poolCases: SuiteCase[];
   try {
     poolCases = parseCaseFile(poolText, poolName);
   } catch (err) {
-    if (err instanceof CaseFileError) throw ApplicationFailure.nonRetryable(`few-shot pool: ${err.message}`, Failure.InvalidFewShotPool);
+    if (err instanceof CaseFileError)
+      throw ApplicationFailure.nonRetryable(`few-shot pool: ${err.message}`, Failure.InvalidFewShotPool);
     throw err;
   }
-  const cases = (await store.readText(input.cases)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as SuiteCase);
-  const all: FewShotExample[] = poolCases.filter((c) => c.expected !== undefined).map((c, index) => ({ index, input: c.input, output: c.expected!, hash: c.inputHash }));
+  const cases = (await store.readText(input.cases))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as SuiteCase);
+  const all: FewShotExample[] = poolCases
+    .filter((c) => c.expected !== undefined)
+    .map((c, index) => ({ index, input: c.input, output: c.expected!, hash: c.inputHash }));
   const evalHashes = new Set(cases.map((c) => c.inputHash));
   const { pool, excluded } = excludeEvalCases(all, evalHashes);
-  if (pool.length === 0) throw ApplicationFailure.nonRetryable(`few-shot pool ${poolName} has no usable example (${all.length} answered rows, ${excluded} of them evaluation cases)`, Failure.InvalidFewShotPool);
+  if (pool.length === 0)
+    throw ApplicationFailure.nonRetryable(
+      `few-shot pool ${poolName} has no usable example (${all.length} answered rows, ${excluded} of them evaluation cases)`,
+      Failure.InvalidFewShotPool,
+    );
 
   const s = input.spec.strategy;
   let poolVectors: number[][] | undefined;
   let caseVectors: number[][] | undefined;
   if (s.type === 'similar' || s.type === 'mmr') {
-    poolVectors = await embedTexts(pool.map((e) => e.input), s.embeddingModel, input.provider);
-    caseVectors = await embedTexts(cases.map((c) => c.input), s.embeddingModel, input.provider);
+    poolVectors = await embedTexts(
+      pool.map((e) => e.input),
+      s.embeddingModel,
+      input.provider,
+    );
+    caseVectors = await embedTexts(
+      cases.map((c) => c.input),
+      s.embeddingModel,
+      input.provider,
+    );
   }
   const counter = tokenCounter('o200k_base');
   const t = input.template?.template;
   const turnText = (e: FewShotExample) => (t ? renderUserText(t, varsFromUserText(t, e.input)) : e.input);
   const tokenMemo = new Map<number, number>();
   // 4 tokens of chat framing per message, as OpenAI's counting guide has it.
-  const exampleTokens = (e: FewShotExample) => tokenMemo.get(e.index) ?? (tokenMemo.set(e.index, counter.count(turnText(e)) + counter.count(e.output) + 8), tokenMemo.get(e.index)!);
+  const exampleTokens = (e: FewShotExample) =>
+    tokenMemo.get(e.index) ??
+    (tokenMemo.set(e.index, counter.count(turnText(e)) + counter.count(e.output) + 8), tokenMemo.get(e.index)!);
 
   const lines: string[] = [];
   let examplesTotal = 0;
@@ -83,10 +104,17 @@ export async function selectFewShotExamples(input: SelectFewShotInput): Promise<
   cases.forEach((c, i) => {
     let picked;
     try {
-      picked = selectExamples(input.spec, { pool, poolVectors, evalHashes, exampleTokens }, { input: c.input, vector: caseVectors?.[i] });
+      picked = selectExamples(
+        input.spec,
+        { pool, poolVectors, evalHashes, exampleTokens },
+        { input: c.input, vector: caseVectors?.[i] },
+      );
     } catch (err) {
       if (err instanceof FewShotLeakError || err instanceof RangeError) {
-        throw ApplicationFailure.nonRetryable(err.message, err instanceof FewShotLeakError ? Failure.FewShotLeakError : Failure.RangeError);
+        throw ApplicationFailure.nonRetryable(
+          err.message,
+          err instanceof FewShotLeakError ? Failure.FewShotLeakError : Failure.RangeError,
+        );
       }
       throw err;
     }

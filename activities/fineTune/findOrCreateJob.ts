@@ -67,7 +67,8 @@ function toProviderMethod(method: FineTuneMethod): OpenAI.FineTuning.JobCreatePa
     case 'reinforcement':
       return {
         type: 'reinforcement',
-        // The grader's shape is OpenAI's; validated against their formats by the evaluation engine, passed through here.
+        // The grader's shape is OpenAI's; validated against their formats by the evaluation engine, passed through
+        // here.
         reinforcement: { grader: method.grader as never, hyperparameters: method.hyperparameters as never },
       };
   }

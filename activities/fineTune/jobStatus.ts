@@ -27,13 +27,21 @@ export async function getJobStatus(input: {
   const checkpoints = await callProvider('list job checkpoints', (opts) =>
     client.fineTuning.jobs.checkpoints.list(input.jobId, { limit: 10 }, opts),
   );
-  const result = snapshot(job, events.data, checkpoints.data.map((c) => c.fine_tuned_model_checkpoint));
+  const result = snapshot(
+    job,
+    events.data,
+    checkpoints.data.map((c) => c.fine_tuned_model_checkpoint),
+  );
   if (input.runTag === undefined) return result;
   const others = (await jobsOfRun(client, input.runTag)).filter((j) => j.id !== input.jobId && !isTerminal(j.status));
   return others.length ? { ...result, duplicates: others.map((j) => j.id) } : result;
 }
 
-export function snapshot(job: OpenAI.FineTuning.FineTuningJob, events: OpenAI.FineTuning.FineTuningJobEvent[], checkpoints: string[]): JobSnapshot {
+export function snapshot(
+  job: OpenAI.FineTuning.FineTuningJob,
+  events: OpenAI.FineTuning.FineTuningJobEvent[],
+  checkpoints: string[],
+): JobSnapshot {
   // Events come newest first; the first metrics event is the latest step.
   const metricsEvent = events.find((e) => e.type === 'metrics' && e.data && typeof e.data === 'object');
   const data = (metricsEvent?.data ?? {}) as { step?: number; train_loss?: number; valid_loss?: number };
@@ -43,7 +51,9 @@ export function snapshot(job: OpenAI.FineTuning.FineTuningJob, events: OpenAI.Fi
     trainedTokens: job.trained_tokens ?? null,
     estimatedFinish: job.estimated_finish ?? null,
     fineTunedModel: job.fine_tuned_model ?? null,
-    error: job.error ? { code: job.error.code ?? null, message: job.error.message, param: job.error.param ?? null } : null,
+    error: job.error
+      ? { code: job.error.code ?? null, message: job.error.message, param: job.error.param ?? null }
+      : null,
     step: typeof data.step === 'number' ? data.step : null,
     trainLoss: typeof data.train_loss === 'number' ? data.train_loss : null,
     validLoss: typeof data.valid_loss === 'number' ? data.valid_loss : null,
@@ -74,7 +84,11 @@ export async function cancelJob(input: {
 }
 
 /** Pauses or resumes a job, passed through to the provider; a job already in the wanted state is left alone. */
-export async function pauseOrResumeJob(input: { jobId: string; action: 'pause' | 'resume'; provider?: ProviderSpec }): Promise<{ status: string }> {
+export async function pauseOrResumeJob(input: {
+  jobId: string;
+  action: 'pause' | 'resume';
+  provider?: ProviderSpec;
+}): Promise<{ status: string }> {
   const client = providerClient(input.provider);
   const job = await retrieveJob(client, input.jobId);
   if (input.action === 'pause' && job.status !== 'running' && job.status !== 'queued') return { status: job.status };

@@ -8,5 +8,8 @@ export async function preferredAnswersDataset(input: { dataset: ArtifactRef }): 
   const store = artifactStore();
   const rows = parseJsonl<unknown>(await store.readText(input.dataset));
   const lines = rows.filter(isPreferenceRow).map((r) => JSON.stringify(preferredAnswerExample(r)));
-  return store.put(lines.join('\n') + (lines.length ? '\n' : ''), { name: `sft-of-${input.dataset.name ?? input.dataset.sha256.slice(0, 12)}`, count: lines.length });
+  return store.put(lines.join('\n') + (lines.length ? '\n' : ''), {
+    name: `sft-of-${input.dataset.name ?? input.dataset.sha256.slice(0, 12)}`,
+    count: lines.length,
+  });
 }

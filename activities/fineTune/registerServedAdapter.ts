@@ -9,9 +9,14 @@ import { Failure } from '../../core/failures/failureTypes';
  * trainer's development chat server implements too. Idempotent: an adapter already loaded under this name (a retried
  * attempt, a re-run) counts as done, so a retry never fails on its own earlier success.
  */
-export async function registerServedAdapter(input: { provider: SelfHostedProvider; model: string; adapterPath: string }): Promise<{ loaded: boolean }> {
+export async function registerServedAdapter(input: {
+  provider: SelfHostedProvider;
+  model: string;
+  adapterPath: string;
+}): Promise<{ loaded: boolean }> {
   const resolved = resolveProvider(input.provider, process.env);
-  if (resolved.kind !== 'openai' || !resolved.baseURL) throw ApplicationFailure.nonRetryable('self-hosted serving URL is not set', Failure.ProviderNotConfigured);
+  if (resolved.kind !== 'openai' || !resolved.baseURL)
+    throw ApplicationFailure.nonRetryable('self-hosted serving URL is not set', Failure.ProviderNotConfigured);
   const url = `${resolved.baseURL.replace(/\/+$/, '')}/load_lora_adapter`;
   const res = await fetch(url, {
     method: 'POST',

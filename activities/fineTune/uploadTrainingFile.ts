@@ -42,7 +42,10 @@ export async function uploadTrainingFile(input: {
   return { fileId, reused: fileId !== file.id, deletedFileIds: after.deletedFileIds };
 }
 
-export async function getFileStatus(input: { fileId: string; provider?: ProviderSpec }): Promise<{ status: string; details: string | null }> {
+export async function getFileStatus(input: {
+  fileId: string;
+  provider?: ProviderSpec;
+}): Promise<{ status: string; details: string | null }> {
   const client = providerClient(input.provider);
   const file = await callProvider('retrieve file', () => client.files.retrieve(input.fileId));
   return { status: file.status, details: file.status_details ?? null };

@@ -5,7 +5,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { Failure } from '../../core/failures/failureTypes';
 
-export const DatasetFingerprintSchema = z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string().length(64) });
+export const DatasetFingerprintSchema = z.object({
+  size: z.number(),
+  mtimeMs: z.number(),
+  sha256: z.string().length(64),
+});
 export type DatasetFingerprint = z.infer<typeof DatasetFingerprintSchema>;
 
 const InputSchema = z.object({

@@ -36,14 +36,23 @@ export async function rewritePromptCandidate(input: RewritePromptInput): Promise
   const failures = failuresOf(results, input.variantId, input.failures);
   if (failures.length === 0) return { failuresShown: 0, reason: 'the best candidate failed no case' };
   const template = input.best.prompt.template;
-  const answer = await chatCompletion(input.provider, { model: input.model, messages: rewriteMessages(template, failures), temperature: 0, max_completion_tokens: 1024 }, 'prompt rewrite');
+  const answer = await chatCompletion(
+    input.provider,
+    { model: input.model, messages: rewriteMessages(template, failures), temperature: 0, max_completion_tokens: 1024 },
+    'prompt rewrite',
+  );
   const instructions = parseRewrite(answer.text, template);
   if (!instructions) return { failuresShown: failures.length, reason: 'the model offered no new instructions' };
   try {
-    const candidate = makeCandidate({ ...template, instructions }, input.best.fewShot, 'rewrite', { instructions: `rewritten from ${input.best.key.slice(0, 12)}` });
+    const candidate = makeCandidate({ ...template, instructions }, input.best.fewShot, 'rewrite', {
+      instructions: `rewritten from ${input.best.key.slice(0, 12)}`,
+    });
     return { candidate, failuresShown: failures.length };
   } catch (err) {
     // A rewrite that brings a placeholder the template does not declare is not a usable prompt.
-    return { failuresShown: failures.length, reason: `the rewrite is not a valid template: ${(err as Error).message.slice(0, 200)}` };
+    return {
+      failuresShown: failures.length,
+      reason: `the rewrite is not a valid template: ${(err as Error).message.slice(0, 200)}`,
+    };
   }
 }

@@ -27,11 +27,18 @@ export interface RagAnswer {
  */
 export async function answerQuestion(index: OpenIndex, question: string, opts: AnswerOptions): Promise<RagAnswer> {
   const passages = await index.retrieve(question, opts);
-  const { messages, cited } = assembleRagPrompt({ question, passages, k: opts.k, budgetTokens: opts.budgetTokens ?? 2000 });
+  const { messages, cited } = assembleRagPrompt({
+    question,
+    passages,
+    k: opts.k,
+    budgetTokens: opts.budgetTokens ?? 2000,
+  });
   // Nothing retrieved speaks to the question: say so rather than let the model answer from unrelated passages.
   if (!documentsCover(question, cited)) return { answer: NOT_COVERED, cited: [], messages, model: opts.model };
   const client = providerClient(opts.provider);
-  const reply: OpenAI.Chat.ChatCompletion = await callProvider(`chat (${opts.model})`, () => client.chat.completions.create({ model: opts.model, messages, temperature: 0 }));
+  const reply: OpenAI.Chat.ChatCompletion = await callProvider(`chat (${opts.model})`, () =>
+    client.chat.completions.create({ model: opts.model, messages, temperature: 0 }),
+  );
   const answer = withInlineCitations(reply.choices[0]?.message.content ?? '', cited);
   return { answer, cited, messages, model: reply.model };
 }

@@ -57,7 +57,11 @@ const EMBEDDING_FILE = 'embedding.json';
  */
 export async function buildIndex(input: BuildIndexInput): Promise<IndexRef> {
   const model = input.model ?? DEFAULT_EMBEDDING_MODEL;
-  const chunking = { chunkTokens: input.chunkTokens ?? DEFAULT_CHUNKING.chunkTokens, overlap: input.overlap ?? DEFAULT_CHUNKING.overlap, encoding: DEFAULT_CHUNKING.encoding };
+  const chunking = {
+    chunkTokens: input.chunkTokens ?? DEFAULT_CHUNKING.chunkTokens,
+    overlap: input.overlap ?? DEFAULT_CHUNKING.overlap,
+    encoding: DEFAULT_CHUNKING.encoding,
+  };
   let docs;
   let chunks: Chunk[];
   try {
@@ -65,7 +69,8 @@ export async function buildIndex(input: BuildIndexInput): Promise<IndexRef> {
     docs = loadDocuments(input.docs);
     chunks = docs.flatMap((d) => chunkDocument(d, chunking));
   } catch (err) {
-    if (err instanceof DocumentFormatError || err instanceof RangeError) throw ApplicationFailure.nonRetryable(err.message, Failure.InvalidDocuments);
+    if (err instanceof DocumentFormatError || err instanceof RangeError)
+      throw ApplicationFailure.nonRetryable(err.message, Failure.InvalidDocuments);
     throw err;
   }
   const dir = path.resolve(input.out);
@@ -77,15 +82,22 @@ export async function buildIndex(input: BuildIndexInput): Promise<IndexRef> {
     const wanted = new Set(chunks.map((c) => c.id));
     const reusedNow = chunks.filter((c) => present.has(c.id)).length;
     // On a retry, chunks the earlier attempt embedded are in the store now, but they were not reused.
-    const reused = prior?.reused !== undefined && prior.chunks === chunks.length ? Math.min(prior.reused, reusedNow) : reusedNow;
+    const reused =
+      prior?.reused !== undefined && prior.chunks === chunks.length ? Math.min(prior.reused, reusedNow) : reusedNow;
     const progress: BuildIndexProgress = { chunks: chunks.length, reused, embedded: reusedNow - reused };
     heartbeat(progress);
     const ticker = setInterval(() => heartbeat(progress), 1000);
     try {
       const missing = chunks.filter((c) => !present.has(c.id));
       for (const batch of planBatches(missing, (c) => c.tokenEnd - c.tokenStart, input.batch)) {
-        const vectors = await embedBatch(batch.map((c) => c.text), model, { dimensions: input.dimensions, provider: input.provider });
-        await store.upsert(batch.map((c, i) => ({ id: c.id, source: c.source, heading: c.heading, text: c.text, vector: vectors[i]! })));
+        const vectors = await embedBatch(
+          batch.map((c) => c.text),
+          model,
+          { dimensions: input.dimensions, provider: input.provider },
+        );
+        await store.upsert(
+          batch.map((c, i) => ({ id: c.id, source: c.source, heading: c.heading, text: c.text, vector: vectors[i]! })),
+        );
         progress.embedded += batch.length;
         heartbeat(progress);
       }
@@ -105,17 +117,37 @@ export async function buildIndex(input: BuildIndexInput): Promise<IndexRef> {
       embedding: { model, ...(input.dimensions ? { dimensions: input.dimensions } : {}) },
       chunking,
       documents: docs.map((d) => ({ source: d.source, sha256: d.sha256, chunks: chunksPerSource.get(d.source) ?? 0 })),
-      chunks: chunks.map(({ id, source, heading, text, charStart, charEnd, tokenStart, tokenEnd }) => ({ id, source, heading, text, charStart, charEnd, tokenStart, tokenEnd })),
+      chunks: chunks.map(({ id, source, heading, text, charStart, charEnd, tokenStart, tokenEnd }) => ({
+        id,
+        source,
+        heading,
+        text,
+        charStart,
+        charEnd,
+        tokenStart,
+        tokenEnd,
+      })),
     };
     const manifestSha256 = writeAtomically(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
-    return { dir, manifestSha256, chunks: chunks.length, embedded: chunks.length - progress.reused, reused: progress.reused, deleted: stale.length };
+    return {
+      dir,
+      manifestSha256,
+      chunks: chunks.length,
+      embedded: chunks.length - progress.reused,
+      reused: progress.reused,
+      deleted: stale.length,
+    };
   } finally {
     await store.close();
   }
 }
 
 /** Vectors of another model (or size) are meaningless next to the new ones: start the store over. */
-async function resetOnModelChange(store: LanceVectorStore, dir: string, embedding: { model: string; dimensions?: number }): Promise<void> {
+async function resetOnModelChange(
+  store: LanceVectorStore,
+  dir: string,
+  embedding: { model: string; dimensions?: number },
+): Promise<void> {
   const file = path.join(dir, EMBEDDING_FILE);
   const want = JSON.stringify(embedding);
   let have: string | undefined;

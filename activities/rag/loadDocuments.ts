@@ -13,7 +13,10 @@ export const CorpusManifestSchema = z
   .object({
     root: z.string().optional(),
     documents: z.array(z.string().min(1)).min(1),
-    jsonl: z.object({ textField: z.string().min(1).optional(), titleField: z.string().min(1).optional() }).strict().optional(),
+    jsonl: z
+      .object({ textField: z.string().min(1).optional(), titleField: z.string().min(1).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -58,21 +61,34 @@ export function loadDocuments(target: string): LoadedDocument[] {
     const parsed = CorpusManifestSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new DocumentFormatError(target, undefined, `corpus manifest: ${issue.path.join('.') || '(root)'}: ${issue.message} (expected {"documents": ["file.md", ...], "root"?: "dir", "jsonl"?: {"textField": "text"}})`);
+      throw new DocumentFormatError(
+        target,
+        undefined,
+        `corpus manifest: ${issue.path.join('.') || '(root)'}: ${issue.message} (expected {"documents": ["file.md", ...], "root"?: "dir", "jsonl"?: {"textField": "text"}})`,
+      );
     }
     root = path.resolve(path.dirname(abs), parsed.data.root ?? '.');
     files = parsed.data.documents.map((d) => path.resolve(root, d));
     jsonl = parsed.data.jsonl;
     const missing = files.find((f) => !fs.existsSync(f));
-    if (missing) throw new DocumentFormatError(target, undefined, `document ${path.relative(root, missing)} does not exist`);
+    if (missing)
+      throw new DocumentFormatError(target, undefined, `document ${path.relative(root, missing)} does not exist`);
   } else {
     root = path.dirname(abs);
     files = [abs];
   }
-  if (!files.length) throw new DocumentFormatError(target, undefined, 'no documents found (.md, .markdown, .txt, .html, .htm or .jsonl)');
+  if (!files.length)
+    throw new DocumentFormatError(
+      target,
+      undefined,
+      'no documents found (.md, .markdown, .txt, .html, .htm or .jsonl)',
+    );
   return files.map((file) => {
     const bytes = fs.readFileSync(file);
     const source = path.relative(root, file).split(path.sep).join('/');
-    return { ...parseDocument(source, bytes.toString('utf8'), jsonl), sha256: createHash('sha256').update(bytes).digest('hex') };
+    return {
+      ...parseDocument(source, bytes.toString('utf8'), jsonl),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
   });
 }

@@ -50,20 +50,40 @@ export class OpenIndex {
       raw = JSON.parse(bytes.toString('utf8'));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new IndexNotFoundError(code === 'ENOENT' ? `${dir} is not a Tailor index (no ${MANIFEST_FILE}; build one with \`tailor index DOCS --out ${dir}\`)` : `${file}: unreadable (${(err as Error).message})`);
+      throw new IndexNotFoundError(
+        code === 'ENOENT'
+          ? `${dir} is not a Tailor index (no ${MANIFEST_FILE}; build one with \`tailor index DOCS --out ${dir}\`)`
+          : `${file}: unreadable (${(err as Error).message})`,
+      );
     }
     const parsed = IndexManifestSchema.safeParse(raw);
-    if (!parsed.success) throw new IndexNotFoundError(`${file}: not a Tailor index manifest (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
-    return new OpenIndex(dir, parsed.data, createHash('sha256').update(bytes).digest('hex'), await LanceVectorStore.open(path.join(dir, 'lance')));
+    if (!parsed.success)
+      throw new IndexNotFoundError(
+        `${file}: not a Tailor index manifest (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`,
+      );
+    return new OpenIndex(
+      dir,
+      parsed.data,
+      createHash('sha256').update(bytes).digest('hex'),
+      await LanceVectorStore.open(path.join(dir, 'lance')),
+    );
   }
 
   async retrieve(question: string, opts: RetrieveOptions): Promise<Passage[]> {
-    const [vector] = await embedBatch([question], this.manifest.embedding.model, { dimensions: this.manifest.embedding.dimensions, provider: opts.provider });
+    const [vector] = await embedBatch([question], this.manifest.embedding.model, {
+      dimensions: this.manifest.embedding.dimensions,
+      provider: opts.provider,
+    });
     // Fusion and MMR choose among more candidates than they keep.
     const fetch = opts.hybrid || opts.mmrLambda !== undefined ? Math.max(opts.k * 4, 20) : opts.k;
     const dense = await this.store.search(vector!, fetch, { filter: opts.filter, mode: opts.mode });
     return rankPassages(
-      { queryText: question, dense, chunkById: (id) => this.byId.get(id), bm25: opts.hybrid ? this.bm25For(opts.filter?.sourcePrefix ?? '') : undefined },
+      {
+        queryText: question,
+        dense,
+        chunkById: (id) => this.byId.get(id),
+        bm25: opts.hybrid ? this.bm25For(opts.filter?.sourcePrefix ?? '') : undefined,
+      },
       opts,
     );
   }

@@ -42,7 +42,10 @@ export function tiktokenFileContent(name: EncodingName): Buffer {
 /** Writes both encoding files into `dir` (once) and returns it, ready for `TIKTOKEN_CACHE_DIR`. */
 export function ensureTiktokenCache(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  for (const [name, { url, sha256 }] of Object.entries(ENCODINGS) as [EncodingName, (typeof ENCODINGS)[EncodingName]][]) {
+  for (const [name, { url, sha256 }] of Object.entries(ENCODINGS) as [
+    EncodingName,
+    (typeof ENCODINGS)[EncodingName],
+  ][]) {
     const file = path.join(dir, createHash('sha1').update(url).digest('hex'));
     if (fs.existsSync(file) && createHash('sha256').update(fs.readFileSync(file)).digest('hex') === sha256) continue;
     const content = tiktokenFileContent(name);

@@ -54,7 +54,8 @@ Example: tailor ask .tailor/indexes/rag-qa "How long is the refund window?" --hy
     if (k < 1) throw new UsageError(`--k must be at least 1, got ${k}`);
     const budgetTokens = intOption('budget', values.budget, 2000);
     const lambda = values.lambda === undefined ? 0.7 : Number(values.lambda);
-    if (!Number.isFinite(lambda) || lambda < 0 || lambda > 1) throw new UsageError(`--lambda must be a number from 0 to 1, got '${values.lambda}'`);
+    if (!Number.isFinite(lambda) || lambda < 0 || lambda > 1)
+      throw new UsageError(`--lambda must be a number from 0 to 1, got '${values.lambda}'`);
     let index: OpenIndex;
     try {
       index = await OpenIndex.open(dir);
@@ -77,7 +78,21 @@ Example: tailor ask .tailor/indexes/rag-qa "How long is the refund window?" --hy
         }),
       );
       if (json) {
-        process.stdout.write(JSON.stringify({ answer: r.answer, model: r.model, cited: r.cited.map(({ n, label, id, source, heading, text, score }) => ({ n, label, id, source, heading, text, score })) }) + '\n');
+        process.stdout.write(
+          JSON.stringify({
+            answer: r.answer,
+            model: r.model,
+            cited: r.cited.map(({ n, label, id, source, heading, text, score }) => ({
+              n,
+              label,
+              id,
+              source,
+              heading,
+              text,
+              score,
+            })),
+          }) + '\n',
+        );
         return 0;
       }
       process.stdout.write(`${r.answer}\n\nPassages:\n`);

@@ -20,12 +20,43 @@ function renderText(r: AuditReport): string {
     '',
     textTable(
       ['time (UTC)', 'workflow', 'kind', 'name', 'status', 'attempt', 'duration', 'detail'],
-      r.timeline.map((t) => [iso(t.at), t.workflowId === r.runId ? '.' : t.workflowId.slice(r.runId.length), t.kind, t.name, t.status, t.attempt ? String(t.attempt) : '', t.durationMs !== undefined ? `${t.durationMs} ms` : '', timelineDetail(t, r).slice(0, 100)]),
+      r.timeline.map((t) => [
+        iso(t.at),
+        t.workflowId === r.runId ? '.' : t.workflowId.slice(r.runId.length),
+        t.kind,
+        t.name,
+        t.status,
+        t.attempt ? String(t.attempt) : '',
+        t.durationMs !== undefined ? `${t.durationMs} ms` : '',
+        timelineDetail(t, r).slice(0, 100),
+      ]),
     ),
   );
-  if (r.approvals.length) lines.push('', 'Approvals', textTable(['time (UTC)', 'decision', 'who', 'why'], r.approvals.map((a) => [iso(a.at), a.decision, a.who, a.why])));
+  if (r.approvals.length)
+    lines.push(
+      '',
+      'Approvals',
+      textTable(
+        ['time (UTC)', 'decision', 'who', 'why'],
+        r.approvals.map((a) => [iso(a.at), a.decision, a.who, a.why]),
+      ),
+    );
   if (r.aliasMoves.length) {
-    lines.push('', 'Alias moves', textTable(['time (UTC)', 'alias', 'from', 'to', 'who', 'why'], r.aliasMoves.map((m) => [iso(m.at), `${m.pipeline}@${m.alias}`, m.fromModel ?? '-', m.toModel ?? '-', m.who, m.why])));
+    lines.push(
+      '',
+      'Alias moves',
+      textTable(
+        ['time (UTC)', 'alias', 'from', 'to', 'who', 'why'],
+        r.aliasMoves.map((m) => [
+          iso(m.at),
+          `${m.pipeline}@${m.alias}`,
+          m.fromModel ?? '-',
+          m.toModel ?? '-',
+          m.who,
+          m.why,
+        ]),
+      ),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -62,8 +93,10 @@ Example: tailor audit support-tickets-3f2a9c1d0b7e-8e1f0a2b3c4d --html --out aud
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one RUN id');
     const formats = (['json', 'md', 'html'] as const).filter((f) => values[f]);
-    if (formats.length > 1) throw new UsageError(`choose one of --json, --md and --html (got ${formats.map((f) => `--${f}`).join(' and ')})`);
-    if (values.out !== undefined && formats.length === 0) throw new UsageError('--out needs one of --json, --md or --html');
+    if (formats.length > 1)
+      throw new UsageError(`choose one of --json, --md and --html (got ${formats.map((f) => `--${f}`).join(' and ')})`);
+    if (values.out !== undefined && formats.length === 0)
+      throw new UsageError('--out needs one of --json, --md or --html');
     const runId = positionals[0]!;
     const { client, connection } = await connectClient(await clientTarget());
     let report: AuditReport;
@@ -73,12 +106,21 @@ Example: tailor audit support-tickets-3f2a9c1d0b7e-8e1f0a2b3c4d --html --out aud
       await connection.close();
     }
     const format = formats[0];
-    const text = format === 'json' ? JSON.stringify(report) + '\n' : format === 'md' ? renderAuditMarkdown(report) : format === 'html' ? renderAuditHtml(report) : renderText(report);
+    const text =
+      format === 'json'
+        ? JSON.stringify(report) + '\n'
+        : format === 'md'
+          ? renderAuditMarkdown(report)
+          : format === 'html'
+            ? renderAuditHtml(report)
+            : renderText(report);
     if (values.out !== undefined) {
       try {
         fs.writeFileSync(values.out, text);
       } catch (err) {
-        throw new UsageError(`cannot write --out ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new UsageError(
+          `cannot write --out ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
       console.log(`audit of ${runId} (${report.status}) written to ${values.out}`);
     } else process.stdout.write(text);

@@ -37,7 +37,11 @@ export const command: CliCommand = {
   summary: 'serve the Temporal codec-server protocol so the Web UI can show encrypted payloads',
   help,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, 'ui-origin': { type: 'string' }, 'token-env': { type: 'string' } }, false);
+    const { values } = parseCommandArgs(
+      argv,
+      { port: { type: 'string' }, 'ui-origin': { type: 'string' }, 'token-env': { type: 'string' } },
+      false,
+    );
     const port = intOption('port', values.port, 8888);
     if (port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${port}`);
     const uiOrigins = cliOrigins('--ui-origin', values['ui-origin'] ?? DEFAULT_UI_ORIGINS.join(','));
@@ -50,7 +54,8 @@ export const command: CliCommand = {
       throw err;
     }
     const codec = converter?.payloadCodecs[0];
-    if (!codec) throw new UsageError('no encryption key: set TAILOR_ENCRYPTION_KEYS (id:base64key,...) or TAILOR_ENCRYPTION_KEY');
+    if (!codec)
+      throw new UsageError('no encryption key: set TAILOR_ENCRYPTION_KEYS (id:base64key,...) or TAILOR_ENCRYPTION_KEY');
     return serveUntilSignal(await startCodecServer({ codec, port, uiOrigins, token }));
   },
 };

@@ -7,7 +7,12 @@ import { UsageError, type CliCommand } from '../command';
 import { stackLine, startStack } from '../stack/embeddedStack';
 import { failureCause } from '../../core/failures/failureCause';
 import { fewShotSideBySide, scoreLines } from '../stack/fewShotSideBySide';
-import { askDeployedAlias, NEW_TICKET, startSelfHostedServing, type SelfHostedServing } from '../stack/selfHostedServing';
+import {
+  askDeployedAlias,
+  NEW_TICKET,
+  startSelfHostedServing,
+  type SelfHostedServing,
+} from '../stack/selfHostedServing';
 import { startPipeline } from '../stack/startPipeline';
 import { renderSummary, summarise } from '../stack/summarise';
 import { watchRun } from '../stack/watchRun';
@@ -42,7 +47,12 @@ The report is written to .tailor/reports/<run ID>/report.{md,json}.`,
   async run(argv) {
     const { values } = parseCommandArgs(
       argv,
-      { spec: { type: 'string' }, llm: { type: 'boolean', default: false }, ask: { type: 'string' }, json: { type: 'boolean', default: false } },
+      {
+        spec: { type: 'string' },
+        llm: { type: 'boolean', default: false },
+        ask: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
       false,
     );
     if (values.llm && values.spec) throw new UsageError('give --llm or --spec, not both');
@@ -58,10 +68,16 @@ The report is written to .tailor/reports/<run ID>/report.{md,json}.`,
     log(`Tailor demo: ${path.relative(process.cwd(), loaded.file)} (${loaded.spec.description ?? loaded.spec.name})`);
     const selfHosted = loaded.spec.provider.type === 'self-hosted' ? loaded.spec.provider : undefined;
     // A self-hosted run needs this process's worker: it reads the chat server's URL from this environment.
-    const stack = await startStack({ attachToDev: !selfHosted, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
+    const stack = await startStack({
+      attachToDev: !selfHosted,
+      startWorker: true,
+      uiPort: false,
+      log: (l) => log(`  ${l}`),
+    });
     let serving: SelfHostedServing | undefined;
     try {
-      if (selfHosted) serving = await startSelfHostedServing(selfHosted, loaded.spec.baseModel, stack.target, (l) => log(`  ${l}`));
+      if (selfHosted)
+        serving = await startSelfHostedServing(selfHosted, loaded.spec.baseModel, stack.target, (l) => log(`  ${l}`));
     } catch (err) {
       await stack.close();
       throw err;
@@ -84,7 +100,11 @@ The report is written to .tailor/reports/<run ID>/report.{md,json}.`,
         if (json) process.stdout.write(JSON.stringify({ runId: started.runId, ok: false, error: message }) + '\n');
         return 1;
       }
-      const reportDir = path.relative(process.cwd(), path.join(tailorHome(), 'reports', result.runId.replace(/[^A-Za-z0-9._-]+/g, '_'))) || '.';
+      const reportDir =
+        path.relative(
+          process.cwd(),
+          path.join(tailorHome(), 'reports', result.runId.replace(/[^A-Za-z0-9._-]+/g, '_')),
+        ) || '.';
       const summary = await summarise(stack.client, result, reportDir);
       if (json) process.stdout.write(JSON.stringify({ ok: true, ...summary }) + '\n');
       else log(renderSummary(summary, result));
@@ -98,7 +118,12 @@ The report is written to .tailor/reports/<run ID>/report.{md,json}.`,
         }
       }
       if (serving && result.deploy.outcome === 'promoted') {
-        await askDeployedAlias(serving, { pipeline: result.pipeline, alias: result.deploy.alias, datasetPath: loaded.spec.dataset.path }, values.ask ?? NEW_TICKET, log);
+        await askDeployedAlias(
+          serving,
+          { pipeline: result.pipeline, alias: result.deploy.alias, datasetPath: loaded.spec.dataset.path },
+          values.ask ?? NEW_TICKET,
+          log,
+        );
       }
       return 0;
     } finally {

@@ -23,12 +23,23 @@ Options:
   --ui-port N        Temporal Web UI port (default 8233)
   --backend-port N   local backend port (default 8377; 0 = any free port)`,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, 'ui-port': { type: 'string' }, 'backend-port': { type: 'string' } }, false);
+    const { values } = parseCommandArgs(
+      argv,
+      { port: { type: 'string' }, 'ui-port': { type: 'string' }, 'backend-port': { type: 'string' } },
+      false,
+    );
     const port = intOption('port', values.port, 7233);
     const uiPort = intOption('ui-port', values['ui-port'], 8233);
     const backendPort = intOption('backend-port', values['backend-port'], 8377);
-    for (const [name, p] of [['port', port], ['ui-port', uiPort], ['backend-port', backendPort]] as const) {
-      if (p !== 0 && (await isListening(p))) throw new UsageError(`--${name} ${p} is already in use (is another \`tailor dev\` or Temporal server running?)`);
+    for (const [name, p] of [
+      ['port', port],
+      ['ui-port', uiPort],
+      ['backend-port', backendPort],
+    ] as const) {
+      if (p !== 0 && (await isListening(p)))
+        throw new UsageError(
+          `--${name} ${p} is already in use (is another \`tailor dev\` or Temporal server running?)`,
+        );
     }
     const stack = await startStack({
       attachToDev: false,
@@ -39,7 +50,13 @@ Options:
       startWorker: true,
       log: (l) => console.log(l),
     });
-    writeDevInfo({ pid: process.pid, temporalAddress: stack.target.address, namespace: stack.target.namespace, uiUrl: stack.uiUrl, openaiBaseURL: stack.openaiBaseURL });
+    writeDevInfo({
+      pid: process.pid,
+      temporalAddress: stack.target.address,
+      namespace: stack.target.namespace,
+      uiUrl: stack.uiUrl,
+      openaiBaseURL: stack.openaiBaseURL,
+    });
     console.log(`Temporal Web UI: ${stack.uiUrl}`);
     console.log(`Temporal gRPC:   ${stack.target.address} (namespace ${stack.target.namespace})`);
     console.log(`Provider:        ${stack.openaiBaseURL ?? 'OpenAI (from OPENAI_API_KEY)'}`);

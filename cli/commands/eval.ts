@@ -54,18 +54,28 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
     const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
     let suite;
     try {
-      suite = loadEvalSuite(positionals[0]!, { models: values.model, candidate: values.candidate, baseline: values.baseline });
+      suite = loadEvalSuite(positionals[0]!, {
+        models: values.model,
+        candidate: values.candidate,
+        baseline: values.baseline,
+      });
     } catch (err) {
       if (err instanceof YamlSpecError) throw new UsageError(err.message);
       throw err;
     }
-    log(`Tailor eval: ${path.relative(process.cwd(), suite.file ?? positionals[0]!)} (${suite.variants.map((v) => `${v.id}=${v.model}`).join(', ')})`);
+    log(
+      `Tailor eval: ${path.relative(process.cwd(), suite.file ?? positionals[0]!)} (${suite.variants.map((v) => `${v.id}=${v.model}`).join(', ')})`,
+    );
     for (const warning of await trainingOverlapWarnings(suite)) process.stderr.write(`${warning}\n`);
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
     try {
       log(`  ${stackLine(stack)}`);
       const workflowId = `eval-${suite.name}-${Date.now().toString(36)}`;
-      const handle = await stack.client.workflow.start(evalSuiteWorkflow, { workflowId, taskQueue: TASK_QUEUE, args: [{ suite }] });
+      const handle = await stack.client.workflow.start(evalSuiteWorkflow, {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [{ suite }],
+      });
       log(`run ${workflowId}`);
       let last = '';
       const showProgress = async () => {
@@ -81,7 +91,10 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
       } catch (err) {
         const cause = failureCause(err);
         log(`\nThe eval failed: ${cause.message}`);
-        if (json) process.stdout.write(JSON.stringify({ ok: false, workflowId, error: cause.message, type: cause.type }) + '\n');
+        if (json)
+          process.stdout.write(
+            JSON.stringify({ ok: false, workflowId, error: cause.message, type: cause.type }) + '\n',
+          );
         // A wrong suite or wrong cases exit 2 like a bad file (the table in core/failures/failureTypes.ts).
         return err instanceof WorkflowFailedError ? exitCodeFor(cause.type) : 1;
       } finally {
@@ -95,7 +108,9 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
         log('');
         log(leaderboardText(result));
         log('');
-        log(`${result.cases.count} cases; ${result.providerCalls} answers requested, ${result.cacheHits} from the cache`);
+        log(
+          `${result.cases.count} cases; ${result.providerCalls} answers requested, ${result.cacheHits} from the cache`,
+        );
         if (values.html) log(`HTML report: ${values.html}`);
         if (values.md) log(`Markdown report: ${values.md}`);
       }
@@ -117,6 +132,8 @@ export async function copyReport(
   try {
     fs.copyFileSync(await store.localPath(ref), path.resolve(dest));
   } catch {
-    log(`cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.location}); the worker that ran the ${what} has it`);
+    log(
+      `cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.location}); the worker that ran the ${what} has it`,
+    );
   }
 }

@@ -31,17 +31,27 @@ export const command: CliCommand = {
   help,
   async run(argv) {
     const [sub, ...rest] = argv;
-    if (sub !== 'export') throw new UsageError(`tailor feedback: expected the sub-command 'export', got '${sub ?? ''}'\n\n${help}`);
+    if (sub !== 'export')
+      throw new UsageError(`tailor feedback: expected the sub-command 'export', got '${sub ?? ''}'\n\n${help}`);
     const { values } = parseCommandArgs(
       rest,
-      { format: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, since: { type: 'string' }, 'min-rating': { type: 'string' }, json: { type: 'boolean' } },
+      {
+        format: { type: 'string' },
+        out: { type: 'string' },
+        model: { type: 'string' },
+        since: { type: 'string' },
+        'min-rating': { type: 'string' },
+        json: { type: 'boolean' },
+      },
       false,
     );
     const format = values.format;
-    if (format !== 'dpo' && format !== 'sft') throw new UsageError(`--format must be dpo or sft, got '${format ?? ''}'`);
+    if (format !== 'dpo' && format !== 'sft')
+      throw new UsageError(`--format must be dpo or sft, got '${format ?? ''}'`);
     if (!values.out) throw new UsageError('feedback export needs --out FILE');
     const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
-    if (values.since !== undefined && sinceMs === undefined) throw new UsageError(`--since expects a duration like 12h, 7d or 2w, got '${values.since}'`);
+    if (values.since !== undefined && sinceMs === undefined)
+      throw new UsageError(`--since expects a duration like 12h, 7d or 2w, got '${values.since}'`);
     const minRating = intOption('min-rating', values['min-rating'], 4);
     if (minRating < 1 || minRating > 5) throw new UsageError(`--min-rating must be 1-5, got ${minRating}`);
 
@@ -54,11 +64,22 @@ export const command: CliCommand = {
     const out = exportFeedback(records, { format, minRating, spill: tempFileSpill() });
     fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     fs.writeFileSync(values.out, out.text);
-    const summary = { file: values.out, format, items: records.length, examples: out.count, skipped: out.skipped, removed: out.removed };
+    const summary = {
+      file: values.out,
+      format,
+      items: records.length,
+      examples: out.count,
+      skipped: out.skipped,
+      removed: out.removed,
+    };
     if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
-      const removed = Object.entries(out.removed).map(([k, n]) => `${n} ${k}`).join(', ');
-      process.stdout.write(`${values.out}: ${out.count} ${format} examples from ${records.length} feedback items (${out.skipped} gave none${removed ? `; removed ${removed}` : ''})\n`);
+      const removed = Object.entries(out.removed)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ');
+      process.stdout.write(
+        `${values.out}: ${out.count} ${format} examples from ${records.length} feedback items (${out.skipped} gave none${removed ? `; removed ${removed}` : ''})\n`,
+      );
     }
     return 0;
   },

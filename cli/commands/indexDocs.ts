@@ -48,14 +48,17 @@ Exit codes: 0 indexed, 1 the build failed, 2 a usage error or a bad document (fi
       dimensions: { type: 'string' },
       json: { type: 'boolean', default: false },
     });
-    if (positionals.length !== 1) throw new UsageError('expected exactly one DOCS folder or file (see tailor index --help)');
+    if (positionals.length !== 1)
+      throw new UsageError('expected exactly one DOCS folder or file (see tailor index --help)');
     if (!values.out) throw new UsageError('--out DIR is required (where the index is written)');
     const chunkTokens = intOption('chunk-tokens', values['chunk-tokens'], 200);
     const overlap = intOption('overlap', values.overlap, 40);
     const dimensions = values.dimensions === undefined ? undefined : intOption('dimensions', values.dimensions, 0);
     if (chunkTokens < 8) throw new UsageError(`--chunk-tokens must be at least 8, got ${chunkTokens}`);
-    if (overlap < 0 || overlap >= chunkTokens / 2) throw new UsageError(`--overlap must be from 0 to under half of --chunk-tokens (${chunkTokens}), got ${overlap}`);
-    if (dimensions !== undefined && dimensions < 1) throw new UsageError(`--dimensions must be a positive integer, got ${dimensions}`);
+    if (overlap < 0 || overlap >= chunkTokens / 2)
+      throw new UsageError(`--overlap must be from 0 to under half of --chunk-tokens (${chunkTokens}), got ${overlap}`);
+    if (dimensions !== undefined && dimensions < 1)
+      throw new UsageError(`--dimensions must be a positive integer, got ${dimensions}`);
     const docs = path.resolve(positionals[0]!);
     const out = path.resolve(values.out);
     // Parse here first: a bad document is a usage error named by file and line, before anything starts.
@@ -92,7 +95,10 @@ Exit codes: 0 indexed, 1 the build failed, 2 a usage error or a bad document (fi
         return err instanceof WorkflowFailedError ? exitCodeFor(cause.type) : 1;
       }
       if (json) process.stdout.write(JSON.stringify(ref) + '\n');
-      else log(`indexed ${ref.chunks} chunks: ${ref.embedded} embedded, ${ref.reused} reused, ${ref.deleted} deleted (manifest sha256 ${ref.manifestSha256.slice(0, 12)})`);
+      else
+        log(
+          `indexed ${ref.chunks} chunks: ${ref.embedded} embedded, ${ref.reused} reused, ${ref.deleted} deleted (manifest sha256 ${ref.manifestSha256.slice(0, 12)})`,
+        );
       return 0;
     } finally {
       await stack.close();

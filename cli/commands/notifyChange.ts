@@ -20,7 +20,14 @@ An unchanged dataset still triggers nothing; a changed one triggers exactly once
     const { client, connection } = await connectClient(await clientTarget());
     try {
       const handle = await client.workflow.signalWithStart(datasetWatcherWorkflow, {
-        ...watcherStart(loaded, { spec: loaded.spec, specSha256: loaded.specSha256, ...clientResolved(loaded), everyMs, debounceMs, onChange }),
+        ...watcherStart(loaded, {
+          spec: loaded.spec,
+          specSha256: loaded.specSha256,
+          ...clientResolved(loaded),
+          everyMs,
+          debounceMs,
+          onChange,
+        }),
         signal: datasetChangedSignal,
         signalArgs: [],
       });

@@ -61,20 +61,31 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
     if (values.out !== undefined) checkOutDir(values.out);
     const ext = path.extname(file).toLowerCase();
     const format = values.format ?? (ext === '.csv' ? 'csv' : ext === '.tsv' ? 'tsv' : 'chat');
-    if (!DatasetFormatSchema.safeParse(format).success) throw new UsageError(`--format must be one of ${DatasetFormatSchema.options.join(', ')}; got '${format}'`);
+    if (!DatasetFormatSchema.safeParse(format).success)
+      throw new UsageError(`--format must be one of ${DatasetFormatSchema.options.join(', ')}; got '${format}'`);
     const share = (name: string, v: string | undefined) => {
       if (v === undefined) return undefined;
       const n = Number(v);
-      if (!Number.isFinite(n) || n < 0 || n > 0.5) throw new UsageError(`--${name} expects a number 0..0.5, got '${v}'`);
+      if (!Number.isFinite(n) || n < 0 || n > 0.5)
+        throw new UsageError(`--${name} expects a number 0..0.5, got '${v}'`);
       return n;
     };
-    if ((values.user === undefined) !== (values.assistant === undefined)) throw new UsageError('--user and --assistant go together');
-    if (values.user !== undefined && format !== 'csv' && format !== 'tsv') throw new UsageError('--system/--user/--assistant map CSV/TSV columns; use --format csv or tsv');
+    if ((values.user === undefined) !== (values.assistant === undefined))
+      throw new UsageError('--user and --assistant go together');
+    if (values.user !== undefined && format !== 'csv' && format !== 'tsv')
+      throw new UsageError('--system/--user/--assistant map CSV/TSV columns; use --format csv or tsv');
     const input: DatasetSpecInput = {
       path: file,
       format: format as DatasetSpecInput['format'],
-      columns: values.user !== undefined ? { system: values.system, user: values.user, assistant: values.assistant! } : undefined,
-      split: { validation: share('validation', values.validation), test: share('test', values.test), seed: values.seed },
+      columns:
+        values.user !== undefined
+          ? { system: values.system, user: values.user, assistant: values.assistant! }
+          : undefined,
+      split: {
+        validation: share('validation', values.validation),
+        test: share('test', values.test),
+        seed: values.seed,
+      },
       dedupe: { near: !values['no-near-dedupe'] },
       pii: { scrub: !values['no-pii'] },
       limits: datasetLimitFlags(values),
@@ -100,8 +111,14 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
     if (values.json) console.log(JSON.stringify(result, null, 2));
     else {
       const c = result.counts;
-      const removed = Object.entries(c.removed).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
-      const pii = Object.entries(c.piiScrubbed).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+      const removed =
+        Object.entries(c.removed)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || 'none';
+      const pii =
+        Object.entries(c.piiScrubbed)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || 'none';
       console.log(
         [
           `${positionals[0]}: ${c.input} read, ${c.kept} kept → train ${c.train}, validation ${c.validation}, test ${c.test}`,

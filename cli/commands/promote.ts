@@ -17,7 +17,11 @@ Moves the alias to MODEL by running the same deployWorkflow a pipeline uses (so 
 Temporal's history and in the registry's alias history). MODEL should be registered (\`tailor registry list\`).
 --by defaults to the current user.`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean', default: false } });
+    const { values, positionals } = parseCommandArgs(argv, {
+      reason: { type: 'string' },
+      by: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
     if (positionals.length !== 2) throw new UsageError('expected NAME@ALIAS MODEL');
     if (!values.reason) throw new UsageError('--reason TEXT is required');
     const ref = aliasArg(positionals[0]!);
@@ -50,7 +54,10 @@ Temporal's history and in the registry's alias history). MODEL should be registe
         ],
       });
       if (values.json) process.stdout.write(JSON.stringify({ runId, ...result }) + '\n');
-      else console.log(`${runId}: ${ref.pipeline}@${ref.alias} → ${result.model} (previous: ${result.previous ?? 'none'})`);
+      else
+        console.log(
+          `${runId}: ${ref.pipeline}@${ref.alias} → ${result.model} (previous: ${result.previous ?? 'none'})`,
+        );
       return 0;
     } finally {
       await connection.close();

@@ -60,8 +60,12 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
       json: { type: 'boolean', default: false },
       id: { type: 'string' },
     });
-    if (positionals.length !== 1) throw new UsageError('expected exactly one pipeline SPEC file (see tailor prompt-search --help)');
-    if (!values.space) throw new UsageError('--space FILE is required: the search space (see examples/support-tickets/prompts/search.yaml)');
+    if (positionals.length !== 1)
+      throw new UsageError('expected exactly one pipeline SPEC file (see tailor prompt-search --help)');
+    if (!values.space)
+      throw new UsageError(
+        '--space FILE is required: the search space (see examples/support-tickets/prompts/search.yaml)',
+      );
     const positive = (name: string, v: string | undefined) => {
       if (v === undefined) return undefined;
       const n = intOption(name, v, 0);
@@ -70,7 +74,8 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
     };
     const usdText = values['budget-usd'];
     const usd = usdText === undefined ? undefined : Number(usdText);
-    if (usd !== undefined && !(usd > 0)) throw new UsageError(`--budget-usd expects a positive number of USD, got '${usdText}'`);
+    if (usd !== undefined && !(usd > 0))
+      throw new UsageError(`--budget-usd expects a positive number of USD, got '${usdText}'`);
     let loaded, space;
     try {
       loaded = loadSpec(positionals[0]!);
@@ -82,10 +87,14 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
     // A feedback-sourced dataset is materialised by a pipeline run; the search needs the file the splits come from.
     if ((loaded.spec.dataset as { source?: string }).source === 'capture') {
       const how = 'export the traffic with `tailor capture export` and point a spec at it';
-      throw new UsageError(`${loaded.file}: dataset.source is capture; tailor prompt-search needs a dataset file (${how})`);
+      throw new UsageError(
+        `${loaded.file}: dataset.source is capture; tailor prompt-search needs a dataset file (${how})`,
+      );
     }
     if ((loaded.spec.dataset as { source?: string }).source === 'feedback') {
-      throw new UsageError(`${loaded.file}: dataset.source is feedback; tailor prompt-search needs a dataset file (export the feedback with \`tailor feedback export\` and point a spec at it)`);
+      throw new UsageError(
+        `${loaded.file}: dataset.source is feedback; tailor prompt-search needs a dataset file (export the feedback with \`tailor feedback export\` and point a spec at it)`,
+      );
     }
     const settings = searchSettings(space.space, {
       candidates: positive('candidates', values.candidates),
@@ -98,13 +107,17 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
     const searchId = values.id ?? searchIdFor(input, loaded.specSha256);
     const json = values.json === true;
     const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
-    log(`Tailor prompt search: ${space.candidates.length} candidates from ${path.relative(process.cwd(), space.file)} (budget ${settings.budget.candidates} candidates${settings.budget.usd ? `, $${settings.budget.usd}` : ''})`);
+    log(
+      `Tailor prompt search: ${space.candidates.length} candidates from ${path.relative(process.cwd(), space.file)} (budget ${settings.budget.candidates} candidates${settings.budget.usd ? `, $${settings.budget.usd}` : ''})`,
+    );
 
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
     try {
       log(`  ${stackLine(stack)}`);
       const started = await startPromptSearch(stack.client, searchId, input, TASK_QUEUE);
-      log(`search ${searchId}${started.mode === 'attached' ? ' (already running or finished: attached)' : started.mode === 'resumed' ? ` (resumed: ${started.resumed.length} finished candidates kept)` : ''}`);
+      log(
+        `search ${searchId}${started.mode === 'attached' ? ' (already running or finished: attached)' : started.mode === 'resumed' ? ` (resumed: ${started.resumed.length} finished candidates kept)` : ''}`,
+      );
       let last = '';
       const timer = setInterval(() => {
         started.handle
@@ -130,15 +143,31 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
       if (values.out) {
         const file = path.resolve(values.out);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, winnerTemplateYaml(winner.candidate, space.space.name, { searchId, devScore: winner.score, heldOutScore: result.heldOut.winner.score }));
+        fs.writeFileSync(
+          file,
+          winnerTemplateYaml(winner.candidate, space.space.name, {
+            searchId,
+            devScore: winner.score,
+            heldOutScore: result.heldOut.winner.score,
+          }),
+        );
       }
       if (values.md) await copyReport(result.reports.markdown, values.md, 'search', log);
-      if (json) process.stdout.write(JSON.stringify({ ok: true, ...result, ...(values.out ? { out: path.resolve(values.out) } : {}) }) + '\n');
+      if (json)
+        process.stdout.write(
+          JSON.stringify({ ok: true, ...result, ...(values.out ? { out: path.resolve(values.out) } : {}) }) + '\n',
+        );
       else {
         log('');
         log(searchReportText(result));
-        if (values.out) log(`winning template: ${values.out} (name it under baselines.prompts in ${path.relative(process.cwd(), loaded.file)} to score it on the leaderboard)`);
-        if (winner.candidate.fewShot) log(`the winner uses ${winner.candidate.fewShot.k} few-shot examples (${winner.candidate.fewShot.strategy.type}): set baselines.fewShot to match`);
+        if (values.out)
+          log(
+            `winning template: ${values.out} (name it under baselines.prompts in ${path.relative(process.cwd(), loaded.file)} to score it on the leaderboard)`,
+          );
+        if (winner.candidate.fewShot)
+          log(
+            `the winner uses ${winner.candidate.fewShot.k} few-shot examples (${winner.candidate.fewShot.strategy.type}): set baselines.fewShot to match`,
+          );
         if (values.md) log(`Markdown report: ${values.md}`);
       }
       return 0;

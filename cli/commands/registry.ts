@@ -30,9 +30,22 @@ The registry is TAILOR_REGISTRY, or TAILOR_HOME/registry.db (default .tailor/reg
           const aliases = await registry.listAliases(arg);
           out({ models, aliases }, () =>
             [
-              textTable(['pipeline', 'model', 'base', 'score', 'run', 'created'], models.map((m) => [m.pipeline, m.model, m.baseModel, m.score?.toFixed(3) ?? '', m.runId, iso(m.createdAt)])),
+              textTable(
+                ['pipeline', 'model', 'base', 'score', 'run', 'created'],
+                models.map((m) => [
+                  m.pipeline,
+                  m.model,
+                  m.baseModel,
+                  m.score?.toFixed(3) ?? '',
+                  m.runId,
+                  iso(m.createdAt),
+                ]),
+              ),
               '',
-              textTable(['alias', 'model', 'since'], aliases.map((a) => [`${a.pipeline}@${a.alias}`, a.model, iso(a.updatedAt)])),
+              textTable(
+                ['alias', 'model', 'since'],
+                aliases.map((a) => [`${a.pipeline}@${a.alias}`, a.model, iso(a.updatedAt)]),
+              ),
             ].join('\n'),
           );
           return 0;
@@ -44,7 +57,11 @@ The registry is TAILOR_REGISTRY, or TAILOR_HOME/registry.db (default .tailor/reg
             console.error(`tailor registry: no model '${arg}' in the registry`);
             return 1;
           }
-          out(m, () => Object.entries(m).map(([k, v]) => `${k.padEnd(14)} ${k === 'createdAt' ? iso(v as number) : String(v ?? '')}`).join('\n'));
+          out(m, () =>
+            Object.entries(m)
+              .map(([k, v]) => `${k.padEnd(14)} ${k === 'createdAt' ? iso(v as number) : String(v ?? '')}`)
+              .join('\n'),
+          );
           return 0;
         }
         case 'history': {
@@ -53,7 +70,18 @@ The registry is TAILOR_REGISTRY, or TAILOR_HOME/registry.db (default .tailor/reg
           const ref = aliasArg(arg);
           const rows = await registry.aliasHistory(ref.pipeline, hasAlias ? ref.alias : undefined);
           out(rows, () =>
-            textTable(['when', 'alias', 'from', 'to', 'who', 'run', 'why'], rows.map((r) => [iso(r.at), `${r.pipeline}@${r.alias}`, r.fromModel ?? '-', r.toModel ?? '-', r.who, r.runId ?? '', r.why])),
+            textTable(
+              ['when', 'alias', 'from', 'to', 'who', 'run', 'why'],
+              rows.map((r) => [
+                iso(r.at),
+                `${r.pipeline}@${r.alias}`,
+                r.fromModel ?? '-',
+                r.toModel ?? '-',
+                r.who,
+                r.runId ?? '',
+                r.why,
+              ]),
+            ),
           );
           return 0;
         }

@@ -17,7 +17,11 @@ export const command: CliCommand = {
 Moves the alias back to the model it named before, as a workflow run of its own (its run ID is printed; see it
 with \`tailor audit RUN\` and in \`tailor registry history NAME@ALIAS\`). Exit 1 when there is nothing to go back to.`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean', default: false } });
+    const { values, positionals } = parseCommandArgs(argv, {
+      reason: { type: 'string' },
+      by: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
     if (positionals.length !== 1) throw new UsageError('expected NAME@ALIAS');
     if (!values.reason) throw new UsageError('--reason TEXT is required');
     const ref = aliasArg(positionals[0]!);

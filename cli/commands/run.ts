@@ -16,7 +16,9 @@ export async function clientTarget(): Promise<TemporalTarget> {
   if (fromEnv) return fromEnv;
   const dev = await findRunningDev();
   if (dev) return { address: dev.temporalAddress, namespace: dev.namespace };
-  throw new UsageError('no Temporal service: set TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE, TLS or API key as needed) or start `tailor dev`');
+  throw new UsageError(
+    'no Temporal service: set TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE, TLS or API key as needed) or start `tailor dev`',
+  );
 }
 
 export const command: CliCommand = {
@@ -54,14 +56,21 @@ Exit codes: 0 started (or succeeded, with --wait), 1 the run failed, 2 a bad spe
       const started = await startPipeline(client, loaded, { rerun: values.rerun === true });
       const out = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
       if (!values.wait) {
-        if (values.json) process.stdout.write(JSON.stringify({ runId: started.runId, existing: started.existing }) + '\n');
-        else out(started.existing ? `${started.runId} (already started on this data and spec; nothing new)` : started.runId);
+        if (values.json)
+          process.stdout.write(JSON.stringify({ runId: started.runId, existing: started.existing }) + '\n');
+        else
+          out(
+            started.existing ? `${started.runId} (already started on this data and spec; nothing new)` : started.runId,
+          );
         return 0;
       }
       out(started.existing ? `run ${started.runId} (already started on this data and spec)` : `run ${started.runId}`);
       try {
         const result = await watchRun(started.handle, client, out);
-        const dir = path.relative(process.cwd(), path.join(tailorHome(), 'reports', result.runId.replace(/[^A-Za-z0-9._-]+/g, '_')));
+        const dir = path.relative(
+          process.cwd(),
+          path.join(tailorHome(), 'reports', result.runId.replace(/[^A-Za-z0-9._-]+/g, '_')),
+        );
         const summary = await summarise(client, result, dir);
         if (values.json) process.stdout.write(JSON.stringify({ ok: true, ...summary }) + '\n');
         else out(renderSummary(summary, result));

@@ -1,6 +1,12 @@
 import { parseDuration } from '../../core/operations/duration';
 import { runsQuery } from '../../core/operations/runsQuery';
-import { TailorDatasetSha, TailorModel, TailorOutcome, TailorPipeline, TailorStage } from '../../core/operations/searchAttributes';
+import {
+  TailorDatasetSha,
+  TailorModel,
+  TailorOutcome,
+  TailorPipeline,
+  TailorStage,
+} from '../../core/operations/searchAttributes';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { runKindOf } from '../stack/runKind';
@@ -20,24 +26,35 @@ evaluations, and (with no other filter) eval suites, prompt searches, rollbacks,
 
 Example: tailor runs --pipeline support-tickets --outcome promoted --since 7d`,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, {
-      pipeline: { type: 'string' },
-      dataset: { type: 'string' },
-      outcome: { type: 'string' },
-      since: { type: 'string' },
-      all: { type: 'boolean' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-    }, false);
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        pipeline: { type: 'string' },
+        dataset: { type: 'string' },
+        outcome: { type: 'string' },
+        since: { type: 'string' },
+        all: { type: 'boolean' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
     let sinceMs: number | undefined;
     if (values.since !== undefined) {
       const ms = parseDuration(values.since);
       if (ms === undefined) throw new UsageError(`--since expects a duration like 7d or 12h, got '${values.since}'`);
       sinceMs = Date.now() - ms;
     }
-    if (values.dataset !== undefined && !/^[0-9a-f]{4,64}$/.test(values.dataset)) throw new UsageError(`--dataset expects a hex sha256 (or a prefix of one), got '${values.dataset}'`);
+    if (values.dataset !== undefined && !/^[0-9a-f]{4,64}$/.test(values.dataset))
+      throw new UsageError(`--dataset expects a hex sha256 (or a prefix of one), got '${values.dataset}'`);
     const limit = intOption('limit', values.limit, 50);
-    const query = runsQuery({ pipeline: values.pipeline, datasetSha: values.dataset, outcome: values.outcome, sinceMs, all: values.all === true });
+    const query = runsQuery({
+      pipeline: values.pipeline,
+      datasetSha: values.dataset,
+      outcome: values.outcome,
+      sinceMs,
+      all: values.all === true,
+    });
     const { client, connection } = await connectClient(await clientTarget());
     try {
       const rows = [];
@@ -65,7 +82,9 @@ Example: tailor runs --pipeline support-tickets --outcome promoted --since 7d`,
       console.error(`query: ${query}`);
       if (rows.length === 0) console.log('no runs');
       for (const r of rows) {
-        console.log(`${r.runId}  ${r.kind}  ${r.status}  ${r.stage ?? '-'}  ${r.outcome ?? '-'}  ${r.datasetSha256?.slice(0, 12) ?? '-'}  ${r.startedAt}`);
+        console.log(
+          `${r.runId}  ${r.kind}  ${r.status}  ${r.stage ?? '-'}  ${r.outcome ?? '-'}  ${r.datasetSha256?.slice(0, 12) ?? '-'}  ${r.startedAt}`,
+        );
       }
       return 0;
     } finally {

@@ -1,4 +1,11 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import { loadSpec, SpecError, type LoadedSpec, clientResolved } from '../../config/loadSpec';
 import { cronProblem } from '../../core/operations/cronExpression';
 import { formatDuration, parseDuration } from '../../core/operations/duration';
@@ -56,7 +63,8 @@ function duration(name: string, value: string | undefined): number | undefined {
 
 function instant(name: string, value: string | undefined): Date {
   const at = value === undefined ? NaN : Date.parse(value);
-  if (Number.isNaN(at)) throw new UsageError(`${name} expects an ISO-8601 instant (e.g. 2026-11-01T00:00:00Z), got '${value ?? ''}'`);
+  if (Number.isNaN(at))
+    throw new UsageError(`${name} expects an ISO-8601 instant (e.g. 2026-11-01T00:00:00Z), got '${value ?? ''}'`);
   return new Date(at);
 }
 
@@ -71,12 +79,15 @@ function parseCreate(name: string, argv: string[]) {
     jitter: { type: 'string' },
   });
   if (!values.spec) throw new UsageError('schedule create needs --spec FILE');
-  if (!values.cron === !values.every) throw new UsageError('schedule create needs exactly one of --cron EXPR or --every DURATION');
+  if (!values.cron === !values.every)
+    throw new UsageError('schedule create needs exactly one of --cron EXPR or --every DURATION');
   const overlap = OVERLAP[values.overlap ?? 'skip'];
-  if (overlap === undefined) throw new UsageError(`--overlap must be skip, buffer-one or cancel-other, got '${values.overlap}'`);
+  if (overlap === undefined)
+    throw new UsageError(`--overlap must be skip, buffer-one or cancel-other, got '${values.overlap}'`);
   const everyMs = duration('every', values.every);
   // Temporal schedules count in whole seconds: a shorter interval would fire back to back.
-  if (everyMs !== undefined && everyMs < MIN_EVERY_MS) throw new UsageError(`--every must be at least 1s, got '${values.every}'`);
+  if (everyMs !== undefined && everyMs < MIN_EVERY_MS)
+    throw new UsageError(`--every must be at least 1s, got '${values.every}'`);
   const badCron = values.cron === undefined ? undefined : cronProblem(values.cron);
   if (badCron) throw new UsageError(`--cron '${values.cron}': ${badCron}`);
   const jitterMs = duration('jitter', values.jitter);
@@ -88,7 +99,10 @@ function parseCreate(name: string, argv: string[]) {
   return { name, values, overlap, loaded, spec };
 }
 
-async function create(client: Client, { name, values, overlap, loaded, spec }: ReturnType<typeof parseCreate>): Promise<string> {
+async function create(
+  client: Client,
+  { name, values, overlap, loaded, spec }: ReturnType<typeof parseCreate>,
+): Promise<string> {
   try {
     await client.schedule.create({
       scheduleId: name,
@@ -99,7 +113,14 @@ async function create(client: Client, { name, values, overlap, loaded, spec }: R
         // Temporal appends the scheduled time, so every run gets its own ID under this prefix.
         workflowId: `scheduled-${name}`,
         taskQueue: TASK_QUEUE,
-        args: [{ spec: loaded.spec, specSha256: loaded.specSha256, ...clientResolved(loaded), skipIfUnchanged: values['skip-if-unchanged'] === true }],
+        args: [
+          {
+            spec: loaded.spec,
+            specSha256: loaded.specSha256,
+            ...clientResolved(loaded),
+            skipIfUnchanged: values['skip-if-unchanged'] === true,
+          },
+        ],
         typedSearchAttributes: [{ key: TailorPipeline, value: loaded.spec.name }],
       },
       policies: { overlap, catchupWindow: '1 minute' },
@@ -125,8 +146,9 @@ function summary(name: string, d: ScheduleDescription) {
     name,
     pipeline: (d.memo as { pipeline?: string } | undefined)?.pipeline ?? null,
     specFile: (d.memo as { specFile?: string } | undefined)?.specFile ?? null,
-    when: spec.intervals?.map((i) => `every ${formatDuration(Number(i.every))}`).join(', ')
-      || (spec.calendars?.length ? 'cron/calendar' : '(none)'),
+    when:
+      spec.intervals?.map((i) => `every ${formatDuration(Number(i.every))}`).join(', ') ||
+      (spec.calendars?.length ? 'cron/calendar' : '(none)'),
     skipIfUnchanged: skipsIfUnchanged(d),
     paused: d.state.paused,
     note: d.state.note ?? null,
@@ -163,12 +185,15 @@ async function outcomes(client: Client, workflowIds: string[]): Promise<Record<s
 async function describe(client: Client, name: string, json: boolean): Promise<string> {
   const d = await client.schedule.getHandle(name).describe();
   const s = summary(name, d);
-  const results = await outcomes(client, s.recent.map((r) => r.workflowId));
+  const results = await outcomes(
+    client,
+    s.recent.map((r) => r.workflowId),
+  );
   const recent = s.recent.map((r) => ({ ...r, outcome: results[r.workflowId] ?? 'unknown' }));
   if (json) return JSON.stringify({ ...s, recent });
   return [
-    `schedule ${name} → ${s.pipeline ?? '?'} (${s.when}; overlap ${s.overlap}${s.skipIfUnchanged ? '; skip-if-unchanged' : ''})`
-      + `${s.paused ? ` PAUSED${s.note ? `: ${s.note}` : ''}` : ''}`,
+    `schedule ${name} → ${s.pipeline ?? '?'} (${s.when}; overlap ${s.overlap}${s.skipIfUnchanged ? '; skip-if-unchanged' : ''})` +
+      `${s.paused ? ` PAUSED${s.note ? `: ${s.note}` : ''}` : ''}`,
     `spec: ${s.specFile ?? '?'}`,
     `actions taken: ${s.actions}, skipped for overlap: ${s.skippedOverlap}`,
     `running: ${s.running.join(', ') || 'none'}`,
@@ -180,7 +205,13 @@ async function describe(client: Client, name: string, json: boolean): Promise<st
 }
 
 async function list(client: Client, json: boolean): Promise<string> {
-  const rows: { name: string; pipeline: string | null; paused: boolean; note: string | null; nextRun: string | null }[] = [];
+  const rows: {
+    name: string;
+    pipeline: string | null;
+    paused: boolean;
+    note: string | null;
+    nextRun: string | null;
+  }[] = [];
   for await (const s of client.schedule.list()) {
     rows.push({
       name: s.scheduleId,
@@ -192,7 +223,12 @@ async function list(client: Client, json: boolean): Promise<string> {
   }
   if (json) return JSON.stringify(rows);
   if (rows.length === 0) return 'no schedules';
-  return rows.map((r) => `${r.name}  ${r.pipeline ?? '?'}  ${r.paused ? `paused${r.note ? ` (${r.note})` : ''}` : `next ${r.nextRun ?? '-'}`}`).join('\n');
+  return rows
+    .map(
+      (r) =>
+        `${r.name}  ${r.pipeline ?? '?'}  ${r.paused ? `paused${r.note ? ` (${r.note})` : ''}` : `next ${r.nextRun ?? '-'}`}`,
+    )
+    .join('\n');
 }
 
 export const command: CliCommand = {
@@ -214,10 +250,14 @@ export const command: CliCommand = {
     try {
       let out: string;
       if (toCreate) out = await create(client, toCreate);
-      else if (verb === 'list') out = await list(client, parseCommandArgs(rest, { json: { type: 'boolean' } }).values.json === true);
+      else if (verb === 'list')
+        out = await list(client, parseCommandArgs(rest, { json: { type: 'boolean' } }).values.json === true);
       else {
         const name = needName();
-        const { values, positionals } = parseCommandArgs(rest.slice(1), { note: { type: 'string' }, json: { type: 'boolean' } });
+        const { values, positionals } = parseCommandArgs(rest.slice(1), {
+          note: { type: 'string' },
+          json: { type: 'boolean' },
+        });
         const handle = client.schedule.getHandle(name);
         if (verb === 'describe') out = await describe(client, name, values.json === true);
         else if (verb === 'pause') {

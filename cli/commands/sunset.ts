@@ -14,12 +14,27 @@ import { connectClient } from '../temporalConnection';
 import { clientTarget } from './run';
 
 /** The successors the options name, loaded and checked now, so a bad file fails here and not inside a schedule. */
-function successorsFrom(values: { successors?: string; 'successor-spec'?: string; 'successor-base'?: string; 'on-base'?: string }): SunsetSuccessor[] {
-  if ((values['successor-base'] || values['on-base']) && !values['successor-spec']) throw new UsageError('--successor-base and --on-base go with --successor-spec FILE');
+function successorsFrom(values: {
+  successors?: string;
+  'successor-spec'?: string;
+  'successor-base'?: string;
+  'on-base'?: string;
+}): SunsetSuccessor[] {
+  if ((values['successor-base'] || values['on-base']) && !values['successor-spec'])
+    throw new UsageError('--successor-base and --on-base go with --successor-spec FILE');
   try {
     const out = values.successors ? loadSuccessorFile(values.successors) : [];
     if (values['successor-spec']) {
-      out.push(resolveSuccessor({ spec: path.resolve(values['successor-spec']), baseModel: values['successor-base'], onBase: values['on-base'] }, process.cwd()));
+      out.push(
+        resolveSuccessor(
+          {
+            spec: path.resolve(values['successor-spec']),
+            baseModel: values['successor-base'],
+            onBase: values['on-base'],
+          },
+          process.cwd(),
+        ),
+      );
     }
     return out;
   } catch (err) {
@@ -30,13 +45,16 @@ function successorsFrom(values: { successors?: string; 'successor-spec'?: string
 
 function print(report: SunsetWatchResult, json: boolean): void {
   if (json) return console.log(JSON.stringify(report));
-  if (report.findings.length === 0) console.log(`no base model behind ${report.aliases} alias(es) shuts down within ${report.horizonDays} days`);
+  if (report.findings.length === 0)
+    console.log(`no base model behind ${report.aliases} alias(es) shuts down within ${report.horizonDays} days`);
   for (const f of report.findings) {
     const when = f.daysLeft < 0 ? `shut down ${-f.daysLeft} days ago` : `shuts down in ${f.daysLeft} days`;
     console.log(`${f.pipeline}@${f.alias}: ${f.model} (base ${f.baseModel}) ${when} (${f.shutdownDate})`);
   }
   for (const u of report.followUps ?? []) {
-    console.log(`successor for ${u.pipeline} on ${u.successorBaseModel}: ${u.started ? 'started' : 'already started earlier'} ${u.workflowId}`);
+    console.log(
+      `successor for ${u.pipeline} on ${u.successorBaseModel}: ${u.started ? 'started' : 'already started earlier'} ${u.workflowId}`,
+    );
   }
 }
 
@@ -68,21 +86,26 @@ when the schedule is created).
 
 Example: tailor sunset --horizon 30d --successor-spec pipeline.yaml --successor-base gpt-4.1-mini-2025-04-14`,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, {
-      horizon: { type: 'string' },
-      pipeline: { type: 'string' },
-      json: { type: 'boolean' },
-      schedule: { type: 'string' },
-      name: { type: 'string' },
-      successors: { type: 'string' },
-      'successor-spec': { type: 'string' },
-      'successor-base': { type: 'string' },
-      'on-base': { type: 'string' },
-    }, false);
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        horizon: { type: 'string' },
+        pipeline: { type: 'string' },
+        json: { type: 'boolean' },
+        schedule: { type: 'string' },
+        name: { type: 'string' },
+        successors: { type: 'string' },
+        'successor-spec': { type: 'string' },
+        'successor-base': { type: 'string' },
+        'on-base': { type: 'string' },
+      },
+      false,
+    );
     const horizonMs = parseDuration(values.horizon ?? '90d');
     if (horizonMs === undefined) throw new UsageError(`--horizon expects a duration like 90d, got '${values.horizon}'`);
     const everyMs = values.schedule === undefined ? undefined : parseDuration(values.schedule);
-    if (values.schedule !== undefined && everyMs === undefined) throw new UsageError(`--schedule expects a duration like 1d, got '${values.schedule}'`);
+    if (values.schedule !== undefined && everyMs === undefined)
+      throw new UsageError(`--schedule expects a duration like 1d, got '${values.schedule}'`);
     const successors = successorsFrom(values);
     if (everyMs === undefined && successors.length === 0) {
       // The check itself needs no Temporal: the registry is local and the provider is one HTTP call.
@@ -95,19 +118,33 @@ Example: tailor sunset --horizon 30d --successor-spec pipeline.yaml --successor-
     const { client, connection } = await connectClient(target);
     try {
       const indexed = successors.length ? await serverKnowsTailorAttributes(client, target.namespace) : undefined;
-      const args = [{ horizonMs, pipeline: values.pipeline, ...(successors.length ? { successors, indexed } : {}) }] as const;
+      const args = [
+        { horizonMs, pipeline: values.pipeline, ...(successors.length ? { successors, indexed } : {}) },
+      ] as const;
       if (everyMs !== undefined) {
         const name = values.name ?? 'sunset-watch';
         await client.schedule.create({
           scheduleId: name,
           spec: { intervals: [{ every: everyMs }] },
-          action: { type: 'startWorkflow', workflowType: sunsetWatchWorkflow, workflowId: name, taskQueue: TASK_QUEUE, args: [...args] },
+          action: {
+            type: 'startWorkflow',
+            workflowType: sunsetWatchWorkflow,
+            workflowId: name,
+            taskQueue: TASK_QUEUE,
+            args: [...args],
+          },
           memo: { pipeline: values.pipeline ?? '*' },
         });
-        console.log(`schedule ${name}: sunset check every ${values.schedule}, horizon ${values.horizon ?? '90d'}${successors.length ? `, ${successors.length} successor rule(s)` : ''}`);
+        console.log(
+          `schedule ${name}: sunset check every ${values.schedule}, horizon ${values.horizon ?? '90d'}${successors.length ? `, ${successors.length} successor rule(s)` : ''}`,
+        );
         return 0;
       }
-      const report = await client.workflow.execute(sunsetWatchWorkflow, { workflowId: `sunset-check-${Date.now().toString(36)}`, taskQueue: TASK_QUEUE, args: [...args] });
+      const report = await client.workflow.execute(sunsetWatchWorkflow, {
+        workflowId: `sunset-check-${Date.now().toString(36)}`,
+        taskQueue: TASK_QUEUE,
+        args: [...args],
+      });
       print(report, values.json === true);
       return report.findings.length === 0 ? 0 : 1;
     } finally {

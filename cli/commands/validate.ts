@@ -45,11 +45,13 @@ Example: tailor validate examples/support-tickets/data/tickets.jsonl --model gpt
     const notFile = notARegularFile(file);
     if (notFile) throw new UsageError(notFile);
     const method = values.method ?? 'supervised';
-    if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}; got '${method}'`);
+    if (!(METHODS as readonly string[]).includes(method))
+      throw new UsageError(`--method must be one of ${METHODS.join(', ')}; got '${method}'`);
     let epochs: number | undefined;
     if (values.epochs !== undefined) {
       epochs = Number(values.epochs);
-      if (!Number.isInteger(epochs) || epochs < 1 || epochs > 50) throw new UsageError(`--epochs expects an integer 1..50, got '${values.epochs}'`);
+      if (!Number.isInteger(epochs) || epochs < 1 || epochs > 50)
+        throw new UsageError(`--epochs expects an integer 1..50, got '${values.epochs}'`);
     }
     const pricing = values.pricing !== undefined ? readPricing(values.pricing) : undefined;
     const limits = datasetLimitFlags(values);
@@ -80,6 +82,9 @@ function readPricing(file: string): PricingTable {
     throw new UsageError(`--pricing ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const parsed = PricingTableSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`--pricing ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new UsageError(
+      `--pricing ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

@@ -3,7 +3,11 @@ import { loadSpec, SpecError, type LoadedSpec, clientResolved } from '../../conf
 import { parseDuration } from '../../core/operations/duration';
 import { watcherIdFor } from '../../core/operations/pipelineRunId';
 import { TASK_QUEUE } from '../../workers/taskQueue';
-import { datasetWatcherWorkflow, stopWatchSignal, type DatasetWatcherInput } from '../../workflows/datasetWatcherWorkflow';
+import {
+  datasetWatcherWorkflow,
+  stopWatchSignal,
+  type DatasetWatcherInput,
+} from '../../workflows/datasetWatcherWorkflow';
 import { TailorPipeline } from '../../core/operations/searchAttributes';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -36,8 +40,14 @@ export function watcherOptions(values: { spec?: string; every?: string; 'on-chan
 } {
   const loaded = loadWatchedSpec(values.spec);
   const onChange = values['on-change'] ?? 'evaluate';
-  if (onChange !== 'evaluate' && onChange !== 'retrain') throw new UsageError(`--on-change must be evaluate or retrain, got '${onChange}'`);
-  return { loaded, onChange, everyMs: durationOption('every', values.every, 60_000), debounceMs: durationOption('debounce', values.debounce, 0) };
+  if (onChange !== 'evaluate' && onChange !== 'retrain')
+    throw new UsageError(`--on-change must be evaluate or retrain, got '${onChange}'`);
+  return {
+    loaded,
+    onChange,
+    everyMs: durationOption('every', values.every, 60_000),
+    debounceMs: durationOption('debounce', values.debounce, 0),
+  };
 }
 
 export function durationOption(name: string, value: string | undefined, fallbackMs: number): number {
@@ -82,7 +92,8 @@ Example: tailor watch --spec examples/support-tickets/pipeline.yaml --every 30s 
         try {
           await client.workflow.getHandle(id).signal(stopWatchSignal);
         } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw new UsageError(`no watcher is running for ${loaded.spec.name}`, 1);
+          if (err instanceof WorkflowNotFoundError)
+            throw new UsageError(`no watcher is running for ${loaded.spec.name}`, 1);
           throw err;
         }
         console.log(`watcher ${id}: stop requested`);
@@ -90,13 +101,22 @@ Example: tailor watch --spec examples/support-tickets/pipeline.yaml --every 30s 
       }
       try {
         await client.workflow.start(datasetWatcherWorkflow, {
-          ...watcherStart(loaded, { spec: loaded.spec, specSha256: loaded.specSha256, ...clientResolved(loaded), everyMs, debounceMs, onChange }),
+          ...watcherStart(loaded, {
+            spec: loaded.spec,
+            specSha256: loaded.specSha256,
+            ...clientResolved(loaded),
+            everyMs,
+            debounceMs,
+            onChange,
+          }),
           // One watcher per pipeline: a running one wins, and this start is refused.
           workflowIdConflictPolicy: 'FAIL',
         });
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          throw new UsageError(`a watcher for ${loaded.spec.name} is already running (${id}); stop it first with tailor watch --stop --spec FILE`);
+          throw new UsageError(
+            `a watcher for ${loaded.spec.name} is already running (${id}); stop it first with tailor watch --stop --spec FILE`,
+          );
         }
         throw err;
       }

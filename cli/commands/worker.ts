@@ -55,7 +55,9 @@ Options:
       maxConcurrentActivityTaskExecutions: intOption('max-activities', values['max-activities'], 20),
       maxTaskQueueActivitiesPerSecond: rps,
     });
-    console.log(`worker on ${address} namespace ${namespace} task queue ${values['task-queue'] ?? TASK_QUEUE}; Ctrl-C stops it`);
+    console.log(
+      `worker on ${address} namespace ${namespace} task queue ${values['task-queue'] ?? TASK_QUEUE}; Ctrl-C stops it`,
+    );
     // The SDK shuts the worker down gracefully on SIGINT/SIGTERM.
     await worker.run();
     await connection.close();

@@ -19,7 +19,11 @@ ${verb.charAt(0).toUpperCase() + verb.slice(1)} the promotion that run RUN waits
 the spec's approvers and a reason is required; a request that fails either check is refused and the run keeps
 waiting. \`tailor status RUN\` shows what waits.`,
     async run(argv) {
-      const { values, positionals } = parseCommandArgs(argv, { by: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean', default: false } });
+      const { values, positionals } = parseCommandArgs(argv, {
+        by: { type: 'string' },
+        reason: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      });
       if (positionals.length !== 1) throw new UsageError('expected exactly one RUN id');
       if (!values.by) throw new UsageError('--by NAME is required');
       if (!values.reason) throw new UsageError('--reason TEXT is required');
@@ -29,12 +33,18 @@ waiting. \`tailor status RUN\` shows what waits.`,
         const handle = client.workflow.getHandle(`${runId}/deploy`);
         let decision: ApprovalDecision;
         try {
-          decision = await handle.executeUpdate(kind === 'approve' ? approveUpdate : rejectUpdate, { args: [{ by: values.by, reason: values.reason }] });
+          decision = await handle.executeUpdate(kind === 'approve' ? approveUpdate : rejectUpdate, {
+            args: [{ by: values.by, reason: values.reason }],
+          });
         } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError) throw new UsageError(`refused: ${(err.cause as Error | undefined)?.message ?? err.message}`);
-          if (err instanceof WorkflowNotFoundError) throw new UsageError(`run '${runId}' has no deploy step waiting (not started yet, or already finished)`);
-          if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new UsageError(`run '${runId}' did not answer; is a worker running?`);
-          if (/workflow execution already completed/i.test((err as Error).message)) throw new UsageError(`run '${runId}' has already finished its deploy step`);
+          if (err instanceof WorkflowUpdateFailedError)
+            throw new UsageError(`refused: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+          if (err instanceof WorkflowNotFoundError)
+            throw new UsageError(`run '${runId}' has no deploy step waiting (not started yet, or already finished)`);
+          if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+            throw new UsageError(`run '${runId}' did not answer; is a worker running?`);
+          if (/workflow execution already completed/i.test((err as Error).message))
+            throw new UsageError(`run '${runId}' has already finished its deploy step`);
           throw err;
         }
         if (values.json) process.stdout.write(JSON.stringify(decision) + '\n');

@@ -28,7 +28,11 @@ async function decodePayloads(node: unknown, codec: PayloadCodec, depth = 0): Pr
 
 const statusOf = (name: string | undefined): RunStatus => {
   const s = (name ?? '').toLowerCase();
-  return s === 'canceled' ? 'cancelled' : (['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new'] as const).find((x) => x === s) ?? 'unknown';
+  return s === 'canceled'
+    ? 'cancelled'
+    : ((['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new'] as const).find(
+        (x) => x === s,
+      ) ?? 'unknown');
 };
 
 /**
@@ -37,7 +41,11 @@ const statusOf = (name: string | undefined): RunStatus => {
  * and the registry's rows for the run.
  * @throws UsageError when no run has that ID.
  */
-export async function collectAuditSources(client: Client, connection: Connection, runId: string): Promise<AuditSources> {
+export async function collectAuditSources(
+  client: Client,
+  connection: Connection,
+  runId: string,
+): Promise<AuditSources> {
   const codec = tailorDataConverter()?.payloadCodecs[0];
   let rootStatus: RunStatus;
   try {
@@ -66,16 +74,29 @@ export async function collectAuditSources(client: Client, connection: Connection
       const child = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
       if (child && !queue.includes(child) && !workflows.some((w) => w.workflowId === child)) queue.push(child);
     }
-    const open = !events.some((e) => e.workflowExecutionCompletedEventAttributes || e.workflowExecutionFailedEventAttributes || e.workflowExecutionCanceledEventAttributes || e.workflowExecutionTerminatedEventAttributes || e.workflowExecutionTimedOutEventAttributes);
+    const open = !events.some(
+      (e) =>
+        e.workflowExecutionCompletedEventAttributes ||
+        e.workflowExecutionFailedEventAttributes ||
+        e.workflowExecutionCanceledEventAttributes ||
+        e.workflowExecutionTerminatedEventAttributes ||
+        e.workflowExecutionTimedOutEventAttributes,
+    );
     if (open) {
       const desc = await handle.describe().catch(() => undefined);
       await decodeFailureAttributes(desc?.raw.pendingActivities, codec);
       for (const p of desc?.raw.pendingActivities ?? []) {
-        pending.push({ workflowId, activityId: p.activityId ?? '', attempt: p.attempt ?? 1, lastFailure: p.lastFailure?.message ?? undefined });
+        pending.push({
+          workflowId,
+          activityId: p.activityId ?? '',
+          attempt: p.attempt ?? 1,
+          lastFailure: p.lastFailure?.message ?? undefined,
+        });
       }
     }
   }
-  const isPipeline = workflows[0]?.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'customizationPipeline';
+  const isPipeline =
+    workflows[0]?.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'customizationPipeline';
   // A finished pipeline's result carries its steps and spend (read from history); otherwise ask the workflow.
   const progress =
     isPipeline && rootStatus !== 'completed'

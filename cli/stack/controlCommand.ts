@@ -4,7 +4,9 @@ import { UsageError, type CliCommand } from '../command';
 import { connectClient } from '../temporalConnection';
 import { clientTarget } from '../commands/run';
 
-/** A command that acts on one run by ID (pause, resume, cancel): argument parsing, connection and errors in one place. */
+/**
+ * A command that acts on one run by ID (pause, resume, cancel): argument parsing, connection and errors in one place.
+ */
 export function controlCommand(spec: {
   name: string;
   summary: string;
@@ -23,7 +25,8 @@ export function controlCommand(spec: {
         console.log(await spec.act(client, positionals[0]!));
         return 0;
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new UsageError(`no running run named '${positionals[0]}' (or its fine-tune step has not started)`);
+        if (err instanceof WorkflowNotFoundError)
+          throw new UsageError(`no running run named '${positionals[0]}' (or its fine-tune step has not started)`);
         throw err;
       } finally {
         await connection.close();

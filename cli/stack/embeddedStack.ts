@@ -74,7 +74,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (!target) {
       const port = opts.temporalPort ?? ((await isListening(7233)) ? await freePort() : 7233);
       const home = tailorHome();
-      opts.log(`starting the Temporal dev server on 127.0.0.1:${port} (SQLite ${path.relative(process.cwd(), path.join(home, 'temporal', 'dev.db'))})`);
+      opts.log(
+        `starting the Temporal dev server on 127.0.0.1:${port} (SQLite ${path.relative(process.cwd(), path.join(home, 'temporal', 'dev.db'))})`,
+      );
       server = await startDevServer({
         port,
         uiPort: opts.uiPort,
@@ -93,7 +95,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (attachedWorker) {
       // tailor dev's worker runs the work, with the provider it was started with.
       if (providerConfigured && process.env.OPENAI_BASE_URL !== dev.openaiBaseURL) {
-        opts.log(`OPENAI_BASE_URL / OPENAI_API_KEY are set here, but tailor dev's worker runs the work with its provider`);
+        opts.log(
+          `OPENAI_BASE_URL / OPENAI_API_KEY are set here, but tailor dev's worker runs the work with its provider`,
+        );
       }
       openaiBaseURL = dev.openaiBaseURL;
       origin.provider = 'tailor dev';

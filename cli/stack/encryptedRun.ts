@@ -26,11 +26,15 @@ export async function encryptionProblem(
   if (keyId === undefined) return undefined;
   const keyring = keyringFromEnv(process.env);
   if (!keyring) {
-    return `cannot read run ${runId}: its payloads are encrypted with key ID '${keyId}' and no key is configured; ` +
-      `set TAILOR_ENCRYPTION_KEYS=${keyId}:BASE64KEY (the key the workers use)`;
+    return (
+      `cannot read run ${runId}: its payloads are encrypted with key ID '${keyId}' and no key is configured; ` +
+      `set TAILOR_ENCRYPTION_KEYS=${keyId}:BASE64KEY (the key the workers use)`
+    );
   }
-  return `cannot read run ${runId}: its payloads are encrypted with key ID '${keyId}', and the key under that ID in ` +
-    `TAILOR_ENCRYPTION_KEYS (or TAILOR_ENCRYPTION_KEY) does not open them: it is not the key that sealed them`;
+  return (
+    `cannot read run ${runId}: its payloads are encrypted with key ID '${keyId}', and the key under that ID in ` +
+    `TAILOR_ENCRYPTION_KEYS (or TAILOR_ENCRYPTION_KEY) does not open them: it is not the key that sealed them`
+  );
 }
 
 /** The key ID in the clear on the run's first encrypted payload (its start input), read from raw history. */

@@ -11,7 +11,11 @@ import { evalSuiteWorkflow } from '../../workflows/evalSuiteWorkflow';
  * held-out cases and pool (the run's prepared splits), through the same eval workflow: the comparison a pipeline's
  * single `baselines.fewShot` cannot make in one run. Returns undefined when the spec's few-shot is not `similar`.
  */
-export async function fewShotSideBySide(client: Client, spec: PipelineSpec, result: PipelineResult): Promise<EvalSuiteResult | undefined> {
+export async function fewShotSideBySide(
+  client: Client,
+  spec: PipelineSpec,
+  result: PipelineResult,
+): Promise<EvalSuiteResult | undefined> {
   const fs = spec.baselines.fewShot;
   if (!fs || fs.strategy?.type !== 'similar') return undefined;
   const pool = result.prepared.train;
@@ -21,8 +25,19 @@ export async function fewShotSideBySide(client: Client, spec: PipelineSpec, resu
     model: spec.baseModel,
     mode: { type: 'few-shot' as const, k: fs.k, seed: fs.seed, pool },
   });
-  const similar = pipelineEvalSuite({ pipeline: spec.name, test: result.prepared.test, variants: [variant('similar')], metric: spec.evaluation.metric, fewShotStrategy: fs.strategy });
-  const random = pipelineEvalSuite({ pipeline: spec.name, test: result.prepared.test, variants: [variant('random')], metric: spec.evaluation.metric });
+  const similar = pipelineEvalSuite({
+    pipeline: spec.name,
+    test: result.prepared.test,
+    variants: [variant('similar')],
+    metric: spec.evaluation.metric,
+    fewShotStrategy: fs.strategy,
+  });
+  const random = pipelineEvalSuite({
+    pipeline: spec.name,
+    test: result.prepared.test,
+    variants: [variant('random')],
+    metric: spec.evaluation.metric,
+  });
   const suite = {
     ...random,
     name: `${spec.name}-few-shot-strategies`,
@@ -34,12 +49,25 @@ export async function fewShotSideBySide(client: Client, spec: PipelineSpec, resu
   return client.workflow.execute(evalSuiteWorkflow, {
     workflowId: `${result.runId}/few-shot-strategies`,
     taskQueue: TASK_QUEUE,
-    args: [{ suite, provider: spec.provider, seed: result.runId, ...(spec.timeouts ? { timeouts: spec.timeouts } : {}) }],
+    args: [
+      { suite, provider: spec.provider, seed: result.runId, ...(spec.timeouts ? { timeouts: spec.timeouts } : {}) },
+    ],
   });
 }
 
 /** One line per variant: score, 95% interval and counts, for the journey's summary. */
-export function scoreLines(leaderboard: readonly { label: string; score: number; correct: number; n: number; interval: { low: number; high: number } }[]): string[] {
+export function scoreLines(
+  leaderboard: readonly {
+    label: string;
+    score: number;
+    correct: number;
+    n: number;
+    interval: { low: number; high: number };
+  }[],
+): string[] {
   const width = Math.max(...leaderboard.map((s) => s.label.length));
-  return leaderboard.map((s) => `${s.label.padEnd(width)}  ${s.score.toFixed(3)}  [${s.interval.low.toFixed(3)}, ${s.interval.high.toFixed(3)}]  ${s.correct}/${s.n}`);
+  return leaderboard.map(
+    (s) =>
+      `${s.label.padEnd(width)}  ${s.score.toFixed(3)}  [${s.interval.low.toFixed(3)}, ${s.interval.high.toFixed(3)}]  ${s.correct}/${s.n}`,
+  );
 }

@@ -24,6 +24,10 @@ export async function pipelineDataset(loaded: LoadedSpec): Promise<{ spec: Pipel
   }
   if (spec.dataset.source !== 'feedback') return { spec, datasetSha256: await sha256File(spec.dataset.path) };
   const data = await materializeFeedbackDataset(feedbackExportRequest(spec.dataset, null));
-  if (data.count === 0) throw new UsageError(`${loaded.file}: dataset.source: feedback: no feedback to train on yet (tailor feedback-server collects it)`, 1);
+  if (data.count === 0)
+    throw new UsageError(
+      `${loaded.file}: dataset.source: feedback: no feedback to train on yet (tailor feedback-server collects it)`,
+      1,
+    );
   return { spec: { ...spec, dataset: { ...spec.dataset, path: data.path } }, datasetSha256: data.sha256 };
 }

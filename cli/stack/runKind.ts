@@ -20,4 +20,3 @@ export type RunKind = (typeof RUN_KINDS)[WorkflowTypeName] | 'other';
 export function runKindOf(workflowType: string): RunKind {
   return Object.hasOwn(RUN_KINDS, workflowType) ? RUN_KINDS[workflowType as WorkflowTypeName] : 'other';
 }
-

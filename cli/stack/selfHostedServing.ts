@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SelfHostedProvider } from '../../core/spec/providerSpec';
-import { startPythonModule, TRAINER_DIR, TRAINER_PYTHON as PYTHON, trainerEnv, type PythonModuleProcess } from '../../workers/pythonModule';
+import {
+  startPythonModule,
+  TRAINER_DIR,
+  TRAINER_PYTHON as PYTHON,
+  trainerEnv,
+  type PythonModuleProcess,
+} from '../../workers/pythonModule';
 import { openRegistry } from '../../stores/registry/registryBackend';
 import { UsageError } from '../command';
 
@@ -27,24 +33,36 @@ export async function startSelfHostedServing(
   temporal: { address: string; namespace: string },
   log: (line: string) => void,
 ): Promise<SelfHostedServing> {
-  if (!fs.existsSync(PYTHON)) throw new UsageError(`no trainer environment at ${path.relative(process.cwd(), PYTHON)}: run \`${SETUP}\` first`);
+  if (!fs.existsSync(PYTHON))
+    throw new UsageError(`no trainer environment at ${path.relative(process.cwd(), PYTHON)}: run \`${SETUP}\` first`);
   const base = provider.baseModelPath ?? baseModel;
   if (!provider.baseModelPath) {
-    const r = spawnSync(PYTHON, ['-m', 'tailor_trainer.catalog', 'path', base], { cwd: TRAINER_DIR, env: trainerEnv(), encoding: 'utf8' });
+    const r = spawnSync(PYTHON, ['-m', 'tailor_trainer.catalog', 'path', base], {
+      cwd: TRAINER_DIR,
+      env: trainerEnv(),
+      encoding: 'utf8',
+    });
     if (r.status !== 0) {
       const why = (r.stderr || r.stdout).trim().split('\n').pop() ?? `exit ${r.status}`;
       throw new UsageError(`base model ${base} is not ready (${why}): run \`${SETUP}\` first`);
     }
   }
-  if (!provider.servingBaseUrlEnv) throw new UsageError('provider.servingBaseUrlEnv: name a variable for the chat server URL this command starts');
+  if (!provider.servingBaseUrlEnv)
+    throw new UsageError('provider.servingBaseUrlEnv: name a variable for the chat server URL this command starts');
   const started: PythonModuleProcess[] = [];
   const close = async () => {
     await Promise.all(started.map((p) => p.stop()));
   };
   try {
-    log(`starting the trainer worker (queue ${provider.taskQueue}) and the chat server for ${base} from ${path.relative(process.cwd(), PYTHON)}`);
+    log(
+      `starting the trainer worker (queue ${provider.taskQueue}) and the chat server for ${base} from ${path.relative(process.cwd(), PYTHON)}`,
+    );
     const [trainer, server] = await Promise.all([
-      startPythonModule('tailor_trainer.worker', ['--address', temporal.address, '--namespace', temporal.namespace, '--task-queue', provider.taskQueue], /polling task queue/),
+      startPythonModule(
+        'tailor_trainer.worker',
+        ['--address', temporal.address, '--namespace', temporal.namespace, '--task-queue', provider.taskQueue],
+        /polling task queue/,
+      ),
       startPythonModule('tailor_trainer.chat_server', ['--base', base, '--port', '0'], /listening on http:\S+/),
     ]);
     started.push(trainer, server);
@@ -59,7 +77,11 @@ export async function startSelfHostedServing(
 }
 
 /** Asks `model` one question through the server's /v1/chat/completions; returns its answer. */
-export async function askServed(baseURL: string, model: string, messages: { role: string; content: string }[]): Promise<string> {
+export async function askServed(
+  baseURL: string,
+  model: string,
+  messages: { role: string; content: string }[],
+): Promise<string> {
   const res = await fetch(`${baseURL.replace(/\/+$/, '')}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -67,7 +89,10 @@ export async function askServed(baseURL: string, model: string, messages: { role
     signal: AbortSignal.timeout(120_000),
   });
   const body = (await res.json()) as { choices?: { message?: { content?: string } }[]; error?: { message?: string } };
-  if (!res.ok) throw new Error(`POST ${baseURL}/chat/completions for ${model} answered ${res.status}: ${body.error?.message ?? 'no message'}`);
+  if (!res.ok)
+    throw new Error(
+      `POST ${baseURL}/chat/completions for ${model} answered ${res.status}: ${body.error?.message ?? 'no message'}`,
+    );
   return body.choices?.[0]?.message?.content ?? '';
 }
 
@@ -96,9 +121,16 @@ export async function askDeployedAlias(
     return undefined;
   }
   const first = fs.readFileSync(at.datasetPath, 'utf8').split('\n', 1)[0] ?? '';
-  const system = (JSON.parse(first) as { messages?: { role: string; content: string }[] }).messages?.find((m) => m.role === 'system');
-  const messages = [...(system ? [{ role: 'system', content: system.content }] : []), { role: 'user', content: question }];
+  const system = (JSON.parse(first) as { messages?: { role: string; content: string }[] }).messages?.find(
+    (m) => m.role === 'system',
+  );
+  const messages = [
+    ...(system ? [{ role: 'system', content: system.content }] : []),
+    { role: 'user', content: question },
+  ];
   const answer = await askServed(serving.baseURL, model, messages);
-  log(`\n${at.alias} (${model}) via POST ${serving.baseURL}/chat/completions:\n  ticket: ${question}\n  answer: ${answer.trim()}`);
+  log(
+    `\n${at.alias} (${model}) via POST ${serving.baseURL}/chat/completions:\n  ticket: ${question}\n  answer: ${answer.trim()}`,
+  );
   return { model, answer };
 }

@@ -24,7 +24,11 @@ export interface StartedPipeline {
  * Starts the pipeline under its content-derived ID. When that run already exists (running or finished), the call
  * is a no-op that returns its handle, unless `rerun` asks for a fresh run (its ID gets a `-r<time>` suffix).
  */
-export async function startPipeline(client: Client, loaded: LoadedSpec, opts: { rerun?: boolean; taskQueue?: string } = {}): Promise<StartedPipeline> {
+export async function startPipeline(
+  client: Client,
+  loaded: LoadedSpec,
+  opts: { rerun?: boolean; taskQueue?: string } = {},
+): Promise<StartedPipeline> {
   const { spec, datasetSha256 } = await pipelineDataset(loaded);
   const baseId = runIdFor(loaded.spec.name, datasetSha256, loaded.specSha256);
   const input = { spec, specSha256: loaded.specSha256, datasetSha256, ...clientResolved(loaded) };
@@ -44,7 +48,9 @@ export async function startPipeline(client: Client, loaded: LoadedSpec, opts: { 
       // A server without Tailor's search attributes registered still runs the pipeline, just less findable.
       const cause = (err as { cause?: { message?: string; details?: string } }).cause;
       if (/search attribute/i.test(`${(err as Error).message} ${cause?.message ?? ''} ${cause?.details ?? ''}`)) {
-        console.warn(`tailor: this Temporal server lacks Tailor's search attributes (see README, "Search attributes"); starting without them`);
+        console.warn(
+          `tailor: this Temporal server lacks Tailor's search attributes (see README, "Search attributes"); starting without them`,
+        );
         return attempt(workflowId, false);
       }
       throw err;

@@ -8,7 +8,12 @@ const PARENT_ACTIVITY_STEP: Record<string, StepName> = {
   resolveAlias: 'evaluate',
   writeRunReport: 'deploy',
 };
-const CHILD_STEP: Record<string, StepName> = { 'fine-tune-sft': 'fine-tune', 'fine-tune': 'fine-tune', evaluate: 'evaluate', deploy: 'deploy' };
+const CHILD_STEP: Record<string, StepName> = {
+  'fine-tune-sft': 'fine-tune',
+  'fine-tune': 'fine-tune',
+  evaluate: 'evaluate',
+  deploy: 'deploy',
+};
 
 export interface StepAttempts {
   /** The highest attempt any of the step's activities needed (1 = no retry). */

@@ -39,14 +39,25 @@ export async function summarise(client: Client, result: PipelineResult, reportDi
       durationMs: s.startedAt !== undefined && s.endedAt !== undefined ? s.endedAt - s.startedAt : null,
       detail: s.detail ?? s.error ?? null,
     })),
-    evaluation: result.leaderboard.map((s) => ({ variant: s.label, model: s.model, score: s.score, correct: s.correct, n: s.n })),
+    evaluation: result.leaderboard.map((s) => ({
+      variant: s.label,
+      model: s.model,
+      score: s.score,
+      correct: s.correct,
+      n: s.n,
+    })),
     scores: {
       base: byId((id) => id === 'base-zero-shot'),
       fewShot: byId((id) => id.startsWith('base-few-shot')),
       fineTuned: byId((id) => id === 'fine-tuned'),
       production: byId((id) => id === 'production'),
     },
-    deployed: { outcome: result.deploy.outcome, alias: result.deploy.alias, model: result.deploy.model, previous: result.deploy.previous },
+    deployed: {
+      outcome: result.deploy.outcome,
+      alias: result.deploy.alias,
+      model: result.deploy.model,
+      previous: result.deploy.previous,
+    },
     gate: { passed: result.gate.passed, reason: result.gate.reason },
     validation: {
       examples: result.validation.examples,
@@ -70,12 +81,24 @@ function localNote(result: PipelineResult): string {
 export function renderSummary(s: RunSummary, result: PipelineResult): string {
   const steps = textTable(
     ['step', 'status', 'attempts', 'duration', 'detail'],
-    result.steps.map((st, i) => [st.name, st.status, String(s.steps[i]?.attempts ?? '-'), formatDuration(st), st.detail ?? st.error ?? '']),
+    result.steps.map((st, i) => [
+      st.name,
+      st.status,
+      String(s.steps[i]?.attempts ?? '-'),
+      formatDuration(st),
+      st.detail ?? st.error ?? '',
+    ]),
   );
   const n = result.leaderboard[0]?.n ?? 0;
   const evalTable = textTable(
     ['variant', 'model', 'score', '95% interval', 'correct'],
-    result.leaderboard.map((v) => [v.label, v.model, v.score.toFixed(3), `${v.interval.low.toFixed(3)}–${v.interval.high.toFixed(3)}`, `${v.correct}/${v.n}`]),
+    result.leaderboard.map((v) => [
+      v.label,
+      v.model,
+      v.score.toFixed(3),
+      `${v.interval.low.toFixed(3)}–${v.interval.high.toFixed(3)}`,
+      `${v.correct}/${v.n}`,
+    ]),
   );
   const v = s.validation;
   return [
@@ -91,7 +114,9 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
     '',
     ...(result.cheaper ? [cheaperLines(result.cheaper), ''] : []),
     `Gate: ${s.gate.passed ? 'passed' : 'failed'}: ${s.gate.reason}`,
-    result.deploy.outcome === 'not_needed' ? `Deploy: not_needed: ${result.deploy.reason}` : `Deploy: ${s.deployed.outcome}: ${s.deployed.alias} → ${s.deployed.model ?? '(unchanged)'} (previous: ${s.deployed.previous ?? 'none'})`,
+    result.deploy.outcome === 'not_needed'
+      ? `Deploy: not_needed: ${result.deploy.reason}`
+      : `Deploy: ${s.deployed.outcome}: ${s.deployed.alias} → ${s.deployed.model ?? '(unchanged)'} (previous: ${s.deployed.previous ?? 'none'})`,
     `Report: ${s.report}/report.md${result.evaluationHtml ? ` and ${s.report}/evaluation.html` : ''}`,
   ].join('\n');
 }
@@ -102,6 +127,8 @@ function cheaperLines(c: NonNullable<PipelineResult['cheaper']>): string {
     ['cheaper variant', 'gate', 'cost per case', 'reason'],
     c.verdicts.map((v) => [v.label, v.gate.passed ? 'passed' : 'failed', costPerCaseText(v), v.gate.reason]),
   );
-  const kept = c.chosen ? `Kept ${c.chosen.label}${c.chosen.promptVersion ? ` (prompt version ${c.chosen.promptVersion.slice(0, 12)})` : ''}: fine-tuning was not needed` : 'No cheaper variant passed: fine-tuned';
+  const kept = c.chosen
+    ? `Kept ${c.chosen.label}${c.chosen.promptVersion ? ` (prompt version ${c.chosen.promptVersion.slice(0, 12)})` : ''}: fine-tuning was not needed`
+    : 'No cheaper variant passed: fine-tuned';
   return `${table}\n${kept}`;
 }

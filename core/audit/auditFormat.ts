@@ -2,7 +2,13 @@ import type { Spend } from '../pipeline/pipelineTypes';
 import type { AuditActivity, AuditReport, LineageLink } from './auditTypes';
 
 /** Shared wording of the Markdown and HTML audits, so both say the same thing. */
-export const iso = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+export const iso = (ms: number | undefined) =>
+  ms === undefined
+    ? ''
+    : new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
 
 export function duration(from: number | undefined, to: number | undefined): string {
   if (from === undefined || to === undefined) return '';
@@ -24,7 +30,9 @@ export function lineageText(chain: LineageLink[]): string {
 
 /** The spend table's rows: every priced step with its estimate and what it cost. */
 export function spendRows(s: Spend): string[][] {
-  const steps = [...new Set([...Object.keys(s.estimatedUsd), ...Object.keys(s.actualUsd)])] as (keyof Spend['actualUsd'])[];
+  const steps = [
+    ...new Set([...Object.keys(s.estimatedUsd), ...Object.keys(s.actualUsd)]),
+  ] as (keyof Spend['actualUsd'])[];
   return steps.map((step) => [step, usd(s.estimatedUsd[step]), usd(s.actualUsd[step])]);
 }
 
@@ -33,11 +41,20 @@ export function spendSummary(s: Spend): string {
 }
 
 export function artifactsText(a: AuditActivity['inputs']): string {
-  return a.map((x) => `${x.path || x.name || 'artifact'} sha256:${x.sha256.slice(0, 12)} ${x.bytes} B${x.count !== undefined ? ` ×${x.count}` : ''}`).join('; ');
+  return a
+    .map(
+      (x) =>
+        `${x.path || x.name || 'artifact'} sha256:${x.sha256.slice(0, 12)} ${x.bytes} B${x.count !== undefined ? ` ×${x.count}` : ''}`,
+    )
+    .join('; ');
 }
 
 export function idsText(ids: Record<string, string> | undefined): string {
-  return ids ? Object.entries(ids).map(([k, v]) => `${k} ${v}`).join('; ') : '';
+  return ids
+    ? Object.entries(ids)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('; ')
+    : '';
 }
 
 /** Status checks repeat every few seconds; they matter only when they failed or were retried. */

@@ -20,8 +20,14 @@ export function lineageOf(src: AuditSources, read: WorkflowEvents[]): LineageLin
   const registered = src.registry.models.find((m) => m.runId === src.runId);
   const datasetSha = input?.datasetSha256;
   if (datasetSha) out.push({ kind: 'dataset', id: `sha256:${datasetSha}`, detail: input?.spec?.dataset?.path });
-  const train = root?.activities.find((a) => a.name === 'prepareDataset')?.outputs.find((o) => o.path === 'train') as ArtifactRef | undefined;
-  if (train) out.push({ kind: 'train', id: `sha256:${train.sha256}`, detail: `${train.count ?? '?'} examples, ${train.bytes} bytes` });
+  const train = root?.activities.find((a) => a.name === 'prepareDataset')?.outputs.find((o) => o.path === 'train') as
+    ArtifactRef | undefined;
+  if (train)
+    out.push({
+      kind: 'train',
+      id: `sha256:${train.sha256}`,
+      detail: `${train.count ?? '?'} examples, ${train.bytes} bytes`,
+    });
   else if (registered?.trainSha256) out.push({ kind: 'train', id: `sha256:${registered.trainSha256}` });
 
   let model: string | undefined;
@@ -29,11 +35,18 @@ export function lineageOf(src: AuditSources, read: WorkflowEvents[]): LineageLin
     const ft = read.find((w) => w.workflowId === `${src.runId}/${suffix}`);
     if (!ft) continue;
     const result = (ft.result ?? {}) as FineTuneOut;
-    const upload = result.trainingFileId ?? ft.activities.find((a) => a.name === 'uploadTrainingFile' && a.ids?.fileId)?.ids?.fileId;
+    const upload =
+      result.trainingFileId ?? ft.activities.find((a) => a.name === 'uploadTrainingFile' && a.ids?.fileId)?.ids?.fileId;
     const job = result.jobId ?? ft.activities.find((a) => a.name === 'findOrCreateJob' && a.ids?.jobId)?.ids?.jobId;
     const base = (ft.input as { model?: string } | undefined)?.model;
     if (upload) out.push({ kind: 'upload', id: upload, detail: suffix });
-    if (job) out.push({ kind: 'job', id: job, detail: ft.closedAs && ft.closedAs !== 'completed' ? `${suffix}, ${ft.closedAs}: ${ft.failure ?? ''}`.trim() : suffix });
+    if (job)
+      out.push({
+        kind: 'job',
+        id: job,
+        detail:
+          ft.closedAs && ft.closedAs !== 'completed' ? `${suffix}, ${ft.closedAs}: ${ft.failure ?? ''}`.trim() : suffix,
+      });
     if (result.model) {
       model = result.model;
       out.push({ kind: 'model', id: result.model, detail: base ? `from ${base}` : undefined });
@@ -42,11 +55,21 @@ export function lineageOf(src: AuditSources, read: WorkflowEvents[]): LineageLin
   if (!out.some((l) => l.kind === 'job') && registered?.jobId) out.push({ kind: 'job', id: registered.jobId });
   if (!model && registered) out.push({ kind: 'model', id: registered.model, detail: `from ${registered.baseModel}` });
 
-  const evaluation = read.find((w) => w.workflowId === `${src.runId}/evaluate`)?.result as { reports?: { json?: ArtifactRef } } | undefined;
+  const evaluation = read.find((w) => w.workflowId === `${src.runId}/evaluate`)?.result as
+    { reports?: { json?: ArtifactRef } } | undefined;
   const report = evaluation?.reports?.json?.uri ?? registered?.evalReportUri ?? undefined;
-  if (report) out.push({ kind: 'eval', id: report, detail: registered?.score != null ? `score ${registered.score.toFixed(3)}` : undefined });
+  if (report)
+    out.push({
+      kind: 'eval',
+      id: report,
+      detail: registered?.score != null ? `score ${registered.score.toFixed(3)}` : undefined,
+    });
   for (const m of src.registry.aliasMoves) {
-    out.push({ kind: 'alias', id: `${m.pipeline}@${m.alias}`, detail: `${m.fromModel ?? 'none'} → ${m.toModel ?? 'none'} by ${m.who}` });
+    out.push({
+      kind: 'alias',
+      id: `${m.pipeline}@${m.alias}`,
+      detail: `${m.fromModel ?? 'none'} → ${m.toModel ?? 'none'} by ${m.who}`,
+    });
   }
   return out;
 }

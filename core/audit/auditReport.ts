@@ -1,4 +1,10 @@
-import { STEP_NAMES, type PipelineInput, type PipelineResult, type StepName, type StepStatus } from '../pipeline/pipelineTypes';
+import {
+  STEP_NAMES,
+  type PipelineInput,
+  type PipelineResult,
+  type StepName,
+  type StepStatus,
+} from '../pipeline/pipelineTypes';
 import type { AuditActivity, AuditApproval, AuditChild, AuditReport, AuditSources, AuditStep } from './auditTypes';
 import { lineageOf } from './auditLineage';
 import { timelineOf } from './timeline';
@@ -13,7 +19,13 @@ const PARENT_ACTIVITY_STEP: Record<string, StepName> = {
   resolveAlias: 'evaluate',
   writeRunReport: 'deploy',
 };
-const CHILD_STEP: Record<string, StepName> = { 'fine-tune-sft': 'fine-tune', 'fine-tune': 'fine-tune', 'fine-tune-checkpoints': 'fine-tune', evaluate: 'evaluate', deploy: 'deploy' };
+const CHILD_STEP: Record<string, StepName> = {
+  'fine-tune-sft': 'fine-tune',
+  'fine-tune': 'fine-tune',
+  'fine-tune-checkpoints': 'fine-tune',
+  evaluate: 'evaluate',
+  deploy: 'deploy',
+};
 
 function stepOfWorkflow(runId: string, workflowId: string): StepName | undefined {
   if (!workflowId.startsWith(`${runId}/`)) return undefined;
@@ -30,7 +42,8 @@ export function buildAuditReport(src: AuditSources): AuditReport {
   const isPipeline = root?.type === 'customizationPipeline';
   // A finished pipeline's result holds the same step record and spend its progress query gives while it runs.
   const result = isPipeline ? (root?.result as Partial<PipelineResult> | undefined) : undefined;
-  if (!src.progress && result?.steps && result.spend) src = { ...src, progress: { steps: result.steps, spend: result.spend } };
+  if (!src.progress && result?.steps && result.spend)
+    src = { ...src, progress: { steps: result.steps, spend: result.spend } };
   const activities = read.flatMap((w) => w.activities);
   for (const a of activities) {
     const p = src.pending.find((x) => x.workflowId === a.workflowId && x.activityId === a.activityId);
@@ -39,7 +52,8 @@ export function buildAuditReport(src: AuditSources): AuditReport {
       a.attempts = p.attempt;
       if (p.lastFailure) a.failures.push(`attempt ${p.attempt - 1}: ${p.lastFailure}`);
     }
-    if (isPipeline) a.step = a.workflowId === src.runId ? PARENT_ACTIVITY_STEP[a.name] : stepOfWorkflow(src.runId, a.workflowId);
+    if (isPipeline)
+      a.step = a.workflowId === src.runId ? PARENT_ACTIVITY_STEP[a.name] : stepOfWorkflow(src.runId, a.workflowId);
   }
   const children = read.flatMap((w) => w.children);
   const input = (isPipeline ? root?.input : undefined) as Partial<PipelineInput> | undefined;
@@ -76,7 +90,10 @@ function pipelineSteps(src: AuditSources, activities: AuditActivity[], children:
     const kids = children.filter((c) => c.parentId === src.runId && stepOfWorkflow(src.runId, c.workflowId) === name);
     const starts = [...acts.map((a) => a.scheduledAt), ...kids.map((c) => c.startedAt)];
     const ends = [...acts.map((a) => a.endedAt), ...kids.map((c) => c.endedAt)];
-    const failures = [...acts.flatMap((a) => a.failures.map((f) => `${a.name} ${f}`)), ...kids.flatMap((c) => (c.failure ? [`${c.workflowId}: ${c.failure}`] : []))];
+    const failures = [
+      ...acts.flatMap((a) => a.failures.map((f) => `${a.name} ${f}`)),
+      ...kids.flatMap((c) => (c.failure ? [`${c.workflowId}: ${c.failure}`] : [])),
+    ];
     const tracked = src.progress?.steps.find((s) => s.name === name);
     const fromHistory: StepStatus =
       starts.length === 0
@@ -95,12 +112,17 @@ function pipelineSteps(src: AuditSources, activities: AuditActivity[], children:
       attempts: Math.max(0, ...acts.map((a) => a.attempts)),
       failures,
       detail: tracked?.detail,
-      error: tracked?.error ?? kids.find((c) => c.failure)?.failure ?? acts.find((a) => a.status === 'failed')?.failures.at(-1),
+      error:
+        tracked?.error ??
+        kids.find((c) => c.failure)?.failure ??
+        acts.find((a) => a.status === 'failed')?.failures.at(-1),
     };
   });
 }
 
-/** The registry's record of each decision, with the sender's identity from history; decisions only history knows too. */
+/**
+ * The registry's record of each decision, with the sender's identity from history; decisions only history knows too.
+ */
 function approvals(src: AuditSources, read: WorkflowEvents[]): AuditApproval[] {
   const fromHistory = read.flatMap((w) => w.decisions);
   const out: AuditApproval[] = src.registry.approvals.map((a) => ({

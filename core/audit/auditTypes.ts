@@ -4,7 +4,8 @@ import type { HistoryEvent, FoundArtifact } from './historyValues';
 import type { TimelineEntry } from './timeline';
 
 /** How a run (or a child) stands: Temporal's execution status, lower-cased. */
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out' | 'continued_as_new' | 'unknown';
+export type RunStatus =
+  'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out' | 'continued_as_new' | 'unknown';
 
 /** One activity as the server recorded it: final attempt, the failure before it, what went in and came out. */
 export interface AuditActivity {
@@ -121,5 +122,9 @@ export interface AuditSources {
   pending: PendingActivity[];
   /** The pipeline's own step record and spend: from its result, or its progress query while it runs. */
   progress?: { stage?: string; steps: StepState[]; spend: Spend };
-  registry: { models: AuditModelRow[]; aliasMoves: AuditAliasMove[]; approvals: { decision: string; who: string; why: string; at: number }[] };
+  registry: {
+    models: AuditModelRow[];
+    aliasMoves: AuditAliasMove[];
+    approvals: { decision: string; who: string; why: string; at: number }[];
+  };
 }

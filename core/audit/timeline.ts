@@ -34,41 +34,123 @@ export function timelineOf(workflowId: string, events: HistoryEvent[]): Timeline
   for (const e of events) {
     const at = eventMs(e);
     if (e.workflowExecutionStartedEventAttributes) {
-      out.push({ workflowId, at, kind: 'workflow', name: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '', status: 'started' });
+      out.push({
+        workflowId,
+        at,
+        kind: 'workflow',
+        name: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '',
+        status: 'started',
+      });
     } else if (e.workflowExecutionCompletedEventAttributes) {
       out.push({ workflowId, at, kind: 'workflow', name: workflowId, status: 'completed' });
     } else if (e.workflowExecutionFailedEventAttributes) {
-      out.push({ workflowId, at, kind: 'workflow', name: workflowId, status: 'failed', detail: failureMessage(e.workflowExecutionFailedEventAttributes.failure) });
+      out.push({
+        workflowId,
+        at,
+        kind: 'workflow',
+        name: workflowId,
+        status: 'failed',
+        detail: failureMessage(e.workflowExecutionFailedEventAttributes.failure),
+      });
     } else if (e.workflowExecutionCanceledEventAttributes) {
       out.push({ workflowId, at, kind: 'workflow', name: workflowId, status: 'cancelled' });
     } else if (e.workflowExecutionTerminatedEventAttributes) {
-      out.push({ workflowId, at, kind: 'workflow', name: workflowId, status: 'terminated', detail: e.workflowExecutionTerminatedEventAttributes.reason ?? undefined });
+      out.push({
+        workflowId,
+        at,
+        kind: 'workflow',
+        name: workflowId,
+        status: 'terminated',
+        detail: e.workflowExecutionTerminatedEventAttributes.reason ?? undefined,
+      });
     } else if (e.activityTaskScheduledEventAttributes) {
       activities.set(String(e.eventId), { name: e.activityTaskScheduledEventAttributes.activityType?.name ?? '', at });
     } else if (e.activityTaskStartedEventAttributes) {
       const a = activities.get(String(e.activityTaskStartedEventAttributes.scheduledEventId));
       if (a) a.attempt = e.activityTaskStartedEventAttributes.attempt ?? 1;
-    } else if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes || e.activityTaskCanceledEventAttributes) {
-      const attrs = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    } else if (
+      e.activityTaskCompletedEventAttributes ||
+      e.activityTaskFailedEventAttributes ||
+      e.activityTaskTimedOutEventAttributes ||
+      e.activityTaskCanceledEventAttributes
+    ) {
+      const attrs =
+        e.activityTaskCompletedEventAttributes ??
+        e.activityTaskFailedEventAttributes ??
+        e.activityTaskTimedOutEventAttributes ??
+        e.activityTaskCanceledEventAttributes;
       const a = activities.get(String(attrs?.scheduledEventId));
       if (!a) continue;
-      const status = e.activityTaskCompletedEventAttributes ? 'completed' : e.activityTaskFailedEventAttributes ? 'failed' : e.activityTaskTimedOutEventAttributes ? 'timed out' : 'cancelled';
-      const detail = failureMessage(e.activityTaskFailedEventAttributes?.failure ?? e.activityTaskTimedOutEventAttributes?.failure);
-      out.push({ workflowId, at: a.at, kind: 'activity', name: a.name, status, attempt: a.attempt, durationMs: at - a.at, detail });
+      const status = e.activityTaskCompletedEventAttributes
+        ? 'completed'
+        : e.activityTaskFailedEventAttributes
+          ? 'failed'
+          : e.activityTaskTimedOutEventAttributes
+            ? 'timed out'
+            : 'cancelled';
+      const detail = failureMessage(
+        e.activityTaskFailedEventAttributes?.failure ?? e.activityTaskTimedOutEventAttributes?.failure,
+      );
+      out.push({
+        workflowId,
+        at: a.at,
+        kind: 'activity',
+        name: a.name,
+        status,
+        attempt: a.attempt,
+        durationMs: at - a.at,
+        detail,
+      });
     } else if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
-      children.set(String(e.eventId), { name: e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId ?? '', at });
-    } else if (e.childWorkflowExecutionCompletedEventAttributes || e.childWorkflowExecutionFailedEventAttributes || e.childWorkflowExecutionCanceledEventAttributes) {
-      const attrs = e.childWorkflowExecutionCompletedEventAttributes ?? e.childWorkflowExecutionFailedEventAttributes ?? e.childWorkflowExecutionCanceledEventAttributes;
+      children.set(String(e.eventId), {
+        name: e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId ?? '',
+        at,
+      });
+    } else if (
+      e.childWorkflowExecutionCompletedEventAttributes ||
+      e.childWorkflowExecutionFailedEventAttributes ||
+      e.childWorkflowExecutionCanceledEventAttributes
+    ) {
+      const attrs =
+        e.childWorkflowExecutionCompletedEventAttributes ??
+        e.childWorkflowExecutionFailedEventAttributes ??
+        e.childWorkflowExecutionCanceledEventAttributes;
       const c = children.get(String(attrs?.initiatedEventId));
       if (!c) continue;
-      const status = e.childWorkflowExecutionCompletedEventAttributes ? 'completed' : e.childWorkflowExecutionFailedEventAttributes ? 'failed' : 'cancelled';
-      out.push({ workflowId, at: c.at, kind: 'child', name: c.name, status, durationMs: at - c.at, detail: failureMessage(e.childWorkflowExecutionFailedEventAttributes?.failure) });
+      const status = e.childWorkflowExecutionCompletedEventAttributes
+        ? 'completed'
+        : e.childWorkflowExecutionFailedEventAttributes
+          ? 'failed'
+          : 'cancelled';
+      out.push({
+        workflowId,
+        at: c.at,
+        kind: 'child',
+        name: c.name,
+        status,
+        durationMs: at - c.at,
+        detail: failureMessage(e.childWorkflowExecutionFailedEventAttributes?.failure),
+      });
     } else if (e.workflowExecutionSignaledEventAttributes) {
-      out.push({ workflowId, at, kind: 'signal', name: e.workflowExecutionSignaledEventAttributes.signalName ?? '', status: 'received', detail: e.workflowExecutionSignaledEventAttributes.identity ?? undefined });
+      out.push({
+        workflowId,
+        at,
+        kind: 'signal',
+        name: e.workflowExecutionSignaledEventAttributes.signalName ?? '',
+        status: 'received',
+        detail: e.workflowExecutionSignaledEventAttributes.identity ?? undefined,
+      });
     } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
       const req = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
       const payload = req?.input?.args?.payloads?.[0]?.data;
-      out.push({ workflowId, at, kind: 'update', name: req?.input?.name ?? '', status: 'accepted', detail: payload ? Buffer.from(payload).toString('utf8') : undefined });
+      out.push({
+        workflowId,
+        at,
+        kind: 'update',
+        name: req?.input?.name ?? '',
+        status: 'accepted',
+        detail: payload ? Buffer.from(payload).toString('utf8') : undefined,
+      });
     }
   }
   return out.sort((a, b) => a.at - b.at);

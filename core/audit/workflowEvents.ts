@@ -1,5 +1,13 @@
 import type { AuditActivity, AuditApproval, AuditChild, RunStatus } from './auditTypes';
-import { artifactRefsIn, eventMs, failureMessage, firstValue, payloadValues, UNREADABLE, type HistoryEvent } from './historyValues';
+import {
+  artifactRefsIn,
+  eventMs,
+  failureMessage,
+  firstValue,
+  payloadValues,
+  UNREADABLE,
+  type HistoryEvent,
+} from './historyValues';
 
 /** What one workflow's history says about itself: how it started and ended, its activities, children, decisions. */
 export interface WorkflowEvents {
@@ -32,7 +40,16 @@ const CLOSED_CHILD: [keyof HistoryEvent, RunStatus][] = [
  * all history keeps of retries, and it is what the audit reports.
  */
 export function workflowEvents(workflowId: string, events: HistoryEvent[]): WorkflowEvents {
-  const out: WorkflowEvents = { workflowId, type: '', input: undefined, result: undefined, activities: [], children: [], decisions: [], unreadable: 0 };
+  const out: WorkflowEvents = {
+    workflowId,
+    type: '',
+    input: undefined,
+    result: undefined,
+    activities: [],
+    children: [],
+    decisions: [],
+    unreadable: 0,
+  };
   const values = (p: Parameters<typeof payloadValues>[0]) => {
     const vs = payloadValues(p);
     out.unreadable += vs.filter((v) => v === UNREADABLE).length;
@@ -55,9 +72,11 @@ export function workflowEvents(workflowId: string, events: HistoryEvent[]): Work
     } else if (e.workflowExecutionCompletedEventAttributes) {
       out.result = values(e.workflowExecutionCompletedEventAttributes.result)[0];
       close(at, 'completed');
-    } else if (e.workflowExecutionFailedEventAttributes) close(at, 'failed', failureMessage(e.workflowExecutionFailedEventAttributes.failure));
+    } else if (e.workflowExecutionFailedEventAttributes)
+      close(at, 'failed', failureMessage(e.workflowExecutionFailedEventAttributes.failure));
     else if (e.workflowExecutionCanceledEventAttributes) close(at, 'cancelled', 'cancelled');
-    else if (e.workflowExecutionTerminatedEventAttributes) close(at, 'terminated', e.workflowExecutionTerminatedEventAttributes.reason || 'terminated');
+    else if (e.workflowExecutionTerminatedEventAttributes)
+      close(at, 'terminated', e.workflowExecutionTerminatedEventAttributes.reason || 'terminated');
     else if (e.workflowExecutionTimedOutEventAttributes) close(at, 'timed_out', 'timed out');
     else if (e.workflowExecutionContinuedAsNewEventAttributes) close(at, 'continued_as_new');
     else if (e.activityTaskScheduledEventAttributes) {
@@ -125,20 +144,38 @@ function idsIn(result: unknown): Record<string, string> | undefined {
   return ids.length ? Object.fromEntries(ids) : undefined;
 }
 
-function activityEnd(e: HistoryEvent): { scheduledEventId: unknown; status: AuditActivity['status']; failure?: string } | undefined {
-  if (e.activityTaskCompletedEventAttributes) return { scheduledEventId: e.activityTaskCompletedEventAttributes.scheduledEventId, status: 'completed' };
+function activityEnd(
+  e: HistoryEvent,
+): { scheduledEventId: unknown; status: AuditActivity['status']; failure?: string } | undefined {
+  if (e.activityTaskCompletedEventAttributes)
+    return { scheduledEventId: e.activityTaskCompletedEventAttributes.scheduledEventId, status: 'completed' };
   if (e.activityTaskFailedEventAttributes) {
-    return { scheduledEventId: e.activityTaskFailedEventAttributes.scheduledEventId, status: 'failed', failure: failureMessage(e.activityTaskFailedEventAttributes.failure) };
+    return {
+      scheduledEventId: e.activityTaskFailedEventAttributes.scheduledEventId,
+      status: 'failed',
+      failure: failureMessage(e.activityTaskFailedEventAttributes.failure),
+    };
   }
   if (e.activityTaskTimedOutEventAttributes) {
     const a = e.activityTaskTimedOutEventAttributes;
-    return { scheduledEventId: a.scheduledEventId, status: 'timed_out', failure: failureMessage(a.failure) ?? 'timed out' };
+    return {
+      scheduledEventId: a.scheduledEventId,
+      status: 'timed_out',
+      failure: failureMessage(a.failure) ?? 'timed out',
+    };
   }
-  if (e.activityTaskCanceledEventAttributes) return { scheduledEventId: e.activityTaskCanceledEventAttributes.scheduledEventId, status: 'cancelled' };
+  if (e.activityTaskCanceledEventAttributes)
+    return { scheduledEventId: e.activityTaskCanceledEventAttributes.scheduledEventId, status: 'cancelled' };
   return undefined;
 }
 
-function childEvent(e: HistoryEvent, at: number, parentId: string, children: Map<string, AuditChild>, values: (p: Parameters<typeof payloadValues>[0]) => unknown[]): void {
+function childEvent(
+  e: HistoryEvent,
+  at: number,
+  parentId: string,
+  children: Map<string, AuditChild>,
+  values: (p: Parameters<typeof payloadValues>[0]) => unknown[],
+): void {
   const init = e.startChildWorkflowExecutionInitiatedEventAttributes;
   if (init) {
     children.set(String(e.eventId), {
@@ -159,7 +196,14 @@ function childEvent(e: HistoryEvent, at: number, parentId: string, children: Map
     return;
   }
   for (const [key, status] of CLOSED_CHILD) {
-    const attrs = e[key] as { initiatedEventId?: unknown; failure?: Parameters<typeof failureMessage>[0]; result?: Parameters<typeof payloadValues>[0] } | null | undefined;
+    const attrs = e[key] as
+      | {
+          initiatedEventId?: unknown;
+          failure?: Parameters<typeof failureMessage>[0];
+          result?: Parameters<typeof payloadValues>[0];
+        }
+      | null
+      | undefined;
     if (!attrs) continue;
     const c = children.get(String(attrs.initiatedEventId));
     if (!c) return;
@@ -171,7 +215,10 @@ function childEvent(e: HistoryEvent, at: number, parentId: string, children: Map
   }
 }
 
-/** `tailor approve/reject` arrive as Updates whose argument is `{by, reason}`; the request carries the sender's identity. */
+/**
+ * `tailor approve/reject` arrive as Updates whose argument is `{by, reason}`; the request carries the sender's
+ * identity.
+ */
 function updateDecision(e: HistoryEvent, at: number): AuditApproval | undefined {
   const req = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
   const name = req?.input?.name;

@@ -15,10 +15,16 @@ export interface EvalCase {
  * Splits an example into its prompt and its reference answer: a chat example's last assistant message, or a
  * preference (DPO) example's preferred output, so DPO runs are scored on the same footing.
  */
-export function toEvalCase(example: { messages?: ChatMessage[]; input?: { messages?: ChatMessage[] }; preferred_output?: ChatMessage[] }): EvalCase | undefined {
+export function toEvalCase(example: {
+  messages?: ChatMessage[];
+  input?: { messages?: ChatMessage[] };
+  preferred_output?: ChatMessage[];
+}): EvalCase | undefined {
   if (!example.messages && example.input?.messages && example.preferred_output) {
     const preferred = [...example.preferred_output].reverse().find((m) => m.role === 'assistant');
-    return typeof preferred?.content === 'string' ? { prompt: example.input.messages, reference: preferred.content } : undefined;
+    return typeof preferred?.content === 'string'
+      ? { prompt: example.input.messages, reference: preferred.content }
+      : undefined;
   }
   const msgs = example.messages;
   if (!msgs) return undefined;

@@ -23,7 +23,8 @@ export function seal(key: Buffer, plaintext: Uint8Array, aad: Uint8Array): Buffe
 
 /** @throws DecryptionError when the bytes were altered, truncated, or sealed with another key. */
 export function open(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffer {
-  if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new DecryptionError(`encrypted payload is truncated (${sealed.length} bytes)`);
+  if (sealed.length < NONCE_BYTES + TAG_BYTES)
+    throw new DecryptionError(`encrypted payload is truncated (${sealed.length} bytes)`);
   const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(0, NONCE_BYTES), { authTagLength: TAG_BYTES });
   decipher.setAAD(aad);

@@ -39,26 +39,35 @@ function decodeKey(variable: string, where: string, raw: string): Buffer {
   const text = raw.trim();
   // Buffer.from(…, 'base64') silently skips junk, so check the alphabet first or a typo would yield a short key.
   if (!BASE64.test(text) || text.length % 4 !== 0) {
-    throw new KeyringConfigError(`${variable}: ${where} is not valid base64 (expected a base64-encoded 32-byte key, e.g. from \`openssl rand -base64 32\`)`);
+    throw new KeyringConfigError(
+      `${variable}: ${where} is not valid base64 (expected a base64-encoded 32-byte key, e.g. from \`openssl rand -base64 32\`)`,
+    );
   }
   const key = Buffer.from(text, 'base64');
   if (key.length !== 32) {
-    throw new KeyringConfigError(`${variable}: ${where} decodes to ${key.length} bytes; AES-256 needs exactly 32 (\`openssl rand -base64 32\`)`);
+    throw new KeyringConfigError(
+      `${variable}: ${where} decodes to ${key.length} bytes; AES-256 needs exactly 32 (\`openssl rand -base64 32\`)`,
+    );
   }
   return key;
 }
 
 /** `id:base64key,id2:base64key2`: the first entry writes, every entry reads. */
 function parseKeyList(raw: string): Keyring {
-  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e.length > 0);
-  if (entries.length === 0) throw new KeyringConfigError(`${KEYS_VAR} is set but holds no keys (expected id:base64key[,id:base64key...])`);
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0);
+  if (entries.length === 0)
+    throw new KeyringConfigError(`${KEYS_VAR} is set but holds no keys (expected id:base64key[,id:base64key...])`);
   const readKeys = new Map<string, EncryptionKey>();
   const keys = entries.map((entry, i) => {
     const colon = entry.indexOf(':');
     const where = `entry ${i + 1}`;
     if (colon < 0) throw new KeyringConfigError(`${KEYS_VAR}: ${where} has no key ID (expected id:base64key)`);
     const id = entry.slice(0, colon).trim();
-    if (!KEY_ID.test(id)) throw new KeyringConfigError(`${KEYS_VAR}: ${where} has an invalid key ID (use 1-64 of A-Z a-z 0-9 . _ -)`);
+    if (!KEY_ID.test(id))
+      throw new KeyringConfigError(`${KEYS_VAR}: ${where} has an invalid key ID (use 1-64 of A-Z a-z 0-9 . _ -)`);
     if (readKeys.has(id)) throw new KeyringConfigError(`${KEYS_VAR}: key ID '${id}' appears twice`);
     const key: EncryptionKey = { id, key: decodeKey(KEYS_VAR, `key '${id}'`, entry.slice(colon + 1)) };
     readKeys.set(id, key);

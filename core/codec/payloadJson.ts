@@ -27,8 +27,11 @@ export function payloadsFromJson(body: unknown): RawPayload[] {
   return list.map((p: unknown, i) => {
     if (!p || typeof p !== 'object') throw new PayloadJsonError(`payloads[${i}] must be an object`);
     const { metadata, data } = p as JsonPayload;
-    if (metadata != null && typeof metadata !== 'object') throw new PayloadJsonError(`payloads[${i}].metadata must be an object`);
-    const meta = Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, fromBase64(`payloads[${i}].metadata.${k}`, v)]));
+    if (metadata != null && typeof metadata !== 'object')
+      throw new PayloadJsonError(`payloads[${i}].metadata must be an object`);
+    const meta = Object.fromEntries(
+      Object.entries(metadata ?? {}).map(([k, v]) => [k, fromBase64(`payloads[${i}].metadata.${k}`, v)]),
+    );
     return { metadata: meta, data: data == null ? new Uint8Array() : fromBase64(`payloads[${i}].data`, data) };
   });
 }
@@ -36,7 +39,9 @@ export function payloadsFromJson(body: unknown): RawPayload[] {
 export function payloadsToJson(payloads: RawPayload[]): { payloads: JsonPayload[] } {
   return {
     payloads: payloads.map((p) => ({
-      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      metadata: Object.fromEntries(
+        Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+      ),
       data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
     })),
   };

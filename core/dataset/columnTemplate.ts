@@ -4,7 +4,11 @@
  * Returns the columns the template references that the header lacks, so a bad mapping fails once, up front.
  */
 export function templateColumns(template: string, header: readonly string[]): { columns: string[]; missing: string[] } {
-  const cols = template.includes('{{') ? [...template.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)].map((m) => m[1]!) : header.includes(template) ? [template] : [];
+  const cols = template.includes('{{')
+    ? [...template.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)].map((m) => m[1]!)
+    : header.includes(template)
+      ? [template]
+      : [];
   return { columns: cols, missing: cols.filter((c) => !header.includes(c)) };
 }
 

@@ -32,8 +32,16 @@ export function estimateCost(input: {
   const given = input.epochs !== undefined;
   const epochs = input.epochs ?? defaultEpochs(input.examples);
   const billedTokens = input.billedTokensPerEpoch * epochs;
-  const base = { epochs, epochsSource: given ? ('given' as const) : ('default' as const), billedTokens, model: input.model };
-  if (input.method === 'reinforcement' || (input.price?.perMillionTokens === undefined && input.price?.perHour !== undefined)) {
+  const base = {
+    epochs,
+    epochsSource: given ? ('given' as const) : ('default' as const),
+    billedTokens,
+    model: input.model,
+  };
+  if (
+    input.method === 'reinforcement' ||
+    (input.price?.perMillionTokens === undefined && input.price?.perHour !== undefined)
+  ) {
     const perHour = input.price?.perHour;
     return {
       ...base,
@@ -44,7 +52,12 @@ export function estimateCost(input: {
   }
   const perMillion = input.price?.perMillionTokens;
   if (perMillion === undefined) {
-    return { ...base, usd: 0, pricePerMillion: 0, note: `no training price for ${input.model}; add one with --pricing or the pricing table` };
+    return {
+      ...base,
+      usd: 0,
+      pricePerMillion: 0,
+      note: `no training price for ${input.model}; add one with --pricing or the pricing table`,
+    };
   }
   return { ...base, usd: roundCents((billedTokens / 1_000_000) * perMillion), pricePerMillion: perMillion };
 }

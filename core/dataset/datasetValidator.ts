@@ -84,7 +84,11 @@ export class DatasetValidator {
   addLine(raw: RawLine): void {
     if (raw.kind === 'too_long') {
       this.examples++;
-      this.error(raw.line, 'line_too_long', `${lineTooLongMessage(raw.bytes, this.opts.maxLineBytes ?? 'reader')}; skipped`);
+      this.error(
+        raw.line,
+        'line_too_long',
+        `${lineTooLongMessage(raw.bytes, this.opts.maxLineBytes ?? 'reader')}; skipped`,
+      );
       return;
     }
     if (raw.kind === 'invalid_utf8') {
@@ -117,14 +121,16 @@ export class DatasetValidator {
     if (ctx) {
       if (!ctx.hasSystem) this.missingSystem.note(line);
       if (!ctx.hasUser) this.missingUser.note(line);
-      if (method === 'supervised' && ctx.assistantMessages > 0 && ctx.trainedAssistantMessages === 0) this.noTrained.note(line);
+      if (method === 'supervised' && ctx.assistantMessages > 0 && ctx.trainedAssistantMessages === 0)
+        this.noTrained.note(line);
       if (ctx.images > 0) this.imageExamples.note(line);
     }
     if (check.extraKeys.length > 0 && method !== 'reinforcement') {
       if (this.extraKeys.count === 0) this.firstExtraKey = check.extraKeys[0]!;
       this.extraKeys.note(line);
     }
-    if (method === 'reinforcement' && isJsonObject(value) && check.extraKeys.length === 0) this.withoutGraderFields.note(line);
+    if (method === 'reinforcement' && isJsonObject(value) && check.extraKeys.length === 0)
+      this.withoutGraderFields.note(line);
 
     const t = countExampleTokens(value, method, this.counter);
     if (t) {
@@ -160,44 +166,91 @@ export class DatasetValidator {
     const { method, model } = this.opts;
     const limit = this.profile.exampleTokenLimit;
     const warnings: string[] = [];
-    if (this.examples === 0) this.error(0, 'empty_file', input.bytes === 0 ? 'the file is empty' : 'the file has only blank lines');
-    else if (this.examples < MIN_EXAMPLES) this.error(0, 'too_few_examples', `${this.examples} examples; the provider requires at least ${MIN_EXAMPLES}`);
-    else if (this.examples < RECOMMENDED_MIN_EXAMPLES) warnings.push(`only ${this.examples} examples; OpenAI recommends starting with at least ${RECOMMENDED_MIN_EXAMPLES} well-crafted ones`);
+    if (this.examples === 0)
+      this.error(0, 'empty_file', input.bytes === 0 ? 'the file is empty' : 'the file has only blank lines');
+    else if (this.examples < MIN_EXAMPLES)
+      this.error(0, 'too_few_examples', `${this.examples} examples; the provider requires at least ${MIN_EXAMPLES}`);
+    else if (this.examples < RECOMMENDED_MIN_EXAMPLES)
+      warnings.push(
+        `only ${this.examples} examples; OpenAI recommends starting with at least ${RECOMMENDED_MIN_EXAMPLES} well-crafted ones`,
+      );
 
-    if (input.bom) warnings.push('line 1: starts with a UTF-8 byte-order mark (ignored here; `tailor prep` removes it)');
-    if (input.crlfLines > 0) warnings.push(`line ${input.firstCrlfLine}: ${input.crlfLines} line(s) end with CRLF (accepted; \`tailor prep\` writes LF)`);
+    if (input.bom)
+      warnings.push('line 1: starts with a UTF-8 byte-order mark (ignored here; `tailor prep` removes it)');
+    if (input.crlfLines > 0)
+      warnings.push(
+        `line ${input.firstCrlfLine}: ${input.crlfLines} line(s) end with CRLF (accepted; \`tailor prep\` writes LF)`,
+      );
     if (this.blank.count > 0) warnings.push(`line ${this.blank.first}: ${this.blank.count} blank line(s) skipped`);
     if (method === 'supervised' && this.examples > 0) {
-      if (this.missingSystem.count > 0) warnings.push(`line ${this.missingSystem.first}: ${this.missingSystem.count} example(s) missing a system message`);
-      if (this.missingUser.count > 0) warnings.push(`line ${this.missingUser.first}: ${this.missingUser.count} example(s) missing a user message`);
-      if (this.noTrained.count > 0) warnings.push(`line ${this.noTrained.first}: ${this.noTrained.count} example(s) whose assistant messages all have weight 0 (nothing to learn)`);
+      if (this.missingSystem.count > 0)
+        warnings.push(
+          `line ${this.missingSystem.first}: ${this.missingSystem.count} example(s) missing a system message`,
+        );
+      if (this.missingUser.count > 0)
+        warnings.push(`line ${this.missingUser.first}: ${this.missingUser.count} example(s) missing a user message`);
+      if (this.noTrained.count > 0)
+        warnings.push(
+          `line ${this.noTrained.first}: ${this.noTrained.count} example(s) whose assistant messages all have weight 0 (nothing to learn)`,
+        );
     }
     if (this.extraKeys.count > 0) {
-      warnings.push(`line ${this.extraKeys.first}: ${this.extraKeys.count} example(s) carry top-level keys the ${method} format does not define (e.g. '${this.firstExtraKey}'); the provider may reject them`);
+      warnings.push(
+        `line ${this.extraKeys.first}: ${this.extraKeys.count} example(s) carry top-level keys the ${method} format does not define (e.g. '${this.firstExtraKey}'); the provider may reject them`,
+      );
     }
-    if (this.withoutGraderFields.count > 0) warnings.push(`line ${this.withoutGraderFields.first}: ${this.withoutGraderFields.count} example(s) have no fields besides messages for graders to reference`);
+    if (this.withoutGraderFields.count > 0)
+      warnings.push(
+        `line ${this.withoutGraderFields.first}: ${this.withoutGraderFields.count} example(s) have no fields besides messages for graders to reference`,
+      );
     if (this.imageExamples.count > MAX_IMAGE_EXAMPLES) {
-      warnings.push(`line ${this.imageExamples.first}: ${this.imageExamples.count} examples carry images; the provider accepts at most ${MAX_IMAGE_EXAMPLES.toLocaleString('en-US')} per file (split the file)`);
+      warnings.push(
+        `line ${this.imageExamples.first}: ${this.imageExamples.count} examples carry images; the provider accepts at most ${MAX_IMAGE_EXAMPLES.toLocaleString('en-US')} per file (split the file)`,
+      );
     }
     if (this.overLimit.count > 0) {
-      warnings.push(`line ${this.overLimit.first}: ${this.overLimit.count} example(s) exceed ${model}'s ${limit.toLocaleString('en-US')}-token training limit and will be truncated from the end`);
+      warnings.push(
+        `line ${this.overLimit.first}: ${this.overLimit.count} example(s) exceed ${model}'s ${limit.toLocaleString('en-US')}-token training limit and will be truncated from the end`,
+      );
     }
-    if (this.duplicates.count > 0) warnings.push(`line ${this.duplicates.first}: ${this.duplicates.count} duplicate example(s) (first repeats line ${this.firstDuplicateOf})`);
+    if (this.duplicates.count > 0)
+      warnings.push(
+        `line ${this.duplicates.first}: ${this.duplicates.count} duplicate example(s) (first repeats line ${this.firstDuplicateOf})`,
+      );
     const labels = this.labels.result();
     if (labels) {
       const counts = Object.values(labels);
       const max = counts[0]!;
       const min = counts[counts.length - 1]!;
-      const rare = Object.entries(labels).filter(([, n]) => n * 10 < max || n < 10).map(([l]) => l);
-      if (rare.length > 0) warnings.push(`label imbalance: ${rare.map((l) => `'${l}' (${labels[l]})`).join(', ')} vs '${Object.keys(labels)[0]}' (${max}); min/max ${min}/${max}`);
+      const rare = Object.entries(labels)
+        .filter(([, n]) => n * 10 < max || n < 10)
+        .map(([l]) => l);
+      if (rare.length > 0)
+        warnings.push(
+          `label imbalance: ${rare.map((l) => `'${l}' (${labels[l]})`).join(', ')} vs '${Object.keys(labels)[0]}' (${max}); min/max ${min}/${max}`,
+        );
     }
-    if (!this.profile.known) warnings.push(`unknown model '${model}': assumed ${this.profile.encoding} and a ${limit.toLocaleString('en-US')}-token example limit`);
+    if (!this.profile.known)
+      warnings.push(
+        `unknown model '${model}': assumed ${this.profile.encoding} and a ${limit.toLocaleString('en-US')}-token example limit`,
+      );
     if (this.opts.today) {
       const days = daysUntilShutdown(this.profile, this.opts.today);
-      if (days !== undefined && days < 0) warnings.push(`base model ${model} was shut down on ${this.profile.shutdownDate}; new fine-tuning jobs will fail`);
-      else if (days !== undefined && days <= SHUTDOWN_WARNING_DAYS) warnings.push(`base model ${model} shuts down on ${this.profile.shutdownDate} (in ${days} days)`);
+      if (days !== undefined && days < 0)
+        warnings.push(
+          `base model ${model} was shut down on ${this.profile.shutdownDate}; new fine-tuning jobs will fail`,
+        );
+      else if (days !== undefined && days <= SHUTDOWN_WARNING_DAYS)
+        warnings.push(`base model ${model} shuts down on ${this.profile.shutdownDate} (in ${days} days)`);
     }
-    const estimate = estimateCost({ examples: this.examples, billedTokensPerEpoch: this.billed, epochs: this.opts.epochs, model, method, price: this.opts.price });
+    const estimate = estimateCost({
+      examples: this.examples,
+      billedTokensPerEpoch: this.billed,
+      epochs: this.opts.epochs,
+      model,
+      method,
+      price: this.opts.price,
+    });
     if (estimate.note) warnings.push(estimate.note);
 
     const errorSamples = [...this.samples.values()].flat().sort((a, b) => a.line - b.line);
@@ -211,7 +264,13 @@ export class DatasetValidator {
       errors: Object.fromEntries([...this.errors.entries()].sort()),
       errorSamples,
       warnings,
-      input: { bytes: input.bytes, lines: input.lines, blankLines: this.blank.count, bom: input.bom, crlfLines: input.crlfLines },
+      input: {
+        bytes: input.bytes,
+        lines: input.lines,
+        blankLines: this.blank.count,
+        bom: input.bom,
+        crlfLines: input.crlfLines,
+      },
       stats: {
         messagesPerExample: this.messageCounts.summary(),
         missingSystem: this.missingSystem.count,
@@ -221,7 +280,12 @@ export class DatasetValidator {
         noTrainedAssistant: this.noTrained.count,
       },
       labels,
-      tokens: { total: this.tokens.total, billed: this.billed, perExample: this.tokens.summary(), assistantPerExample: this.assistantTokens.summary() },
+      tokens: {
+        total: this.tokens.total,
+        billed: this.billed,
+        perExample: this.tokens.summary(),
+        assistantPerExample: this.assistantTokens.summary(),
+      },
       estimate,
     };
   }

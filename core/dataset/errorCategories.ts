@@ -17,7 +17,8 @@ export const ERROR_CATEGORIES = {
   invalid_content_part: 'a content part that is not text or an image URL, or an image where images are not allowed',
   too_many_images: 'more than 10 images in one example',
   invalid_tools: '`tools` is not a list of function definitions with names',
-  invalid_tool_call: 'a tool call without id/name, arguments that are not valid JSON, or a tool result answering no call',
+  invalid_tool_call:
+    'a tool call without id/name, arguments that are not valid JSON, or a tool result answering no call',
   undeclared_tool: 'a tool call naming a function the example does not declare',
   special_token: 'text contains a special token such as <|endoftext|>, which fails the whole job',
   dpo_invalid_input: 'DPO `input` is not an object with a non-empty `messages` list',

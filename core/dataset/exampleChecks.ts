@@ -42,7 +42,8 @@ export function checkExample(value: unknown, method: TrainingMethod): ExampleChe
 /** One line of supervised chat data (OpenAI's chat format: `messages`). */
 export function checkSupervisedExample(value: unknown): ExampleCheck {
   const issues: Issue[] = [];
-  if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
+  if (!isJsonObject(value))
+    return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
   const extraKeys = keysOutside(value, SUPERVISED_KEYS);
   const context = checkMessageList(value, value.messages, SUPERVISED_RULES, issues);
   if (context && context.assistantMessages === 0) {
@@ -54,18 +55,28 @@ export function checkSupervisedExample(value: unknown): ExampleCheck {
 /** One line of preference data: `input.messages`, then exactly one preferred and one non-preferred assistant reply. */
 export function checkDpoExample(value: unknown): ExampleCheck {
   const issues: Issue[] = [];
-  if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
+  if (!isJsonObject(value))
+    return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
   const extraKeys = keysOutside(value, DPO_KEYS);
   let context: ExampleContext | undefined;
   const input = value.input;
   if (!isJsonObject(input) || !Array.isArray(input.messages) || input.messages.length === 0) {
-    const hint = value.messages !== undefined ? ' (this looks like a chat example; DPO needs input/preferred_output/non_preferred_output)' : '';
-    issues.push({ category: 'dpo_invalid_input', message: `'input' must be an object with a non-empty 'messages' list${hint}` });
+    const hint =
+      value.messages !== undefined
+        ? ' (this looks like a chat example; DPO needs input/preferred_output/non_preferred_output)'
+        : '';
+    issues.push({
+      category: 'dpo_invalid_input',
+      message: `'input' must be an object with a non-empty 'messages' list${hint}`,
+    });
   } else {
     context = checkMessageList(input, input.messages, DPO_INPUT_RULES, issues);
     const last = input.messages[input.messages.length - 1];
     if (isJsonObject(last) && last.role === 'assistant') {
-      issues.push({ category: 'dpo_invalid_input', message: "the last input message is an assistant's; preference outputs must be the final assistant turn" });
+      issues.push({
+        category: 'dpo_invalid_input',
+        message: "the last input message is an assistant's; preference outputs must be the final assistant turn",
+      });
     }
   }
   for (const key of ['preferred_output', 'non_preferred_output'] as const) {
@@ -77,12 +88,18 @@ export function checkDpoExample(value: unknown): ExampleCheck {
       continue;
     }
     if (!Array.isArray(out) || out.length !== 1) {
-      issues.push({ category: 'dpo_invalid_output', message: `'${key}' must be a list of exactly one assistant message` });
+      issues.push({
+        category: 'dpo_invalid_output',
+        message: `'${key}' must be a list of exactly one assistant message`,
+      });
       continue;
     }
     const m: unknown = out[0];
     if (!isJsonObject(m) || m.role !== 'assistant' || typeof m.content !== 'string' || m.content.trim() === '') {
-      issues.push({ category: 'dpo_invalid_output', message: `'${key}' must hold {role: "assistant", content: non-empty text}` });
+      issues.push({
+        category: 'dpo_invalid_output',
+        message: `'${key}' must hold {role: "assistant", content: non-empty text}`,
+      });
     } else checkText(m.content, key, issues);
   }
   if (samePreference(value)) {
@@ -100,22 +117,35 @@ function samePreference(value: JsonObject): boolean {
 /** One line of reinforcement data: `messages` (developer/user/assistant/tool) plus any grader fields. */
 export function checkReinforcementExample(value: unknown): ExampleCheck {
   const issues: Issue[] = [];
-  if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
+  if (!isJsonObject(value))
+    return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }], extraKeys: [] };
   const extraKeys = keysOutside(value, RFT_RESERVED);
   const context = checkMessageList(value, value.messages, REINFORCEMENT_RULES, issues);
   return { issues, context, extraKeys };
 }
 
-function checkMessageList(owner: JsonObject, messages: unknown, rules: MessageRules, issues: Issue[]): ExampleContext | undefined {
+function checkMessageList(
+  owner: JsonObject,
+  messages: unknown,
+  rules: MessageRules,
+  issues: Issue[],
+): ExampleContext | undefined {
   const declared = declaredToolNames(owner, issues);
   if (!Array.isArray(messages) || messages.length === 0) {
-    issues.push({ category: 'missing_messages_list', message: messages === undefined ? "no 'messages' key" : `'messages' is ${preview(messages)}; expected a non-empty list` });
+    issues.push({
+      category: 'missing_messages_list',
+      message:
+        messages === undefined ? "no 'messages' key" : `'messages' is ${preview(messages)}; expected a non-empty list`,
+    });
     return undefined;
   }
   const ctx = newExampleContext(declared);
   for (let i = 0; i < messages.length; i++) checkMessage(messages[i], i, rules, ctx, issues);
   if (ctx.images > MAX_IMAGES_PER_EXAMPLE) {
-    issues.push({ category: 'too_many_images', message: `${ctx.images} images; at most ${MAX_IMAGES_PER_EXAMPLE} per example` });
+    issues.push({
+      category: 'too_many_images',
+      message: `${ctx.images} images; at most ${MAX_IMAGES_PER_EXAMPLE} per example`,
+    });
   }
   return ctx;
 }

@@ -74,14 +74,25 @@ export class ExamplePreparer {
     if (this.opts.dedupe.near) {
       sig = minhashSignature(similarityText(clean, method));
       const dup = this.near.findDuplicate(sig);
-      if (dup) return { keep: false, reason: 'near_duplicate', detail: `~${Math.round(dup.similarity * 100)}% similar to line ${dup.id}` };
+      if (dup)
+        return {
+          keep: false,
+          reason: 'near_duplicate',
+          detail: `~${Math.round(dup.similarity * 100)}% similar to line ${dup.id}`,
+        };
     }
     const tokens = countExampleTokens(clean, method, this.counter)?.total ?? 0;
     const { minTokens, maxTokens, dropOverModelLimit } = this.opts.length;
-    if (minTokens !== undefined && tokens < minTokens) return { keep: false, reason: 'too_short', detail: `${tokens} tokens < minTokens ${minTokens}` };
-    if (maxTokens !== undefined && tokens > maxTokens) return { keep: false, reason: 'too_long', detail: `${tokens} tokens > maxTokens ${maxTokens}` };
+    if (minTokens !== undefined && tokens < minTokens)
+      return { keep: false, reason: 'too_short', detail: `${tokens} tokens < minTokens ${minTokens}` };
+    if (maxTokens !== undefined && tokens > maxTokens)
+      return { keep: false, reason: 'too_long', detail: `${tokens} tokens > maxTokens ${maxTokens}` };
     if (dropOverModelLimit && tokens > this.opts.exampleTokenLimit) {
-      return { keep: false, reason: 'over_model_limit', detail: `${tokens} tokens > the model's ${this.opts.exampleTokenLimit}-token limit` };
+      return {
+        keep: false,
+        reason: 'over_model_limit',
+        detail: `${tokens} tokens > the model's ${this.opts.exampleTokenLimit}-token limit`,
+      };
     }
     // Only kept examples are remembered, so a removed example never causes a later one to be dropped.
     this.exact.firstLineOfHash(h, l, line);
@@ -90,7 +101,12 @@ export class ExamplePreparer {
     // Hex of the first 8 bytes, a string of its own: slicing the full hex digest kept all 64 characters alive.
     const splitDigest = createHash('sha256').update(this.opts.seed).update('\n').update(canonical).digest();
     const splitHash = splitDigest.toString('hex', 0, 8);
-    const label = method === 'dpo' ? answerLabel(clean.preferred_output) : method === 'supervised' ? answerLabel(clean.messages) : undefined;
+    const label =
+      method === 'dpo'
+        ? answerLabel(clean.preferred_output)
+        : method === 'supervised'
+          ? answerLabel(clean.messages)
+          : undefined;
     return { keep: true, json, splitHash, label, tokens };
   }
 }

@@ -18,7 +18,11 @@ export const IMAGE_TOKENS = 85;
  * Where the guide crashes (non-string values) we count what the model sees: text parts, 85 per image, tool-call
  * names and arguments, nothing for `weight`; declared tools as their JSON.
  */
-export function countExampleTokens(value: unknown, method: TrainingMethod, counter: TokenCounter): ExampleTokens | undefined {
+export function countExampleTokens(
+  value: unknown,
+  method: TrainingMethod,
+  counter: TokenCounter,
+): ExampleTokens | undefined {
   if (!isJsonObject(value)) return undefined;
   const acc: ExampleTokens = { total: 3, assistant: 0, messages: 0 };
   if (method === 'dpo') {
@@ -85,5 +89,8 @@ function toolCallTokens(calls: unknown, counter: TokenCounter): number {
 }
 
 function calleeTokens(fn: JsonObject, counter: TokenCounter): number {
-  return (typeof fn.name === 'string' ? counter.count(fn.name) : 0) + (typeof fn.arguments === 'string' ? counter.count(fn.arguments) : 0);
+  return (
+    (typeof fn.name === 'string' ? counter.count(fn.name) : 0) +
+    (typeof fn.arguments === 'string' ? counter.count(fn.arguments) : 0)
+  );
 }

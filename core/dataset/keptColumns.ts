@@ -81,7 +81,7 @@ export class KeptColumns {
     const order = sortSplitOrder({ length: n, hi, lo });
     const stratum = new Uint8Array(n);
     const counts = new Uint32Array(names.length);
-    for (let start = 0; start < n; ) {
+    for (let start = 0; start < n;) {
       const first = order[start]!;
       let end = start + 1;
       while (end < n && hi[order[end]!] === hi[first] && lo[order[end]!] === lo[first]) end++;

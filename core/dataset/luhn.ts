@@ -1,4 +1,7 @@
-/** The Luhn checksum every payment card number satisfies; it keeps order numbers and timestamps from being scrubbed as cards. */
+/**
+ * The Luhn checksum every payment card number satisfies; it keeps order numbers and timestamps from being scrubbed as
+ * cards.
+ */
 export function luhnValid(digits: string): boolean {
   let sum = 0;
   let double = false;

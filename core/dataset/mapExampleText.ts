@@ -14,7 +14,9 @@ export interface TextMappers {
  */
 export function mapExampleText(example: JsonObject, method: TrainingMethod, m: TextMappers): JsonObject {
   if (method === 'dpo') {
-    const input = isJsonObject(example.input) ? { ...example.input, messages: mapMessages(example.input.messages, m) } : example.input;
+    const input = isJsonObject(example.input)
+      ? { ...example.input, messages: mapMessages(example.input.messages, m) }
+      : example.input;
     return {
       ...example,
       input,
@@ -32,11 +34,15 @@ function mapMessages(messages: unknown, m: TextMappers): unknown {
     const out: JsonObject = { ...msg };
     if (typeof msg.content === 'string') out.content = m.text(msg.content);
     else if (Array.isArray(msg.content)) {
-      out.content = msg.content.map((p: unknown) => (isJsonObject(p) && p.type === 'text' && typeof p.text === 'string' ? { ...p, text: m.text(p.text) } : p));
+      out.content = msg.content.map((p: unknown) =>
+        isJsonObject(p) && p.type === 'text' && typeof p.text === 'string' ? { ...p, text: m.text(p.text) } : p,
+      );
     }
     if (m.args && Array.isArray(msg.tool_calls)) {
       out.tool_calls = msg.tool_calls.map((c: unknown) =>
-        isJsonObject(c) && isJsonObject(c.function) && typeof c.function.arguments === 'string' ? { ...c, function: { ...c.function, arguments: m.args!(c.function.arguments) } } : c,
+        isJsonObject(c) && isJsonObject(c.function) && typeof c.function.arguments === 'string'
+          ? { ...c, function: { ...c.function, arguments: m.args!(c.function.arguments) } }
+          : c,
       );
     }
     if (m.args && isJsonObject(msg.function_call) && typeof msg.function_call.arguments === 'string') {
@@ -46,7 +52,10 @@ function mapMessages(messages: unknown, m: TextMappers): unknown {
   });
 }
 
-/** The text near-duplicate detection compares: everything but system/developer prompts, which are usually shared by all examples. */
+/**
+ * The text near-duplicate detection compares: everything but system/developer prompts, which are usually shared by all
+ * examples.
+ */
 export function similarityText(example: JsonObject, method: TrainingMethod): string {
   const parts: string[] = [];
   const collect = (messages: unknown) => {
@@ -54,7 +63,8 @@ export function similarityText(example: JsonObject, method: TrainingMethod): str
     for (const msg of messages) {
       if (!isJsonObject(msg) || msg.role === 'system' || msg.role === 'developer') continue;
       if (typeof msg.content === 'string') parts.push(msg.content);
-      else if (Array.isArray(msg.content)) for (const p of msg.content) if (isJsonObject(p) && typeof p.text === 'string') parts.push(p.text);
+      else if (Array.isArray(msg.content))
+        for (const p of msg.content) if (isJsonObject(p) && typeof p.text === 'string') parts.push(p.text);
     }
   };
   if (method === 'dpo') {

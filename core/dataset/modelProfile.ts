@@ -34,7 +34,10 @@ const PROFILES: Record<string, Omit<ModelProfile, 'family' | 'known'>> = {
   'o4-mini': { encoding: 'o200k_base', exampleTokenLimit: 65_536, shutdownDate: '2026-10-23' },
 };
 
-/** Unknown models (the local backend's, new snapshots) get the current default tokenizer and limit, flagged `known: false`. */
+/**
+ * Unknown models (the local backend's, new snapshots) get the current default tokenizer and limit, flagged
+ * `known: false`.
+ */
 export function modelProfile(model: string): ModelProfile {
   const key = resolveModelKey(PROFILES, model);
   if (!key) return { family: model, known: false, encoding: 'o200k_base', exampleTokenLimit: 65_536 };

@@ -1,4 +1,5 @@
-// Invisible characters that make equal-looking texts differ (and waste tokens): BOM, zero-width space/joiners, word joiner, soft hyphen.
+// Invisible characters that make equal-looking texts differ (and waste tokens): BOM, zero-width space/joiners, word
+// joiner, soft hyphen.
 // eslint-disable-next-line no-misleading-character-class -- each code point is removed on its own, the ZWJ included
 const INVISIBLE = /[\uFEFF\u200B\u200C\u200D\u2060\u00AD]/g;
 // Unicode spaces that tokenize differently from ' ' but mean the same to a reader.
@@ -19,7 +20,13 @@ export function normalizeText(text: string): string {
     .split('\n')
     .map((line) => {
       const indent = /^[ \t]*/.exec(line)![0];
-      return indent + line.slice(indent.length).replace(/[ \t]{2,}/g, ' ').replace(/[ \t]+$/, '');
+      return (
+        indent +
+        line
+          .slice(indent.length)
+          .replace(/[ \t]{2,}/g, ' ')
+          .replace(/[ \t]+$/, '')
+      );
     })
     .join('\n');
   return s.replace(/\n{3,}/g, '\n\n').trim();

@@ -27,7 +27,8 @@ const SECRET = new RegExp(
   ].join('|'),
   'g',
 );
-const SECRET_ASSIGNMENT = /\b((?:api[_-]?key|apikey|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|token|password|passwd|pwd|bearer)["']?\s*[:=]?\s*["']?)([A-Za-z0-9_\-./+=]{12,})/gi;
+const SECRET_ASSIGNMENT =
+  /\b((?:api[_-]?key|apikey|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|token|password|passwd|pwd|bearer)["']?\s*[:=]?\s*["']?)([A-Za-z0-9_\-./+=]{12,})/gi;
 // The local part starts where a run of its characters starts: otherwise every position inside a long run (`y`
 // a million times, no `@`) would rescan the rest of the run, quadratic time. A match can only start at a run's
 // first character anyway, since the run must reach the `@`.
@@ -36,9 +37,11 @@ const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
 const IPV4 = new RegExp(String.raw`(?<![\d.])${OCTET}(?:\.${OCTET}){3}(?![\d.]|\.\d)`, 'g');
-const IPV6 = /(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?)(?![\w:])/g;
+const IPV6 =
+  /(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?)(?![\w:])/g;
 // International (+CC …) or North-American style with separators; bare digit runs are left alone (ids, amounts).
-const PHONE = /(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|(?:\(\d{3}\)[ .-]?|\d{3}[.-])\d{3}[.-]\d{4})(?!\w)/g;
+const PHONE =
+  /(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|(?:\(\d{3}\)[ .-]?|\d{3}[.-])\d{3}[.-]\d{4})(?!\w)/g;
 
 /**
  * Replaces personal data and secrets in `text` with placeholders, adding what it replaced to `counts`.

@@ -2,11 +2,17 @@ import type { DistributionSummary } from './distribution';
 import { ERROR_CATEGORIES, type ErrorCategory } from './errorCategories';
 import type { ValidationReport } from './validationReport';
 
-const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 1 }));
+const fmt = (n: number): string =>
+  Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function distRow(name: string, d: DistributionSummary): string[] {
@@ -17,11 +23,14 @@ function distRow(name: string, d: DistributionSummary): string[] {
 export function renderReport(r: ValidationReport, file: string): string {
   const out: string[] = [];
   const errorTotal = Object.values(r.errors).reduce((a, b) => a + (b ?? 0), 0);
-  out.push(`${file}: ${r.valid ? 'VALID' : 'INVALID'}: ${fmt(r.examples)} examples, ${r.method} on ${r.model} (${r.encoding}, ${fmt(r.exampleTokenLimit)} tokens/example)`);
+  out.push(
+    `${file}: ${r.valid ? 'VALID' : 'INVALID'}: ${fmt(r.examples)} examples, ${r.method} on ${r.model} (${r.encoding}, ${fmt(r.exampleTokenLimit)} tokens/example)`,
+  );
   if (errorTotal > 0) {
     out.push('', `Errors (${fmt(errorTotal)}):`);
     const rows = [['category', 'count', 'meaning']];
-    for (const [cat, n] of Object.entries(r.errors)) rows.push([cat, fmt(n ?? 0), ERROR_CATEGORIES[cat as ErrorCategory] ?? '']);
+    for (const [cat, n] of Object.entries(r.errors))
+      rows.push([cat, fmt(n ?? 0), ERROR_CATEGORIES[cat as ErrorCategory] ?? '']);
     out.push(...table(rows).map((l) => `  ${l}`));
     out.push('', 'First errors:');
     for (const s of r.errorSamples.slice(0, 20)) out.push(`  line ${s.line}: [${s.category}] ${s.message}`);
@@ -41,7 +50,9 @@ export function renderReport(r: ValidationReport, file: string): string {
   );
   if (r.labels) {
     out.push('', 'Labels:');
-    out.push(...table([['label', 'examples'], ...Object.entries(r.labels).map(([l, n]) => [l, fmt(n)])]).map((l) => `  ${l}`));
+    out.push(
+      ...table([['label', 'examples'], ...Object.entries(r.labels).map(([l, n]) => [l, fmt(n)])]).map((l) => `  ${l}`),
+    );
   }
   const e = r.estimate;
   out.push('', 'Cost estimate:');

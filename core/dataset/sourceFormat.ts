@@ -30,11 +30,21 @@ export function recordToExample(
 ): { example?: JsonObject; issues: Issue[] } {
   let candidate: unknown = value;
   if (format === 'prompt_completion') {
-    if (!isJsonObject(value)) return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }] };
+    if (!isJsonObject(value))
+      return { issues: [{ category: 'data_type', message: `line is ${preview(value)}, not an object` }] };
     if (typeof value.prompt !== 'string' || typeof value.completion !== 'string') {
-      return { issues: [{ category: 'message_missing_key', message: "prompt/completion lines need string 'prompt' and 'completion'" }] };
+      return {
+        issues: [
+          { category: 'message_missing_key', message: "prompt/completion lines need string 'prompt' and 'completion'" },
+        ],
+      };
     }
-    candidate = { messages: [{ role: 'user', content: value.prompt }, { role: 'assistant', content: value.completion }] };
+    candidate = {
+      messages: [
+        { role: 'user', content: value.prompt },
+        { role: 'assistant', content: value.completion },
+      ],
+    };
   } else if (format === 'csv' || format === 'tsv') {
     if (!mapping) return { issues: [{ category: 'data_type', message: 'no column mapping' }] };
     const row = value as Record<string, string>;

@@ -37,17 +37,35 @@ export class SourceRecordReader {
     if (format === 'csv' || format === 'tsv') {
       this.csv = new CsvParser(format === 'csv' ? ',' : '\t', (fields, line) => this.onRow(fields, line));
     } else {
-      this.splitter = new LineSplitter((raw) => {
-        if (raw.kind === 'too_long') this.out.push({ line: raw.line, issue: { category: 'line_too_long', message: lineTooLongMessage(raw.bytes, maxLineBytes ?? DEFAULT_DATASET_LIMITS.maxLineBytes) } });
-        else if (raw.kind === 'invalid_utf8') this.out.push({ line: raw.line, issue: { category: 'invalid_utf8', message: `invalid UTF-8 at byte ${raw.badByteOffset}` } });
-        else if (raw.text.trim() !== '') {
-          try {
-            this.out.push({ line: raw.line, value: JSON.parse(raw.text) });
-          } catch (err) {
-            this.out.push({ line: raw.line, issue: { category: 'invalid_json', message: err instanceof Error ? err.message : String(err) } });
+      this.splitter = new LineSplitter(
+        (raw) => {
+          if (raw.kind === 'too_long')
+            this.out.push({
+              line: raw.line,
+              issue: {
+                category: 'line_too_long',
+                message: lineTooLongMessage(raw.bytes, maxLineBytes ?? DEFAULT_DATASET_LIMITS.maxLineBytes),
+              },
+            });
+          else if (raw.kind === 'invalid_utf8')
+            this.out.push({
+              line: raw.line,
+              issue: { category: 'invalid_utf8', message: `invalid UTF-8 at byte ${raw.badByteOffset}` },
+            });
+          else if (raw.text.trim() !== '') {
+            try {
+              this.out.push({ line: raw.line, value: JSON.parse(raw.text) });
+            } catch (err) {
+              this.out.push({
+                line: raw.line,
+                issue: { category: 'invalid_json', message: err instanceof Error ? err.message : String(err) },
+              });
+            }
           }
-        }
-      }, maxLineBytes, true);
+        },
+        maxLineBytes,
+        true,
+      );
     }
   }
 
@@ -79,7 +97,9 @@ export class SourceRecordReader {
     try {
       return chunk ? this.decoder.decode(chunk, { stream: true }) : this.decoder.decode();
     } catch {
-      throw new SourceFormatError(`the ${this.format.toUpperCase()} file is not valid UTF-8 (in the bytes after offset ${this.bytesSeen}); re-save it as UTF-8`);
+      throw new SourceFormatError(
+        `the ${this.format.toUpperCase()} file is not valid UTF-8 (in the bytes after offset ${this.bytesSeen}); re-save it as UTF-8`,
+      );
     }
   }
 
@@ -95,17 +115,28 @@ export class SourceRecordReader {
       this.header = fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, '') : f).trim());
       this.mapping = this.columns ?? defaultColumnMapping(this.header);
       if (!this.mapping) {
-        throw new SourceFormatError(`CSV header (${this.header.join(', ')}) has neither user/assistant nor prompt/completion columns; set dataset.columns`);
+        throw new SourceFormatError(
+          `CSV header (${this.header.join(', ')}) has neither user/assistant nor prompt/completion columns; set dataset.columns`,
+        );
       }
       const missing = [this.mapping.system, this.mapping.user, this.mapping.assistant]
         .filter((t): t is string => t !== undefined)
         .flatMap((t) => templateColumns(t, this.header!).missing);
-      if (missing.length > 0) throw new SourceFormatError(`dataset.columns names column(s) not in the header: ${missing.join(', ')} (header: ${this.header.join(', ')})`);
+      if (missing.length > 0)
+        throw new SourceFormatError(
+          `dataset.columns names column(s) not in the header: ${missing.join(', ')} (header: ${this.header.join(', ')})`,
+        );
       return;
     }
     if (fields.length === 1 && fields[0]!.trim() === '') return;
     if (fields.length !== this.header.length) {
-      this.out.push({ line, issue: { category: 'data_type', message: `row has ${fields.length} fields; the header has ${this.header.length}` } });
+      this.out.push({
+        line,
+        issue: {
+          category: 'data_type',
+          message: `row has ${fields.length} fields; the header has ${this.header.length}`,
+        },
+      });
       return;
     }
     const row: Record<string, string> = {};

@@ -11,7 +11,10 @@ export interface TokenCounter {
   count(text: string): number;
 }
 
-/** Slots in the piece cache (a power of two, 12 bytes each); at half full it is emptied and refilled, so memory stays flat on any file. */
+/**
+ * Slots in the piece cache (a power of two, 12 bytes each); at half full it is emptied and refilled, so memory stays
+ * flat on any file.
+ */
 const CACHE_SLOTS = 1 << 19;
 /** Long pieces (base64 blobs, hex runs) rarely repeat; caching them only costs memory. */
 const MAX_CACHED_PIECE_LENGTH = 48;
@@ -118,7 +121,7 @@ class CachedPieceCounter implements TokenCounter {
     let total = 0;
     if (isAscii(text)) {
       const end = this.asciiPieceEnd;
-      for (let i = 0; i < n; ) {
+      for (let i = 0; i < n;) {
         const e = end(text, i, n);
         total += this.lookup(text, i, e);
         i = e;

@@ -34,7 +34,9 @@ export function checkApprovalRequest(policy: ApprovalPolicy, request: unknown): 
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
   if (policy.type !== 'manual') throw new Error('this deployment does not wait for approval');
   if (!policy.approvers.includes(parsed.data.by)) {
-    throw new Error(`'${parsed.data.by}' is not an approver for this deployment (approvers: ${policy.approvers.join(', ')})`);
+    throw new Error(
+      `'${parsed.data.by}' is not an approver for this deployment (approvers: ${policy.approvers.join(', ')})`,
+    );
   }
   return parsed.data;
 }

@@ -3,7 +3,12 @@ export type Metric = 'exact_match' | 'contains';
 
 /** Case, surrounding whitespace and trailing punctuation do not change a label. */
 export function normaliseAnswer(s: string): string {
-  return s.normalize('NFKC').trim().toLowerCase().replace(/[\s.!?"'`]+$/u, '').replace(/^["'`]+/u, '');
+  return s
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s.!?"'`]+$/u, '')
+    .replace(/^["'`]+/u, '');
 }
 
 export function scoreAnswer(metric: Metric, answer: string, reference: string): number {

@@ -9,7 +9,8 @@ import type { EvalVariant, RagSettings, SamplingSettings } from './evalSuiteType
  * so a retried or resumed shard finds it and never pays the provider twice:
  *   - endpoint: the provider's base URL (never the key), so the local backend and OpenAI never share entries;
  *   - promptVersion: the template's version; with few-shot examples, a hash of it with the few-shot spec and the
- *     pool's hash (the examples are a function of those and the case); 'case-messages' when the case's own prompt is sent;
+ *     pool's hash (the examples are a function of those and the case); 'case-messages' when the case's own prompt is
+ * sent;
  *     with retrieval, a hash of that with the RAG settings and the index's manifest hash (ragPromptVersion);
  *   - grader: `completion:<sampling hash>` for the model's answer; `grade:<assertion hash>:<answer hash>` for a
  *     grade that called a model (judges, embeddings, counterfactual re-runs).
@@ -20,7 +21,10 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function variantPromptVersion(v: Pick<EvalVariant, 'prompt'>, fewShot?: { spec: FewShotSpec; poolSha256: string }): string {
+export function variantPromptVersion(
+  v: Pick<EvalVariant, 'prompt'>,
+  fewShot?: { spec: FewShotSpec; poolSha256: string },
+): string {
   // Without examples the prompt is the template alone: its own version, so results name the file's version.
   if (!fewShot) return v.prompt?.version ?? 'case-messages';
   return sha256(canonicalJson({ template: v.prompt?.version ?? 'case-messages', fewShot: fewShot ?? null }));
@@ -32,7 +36,18 @@ export function variantPromptVersion(v: Pick<EvalVariant, 'prompt'>, fewShot?: {
  */
 export function ragPromptVersion(prompt: string, rag: RagSettings, indexSha256: string): string {
   const { k, hybrid, mmrLambda, budgetTokens } = rag;
-  return sha256(canonicalJson({ prompt, rag: { k, hybrid: hybrid ?? false, mmrLambda: mmrLambda ?? null, budgetTokens: budgetTokens ?? null, index: indexSha256 } }));
+  return sha256(
+    canonicalJson({
+      prompt,
+      rag: {
+        k,
+        hybrid: hybrid ?? false,
+        mmrLambda: mmrLambda ?? null,
+        budgetTokens: budgetTokens ?? null,
+        index: indexSha256,
+      },
+    }),
+  );
 }
 
 export function completionGrader(sampling: SamplingSettings): string {

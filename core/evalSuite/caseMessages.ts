@@ -11,15 +11,27 @@ import type { EvalVariant } from './evalSuiteTypes';
  * variable with their user message) and the few-shot examples rendered through the same user template, so example
  * turns look exactly like the real input. Without one: the case's own messages, examples inserted as earlier turns.
  */
-export function caseMessages(variant: Pick<EvalVariant, 'prompt'>, c: SuiteCase, examples: readonly FewShotExample[] = []): ChatMessage[] {
+export function caseMessages(
+  variant: Pick<EvalVariant, 'prompt'>,
+  c: SuiteCase,
+  examples: readonly FewShotExample[] = [],
+): ChatMessage[] {
   const t = variant.prompt?.template;
   if (t) {
     const vars = templateVars(t, c);
     const turns = examples.map((e) => ({ user: renderUserText(t, varsFromUserText(t, e.input)), assistant: e.output }));
     return renderPrompt(t, vars, turns);
   }
-  if (!c.messages) throw new Error(`case ${c.id} (line ${c.line}) has no messages; a variant needs a prompt template to render ${c.shape} cases`);
-  return examples.length ? withExamples(c.messages, examples.map((e) => ({ prompt: [{ role: 'user', content: e.input }], reference: e.output }))) : c.messages;
+  if (!c.messages)
+    throw new Error(
+      `case ${c.id} (line ${c.line}) has no messages; a variant needs a prompt template to render ${c.shape} cases`,
+    );
+  return examples.length
+    ? withExamples(
+        c.messages,
+        examples.map((e) => ({ prompt: [{ role: 'user', content: e.input }], reference: e.output })),
+      )
+    : c.messages;
 }
 
 function templateVars(t: NonNullable<EvalVariant['prompt']>['template'], c: SuiteCase): PromptVars {

@@ -10,7 +10,14 @@ import { classificationPairs, perCaseSeries } from './variantMetrics';
  * interval, plus McNemar's exact test when the metric is pass/fail per case. Undefined when the metric has no
  * per-case values (e.g. a percentile).
  */
-export function compareVariants(candidate: readonly CaseResult[], baseline: readonly CaseResult[], metric: string, level: number, seed = 'tailor', resamples = 2000): Comparison | undefined {
+export function compareVariants(
+  candidate: readonly CaseResult[],
+  baseline: readonly CaseResult[],
+  metric: string,
+  level: number,
+  seed = 'tailor',
+  resamples = 2000,
+): Comparison | undefined {
   const base = new Map(baseline.map((r) => [r.caseHash, r]));
   const cand = candidate.filter((r) => base.has(r.caseHash));
   const paired = cand.map((r) => base.get(r.caseHash)!);
@@ -20,7 +27,11 @@ export function compareVariants(candidate: readonly CaseResult[], baseline: read
     const a = classificationPairs(cand);
     const b = classificationPairs(paired);
     if (!a || !b) return undefined;
-    const ci = pairedBootstrap(cand.length, (which, idx) => macroF1Of(which === 'candidate' ? a : b, idx), { level, seed, resamples });
+    const ci = pairedBootstrap(cand.length, (which, idx) => macroF1Of(which === 'candidate' ? a : b, idx), {
+      level,
+      seed,
+      resamples,
+    });
     return { ...head, diff: ci.diff, low: ci.low, high: ci.high, n: ci.n };
   }
   const a = perCaseSeries(cand, metric);

@@ -11,8 +11,10 @@ import { isPreferenceRow, preferredAnswerExample } from '../fineTune/preferredAn
 /**
  * One eval case, normalised from any of the three row shapes a case file may hold:
  *   chat rows        {"messages": [..., {"role": "assistant", "content": "<expected>"}]}   (a dataset split)
- *   preference rows  {"input": {"messages": [...]}, "preferred_output": [...], ...}  (a DPO split: scored on its preferred answer)
- *   variable rows    {"vars": {...}, "expected": "...", "assert": [...]}                   (rendered through a template)
+ *   preference rows  {"input": {"messages": [...]}, "preferred_output": [...], ...}  (a DPO split: scored on its
+ * preferred answer)
+ *   variable rows    {"vars": {...}, "expected": "...", "assert": [...]}                   (rendered through a
+ * template)
  *   OpenAI rows      {"item": {...}, "sample": {...}?}                                      (Evals `jsonl` data source)
  * `item` is the grader templates' `item` namespace: the row's vars (plus `input` and `expected` for chat rows).
  */
@@ -36,14 +38,31 @@ export interface SuiteCase {
   shape: 'chat' | 'vars' | 'item';
 }
 
-const Message = z.object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: z.string().nullable() }).loose();
-const SampleSchema = z
-  .object({ output_text: z.string().optional(), output_json: z.unknown().optional(), output_tools: z.array(z.unknown()).optional(), choices: z.array(z.unknown()).optional() })
+const Message = z
+  .object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: z.string().nullable() })
   .loose();
-const common = { id: z.union([z.string(), z.number()]).optional(), assert: z.array(AssertionSchema).optional(), metadata: z.unknown().optional() };
+const SampleSchema = z
+  .object({
+    output_text: z.string().optional(),
+    output_json: z.unknown().optional(),
+    output_tools: z.array(z.unknown()).optional(),
+    choices: z.array(z.unknown()).optional(),
+  })
+  .loose();
+const common = {
+  id: z.union([z.string(), z.number()]).optional(),
+  assert: z.array(AssertionSchema).optional(),
+  metadata: z.unknown().optional(),
+};
 const RowSchema = z.union([
   z.object({ messages: z.array(Message).min(2), ...common }).strict(),
-  z.object({ vars: z.record(z.string(), z.unknown()), expected: z.union([z.string(), z.number(), z.boolean()]).optional(), ...common }).strict(),
+  z
+    .object({
+      vars: z.record(z.string(), z.unknown()),
+      expected: z.union([z.string(), z.number(), z.boolean()]).optional(),
+      ...common,
+    })
+    .strict(),
   z.object({ item: z.record(z.string(), z.unknown()), sample: SampleSchema.optional(), ...common }).strict(),
 ]);
 
@@ -53,7 +72,12 @@ export class CaseFileError extends Error {
     readonly file: string,
     readonly problems: { line: number; message: string }[],
   ) {
-    super(`${file}: invalid eval cases\n${problems.slice(0, 20).map((p) => `  ${file}:${p.line}: ${p.message}`).join('\n')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`);
+    super(
+      `${file}: invalid eval cases\n${problems
+        .slice(0, 20)
+        .map((p) => `  ${file}:${p.line}: ${p.message}`)
+        .join('\n')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`,
+    );
   }
 }
 
@@ -96,7 +120,8 @@ function rowProblem(row: unknown, err: z.ZodError): string {
   if (!shape) return 'expected {"messages": [...]}, {"vars": {...}, "expected": ...} or {"item": {...}}';
   // Report the issues of the shape the row was meant to be, not of every alternative.
   const union = err.issues[0];
-  const branch = union && union.code === 'invalid_union' ? union.errors[['chat', 'vars', 'item'].indexOf(shape)] : err.issues;
+  const branch =
+    union && union.code === 'invalid_union' ? union.errors[['chat', 'vars', 'item'].indexOf(shape)] : err.issues;
   const first = branch?.[0];
   if (!first) return 'invalid row';
   const where = first.path.length ? `${first.path.join('.')}: ` : '';
@@ -110,31 +135,61 @@ function toCase(row: z.output<typeof RowSchema>, line: number, index: number): S
   if ('messages' in row) {
     const msgs = row.messages as ChatMessage[];
     const last = msgs[msgs.length - 1]!;
-    if (last.role !== 'assistant' || typeof last.content !== 'string') throw new Error('a chat case must end with the assistant answer');
+    if (last.role !== 'assistant' || typeof last.content !== 'string')
+      throw new Error('a chat case must end with the assistant answer');
     const prompt = msgs.slice(0, -1);
     const input = [...prompt].reverse().find((m) => m.role === 'user')?.content;
     if (typeof input !== 'string') throw new Error('a chat case needs a user message before its answer');
     const expected = last.content;
-    return { ...base, shape: 'chat', input, inputHash: inputHash(input), item: { input, expected }, messages: prompt, expected, hash: caseHash({ messages: prompt, expected }) };
+    return {
+      ...base,
+      shape: 'chat',
+      input,
+      inputHash: inputHash(input),
+      item: { input, expected },
+      messages: prompt,
+      expected,
+      hash: caseHash({ messages: prompt, expected }),
+    };
   }
   if ('vars' in row) {
     const expected = row.expected !== undefined ? String(row.expected) : undefined;
-    if (expected !== undefined && 'expected' in row.vars) throw new Error('"expected" is given twice (in vars and at the top level)');
+    if (expected !== undefined && 'expected' in row.vars)
+      throw new Error('"expected" is given twice (in vars and at the top level)');
     const item = { ...row.vars, ...(expected !== undefined ? { expected } : {}) };
     const input = inputOf(row.vars);
-    return { ...base, shape: 'vars', input, inputHash: inputHash(input), item, ...(expected !== undefined ? { expected } : {}), hash: caseHash({ vars: row.vars, expected }) };
+    return {
+      ...base,
+      shape: 'vars',
+      input,
+      inputHash: inputHash(input),
+      item,
+      ...(expected !== undefined ? { expected } : {}),
+      hash: caseHash({ vars: row.vars, expected }),
+    };
   }
   const item = row.item;
   const input = inputOf(item);
   const sample = row.sample ? toSample(row.sample) : undefined;
   const expected = typeof item.expected === 'string' ? item.expected : undefined;
-  return { ...base, shape: 'item', input, inputHash: inputHash(input), item, ...(expected ? { expected } : {}), ...(sample ? { sample } : {}), hash: caseHash({ item, sample }) };
+  return {
+    ...base,
+    shape: 'item',
+    input,
+    inputHash: inputHash(input),
+    item,
+    ...(expected ? { expected } : {}),
+    ...(sample ? { sample } : {}),
+    hash: caseHash({ item, sample }),
+  };
 }
 
 /** The input text of a vars/item row: `input`, else the only string value, else the values joined. */
 function inputOf(vars: Record<string, unknown>): string {
   if (typeof vars.input === 'string') return vars.input;
-  const strings = Object.entries(vars).filter(([k, v]) => k !== 'expected' && typeof v === 'string').map(([, v]) => v as string);
+  const strings = Object.entries(vars)
+    .filter(([k, v]) => k !== 'expected' && typeof v === 'string')
+    .map(([, v]) => v as string);
   return strings.length === 1 ? strings[0]! : canonicalJson(vars);
 }
 
@@ -155,7 +210,10 @@ export function selectCases(cases: readonly SuiteCase[], sel: CaseSelection): Su
   if (sel.limit) picked = picked.slice(0, sel.limit);
   else if (sel.sample) {
     const seed = sel.sample.seed;
-    const keyed = picked.map((c) => ({ c, k: createHash('sha256').update(`${seed}\u0000${c.hash}\u0000${c.line}`).digest('hex') }));
+    const keyed = picked.map((c) => ({
+      c,
+      k: createHash('sha256').update(`${seed}\u0000${c.hash}\u0000${c.line}`).digest('hex'),
+    }));
     keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
     const keep = new Set(keyed.slice(0, sel.sample.n).map((x) => x.c));
     picked = picked.filter((c) => keep.has(c));

@@ -5,7 +5,9 @@ import type { Comparison, GateRuleDecision } from '../stats/gateRules';
 import type { ResolvedEvalSuite } from './evalSuiteTypes';
 import type { VariantMetrics } from './variantMetrics';
 
-/** What `evalSuiteWorkflow` takes: a resolved suite (config/evalSuiteSpec.ts `loadEvalSuite`, or built by a pipeline). */
+/**
+ * What `evalSuiteWorkflow` takes: a resolved suite (config/evalSuiteSpec.ts `loadEvalSuite`, or built by a pipeline).
+ */
 export interface EvalSuiteInput {
   suite: ResolvedEvalSuite;
   provider?: ProviderSpec;

@@ -86,7 +86,12 @@ export interface ExecutionSettings {
   heartbeatTimeout: string;
 }
 
-export const DEFAULT_EXECUTION: ExecutionSettings = { shardSize: 100, concurrency: 8, shardsInFlight: 4, heartbeatTimeout: '30 seconds' };
+export const DEFAULT_EXECUTION: ExecutionSettings = {
+  shardSize: 100,
+  concurrency: 8,
+  shardsInFlight: 4,
+  heartbeatTimeout: '30 seconds',
+};
 
 export interface ResolvedEvalSuite {
   name: string;

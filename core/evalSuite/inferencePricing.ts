@@ -34,7 +34,12 @@ export function priceFor(model: string, overrides: Record<string, TokenPrice> = 
   return key ? table[key] : undefined;
 }
 
-export function costUsd(model: string, promptTokens: number, completionTokens: number, overrides?: Record<string, TokenPrice>): number | undefined {
+export function costUsd(
+  model: string,
+  promptTokens: number,
+  completionTokens: number,
+  overrides?: Record<string, TokenPrice>,
+): number | undefined {
   const p = priceFor(model, overrides);
   return p ? (promptTokens * p.input + completionTokens * p.output) / 1e6 : undefined;
 }

@@ -11,7 +11,9 @@ export function renderMarkdownReport(d: EvalReportData): string {
   const out: string[] = [`# Eval: ${d.suite}`, ''];
   if (d.description) out.push(d.description, '');
   out.push(`Generated ${d.generatedAt}. Primary metric: **${d.primaryMetric}**.`, '', '## Leaderboard', '');
-  out.push(`| # | variant | model | ${metrics.join(' | ')} | 95% CI | pass/fail/error | latency p50 / p95 | cost | prompt |`);
+  out.push(
+    `| # | variant | model | ${metrics.join(' | ')} | 95% CI | pass/fail/error | latency p50 / p95 | cost | prompt |`,
+  );
   out.push(`|---|---|---|${metrics.map(() => '---').join('|')}|---|---|---|---|---|`);
   d.variants.forEach((v, i) => {
     out.push(
@@ -19,9 +21,17 @@ export function renderMarkdownReport(d: EvalReportData): string {
     );
   });
   if (d.comparisons.length) {
-    out.push('', '## Paired comparisons', '', '| candidate | baseline | metric | difference | interval | McNemar p | n |', '|---|---|---|---|---|---|---|');
+    out.push(
+      '',
+      '## Paired comparisons',
+      '',
+      '| candidate | baseline | metric | difference | interval | McNemar p | n |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const c of d.comparisons) {
-      out.push(`| ${c.candidate} | ${c.baseline} | ${c.metric} | ${f3(c.diff)} | [${f3(c.low)}, ${f3(c.high)}] at ${Math.round(c.level * 100)}% | ${c.pValue === undefined ? 'n/a' : c.pValue.toPrecision(3)} | ${c.n} |`);
+      out.push(
+        `| ${c.candidate} | ${c.baseline} | ${c.metric} | ${f3(c.diff)} | [${f3(c.low)}, ${f3(c.high)}] at ${Math.round(c.level * 100)}% | ${c.pValue === undefined ? 'n/a' : c.pValue.toPrecision(3)} | ${c.n} |`,
+      );
     }
   }
   if (d.gate) {
@@ -30,13 +40,26 @@ export function renderMarkdownReport(d: EvalReportData): string {
   }
   const cm = d.variants.find((v) => v.variantId === d.candidate)?.confusion ?? d.variants[0]?.confusion;
   if (cm) {
-    out.push('', '## Confusion matrix (rows: expected, columns: predicted)', '', `| | ${cm.labels.join(' | ')} |`, `|---|${cm.labels.map(() => '---').join('|')}|`);
+    out.push(
+      '',
+      '## Confusion matrix (rows: expected, columns: predicted)',
+      '',
+      `| | ${cm.labels.join(' | ')} |`,
+      `|---|${cm.labels.map(() => '---').join('|')}|`,
+    );
     cm.labels.forEach((l, i) => out.push(`| **${l}** | ${cm.counts[i]!.join(' | ')} |`));
   }
   if (d.diffs.length) {
-    out.push('', `## Cases where ${d.candidate} and ${d.baseline} differ (${d.diffTotal}${d.diffTotal > d.diffs.length ? `, first ${d.diffs.length}` : ''})`, '');
+    out.push(
+      '',
+      `## Cases where ${d.candidate} and ${d.baseline} differ (${d.diffTotal}${d.diffTotal > d.diffs.length ? `, first ${d.diffs.length}` : ''})`,
+      '',
+    );
     out.push('| case | input | expected | candidate | baseline |', '|---|---|---|---|---|');
-    for (const x of d.diffs) out.push(`| ${cell(x.caseId)} | ${cell(x.input.slice(0, 80))} | ${cell(x.expected ?? '')} | ${x.candidate.status} ${cell(x.candidate.output.slice(0, 40))} | ${x.baseline.status} ${cell(x.baseline.output.slice(0, 40))} |`);
+    for (const x of d.diffs)
+      out.push(
+        `| ${cell(x.caseId)} | ${cell(x.input.slice(0, 80))} | ${cell(x.expected ?? '')} | ${x.candidate.status} ${cell(x.candidate.output.slice(0, 40))} | ${x.baseline.status} ${cell(x.baseline.output.slice(0, 40))} |`,
+      );
   }
   out.push('', '## How scores were computed', '', ...d.choices.map((c) => `- ${c}`), '');
   return out.join('\n');

@@ -3,7 +3,14 @@ import type { Metric } from '../eval/score';
 import type { Assertion } from '../graders/assertionSpec';
 import type { Variant } from './evaluationTypes';
 import type { GateRule } from '../stats/gateRules';
-import { DEFAULT_EXECUTION, DEFAULT_SAMPLING, type EvalVariant, type ExecutionSettings, type LoadedTemplate, type ResolvedEvalSuite } from './evalSuiteTypes';
+import {
+  DEFAULT_EXECUTION,
+  DEFAULT_SAMPLING,
+  type EvalVariant,
+  type ExecutionSettings,
+  type LoadedTemplate,
+  type ResolvedEvalSuite,
+} from './evalSuiteTypes';
 
 /**
  * The eval suite a pipeline run scores its variants with: the prepared test split as cases, the pipeline's
@@ -29,17 +36,37 @@ export interface PipelineSuiteInput {
   execution?: Partial<ExecutionSettings>;
 }
 
-export function fromPipelineVariant(v: Variant, prompt?: LoadedTemplate, strategy?: PipelineSuiteInput['fewShotStrategy']): EvalVariant {
+export function fromPipelineVariant(
+  v: Variant,
+  prompt?: LoadedTemplate,
+  strategy?: PipelineSuiteInput['fewShotStrategy'],
+): EvalVariant {
   const template = v.prompt ?? prompt;
-  const base: EvalVariant = { id: v.id, label: v.label, model: v.model, sampling: { ...DEFAULT_SAMPLING, maxCompletionTokens: 64 }, ...(template ? { prompt: template } : {}), ...(v.rag ? { rag: v.rag } : {}) };
+  const base: EvalVariant = {
+    id: v.id,
+    label: v.label,
+    model: v.model,
+    sampling: { ...DEFAULT_SAMPLING, maxCompletionTokens: 64 },
+    ...(template ? { prompt: template } : {}),
+    ...(v.rag ? { rag: v.rag } : {}),
+  };
   if (v.mode.type === 'zero-shot') return base;
-  return { ...base, fewShot: { spec: { k: v.mode.k, strategy: strategy ?? { type: 'random', seed: v.mode.seed } }, pool: { type: 'artifact', ref: v.mode.pool } } };
+  return {
+    ...base,
+    fewShot: {
+      spec: { k: v.mode.k, strategy: strategy ?? { type: 'random', seed: v.mode.seed } },
+      pool: { type: 'artifact', ref: v.mode.pool },
+    },
+  };
 }
 
 export function pipelineEvalSuite(input: PipelineSuiteInput): ResolvedEvalSuite {
   // Labels are what the pipeline's tasks answer with: a classification assertion gives accuracy, macro-F1 and the
   // confusion matrix on top of the pass rate; `contains` stays a plain check.
-  const assertions: Assertion[] = input.metric === 'exact_match' ? [{ type: 'classification', expected: '{{item.expected}}' }] : [{ type: 'contains', value: '{{item.expected}}', caseSensitive: false }];
+  const assertions: Assertion[] =
+    input.metric === 'exact_match'
+      ? [{ type: 'classification', expected: '{{item.expected}}' }]
+      : [{ type: 'contains', value: '{{item.expected}}', caseSensitive: false }];
   const ids = input.variants.map((v) => v.id);
   return {
     name: `${input.pipeline}-evaluation`,
@@ -47,7 +74,11 @@ export function pipelineEvalSuite(input: PipelineSuiteInput): ResolvedEvalSuite 
     variants: input.variants.map((v) => fromPipelineVariant(v, input.prompt, input.fewShotStrategy)),
     ...(input.candidate ? { candidate: input.candidate } : {}),
     ...(input.gateCandidates?.length ? { gateCandidates: input.gateCandidates } : {}),
-    ...(input.baseline ? { baseline: input.baseline } : ids.includes('base-zero-shot') ? { baseline: 'base-zero-shot' } : {}),
+    ...(input.baseline
+      ? { baseline: input.baseline }
+      : ids.includes('base-zero-shot')
+        ? { baseline: 'base-zero-shot' }
+        : {}),
     assertions,
     primaryMetric: input.metric === 'exact_match' ? 'accuracy' : 'pass_rate',
     gate: input.gate ?? [],

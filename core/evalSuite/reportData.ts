@@ -30,7 +30,10 @@ export interface CaseDiff {
 
 export const MAX_DIFFS = 300;
 
-export function caseDiffs(candidate: readonly CaseResult[], baseline: readonly CaseResult[]): { diffs: CaseDiff[]; total: number } {
+export function caseDiffs(
+  candidate: readonly CaseResult[],
+  baseline: readonly CaseResult[],
+): { diffs: CaseDiff[]; total: number } {
   const base = new Map(baseline.map((r) => [r.caseHash, r]));
   const all: CaseDiff[] = [];
   for (const c of candidate) {

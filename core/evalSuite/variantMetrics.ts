@@ -31,7 +31,10 @@ export interface VariantMetrics {
   providerCalls: number;
 }
 
-export function variantMetrics(results: readonly CaseResult[], meta: { variantId: string; label: string; model: string; promptVersion: string; primaryMetric: string }): VariantMetrics {
+export function variantMetrics(
+  results: readonly CaseResult[],
+  meta: { variantId: string; label: string; model: string; promptVersion: string; primaryMetric: string },
+): VariantMetrics {
   const n = results.length;
   const passed = results.filter((r) => r.status === 'pass').length;
   const errored = results.filter((r) => r.status === 'error').length;
@@ -53,7 +56,10 @@ export function variantMetrics(results: readonly CaseResult[], meta: { variantId
     confusion = cm.confusion;
   }
 
-  const latencies = results.map((r) => r.latencyMs).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+  const latencies = results
+    .map((r) => r.latencyMs)
+    .filter((x): x is number => x !== undefined)
+    .sort((a, b) => a - b);
   if (latencies.length) {
     metrics.latency_p50_ms = percentile(latencies, 0.5);
     metrics.latency_p95_ms = percentile(latencies, 0.95);
@@ -76,7 +82,14 @@ export function variantMetrics(results: readonly CaseResult[], meta: { variantId
     failed: n - passed - errored,
     errored,
     metrics,
-    ...(binary ? { interval: wilsonInterval(primary.reduce((s: number, x) => s + x, 0), n) } : {}),
+    ...(binary
+      ? {
+          interval: wilsonInterval(
+            primary.reduce((s: number, x) => s + x, 0),
+            n,
+          ),
+        }
+      : {}),
     ...(confusion ? { confusion } : {}),
     cacheHits: results.filter((r) => r.cached).length,
     providerCalls: results.filter((r) => !r.cached && r.error === undefined).length,
@@ -84,8 +97,16 @@ export function variantMetrics(results: readonly CaseResult[], meta: { variantId
 }
 
 /** (expected, predicted) per case from the first classification grade; undefined when no case has one. */
-export function classificationPairs(results: readonly CaseResult[]): { expected: string; predicted: string }[] | undefined {
-  const pairs = results.map((r) => r.grades.find((g) => g.type === 'classification')?.label ?? (r.status === 'error' && r.expected !== undefined ? { expected: r.expected.toLowerCase(), predicted: '(error)' } : undefined));
+export function classificationPairs(
+  results: readonly CaseResult[],
+): { expected: string; predicted: string }[] | undefined {
+  const pairs = results.map(
+    (r) =>
+      r.grades.find((g) => g.type === 'classification')?.label ??
+      (r.status === 'error' && r.expected !== undefined
+        ? { expected: r.expected.toLowerCase(), predicted: '(error)' }
+        : undefined),
+  );
   if (!pairs.some(Boolean)) return undefined;
   return pairs.map((p) => p ?? { expected: '(none)', predicted: '(error)' });
 }
@@ -97,7 +118,8 @@ export function perCaseSeries(results: readonly CaseResult[], metric: string): n
     const pairs = classificationPairs(results);
     return pairs?.map((p) => (p.expected === p.predicted ? 1 : 0));
   }
-  if (metric === 'latency_mean_ms') return results.every((r) => r.latencyMs !== undefined) ? results.map((r) => r.latencyMs!) : undefined;
+  if (metric === 'latency_mean_ms')
+    return results.every((r) => r.latencyMs !== undefined) ? results.map((r) => r.latencyMs!) : undefined;
   const passRate = metric.endsWith('.pass_rate');
   const name = passRate ? metric.slice(0, -'.pass_rate'.length) : metric;
   const grades = results.map((r) => r.grades.find((g) => g.name === name));

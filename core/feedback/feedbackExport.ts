@@ -38,11 +38,18 @@ function dpoExamples(r: FeedbackRecord): Example[] {
   const input = { messages: r.input.messages };
   const out: Example[] = [];
   if (r.correctedAnswer !== undefined && r.correctedAnswer !== r.answer) {
-    out.push({ id: r.id, example: { input, preferred_output: assistant(r.correctedAnswer), non_preferred_output: assistant(r.answer) } });
+    out.push({
+      id: r.id,
+      example: { input, preferred_output: assistant(r.correctedAnswer), non_preferred_output: assistant(r.answer) },
+    });
   }
   if (r.preference && r.preference.alternative !== r.answer) {
-    const [better, worse] = r.preference.preferred === 'answer' ? [r.answer, r.preference.alternative] : [r.preference.alternative, r.answer];
-    out.push({ id: r.id, example: { input, preferred_output: assistant(better), non_preferred_output: assistant(worse) } });
+    const [better, worse] =
+      r.preference.preferred === 'answer' ? [r.answer, r.preference.alternative] : [r.preference.alternative, r.answer];
+    out.push({
+      id: r.id,
+      example: { input, preferred_output: assistant(better), non_preferred_output: assistant(worse) },
+    });
   }
   return out;
 }
@@ -50,7 +57,9 @@ function dpoExamples(r: FeedbackRecord): Example[] {
 /** Chat examples: the corrected answer where there is one, else the answer itself when it was rated highly. */
 function sftExamples(r: FeedbackRecord, minRating: number): Example[] {
   const answer = r.correctedAnswer ?? (ratingScore(r.rating) >= minRating ? r.answer : undefined);
-  return answer === undefined ? [] : [{ id: r.id, example: { messages: [...r.input.messages, { role: 'assistant', content: answer }] } }];
+  return answer === undefined
+    ? []
+    : [{ id: r.id, example: { messages: [...r.input.messages, { role: 'assistant', content: answer }] } }];
 }
 
 /**

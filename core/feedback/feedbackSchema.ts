@@ -34,7 +34,10 @@ export const FeedbackBodySchema = z
         messages: z
           .array(FeedbackMessageSchema)
           .min(1)
-          .refine((m) => m[m.length - 1]?.role !== 'assistant', 'the last input message must not be an assistant message: the answer follows it'),
+          .refine(
+            (m) => m[m.length - 1]?.role !== 'assistant',
+            'the last input message must not be an assistant message: the answer follows it',
+          ),
       })
       .strict(),
     /** What the model answered. */
@@ -74,14 +77,17 @@ export function ratingScore(rating: FeedbackRating): number {
 /** The hash of what was said (not of when it was received): a retried body without an id hashes the same. */
 export function feedbackContentSha256(body: FeedbackBody): string {
   const { id: _id, at: _at, ...content } = body;
-  return createHash('sha256').update(canonicalJson(JSON.parse(JSON.stringify(content)))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(JSON.parse(JSON.stringify(content))))
+    .digest('hex');
 }
 
 /** The first problem of a rejected body as the dotted field it concerns and what was expected. */
 export function firstProblem(error: z.ZodError): { param: string; message: string } {
   const issue = error.issues[0]!;
   const param = issue.path.map(String).join('.');
-  const unknown = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (param ? `${param}.${k}` : k)).join(', ') : undefined;
+  const unknown =
+    issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (param ? `${param}.${k}` : k)).join(', ') : undefined;
   return unknown
     ? { param: unknown, message: `unknown field(s): ${unknown}` }
     : { param, message: `${param || 'body'}: ${issue.message}` };

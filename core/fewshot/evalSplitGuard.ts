@@ -8,12 +8,17 @@ import type { FewShotExample } from './fewShotExample';
 export class FewShotLeakError extends Error {
   override name = 'FewShotLeakError';
   constructor(readonly hashes: string[]) {
-    super(`few-shot selection picked ${hashes.length} example(s) whose input is an evaluation case (${hashes.map((h) => h.slice(0, 12)).join(', ')})`);
+    super(
+      `few-shot selection picked ${hashes.length} example(s) whose input is an evaluation case (${hashes.map((h) => h.slice(0, 12)).join(', ')})`,
+    );
   }
 }
 
 /** Removes every pool example whose input hash is an evaluation case's; the count goes into the run's report. */
-export function excludeEvalCases(pool: readonly FewShotExample[], evalHashes: ReadonlySet<string>): { pool: FewShotExample[]; excluded: number } {
+export function excludeEvalCases(
+  pool: readonly FewShotExample[],
+  evalHashes: ReadonlySet<string>,
+): { pool: FewShotExample[]; excluded: number } {
   const kept = pool.filter((e) => !evalHashes.has(e.hash));
   return { pool: kept, excluded: pool.length - kept.length };
 }

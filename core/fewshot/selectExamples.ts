@@ -28,7 +28,11 @@ export interface Selection {
  * checks the result. Returned nearest-last for the embedding strategies, so the most relevant example sits right
  * before the real input.
  */
-export function selectExamples(spec: FewShotSpec, ctx: SelectionContext, query: { input: string; vector?: ArrayLike<number> }): Selection {
+export function selectExamples(
+  spec: FewShotSpec,
+  ctx: SelectionContext,
+  query: { input: string; vector?: ArrayLike<number> },
+): Selection {
   const s = spec.strategy;
   let ranked: FewShotExample[];
   switch (s.type) {
@@ -40,8 +44,12 @@ export function selectExamples(spec: FewShotSpec, ctx: SelectionContext, query: 
       break;
     case 'similar':
     case 'mmr': {
-      if (!query.vector || !ctx.poolVectors) throw new Error(`few-shot strategy '${s.type}' needs embeddings of the pool and the case`);
-      const order = s.type === 'similar' ? rankBySimilarity(query.vector, ctx.poolVectors) : rankMmr(query.vector, ctx.poolVectors, s.lambda, Math.max(s.fetch, spec.k));
+      if (!query.vector || !ctx.poolVectors)
+        throw new Error(`few-shot strategy '${s.type}' needs embeddings of the pool and the case`);
+      const order =
+        s.type === 'similar'
+          ? rankBySimilarity(query.vector, ctx.poolVectors)
+          : rankMmr(query.vector, ctx.poolVectors, s.lambda, Math.max(s.fetch, spec.k));
       ranked = order.map((i) => ctx.pool[i]!);
       break;
     }

@@ -8,7 +8,10 @@ export function rankFixed(pool: readonly FewShotExample[], positions: readonly n
   const byIndex = new Map(pool.map((e) => [e.index, e]));
   return positions.map((p) => {
     const e = byIndex.get(p);
-    if (!e) throw new RangeError(`fixed few-shot example ${p} is not in the pool (past its end, unusable, or an evaluation case)`);
+    if (!e)
+      throw new RangeError(
+        `fixed few-shot example ${p} is not in the pool (past its end, unusable, or an evaluation case)`,
+      );
     return e;
   });
 }

@@ -7,7 +7,12 @@ import { cosine } from './vectors';
  * the prompt on different neighbours instead. Returns pool positions in selection order (all `fetch` candidates,
  * so a token budget can keep walking).
  */
-export function rankMmr(query: ArrayLike<number>, pool: readonly ArrayLike<number>[], lambda: number, fetch: number): number[] {
+export function rankMmr(
+  query: ArrayLike<number>,
+  pool: readonly ArrayLike<number>[],
+  lambda: number,
+  fetch: number,
+): number[] {
   const candidates = rankBySimilarity(query, pool).slice(0, fetch);
   const relevance = new Map(candidates.map((i) => [i, cosine(query, pool[i]!)]));
   const chosen: number[] = [];

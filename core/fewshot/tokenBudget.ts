@@ -3,7 +3,12 @@
  * no budget). An item too large to fit is skipped, not a stop: a shorter, slightly less preferred example is better
  * than none.
  */
-export function takeWithinBudget<T>(ranked: readonly T[], k: number, cost: (item: T) => number, budget?: number): { items: T[]; tokens: number } {
+export function takeWithinBudget<T>(
+  ranked: readonly T[],
+  k: number,
+  cost: (item: T) => number,
+  budget?: number,
+): { items: T[]; tokens: number } {
   const items: T[] = [];
   let tokens = 0;
   for (const item of ranked) {

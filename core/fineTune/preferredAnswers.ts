@@ -9,7 +9,9 @@ export interface PreferenceRow {
 
 export function isPreferenceRow(row: unknown): row is PreferenceRow {
   const r = row as Partial<PreferenceRow> | null;
-  return Boolean(r && typeof r === 'object' && r.input && Array.isArray(r.input.messages) && Array.isArray(r.preferred_output));
+  return Boolean(
+    r && typeof r === 'object' && r.input && Array.isArray(r.input.messages) && Array.isArray(r.preferred_output),
+  );
 }
 
 /**

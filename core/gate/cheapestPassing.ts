@@ -34,7 +34,8 @@ export function cheapestPassing(input: {
   minScore: number;
   ruleCount: number;
 }): CheapestPassing {
-  const find = (id: string | undefined) => (id === undefined ? undefined : input.leaderboard.find((s) => s.variantId === id));
+  const find = (id: string | undefined) =>
+    id === undefined ? undefined : input.leaderboard.find((s) => s.variantId === id);
   const base = find(input.baseId) ?? input.leaderboard[input.leaderboard.length - 1];
   if (!base) return { verdicts: [] };
   const production = find(input.productionId);
@@ -43,9 +44,25 @@ export function cheapestPassing(input: {
   for (const id of input.candidates) {
     const score = find(id);
     if (!score) continue;
-    const margin = decideGate({ candidate: score, production, base, minImprovement: input.minImprovement, minScore: input.minScore });
-    const costPerCase = priced ? score.metrics!.cost_per_case_usd! : score.n ? (score.promptTokens + score.completionTokens) / score.n : 0;
-    verdicts.push({ variantId: id, label: score.label, costPerCase, costUnit: priced ? 'usd' : 'tokens', gate: combineGate(margin, input.gates?.[id], input.ruleCount) });
+    const margin = decideGate({
+      candidate: score,
+      production,
+      base,
+      minImprovement: input.minImprovement,
+      minScore: input.minScore,
+    });
+    const costPerCase = priced
+      ? score.metrics!.cost_per_case_usd!
+      : score.n
+        ? (score.promptTokens + score.completionTokens) / score.n
+        : 0;
+    verdicts.push({
+      variantId: id,
+      label: score.label,
+      costPerCase,
+      costUnit: priced ? 'usd' : 'tokens',
+      gate: combineGate(margin, input.gates?.[id], input.ruleCount),
+    });
   }
   const passing = verdicts
     .map((v, order) => ({ v, order }))

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { LabelModelSchema, MultiSchema, ScoreModelSchema, StringCheckSchema, TextSimilaritySchema } from './openai/openaiGraderSchemas';
+import {
+  LabelModelSchema,
+  MultiSchema,
+  ScoreModelSchema,
+  StringCheckSchema,
+  TextSimilaritySchema,
+} from './openai/openaiGraderSchemas';
 
 /**
  * Every assertion an eval suite can make, per case or per suite: Tailor's own (promptfoo-like names) and OpenAI's
@@ -9,20 +15,45 @@ import { LabelModelSchema, MultiSchema, ScoreModelSchema, StringCheckSchema, Tex
 const name = z.string().min(1).optional();
 const EXPECTED = '{{item.expected}}';
 
-export const ExactMatchSchema = z.object({ type: z.literal('exact_match'), name, value: z.string().default(EXPECTED) }).strict();
-export const ContainsSchema = z.object({ type: z.literal('contains'), name, value: z.string().default(EXPECTED), caseSensitive: z.boolean().default(false) }).strict();
+export const ExactMatchSchema = z
+  .object({ type: z.literal('exact_match'), name, value: z.string().default(EXPECTED) })
+  .strict();
+export const ContainsSchema = z
+  .object({
+    type: z.literal('contains'),
+    name,
+    value: z.string().default(EXPECTED),
+    caseSensitive: z.boolean().default(false),
+  })
+  .strict();
 export const RegexSchema = z
-  .object({ type: z.literal('regex'), name, pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/, 'flags may be i, m, s and u').default('') })
+  .object({
+    type: z.literal('regex'),
+    name,
+    pattern: z.string().min(1),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'flags may be i, m, s and u')
+      .default(''),
+  })
   .strict()
   .superRefine((r, ctx) => {
     try {
       new RegExp(r.pattern, r.flags);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a valid regular expression: ${(err as Error).message}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pattern'],
+        message: `not a valid regular expression: ${(err as Error).message}`,
+      });
     }
   });
-export const JsonSchemaAssertionSchema = z.object({ type: z.literal('json_schema'), name, schema: z.union([z.boolean(), z.record(z.string(), z.unknown())]) }).strict();
-export const JsonFieldSchema = z.object({ type: z.literal('json_field'), name, path: z.string().min(1), equals: z.unknown() }).strict();
+export const JsonSchemaAssertionSchema = z
+  .object({ type: z.literal('json_schema'), name, schema: z.union([z.boolean(), z.record(z.string(), z.unknown())]) })
+  .strict();
+export const JsonFieldSchema = z
+  .object({ type: z.literal('json_field'), name, path: z.string().min(1), equals: z.unknown() })
+  .strict();
 export const NumericSchema = z
   .object({
     type: z.literal('numeric'),
@@ -66,13 +97,21 @@ export const LlmJudgeSchema = z
   .strict();
 export const LatencySchema = z.object({ type: z.literal('latency'), name, maxMs: z.number().positive() }).strict();
 export const CostSchema = z.object({ type: z.literal('cost'), name, maxUsd: z.number().positive() }).strict();
-const Swap = z.union([z.tuple([z.string().min(1), z.string().min(1)]), z.object({ from: z.string().min(1), to: z.string().min(1) }).strict()]);
+const Swap = z.union([
+  z.tuple([z.string().min(1), z.string().min(1)]),
+  z.object({ from: z.string().min(1), to: z.string().min(1) }).strict(),
+]);
 export const CounterfactualSchema = z
   .object({
     type: z.literal('counterfactual'),
     name,
-    /** Terms swapped both ways in the user messages (`[he, she]`, `{from: John, to: Aisha}`), whole words, case kept. */
-    swaps: z.array(Swap).min(1).transform((xs) => xs.map((s) => (Array.isArray(s) ? { from: s[0], to: s[1] } : s))),
+    /**
+     * Terms swapped both ways in the user messages (`[he, she]`, `{from: John, to: Aisha}`), whole words, case kept.
+     */
+    swaps: z
+      .array(Swap)
+      .min(1)
+      .transform((xs) => xs.map((s) => (Array.isArray(s) ? { from: s[0], to: s[1] } : s))),
     /** How the two answers must agree. @default 'normalised' */
     equivalence: z.enum(['exact', 'normalised', 'fuzzy']).default('normalised'),
     /** For `fuzzy`: the least fuzzy_match ratio that counts as equivalent. @default 0.9 */
@@ -83,11 +122,21 @@ export const CounterfactualSchema = z
 /** Retrieval quality of a RAG prompt against labelled relevant passages (`source` or `source#heading`). */
 const Relevant = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).default('{{item.relevant}}');
 export const RetrievalRecallSchema = z
-  .object({ type: z.literal('retrieval_recall_at_k'), name, relevant: Relevant, k: z.number().int().positive().optional(), min: z.number().min(0).max(1).default(1) })
+  .object({
+    type: z.literal('retrieval_recall_at_k'),
+    name,
+    relevant: Relevant,
+    k: z.number().int().positive().optional(),
+    min: z.number().min(0).max(1).default(1),
+  })
   .strict();
-export const RetrievalMrrSchema = z.object({ type: z.literal('retrieval_mrr'), name, relevant: Relevant, min: z.number().min(0).max(1).default(0.5) }).strict();
+export const RetrievalMrrSchema = z
+  .object({ type: z.literal('retrieval_mrr'), name, relevant: Relevant, min: z.number().min(0).max(1).default(0.5) })
+  .strict();
 /** Share of the answer's content words found in the passages it cites (lexical overlap, no judge). */
-export const FaithfulnessSchema = z.object({ type: z.literal('faithfulness'), name, min: z.number().min(0).max(1).default(0.8) }).strict();
+export const FaithfulnessSchema = z
+  .object({ type: z.literal('faithfulness'), name, min: z.number().min(0).max(1).default(0.8) })
+  .strict();
 
 const NATIVE = {
   exact_match: ExactMatchSchema,
@@ -130,12 +179,21 @@ export const ASSERTION_TYPES = Object.keys(ALL);
 export const AssertionSchema = z.unknown().transform((v, ctx): Assertion => {
   const type = v && typeof v === 'object' ? (v as { type?: unknown }).type : undefined;
   if (type === 'python') {
-    ctx.addIssue({ code: 'custom', path: ['type'], message: 'python graders run Python in a sandbox, which Tailor does not have yet; use text_similarity, string_check, multi or a model grader' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['type'],
+      message:
+        'python graders run Python in a sandbox, which Tailor does not have yet; use text_similarity, string_check, multi or a model grader',
+    });
     return z.NEVER;
   }
   const schema = typeof type === 'string' ? ALL[type] : undefined;
   if (!schema) {
-    ctx.addIssue({ code: 'custom', path: ['type'], message: `unknown assertion type ${JSON.stringify(type)}; expected one of ${ASSERTION_TYPES.join(', ')}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['type'],
+      message: `unknown assertion type ${JSON.stringify(type)}; expected one of ${ASSERTION_TYPES.join(', ')}`,
+    });
     return z.NEVER;
   }
   const r = schema.safeParse(v);
@@ -150,8 +208,10 @@ export const AssertionSchema = z.unknown().transform((v, ctx): Assertion => {
 });
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `missing (${issue.expected} expected)`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message))
+    return `missing (${issue.expected} expected)`;
   return issue.message;
 }
 
@@ -178,7 +238,12 @@ export function usesProvider(a: Assertion): boolean {
     case 'text_similarity':
       return a.evaluation_metric === 'cosine';
     case 'multi':
-      return Object.values(a.graders).some((g) => g.type === 'score_model' || g.type === 'label_model' || (g.type === 'text_similarity' && g.evaluation_metric === 'cosine'));
+      return Object.values(a.graders).some(
+        (g) =>
+          g.type === 'score_model' ||
+          g.type === 'label_model' ||
+          (g.type === 'text_similarity' && g.evaluation_metric === 'cosine'),
+      );
     default:
       return false;
   }

@@ -13,7 +13,13 @@ import { gradeOpenAI, type OpenAIGradeOptions } from './openai/gradeOpenAI';
 import { InvalidVariableError, type TemplateContext } from './template';
 
 /** Grades one sample against one assertion. Provider failures propagate (the shard retries them). */
-export async function gradeOne(a: Assertion, name: string, input: GradeInput, services: GraderServices, opts: OpenAIGradeOptions = {}): Promise<GradeResult> {
+export async function gradeOne(
+  a: Assertion,
+  name: string,
+  input: GradeInput,
+  services: GraderServices,
+  opts: OpenAIGradeOptions = {},
+): Promise<GradeResult> {
   const ctx: TemplateContext = { item: input.item, sample: input.sample as unknown as Record<string, unknown> };
   const out = input.sample.output_text;
   try {
@@ -57,10 +63,16 @@ export async function gradeOne(a: Assertion, name: string, input: GradeInput, se
 }
 
 /** Grades one sample against every assertion, in order, under unique names. */
-export async function gradeAll(assertions: readonly Assertion[], input: GradeInput, services: GraderServices, opts: OpenAIGradeOptions = {}): Promise<GradeResult[]> {
+export async function gradeAll(
+  assertions: readonly Assertion[],
+  input: GradeInput,
+  services: GraderServices,
+  opts: OpenAIGradeOptions = {},
+): Promise<GradeResult[]> {
   const names = assertionNames(assertions);
   const out: GradeResult[] = [];
-  for (let i = 0; i < assertions.length; i++) out.push(await gradeOne(assertions[i]!, names[i]!, input, services, opts));
+  for (let i = 0; i < assertions.length; i++)
+    out.push(await gradeOne(assertions[i]!, names[i]!, input, services, opts));
   return out;
 }
 

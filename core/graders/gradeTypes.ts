@@ -70,7 +70,13 @@ export interface JudgeRequest {
   messages: JudgeMessage[];
   /** A strict JSON schema the reply must follow (structured outputs). */
   jsonSchema?: { name: string; schema: Record<string, unknown> };
-  sampling?: { temperature?: number; top_p?: number; seed?: number; max_completion_tokens?: number; reasoning_effort?: string };
+  sampling?: {
+    temperature?: number;
+    top_p?: number;
+    seed?: number;
+    max_completion_tokens?: number;
+    reasoning_effort?: string;
+  };
 }
 
 export interface JudgeReply {

@@ -59,7 +59,8 @@ export function lookupPath(root: unknown, segments: readonly PathSegment[]): Loo
       if (!Array.isArray(node) || seg >= node.length) return { found: false };
       node = node[seg];
     } else {
-      if (!node || typeof node !== 'object' || Array.isArray(node) || !Object.prototype.hasOwnProperty.call(node, seg)) return { found: false };
+      if (!node || typeof node !== 'object' || Array.isArray(node) || !Object.prototype.hasOwnProperty.call(node, seg))
+        return { found: false };
       node = (node as Record<string, unknown>)[seg];
     }
   }

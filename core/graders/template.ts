@@ -42,7 +42,12 @@ export function resolveVariable(variable: string, ctx: TemplateContext): unknown
   const [ns, ...rest] = segments;
   const root = ns === 'item' ? ctx.item : ns === 'sample' ? ctx.sample : undefined;
   if (root === undefined) {
-    throw new InvalidVariableError(variable, ns === 'sample' ? 'the sample does not exist yet here' : `unknown namespace '${String(ns)}' (expected item or sample)`);
+    throw new InvalidVariableError(
+      variable,
+      ns === 'sample'
+        ? 'the sample does not exist yet here'
+        : `unknown namespace '${String(ns)}' (expected item or sample)`,
+    );
   }
   const hit = lookupPath(root, rest);
   if (!hit.found) throw new InvalidVariableError(variable, 'no such key');

@@ -12,8 +12,16 @@ export interface RunsFilter {
   all?: boolean;
 }
 
-/** Top-level runs that carry no `TailorPipeline` attribute (their children, e.g. a pipeline's evaluation, are left out). */
-const UNTAGGED_TYPES = ['evalSuiteWorkflow', 'promptSearchWorkflow', 'rollbackWorkflow', 'buildIndexWorkflow', 'sunsetWatchWorkflow'];
+/**
+ * Top-level runs that carry no `TailorPipeline` attribute (their children, e.g. a pipeline's evaluation, are left out).
+ */
+const UNTAGGED_TYPES = [
+  'evalSuiteWorkflow',
+  'promptSearchWorkflow',
+  'rollbackWorkflow',
+  'buildIndexWorkflow',
+  'sunsetWatchWorkflow',
+];
 
 /** Visibility values are quoted strings; a quote inside one must not end it early. */
 function quote(value: string): string {
@@ -28,9 +36,17 @@ export function runsQuery(f: RunsFilter): string {
   const parts: string[] = [];
   if (!f.all) parts.push(`WorkflowType = 'customizationPipeline'`);
   else if (f.pipeline || f.datasetSha || f.outcome) parts.push('TailorPipeline IS NOT NULL');
-  else parts.push(`(TailorPipeline IS NOT NULL OR (ParentWorkflowId IS NULL AND WorkflowType IN (${UNTAGGED_TYPES.map(quote).join(', ')})))`);
+  else
+    parts.push(
+      `(TailorPipeline IS NOT NULL OR (ParentWorkflowId IS NULL AND WorkflowType IN (${UNTAGGED_TYPES.map(quote).join(', ')})))`,
+    );
   if (f.pipeline) parts.push(`TailorPipeline = ${quote(f.pipeline)}`);
-  if (f.datasetSha) parts.push(f.datasetSha.length === 64 ? `TailorDatasetSha = ${quote(f.datasetSha)}` : `TailorDatasetSha STARTS_WITH ${quote(f.datasetSha)}`);
+  if (f.datasetSha)
+    parts.push(
+      f.datasetSha.length === 64
+        ? `TailorDatasetSha = ${quote(f.datasetSha)}`
+        : `TailorDatasetSha STARTS_WITH ${quote(f.datasetSha)}`,
+    );
   if (f.outcome) parts.push(`TailorOutcome = ${quote(f.outcome)}`);
   if (f.sinceMs !== undefined) parts.push(`StartTime >= ${quote(new Date(f.sinceMs).toISOString())}`);
   return parts.join(' AND ');

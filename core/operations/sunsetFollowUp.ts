@@ -34,10 +34,15 @@ export interface SunsetFollowUp {
  * The successors the findings call for, each once: two aliases of one pipeline on the same doomed base start one
  * run, not two. Order follows the successor list, so the workflow's commands are the same on every replay.
  */
-export function successorsDue(findings: SunsetFinding[], successors: SunsetSuccessor[]): { successor: SunsetSuccessor; sunsetting: string[] }[] {
+export function successorsDue(
+  findings: SunsetFinding[],
+  successors: SunsetSuccessor[],
+): { successor: SunsetSuccessor; sunsetting: string[] }[] {
   const out: { successor: SunsetSuccessor; sunsetting: string[] }[] = [];
   for (const successor of successors) {
-    const hits = findings.filter((f) => f.pipeline === successor.pipeline && (!successor.onBase || successor.onBase === f.baseModel));
+    const hits = findings.filter(
+      (f) => f.pipeline === successor.pipeline && (!successor.onBase || successor.onBase === f.baseModel),
+    );
     if (hits.length) out.push({ successor, sunsetting: [...new Set(hits.map((f) => f.baseModel))] });
   }
   return out;

@@ -23,7 +23,12 @@ const DAY_MS = 86_400_000;
  * The aliases whose base model shuts down within `horizonMs` of `nowMs` (or already has). A base model the
  * provider does not list, or lists without a date, is not reported: absence is not a sunset.
  */
-export function sunsetFindings(aliases: AliasModel[], shutdownDates: Map<string, string | null>, nowMs: number, horizonMs: number): SunsetFinding[] {
+export function sunsetFindings(
+  aliases: AliasModel[],
+  shutdownDates: Map<string, string | null>,
+  nowMs: number,
+  horizonMs: number,
+): SunsetFinding[] {
   const out: SunsetFinding[] = [];
   for (const a of aliases) {
     const base = a.baseModel ?? a.model;
@@ -31,7 +36,14 @@ export function sunsetFindings(aliases: AliasModel[], shutdownDates: Map<string,
     if (!date) continue;
     const at = Date.parse(date);
     if (Number.isNaN(at) || at - nowMs > horizonMs) continue;
-    out.push({ pipeline: a.pipeline, alias: a.alias, model: a.model, baseModel: base, shutdownDate: date, daysLeft: Math.floor((at - nowMs) / DAY_MS) });
+    out.push({
+      pipeline: a.pipeline,
+      alias: a.alias,
+      model: a.model,
+      baseModel: base,
+      shutdownDate: date,
+      daysLeft: Math.floor((at - nowMs) / DAY_MS),
+    });
   }
   return out.sort((x, y) => x.daysLeft - y.daysLeft || x.pipeline.localeCompare(y.pipeline));
 }

@@ -23,7 +23,10 @@ export const PollSchema = z
 
 export const PipelineSpecSchema = z
   .object({
-    /** Names the pipeline; part of every run ID, the alias namespace in the registry, and search attribute TailorPipeline. */
+    /**
+     * Names the pipeline; part of every run ID, the alias namespace in the registry, and search attribute
+     * TailorPipeline.
+     */
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lowercase letters, digits and dashes (at most 63)'),
     description: z.string().optional(),
     /** The provider, by environment-variable names (never secret values). @default { type: 'default' } */
@@ -45,7 +48,9 @@ export const PipelineSpecSchema = z
          * manifest, relative to the spec) are indexed (incrementally) and each case is answered with its top `k`
          * passages. @default none
          */
-        rag: RagOptionsSchema.extend({ docs: z.string().min(1) }).strict().optional(),
+        rag: RagOptionsSchema.extend({ docs: z.string().min(1) })
+          .strict()
+          .optional(),
         fewShot: z
           .object({
             k: z.number().int().min(1).max(20).default(5),
@@ -94,10 +99,7 @@ export const PipelineSpecSchema = z
       .strict()
       .default({ metric: 'exact_match', concurrency: 8 }),
     /** A spending limit for the run: a fine-tune whose estimate exceeds what is left is refused before upload. */
-    budget: z
-      .object({ usd: z.number().positive() })
-      .strict()
-      .optional(),
+    budget: z.object({ usd: z.number().positive() }).strict().optional(),
     gate: z
       .object({
         /** The candidate must beat the current production model (or the base model, before any) by this much. */
@@ -112,7 +114,12 @@ export const PipelineSpecSchema = z
       })
       .strict()
       .default({ minImprovement: 0, minScore: 0, rules: [] }),
-    deploy: DeploySpecSchema.default({ alias: 'prod', approval: { type: 'auto' }, targets: [], smoke: { examples: 20, tolerance: 0.15 } }),
+    deploy: DeploySpecSchema.default({
+      alias: 'prod',
+      approval: { type: 'auto' },
+      targets: [],
+      smoke: { examples: 20, tolerance: 0.15 },
+    }),
     /** Activity timeouts by kind of work, over core/activityOptions/activityTimeouts.ts. @default the table */
     timeouts: TimeoutsSpecSchema.optional(),
   })

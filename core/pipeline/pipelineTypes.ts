@@ -47,7 +47,6 @@ export interface PipelineProgress {
   spend: Spend;
 }
 
-
 /** `not_needed`: with `fineTune.when: needed`, a cheaper variant passed the gate; nothing was trained or moved. */
 export type DeployOutcome = 'promoted' | 'gate_failed' | 'rolled_back' | 'rejected' | 'not_needed';
 
@@ -106,7 +105,13 @@ export interface PipelineResult {
   specSha256: string;
   datasetSha256: string;
   steps: StepState[];
-  prepared: { train: ArtifactRef; validation: ArtifactRef; test: ArtifactRef; manifest: ArtifactRef; counts: PrepCounts };
+  prepared: {
+    train: ArtifactRef;
+    validation: ArtifactRef;
+    test: ArtifactRef;
+    manifest: ArtifactRef;
+    counts: PrepCounts;
+  };
   validation: {
     valid: boolean;
     examples: number;

@@ -27,6 +27,11 @@ const TimeoutOverrideSchema = z.union([
  * default.
  */
 export const TimeoutsSpecSchema = z
-  .object(Object.fromEntries(ACTIVITY_KINDS.map((k) => [k, TimeoutOverrideSchema.optional()])) as Record<ActivityKind, z.ZodOptional<typeof TimeoutOverrideSchema>>)
+  .object(
+    Object.fromEntries(ACTIVITY_KINDS.map((k) => [k, TimeoutOverrideSchema.optional()])) as Record<
+      ActivityKind,
+      z.ZodOptional<typeof TimeoutOverrideSchema>
+    >,
+  )
   .strict();
 export type TimeoutsSpec = z.infer<typeof TimeoutsSpecSchema>;

@@ -32,7 +32,13 @@ export function candidateSuite(input: CandidateSuiteInput): ResolvedEvalSuite {
   const suite = pipelineEvalSuite({
     pipeline: input.pipeline,
     test: input.cases,
-    variants: input.candidates.map((c) => ({ id: candidateVariantId(c), label: c.key.slice(0, 12), model: input.model, mode: { type: 'zero-shot' }, prompt: c.prompt })),
+    variants: input.candidates.map((c) => ({
+      id: candidateVariantId(c),
+      label: c.key.slice(0, 12),
+      model: input.model,
+      mode: { type: 'zero-shot' },
+      prompt: c.prompt,
+    })),
     metric: input.metric,
     maxExamples: input.maxExamples,
     ...(input.concurrency ? { execution: { concurrency: input.concurrency } } : {}),

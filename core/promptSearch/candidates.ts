@@ -12,11 +12,20 @@ const FULL_RANK_LIMIT = 20_000;
 
 /** A candidate's identity: the template's version, plus the few-shot setting when there is one. */
 export function candidateKey(version: string, fewShot?: FewShotSpec): string {
-  return fewShot ? createHash('sha256').update(`${version}\u0000${canonicalJson(fewShot)}`).digest('hex') : version;
+  return fewShot
+    ? createHash('sha256')
+        .update(`${version}\u0000${canonicalJson(fewShot)}`)
+        .digest('hex')
+    : version;
 }
 
 /** A template and few-shot setting as a candidate (validated: a part may not bring an undeclared variable). */
-export function makeCandidate(template: PromptTemplate, fewShot: FewShotSpec | undefined, origin: PromptCandidate['origin'], parts: Record<string, string>): PromptCandidate {
+export function makeCandidate(
+  template: PromptTemplate,
+  fewShot: FewShotSpec | undefined,
+  origin: PromptCandidate['origin'],
+  parts: Record<string, string>,
+): PromptCandidate {
   const parsed = PromptTemplateSchema.parse(template);
   const version = promptVersion(parsed);
   const prompt: LoadedTemplate = { name: parsed.name, version, template: parsed };

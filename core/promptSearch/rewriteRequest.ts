@@ -13,7 +13,12 @@ export function failuresOf(results: readonly CaseResult[], variantId: string, n:
 
 /** The request to the rewriter model: the current prompt, its failures, and what to answer with. */
 export function rewriteMessages(template: PromptTemplate, failures: readonly CaseResult[]): ChatMessage[] {
-  const shown = failures.map((f, i) => `${i + 1}. input: ${f.input}\n   expected: ${f.expected ?? '(none)'}\n   answered: ${f.output || f.error || '(nothing)'}`).join('\n');
+  const shown = failures
+    .map(
+      (f, i) =>
+        `${i + 1}. input: ${f.input}\n   expected: ${f.expected ?? '(none)'}\n   answered: ${f.output || f.error || '(nothing)'}`,
+    )
+    .join('\n');
   return [
     {
       role: 'system',
@@ -21,11 +26,16 @@ export function rewriteMessages(template: PromptTemplate, failures: readonly Cas
         'You improve prompts. Rewrite the INSTRUCTIONS part of the prompt below so that a model following it answers the failed cases correctly, ' +
         'without overfitting to them. Keep every {{placeholder}} as it is. Reply with the new instructions only, no preamble.',
     },
-    { role: 'user', content: `Current system prompt:\n${systemText(template)}\n\nCurrent instructions:\n${template.instructions ?? '(none)'}\n\nFailed cases:\n${shown || '(none)'}` },
+    {
+      role: 'user',
+      content: `Current system prompt:\n${systemText(template)}\n\nCurrent instructions:\n${template.instructions ?? '(none)'}\n\nFailed cases:\n${shown || '(none)'}`,
+    },
   ];
 }
 
-/** The new instructions from the model's answer, or undefined when it offers nothing usable (empty, the same, too long). */
+/**
+ * The new instructions from the model's answer, or undefined when it offers nothing usable (empty, the same, too long).
+ */
 export function parseRewrite(answer: string, current: PromptTemplate): string | undefined {
   const text = answer
     .trim()

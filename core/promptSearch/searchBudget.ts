@@ -7,7 +7,11 @@ import type { CandidateOutcome, SearchSettings } from './searchTypes';
  * cost (its answers are the same cases with a prompt of similar length); before any is scored it is unknown, so
  * the first candidate always runs.
  */
-export function budgetStop(settings: SearchSettings, finished: readonly CandidateOutcome[], running: number): 'candidates' | 'usd' | undefined {
+export function budgetStop(
+  settings: SearchSettings,
+  finished: readonly CandidateOutcome[],
+  running: number,
+): 'candidates' | 'usd' | undefined {
   if (finished.length + running + 1 > settings.budget.candidates) return 'candidates';
   if (settings.budget.usd !== undefined) {
     const expected = expectedCandidateUsd(finished);

@@ -16,7 +16,11 @@ function partsText(o: CandidateOutcome): string {
 function rows(d: SearchReportData): string[][] {
   const ordered = [...d.outcomes].sort((a, b) => b.score - a.score);
   return ordered.map((o, i) => {
-    const marks = [o.candidate.key === d.winnerKey ? 'winner' : '', o.candidate.key === d.baseKey ? 'start' : '', o.source === 'resumed' ? 'resumed' : ''].filter(Boolean);
+    const marks = [
+      o.candidate.key === d.winnerKey ? 'winner' : '',
+      o.candidate.key === d.baseKey ? 'start' : '',
+      o.source === 'resumed' ? 'resumed' : '',
+    ].filter(Boolean);
     return [
       String(i + 1),
       `${o.candidate.key.slice(0, 12)}${marks.length ? ` (${marks.join(', ')})` : ''}`,
@@ -40,12 +44,18 @@ function summaryLines(d: SearchReportData): string[] {
     `${d.outcomes.length} candidates scored on the development split (validation, ${d.split.devCases} cases); stopped: ${stopText(d.stoppedBy)}; spent ≈ $${d.spentUsd.toFixed(5)}`,
     `winner ${d.winnerKey.slice(0, 12)}: dev ${d.primaryMetric} ${f3(winner.score)}${base ? ` vs ${f3(base.score)} for the starting prompt` : ''}`,
     `held-out (test split, ${held.cases} cases, not used to choose): winner ${f3(held.winner.score)} [${f3(held.winner.interval.low)}, ${f3(held.winner.interval.high)}]` +
-      (held.base ? `, starting prompt ${f3(held.base.score)} [${f3(held.base.interval.low)}, ${f3(held.base.interval.high)}]` : ''),
+      (held.base
+        ? `, starting prompt ${f3(held.base.score)} [${f3(held.base.interval.low)}, ${f3(held.base.interval.high)}]`
+        : ''),
   ];
 }
 
 function stopText(s: PromptSearchResult['stoppedBy']): string {
-  return s === 'exhausted' ? 'every candidate scored' : s === 'candidates' ? 'candidate budget reached' : 'USD budget reached';
+  return s === 'exhausted'
+    ? 'every candidate scored'
+    : s === 'candidates'
+      ? 'candidate budget reached'
+      : 'USD budget reached';
 }
 
 /** The search as terminal text (`tailor prompt-search`). */

@@ -40,7 +40,9 @@ export type PartName = (typeof PART_NAMES)[number];
 
 export const SearchSpaceSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'expected lowercase letters, digits, ".", "_" or "-" (at most 63)'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'expected lowercase letters, digits, ".", "_" or "-" (at most 63)'),
     description: z.string().optional(),
     /** The starting prompt template (relative to this file): scored first, and the source of unlisted parts. */
     base: z.string().min(1),

@@ -6,7 +6,11 @@ import type { PromptCandidate } from './searchTypes';
  * one given (variant IDs in the leaderboard come from template names), so its version differs from the
  * candidate's only by that name. Few-shot settings are not part of a template: the header says what to set.
  */
-export function winnerTemplateYaml(c: PromptCandidate, name: string, note: { searchId: string; devScore: number; heldOutScore: number }): string {
+export function winnerTemplateYaml(
+  c: PromptCandidate,
+  name: string,
+  note: { searchId: string; devScore: number; heldOutScore: number },
+): string {
   const t = c.prompt.template;
   const body: Record<string, unknown> = {
     name,
@@ -24,7 +28,9 @@ export function winnerTemplateYaml(c: PromptCandidate, name: string, note: { sea
     `# Written by \`tailor prompt-search\`: development score ${note.devScore.toFixed(3)}, held-out score ${note.heldOutScore.toFixed(3)}.`,
     '# Name this file in a pipeline spec under baselines.prompts to score it on the leaderboard.',
     ...(c.fewShot
-      ? [`# The winner also used ${c.fewShot.k} few-shot examples (${c.fewShot.strategy.type}); a template cannot carry them: set baselines.fewShot to match.`]
+      ? [
+          `# The winner also used ${c.fewShot.k} few-shot examples (${c.fewShot.strategy.type}); a template cannot carry them: set baselines.fewShot to match.`,
+        ]
       : []),
   ];
   return `${header.join('\n')}\n${stringify(body, { lineWidth: 0 })}`;

@@ -28,7 +28,9 @@ export const TEXT_PARTS = ['system', 'instructions', 'outputFormat', 'user'] as 
 
 export const PromptTemplateSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'expected lowercase letters, digits, ".", "_" or "-" (at most 63)'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'expected lowercase letters, digits, ".", "_" or "-" (at most 63)'),
     description: z.string().optional(),
     /** The role the model plays ("You are a support-ticket classifier."). */
     system: z.string().min(1),
@@ -47,7 +49,9 @@ export const PromptTemplateSchema = z
       .union([z.array(VarName), z.record(VarName, PromptVariableSchema.nullable())])
       .default({})
       .transform((v): Record<string, PromptVariable> =>
-        Array.isArray(v) ? Object.fromEntries(v.map((name) => [name, {}])) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x ?? {}])),
+        Array.isArray(v)
+          ? Object.fromEntries(v.map((name) => [name, {}]))
+          : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x ?? {}])),
       ),
     /** The user message, e.g. `"{{ticket}}"`. */
     user: z.string().min(1),
@@ -58,17 +62,28 @@ export const PromptTemplateSchema = z
     const check = (text: string | undefined, path: (string | number)[]) => {
       if (text === undefined) return;
       const scan = scanPlaceholders(text);
-      for (const bad of scan.malformed) ctx.addIssue({ code: 'custom', path, message: `malformed placeholder ${bad}: expected {{name}} with a declared variable name` });
+      for (const bad of scan.malformed)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `malformed placeholder ${bad}: expected {{name}} with a declared variable name`,
+        });
       for (const name of scan.names) {
         used.add(name);
-        if (!(name in t.variables)) ctx.addIssue({ code: 'custom', path, message: `undeclared variable '${name}' (declare it under variables)` });
+        if (!(name in t.variables))
+          ctx.addIssue({ code: 'custom', path, message: `undeclared variable '${name}' (declare it under variables)` });
       }
     };
     for (const part of TEXT_PARTS) check(t[part], [part]);
     t.constraints.forEach((c, i) => check(c, ['constraints', i]));
     if (typeof t.stepByStep === 'string') check(t.stepByStep, ['stepByStep']);
     for (const name of Object.keys(t.variables)) {
-      if (!used.has(name)) ctx.addIssue({ code: 'custom', path: ['variables', name], message: `variable '${name}' is declared but never used` });
+      if (!used.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['variables', name],
+          message: `variable '${name}' is declared but never used`,
+        });
     }
   });
 

@@ -7,7 +7,9 @@ import type { PromptTemplate } from './promptTemplate';
  * spaces do not make a new version, while any change a model could see does. Recorded in every eval result.
  */
 export function promptVersion(template: PromptTemplate): string {
-  return createHash('sha256').update(canonicalJson(normaliseValue(template))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(normaliseValue(template)))
+    .digest('hex');
 }
 
 /** The first 12 hex digits: enough for humans and tables. */
@@ -18,7 +20,12 @@ export function shortVersion(version: string): string {
 function normaliseValue(v: unknown): unknown {
   if (typeof v === 'string') return normaliseText(v);
   if (Array.isArray(v)) return v.map(normaliseValue);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, normaliseValue(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, normaliseValue(x)]),
+    );
   return v;
 }
 

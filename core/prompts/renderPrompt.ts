@@ -2,7 +2,9 @@ import type { ChatMessage } from '../chat/chatExample';
 import { substitute } from './placeholders';
 import { DEFAULT_STEP_BY_STEP_CUE, type PromptTemplate } from './promptTemplate';
 
-/** A variable the template needs that the case does not give, or one the case gives that the template does not declare. */
+/**
+ * A variable the template needs that the case does not give, or one the case gives that the template does not declare.
+ */
 export class PromptRenderError extends Error {
   override name = 'PromptRenderError';
   constructor(
@@ -28,7 +30,11 @@ export interface ExampleTurn {
  * may be given (a misspelt key would otherwise be silently ignored). Examples go between the system message and
  * the real input as earlier user/assistant turns, the one format every few-shot strategy shares.
  */
-export function renderPrompt(template: PromptTemplate, vars: PromptVars, examples: readonly ExampleTurn[] = []): ChatMessage[] {
+export function renderPrompt(
+  template: PromptTemplate,
+  vars: PromptVars,
+  examples: readonly ExampleTurn[] = [],
+): ChatMessage[] {
   for (const name of Object.keys(vars)) {
     if (!(name in template.variables)) {
       throw new PromptRenderError(
@@ -42,7 +48,13 @@ export function renderPrompt(template: PromptTemplate, vars: PromptVars, example
   const fill = (text: string) =>
     substitute(text, (name) => {
       const v = vars[name] ?? template.variables[name]?.default;
-      if (v === undefined) throw new PromptRenderError(`prompt '${template.name}': missing variable '${name}'`, template.name, name, 'missing');
+      if (v === undefined)
+        throw new PromptRenderError(
+          `prompt '${template.name}': missing variable '${name}'`,
+          template.name,
+          name,
+          'missing',
+        );
       return v;
     });
   return [
@@ -58,9 +70,16 @@ export function renderPrompt(template: PromptTemplate, vars: PromptVars, example
 /** The system message before variables are filled in. */
 export function systemText(t: PromptTemplate): string {
   const multiline = t.separator.includes('\n');
-  const constraints = t.constraints.length === 0 ? undefined : multiline ? t.constraints.map((c) => `- ${c}`).join('\n') : t.constraints.join(t.separator);
+  const constraints =
+    t.constraints.length === 0
+      ? undefined
+      : multiline
+        ? t.constraints.map((c) => `- ${c}`).join('\n')
+        : t.constraints.join(t.separator);
   const cue = t.stepByStep === true ? DEFAULT_STEP_BY_STEP_CUE : t.stepByStep === false ? undefined : t.stepByStep;
-  return [t.system, t.instructions, constraints, t.outputFormat, cue].filter((p): p is string => Boolean(p && p.trim())).join(t.separator);
+  return [t.system, t.instructions, constraints, t.outputFormat, cue]
+    .filter((p): p is string => Boolean(p && p.trim()))
+    .join(t.separator);
 }
 
 /**
@@ -68,7 +87,9 @@ export function systemText(t: PromptTemplate): string {
  * variable without a default takes the message as that variable; any other template cannot be filled from it.
  */
 export function varsFromUserText(template: PromptTemplate, userText: string): PromptVars {
-  const required = Object.entries(template.variables).filter(([, v]) => v.default === undefined).map(([k]) => k);
+  const required = Object.entries(template.variables)
+    .filter(([, v]) => v.default === undefined)
+    .map(([k]) => k);
   if (required.length !== 1) {
     throw new PromptRenderError(
       `prompt '${template.name}' needs variables ${required.map((r) => `'${r}'`).join(', ') || '(none)'}; a chat case gives only its user message, which fills a template with exactly one required variable`,

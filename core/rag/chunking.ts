@@ -38,8 +38,10 @@ interface Group {
 export function chunkDocument(doc: ParsedDocument, opts: ChunkingOptions = {}): Chunk[] {
   const chunkTokens = opts.chunkTokens ?? DEFAULT_CHUNKING.chunkTokens;
   const overlap = opts.overlap ?? DEFAULT_CHUNKING.overlap;
-  if (!Number.isInteger(chunkTokens) || chunkTokens < 8) throw new RangeError(`chunkTokens must be an integer ≥ 8 (got ${chunkTokens})`);
-  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= chunkTokens / 2) throw new RangeError(`overlap must be an integer from 0 to under half of chunkTokens (got ${overlap})`);
+  if (!Number.isInteger(chunkTokens) || chunkTokens < 8)
+    throw new RangeError(`chunkTokens must be an integer ≥ 8 (got ${chunkTokens})`);
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= chunkTokens / 2)
+    throw new RangeError(`overlap must be an integer from 0 to under half of chunkTokens (got ${overlap})`);
   const counter = tokenCounter(opts.encoding ?? DEFAULT_CHUNKING.encoding);
   let before = 0;
   const groups: Group[] = [];
@@ -66,13 +68,24 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkingOptions = {}): 
     for (const [i, j] of windows(doc.text, g.units, chunkTokens, overlap)) {
       const first = g.units[i]!;
       const last = g.units[j]!;
-      const start = first.start + (doc.text.slice(first.start, first.end).length - doc.text.slice(first.start, first.end).trimStart().length);
+      const start =
+        first.start +
+        (doc.text.slice(first.start, first.end).length - doc.text.slice(first.start, first.end).trimStart().length);
       const text = doc.text.slice(start, last.end);
       const id = chunkId(doc.source, text);
       if (seen.has(id)) continue; // the same passage twice in one document is one chunk
       seen.add(id);
       const section = [...g.sections].reverse().find((s) => s.start <= start) ?? g.sections[0]!;
-      out.push({ id, source: doc.source, heading: section.heading.join(' > '), text, charStart: start, charEnd: last.end, tokenStart: first.before, tokenEnd: last.before + last.tokens });
+      out.push({
+        id,
+        source: doc.source,
+        heading: section.heading.join(' > '),
+        text,
+        charStart: start,
+        charEnd: last.end,
+        tokenStart: first.before,
+        tokenEnd: last.before + last.tokens,
+      });
     }
   }
   return out;
@@ -84,7 +97,11 @@ function mergeTiny(groups: Group[], chunkTokens: number): Group[] {
   for (const g of groups) {
     const prev = out[out.length - 1];
     if (prev && (prev.tokens < tiny || g.tokens < tiny) && prev.tokens + g.tokens <= chunkTokens) {
-      out[out.length - 1] = { sections: [...prev.sections, ...g.sections], units: [...prev.units, ...g.units], tokens: prev.tokens + g.tokens };
+      out[out.length - 1] = {
+        sections: [...prev.sections, ...g.sections],
+        units: [...prev.units, ...g.units],
+        tokens: prev.tokens + g.tokens,
+      };
     } else out.push(g);
   }
   return out;

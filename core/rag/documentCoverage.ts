@@ -5,12 +5,13 @@
  * `delivers` meets `delivery`) must appear in the passages, at least one and at least a third of them.
  */
 const STOP = new Set(
-  ('the and for are but not you your yours our ours its his her their them they this that these those there here ' +
+  (
+    'the and for are but not you your yours our ours its his her their them they this that these those there here ' +
     'what which when where who whom whose why how can could would should will shall may might must does did done ' +
     'has have had was were been being any all some many much more most very too also just only with without from ' +
     'into onto about above below after before over under than then tell please give know want need get got let ' +
-    'one two out off use used using way ever each other such same own like make made say said see')
-    .split(' '),
+    'one two out off use used using way ever each other such same own like make made say said see'
+  ).split(' '),
 );
 
 export function questionTerms(question: string): string[] {

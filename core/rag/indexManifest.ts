@@ -22,7 +22,13 @@ export const IndexManifestSchema = z
   .object({
     format: z.literal('tailor-rag-index/1'),
     embedding: z.object({ model: z.string().min(1), dimensions: z.number().int().positive().optional() }).strict(),
-    chunking: z.object({ chunkTokens: z.number().int().positive(), overlap: z.number().int().min(0), encoding: z.enum(['o200k_base', 'cl100k_base']) }).strict(),
+    chunking: z
+      .object({
+        chunkTokens: z.number().int().positive(),
+        overlap: z.number().int().min(0),
+        encoding: z.enum(['o200k_base', 'cl100k_base']),
+      })
+      .strict(),
     documents: z.array(z.object({ source: z.string(), sha256: z.string(), chunks: z.number().int().min(0) }).strict()),
     chunks: z.array(ChunkEntrySchema),
   })

@@ -54,12 +54,23 @@ export function formatPassage(p: Passage, n: number): string {
  * The chat messages of a RAG answer: instructions as the system message, then the numbered, cited passages and
  * the question in the user message (`[1] (source#heading) text`, … `Question: …`), within a token budget.
  */
-export function assembleRagPrompt(opts: RagPromptOptions): { messages: { role: 'system' | 'user'; content: string }[]; cited: CitedPassage[]; passageTokens: number } {
+export function assembleRagPrompt(opts: RagPromptOptions): {
+  messages: { role: 'system' | 'user'; content: string }[];
+  cited: CitedPassage[];
+  passageTokens: number;
+} {
   const counter = tokenCounter(opts.encoding ?? 'o200k_base');
   // Cost is measured on the passage as it will be written, with a placeholder number of the same width class.
-  const { items, tokens } = takeWithinBudget(opts.passages, opts.k ?? opts.passages.length, (p) => counter.count(formatPassage(p, 10)) + 1, opts.budgetTokens);
+  const { items, tokens } = takeWithinBudget(
+    opts.passages,
+    opts.k ?? opts.passages.length,
+    (p) => counter.count(formatPassage(p, 10)) + 1,
+    opts.budgetTokens,
+  );
   const cited = items.map((p, i) => ({ ...p, n: i + 1, label: chunkLabel(p) }));
-  const body = cited.length ? `Passages:\n${cited.map((p) => formatPassage(p, p.n)).join('\n')}\n\n` : 'Passages: (none found)\n\n';
+  const body = cited.length
+    ? `Passages:\n${cited.map((p) => formatPassage(p, p.n)).join('\n')}\n\n`
+    : 'Passages: (none found)\n\n';
   return {
     messages: [
       { role: 'system', content: opts.instructions ?? RAG_INSTRUCTIONS },
@@ -76,7 +87,10 @@ const PASSAGE_LINE = /^\[(\d+)\] \(([^)\n]*)\) ?(.*)$/;
  * Reads the passages and the question back out of a RAG user message (graders see only the prompt and the answer).
  * A passage runs from its `[n] (label)` line to the next one, or to the blank line before the question.
  */
-export function parseRagPrompt(userText: string): { question: string; passages: { n: number; label: string; text: string }[] } {
+export function parseRagPrompt(userText: string): {
+  question: string;
+  passages: { n: number; label: string; text: string }[];
+} {
   const passages: { n: number; label: string; text: string }[] = [];
   let question = '';
   let open: { n: number; label: string; lines: string[] } | null = null;

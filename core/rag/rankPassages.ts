@@ -34,7 +34,15 @@ export interface Candidate extends Passage {
  * diversity (MMR). Pure: the caller fetched the dense hits; this decides the order.
  */
 export function rankPassages(input: RankInput, opts: RankOptions): Passage[] {
-  let candidates: Candidate[] = input.dense.map((h) => ({ id: h.id, source: h.source, heading: h.heading, text: h.text, score: h.score, relevance: h.score, vector: h.vector }));
+  let candidates: Candidate[] = input.dense.map((h) => ({
+    id: h.id,
+    source: h.source,
+    heading: h.heading,
+    text: h.text,
+    score: h.score,
+    relevance: h.score,
+    vector: h.vector,
+  }));
   if (opts.hybrid && input.bm25) {
     const fetch = Math.max(input.dense.length, opts.k);
     const sparse = input.bm25.index.search(input.queryText, fetch).map((s) => input.bm25!.idAt(s.index));
@@ -47,7 +55,9 @@ export function rankPassages(input: RankInput, opts: RankOptions): Passage[] {
     });
   }
   if (opts.mmrLambda !== undefined) candidates = mmr(candidates, opts.mmrLambda, opts.k);
-  return candidates.slice(0, opts.k).map(({ id, source, heading, text, score }) => ({ id, source, heading, text, score }));
+  return candidates
+    .slice(0, opts.k)
+    .map(({ id, source, heading, text, score }) => ({ id, source, heading, text, score }));
 }
 
 /**

@@ -27,10 +27,18 @@ export function reciprocalRank(retrieved: readonly string[], relevant: readonly 
  * that occur in the cited passages. A cheap, judge-free proxy: it catches invented numbers and names, not a
  * wrong claim assembled from the passages' own words. An answer with no content words scores 1 (nothing unsupported).
  */
-export function faithfulness(answer: string, passages: readonly string[]): { score: number; supported: number; total: number; unsupported: string[] } {
+export function faithfulness(
+  answer: string,
+  passages: readonly string[],
+): { score: number; supported: number; total: number; unsupported: string[] } {
   const support = new Set(passages.flatMap((p) => bm25Terms(p)));
   const words = bm25Terms(answer.replace(/\[\d+\]/g, ' '));
   const unsupported = words.filter((w) => !support.has(w));
   const total = words.length;
-  return { score: total ? (total - unsupported.length) / total : 1, supported: total - unsupported.length, total, unsupported: [...new Set(unsupported)] };
+  return {
+    score: total ? (total - unsupported.length) / total : 1,
+    supported: total - unsupported.length,
+    total,
+    unsupported: [...new Set(unsupported)],
+  };
 }

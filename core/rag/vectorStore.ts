@@ -48,5 +48,8 @@ export interface VectorStore {
   close(): Promise<void>;
 }
 
-/** Below this many chunks an ANN index is not worth building: brute force over them takes well under a millisecond per 1,000. */
+/**
+ * Below this many chunks an ANN index is not worth building: brute force over them takes well under a millisecond per
+ * 1,000.
+ */
 export const DEFAULT_ANN_THRESHOLD = 10_000;

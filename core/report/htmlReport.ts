@@ -57,7 +57,11 @@ const usd = (x: number | undefined) => (x === undefined ? 'n/a' : `$${x.toFixed(
 const ms = (x: number | undefined) => (x === undefined ? 'n/a' : `${Math.round(x)} ms`);
 
 function role(d: EvalReportData, id: string): string {
-  return id === d.candidate ? ' <span class="badge" style="background:var(--accent)">candidate</span>' : id === d.baseline ? ' <span class="badge" style="background:#868e96">baseline</span>' : '';
+  return id === d.candidate
+    ? ' <span class="badge" style="background:var(--accent)">candidate</span>'
+    : id === d.baseline
+      ? ' <span class="badge" style="background:#868e96">baseline</span>'
+      : '';
 }
 
 function leaderboard(d: EvalReportData, metrics: string[]): string {
@@ -66,7 +70,9 @@ function leaderboard(d: EvalReportData, metrics: string[]): string {
       (v, i) =>
         `<tr${v.variantId === d.candidate ? ' class="cand"' : ''}><td class="num">${i + 1}</td><td><b>${esc(v.label)}</b>${role(d, v.variantId)}<div class="small">${esc(v.model)} · prompt ${esc(v.promptVersion.slice(0, 12))}</div></td>${metrics
           .map((m) => `<td class="num">${f3(v.metrics[m])}</td>`)
-          .join('')}<td class="num">${v.interval ? `[${f3(v.interval.low)}, ${f3(v.interval.high)}]` : 'n/a'}</td><td class="num">${v.passed} / ${v.failed} / ${v.errored}</td></tr>`,
+          .join(
+            '',
+          )}<td class="num">${v.interval ? `[${f3(v.interval.low)}, ${f3(v.interval.high)}]` : 'n/a'}</td><td class="num">${v.passed} / ${v.failed} / ${v.errored}</td></tr>`,
     )
     .join('');
   return `<section><h2>Leaderboard</h2><table><thead><tr><th>#</th><th>variant</th>${metrics.map((m) => `<th>${esc(m)}</th>`).join('')}<th>95% CI (${esc(d.primaryMetric)})</th><th>pass / fail / error</th></tr></thead><tbody>${rows}</tbody></table></section>`;
@@ -84,18 +90,29 @@ function barChart(metric: string, variants: readonly VariantMetrics[], primary: 
     .map((v, i) => {
       const val = v.metrics[metric] ?? 0;
       const y = 8 + i * rowH;
-      const whisker = primary && v.interval ? `<line x1="${x(v.interval.low)}" x2="${x(v.interval.high)}" y1="${y + 9}" y2="${y + 9}" stroke="#1d2330" stroke-width="1.5"/><line x1="${x(v.interval.low)}" x2="${x(v.interval.low)}" y1="${y + 4}" y2="${y + 14}" stroke="#1d2330"/><line x1="${x(v.interval.high)}" x2="${x(v.interval.high)}" y1="${y + 4}" y2="${y + 14}" stroke="#1d2330"/>` : '';
+      const whisker =
+        primary && v.interval
+          ? `<line x1="${x(v.interval.low)}" x2="${x(v.interval.high)}" y1="${y + 9}" y2="${y + 9}" stroke="#1d2330" stroke-width="1.5"/><line x1="${x(v.interval.low)}" x2="${x(v.interval.low)}" y1="${y + 4}" y2="${y + 14}" stroke="#1d2330"/><line x1="${x(v.interval.high)}" x2="${x(v.interval.high)}" y1="${y + 4}" y2="${y + 14}" stroke="#1d2330"/>`
+          : '';
       return `<text x="${labelW - 8}" y="${y + 13}" text-anchor="end" font-size="11" fill="#1d2330">${esc(v.label.slice(0, 22))}</text><rect x="${labelW}" y="${y}" width="${barW}" height="18" fill="#f1f3f5"/><rect x="${labelW}" y="${y}" width="${(x(val) - labelW).toFixed(1)}" height="18" fill="${i === 0 ? '#3b5bdb' : '#91a7ff'}"/>${whisker}<text x="${labelW + barW + 6}" y="${y + 13}" font-size="11" fill="#1d2330">${f3(val)}</text>`;
     })
     .join('');
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="4" y2="${h - 16}" stroke="#e4e7ec"/><text x="${x(t)}" y="${h - 4}" font-size="9" text-anchor="middle" fill="#667085">${t}</text>`).join('');
+  const ticks = [0, 0.25, 0.5, 0.75, 1]
+    .map(
+      (t) =>
+        `<line x1="${x(t)}" x2="${x(t)}" y1="4" y2="${h - 16}" stroke="#e4e7ec"/><text x="${x(t)}" y="${h - 4}" font-size="9" text-anchor="middle" fill="#667085">${t}</text>`,
+    )
+    .join('');
   return `<div class="chart"><h3>${esc(metric)}${primary ? ' (primary)' : ''}${sameText}</h3><svg role="img" aria-label="${esc(metric)} by variant" width="100%" viewBox="0 0 ${labelW + barW + 48} ${h}" xmlns="http://www.w3.org/2000/svg">${ticks}${bars}</svg></div>`;
 }
 
 function gateSection(d: EvalReportData): string {
   const g = d.gate!;
   return `<div class="gate ${g.passed ? 'ok' : 'no'}"><b>Gate ${g.passed ? 'passed' : 'failed'}</b> for <b>${esc(g.candidate)}</b>: ${esc(g.reason)}<ul>${g.rules
-    .map((r) => `<li><span class="badge ${r.passed ? 'pass' : 'fail'}">${r.passed ? 'pass' : 'fail'}</span> <code>${esc(r.rule)}</code> — ${esc(r.reason)}</li>`)
+    .map(
+      (r) =>
+        `<li><span class="badge ${r.passed ? 'pass' : 'fail'}">${r.passed ? 'pass' : 'fail'}</span> <code>${esc(r.rule)}</code> — ${esc(r.reason)}</li>`,
+    )
     .join('')}</ul></div>`;
 }
 
@@ -116,7 +133,10 @@ function confusion(d: EvalReportData): string {
   if (!v || !cm) return '';
   const max = Math.max(1, ...cm.counts.flat());
   const cells = cm.labels
-    .map((l, i) => `<tr><th class="row">${esc(l)}</th>${cm.counts[i]!.map((n, j) => `<td style="background:${heat(n / max, i === j)}">${n}</td>`).join('')}</tr>`)
+    .map(
+      (l, i) =>
+        `<tr><th class="row">${esc(l)}</th>${cm.counts[i]!.map((n, j) => `<td style="background:${heat(n / max, i === j)}">${n}</td>`).join('')}</tr>`,
+    )
     .join('');
   return `<section><h2>Confusion matrix: ${esc(v.label)}</h2><p class="small">Rows: expected label; columns: predicted.</p><table class="cm"><thead><tr><th></th>${cm.labels.map((l) => `<th>${esc(l)}</th>`).join('')}</tr></thead><tbody>${cells}</tbody></table></section>`;
 }
@@ -139,7 +159,8 @@ function costLatency(variants: readonly VariantMetrics[]): string {
 
 function diffs(d: EvalReportData): string {
   if (!d.candidate || !d.baseline) return '';
-  if (!d.diffs.length) return `<section><h2>Per-case differences</h2><p class="muted">${esc(d.candidate)} and ${esc(d.baseline)} agree on every case.</p></section>`;
+  if (!d.diffs.length)
+    return `<section><h2>Per-case differences</h2><p class="muted">${esc(d.candidate)} and ${esc(d.baseline)} agree on every case.</p></section>`;
   const badge = (s: string) => `<span class="badge ${s}">${s}</span>`;
   const rows = d.diffs
     .map(

@@ -27,11 +27,19 @@ export const SplitSpecSchema = z
   .object({
     /** Share of kept examples for the validation split (shown to the provider as `validation_file`). @default 0.1 */
     validation: z.number().min(0).max(0.5).default(0.1),
-    /** Share held out as the evaluation set every variant is scored on; never overlaps train or validation. @default 0.2 */
+    /**
+     * Share held out as the evaluation set every variant is scored on; never overlaps train or validation. @default 0.2
+     */
     test: z.number().min(0).max(0.5).default(0.2),
-    /** Mixed into the content hash that orders examples, so a different seed gives a different but stable split. @default 'tailor' */
+    /**
+     * Mixed into the content hash that orders examples, so a different seed gives a different but stable
+     * split. @default 'tailor'
+     */
     seed: z.string().default('tailor'),
-    /** Split each label separately when the assistant answers are short labels, so every split has each label's share. @default true */
+    /**
+     * Split each label separately when the assistant answers are short labels, so every split has each label's
+     * share. @default true
+     */
     stratify: z.boolean().default(true),
     /**
      * Keep groups whole: a dotted key into each source line (`metadata.template`; a column name for CSV/TSV) whose
@@ -39,7 +47,10 @@ export const SplitSpecSchema = z
      * nothing held out shares a group with training. With `stratify`, a group counts under its most frequent label.
      * Every kept line must have the key. @default none (examples split one by one)
      */
-    groupBy: z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a dotted key such as metadata.template').optional(),
+    groupBy: z
+      .string()
+      .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a dotted key such as metadata.template')
+      .optional(),
   })
   .strict();
 
@@ -49,7 +60,9 @@ export const DedupeSpecSchema = z
     exact: z.boolean().default(true),
     /** Drop examples whose MinHash-estimated Jaccard similarity to an earlier one reaches `threshold`. @default true */
     near: z.boolean().default(true),
-    /** Jaccard similarity (word 3-gram shingles) at or above which two examples count as near-duplicates. @default 0.9 */
+    /**
+     * Jaccard similarity (word 3-gram shingles) at or above which two examples count as near-duplicates. @default 0.9
+     */
     threshold: z.number().min(0.5).max(1).default(0.9),
   })
   .strict();
@@ -59,7 +72,10 @@ export type PiiKind = z.infer<typeof PiiKindSchema>;
 
 export const PiiSpecSchema = z
   .object({
-    /** Replace personal data and secrets with placeholders such as `[EMAIL]` before anything leaves the machine. @default true */
+    /**
+     * Replace personal data and secrets with placeholders such as `[EMAIL]` before anything leaves the
+     * machine. @default true
+     */
     scrub: z.boolean().default(true),
     /** Which kinds to scrub. @default all: email, phone, card (Luhn-checked), ip, secret (API keys and tokens) */
     kinds: z.array(PiiKindSchema).default(['email', 'phone', 'card', 'ip', 'secret']),
@@ -72,7 +88,10 @@ export const LengthSpecSchema = z
     minTokens: z.number().int().min(0).optional(),
     /** Drop examples with more tokens. @default no maximum besides the model's training-example limit */
     maxTokens: z.number().int().min(1).optional(),
-    /** Drop examples over the target model's training-example limit instead of letting the provider truncate them. @default true */
+    /**
+     * Drop examples over the target model's training-example limit instead of letting the provider truncate
+     * them. @default true
+     */
     dropOverModelLimit: z.boolean().default(true),
   })
   .strict();
@@ -95,7 +114,9 @@ export const DatasetLimitsSchema = z
   .strict();
 export type DatasetLimitsSpec = z.infer<typeof DatasetLimitsSchema>;
 
-/** The `dataset:` key of a pipeline.yaml. Every optional field has a default, so `{ path }` alone is a complete spec. */
+/**
+ * The `dataset:` key of a pipeline.yaml. Every optional field has a default, so `{ path }` alone is a complete spec.
+ */
 export const DatasetSpecSchema = z
   .object({
     /**
@@ -116,7 +137,9 @@ export const DatasetSpecSchema = z
     minRating: z.number().int().min(1).max(5).optional(),
     /** `source: capture`: at most this many captured requests, a fixed sample by response ID. @default all */
     sampleSize: z.number().int().min(1).optional(),
-    /** `source: feedback`: a run needs at least this many feedback items new since the last successful run. @default 1 */
+    /**
+     * `source: feedback`: a run needs at least this many feedback items new since the last successful run. @default 1
+     */
     minCount: z.number().int().min(1).optional(),
     /** `source: feedback`: only feedback received within this long before the run (e.g. `30d`). @default all */
     window: DurationSchema.optional(),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DurationSchema as Duration } from './duration';
 
-
 /** Who must say yes before the alias moves: nobody (`auto`), or one of `approvers` within `timeout`. */
 export const ApprovalPolicySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auto') }).strict(),
@@ -33,9 +32,17 @@ export type DeployTarget = z.infer<typeof DeployTargetSchema>;
 export const DeploySpecSchema = z
   .object({
     /** The registry alias this pipeline promotes. @default 'prod' */
-    alias: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('prod'),
-    /** `auto`, or `{ type: manual, approvers: [...], timeout: '3 days' }`. The shorthand `auto` is accepted. @default auto */
-    approval: z.preprocess((v) => (v === 'auto' ? { type: 'auto' } : v), ApprovalPolicySchema).default({ type: 'auto' }),
+    alias: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/)
+      .default('prod'),
+    /**
+     * `auto`, or `{ type: manual, approvers: [...], timeout: '3 days' }`. The shorthand `auto` is
+     * accepted. @default auto
+     */
+    approval: z
+      .preprocess((v) => (v === 'auto' ? { type: 'auto' } : v), ApprovalPolicySchema)
+      .default({ type: 'auto' }),
     /** Webhooks told of every alias move (signed POST; retried by Temporal). @default [] */
     targets: z.array(DeployTargetSchema).default([]),
     smoke: z

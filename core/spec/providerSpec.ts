@@ -4,7 +4,8 @@ import { DurationSchema } from './duration';
 /** An environment variable's name (never its value: secrets stay in the worker's environment). */
 const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as OPENAI_API_KEY');
 
-const usdPerHourError = (issue: { input?: unknown }) => `expected a cost in USD per hour, 0 or more, got ${JSON.stringify(issue.input)}`;
+const usdPerHourError = (issue: { input?: unknown }) =>
+  `expected a cost in USD per hour, 0 or more, got ${JSON.stringify(issue.input)}`;
 
 /** LoRA's knobs (workers/trainer/tailor_trainer/spec.py parse_peft reads the same names). */
 const LoraSchema = z
@@ -34,9 +35,18 @@ export const SelfHostedProviderSchema = z
     baseModelPath: z.string().min(1).optional(),
     /** `full` fine-tuning, or `{ lora: {...} }`. @default { lora: {} } */
     peft: z
-      .union([z.literal('full'), z.object({ lora: LoraSchema.default({ rank: 8, dropout: 0.05, targetModules: ['q_proj', 'v_proj'] }) }).strict()], {
-        error: 'expected "full" or { lora: { rank: positive integer, alpha: positive number, dropout: number in [0, 1), targetModules: [module names] } }',
-      })
+      .union(
+        [
+          z.literal('full'),
+          z
+            .object({ lora: LoraSchema.default({ rank: 8, dropout: 0.05, targetModules: ['q_proj', 'v_proj'] }) })
+            .strict(),
+        ],
+        {
+          error:
+            'expected "full" or { lora: { rank: positive integer, alpha: positive number, dropout: number in [0, 1), targetModules: [module names] } }',
+        },
+      )
       .default({ lora: { rank: 8, dropout: 0.05, targetModules: ['q_proj', 'v_proj'] } }),
     /** Where trained adapters are written, shared with the serving side. @default '<TAILOR_HOME>/adapters' */
     adaptersDir: z.string().min(1).optional(),
@@ -69,10 +79,14 @@ export const SelfHostedProviderSchema = z
       .default({}),
   })
   .strict()
-  .refine((p) => Boolean(p.servingBaseUrl) !== Boolean(p.servingBaseUrlEnv), { message: 'give exactly one of servingBaseUrl and servingBaseUrlEnv', path: ['servingBaseUrl'] })
+  .refine((p) => Boolean(p.servingBaseUrl) !== Boolean(p.servingBaseUrlEnv), {
+    message: 'give exactly one of servingBaseUrl and servingBaseUrlEnv',
+    path: ['servingBaseUrl'],
+  })
   // vLLM loads only LoRA adapters at runtime; a fully fine-tuned model is served by its own server.
   .refine((p) => !(p.registerAdapters && p.peft === 'full'), {
-    message: 'registerAdapters loads LoRA adapters only; with peft: full, serve the trained model folder with its own server',
+    message:
+      'registerAdapters loads LoRA adapters only; with peft: full, serve the trained model folder with its own server',
     path: ['registerAdapters'],
   });
 export type SelfHostedProvider = z.infer<typeof SelfHostedProviderSchema>;
@@ -104,7 +118,9 @@ export const ProviderSpecSchema = z.discriminatedUnion('type', [
       apiKeyEnv: EnvName.default('OPENAI_API_KEY'),
     })
     .strict()
-    .refine((p) => Boolean(p.baseUrl) !== Boolean(p.baseUrlEnv), { message: 'give exactly one of baseUrl and baseUrlEnv' }),
+    .refine((p) => Boolean(p.baseUrl) !== Boolean(p.baseUrlEnv), {
+      message: 'give exactly one of baseUrl and baseUrlEnv',
+    }),
   /** Azure OpenAI through the SDK's AzureOpenAI client. */
   z
     .object({

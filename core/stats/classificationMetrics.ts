@@ -17,7 +17,10 @@ export interface ClassificationMetrics {
   confusion: ConfusionMatrix;
 }
 
-export function classificationMetrics(pairs: readonly { expected: string; predicted: string }[], labelOrder: readonly string[] = []): ClassificationMetrics {
+export function classificationMetrics(
+  pairs: readonly { expected: string; predicted: string }[],
+  labelOrder: readonly string[] = [],
+): ClassificationMetrics {
   const labels = [...labelOrder];
   for (const p of pairs) for (const l of [p.expected, p.predicted]) if (!labels.includes(l)) labels.push(l);
   const present = labels.filter((l) => pairs.some((p) => p.expected === l || p.predicted === l));
@@ -50,7 +53,10 @@ export function classificationMetrics(pairs: readonly { expected: string; predic
 }
 
 /** Macro-F1 of a resample (for the bootstrap): pairs picked by index. */
-export function macroF1Of(pairs: readonly { expected: string; predicted: string }[], indices: ArrayLike<number>): number {
+export function macroF1Of(
+  pairs: readonly { expected: string; predicted: string }[],
+  indices: ArrayLike<number>,
+): number {
   const picked: { expected: string; predicted: string }[] = [];
   for (let i = 0; i < indices.length; i++) picked.push(pairs[indices[i]!]!);
   return classificationMetrics(picked).macroF1;

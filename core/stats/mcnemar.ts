@@ -12,7 +12,10 @@ export interface McNemarResult {
   pValue: number;
 }
 
-export function mcnemarExact(candidatePassed: ArrayLike<boolean | number>, baselinePassed: ArrayLike<boolean | number>): McNemarResult {
+export function mcnemarExact(
+  candidatePassed: ArrayLike<boolean | number>,
+  baselinePassed: ArrayLike<boolean | number>,
+): McNemarResult {
   if (candidatePassed.length !== baselinePassed.length) throw new RangeError('paired outcomes differ in length');
   let b = 0;
   let c = 0;

@@ -26,7 +26,11 @@ export interface BootstrapInterval {
  * the case-to-case variation both share cancels out. Percentile method. `statistic` gets the resampled indices
  * (accuracy is a mean; macro-F1 needs the whole resample, which is why it is a function of indices).
  */
-export function pairedBootstrap(n: number, statistic: (which: 'candidate' | 'baseline', indices: Int32Array) => number, opts: BootstrapOptions = {}): BootstrapInterval {
+export function pairedBootstrap(
+  n: number,
+  statistic: (which: 'candidate' | 'baseline', indices: Int32Array) => number,
+  opts: BootstrapOptions = {},
+): BootstrapInterval {
   const resamples = opts.resamples ?? 2000;
   const level = opts.level ?? 0.95;
   const seed = opts.seed ?? 'tailor';
@@ -46,8 +50,13 @@ export function pairedBootstrap(n: number, statistic: (which: 'candidate' | 'bas
 }
 
 /** The paired bootstrap of a mean of per-case scores (accuracy, pass rate, a grader's mean score). */
-export function pairedBootstrapMean(candidate: ArrayLike<number>, baseline: ArrayLike<number>, opts: BootstrapOptions = {}): BootstrapInterval {
-  if (candidate.length !== baseline.length) throw new RangeError(`paired scores differ in length: ${candidate.length} vs ${baseline.length}`);
+export function pairedBootstrapMean(
+  candidate: ArrayLike<number>,
+  baseline: ArrayLike<number>,
+  opts: BootstrapOptions = {},
+): BootstrapInterval {
+  if (candidate.length !== baseline.length)
+    throw new RangeError(`paired scores differ in length: ${candidate.length} vs ${baseline.length}`);
   return pairedBootstrap(
     candidate.length,
     (which, idx) => {

@@ -12,7 +12,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const LABELS = ['billing', 'technical_issue', 'account_access', 'shipping', 'refund_request', 'product_question'] as const;
+export const LABELS = [
+  'billing',
+  'technical_issue',
+  'account_access',
+  'shipping',
+  'refund_request',
+  'product_question',
+] as const;
 type Label = (typeof LABELS)[number];
 
 export const SYSTEM_PROMPT = `Classify the support ticket as one of: ${LABELS.join(', ')}. Answer with the label only.`;
@@ -98,9 +105,28 @@ const rand = mulberry32(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
 
-const PRODUCTS = ['Orbit speaker', 'Lumo bulb', 'Quill e-reader', 'Strata band', 'Brio vacuum', 'Glint watch', 'Nimbus earbuds', 'Vireo camera'];
+const PRODUCTS = [
+  'Orbit speaker',
+  'Lumo bulb',
+  'Quill e-reader',
+  'Strata band',
+  'Brio vacuum',
+  'Glint watch',
+  'Nimbus earbuds',
+  'Vireo camera',
+];
 const SLOTS: Record<string, () => string> = {
-  plan: () => pick(['Plus plan', 'Family plan', 'Pro plan', 'annual plan', 'Basic plan', 'Premium plan', 'Student plan', 'Team plan']),
+  plan: () =>
+    pick([
+      'Plus plan',
+      'Family plan',
+      'Pro plan',
+      'annual plan',
+      'Basic plan',
+      'Premium plan',
+      'Student plan',
+      'Team plan',
+    ]),
   amount: () => `$${int(5, 300)}.${pick(['00', '49', '99'])}`,
   last4: () => String(int(1000, 9999)),
   order: () => `#${int(10000, 99999)}`,
@@ -157,6 +183,11 @@ export function generate(): object[] {
 if (path.resolve(process.argv[1] ?? '') === __filename) {
   const file = path.join(__dirname, 'data', 'tickets.jsonl');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, generate().map((e) => JSON.stringify(e)).join('\n') + '\n');
+  fs.writeFileSync(
+    file,
+    generate()
+      .map((e) => JSON.stringify(e))
+      .join('\n') + '\n',
+  );
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }

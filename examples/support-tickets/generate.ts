@@ -81,8 +81,32 @@ function shuffle<T>(items: T[]): T[] {
 // ---------------------------------------------------------------------------
 // Slot fillers (all fictional)
 
-const FIRST_NAMES = ['Jane', 'John', 'Alex', 'Sam', 'Pat', 'Robin', 'Jordan', 'Casey', 'Morgan', 'Taylor', 'Riley', 'Jamie'];
-const LAST_NAMES = ['Doe', 'Example', 'Sample', 'Placeholder', 'Testington', 'Fakename', 'Demo', 'Mockley', 'Dummy', 'Notreal'];
+const FIRST_NAMES = [
+  'Jane',
+  'John',
+  'Alex',
+  'Sam',
+  'Pat',
+  'Robin',
+  'Jordan',
+  'Casey',
+  'Morgan',
+  'Taylor',
+  'Riley',
+  'Jamie',
+];
+const LAST_NAMES = [
+  'Doe',
+  'Example',
+  'Sample',
+  'Placeholder',
+  'Testington',
+  'Fakename',
+  'Demo',
+  'Mockley',
+  'Dummy',
+  'Notreal',
+];
 
 const GADGETS = [
   'Nimbus wireless earbuds',
@@ -98,15 +122,60 @@ const GADGETS = [
   'Glint smartwatch',
   'Nova baby monitor',
 ];
-const HOMEWARE = ['Cascade water bottle', 'Ember pour-over kettle', 'Hearth cast iron pan', 'Fjord lunch box', 'Solace blender', 'Marlow knife set'];
-const APPAREL = ['Kestrel running shoes', 'TrailPro rain jacket', 'Alder hiking boots', 'Meridian wool sweater', 'Swift cycling shorts'];
-const DEVICES = ['iPhone 13', 'iPhone 15', 'Pixel 7', 'Galaxy S22', 'iPad', 'MacBook Air', 'Windows 11 laptop', 'Chromebook', 'Android tablet', 'old Moto G'];
+const HOMEWARE = [
+  'Cascade water bottle',
+  'Ember pour-over kettle',
+  'Hearth cast iron pan',
+  'Fjord lunch box',
+  'Solace blender',
+  'Marlow knife set',
+];
+const APPAREL = [
+  'Kestrel running shoes',
+  'TrailPro rain jacket',
+  'Alder hiking boots',
+  'Meridian wool sweater',
+  'Swift cycling shorts',
+];
+const DEVICES = [
+  'iPhone 13',
+  'iPhone 15',
+  'Pixel 7',
+  'Galaxy S22',
+  'iPad',
+  'MacBook Air',
+  'Windows 11 laptop',
+  'Chromebook',
+  'Android tablet',
+  'old Moto G',
+];
 const BROWSERS = ['Chrome', 'Firefox', 'Safari', 'Edge'];
-const PLANS = ['Plus plan', 'Premium plan', 'Family plan', 'Pro subscription', 'annual membership', 'monthly membership', 'Basic plan'];
+const PLANS = [
+  'Plus plan',
+  'Premium plan',
+  'Family plan',
+  'Pro subscription',
+  'annual membership',
+  'monthly membership',
+  'Basic plan',
+];
 const CARRIERS = ['UPS', 'DHL', 'FedEx', 'USPS', 'Royal Mail', 'the courier', 'DPD'];
 const CITIES = ['Denver', 'Leeds', 'Lyon', 'Toronto', 'Austin', 'Glasgow', 'Rotterdam', 'Perth', 'Cork', 'Tucson'];
 const COUNTRIES = ['Iceland', 'Chile', 'New Zealand', 'Portugal', 'Canada', 'Norway', 'Mexico'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const ERROR_CODES = ['E-1042', 'E-207', '0x80070005', 'ERR_TIMEOUT', '503', 'SYNC-19', 'code 42', 'NET-0007'];
 const PROMOS = ['SPRING20', 'WELCOME10', 'SAVE15', 'FRIENDS25', 'HOLIDAY5'];
@@ -119,7 +188,10 @@ function fakeName(): string {
 function fakeEmail(): string {
   const first = pick(FIRST_NAMES).toLowerCase();
   const last = pick(LAST_NAMES).toLowerCase();
-  return pick([`${first}.${last}`, `${first}${last}`, `${first}_${int(1, 99)}`, `${first[0] ?? 'x'}${last}`]) + '@example.com';
+  return (
+    pick([`${first}.${last}`, `${first}${last}`, `${first}_${int(1, 99)}`, `${first[0] ?? 'x'}${last}`]) +
+    '@example.com'
+  );
 }
 
 function amount(): string {
@@ -221,7 +293,7 @@ const TEMPLATES: Record<Label, readonly string[]> = {
     'I was charged in euros instead of dollars and my bank added a conversion fee on top.',
     'The free trial was supposed to last 30 days but you took {amount} after a week.',
     'Please move my payment date to the 1st of the month, the 15th is before my payday.',
-    "I see a pending authorization of {amount} from you but I never finished placing the order.",
+    'I see a pending authorization of {amount} from you but I never finished placing the order.',
     'Our company needs invoices to carry a purchase order number, {po}. Can you add it to the last two?',
     'How come there are two separate charges for the one order {order}?',
     'The automatic payment failed and now there is a late fee of {fee} on my statement.',
@@ -318,7 +390,7 @@ const TEMPLATES: Record<Label, readonly string[]> = {
     'Only half of my order showed up. The box had the {product} but not the {kitchen}.',
     'Can you send the {item} to my office instead of home? Same order, {order}.',
     'The box arrived crushed, though the {item} inside seems fine. Just letting you know.',
-    'I got someone else\'s parcel, it has a label for a different address.',
+    "I got someone else's parcel, it has a label for a different address.",
     'Is there any way to speed things up? I need the {item} before {date}.',
     "The {carrier} driver marked it as 'recipient unavailable' but I was home all day.",
     "Why does my order still say 'processing' after {days} days? When will it leave the warehouse?",
@@ -365,7 +437,7 @@ const TEMPLATES: Record<Label, readonly string[]> = {
     'The {apparel} fell apart after two wears, I would like my money returned please.',
     'The price dropped {amount} the day after I bought the {item}, can you give me the difference back?',
     "Still waiting on the reimbursement for return {rma}, it's been {days} days.",
-    "I never got confirmation that you received my returned {item}. When do I get paid back?",
+    'I never got confirmation that you received my returned {item}. When do I get paid back?',
     'Requesting a refund for order {order}, the item was damaged in the box.',
     "I want to cancel my {plan} and be refunded for this month since I haven't used it at all.",
     'Either you return the {amount} for the broken {product} or I will dispute it with my bank.',
@@ -413,9 +485,26 @@ const TEMPLATES: Record<Label, readonly string[]> = {
 // Wrappers: greetings, extra context, sign-offs, typos.
 
 const GREETINGS = [
-  '', '', '', '', '', '', '',
-  'Hi,', 'Hi,', 'Hello,', 'Hey,', 'Hi there,', 'Good morning,', 'Hi team,', 'Hello support,',
-  'To whom it may concern,', 'Hey guys,', 'Dear support team,', 'Hiya,', 'Quick question:',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  'Hi,',
+  'Hi,',
+  'Hello,',
+  'Hey,',
+  'Hi there,',
+  'Good morning,',
+  'Hi team,',
+  'Hello support,',
+  'To whom it may concern,',
+  'Hey guys,',
+  'Dear support team,',
+  'Hiya,',
+  'Quick question:',
 ];
 
 /** Neutral context sentences; a few mention other labels' words on purpose. */
@@ -436,7 +525,7 @@ const EXTRAS_AFTER = [
   'Any help would be appreciated.',
   'Thanks in advance.',
   'Not urgent, whenever you get a chance.',
-  "Let me know if you need any more details.",
+  'Let me know if you need any more details.',
   'It would be great to get an answer today.',
   'Hope you can help with this issue.',
 ];
@@ -448,8 +537,20 @@ const COMPLAINTS = [
   'Honestly pretty disappointed so far.',
 ];
 const SIGNOFFS = [
-  '', '', '', '', '', '',
-  'Thanks,', 'Thanks!', 'Thank you.', 'Cheers,', 'Regards,', 'Best,', 'Kind regards,', 'Many thanks,',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  'Thanks,',
+  'Thanks!',
+  'Thank you.',
+  'Cheers,',
+  'Regards,',
+  'Best,',
+  'Kind regards,',
+  'Many thanks,',
   'Sent from my phone',
 ];
 
@@ -505,7 +606,8 @@ function makeTicket(label: Label): string {
     before = true;
   }
   parts.push(body);
-  if (extras >= 2 || (extras === 1 && !before)) parts.push(expand(pick(label === 'product_question' ? EXTRAS_AFTER : [...EXTRAS_AFTER, ...COMPLAINTS])));
+  if (extras >= 2 || (extras === 1 && !before))
+    parts.push(expand(pick(label === 'product_question' ? EXTRAS_AFTER : [...EXTRAS_AFTER, ...COMPLAINTS])));
   if (email) parts.push(`${pick(['You can reach me at', 'Please reply to', 'My email is'])} ${fakeEmail()}.`);
   body = parts.join(' ');
   const greeting = pick(GREETINGS);
@@ -606,17 +708,19 @@ export function generate(): Example[] {
 }
 
 export function toJsonl(examples: readonly Example[]): string {
-  return examples
-    .map(({ label, ticket }) =>
-      JSON.stringify({
-        messages: [
-          { role: 'system', content: SYSTEM_PROMPT },
-          { role: 'user', content: ticket },
-          { role: 'assistant', content: label },
-        ],
-      }),
-    )
-    .join('\n') + '\n';
+  return (
+    examples
+      .map(({ label, ticket }) =>
+        JSON.stringify({
+          messages: [
+            { role: 'system', content: SYSTEM_PROMPT },
+            { role: 'user', content: ticket },
+            { role: 'assistant', content: label },
+          ],
+        }),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 // Run when executed directly (bin/run-ts.js or tsx), not when imported.

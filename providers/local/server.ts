@@ -44,7 +44,9 @@ export interface LocalOpenAIOptions {
   seed?: number;
   /** Wall time per training step (and per validation/queue phase); default env TAILOR_LOCAL_STEP_MS or 25. */
   stepDelayMs?: number;
-  /** Largest request body (JSON or a multipart upload); larger ones get a 413. @default 512 MiB (OpenAI's per-file cap) */
+  /**
+   * Largest request body (JSON or a multipart upload); larger ones get a 413. @default 512 MiB (OpenAI's per-file cap)
+   */
   maxBodyBytes?: number;
   /**
    * When set, every `/v1` route (admin ones too) requires `Authorization: Bearer <token>` and answers 401
@@ -143,7 +145,13 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
         if (opts.token !== undefined && !req.headers.authorization) throw missingApiKey();
       }
       if (opts.token !== undefined && !bearerTokenMatches(req.headers.authorization, opts.token)) {
-        throw new ApiError(401, 'Incorrect API key provided. This backend requires the token it was started with (tailor local-openai --token-env VAR) as the API key.', 'invalid_request_error', null, 'invalid_api_key');
+        throw new ApiError(
+          401,
+          'Incorrect API key provided. This backend requires the token it was started with (tailor local-openai --token-env VAR) as the API key.',
+          'invalid_request_error',
+          null,
+          'invalid_api_key',
+        );
       }
       setBodyLimit(req, maxBodyBytes);
       checkDeclaredLength(req);
@@ -170,7 +178,14 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
       if (res.headersSent || res.destroyed) return;
       if (err instanceof ApiError) return sendError(res, err);
       if (err instanceof LoopbackHttpError) return sendJsonError(res, err);
-      sendError(res, new ApiError(500, `The server had an error while processing your request. Sorry about that! (${(err as Error).message})`, 'server_error'));
+      sendError(
+        res,
+        new ApiError(
+          500,
+          `The server had an error while processing your request. Sorry about that! (${(err as Error).message})`,
+          'server_error',
+        ),
+      );
     }
   }
 

@@ -19,7 +19,13 @@ export function providerClient(spec: ProviderSpec = DEFAULT_PROVIDER, env: NodeJ
   if (!client) {
     client =
       resolved.kind === 'azure'
-        ? new AzureOpenAI({ endpoint: resolved.endpoint, apiKey: resolved.apiKey, apiVersion: resolved.apiVersion, maxRetries: 0, timeout: CLIENT_TIMEOUT_MS })
+        ? new AzureOpenAI({
+            endpoint: resolved.endpoint,
+            apiKey: resolved.apiKey,
+            apiVersion: resolved.apiVersion,
+            maxRetries: 0,
+            timeout: CLIENT_TIMEOUT_MS,
+          })
         : new OpenAI({
             apiKey: resolved.apiKey,
             baseURL: resolved.baseURL,
@@ -51,7 +57,10 @@ export function resolveProvider(spec: ProviderSpec, env: NodeJS.ProcessEnv): Res
       const baseURL = get('OPENAI_BASE_URL');
       // The local backend accepts any key; a placeholder keeps the SDK from refusing to start.
       const apiKey = get('OPENAI_API_KEY') ?? (baseURL && isLoopback(baseURL) ? 'tailor-local' : undefined);
-      if (!apiKey) throw notConfigured('OPENAI_API_KEY is not set in the worker environment (and OPENAI_BASE_URL is not a local backend)');
+      if (!apiKey)
+        throw notConfigured(
+          'OPENAI_API_KEY is not set in the worker environment (and OPENAI_BASE_URL is not a local backend)',
+        );
       return { kind: 'openai', apiKey, baseURL };
     }
     case 'openai':
@@ -71,7 +80,8 @@ export function resolveProvider(spec: ProviderSpec, env: NodeJS.ProcessEnv): Res
       // Inference only: the serving endpoint (chat_server.py or vLLM); training goes to the trainer's task queue.
       const baseURL = spec.servingBaseUrl ?? need(spec.servingBaseUrlEnv!, 'the self-hosted serving URL');
       const apiKey = get(spec.apiKeyEnv) ?? (isLoopback(baseURL) ? 'tailor-local' : undefined);
-      if (!apiKey) throw notConfigured(`${spec.apiKeyEnv} (the serving endpoint's key) is not set in the worker environment`);
+      if (!apiKey)
+        throw notConfigured(`${spec.apiKeyEnv} (the serving endpoint's key) is not set in the worker environment`);
       return { kind: 'openai', apiKey, baseURL };
     }
     case 'azure':

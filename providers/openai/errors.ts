@@ -30,7 +30,10 @@ export function toTemporalFailure(err: unknown, what: string): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof OpenAI.APIUserAbortError) return err; // cancellation: let Temporal see it as such
   if (err instanceof OpenAI.APIConnectionError) {
-    return ApplicationFailure.retryable(`${what}: cannot reach the provider (${err.message})`, Failure.ProviderConnectionError);
+    return ApplicationFailure.retryable(
+      `${what}: cannot reach the provider (${err.message})`,
+      Failure.ProviderConnectionError,
+    );
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status ?? 0;

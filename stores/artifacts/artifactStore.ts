@@ -107,7 +107,9 @@ export class ArtifactStore implements ArtifactBackend {
  */
 function writeFailed(target: string, err: unknown): Error {
   const e = err as NodeJS.ErrnoException;
-  return Object.assign(new Error(`artifact store: cannot write ${target}: ${e?.message ?? String(err)}`), { code: e?.code });
+  return Object.assign(new Error(`artifact store: cannot write ${target}: ${e?.message ?? String(err)}`), {
+    code: e?.code,
+  });
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -73,7 +73,8 @@ export class FeedbackStore {
     const contentSha = feedbackContentSha256(body);
     const id = body.id ?? `fb-${contentSha.slice(0, 32)}`;
     const tx = this.db.transaction((): StoredFeedback => {
-      const prior = this.db.prepare('SELECT content_sha256 AS sha FROM feedback WHERE id = ?').get(id) as { sha: string } | undefined;
+      const prior = this.db.prepare('SELECT content_sha256 AS sha FROM feedback WHERE id = ?').get(id) as
+        { sha: string } | undefined;
       if (prior) {
         if (prior.sha !== contentSha) throw new FeedbackConflictError(id);
         return { id, created: false };
@@ -125,7 +126,9 @@ export function toRecord(r: FeedbackRow): FeedbackRecord {
     answer: r.answer,
     rating,
     ...(r.corrected_answer !== null ? { correctedAnswer: r.corrected_answer } : {}),
-    ...(r.preference_json !== null ? { preference: JSON.parse(r.preference_json) as NonNullable<FeedbackRecord['preference']> } : {}),
+    ...(r.preference_json !== null
+      ? { preference: JSON.parse(r.preference_json) as NonNullable<FeedbackRecord['preference']> }
+      : {}),
     ...(r.who !== null ? { who: r.who } : {}),
     at: r.at,
   };

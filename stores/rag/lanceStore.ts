@@ -37,7 +37,9 @@ export class LanceVectorStore implements VectorStore {
     private table: Table | undefined,
   ) {}
 
-  /** Opens (or prepares to create) the store in `dir`; the table is created by the first upsert, sized by its vectors. */
+  /**
+   * Opens (or prepares to create) the store in `dir`; the table is created by the first upsert, sized by its vectors.
+   */
   static async open(dir: string): Promise<LanceVectorStore> {
     fs.mkdirSync(dir, { recursive: true });
     const { lancedb } = lance();
@@ -63,7 +65,11 @@ export class LanceVectorStore implements VectorStore {
       new arrow.Field('source', new arrow.Utf8(), false),
       new arrow.Field('heading', new arrow.Utf8(), false),
       new arrow.Field('text', new arrow.Utf8(), false),
-      new arrow.Field('vector', new arrow.FixedSizeList(dimensions, new arrow.Field('item', new arrow.Float32(), true)), false),
+      new arrow.Field(
+        'vector',
+        new arrow.FixedSizeList(dimensions, new arrow.Field('item', new arrow.Float32(), true)),
+        false,
+      ),
     ]);
     this.table = await this.db.createEmptyTable(TABLE, schema, { existOk: true });
     return this.table;
@@ -75,7 +81,13 @@ export class LanceVectorStore implements VectorStore {
     const bad = records.find((r) => r.vector.length !== dims);
     if (bad) throw new Error(`vector of ${bad.id} has ${bad.vector.length} dimensions, expected ${dims}`);
     const table = await this.writable(dims);
-    const rows = records.map((r) => ({ id: r.id, source: r.source, heading: r.heading, text: r.text, vector: Array.from(r.vector) }));
+    const rows = records.map((r) => ({
+      id: r.id,
+      source: r.source,
+      heading: r.heading,
+      text: r.text,
+      vector: Array.from(r.vector),
+    }));
     await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
   }
 
@@ -83,7 +95,13 @@ export class LanceVectorStore implements VectorStore {
     if (!this.table || !ids.length) return 0;
     const before = await this.table.countRows();
     // Chunk ids are hex digests; batches keep each predicate a reasonable size.
-    for (let i = 0; i < ids.length; i += 500) await this.table.delete(`id IN (${ids.slice(i, i + 500).map(sqlString).join(', ')})`);
+    for (let i = 0; i < ids.length; i += 500)
+      await this.table.delete(
+        `id IN (${ids
+          .slice(i, i + 500)
+          .map(sqlString)
+          .join(', ')})`,
+      );
     return before - (await this.table.countRows());
   }
 
@@ -93,8 +111,22 @@ export class LanceVectorStore implements VectorStore {
     if (opts.filter?.sourcePrefix) q = q.where(`source LIKE ${likePrefix(opts.filter.sourcePrefix)}`);
     if (opts.mode === 'exact') q = q.bypassVectorIndex();
     else q = q.nprobes(20).refineFactor(4);
-    const rows = (await q.toArray()) as { id: string; source: string; heading: string; text: string; vector: ArrayLike<number>; _distance: number }[];
-    return rows.map((r) => ({ id: r.id, source: r.source, heading: r.heading, text: r.text, score: 1 - r._distance, vector: Array.from(r.vector) }));
+    const rows = (await q.toArray()) as {
+      id: string;
+      source: string;
+      heading: string;
+      text: string;
+      vector: ArrayLike<number>;
+      _distance: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      source: r.source,
+      heading: r.heading,
+      text: r.text,
+      score: 1 - r._distance,
+      vector: Array.from(r.vector),
+    }));
   }
 
   async count(): Promise<number> {
@@ -114,7 +146,10 @@ export class LanceVectorStore implements VectorStore {
     const { lancedb } = lance();
     // √n partitions is IVF's usual balance of probe cost against partition size.
     const numPartitions = Math.max(1, Math.round(Math.sqrt(rows)));
-    await this.table.createIndex('vector', { config: lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions, maxIterations: 10, sampleRate: 64 }), replace: true });
+    await this.table.createIndex('vector', {
+      config: lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions, maxIterations: 10, sampleRate: 64 }),
+      replace: true,
+    });
     return true;
   }
 

@@ -83,8 +83,7 @@ export class Registry {
 
   resolveAlias(pipeline: string, alias: string): string | undefined {
     const row = this.db.prepare('SELECT model FROM aliases WHERE pipeline = ? AND alias = ?').get(pipeline, alias) as
-      | { model: string }
-      | undefined;
+      { model: string } | undefined;
     return row?.model;
   }
 
@@ -92,7 +91,10 @@ export class Registry {
    * Points an alias at a model and records the move. Idempotent per run: repeating the same move for the same run
    * (an activity retry) changes nothing and reports the original previous model.
    */
-  moveAlias(change: Omit<AliasChange, 'fromModel' | 'at'> & { at?: number }): { previous: string | null; changed: boolean } {
+  moveAlias(change: Omit<AliasChange, 'fromModel' | 'at'> & { at?: number }): {
+    previous: string | null;
+    changed: boolean;
+  } {
     const tx = this.db.transaction(() => {
       const current = this.resolveAlias(change.pipeline, change.alias) ?? null;
       if (change.runId && current === change.toModel) {
@@ -147,8 +149,15 @@ export class Registry {
 
   listAliases(pipeline?: string): { pipeline: string; alias: string; model: string; updatedAt: number }[] {
     return this.db
-      .prepare('SELECT pipeline, alias, model, updated_at AS updatedAt FROM aliases WHERE (? IS NULL OR pipeline = ?) ORDER BY pipeline, alias')
-      .all(pipeline ?? null, pipeline ?? null) as { pipeline: string; alias: string; model: string; updatedAt: number }[];
+      .prepare(
+        'SELECT pipeline, alias, model, updated_at AS updatedAt FROM aliases WHERE (? IS NULL OR pipeline = ?) ORDER BY pipeline, alias',
+      )
+      .all(pipeline ?? null, pipeline ?? null) as {
+      pipeline: string;
+      alias: string;
+      model: string;
+      updatedAt: number;
+    }[];
   }
 
   /** Alias moves made by a run (its promotion and any rollback). */
@@ -175,12 +184,21 @@ export class Registry {
     const current = this.resolveAlias(pipeline, alias);
     if (current === undefined) return undefined;
     const row = this.db
-      .prepare('SELECT from_model AS fromModel FROM alias_history WHERE pipeline = ? AND alias = ? AND to_model = ? ORDER BY id DESC LIMIT 1')
+      .prepare(
+        'SELECT from_model AS fromModel FROM alias_history WHERE pipeline = ? AND alias = ? AND to_model = ? ORDER BY id DESC LIMIT 1',
+      )
       .get(pipeline, alias, current) as { fromModel: string | null } | undefined;
     return row ? row.fromModel : undefined;
   }
 
-  recordApproval(a: { runId: string; pipeline: string; decision: string; who: string; why: string; at?: number }): void {
+  recordApproval(a: {
+    runId: string;
+    pipeline: string;
+    decision: string;
+    who: string;
+    why: string;
+    at?: number;
+  }): void {
     this.db
       .prepare('INSERT INTO approvals (run_id, pipeline, decision, who, why, at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(a.runId, a.pipeline, a.decision, a.who, a.why, a.at ?? Date.now());

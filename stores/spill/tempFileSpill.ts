@@ -27,13 +27,13 @@ class TempFile implements SpillFile {
   constructor(private readonly fd: number) {}
 
   write(bytes: Uint8Array, position: number): void {
-    for (let done = 0; done < bytes.length; ) {
+    for (let done = 0; done < bytes.length;) {
       done += fs.writeSync(this.fd, bytes, done, bytes.length - done, position + done);
     }
   }
 
   read(bytes: Uint8Array, position: number): void {
-    for (let done = 0; done < bytes.length; ) {
+    for (let done = 0; done < bytes.length;) {
       const n = fs.readSync(this.fd, bytes, done, bytes.length - done, position + done);
       if (n === 0) throw new Error(`spill file: temporary file ended at byte ${position + done}`);
       done += n;

@@ -37,7 +37,8 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
     return out.stdout;
   };
   const auditJson = async (runId: string) => JSON.parse(await audit(runId, '--json')) as AuditReport;
-  const start = async (file: string) => startPipeline(h.client, loadSpec(file), { taskQueue: h.taskQueue, rerun: true });
+  const start = async (file: string) =>
+    startPipeline(h.client, loadSpec(file), { taskQueue: h.taskQueue, rerun: true });
 
   beforeAll(() => {
     env = cliEnv(h);
@@ -56,7 +57,9 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
     // History really is ciphertext: without the audit's decoding no artifact reference could be read.
     const raw = await h.client.workflow.getHandle(runId).fetchHistory();
     const scheduled = raw.events!.find((e) => e.activityTaskScheduledEventAttributes)!;
-    expect(Buffer.from(scheduled.activityTaskScheduledEventAttributes!.input!.payloads![0]!.metadata!.encoding!).toString()).toBe('binary/encrypted');
+    expect(
+      Buffer.from(scheduled.activityTaskScheduledEventAttributes!.input!.payloads![0]!.metadata!.encoding!).toString(),
+    ).toBe('binary/encrypted');
 
     const r = await auditJson(runId);
     expect(r.status).toBe('failed');
@@ -67,14 +70,30 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
     expect(step.error).toMatch(new RegExp(`fine-tuning job ${job!.id} failed: `));
     expect(step.attempts).toBe(3);
     const create = r.activities.find((a) => a.name === 'findOrCreateJob')!;
-    expect(create).toMatchObject({ workflowId: `${runId}/fine-tune`, status: 'completed', attempts: 3, ids: { jobId: job!.id } });
+    expect(create).toMatchObject({
+      workflowId: `${runId}/fine-tune`,
+      status: 'completed',
+      attempts: 3,
+      ids: { jobId: job!.id },
+    });
     expect(create.failures).toEqual([expect.stringMatching(/^attempt 2: .*500/)]);
-    expect(step.failures).toEqual(expect.arrayContaining([`findOrCreateJob ${create.failures[0]}`, expect.stringMatching(/fine-tune: fine-tuning job .* failed/)]));
+    expect(step.failures).toEqual(
+      expect.arrayContaining([
+        `findOrCreateJob ${create.failures[0]}`,
+        expect.stringMatching(/fine-tune: fine-tuning job .* failed/),
+      ]),
+    );
     expect(r.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'failed', 'skipped', 'skipped']);
     // Inputs and outputs: the train split went from prepareDataset into the upload, by reference.
     const train = r.activities.find((a) => a.name === 'prepareDataset')!.outputs.find((o) => o.path === 'train')!;
-    expect(train).toMatchObject({ uri: `artifact:sha256:${train.sha256}`, bytes: expect.any(Number), count: expect.any(Number) });
-    expect(r.activities.find((a) => a.name === 'uploadTrainingFile')!.inputs).toEqual([expect.objectContaining({ path: 'artifact', sha256: train.sha256 })]);
+    expect(train).toMatchObject({
+      uri: `artifact:sha256:${train.sha256}`,
+      bytes: expect.any(Number),
+      count: expect.any(Number),
+    });
+    expect(r.activities.find((a) => a.name === 'uploadTrainingFile')!.inputs).toEqual([
+      expect.objectContaining({ path: 'artifact', sha256: train.sha256 }),
+    ]);
     expect(r.lineage.map((l) => l.kind)).toEqual(['dataset', 'train', 'upload', 'job']);
     expect(r.lineage[3]!.id).toBe(job!.id);
     expect(r.spend?.estimatedUsd['fine-tune']).toBeGreaterThan(0);
@@ -88,10 +107,23 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
   });
 
   it('an approved run shows approver and reason, spend, and the lineage chain with the real job and model (md and html)', async () => {
-    const file = specFile('audit-approve', (s) => (s.deploy.approval = { type: 'manual', approvers: ['alice'], timeout: '10 minutes' }));
+    const file = specFile(
+      'audit-approve',
+      (s) => (s.deploy.approval = { type: 'manual', approvers: ['alice'], timeout: '10 minutes' }),
+    );
     const { handle, runId } = await start(file);
-    await eventually('the approval wait', async () => (await h.client.workflow.getHandle(`${runId}/deploy`).query(pendingApprovalQuery).catch(() => null)) ?? undefined, 90_000);
-    expect(await runCli(['approve', runId, '--by', 'alice', '--reason', 'checked <the> "numbers"'], env)).toMatchObject({ code: 0 });
+    await eventually(
+      'the approval wait',
+      async () =>
+        (await h.client.workflow
+          .getHandle(`${runId}/deploy`)
+          .query(pendingApprovalQuery)
+          .catch(() => null)) ?? undefined,
+      90_000,
+    );
+    expect(await runCli(['approve', runId, '--by', 'alice', '--reason', 'checked <the> "numbers"'], env)).toMatchObject(
+      { code: 0 },
+    );
     const result = await handle.result();
     expect(result.deploy.outcome).toBe('promoted');
     const jobId = result.fineTune!.jobId;
@@ -99,7 +131,15 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
 
     const r = await auditJson(runId);
     expect(r.status).toBe('completed');
-    expect(r.approvals).toEqual([expect.objectContaining({ decision: 'approved', who: 'alice', why: 'checked <the> "numbers"', source: 'registry', identity: expect.any(String) })]);
+    expect(r.approvals).toEqual([
+      expect.objectContaining({
+        decision: 'approved',
+        who: 'alice',
+        why: 'checked <the> "numbers"',
+        source: 'registry',
+        identity: expect.any(String),
+      }),
+    ]);
     expect(r.children.map((c) => [c.workflowId, c.status])).toEqual([
       [`${runId}/fine-tune`, 'completed'],
       [`${runId}/evaluate`, 'completed'],
@@ -115,7 +155,11 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
     const chain = md.split('\n').find((l) => l.startsWith('dataset sha256:'))!;
     expect(chain).toContain(`→ job ${jobId}`);
     expect(chain).toContain(`→ model ${model}`);
-    expect(chain).toMatch(new RegExp(`→ alias ${result.pipeline}@prod \\(none → ${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} by alice\\)`));
+    expect(chain).toMatch(
+      new RegExp(
+        `→ alias ${result.pipeline}@prod \\(none → ${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} by alice\\)`,
+      ),
+    );
     expect(md).toContain('| approved | alice | checked <the> "numbers"');
 
     const html = await audit(runId, '--html');
@@ -125,7 +169,10 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
     expect(html).toContain('checked &lt;the&gt; &quot;numbers&quot;');
     expect(html).not.toContain('<the>');
     for (const tag of ['section', 'table', 'tr', 'td', 'code']) {
-      expect([tag, html.split(`<${tag}>`).length + html.split(`<${tag} `).length - 2]).toEqual([tag, html.split(`</${tag}>`).length - 1]);
+      expect([tag, html.split(`<${tag}>`).length + html.split(`<${tag} `).length - 2]).toEqual([
+        tag,
+        html.split(`</${tag}>`).length - 1,
+      ]);
     }
     expect(html).toContain(jobId);
   });
@@ -134,11 +181,18 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
     // Slow steps, and the job is paused at the provider as soon as it exists: the run then stays in its fine-tune
     // stage for as long as the audits below take, however loaded the machine is.
     await setFaults(h.backend.baseURL, 'train.slow=800');
-    const { handle, runId } = (await start(specFile('audit-running'))) as { handle: WorkflowHandle<typeof customizationPipeline>; runId: string };
-    const job = await eventually('the remote job to exist', async () => {
-      const [j] = await jobsTagged(sdk(h.backend.baseURL), `${runId}/fine-tune`);
-      return j && (j.status === 'running' || j.status === 'queued') ? j : undefined;
-    }, 60_000);
+    const { handle, runId } = (await start(specFile('audit-running'))) as {
+      handle: WorkflowHandle<typeof customizationPipeline>;
+      runId: string;
+    };
+    const job = await eventually(
+      'the remote job to exist',
+      async () => {
+        const [j] = await jobsTagged(sdk(h.backend.baseURL), `${runId}/fine-tune`);
+        return j && (j.status === 'running' || j.status === 'queued') ? j : undefined;
+      },
+      60_000,
+    );
     await sdk(h.backend.baseURL).fineTuning.jobs.pause(job.id);
     const running = await auditJson(runId);
     expect(running).toMatchObject({ status: 'running', stage: 'fine-tune' });
@@ -146,7 +200,9 @@ describe('tailor audit: failed, approved, running and cancelled runs, rebuilt fr
     expect(running.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'running', 'pending', 'pending']);
     expect(running.spend!.estimatedUsd['fine-tune']).toBeGreaterThan(0);
     expect(running.lineage.find((l) => l.kind === 'job')?.id).toBe(job.id);
-    expect(running.children).toEqual([expect.objectContaining({ workflowId: `${runId}/fine-tune`, status: 'running' })]);
+    expect(running.children).toEqual([
+      expect.objectContaining({ workflowId: `${runId}/fine-tune`, status: 'running' }),
+    ]);
     expect(await audit(runId, '--md')).toContain('running (stage fine-tune)');
 
     await handle.cancel();

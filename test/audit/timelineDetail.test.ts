@@ -7,7 +7,13 @@ const sha = 'b'.repeat(64);
 const train = { uri: `artifact:sha256:${sha}`, sha256: sha, bytes: 1200, count: 329, path: 'train' };
 type Activity = AuditReport['activities'][number];
 const act = (a: Pick<Activity, 'workflowId' | 'name' | 'step' | 'scheduledAt'> & Partial<Activity>): Activity => ({
-  activityId: '1', status: 'completed', attempts: 1, failures: [], inputs: [], outputs: [], ...a,
+  activityId: '1',
+  status: 'completed',
+  attempts: 1,
+  failures: [],
+  inputs: [],
+  outputs: [],
+  ...a,
 });
 const report: Pick<AuditReport, 'runId' | 'activities' | 'children' | 'steps'> = {
   runId: RUN,
@@ -20,7 +26,12 @@ const report: Pick<AuditReport, 'runId' | 'activities' | 'children' | 'steps'> =
   steps: [{ name: 'evaluate', status: 'completed', attempts: 1, failures: [], detail: 'fine-tuned 0.894 · base 0.5' }],
 };
 const row = (t: Partial<TimelineEntry>): TimelineEntry => ({
-  workflowId: RUN, at: 0, kind: 'activity', name: '', status: 'completed', ...t,
+  workflowId: RUN,
+  at: 0,
+  kind: 'activity',
+  name: '',
+  status: 'completed',
+  ...t,
 });
 
 describe("the audit timeline's detail column", () => {

@@ -88,7 +88,11 @@ test('dataset.source: capture prepares and validates the alias traffic rated at 
 
   // The run is named by the export: the same rows exported here hash the same.
   const store = new CaptureStore(path.join(h.home, 'capture.db'));
-  const expected = exportCaptures(store.list({ alias: 'tickets@prod' }), { format: 'sft', minRating: 4, spill: memorySpill() });
+  const expected = exportCaptures(store.list({ alias: 'tickets@prod' }), {
+    format: 'sft',
+    minRating: 4,
+    spill: memorySpill(),
+  });
   store.close();
   expect(result.datasetSha256).toBe(createHash('sha256').update(expected.text).digest('hex'));
   // 149 rows of the alias, 119 rated up (every fifth is down; the first row belongs to another alias).

@@ -6,7 +6,15 @@ import { connectTestClient, testTemporalAddress } from '../support/temporal';
 import { CATALOGUE, CLI_CATALOGUE, HTTP_CATALOGUE } from './badInputs';
 import type { CliEntry } from './catalogueTypes';
 import { BODY_LIMIT } from './entries/http';
-import { filesUnder, materialise, runBinary, runInProcess, sendRequest, STACK_TRACE, type CliOutcome } from './runEntry';
+import {
+  filesUnder,
+  materialise,
+  runBinary,
+  runInProcess,
+  sendRequest,
+  STACK_TRACE,
+  type CliOutcome,
+} from './runEntry';
 
 /** Nothing listens on port 1: a command that tries to reach Temporal for a bad input fails this test loudly. */
 const NO_TEMPORAL = '127.0.0.1:1';
@@ -14,7 +22,10 @@ const NO_TEMPORAL = '127.0.0.1:1';
 function expectClearError(entry: CliEntry, r: CliOutcome): void {
   expect(r.threw).toBeUndefined();
   const all = r.stdout + r.stderr;
-  expect({ code: r.code, output: all }).toEqual({ code: entry.expect.exitCode, output: expect.stringMatching(entry.expect.message) });
+  expect({ code: r.code, output: all }).toEqual({
+    code: entry.expect.exitCode,
+    output: expect.stringMatching(entry.expect.message),
+  });
   // Usage errors and bad files go to stderr, with nothing on stdout a script could mistake for a result.
   if (entry.expect.exitCode === 2) expect(r.stdout).toBe('');
   expect(all).not.toMatch(STACK_TRACE);
@@ -51,7 +62,9 @@ describe('the bad-input catalogue', () => {
       expect(entries.some((e) => e.kind === 'spec') && entries.some((e) => e.kind === 'suite')).toBe(true);
       const { client, connection } = await connectTestClient();
       try {
-        const n = await client.workflow.count(`WorkflowId STARTS_WITH 'catalogue-' OR WorkflowId STARTS_WITH 'eval-catalogue-'`);
+        const n = await client.workflow.count(
+          `WorkflowId STARTS_WITH 'catalogue-' OR WorkflowId STARTS_WITH 'eval-catalogue-'`,
+        );
         expect(n.count).toBe(0);
       } finally {
         await connection.close();
@@ -91,7 +104,8 @@ describe('the bad-input catalogue', () => {
     });
 
     test('kept nothing: no file stored, no job created', async () => {
-      const get = async (p: string) => (await sendRequest(origin, { method: 'GET', path: p })).body as { data: unknown[] };
+      const get = async (p: string) =>
+        (await sendRequest(origin, { method: 'GET', path: p })).body as { data: unknown[] };
       expect((await get('/v1/files')).data).toEqual([]);
       expect((await get('/v1/fine_tuning/jobs')).data).toEqual([]);
     });

@@ -10,6 +10,12 @@ import { HTTP_ENTRIES } from './entries/http';
 import { SPEC_ENTRIES } from './entries/specs';
 import { PROMPT_ENTRIES, SUITE_ENTRIES } from './entries/suites';
 
-export const CLI_CATALOGUE: CliEntry[] = [...DATASET_ENTRIES, ...SPEC_ENTRIES, ...SUITE_ENTRIES, ...PROMPT_ENTRIES, ...CLI_ENTRIES];
+export const CLI_CATALOGUE: CliEntry[] = [
+  ...DATASET_ENTRIES,
+  ...SPEC_ENTRIES,
+  ...SUITE_ENTRIES,
+  ...PROMPT_ENTRIES,
+  ...CLI_ENTRIES,
+];
 export const HTTP_CATALOGUE: HttpEntry[] = HTTP_ENTRIES;
 export const CATALOGUE: CatalogueEntry[] = [...CLI_CATALOGUE, ...HTTP_CATALOGUE];

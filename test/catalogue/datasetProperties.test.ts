@@ -44,9 +44,19 @@ const validExample = fc.record({
 const badLine = fc.oneof(
   fc.constant('{"messages": ['),
   fc.constant('not json at all'),
-  fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)).map((v) => JSON.stringify(v)),
+  fc
+    .jsonValue()
+    .filter((v) => typeof v !== 'object' || v === null || Array.isArray(v))
+    .map((v) => JSON.stringify(v)),
   fc.record({ prompt: text }).map((v) => JSON.stringify(v)),
-  text.map((u) => JSON.stringify({ messages: [{ role: 'robot', content: u }, { role: 'assistant', content: 'x' }] })),
+  text.map((u) =>
+    JSON.stringify({
+      messages: [
+        { role: 'robot', content: u },
+        { role: 'assistant', content: 'x' },
+      ],
+    }),
+  ),
   text.map((u) => JSON.stringify({ messages: [{ role: 'user', content: u }] })),
 );
 
@@ -55,11 +65,16 @@ describe('dataset reader and validator: properties', () => {
     const bytes = fc.oneof(
       fc.uint8Array({ maxLength: 600 }),
       // Mostly-JSONL bytes: valid lines with random damage find more interesting paths than noise does.
-      fc.tuple(fc.array(validExample, { maxLength: 12 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 })).map(([examples, damage]) => {
-        const b = Buffer.from(examples.map((e) => JSON.stringify(e)).join('\n'));
-        for (const [at, v] of damage) if (b.length) b[at % b.length] = v;
-        return new Uint8Array(b);
-      }),
+      fc
+        .tuple(
+          fc.array(validExample, { maxLength: 12 }),
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        )
+        .map(([examples, damage]) => {
+          const b = Buffer.from(examples.map((e) => JSON.stringify(e)).join('\n'));
+          for (const [at, v] of damage) if (b.length) b[at % b.length] = v;
+          return new Uint8Array(b);
+        }),
     );
     fc.assert(
       fc.property(bytes, fc.array(fc.nat(), { maxLength: 8 }), (b, cuts) => {
@@ -74,15 +89,23 @@ describe('dataset reader and validator: properties', () => {
   });
 
   test('each bad line is reported with its own line number, and only bad lines are', () => {
-    const lines = fc.array(fc.oneof(validExample.map((e) => ({ bad: false, text: JSON.stringify(e) })), badLine.map((t) => ({ bad: true, text: t }))), {
-      minLength: 1,
-      maxLength: 18,
-    });
+    const lines = fc.array(
+      fc.oneof(
+        validExample.map((e) => ({ bad: false, text: JSON.stringify(e) })),
+        badLine.map((t) => ({ bad: true, text: t })),
+      ),
+      {
+        minLength: 1,
+        maxLength: 18,
+      },
+    );
     fc.assert(
       fc.property(lines, fc.boolean(), (ls, crlf) => {
         const report = validate(Buffer.from(ls.map((l) => l.text).join(crlf ? '\r\n' : '\n') + '\n'));
         const expected = ls.flatMap((l, i) => (l.bad ? [i + 1] : []));
-        const reported = [...new Set(report.errorSamples.filter((s) => s.line > 0).map((s) => s.line))].sort((a, b) => a - b);
+        const reported = [...new Set(report.errorSamples.filter((s) => s.line > 0).map((s) => s.line))].sort(
+          (a, b) => a - b,
+        );
         expect(reported).toEqual(expected);
       }),
       RUNS,
@@ -91,14 +114,20 @@ describe('dataset reader and validator: properties', () => {
 
   test('valid examples round-trip through the reader with their line numbers, however the bytes are chunked', () => {
     fc.assert(
-      fc.property(fc.array(validExample, { minLength: 1, maxLength: 15 }), fc.boolean(), fc.boolean(), fc.array(fc.nat(), { maxLength: 10 }), (examples, bom, crlf, cuts) => {
-        const body = examples.map((e) => JSON.stringify(e)).join(crlf ? '\r\n' : '\n') + '\n';
-        const bytes = new Uint8Array(Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(body)]));
-        const reader = new SourceRecordReader('chat', undefined, 4096);
-        const records = [...chunks(bytes, cuts).flatMap((c) => reader.push(c)), ...reader.end()];
-        expect(records).toEqual(examples.map((value, i) => ({ line: i + 1, value })));
-        if (examples.length >= 10) expect(validate(bytes, cuts).errors).toEqual({});
-      }),
+      fc.property(
+        fc.array(validExample, { minLength: 1, maxLength: 15 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (examples, bom, crlf, cuts) => {
+          const body = examples.map((e) => JSON.stringify(e)).join(crlf ? '\r\n' : '\n') + '\n';
+          const bytes = new Uint8Array(Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(body)]));
+          const reader = new SourceRecordReader('chat', undefined, 4096);
+          const records = [...chunks(bytes, cuts).flatMap((c) => reader.push(c)), ...reader.end()];
+          expect(records).toEqual(examples.map((value, i) => ({ line: i + 1, value })));
+          if (examples.length >= 10) expect(validate(bytes, cuts).errors).toEqual({});
+        },
+      ),
       RUNS,
     );
   });
@@ -106,7 +135,12 @@ describe('dataset reader and validator: properties', () => {
   test('CSV: arbitrary bytes give records or a SourceFormatError, never another exception', () => {
     const csvish = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
-      fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r', ' ', 'user', 'assistant', '\uFEFF', 'é'), maxLength: 80 }).map((s) => new Uint8Array(Buffer.from(s))),
+      fc
+        .string({
+          unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r', ' ', 'user', 'assistant', '\uFEFF', 'é'),
+          maxLength: 80,
+        })
+        .map((s) => new Uint8Array(Buffer.from(s))),
     );
     fc.assert(
       fc.property(csvish, fc.array(fc.nat(), { maxLength: 5 }), (b, cuts) => {

@@ -41,11 +41,23 @@ export async function runInProcess(argv: string[], env: Record<string, string>):
   Object.assign(process.env, env);
   const out: string[] = [];
   const err: string[] = [];
-  const text = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : String(a))).join(' ');
-  const orig = { log: console.log, info: console.info, warn: console.warn, error: console.error, out: process.stdout.write, err: process.stderr.write };
+  const text = (args: unknown[]) =>
+    args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : String(a))).join(' ');
+  const orig = {
+    log: console.log,
+    info: console.info,
+    warn: console.warn,
+    error: console.error,
+    out: process.stdout.write,
+    err: process.stderr.write,
+  };
   console.log = console.info = (...a: unknown[]) => void out.push(text(a) + '\n');
   console.warn = console.error = (...a: unknown[]) => void err.push(text(a) + '\n');
-  const sink = (into: string[]) => ((chunk: string | Uint8Array) => (into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')), true)) as typeof process.stdout.write;
+  const sink = (into: string[]) =>
+    ((chunk: string | Uint8Array) => (
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')),
+      true
+    )) as typeof process.stdout.write;
   process.stdout.write = sink(out);
   process.stderr.write = sink(err);
   try {
@@ -72,7 +84,10 @@ export function runBinary(argv: string[], env: Record<string, string>): Promise<
 export const STACK_TRACE = /^\s+at \S|^(\w*Error)(\s\[\w+\])?: /m;
 
 /** Sends one catalogue request to the backend at `origin`. */
-export async function sendRequest(origin: string, r: HttpRequest): Promise<{ status: number; contentType: string; body: unknown }> {
+export async function sendRequest(
+  origin: string,
+  r: HttpRequest,
+): Promise<{ status: number; contentType: string; body: unknown }> {
   const headers: Record<string, string> = r.auth === false ? {} : { authorization: 'Bearer local' };
   let body: string | Buffer | FormData | undefined;
   if (r.json !== undefined) {

@@ -17,7 +17,16 @@ const file = path.join(dir, 'pipeline.yaml');
 fs.writeFileSync(path.join(dir, 'data.jsonl'), DATA);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const VALID = specYaml('prop', 'evaluation:', '  metric: exact_match', '  concurrency: 4', 'gate:', '  rules: ["accuracy >= 0.5"]', 'deploy:', '  alias: prod');
+const VALID = specYaml(
+  'prop',
+  'evaluation:',
+  '  metric: exact_match',
+  '  concurrency: 4',
+  'gate:',
+  '  rules: ["accuracy >= 0.5"]',
+  'deploy:',
+  '  alias: prod',
+);
 
 function check(text: string): void {
   fs.writeFileSync(file, text);
@@ -27,7 +36,10 @@ function check(text: string): void {
     expect(loaded.spec.dataset.path).toBe(path.join(dir, 'data.jsonl'));
     return;
   } catch (err) {
-    if (!(err instanceof SpecError)) throw new Error(`not a SpecError for ${JSON.stringify(text)}: ${(err as Error)?.stack ?? String(err)}`, { cause: err });
+    if (!(err instanceof SpecError))
+      throw new Error(`not a SpecError for ${JSON.stringify(text)}: ${(err as Error)?.stack ?? String(err)}`, {
+        cause: err,
+      });
     expect(err.message.split('\n')[0]).toBe(`${file}: invalid pipeline spec`);
     problems = err.problems;
   }
@@ -43,13 +55,52 @@ function check(text: string): void {
 
 /** Characters and tokens that matter to YAML, so random text reaches the parser's corners (flow, anchors, tags). */
 const yamlish = fc.string({
-  unit: fc.constantFrom('a', 'b', ' ', '  ', '\n', '\t', ':', ': ', '- ', '{', '}', '[', ']', ',', '"', "'", '#', '&a ', '*a', '!!', '!x ', '|', '>', '? ', '<<: ', '---\n', '%', '@', '`', '\\', '0.5', 'name', 'dataset', 'path'),
+  unit: fc.constantFrom(
+    'a',
+    'b',
+    ' ',
+    '  ',
+    '\n',
+    '\t',
+    ':',
+    ': ',
+    '- ',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    '"',
+    "'",
+    '#',
+    '&a ',
+    '*a',
+    '!!',
+    '!x ',
+    '|',
+    '>',
+    '? ',
+    '<<: ',
+    '---\n',
+    '%',
+    '@',
+    '`',
+    '\\',
+    '0.5',
+    'name',
+    'dataset',
+    'path',
+  ),
   maxLength: 60,
 });
 
 /** The valid spec with one line deleted, duplicated, re-indented, or with a token inserted. */
 const mutated = fc
-  .tuple(fc.nat(), fc.constantFrom('delete', 'duplicate', 'indent', 'dedent', 'insert'), fc.constantFrom(':', ' - x', '{', ']', '"', '\t', ' &a', ' *a', ' 42', ' [1, 2]', ' null', ' ~', ' yes'))
+  .tuple(
+    fc.nat(),
+    fc.constantFrom('delete', 'duplicate', 'indent', 'dedent', 'insert'),
+    fc.constantFrom(':', ' - x', '{', ']', '"', '\t', ' &a', ' *a', ' 42', ' [1, 2]', ' null', ' ~', ' yes'),
+  )
   .map(([at, op, token]) => {
     const lines = VALID.trimEnd().split('\n');
     const i = at % lines.length;
@@ -68,8 +119,16 @@ const wrongShape = fc
     {
       name: fc.oneof(fc.constant('prop'), fc.jsonValue()),
       baseModel: fc.oneof(fc.constant('gpt-4o-mini-2024-07-18'), fc.jsonValue()),
-      dataset: fc.oneof(fc.constant({ path: 'data.jsonl' }), fc.jsonValue(), fc.record({ path: fc.jsonValue(), format: fc.jsonValue() })),
-      fineTune: fc.oneof(fc.constant({ suffix: 'x' }), fc.jsonValue(), fc.record({ method: fc.jsonValue(), poll: fc.jsonValue() }, { requiredKeys: [] })),
+      dataset: fc.oneof(
+        fc.constant({ path: 'data.jsonl' }),
+        fc.jsonValue(),
+        fc.record({ path: fc.jsonValue(), format: fc.jsonValue() }),
+      ),
+      fineTune: fc.oneof(
+        fc.constant({ suffix: 'x' }),
+        fc.jsonValue(),
+        fc.record({ method: fc.jsonValue(), poll: fc.jsonValue() }, { requiredKeys: [] }),
+      ),
       evaluation: fc.jsonValue(),
       gate: fc.oneof(fc.jsonValue(), fc.record({ rules: fc.array(fc.oneof(fc.string(), fc.jsonValue())) })),
       deploy: fc.jsonValue(),

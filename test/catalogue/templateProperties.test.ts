@@ -18,12 +18,16 @@ type Piece = { text: string } | { name: string; spaces: [string, string] };
 function textOver(names: string[]) {
   const piece: fc.Arbitrary<Piece> = fc.oneof(
     literal.map((text) => ({ text })),
-    fc.tuple(fc.constantFrom(...names), fc.constantFrom('', ' ', '  '), fc.constantFrom('', ' ')).map(([name, a, b]) => ({ name, spaces: [a, b] as [string, string] })),
+    fc
+      .tuple(fc.constantFrom(...names), fc.constantFrom('', ' ', '  '), fc.constantFrom('', ' '))
+      .map(([name, a, b]) => ({ name, spaces: [a, b] as [string, string] })),
   );
   return fc.array(piece, { minLength: 1, maxLength: 6 });
 }
-const write = (pieces: Piece[]) => pieces.map((p) => ('text' in p ? p.text : `{{${p.spaces[0]}${p.name}${p.spaces[1]}}}`)).join('');
-const fill = (pieces: Piece[], vars: Record<string, string>) => pieces.map((p) => ('text' in p ? p.text : vars[p.name]!)).join('');
+const write = (pieces: Piece[]) =>
+  pieces.map((p) => ('text' in p ? p.text : `{{${p.spaces[0]}${p.name}${p.spaces[1]}}}`)).join('');
+const fill = (pieces: Piece[], vars: Record<string, string>) =>
+  pieces.map((p) => ('text' in p ? p.text : vars[p.name]!)).join('');
 
 /** A template whose user and system texts use every declared variable at least once, plus the values to fill it. */
 const scenario = fc
@@ -85,7 +89,9 @@ describe('template renderer: properties', () => {
     fc.assert(
       fc.property(scenario, varName, ({ names, template, vars }, extra) => {
         fc.pre(!names.includes(extra));
-        expect(() => renderPrompt(template, { ...vars, [extra]: 'x' })).toThrow(new RegExp(`undeclared variable '${extra}' given`));
+        expect(() => renderPrompt(template, { ...vars, [extra]: 'x' })).toThrow(
+          new RegExp(`undeclared variable '${extra}' given`),
+        );
       }),
       RUNS,
     );

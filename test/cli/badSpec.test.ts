@@ -7,17 +7,69 @@ import { connectTestClient, testTemporalAddress } from '../support/temporal';
 /** A user's mistake in a spec: exit 2, the file and the key named, no stack trace, nothing started on the server. */
 describe('tailor run with a bad pipeline spec', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-badspec-'));
-  fs.writeFileSync(path.join(dir, 'data.jsonl'), '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"billing"}]}\n');
+  fs.writeFileSync(
+    path.join(dir, 'data.jsonl'),
+    '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"billing"}]}\n',
+  );
   const base = (pipeline: string) =>
-    [`name: ${pipeline}`, 'baseModel: gpt-4o-mini-2024-07-18', 'dataset:', '  path: data.jsonl', 'fineTune:', '  suffix: x'].join('\n');
+    [
+      `name: ${pipeline}`,
+      'baseModel: gpt-4o-mini-2024-07-18',
+      'dataset:',
+      '  path: data.jsonl',
+      'fineTune:',
+      '  suffix: x',
+    ].join('\n');
   const cases: { name: string; yaml: string; key: string; message: RegExp; line: number }[] = [
-    { name: 'missing dataset file', yaml: base('bad-missing').replace('data.jsonl', 'nowhere.jsonl'), key: 'dataset.path', message: /no such file/, line: 4 },
-    { name: 'unknown key', yaml: base('bad-unknown') + '\nfineTune2: {}\n', key: 'fineTune2', message: /unknown key 'fineTune2'/, line: 7 },
-    { name: 'wrong type', yaml: base('bad-type') + '\nevaluation:\n  concurrency: lots\n', key: 'evaluation.concurrency', message: /expected number/, line: 8 },
-    { name: 'zero timeout', yaml: base('bad-t0') + '\ntimeouts:\n  providerCall: 0s\n', key: 'timeouts.providerCall', message: /at least 1s/, line: 8 },
-    { name: 'tiny heartbeat', yaml: base('bad-t1') + '\ntimeouts:\n  upload:\n    heartbeat: 500ms\n', key: 'timeouts.upload.heartbeat', message: /at least 1s/, line: 9 },
-    { name: 'negative timeout', yaml: base('bad-t2') + '\ntimeouts:\n  data: -5s\n', key: 'timeouts.data', message: /duration/, line: 8 },
-    { name: 'missing key', yaml: base('bad-nokey').replace('baseModel: gpt-4o-mini-2024-07-18\n', ''), key: 'baseModel', message: /missing/, line: 0 },
+    {
+      name: 'missing dataset file',
+      yaml: base('bad-missing').replace('data.jsonl', 'nowhere.jsonl'),
+      key: 'dataset.path',
+      message: /no such file/,
+      line: 4,
+    },
+    {
+      name: 'unknown key',
+      yaml: base('bad-unknown') + '\nfineTune2: {}\n',
+      key: 'fineTune2',
+      message: /unknown key 'fineTune2'/,
+      line: 7,
+    },
+    {
+      name: 'wrong type',
+      yaml: base('bad-type') + '\nevaluation:\n  concurrency: lots\n',
+      key: 'evaluation.concurrency',
+      message: /expected number/,
+      line: 8,
+    },
+    {
+      name: 'zero timeout',
+      yaml: base('bad-t0') + '\ntimeouts:\n  providerCall: 0s\n',
+      key: 'timeouts.providerCall',
+      message: /at least 1s/,
+      line: 8,
+    },
+    {
+      name: 'tiny heartbeat',
+      yaml: base('bad-t1') + '\ntimeouts:\n  upload:\n    heartbeat: 500ms\n',
+      key: 'timeouts.upload.heartbeat',
+      message: /at least 1s/,
+      line: 9,
+    },
+    {
+      name: 'negative timeout',
+      yaml: base('bad-t2') + '\ntimeouts:\n  data: -5s\n',
+      key: 'timeouts.data',
+      message: /duration/,
+      line: 8,
+    },
+    {
+      name: 'missing key',
+      yaml: base('bad-nokey').replace('baseModel: gpt-4o-mini-2024-07-18\n', ''),
+      key: 'baseModel',
+      message: /missing/,
+      line: 0,
+    },
   ];
 
   it.each(cases)('$name → exit 2 naming the file and the key', async ({ name, yaml, key, message, line }) => {

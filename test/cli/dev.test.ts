@@ -22,10 +22,23 @@ describe('tailor dev', () => {
 
   beforeAll(async () => {
     ports = { port: await freePort(), ui: await freePort(), backend: await freePort() };
-    dev = spawn(process.execPath, [TAILOR_BIN, 'dev', '--port', String(ports.port), '--ui-port', String(ports.ui), '--backend-port', String(ports.backend)], {
-      env: { ...process.env, TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    dev = spawn(
+      process.execPath,
+      [
+        TAILOR_BIN,
+        'dev',
+        '--port',
+        String(ports.port),
+        '--ui-port',
+        String(ports.ui),
+        '--backend-port',
+        String(ports.backend),
+      ],
+      {
+        env: { ...process.env, TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     dev.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     dev.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise<void>((resolve, reject) => {
@@ -47,19 +60,34 @@ describe('tailor dev', () => {
   });
 
   it('runs the demo, and the official Temporal CLI sees the run and its activities', async () => {
-    const demo = await runCli(['demo', '--json'], { TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' });
+    const demo = await runCli(['demo', '--json'], {
+      TAILOR_HOME: home,
+      TEMPORAL_ADDRESS: '',
+      OPENAI_BASE_URL: '',
+      OPENAI_API_KEY: '',
+    });
     expect(demo.code).toBe(0);
     const summary = JSON.parse(demo.stdout) as { runId: string; ok: boolean };
     expect(summary.ok).toBe(true);
     expect(demo.stderr).toContain('Temporal: tailor dev');
 
     const address = `127.0.0.1:${ports.port}`;
-    const list = execFileSync(temporalCli, ['workflow', 'list', '--address', address, '--output', 'json'], { encoding: 'utf8' });
+    const list = execFileSync(temporalCli, ['workflow', 'list', '--address', address, '--output', 'json'], {
+      encoding: 'utf8',
+    });
     expect(list).toContain(summary.runId);
-    const show = execFileSync(temporalCli, ['workflow', 'show', '--address', address, '-w', summary.runId, '--output', 'json'], { encoding: 'utf8' });
+    const show = execFileSync(
+      temporalCli,
+      ['workflow', 'show', '--address', address, '-w', summary.runId, '--output', 'json'],
+      { encoding: 'utf8' },
+    );
     expect(show).toContain('prepareDataset');
     expect(show).toContain('validateDataset');
-    const child = execFileSync(temporalCli, ['workflow', 'show', '--address', address, '-w', `${summary.runId}/fine-tune`, '--output', 'json'], { encoding: 'utf8' });
+    const child = execFileSync(
+      temporalCli,
+      ['workflow', 'show', '--address', address, '-w', `${summary.runId}/fine-tune`, '--output', 'json'],
+      { encoding: 'utf8' },
+    );
     expect(child).toContain('findOrCreateJob');
   });
 
@@ -93,12 +121,21 @@ describe('tailor dev', () => {
 
   it('manual approval, promote, rollback, resolve, registry and audit from the CLI', async () => {
     const env = { TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };
-    const spec = exampleSpecWith({ name: 'cli-manual', deploy: { alias: 'prod', approval: { type: 'manual', approvers: ['alice'], timeout: '10 minutes' } } });
+    const spec = exampleSpecWith({
+      name: 'cli-manual',
+      deploy: { alias: 'prod', approval: { type: 'manual', approvers: ['alice'], timeout: '10 minutes' } },
+    });
     const { runId } = JSON.parse((await runCli(['run', spec, '--json'], env)).stdout) as { runId: string };
-    const waiting = await eventually('the run to wait for approval', async () => {
-      const s = JSON.parse((await runCli(['status', runId, '--json'], env)).stdout) as { pendingApproval?: { approvers: string[] } | null };
-      return s.pendingApproval ?? undefined;
-    }, 90_000);
+    const waiting = await eventually(
+      'the run to wait for approval',
+      async () => {
+        const s = JSON.parse((await runCli(['status', runId, '--json'], env)).stdout) as {
+          pendingApproval?: { approvers: string[] } | null;
+        };
+        return s.pendingApproval ?? undefined;
+      },
+      90_000,
+    );
     expect(waiting.approvers).toEqual(['alice']);
     expect((await runCli(['status', runId], env)).stdout).toContain(`tailor approve ${runId} --by NAME --reason TEXT`);
 
@@ -108,21 +145,36 @@ describe('tailor dev', () => {
     const approved = await runCli(['approve', runId, '--by', 'alice', '--reason', 'looks right'], env);
     expect(approved.code).toBe(0);
     expect(approved.stdout).toContain('approved by alice');
-    const done = await eventually('the run to complete', async () => {
-      const s = JSON.parse((await runCli(['status', runId, '--json'], env)).stdout) as { status: string; result?: { deploy: { outcome: string; model: string } } };
-      return s.status === 'COMPLETED' ? s.result : undefined;
-    }, 60_000);
+    const done = await eventually(
+      'the run to complete',
+      async () => {
+        const s = JSON.parse((await runCli(['status', runId, '--json'], env)).stdout) as {
+          status: string;
+          result?: { deploy: { outcome: string; model: string } };
+        };
+        return s.status === 'COMPLETED' ? s.result : undefined;
+      },
+      60_000,
+    );
     expect(done.deploy.outcome).toBe('promoted');
     const m1 = done.deploy.model;
     expect((await runCli(['resolve', 'cli-manual@prod'], env)).stdout.trim()).toBe(m1);
 
     // Promote another registered model by hand, then roll back: both are audited workflow runs.
-    const listed = JSON.parse((await runCli(['registry', 'list', '--json'], env)).stdout) as { models: { model: string }[] };
+    const listed = JSON.parse((await runCli(['registry', 'list', '--json'], env)).stdout) as {
+      models: { model: string }[];
+    };
     const other = listed.models.map((m) => m.model).find((m) => m !== m1)!;
-    const promoted = await runCli(['promote', 'cli-manual@prod', other, '--reason', 'try the other one', '--by', 'bob', '--json'], env);
+    const promoted = await runCli(
+      ['promote', 'cli-manual@prod', other, '--reason', 'try the other one', '--by', 'bob', '--json'],
+      env,
+    );
     expect(promoted.code).toBe(0);
     expect((await runCli(['resolve', 'cli-manual@prod'], env)).stdout.trim()).toBe(other);
-    const rolled = await runCli(['rollback', 'cli-manual@prod', '--reason', 'worse answers', '--by', 'carol', '--json'], env);
+    const rolled = await runCli(
+      ['rollback', 'cli-manual@prod', '--reason', 'worse answers', '--by', 'carol', '--json'],
+      env,
+    );
     expect(rolled.code).toBe(0);
     const { runId: rollbackRun, to } = JSON.parse(rolled.stdout) as { runId: string; to: string };
     expect(to).toBe(m1);
@@ -133,11 +185,16 @@ describe('tailor dev', () => {
     expect(audit.stdout).toContain('rollbackAlias');
     expect(audit.stdout).toContain('rollback: worse answers');
     expect(audit.stdout).toContain('carol');
-    const pipelineAudit = JSON.parse((await runCli(['audit', runId, '--json'], env)).stdout) as { timeline: { name: string; kind: string }[]; approvals: { who: string }[] };
+    const pipelineAudit = JSON.parse((await runCli(['audit', runId, '--json'], env)).stdout) as {
+      timeline: { name: string; kind: string }[];
+      approvals: { who: string }[];
+    };
     expect(pipelineAudit.timeline.some((t) => t.kind === 'update' && t.name === 'approve')).toBe(true);
     expect(pipelineAudit.approvals.map((a) => a.who)).toContain('alice');
 
-    const history = JSON.parse((await runCli(['registry', 'history', 'cli-manual@prod', '--json'], env)).stdout) as { who: string }[];
+    const history = JSON.parse((await runCli(['registry', 'history', 'cli-manual@prod', '--json'], env)).stdout) as {
+      who: string;
+    }[];
     expect(history.map((h) => h.who)).toEqual(['alice', 'bob', 'carol']);
   });
 
@@ -147,7 +204,9 @@ describe('tailor dev', () => {
     expect(await exited).toBe(0);
     for (const p of [ports.port, ports.ui, ports.backend]) expect(await isListening(p)).toBe(false);
     // The dev server's command line names its SQLite file under this TAILOR_HOME; nothing with it may survive.
-    const left = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(home));
+    const left = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(home));
     expect(left).toEqual([]);
   });
 });

@@ -14,13 +14,30 @@ import { connectTestClient, testTemporalAddress } from '../support/temporal';
 
 const ROOT = path.join(__dirname, '..', '..');
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-specpaths-')));
-const line = { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'b' }] };
+const line = {
+  messages: [
+    { role: 'user', content: 'hi' },
+    { role: 'assistant', content: 'b' },
+  ],
+};
 fs.writeFileSync(path.join(dir, 'data.jsonl'), JSON.stringify(line) + '\n');
 fs.symlinkSync('/etc/passwd', path.join(dir, 'innocent.jsonl'));
-const escape = path.relative(dir, '/').split(path.sep).map(() => '..').join('/') + '/../etc/passwd';
+const escape =
+  path
+    .relative(dir, '/')
+    .split(path.sep)
+    .map(() => '..')
+    .join('/') + '/../etc/passwd';
 const spec = (name: string, datasetPath: string, extra = '') =>
-  [`name: ${name}`, 'baseModel: gpt-4o-mini-2024-07-18', 'dataset:', `  path: ${datasetPath}`, 'fineTune:', '  suffix: x', extra]
-    .join('\n');
+  [
+    `name: ${name}`,
+    'baseModel: gpt-4o-mini-2024-07-18',
+    'dataset:',
+    `  path: ${datasetPath}`,
+    'fineTune:',
+    '  suffix: x',
+    extra,
+  ].join('\n');
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -89,7 +106,11 @@ describe("the repository's examples still load under the rule", () => {
   beforeAll(() => process.chdir(ROOT));
   afterAll(() => process.chdir(saved));
 
-  const pipelines = ['support-tickets/pipeline.yaml', 'support-tickets/pipeline.manual.yaml', 'support-tickets-llm/pipeline.yaml'];
+  const pipelines = [
+    'support-tickets/pipeline.yaml',
+    'support-tickets/pipeline.manual.yaml',
+    'support-tickets-llm/pipeline.yaml',
+  ];
   it.each(pipelines)('%s', (rel) => {
     expect(() => loadSpec(path.join(ROOT, 'examples', rel))).not.toThrow();
   });

@@ -78,7 +78,8 @@ describe('the dev-stack walkthrough', () => {
     JSON.parse((await runCli(['status', id, '--json'], env())).stdout) as Record<string, unknown>;
   type Listed = { runs: { runId: string; type: string; status: string }[] };
   const listRuns = async () => (JSON.parse((await runCli(['runs', '--all', '--json'], env())).stdout) as Listed).runs;
-  const closed = async (type: string) => (await listRuns()).find((r) => r.type === type && r.status === 'completed')?.runId;
+  const closed = async (type: string) =>
+    (await listRuns()).find((r) => r.type === type && r.status === 'completed')?.runId;
   const ok = { code: 0 };
 
   it('tailor run --wait trains, evaluates and deploys; its reports are under $TAILOR_HOME/reports/RUN', async () => {
@@ -210,9 +211,13 @@ describe('the dev-stack walkthrough', () => {
     expect(await runCli(['sunset', '--schedule', '1h', '--name', `${name}-sunset`], env())).toMatchObject(ok);
     try {
       expect(await runCli(['schedule', 'trigger', `${name}-sunset`], env())).toMatchObject(ok);
-      await eventually('the sunset check to finish', async () => {
-        return closed('sunsetWatchWorkflow');
-      }, 120_000);
+      await eventually(
+        'the sunset check to finish',
+        async () => {
+          return closed('sunsetWatchWorkflow');
+        },
+        120_000,
+      );
     } finally {
       await runCli(['schedule', 'delete', `${name}-sunset`], env());
     }
@@ -220,7 +225,10 @@ describe('the dev-stack walkthrough', () => {
       'every run in visibility',
       async () => {
         const r = await runCli(['runs', '--all'], env());
-        const shown = r.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]!);
+        const shown = r.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(/\s+/)[0]!);
         return Object.values(ids).every((id) => shown.includes(id)) ? shown : undefined;
       },
       60_000,
@@ -228,7 +236,9 @@ describe('the dev-stack walkthrough', () => {
     const expected: Record<string, RegExp> = {
       [ids.pipeline!]: /COMPLETED, promoted .*\[pipeline\][\s\S]*Report: .*evaluation\.html/,
       [ids.evalSuite!]: /COMPLETED, gate passed: .* \[eval suite\]/,
-      [ids.scheduled!]: new RegExp(`COMPLETED, skipped: dataset unchanged since run ${ids.pipeline} \\[scheduled run\\]`),
+      [ids.scheduled!]: new RegExp(
+        `COMPLETED, skipped: dataset unchanged since run ${ids.pipeline} \\[scheduled run\\]`,
+      ),
       [ids.watcher!]: /RUNNING \(watching\) \[watcher\][\s\S]*pending change: none[\s\S]*→ .*-eval-.* started/,
       [ids.evaluation!]: /COMPLETED, .* \[evaluation\][\s\S]*score/,
       [ids.failed!]: /FAILED: .*100-byte limit/,

@@ -4,7 +4,12 @@
  */
 export function captureOutput(): { text(): string; restore(): void } {
   const chunks: string[] = [];
-  const record = (args: unknown[]) => chunks.push(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? `${a.message}\n${a.stack ?? ''}` : safeJson(a))).join(' '));
+  const record = (args: unknown[]) =>
+    chunks.push(
+      args
+        .map((a) => (typeof a === 'string' ? a : a instanceof Error ? `${a.message}\n${a.stack ?? ''}` : safeJson(a)))
+        .join(' '),
+    );
   const outWrite = process.stdout.write.bind(process.stdout);
   const errWrite = process.stderr.write.bind(process.stderr);
   const wrap = (orig: typeof process.stdout.write) =>

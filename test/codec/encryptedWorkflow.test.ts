@@ -60,7 +60,13 @@ describe('payload encryption end to end: a real worker and client with the codec
     const dataConverter = tailorDataConverter({ TAILOR_ENCRYPTION_KEYS: `it-${process.pid}:${newKey()}` })!;
     const taskQueue = uniqueTaskQueue('codec-evaluate');
     // Codecs run outside the sandbox, so the prebuilt workflow bundle works unchanged with the encrypting converter.
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, activities, workflowBundle: await sharedBundle(), dataConverter });
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      activities,
+      workflowBundle: await sharedBundle(),
+      dataConverter,
+    });
     const client = new Client({ connection, dataConverter });
     const test = await new ArtifactStore().put(testSet(), { name: 'test.jsonl', count: 2 });
     const input: EvaluateInput = {
@@ -70,7 +76,9 @@ describe('payload encryption end to end: a real worker and client with the codec
       concurrency: 2,
     };
     const workflowId = `codec-evaluate-${process.pid}-${Date.now().toString(36)}`;
-    const result = await worker.runUntil(client.workflow.execute(evaluateWorkflow, { workflowId, taskQueue, args: [input] }));
+    const result = await worker.runUntil(
+      client.workflow.execute(evaluateWorkflow, { workflowId, taskQueue, args: [input] }),
+    );
     expect(result.leaderboard).toHaveLength(1);
     expect(result.leaderboard[0]).toMatchObject({ label: SECRET_LABEL, n: 2 });
 
@@ -80,7 +88,8 @@ describe('payload encryption end to end: a real worker and client with the codec
     expect(sites.length).toBeGreaterThanOrEqual(4); // workflow input and result, activity inputs and results
     expect(plaintextPayloads(raw).map(describeSite)).toEqual([]);
     const text = historyText(raw);
-    for (const needle of [SECRET_LABEL, 'XYZZY-4471', 'Quuxmatic', test.sha256, 'exact_match']) expect(text).not.toContain(needle);
+    for (const needle of [SECRET_LABEL, 'XYZZY-4471', 'Quuxmatic', test.sha256, 'exact_match'])
+      expect(text).not.toContain(needle);
 
     // And the same history, decoded by the codec, is what the workflow saw.
     const [decoded] = await dataConverter.payloadCodecs[0]!.decode([rawFirstInput(raw)]);
@@ -89,7 +98,11 @@ describe('payload encryption end to end: a real worker and client with the codec
     // The real Temporal CLI, pointed at `tailor codec-server`, shows the decrypted history: the protocol matches.
     const bin = resolveTemporalBinary();
     if (bin.type !== 'path') return; // only a downloaded dev server: no CLI binary to drive
-    const server = await startCodecServer({ codec: dataConverter.payloadCodecs[0]!, port: 0, token: 'it-token-0123456789' });
+    const server = await startCodecServer({
+      codec: dataConverter.payloadCodecs[0]!,
+      port: 0,
+      token: 'it-token-0123456789',
+    });
     try {
       const show = (extra: string[]) => temporalShow(bin.path, workflowId, extra);
       const plain = await show([]);
@@ -108,13 +121,17 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 /** The CLI's JSON output keeps payload data base64: decode every `"data"` field so its text can be searched. */
 function payloadDataText(json: string): string {
-  return [...json.matchAll(/"data":\s*"([A-Za-z0-9+/=]*)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('\n');
+  return [...json.matchAll(/"data":\s*"([A-Za-z0-9+/=]*)"/g)]
+    .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'))
+    .join('\n');
 }
 
 function temporalShow(bin: string, workflowId: string, extra: string[]): Promise<string> {
   const args = ['workflow', 'show', '--address', testTemporalAddress(), '-w', workflowId, '--output', 'json', ...extra];
   return new Promise((resolve, reject) =>
-    execFile(bin, args, { maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+    execFile(bin, args, { maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    ),
   );
 }
 

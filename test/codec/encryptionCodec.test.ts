@@ -57,7 +57,9 @@ describe('EncryptionCodec (AES-256-GCM with key IDs)', () => {
     // Same key bytes under another ID: only the key ID (authenticated data) differs, and that is caught too.
     const relabelled = { ...enc!, metadata: { ...enc!.metadata, 'encryption-key-id': new TextEncoder().encode('b') } };
     await expect(codec.decode([relabelled])).rejects.toThrow(/failed authentication/);
-    await expect(codec.decode([{ ...enc!, data: Buffer.from(enc!.data!).subarray(0, 10) }])).rejects.toThrow(/truncated/);
+    await expect(codec.decode([{ ...enc!, data: Buffer.from(enc!.data!).subarray(0, 10) }])).rejects.toThrow(
+      /truncated/,
+    );
   });
 
   it('passes through payloads that were never encrypted (history written before encryption was turned on)', async () => {
@@ -74,7 +76,10 @@ describe('key configuration from the environment', () => {
   });
 
   it('prefers TAILOR_ENCRYPTION_KEYS, whose first entry writes', () => {
-    const ring = keyringFromEnv({ TAILOR_ENCRYPTION_KEYS: `new:${newKey()},old:${newKey()}`, TAILOR_ENCRYPTION_KEY: newKey() })!;
+    const ring = keyringFromEnv({
+      TAILOR_ENCRYPTION_KEYS: `new:${newKey()},old:${newKey()}`,
+      TAILOR_ENCRYPTION_KEY: newKey(),
+    })!;
     expect(ring.writeKey.id).toBe('new');
     expect([...ring.readKeys.keys()]).toEqual(['new', 'old']);
     expect(tailorDataConverter({ TAILOR_ENCRYPTION_KEY: newKey() })?.payloadCodecs).toHaveLength(1);

@@ -35,10 +35,18 @@ export function payloadSites(history: { events?: unknown[] | null }): PayloadSit
     const eventKind = Object.keys(e).find((k) => k.endsWith('Attributes') && e[k]) ?? 'unknown';
     const walk = (v: unknown, path: string[]): void => {
       if (isPayload(v)) {
-        sites.push({ eventId, eventKind, path: path.join('.'), encoding: utf8(v.metadata.encoding), text: utf8(v.data), payload: v });
+        sites.push({
+          eventId,
+          eventKind,
+          path: path.join('.'),
+          encoding: utf8(v.metadata.encoding),
+          text: utf8(v.data),
+          payload: v,
+        });
       } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, String(i)]));
       else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
-        for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (k !== 'searchAttributes') walk(x, [...path, k]);
+        for (const [k, x] of Object.entries(v as Record<string, unknown>))
+          if (k !== 'searchAttributes') walk(x, [...path, k]);
       }
     };
     walk(e[eventKind], []);
@@ -85,7 +93,12 @@ export function failureSites(history: { events?: unknown[] | null }): FailureSit
       if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, String(i)]));
       const o = v as Record<string, unknown>;
       if (isFailure(o)) {
-        sites.push({ eventId, path: path.join('.'), message: String(o.message), stackTrace: String(o.stackTrace ?? '') });
+        sites.push({
+          eventId,
+          path: path.join('.'),
+          message: String(o.message),
+          stackTrace: String(o.stackTrace ?? ''),
+        });
       }
       for (const [k, x] of Object.entries(o)) if (k !== 'searchAttributes') walk(x, [...path, k]);
     };

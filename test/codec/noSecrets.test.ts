@@ -33,14 +33,21 @@ function datasetSnippets(datasetPath: string): string[] {
     .readFileSync(datasetPath, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')?.content ?? '')
+    .map(
+      (l) =>
+        (JSON.parse(l) as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')
+          ?.content ?? '',
+    )
     .filter((c) => c.length >= 20)
     .map((c) => c.slice(0, 40));
 }
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name));
 }
 
 function describePlaintext(p: RunScan['plaintext'][number]): string {
@@ -105,20 +112,35 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     // Runs are named by content (see docs/architecture.md, Content-derived IDs); a unique spec hash keeps this run
     // from taking the ID the plain pipeline test expects to start itself in the same jest run. The spec itself is
     // unchanged.
-    const unique = { ...loaded, specSha256: createHash('sha256').update(`${loaded.specSha256}:${taskQueue}`).digest('hex') };
+    const unique = {
+      ...loaded,
+      specSha256: createHash('sha256').update(`${loaded.specSha256}:${taskQueue}`).digest('hex'),
+    };
 
     const output = captureOutput();
     let runId: string;
     try {
       // Workflow failures are converted inside the bundle: with the codec on, it carries the encoding converter.
       const workflowBundle = codecOn ? await bundleWorkflows(dataConverter) : await sharedBundle();
-      const worker = await Worker.create({ connection: nativeConnection, taskQueue, activities, workflowBundle, dataConverter });
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        taskQueue,
+        activities,
+        workflowBundle,
+        dataConverter,
+      });
       const client = new Client({ connection, dataConverter });
       const result = await worker.runUntil(async () => {
         const started = await startPipeline(client, unique, { taskQueue });
         return started.handle.result();
       });
-      expect(result.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+      expect(result.steps.map((s) => s.status)).toEqual([
+        'completed',
+        'completed',
+        'completed',
+        'completed',
+        'completed',
+      ]);
       runId = result.runId;
     } finally {
       output.restore();
@@ -126,13 +148,19 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
 
     // What someone with access to the Temporal server (but not the key) can read: raw histories, no codec.
     const raw = new Client({ connection });
-    const histories = await Promise.all([runId, ...CHILDREN.map((c) => `${runId}/${c}`)].map((id) => raw.workflow.getHandle(id).fetchHistory()));
-    const plaintext = histories.flatMap((h, i) => plaintextPayloads(h).map((site) => ({ workflowId: i === 0 ? runId : `${runId}/${CHILDREN[i - 1]}`, site })));
+    const histories = await Promise.all(
+      [runId, ...CHILDREN.map((c) => `${runId}/${c}`)].map((id) => raw.workflow.getHandle(id).fetchHistory()),
+    );
+    const plaintext = histories.flatMap((h, i) =>
+      plaintextPayloads(h).map((site) => ({ workflowId: i === 0 ? runId : `${runId}/${CHILDREN[i - 1]}`, site })),
+    );
     const historyAll = histories.map(historyText).join('\n');
     // A key sealed inside an encrypted payload would still be a leak to anyone holding the encryption key, so the
     // secrets are also searched for in the decrypted payloads.
     const codec = dataConverter?.payloadCodecs[0];
-    const decoded = codec ? await codec.decode(histories.flatMap((h) => payloadSites(h).map((site) => site.payload))) : [];
+    const decoded = codec
+      ? await codec.decode(histories.flatMap((h) => payloadSites(h).map((site) => site.payload)))
+      : [];
     const decodedText = decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');
 
     const files = [...filesUnder(home), ...filesUnder(backendDir)];
@@ -148,7 +176,9 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
       ['logs', Buffer.from(output.text())],
       ...files.map((f): [string, Buffer] => [path.relative(os.tmpdir(), f), fs.readFileSync(f)]),
     ];
-    const secretsFound = secrets.flatMap(([label, bytes]) => places.filter(([, content]) => content.includes(bytes)).map(([where]) => `${label} in ${where}`));
+    const secretsFound = secrets.flatMap(([label, bytes]) =>
+      places.filter(([, content]) => content.includes(bytes)).map(([where]) => `${label} in ${where}`),
+    );
     const snippets = datasetSnippets(loaded.spec.dataset.path);
     const datasetInHistory = snippets.filter((s) => historyAll.includes(s));
     // The same search over the artifact store must find the tickets (they are stored there by design), which shows
@@ -156,7 +186,9 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     const artifactText = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     const datasetInFiles = snippets.filter((s) => artifactText.includes(s)).length;
     const runDataInHistory = [loaded.spec.dataset.path, 'fine-tuned scored'].filter((s) => historyAll.includes(s));
-    const failures = histories.flatMap((h) => readableFailures(h).map((f) => `event ${f.eventId} ${f.path}: ${f.message}`));
+    const failures = histories.flatMap((h) =>
+      readableFailures(h).map((f) => `event ${f.eventId} ${f.path}: ${f.message}`),
+    );
     return {
       runId,
       histories: histories.length,
@@ -188,13 +220,24 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     const scan = await runAndScan(false);
     const listed = scan.plaintext.map(describePlaintext);
     // The report a user gets: which payloads anyone with server access can read.
-    console.info(`codec off, ${scan.runId}: ${listed.length} plaintext payloads\n  ${listed.join('\n  ')}\ndataset snippets readable: ${scan.datasetInHistory.length}`);
+    console.info(
+      `codec off, ${scan.runId}: ${listed.length} plaintext payloads\n  ${listed.join('\n  ')}\ndataset snippets readable: ${scan.datasetInHistory.length}`,
+    );
     expect(listed.length).toBeGreaterThan(10);
-    expect(listed).toContain(`${scan.runId}: event 1 workflowExecutionStartedEventAttributes input.payloads.0 (json/plain)`);
-    for (const child of CHILDREN) expect(listed).toContain(`${scan.runId}/${child}: event 1 workflowExecutionStartedEventAttributes input.payloads.0 (json/plain)`);
+    expect(listed).toContain(
+      `${scan.runId}: event 1 workflowExecutionStartedEventAttributes input.payloads.0 (json/plain)`,
+    );
+    for (const child of CHILDREN)
+      expect(listed).toContain(
+        `${scan.runId}/${child}: event 1 workflowExecutionStartedEventAttributes input.payloads.0 (json/plain)`,
+      );
     expect(scan.plaintext.every((p) => /^\d+$/.test(p.site.eventId))).toBe(true);
     // The spec is the user's data too, and without the codec it is readable in the run's first event.
-    expect(scan.plaintext.some(({ site: s }) => s.text.includes('gpt-4o-mini-2024-07-18') && s.text.includes('tickets.jsonl'))).toBe(true);
+    expect(
+      scan.plaintext.some(
+        ({ site: s }) => s.text.includes('gpt-4o-mini-2024-07-18') && s.text.includes('tickets.jsonl'),
+      ),
+    ).toBe(true);
     expect(scan.runDataInHistory).toEqual([loadSpec(SPEC).spec.dataset.path, 'fine-tuned scored']);
     // The tickets themselves stay out even so: history carries artifact references, not datasets.
     expect(scan.datasetInHistory).toEqual([]);
@@ -229,7 +272,13 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     let seenWithKey = '';
     try {
       const workflowBundle = codecOn ? await bundleWorkflows(dataConverter) : await sharedBundle();
-      const worker = await Worker.create({ connection: nativeConnection, taskQueue, activities, workflowBundle, dataConverter });
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        taskQueue,
+        activities,
+        workflowBundle,
+        dataConverter,
+      });
       const client = new Client({ connection, dataConverter });
       await worker.runUntil(async () => {
         const started = await startPipeline(client, failing, { taskQueue });
@@ -239,16 +288,25 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
           (err: unknown) => err as Error,
         );
         // The pipeline records a failed step (or fails): either way the decoded chain carries the activity's words.
-        seenWithKey = JSON.stringify(outcome, (_k, v: unknown) => (v instanceof Error ? { ...v, message: v.message, cause: v.cause } : v));
+        seenWithKey = JSON.stringify(outcome, (_k, v: unknown) =>
+          v instanceof Error ? { ...v, message: v.message, cause: v.cause } : v,
+        );
       });
     } finally {
       output.restore();
     }
     const raw = new Client({ connection });
     const ids = [runId, ...CHILDREN.map((c) => `${runId}/${c}`)];
-    const histories = (await Promise.all(ids.map((id) => raw.workflow.getHandle(id).fetchHistory().catch(() => null)))).filter(
-      (h): h is NonNullable<typeof h> => h !== null,
-    );
+    const histories = (
+      await Promise.all(
+        ids.map((id) =>
+          raw.workflow
+            .getHandle(id)
+            .fetchHistory()
+            .catch(() => null),
+        ),
+      )
+    ).filter((h): h is NonNullable<typeof h> => h !== null);
     const text = histories.map(historyText).join('\n');
     return { marker, seenWithKey, text, readable: histories.flatMap((h) => readableFailures(h)) };
   }

@@ -30,7 +30,9 @@ describe('tailor validate', () => {
     const r = tailor('validate', path.join(FIXTURES, 'non-object.jsonl'), '--json');
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['valid', 'examples', 'errors', 'errorSamples', 'warnings', 'tokens', 'estimate']));
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['valid', 'examples', 'errors', 'errorSamples', 'warnings', 'tokens', 'estimate']),
+    );
     expect(report.valid).toBe(false);
     expect(report.errors).toEqual({ data_type: 4 });
   });
@@ -56,7 +58,17 @@ describe('tailor validate', () => {
     const pricing = path.join(tmp.dir(), 'pricing.yaml');
     fs.writeFileSync(pricing, 'gpt-4.1-mini:\n  perMillionTokens: 1000\n');
     const file = writeJsonl(tmp.dir(), 'priced.jsonl', chatLines(60));
-    const r = tailor('validate', file, '--model', 'gpt-4.1-mini-2025-04-14', '--pricing', pricing, '--epochs', '2', '--json');
+    const r = tailor(
+      'validate',
+      file,
+      '--model',
+      'gpt-4.1-mini-2025-04-14',
+      '--pricing',
+      pricing,
+      '--epochs',
+      '2',
+      '--json',
+    );
     const report = JSON.parse(r.stdout);
     expect(report.estimate).toMatchObject({ epochs: 2, epochsSource: 'given', pricePerMillion: 1000 });
     expect(report.estimate.billedTokens).toBe(report.tokens.billed * 2);

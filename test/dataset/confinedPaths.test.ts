@@ -59,7 +59,11 @@ describe('workers refuse spec paths outside their allowed roots', () => {
 
 describe('samples of rejected lines carry no content into history', () => {
   test('prepareDataset: the failure lists line, reason and a hash; the message quotes nothing', async () => {
-    const file = writeJsonl(tmp.dir(), 'all-bad.jsonl', [1, 2, 3].map((i) => `{"messages": ${MARKER}-${i}}`));
+    const file = writeJsonl(
+      tmp.dir(),
+      'all-bad.jsonl',
+      [1, 2, 3].map((i) => `{"messages": ${MARKER}-${i}}`),
+    );
     const err = await failureOf(prepareDataset({ dataset: DatasetSpecSchema.parse({ path: file }), model: MODEL }));
     expect(err).toBeInstanceOf(ApplicationFailure);
     const details = JSON.stringify(err!.details);

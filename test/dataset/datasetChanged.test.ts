@@ -63,7 +63,12 @@ describe('the bytes prepared are the bytes the run is named after', () => {
       const now = await sha256File(data);
       const workflowBundle = await sharedBundle();
       const worker = await createTailorWorker({ connection: nativeConnection, taskQueue, workflowBundle });
-      const failure = await worker.runUntil(handle.result().then(() => undefined, (e: unknown) => e));
+      const failure = await worker.runUntil(
+        handle.result().then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
       expect(failure).toBeInstanceOf(WorkflowFailedError);
       const root = failureCause(failure);
       expect(root.type).toBe(DATASET_CHANGED);

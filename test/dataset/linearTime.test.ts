@@ -60,8 +60,9 @@ describe('long unspaced text takes linear time', () => {
   test('a 1 MB unspaced line costs a bounded number of rank lookups per character', () => {
     // Counted work, not time: the benchmark (`npm run bench -- validate`) reports the seconds. Every merge and
     // every lookup goes through the rank map, so a quadratic merge would make about n²/2 lookups here.
-    const core = (o200k as unknown as { bytePairEncodingCoreProcessor: { bytePairStringRankEncoder: Map<string, number> } })
-      .bytePairEncodingCoreProcessor;
+    const core = (
+      o200k as unknown as { bytePairEncodingCoreProcessor: { bytePairStringRankEncoder: Map<string, number> } }
+    ).bytePairEncodingCoreProcessor;
     let lookups = 0;
     const counting = new (class extends Map<string, number> {
       override get(key: string) {
@@ -140,7 +141,12 @@ test('validation reports progress by elapsed time, not only every 64 MB', async 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-progress-'));
   try {
     const file = path.join(dir, 'd.jsonl');
-    const line = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] });
+    const line = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a' },
+      ],
+    });
     fs.writeFileSync(file, `${line}\n`.repeat(60_000)); // about 5 MB: five 1 MB chunks, far below 64 MB
     let now = 0;
     const seen: number[] = [];

@@ -7,7 +7,7 @@ function regexPieces(re: RegExp, s: string): string[] {
 
 function scannerPieces(end: (s: string, i: number, n: number) => number, s: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const e = end(s, i, s.length);
     out.push(s.slice(i, e));
     i = e;
@@ -17,7 +17,50 @@ function scannerPieces(end: (s: string, i: number, n: number) => number, s: stri
 
 /** Strings built from the characters the patterns treat specially, so every alternative and boundary is hit. */
 function randomAscii(seed: number, len: number): string {
-  const alphabet = ['a', 'b', 'Z', 'Q', 'x', 'I', '0', '7', '123', ' ', ' ', '  ', '\t', '\n', '\r', '\r\n', '\v', '\f', "'", "'s", "'S", "'ll", "'RE", "'ve", "'d", "'m", "'t", '/', '$', ',', '.', '!', '-', '_', '"', '\u0001', '~', 'Hello', 'WORLD', 'camelCase', "don't", "I'LL"];
+  const alphabet = [
+    'a',
+    'b',
+    'Z',
+    'Q',
+    'x',
+    'I',
+    '0',
+    '7',
+    '123',
+    ' ',
+    ' ',
+    '  ',
+    '\t',
+    '\n',
+    '\r',
+    '\r\n',
+    '\v',
+    '\f',
+    "'",
+    "'s",
+    "'S",
+    "'ll",
+    "'RE",
+    "'ve",
+    "'d",
+    "'m",
+    "'t",
+    '/',
+    '$',
+    ',',
+    '.',
+    '!',
+    '-',
+    '_',
+    '"',
+    '\u0001',
+    '~',
+    'Hello',
+    'WORLD',
+    'camelCase',
+    "don't",
+    "I'LL",
+  ];
   let x = seed;
   let s = '';
   for (let i = 0; i < len; i++) {
@@ -27,7 +70,26 @@ function randomAscii(seed: number, len: number): string {
   return s;
 }
 
-const CASES = ['', ' ', 'a', "I'm here", "THEY'LL go", 'hello   world\n\n  x', ' \n \n\t a', '$$hello', ' $hello', 'a  b', 'x\n', 'x \n ', 'end   ', "it's'S", '12345 6', 'ab/cd//\n\n', ' /x', "''s"];
+const CASES = [
+  '',
+  ' ',
+  'a',
+  "I'm here",
+  "THEY'LL go",
+  'hello   world\n\n  x',
+  ' \n \n\t a',
+  '$$hello',
+  ' $hello',
+  'a  b',
+  'x\n',
+  'x \n ',
+  'end   ',
+  "it's'S",
+  '12345 6',
+  'ab/cd//\n\n',
+  ' /x',
+  "''s",
+];
 
 describe.each([
   ['o200k_base', O200K_TOKEN_SPLIT_REGEX, o200kPieceEnd],
@@ -45,7 +107,8 @@ describe.each([
   test('every ASCII character alone, and after a space, a letter and a newline', () => {
     for (let c = 0; c < 128; c++) {
       const ch = String.fromCharCode(c);
-      for (const s of [ch, ` ${ch}`, `a${ch}`, `\n${ch}`, `${ch}a`, `${ch}${ch} ${ch}`]) expect([s, scannerPieces(end, s)]).toEqual([s, regexPieces(re, s)]);
+      for (const s of [ch, ` ${ch}`, `a${ch}`, `\n${ch}`, `${ch}a`, `${ch}${ch} ${ch}`])
+        expect([s, scannerPieces(end, s)]).toEqual([s, regexPieces(re, s)]);
     }
   });
 });

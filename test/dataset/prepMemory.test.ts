@@ -32,7 +32,10 @@ function writeExamples(file: string, n: number): void {
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
     const user = `${i} ${Array.from({ length: 10 }, word).join(' ')}`;
-    const messages = [{ role: 'user', content: user }, { role: 'assistant', content: labels[i % 3] }];
+    const messages = [
+      { role: 'user', content: user },
+      { role: 'assistant', content: labels[i % 3] },
+    ];
     lines.push(JSON.stringify({ messages }));
   }
   fs.writeFileSync(file, lines.join('\n') + '\n');

@@ -73,7 +73,11 @@ describe('near-duplicate signatures', () => {
 });
 
 describe('split assignment', () => {
-  const items = (n: number, strata = 1) => Array.from({ length: n }, (_, i) => ({ hash: ((i * 2654435761) >>> 0).toString(16).padStart(8, '0'), stratum: `s${i % strata}` }));
+  const items = (n: number, strata = 1) =>
+    Array.from({ length: n }, (_, i) => ({
+      hash: ((i * 2654435761) >>> 0).toString(16).padStart(8, '0'),
+      stratum: `s${i % strata}`,
+    }));
 
   test('deterministic, exact overall shares, independent of input order', () => {
     const it = items(1000, 3);
@@ -87,7 +91,8 @@ describe('split assignment', () => {
   test('stratified: each stratum gets its share', () => {
     const it = items(300, 3);
     const a = assignSplits(it, { validation: 0.1, test: 0.2 });
-    for (const s of ['s0', 's1', 's2']) expect(a.filter((x, i) => it[i]!.stratum === s && x === 'test')).toHaveLength(20);
+    for (const s of ['s0', 's1', 's2'])
+      expect(a.filter((x, i) => it[i]!.stratum === s && x === 'test')).toHaveLength(20);
   });
 
   test('identical examples never straddle test and train', () => {
@@ -112,7 +117,12 @@ describe('streaming readers', () => {
       const s = new LineSplitter((l) => got.push(l));
       for (let i = 0; i < text.length; i += size) s.push(text.subarray(i, i + size));
       s.end();
-      expect(got.map((l) => (l.kind === 'text' ? l.text : l.kind))).toEqual(['{"a":"é中😀"}', '', '{"b":2}', 'last-no-newline']);
+      expect(got.map((l) => (l.kind === 'text' ? l.text : l.kind))).toEqual([
+        '{"a":"é中😀"}',
+        '',
+        '{"b":2}',
+        'last-no-newline',
+      ]);
       expect(s.stats).toMatchObject({ lines: 4, crlfLines: 1, firstCrlfLine: 1 });
     }
   });

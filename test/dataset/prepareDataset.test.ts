@@ -44,15 +44,19 @@ const haveTickets = fs.existsSync(TICKETS);
     expect(c.piiScrubbed.email).toBeGreaterThan(0);
     expect(c.kept).toBe(c.input - Object.values(c.removed).reduce((a, b) => a + b, 0));
     expect(c.train + c.validation + c.test).toBe(c.kept);
-    const all = [...(await readLines(p.train)), ...(await readLines(p.validation)), ...(await readLines(p.test))].join('\n');
+    const all = [...(await readLines(p.train)), ...(await readLines(p.validation)), ...(await readLines(p.test))].join(
+      '\n',
+    );
     expect(all).not.toMatch(/@example\.com/);
     expect(all).toMatch(/\[EMAIL\]/);
   });
 
   test('test never overlaps train or validation, not even by user text', async () => {
-    const userText = (l: string) => (JSON.parse(l).messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content;
+    const userText = (l: string) =>
+      (JSON.parse(l).messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content;
     const test = new Set((await readLines(p.test)).map(userText));
-    for (const l of [...(await readLines(p.train)), ...(await readLines(p.validation))]) expect(test.has(userText(l))).toBe(false);
+    for (const l of [...(await readLines(p.train)), ...(await readLines(p.validation))])
+      expect(test.has(userText(l))).toBe(false);
   });
 
   test('the split is stratified: every label has its share in every split', async () => {
@@ -77,7 +81,10 @@ const haveTickets = fs.existsSync(TICKETS);
     expect(m.source.sha256).toBe(p.sourceSha256);
     expect(m.outputs.train.sha256).toBe(p.train.sha256);
     expect(m.removedSamples.length).toBe(Object.values(p.counts.removed).reduce((a, b) => a + b, 0));
-    expect(m.removedSamples[0]).toMatchObject({ reason: expect.stringMatching(/duplicate/), detail: expect.stringMatching(/line \d+/) });
+    expect(m.removedSamples[0]).toMatchObject({
+      reason: expect.stringMatching(/duplicate/),
+      detail: expect.stringMatching(/line \d+/),
+    });
     expect(m.tokens.train.perExample.min).toBeGreaterThan(0);
     const v = await validateDataset({ dataset: p.train, model: MODEL, method: 'supervised' });
     expect(v.valid).toBe(true);
@@ -92,8 +99,14 @@ describe('preparation steps on synthetic data', () => {
   test('normalisation makes whitespace/Unicode variants exact duplicates; near-duplicates removed at the threshold', async () => {
     const base = chatExample(1);
     const msgs = base.messages as { role: string; content: string }[];
-    const variant = { messages: msgs.map((m) => (m.role === 'user' ? { ...m, content: `  ${m.content.replace(/ /g, '\u00a0 ')}\r\n` } : m)) };
-    const near = { messages: msgs.map((m) => (m.role === 'user' ? { ...m, content: m.content.replace(/\.$/, '!') } : m)) };
+    const variant = {
+      messages: msgs.map((m) =>
+        m.role === 'user' ? { ...m, content: `  ${m.content.replace(/ /g, '\u00a0 ')}\r\n` } : m,
+      ),
+    };
+    const near = {
+      messages: msgs.map((m) => (m.role === 'user' ? { ...m, content: m.content.replace(/\.$/, '!') } : m)),
+    };
     const file = writeJsonl(tmp.dir(), 'dups.jsonl', [...chatLines(20), variant, near]);
     const p = await prep({ path: file });
     expect(p.counts.removed).toEqual({ exact_duplicate: 1, near_duplicate: 1 });
@@ -104,24 +117,56 @@ describe('preparation steps on synthetic data', () => {
   test('PII of every kind is scrubbed and counted per kind', async () => {
     const pii = {
       messages: [
-        { role: 'user', content: 'Reach me at ann.lee@mail.test or +44 20 7946 0958; card 4242 4242 4242 4242; from 10.0.0.7; key sk-proj-AbC123dEf456GhI789jKl0' },
+        {
+          role: 'user',
+          content:
+            'Reach me at ann.lee@mail.test or +44 20 7946 0958; card 4242 4242 4242 4242; from 10.0.0.7; key sk-proj-AbC123dEf456GhI789jKl0',
+        },
         { role: 'assistant', content: 'billing' },
       ],
     };
     const p = await prep({ path: writeJsonl(tmp.dir(), 'pii.jsonl', [...chatLines(15), pii]) });
     expect(p.counts.piiScrubbed).toEqual({ email: 1, phone: 1, card: 1, ip: 1, secret: 1 });
-    const text = [...(await readLines(p.train)), ...(await readLines(p.validation)), ...(await readLines(p.test))].join('\n');
+    const text = [...(await readLines(p.train)), ...(await readLines(p.validation)), ...(await readLines(p.test))].join(
+      '\n',
+    );
     expect(text).toMatch(/\[EMAIL\] or \[PHONE\]; card \[CARD\]; from \[IP\]; key \[SECRET\]/);
-    const kept = await prep({ path: writeJsonl(tmp.dir(), 'pii2.jsonl', [...chatLines(15), pii]), pii: { scrub: false } });
+    const kept = await prep({
+      path: writeJsonl(tmp.dir(), 'pii2.jsonl', [...chatLines(15), pii]),
+      pii: { scrub: false },
+    });
     expect(kept.counts.piiScrubbed).toEqual({});
   });
 
   test('invalid records are removed with their error category; length filters apply', async () => {
-    const long = { messages: [{ role: 'user', content: 'please '.repeat(300) }, { role: 'assistant', content: 'billing' }] };
-    const short = { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'billing' }] };
-    const file = writeJsonl(tmp.dir(), 'mixed.jsonl', [...chatLines(15), '{broken', '[1]', { messages: [{ role: 'user', content: 'x' }] }, long, short]);
+    const long = {
+      messages: [
+        { role: 'user', content: 'please '.repeat(300) },
+        { role: 'assistant', content: 'billing' },
+      ],
+    };
+    const short = {
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'billing' },
+      ],
+    };
+    const file = writeJsonl(tmp.dir(), 'mixed.jsonl', [
+      ...chatLines(15),
+      '{broken',
+      '[1]',
+      { messages: [{ role: 'user', content: 'x' }] },
+      long,
+      short,
+    ]);
     const p = await prep({ path: file, length: { minTokens: 20, maxTokens: 200 } });
-    expect(p.counts.removed).toEqual({ invalid_json: 1, data_type: 1, example_missing_assistant_message: 1, too_long: 1, too_short: 1 });
+    expect(p.counts.removed).toEqual({
+      invalid_json: 1,
+      data_type: 1,
+      example_missing_assistant_message: 1,
+      too_long: 1,
+      too_short: 1,
+    });
     const m = await manifestOf(p);
     expect(m.removedSamples.find((s) => s.reason === 'invalid_json')?.line).toBe(16);
   });
@@ -138,16 +183,29 @@ describe('preparation steps on synthetic data', () => {
   test('missing source, empty source and all-invalid source fail with a non-retryable InvalidDataset', async () => {
     await expectInvalidDataset(prep({ path: path.join(tmp.dir(), 'missing.jsonl') }), /not found/);
     await expectInvalidDataset(prep({ path: writeFile(tmp.dir(), 'empty.jsonl', '') }), /no usable examples.*empty/);
-    await expectInvalidDataset(prep({ path: writeJsonl(tmp.dir(), 'allbad.jsonl', ['nope', '42']) }), /no usable examples.*invalid_json: 1.*data_type: 1/);
-    await expectInvalidDataset(prepareDataset({ dataset: { path: 'x', format: 'xml' } as never, model: MODEL }), /invalid dataset spec/);
+    await expectInvalidDataset(
+      prep({ path: writeJsonl(tmp.dir(), 'allbad.jsonl', ['nope', '42']) }),
+      /no usable examples.*invalid_json: 1.*data_type: 1/,
+    );
+    await expectInvalidDataset(
+      prepareDataset({ dataset: { path: 'x', format: 'xml' } as never, model: MODEL }),
+      /invalid dataset spec/,
+    );
   });
 });
 
 describe('other source formats', () => {
   test('CSV with quoted fields, embedded newlines and a column mapping becomes chat examples', async () => {
-    const rows = Array.from({ length: 12 }, (_, i) => `${i},"Order ${i}, ""urgent""\nsecond line ${i * 13}",${i % 2 ? 'billing' : 'shipping'}`);
+    const rows = Array.from(
+      { length: 12 },
+      (_, i) => `${i},"Order ${i}, ""urgent""\nsecond line ${i * 13}",${i % 2 ? 'billing' : 'shipping'}`,
+    );
     const file = writeFile(tmp.dir(), 'tickets.csv', `id,ticket,label\r\n${rows.join('\r\n')}\r\n`);
-    const p = await prep({ path: file, format: 'csv', columns: { system: 'Classify the ticket.', user: 'Ticket #{{id}}: {{ticket}}', assistant: 'label' } });
+    const p = await prep({
+      path: file,
+      format: 'csv',
+      columns: { system: 'Classify the ticket.', user: 'Ticket #{{id}}: {{ticket}}', assistant: 'label' },
+    });
     expect(p.counts).toMatchObject({ input: 12, kept: 12 });
     const first = JSON.parse((await readLines(p.train))[0]!);
     expect(first.messages[0]).toEqual({ role: 'system', content: 'Classify the ticket.' });
@@ -160,12 +218,22 @@ describe('other source formats', () => {
     const file = writeFile(tmp.dir(), 'qa.tsv', `user\tassistant\n${rows.join('\n')}\n`);
     const p = await prep({ path: file, format: 'tsv', dedupe: { near: false } });
     expect(p.counts.kept).toBe(11);
-    await expectInvalidDataset(prep({ path: file, format: 'tsv', columns: { user: '{{question}}', assistant: 'answer' } }), /not in the header: question \(header: user, assistant\)/);
+    await expectInvalidDataset(
+      prep({ path: file, format: 'tsv', columns: { user: '{{question}}', assistant: 'answer' } }),
+      /not in the header: question \(header: user, assistant\)/,
+    );
   });
 
   test('legacy prompt/completion becomes user/assistant chat', async () => {
-    const lines = Array.from({ length: 12 }, (_, i) => ({ prompt: `Summarise report ${i} on topic ${i * 7}\n\n###\n\n`, completion: ` Summary ${i}.` }));
-    const p = await prep({ path: writeJsonl(tmp.dir(), 'legacy.jsonl', lines), format: 'prompt_completion', dedupe: { near: false } });
+    const lines = Array.from({ length: 12 }, (_, i) => ({
+      prompt: `Summarise report ${i} on topic ${i * 7}\n\n###\n\n`,
+      completion: ` Summary ${i}.`,
+    }));
+    const p = await prep({
+      path: writeJsonl(tmp.dir(), 'legacy.jsonl', lines),
+      format: 'prompt_completion',
+      dedupe: { near: false },
+    });
     const ex = JSON.parse((await readLines(p.train))[0]!);
     expect(ex.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
     expect(ex.messages[1].content).toMatch(/^Summary \d+\.$/);
@@ -173,15 +241,33 @@ describe('other source formats', () => {
 
   test('DPO and reinforcement data keep their shapes and validate under their methods', async () => {
     const dpo = Array.from({ length: 12 }, (_, i) => ({
-      input: { messages: [{ role: 'user', content: `How do I export invoice ${i * 11} to ${i % 2 ? 'PDF' : 'CSV'} format quickly?` }] },
+      input: {
+        messages: [
+          { role: 'user', content: `How do I export invoice ${i * 11} to ${i % 2 ? 'PDF' : 'CSV'} format quickly?` },
+        ],
+      },
       preferred_output: [{ role: 'assistant', content: `Open invoice ${i * 11} and choose Export.` }],
       non_preferred_output: [{ role: 'assistant', content: 'Contact support.' }],
     }));
     const p = await prep({ path: writeJsonl(tmp.dir(), 'dpo.jsonl', dpo), format: 'dpo', dedupe: { near: false } });
     expect(p.counts.kept).toBe(12);
-    expect(Object.keys(JSON.parse((await readLines(p.train))[0]!))).toEqual(['input', 'preferred_output', 'non_preferred_output']);
-    const rft = Array.from({ length: 12 }, (_, i) => ({ messages: [{ role: 'developer', content: 'Answer with a number.' }, { role: 'user', content: `What is ${i} times ${i + 3}?` }], reference_answer: String(i * (i + 3)) }));
-    const r = await prep({ path: writeJsonl(tmp.dir(), 'rft.jsonl', rft), format: 'reinforcement', dedupe: { near: false } });
+    expect(Object.keys(JSON.parse((await readLines(p.train))[0]!))).toEqual([
+      'input',
+      'preferred_output',
+      'non_preferred_output',
+    ]);
+    const rft = Array.from({ length: 12 }, (_, i) => ({
+      messages: [
+        { role: 'developer', content: 'Answer with a number.' },
+        { role: 'user', content: `What is ${i} times ${i + 3}?` },
+      ],
+      reference_answer: String(i * (i + 3)),
+    }));
+    const r = await prep({
+      path: writeJsonl(tmp.dir(), 'rft.jsonl', rft),
+      format: 'reinforcement',
+      dedupe: { near: false },
+    });
     expect(JSON.parse((await readLines(r.train))[0]!).reference_answer).toMatch(/^\d+$/);
     const v = await validateDataset({ dataset: r.train, model: 'o4-mini-2025-04-16', method: 'reinforcement' });
     expect(v.errors).toEqual({ too_few_examples: 1 });
@@ -190,7 +276,11 @@ describe('other source formats', () => {
 
 describe('CSV encoding', () => {
   test('a CSV that is not UTF-8 is InvalidDataset, not trained on replacement characters', async () => {
-    const file = writeFile(tmp.dir(), 'latin1.csv', Buffer.concat([Buffer.from('user,assistant\n'), Buffer.from('caf\xe9 au lait,billing\n', 'latin1')]));
+    const file = writeFile(
+      tmp.dir(),
+      'latin1.csv',
+      Buffer.concat([Buffer.from('user,assistant\n'), Buffer.from('caf\xe9 au lait,billing\n', 'latin1')]),
+    );
     await expectInvalidDataset(prep({ path: file, format: 'csv' }), /not valid UTF-8/);
   });
 });

@@ -23,13 +23,25 @@ function tailor(...args: string[]) {
 
 describe('a byte-order mark on every line', () => {
   test('prep strips it from every line and keeps all 20 examples', async () => {
-    const file = writeFile(tmp.dir(), 'bom-every-line.jsonl', chatLines(20).map((l) => BOM + l).join('\n') + '\n');
+    const file = writeFile(
+      tmp.dir(),
+      'bom-every-line.jsonl',
+      chatLines(20)
+        .map((l) => BOM + l)
+        .join('\n') + '\n',
+    );
     const r = await prepareDataset({ dataset: DatasetSpecSchema.parse({ path: file }), model: MODEL });
     expect(r.counts).toMatchObject({ input: 20, kept: 20, removed: {} });
   });
 
   test('tailor prep exits 0 with 20 kept', () => {
-    const file = writeFile(tmp.dir(), 'bom-cli.jsonl', chatLines(20, 100).map((l) => BOM + l).join('\r\n') + '\r\n');
+    const file = writeFile(
+      tmp.dir(),
+      'bom-cli.jsonl',
+      chatLines(20, 100)
+        .map((l) => BOM + l)
+        .join('\r\n') + '\r\n',
+    );
     const r = tailor('prep', file);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('20 read, 20 kept');

@@ -50,7 +50,11 @@ function referenceExtendRun(sorted: number[], items: readonly SplitItem[], cut: 
 type Rand = () => number;
 const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const hex16 = (rand: Rand) =>
-  Array.from({ length: 2 }, () => Math.floor(rand() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+  Array.from({ length: 2 }, () =>
+    Math.floor(rand() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
 /** A hash that differs from `base` only in one 16-bit digit (4 hex digits), so every radix pass decides. */
 const near = (rand: Rand, base: string) => {
   const at = 4 * Math.floor(rand() * 4);
@@ -94,7 +98,7 @@ describe('split assignment over columns equals the object-and-string algorithm',
     }
   });
 
-  test('random groups: group hashes in the column, stratum = the group\'s most frequent label (200 cases)', () => {
+  test("random groups: group hashes in the column, stratum = the group's most frequent label (200 cases)", () => {
     const rand = mulberry32(23);
     for (let trial = 0; trial < 200; trial++) {
       const n = Math.floor(rand() * 400);
@@ -146,7 +150,10 @@ describe('split assignment over columns equals the object-and-string algorithm',
     const columns = new KeptColumns();
     examples.forEach((e) => columns.add(e.hash, 0, e.label));
     const got = assignSplitCodes(columns.splitColumns({}), shares);
-    const want = referenceAssignSplits(examples.map((e) => ({ hash: e.hash, stratum: e.label })), shares);
+    const want = referenceAssignSplits(
+      examples.map((e) => ({ hash: e.hash, stratum: e.label })),
+      shares,
+    );
     let differ = 0;
     want.forEach((w, i) => (differ += SPLIT_CODES[got[i]!] === w ? 0 : 1));
     expect(differ).toBe(0);

@@ -9,10 +9,16 @@ import { chatExample, useTmpHome, writeFile, writeJsonl } from './support';
 import { Failure } from '../../core/failures/failureTypes';
 
 const tmp = useTmpHome();
-const prep = (spec: DatasetSpecInput) => prepareDataset({ dataset: DatasetSpecSchema.parse(spec), model: 'gpt-4o-mini-2024-07-18' });
+const prep = (spec: DatasetSpecInput) =>
+  prepareDataset({ dataset: DatasetSpecSchema.parse(spec), model: 'gpt-4o-mini-2024-07-18' });
 const linesOf = async (ref: { sha256: string }) => {
   const text = await new ArtifactStore().readText(ref);
-  return text === '' ? [] : text.trimEnd().split('\n').map((l) => JSON.parse(l) as { metadata: { template: string } });
+  return text === ''
+    ? []
+    : text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { metadata: { template: string } });
 };
 
 /** Which splits each group's examples landed in. */
@@ -27,7 +33,14 @@ describe('groupValue', () => {
     expect(groupValue({ metadata: { template: 't7' } }, 'metadata.template')).toBe('t7');
     expect(groupValue({ metadata: { template: 7 } }, 'metadata.template')).toBe('7');
     expect(groupValue({ 'ticket.group': 'g1' }, 'ticket.group')).toBe('g1');
-    for (const r of [{}, { metadata: {} }, { metadata: { template: '' } }, { metadata: { template: null } }, { metadata: { template: [1] } }, 'x']) {
+    for (const r of [
+      {},
+      { metadata: {} },
+      { metadata: { template: '' } },
+      { metadata: { template: null } },
+      { metadata: { template: [1] } },
+      'x',
+    ]) {
       expect(groupValue(r, 'metadata.template')).toBeUndefined();
     }
   });
@@ -41,7 +54,10 @@ describe('grouped split assignment', () => {
   function split(order: readonly number[]): SplitName[] {
     const groups = new SplitGroups('seed');
     const hashes = order.map((i) => groups.add(groupOf[i]!, labelOf(groupOf[i]!)));
-    const out = assignSplits(hashes.map((h) => ({ hash: h, stratum: groups.stratumOf(h) })), { validation: 0.1, test: 0.2 });
+    const out = assignSplits(
+      hashes.map((h) => ({ hash: h, stratum: groups.stratumOf(h) })),
+      { validation: 0.1, test: 0.2 },
+    );
     const byIndex: SplitName[] = new Array(order.length);
     order.forEach((i, k) => (byIndex[i] = out[k]!));
     return byIndex;
@@ -54,7 +70,8 @@ describe('grouped split assignment', () => {
     expect(test).toBeGreaterThanOrEqual(0.2);
     expect(test).toBeLessThan(0.35);
     expect(s.filter((x) => x === 'validation').length).toBeGreaterThan(0);
-    for (const label of ['a', 'b', 'c']) expect(s.some((x, i) => x === 'test' && labelOf(groupOf[i]!) === label)).toBe(true);
+    for (const label of ['a', 'b', 'c'])
+      expect(s.some((x, i) => x === 'test' && labelOf(groupOf[i]!) === label)).toBe(true);
   });
 
   test('independent of file order', () => {
@@ -84,7 +101,10 @@ describe('prepareDataset with split.groupBy', () => {
 
   let p: PreparedDataset;
   beforeAll(async () => {
-    p = await prep({ path: writeJsonl(tmp.dir(), 'grouped.jsonl', grouped(240)), split: { groupBy: 'metadata.template', seed: 'g' } });
+    p = await prep({
+      path: writeJsonl(tmp.dir(), 'grouped.jsonl', grouped(240)),
+      split: { groupBy: 'metadata.template', seed: 'g' },
+    });
   });
 
   test('no held-out example shares a group with training or validation', async () => {
@@ -109,9 +129,17 @@ describe('prepareDataset with split.groupBy', () => {
   });
 
   test('a CSV column works as the key', async () => {
-    const rows = Array.from({ length: 60 }, (_, i) => `"ticket ${i} about item ${i * 13} and order ${i * 97}",${['billing', 'shipping'][i % 2]},f${i % 10}`);
+    const rows = Array.from(
+      { length: 60 },
+      (_, i) => `"ticket ${i} about item ${i * 13} and order ${i * 97}",${['billing', 'shipping'][i % 2]},f${i % 10}`,
+    );
     const file = writeFile(tmp.dir(), 'grouped.csv', ['user,assistant,family', ...rows].join('\n') + '\n');
-    const r = await prep({ path: file, format: 'csv', columns: { user: 'user', assistant: 'assistant' }, split: { groupBy: 'family' } });
+    const r = await prep({
+      path: file,
+      format: 'csv',
+      columns: { user: 'user', assistant: 'assistant' },
+      split: { groupBy: 'family' },
+    });
     const userOf = (l: unknown) => (l as { messages: { content: string }[] }).messages[0]!.content;
     const family = (u: string) => Number(/ticket (\d+)/.exec(u)![1]) % 10;
     const held = new Set((await linesOf(r.test)).map((l) => family(userOf(l))));
@@ -122,10 +150,15 @@ describe('prepareDataset with split.groupBy', () => {
   test('a kept line without the key refuses the file, naming file, line and key', async () => {
     const lines = grouped(10);
     delete (lines[3] as { metadata?: unknown }).metadata;
-    const err = await prep({ path: writeJsonl(tmp.dir(), 'missing.jsonl', lines), split: { groupBy: 'metadata.template' } }).catch((e: unknown) => e);
+    const err = await prep({
+      path: writeJsonl(tmp.dir(), 'missing.jsonl', lines),
+      split: { groupBy: 'metadata.template' },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect((err as ApplicationFailure).type).toBe(Failure.InvalidDataset);
-    expect((err as ApplicationFailure).message).toMatch(/missing\.jsonl:4: split\.groupBy: no string or number at 'metadata\.template'/);
+    expect((err as ApplicationFailure).message).toMatch(
+      /missing\.jsonl:4: split\.groupBy: no string or number at 'metadata\.template'/,
+    );
   });
 
   test('a malformed key is a spec error', () => {

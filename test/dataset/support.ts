@@ -28,7 +28,20 @@ export function useTmpHome(): { dir: () => string } {
 }
 
 export const SYSTEM = 'Classify the ticket as billing, shipping or technical_issue. Answer with the label only.';
-const TOPICS = ['invoice', 'parcel', 'crash', 'refund', 'delivery', 'login', 'charge', 'tracking', 'error', 'update', 'coupon', 'address'];
+const TOPICS = [
+  'invoice',
+  'parcel',
+  'crash',
+  'refund',
+  'delivery',
+  'login',
+  'charge',
+  'tracking',
+  'error',
+  'update',
+  'coupon',
+  'address',
+];
 const LABELS = ['billing', 'shipping', 'technical_issue'];
 
 /** The i-th distinct valid chat example (different wording each time so dedupe keeps them). */
@@ -38,7 +51,10 @@ export function chatExample(i: number): Record<string, unknown> {
   return {
     messages: [
       { role: 'system', content: SYSTEM },
-      { role: 'user', content: `Ticket ${i}: my ${a} and the ${b} number ${i * 7919} have a problem since ${2000 + (i % 25)}, item ${i} of batch ${i * 31}.` },
+      {
+        role: 'user',
+        content: `Ticket ${i}: my ${a} and the ${b} number ${i * 7919} have a problem since ${2000 + (i % 25)}, item ${i} of batch ${i * 31}.`,
+      },
       { role: 'assistant', content: LABELS[i % LABELS.length]! },
     ],
   };

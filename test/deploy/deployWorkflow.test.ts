@@ -31,12 +31,24 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
     registry = new Registry(path.join(h.home, 'registry.db'));
   });
   const deploy = (id: string, input: Omit<DeployInput, 'runId'>) =>
-    h.client.workflow.start(deployWorkflow, { workflowId: id, taskQueue: h.taskQueue, args: [{ runId: id, ...input }] });
+    h.client.workflow.start(deployWorkflow, {
+      workflowId: id,
+      taskQueue: h.taskQueue,
+      args: [{ runId: id, ...input }],
+    });
   const manual = { type: 'manual' as const, approvers: ['alice', 'bob'], timeout: '1 minute' };
 
   it('manual approval before the timeout promotes; the alias history names the approver and reason', async () => {
-    const handle = await deploy(`approve-${Date.now()}`, { pipeline: 'p-approve', alias: 'prod', gate: gate('model-a'), approval: manual });
-    const pending = await eventually('the approval to be pending', async () => (await handle.query(pendingApprovalQuery)) ?? undefined);
+    const handle = await deploy(`approve-${Date.now()}`, {
+      pipeline: 'p-approve',
+      alias: 'prod',
+      gate: gate('model-a'),
+      approval: manual,
+    });
+    const pending = await eventually(
+      'the approval to be pending',
+      async () => (await handle.query(pendingApprovalQuery)) ?? undefined,
+    );
     expect(pending).toMatchObject({ approvers: ['alice', 'bob'], candidate: { model: 'model-a' } });
     expect(registry.resolveAlias('p-approve', 'prod')).toBeUndefined(); // nothing moves before approval
 
@@ -52,12 +64,21 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
   });
 
   it('an approver not on the list, or no reason, is refused and the workflow keeps waiting', async () => {
-    const handle = await deploy(`refuse-${Date.now()}`, { pipeline: 'p-refuse', alias: 'prod', gate: gate('model-r'), approval: manual });
+    const handle = await deploy(`refuse-${Date.now()}`, {
+      pipeline: 'p-refuse',
+      alias: 'prod',
+      gate: gate('model-r'),
+      approval: manual,
+    });
     await eventually('the approval to be pending', async () => (await handle.query(pendingApprovalQuery)) ?? undefined);
-    const stranger = await handle.executeUpdate(approveUpdate, { args: [{ by: 'mallory', reason: 'trust me' }] }).catch((e: unknown) => e);
+    const stranger = await handle
+      .executeUpdate(approveUpdate, { args: [{ by: 'mallory', reason: 'trust me' }] })
+      .catch((e: unknown) => e);
     expect(stranger).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(String((stranger as WorkflowUpdateFailedError).cause?.message)).toContain("'mallory' is not an approver");
-    const noReason = await handle.executeUpdate(approveUpdate, { args: [{ by: 'bob', reason: ' ' }] }).catch((e: unknown) => e);
+    const noReason = await handle
+      .executeUpdate(approveUpdate, { args: [{ by: 'bob', reason: ' ' }] })
+      .catch((e: unknown) => e);
     expect(String((noReason as WorkflowUpdateFailedError).cause?.message)).toContain('a reason is required');
     // Still waiting, and the refused requests left no trace in history.
     expect(await handle.query(pendingApprovalQuery)).not.toBeNull();
@@ -72,7 +93,12 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
   });
 
   it('no approval before the timeout: the run ends rejected and nothing changes', async () => {
-    const handle = await deploy(`timeout-${Date.now()}`, { pipeline: 'p-timeout', alias: 'prod', gate: gate('model-t'), approval: { ...manual, timeout: '2s' } });
+    const handle = await deploy(`timeout-${Date.now()}`, {
+      pipeline: 'p-timeout',
+      alias: 'prod',
+      gate: gate('model-t'),
+      approval: { ...manual, timeout: '2s' },
+    });
     const result = await handle.result();
     expect(result.outcome).toBe('rejected');
     expect(result.reason).toContain('no approval within 2s');
@@ -84,7 +110,8 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
     const pipeline = 'p-smoke';
     await (await deploy(`smoke-first-${Date.now()}`, { pipeline, alias: 'prod', gate: gate('model-old') })).result();
     const test = await exampleTrainingArtifact(40, 0);
-    // The candidate claims 0.95 but is really the base model (zero-shot, ~0.2 here): the smoke check through the alias catches it.
+    // The candidate claims 0.95 but is really the base model (zero-shot, ~0.2 here): the smoke check through the alias
+    // catches it.
     const handle = await deploy(`smoke-${Date.now()}`, {
       pipeline,
       alias: 'prod',
@@ -145,9 +172,29 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
       expect(calls).toBe(2);
       const last = received[1]!;
       expect(last.body).toBe(received[0]!.body); // the same body on every attempt
-      expect(JSON.parse(last.body)).toMatchObject({ type: 'alias.moved', pipeline: 'p-hook', alias: 'prod', model: 'model-h', previous: null });
-      expect(verifyWebhook('whsec-test', String(last.headers['x-tailor-timestamp']), last.body, String(last.headers['x-tailor-signature']))).toBe(true);
-      expect(verifyWebhook('wrong', String(last.headers['x-tailor-timestamp']), last.body, String(last.headers['x-tailor-signature']))).toBe(false);
+      expect(JSON.parse(last.body)).toMatchObject({
+        type: 'alias.moved',
+        pipeline: 'p-hook',
+        alias: 'prod',
+        model: 'model-h',
+        previous: null,
+      });
+      expect(
+        verifyWebhook(
+          'whsec-test',
+          String(last.headers['x-tailor-timestamp']),
+          last.body,
+          String(last.headers['x-tailor-signature']),
+        ),
+      ).toBe(true);
+      expect(
+        verifyWebhook(
+          'wrong',
+          String(last.headers['x-tailor-timestamp']),
+          last.body,
+          String(last.headers['x-tailor-signature']),
+        ),
+      ).toBe(false);
     } finally {
       delete process.env.TAILOR_TEST_WEBHOOK_SECRET;
       server.close();

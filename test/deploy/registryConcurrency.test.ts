@@ -8,7 +8,9 @@ const RUN_TS = path.join(__dirname, '..', '..', 'bin', 'run-ts.js');
 const SCRIPT = path.join(__dirname, '..', 'fixtures', 'scripts', 'promoteMany.ts');
 
 function promoteMany(file: string, label: string, n: number): Promise<number | null> {
-  return new Promise((resolve) => spawn(process.execPath, [RUN_TS, SCRIPT, file, label, String(n)], { stdio: 'inherit' }).on('exit', resolve));
+  return new Promise((resolve) =>
+    spawn(process.execPath, [RUN_TS, SCRIPT, file, label, String(n)], { stdio: 'inherit' }).on('exit', resolve),
+  );
 }
 
 describe('registry under concurrent promotions from separate processes', () => {

@@ -15,7 +15,13 @@ describe('tailor eval', () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-evalcli-'));
     // Empty provider variables: the command starts the local backend, as on a machine without OpenAI settings.
-    env = { TEMPORAL_ADDRESS: testTemporalAddress(), TAILOR_TASK_QUEUE: uniqueTaskQueue('evalcli'), TAILOR_HOME: path.join(dir, 'home'), OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };
+    env = {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      TAILOR_TASK_QUEUE: uniqueTaskQueue('evalcli'),
+      TAILOR_HOME: path.join(dir, 'home'),
+      OPENAI_BASE_URL: '',
+      OPENAI_API_KEY: '',
+    };
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -43,7 +49,11 @@ describe('tailor eval', () => {
     fs.writeFileSync(file, stringify(suite));
     const r = await runCli(['eval', file, '--model', 'gpt-4o-mini-2024-07-18', '--json'], env);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ok: boolean; passed: boolean; gate: { rules: { rule: string; actual: number; threshold: number; passed: boolean }[] } };
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      ok: boolean;
+      passed: boolean;
+      gate: { rules: { rule: string; actual: number; threshold: number; passed: boolean }[] };
+    };
     expect(out.ok).toBe(true);
     expect(out.passed).toBe(false);
     expect(out.gate.rules[0]).toMatchObject({ rule: 'accuracy >= 0.9', threshold: 0.9, passed: false });
@@ -52,7 +62,20 @@ describe('tailor eval', () => {
 
   it('exits 2 on a bad suite file, naming the file, line and key, before starting anything', async () => {
     const file = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(file, ['name: bad', 'cases: { file: nowhere.jsonl }', 'assert:', '  - type: regex', '    pattern: "("', 'gate:', '  - accuracy is high', 'colour: blue', ''].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        'name: bad',
+        'cases: { file: nowhere.jsonl }',
+        'assert:',
+        '  - type: regex',
+        '    pattern: "("',
+        'gate:',
+        '  - accuracy is high',
+        'colour: blue',
+        '',
+      ].join('\n'),
+    );
     const r = await runCli(['eval', file, '--model', 'm'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:5: assert.0.pattern: not a valid regular expression`);

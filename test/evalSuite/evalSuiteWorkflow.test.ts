@@ -19,7 +19,11 @@ describe('evalSuiteWorkflow', () => {
   it('scores zero-shot and few-shot on the example suite, compares them and passes the gate; a rerun pays nothing', async () => {
     const suite = loadEvalSuite(SUITE, { models: [BASE] });
     const t0 = Date.now();
-    const handle = await h.client.workflow.start(evalSuiteWorkflow, { taskQueue: h.taskQueue, workflowId: `eval-example-${Date.now()}`, args: [{ suite }] });
+    const handle = await h.client.workflow.start(evalSuiteWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: `eval-example-${Date.now()}`,
+      args: [{ suite }],
+    });
     const r = await handle.result();
     const took = Date.now() - t0;
     const byId = Object.fromEntries(r.leaderboard.map((s) => [s.variantId, s]));
@@ -32,7 +36,9 @@ describe('evalSuiteWorkflow', () => {
     // The example's cases are the pipeline's test split and its pool the train split: nothing to drop.
     expect(r.fewShot['few-shot']!.excluded).toBe(0);
     expect(r.fewShot['few-shot']!.meanExamples).toBe(5);
-    const cmp = r.comparisons.find((c) => c.candidate === 'few-shot' && c.baseline === 'zero-shot' && c.metric === 'accuracy')!;
+    const cmp = r.comparisons.find(
+      (c) => c.candidate === 'few-shot' && c.baseline === 'zero-shot' && c.metric === 'accuracy',
+    )!;
     expect(cmp.low).toBeGreaterThan(0.3);
     expect(cmp.pValue).toBeLessThan(1e-6);
     expect(r.gate.passed).toBe(true);
@@ -41,7 +47,10 @@ describe('evalSuiteWorkflow', () => {
     expect(r.providerCalls).toBe(188);
     const store = new ArtifactStore();
     expect(await store.readText(r.reports.html)).toContain('<svg');
-    const results = (await store.readText(r.results)).trim().split('\n').map((l) => JSON.parse(l) as CaseResult);
+    const results = (await store.readText(r.results))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as CaseResult);
     expect(results).toHaveLength(188);
     expect(results.every((x) => x.promptVersion === byId[x.variantId]!.promptVersion)).toBe(true);
     // Zero-shot results carry the template's own version; few-shot ones a version of template + examples.
@@ -51,9 +60,15 @@ describe('evalSuiteWorkflow', () => {
     const history = historyText(await handle.fetchHistory());
     expect(history).not.toContain(results[0]!.input.slice(0, 40));
     expect(history.length).toBeLessThan(200_000);
-    console.log(`example suite: 188 answers in ${took} ms; few-shot ${byId['few-shot']!.score.toFixed(3)}, zero-shot ${byId['zero-shot']!.score.toFixed(3)}`);
+    console.log(
+      `example suite: 188 answers in ${took} ms; few-shot ${byId['few-shot']!.score.toFixed(3)}, zero-shot ${byId['zero-shot']!.score.toFixed(3)}`,
+    );
 
-    const again = await h.client.workflow.execute(evalSuiteWorkflow, { taskQueue: h.taskQueue, workflowId: `eval-example-again-${Date.now()}`, args: [{ suite }] });
+    const again = await h.client.workflow.execute(evalSuiteWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: `eval-example-again-${Date.now()}`,
+      args: [{ suite }],
+    });
     expect(again.providerCalls).toBe(0);
     expect(again.cacheHits).toBe(188);
     expect(again.leaderboard.map((s) => s.score)).toEqual(r.leaderboard.map((s) => s.score));
@@ -62,8 +77,15 @@ describe('evalSuiteWorkflow', () => {
 
   it('runs every model-calling grader against the local backend (not a judge: the expectations say what its learners answer)', async () => {
     const suite = loadEvalSuite(MODEL_GRADERS, { models: [BASE] });
-    const r = await h.client.workflow.execute(evalSuiteWorkflow, { taskQueue: h.taskQueue, workflowId: `eval-graders-${Date.now()}`, args: [{ suite }] });
-    const results = (await new ArtifactStore().readText(r.results)).trim().split('\n').map((l) => JSON.parse(l) as CaseResult);
+    const r = await h.client.workflow.execute(evalSuiteWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: `eval-graders-${Date.now()}`,
+      args: [{ suite }],
+    });
+    const results = (await new ArtifactStore().readText(r.results))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as CaseResult);
     const hotel = results.find((x) => x.caseId === 'hotel')!;
     const grade = (c: CaseResult, name: string) => c.grades.find((g) => g.name === name)!;
     // The extractive learner answers with the passage sentence that best matches the question.
@@ -73,12 +95,19 @@ describe('evalSuiteWorkflow', () => {
     expect(grade(hotel, 'embedding_similarity').score).toBeGreaterThan(0.8);
     expect(grade(hotel, 'cosine').score).toBeGreaterThan(0.8);
     // Pairwise runs the judge twice with positions swapped and says whether its verdicts agreed.
-    expect(grade(hotel, 'pairwise').detail).toMatch(/^A\/B verdict (A|B|tie), B\/A verdict (A|B|tie) \((consistent|position-dependent)\)$/);
+    expect(grade(hotel, 'pairwise').detail).toMatch(
+      /^A\/B verdict (A|B|tie), B\/A verdict (A|B|tie) \((consistent|position-dependent)\)$/,
+    );
     // The swapped name is in the question only; the learner still picks the same sentence.
     expect(grade(hotel, 'counterfactual')).toMatchObject({ passed: true });
     expect(grade(hotel, 'counterfactual').detail).toMatch(/^1 term\(s\) swapped; equivalent/);
     // The lake question has no "John": not applicable, passes.
-    expect(grade(results.find((x) => x.caseId === 'lake')!, 'counterfactual').detail).toMatch(/not applicable/);
+    expect(
+      grade(
+        results.find((x) => x.caseId === 'lake')!,
+        'counterfactual',
+      ).detail,
+    ).toMatch(/not applicable/);
     for (const c of results) {
       // Structured outputs: the learner fills an enum with one of its values, so label and verdict always parse.
       expect(grade(c, 'correctness').errored).toBe(false);
@@ -88,7 +117,8 @@ describe('evalSuiteWorkflow', () => {
       expect(grade(c, 'judge').errored).toBe(false);
       expect(grade(c, 'judge').score).toBeGreaterThanOrEqual(0);
       expect(grade(c, 'judge').score).toBeLessThanOrEqual(1);
-      // OpenAI's `result` field has no confidence-like name: the learner fills 0, so score_model scores 0 (parsed, not errored).
+      // OpenAI's `result` field has no confidence-like name: the learner fills 0, so score_model scores 0 (parsed, not
+      // errored).
       expect(grade(c, 'closeness')).toMatchObject({ score: 0, errored: false, passed: false });
     }
     // The precomputed answer is graded without a model call.
@@ -102,7 +132,11 @@ describe('evalSuiteWorkflow', () => {
     const bad = path.join(__dirname, '..', 'fixtures', 'eval', 'bad-cases.jsonl');
     const suite = loadEvalSuite(MODEL_GRADERS, { models: [BASE] });
     const err = await h.client.workflow
-      .execute(evalSuiteWorkflow, { taskQueue: h.taskQueue, workflowId: `eval-bad-${Date.now()}`, args: [{ suite: { ...suite, cases: { type: 'file', path: bad } } }] })
+      .execute(evalSuiteWorkflow, {
+        taskQueue: h.taskQueue,
+        workflowId: `eval-bad-${Date.now()}`,
+        args: [{ suite: { ...suite, cases: { type: 'file', path: bad } } }],
+      })
       .catch((e: unknown) => e as Error);
     const cause = (err as { cause?: { cause?: Error } }).cause?.cause;
     expect(cause?.message).toContain(`${bad}:2: not JSON`);
@@ -113,10 +147,24 @@ describe('evalSuiteWorkflow', () => {
   it('fails fast when a prompt template needs variables the cases do not give', async () => {
     const qa = loadEvalSuite(MODEL_GRADERS, { models: [BASE] });
     const tickets = loadEvalSuite(SUITE, { models: [BASE] });
-    const suite = { ...tickets, variants: [{ ...tickets.variants[0]!, prompt: qa.variants[0]!.prompt }], gate: [], baseline: undefined, candidate: undefined };
-    const err = await h.client.workflow.execute(evalSuiteWorkflow, { taskQueue: h.taskQueue, workflowId: `eval-mismatch-${Date.now()}`, args: [{ suite }] }).catch((e: unknown) => e as Error);
+    const suite = {
+      ...tickets,
+      variants: [{ ...tickets.variants[0]!, prompt: qa.variants[0]!.prompt }],
+      gate: [],
+      baseline: undefined,
+      candidate: undefined,
+    };
+    const err = await h.client.workflow
+      .execute(evalSuiteWorkflow, {
+        taskQueue: h.taskQueue,
+        workflowId: `eval-mismatch-${Date.now()}`,
+        args: [{ suite }],
+      })
+      .catch((e: unknown) => e as Error);
     const cause = (err as { cause?: { cause?: { message: string; type: string } } }).cause?.cause;
     expect(cause?.type).toBe(Failure.InvalidSuite);
-    expect(cause?.message).toMatch(/variant zero-shot: case line-\d+ \(line \d+\): prompt 'passage-qa' needs variables 'passage', 'question'/);
+    expect(cause?.message).toMatch(
+      /variant zero-shot: case line-\d+ \(line \d+\): prompt 'passage-qa' needs variables 'passage', 'question'/,
+    );
   });
 });

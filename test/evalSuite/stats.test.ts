@@ -21,7 +21,7 @@ describe('statistics', () => {
   it('McNemar exact: matches binomial tails', () => {
     expect(mcnemarPValue(0, 0)).toBe(1);
     expect(mcnemarPValue(0, 5)).toBeCloseTo(2 / 32, 12); // 2 · 0.5^5
-    expect(mcnemarPValue(1, 9)).toBeCloseTo(2 * (1 + 10) / 1024, 12);
+    expect(mcnemarPValue(1, 9)).toBeCloseTo((2 * (1 + 10)) / 1024, 12);
     expect(mcnemarPValue(5, 5)).toBe(1);
     expect(mcnemarPValue(2000, 2100)).toBeGreaterThan(0.1); // no underflow for large n
     const r = mcnemarExact([1, 1, 1, 0, 1], [0, 0, 1, 0, 1]);
@@ -38,19 +38,44 @@ describe('statistics', () => {
     expect(m.accuracy).toBe(0.5);
     // F1: a = 2·1·.5/1.5 = .667; b = 2·(1/3)·1/(4/3) = .5; c = 0 → mean .389
     expect(m.macroF1).toBeCloseTo((2 / 3 + 0.5 + 0) / 3, 10);
-    expect(m.confusion).toEqual({ labels: ['a', 'b', 'c'], counts: [[1, 1, 0], [0, 1, 0], [0, 1, 0]] });
+    expect(m.confusion).toEqual({
+      labels: ['a', 'b', 'c'],
+      counts: [
+        [1, 1, 0],
+        [0, 1, 0],
+        [0, 1, 0],
+      ],
+    });
   });
 
   it('gate rules: thresholds and better_than with alias fallback; the decision records its numbers', () => {
-    const rules = ['accuracy >= 0.85', { better_than: 'prod at 0.95' }, 'latency_p95_ms <= 500', { not_worse_than: 'zero', at: 0.9, margin: 0.05, metric: 'macro_f1' }].map((r) => GateRuleSchema.parse(r));
-    const metrics = { ft: { accuracy: 0.9, latency_p95_ms: 650, macro_f1: 0.88 }, zero: { accuracy: 0.3, macro_f1: 0.2 } };
+    const rules = [
+      'accuracy >= 0.85',
+      { better_than: 'prod at 0.95' },
+      'latency_p95_ms <= 500',
+      { not_worse_than: 'zero', at: 0.9, margin: 0.05, metric: 'macro_f1' },
+    ].map((r) => GateRuleSchema.parse(r));
+    const metrics = {
+      ft: { accuracy: 0.9, latency_p95_ms: 650, macro_f1: 0.88 },
+      zero: { accuracy: 0.3, macro_f1: 0.2 },
+    };
     const aliases = { prod: ['production', 'zero'] };
     expect(requiredComparisons(rules, { candidate: 'ft', primaryMetric: 'accuracy', metrics, aliases })).toEqual([
       { baseline: 'zero', metric: 'accuracy', level: 0.95 },
       { baseline: 'zero', metric: 'macro_f1', level: 0.9 },
     ]);
     const comparisons: Comparison[] = [
-      { candidate: 'ft', baseline: 'zero', metric: 'accuracy', level: 0.95, diff: 0.6, low: 0.5, high: 0.7, n: 96, pValue: 1e-12 },
+      {
+        candidate: 'ft',
+        baseline: 'zero',
+        metric: 'accuracy',
+        level: 0.95,
+        diff: 0.6,
+        low: 0.5,
+        high: 0.7,
+        n: 96,
+        pValue: 1e-12,
+      },
       { candidate: 'ft', baseline: 'zero', metric: 'macro_f1', level: 0.9, diff: 0.68, low: 0.6, high: 0.75, n: 96 },
     ];
     const d = evaluateGateRules(rules, { candidate: 'ft', primaryMetric: 'accuracy', metrics, comparisons, aliases });
@@ -63,7 +88,12 @@ describe('statistics', () => {
 
   it('gate rules: bad rules are rejected with what was expected; a missing baseline fails with a reason', () => {
     expect(GateRuleSchema.safeParse('accuracy is great').error!.issues[0]!.message).toMatch(/expected a rule such as/);
-    const d = evaluateGateRules([GateRuleSchema.parse('better_than: prod')], { candidate: 'ft', primaryMetric: 'accuracy', metrics: { ft: {} }, comparisons: [] });
+    const d = evaluateGateRules([GateRuleSchema.parse('better_than: prod')], {
+      candidate: 'ft',
+      primaryMetric: 'accuracy',
+      metrics: { ft: {} },
+      comparisons: [],
+    });
     expect(d.rules[0]!.reason).toBe("no variant 'prod' was scored");
   });
 });

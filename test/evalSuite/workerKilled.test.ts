@@ -47,7 +47,11 @@ describe('eval worker killed mid-evaluation', () => {
     const suite = {
       ...loaded,
       // More cases than the example's held-out split has: the whole tickets file (no model here was trained on it).
-      cases: { type: 'file' as const, path: path.join(path.dirname(SUITE), '..', 'data', 'tickets.jsonl'), limit: CASES },
+      cases: {
+        type: 'file' as const,
+        path: path.join(path.dirname(SUITE), '..', 'data', 'tickets.jsonl'),
+        limit: CASES,
+      },
       variants: loaded.variants.filter((v) => v.id === 'zero-shot'),
       candidate: 'zero-shot',
       baseline: undefined,
@@ -55,11 +59,24 @@ describe('eval worker killed mid-evaluation', () => {
       execution: { shardSize: 40, concurrency: 2, shardsInFlight: 3, heartbeatTimeout: '3 seconds' },
     };
     const taskQueue = uniqueTaskQueue('evalkill');
-    const env = { TEMPORAL_ADDRESS: testTemporalAddress(), OPENAI_BASE_URL: backend.baseURL, OPENAI_API_KEY: 'test', TAILOR_HOME: home };
+    const env = {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      OPENAI_BASE_URL: backend.baseURL,
+      OPENAI_API_KEY: 'test',
+      TAILOR_HOME: home,
+    };
     const first = await startWorkerProcess(env, taskQueue);
-    const handle = await client.workflow.start(evalSuiteWorkflow, { taskQueue, workflowId: `eval-kill-${Date.now()}`, args: [{ suite }] });
+    const handle = await client.workflow.start(evalSuiteWorkflow, {
+      taskQueue,
+      workflowId: `eval-kill-${Date.now()}`,
+      args: [{ suite }],
+    });
     const cache = completionCache();
-    await eventually('a third of the cases to finish', async () => ((await cache.count()) >= CASES / 3 ? true : undefined), 60_000);
+    await eventually(
+      'a third of the cases to finish',
+      async () => ((await cache.count()) >= CASES / 3 ? true : undefined),
+      60_000,
+    );
     await killHard(first.child);
     await new Promise((r) => setTimeout(r, 1000)); // let the backend read anything the dead worker had sent
     const finishedAtKill = await cache.count();
@@ -70,7 +87,9 @@ describe('eval worker killed mid-evaluation', () => {
     try {
       const r = await handle.result();
       const requestsAfter = (await chatRequests(backend.baseURL)) - requestsAtKill;
-      console.log(`killed with ${finishedAtKill}/${CASES} cases finished (${requestsAtKill} requests); the new worker made ${requestsAfter} requests`);
+      console.log(
+        `killed with ${finishedAtKill}/${CASES} cases finished (${requestsAtKill} requests); the new worker made ${requestsAfter} requests`,
+      );
       // No finished case was requested again: at most the unfinished ones were (those in flight at the kill were
       // paid twice: unavoidable). The cache count at the kill can trail the worker's last writes on a loaded
       // machine, so the bound, not an exact count, is what this asserts; every case is answered below.
@@ -79,7 +98,12 @@ describe('eval worker killed mid-evaluation', () => {
       expect(r.leaderboard[0]!.n).toBe(CASES);
       expect(r.variants[0]!.errored).toBe(0);
       expect(await cache.count()).toBe(CASES);
-      expect(await handle.query(evalProgressQuery)).toMatchObject({ stage: 'done', casesDone: CASES, shardsDone: 3, shardsTotal: 3 });
+      expect(await handle.query(evalProgressQuery)).toMatchObject({
+        stage: 'done',
+        casesDone: CASES,
+        shardsDone: 3,
+        shardsTotal: 3,
+      });
     } finally {
       await killHard(second.child);
     }

@@ -5,7 +5,15 @@ import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { connectTestClient } from '../support/temporal';
 import { killHard, startBundledWorkerProcess } from '../support/workerProcess';
-import { expectRecovered, observeRun, recordRun, startRig, startRigPipeline, type FaultRig, type RunObservation } from './faultRig';
+import {
+  expectRecovered,
+  observeRun,
+  recordRun,
+  startRig,
+  startRigPipeline,
+  type FaultRig,
+  type RunObservation,
+} from './faultRig';
 import { retriedActivities } from './runProbe';
 
 /** Every file under the artifact store that is not a complete artifact at its own address. */
@@ -46,18 +54,36 @@ describe('artifact store: disk full', () => {
 
   it('the run completes once writes succeed again; history names the path and ENOSPC', async () => {
     try {
-      worker = (await startBundledWorkerProcess({ ...rig.workerEnv, TAILOR_ARTIFACT_FAULTS: 'write_fail#2,write_fail:fine-tuned-#2' }, rig.taskQueue)).child;
+      worker = (
+        await startBundledWorkerProcess(
+          { ...rig.workerEnv, TAILOR_ARTIFACT_FAULTS: 'write_fail#2,write_fail:fine-tuned-#2' },
+          rig.taskQueue,
+        )
+      ).child;
       const { runId } = await startRigPipeline(client, rig);
       seen = await observeRun(client, rig, runId);
       retried = (await retriedActivities(client, runId)).filter((r) => /ENOSPC/.test(r.lastFailure));
     } finally {
       const failedWrites = retried.reduce((n, r) => n + r.attempt - 1, 0);
-      recordRun('artifactStoreFaults', 'disk full (ENOSPC) on artifact writes: prepared splits ×2, evaluation results ×2', failedWrites, seen);
+      recordRun(
+        'artifactStoreFaults',
+        'disk full (ENOSPC) on artifact writes: prepared splits ×2, evaluation results ×2',
+        failedWrites,
+        seen,
+      );
     }
     expectRecovered(seen);
     const artifacts = path.join(rig.home, 'artifacts');
-    expect(retried.map((r) => [r.activity, r.attempt])).toEqual(expect.arrayContaining([['prepareDataset', 3], ['evaluateShard', 3]]));
-    for (const r of retried) expect(r.lastFailure).toMatch(new RegExp(`^artifact store: cannot write ${artifacts}/.*ENOSPC: no space left on device`));
+    expect(retried.map((r) => [r.activity, r.attempt])).toEqual(
+      expect.arrayContaining([
+        ['prepareDataset', 3],
+        ['evaluateShard', 3],
+      ]),
+    );
+    for (const r of retried)
+      expect(r.lastFailure).toMatch(
+        new RegExp(`^artifact store: cannot write ${artifacts}/.*ENOSPC: no space left on device`),
+      );
     expect(strayArtifacts(artifacts)).toEqual([]);
   }, 300_000);
 });

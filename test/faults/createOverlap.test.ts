@@ -57,10 +57,14 @@ describe('job create: overlapping attempts and cancellation', () => {
     try {
       const { runId } = await startRigPipeline(client, rig);
       const tag = `${runId}/fine-tune`;
-      const jobs = await eventually('the late job to land and be cancelled', async () => {
-        const js = await jobsTagged(rig.api, tag);
-        return js.length === 2 && js.some((j) => j.status === 'cancelled') ? js : undefined;
-      }, 120_000);
+      const jobs = await eventually(
+        'the late job to land and be cancelled',
+        async () => {
+          const js = await jobsTagged(rig.api, tag);
+          return js.length === 2 && js.some((j) => j.status === 'cancelled') ? js : undefined;
+        },
+        120_000,
+      );
       fired = await faultsFired(rig.backend.baseURL);
       await setFaults(rig.backend.baseURL, ''); // train at full speed from now on
       seen = await observeRun(client, rig, runId);
@@ -86,19 +90,30 @@ describe('job create: overlapping attempts and cancellation', () => {
     try {
       const { runId, handle } = await startRigPipeline(client, rig);
       const child = client.workflow.getHandle(`${runId}/fine-tune`);
-      await eventually('the create request to be at the provider', async () => {
-        const phase = await child.query(fineTuneProgressQuery).then((p) => p.phase, () => undefined);
-        return phase === 'creating_job' && (await faultsFired(rig.backend.baseURL)) === 1 ? true : undefined;
-      }, 180_000);
+      await eventually(
+        'the create request to be at the provider',
+        async () => {
+          const phase = await child.query(fineTuneProgressQuery).then(
+            (p) => p.phase,
+            () => undefined,
+          );
+          return phase === 'creating_job' && (await faultsFired(rig.backend.baseURL)) === 1 ? true : undefined;
+        },
+        180_000,
+      );
       fired = 1;
       await handle.cancel();
       await handle.result().catch(() => undefined);
       status = (await handle.describe()).status.name;
       // The slow create lands whatever the workflow did: wait for it, then count what of the run still trains.
-      const jobs = await eventually('the create to land', async () => {
-        const js = await jobsTagged(rig.api, `${runId}/fine-tune`);
-        return js.length && js.every((j) => j.status !== 'validating_files') ? js : undefined;
-      }, 30_000);
+      const jobs = await eventually(
+        'the create to land',
+        async () => {
+          const js = await jobsTagged(rig.api, `${runId}/fine-tune`);
+          return js.length && js.every((j) => j.status !== 'validating_files') ? js : undefined;
+        },
+        30_000,
+      );
       orphaned = jobs.filter((j) => j.status !== 'cancelled').length;
       expect(status).toBe('CANCELLED');
       expect(orphaned).toBe(0);

@@ -48,12 +48,26 @@ export interface FaultRig {
   close(): Promise<void>;
 }
 
-export async function startRig(name: string, opts: { home?: string; spec?: Record<string, unknown>; faults?: string; taskQueue?: string } = {}): Promise<FaultRig> {
+export async function startRig(
+  name: string,
+  opts: { home?: string; spec?: Record<string, unknown>; faults?: string; taskQueue?: string } = {},
+): Promise<FaultRig> {
   const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), `tailor-fault-${name}-`));
-  const backend = await startLocalOpenAI({ port: 0, dataDir: path.join(home, `local-openai-${name}`), faults: opts.faults });
+  const backend = await startLocalOpenAI({
+    port: 0,
+    dataDir: path.join(home, `local-openai-${name}`),
+    faults: opts.faults,
+  });
   const proxy = await startCountingProxy(backend.baseURL);
   const data = path.join(home, `${name}-tickets.jsonl`);
-  fs.writeFileSync(data, fs.readFileSync(TICKETS, 'utf8').split('\n').filter((l, i) => l && i % 3 === 2).join('\n') + '\n');
+  fs.writeFileSync(
+    data,
+    fs
+      .readFileSync(TICKETS, 'utf8')
+      .split('\n')
+      .filter((l, i) => l && i % 3 === 2)
+      .join('\n') + '\n',
+  );
   const specFile = exampleSpecWith({
     name: `faults-${name}`,
     dataset: { path: data, format: 'chat', split: { validation: 0.1, test: 0.2, seed: 'faults' } },
@@ -70,7 +84,12 @@ export async function startRig(name: string, opts: { home?: string; spec?: Recor
     api: sdk(backend.baseURL),
     specFile,
     taskQueue: opts.taskQueue ?? uniqueTaskQueue(`faults-${name}`),
-    workerEnv: { TEMPORAL_ADDRESS: testTemporalAddress(), TAILOR_HOME: home, OPENAI_BASE_URL: proxy.baseURL, OPENAI_API_KEY: 'test' },
+    workerEnv: {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      TAILOR_HOME: home,
+      OPENAI_BASE_URL: proxy.baseURL,
+      OPENAI_API_KEY: 'test',
+    },
     async close() {
       await proxy.close();
       await backend.close();
@@ -79,7 +98,10 @@ export async function startRig(name: string, opts: { home?: string; spec?: Recor
   };
 }
 
-export async function startRigPipeline(client: Client, rig: FaultRig): Promise<{ runId: string; handle: WorkflowHandle<typeof customizationPipeline> }> {
+export async function startRigPipeline(
+  client: Client,
+  rig: FaultRig,
+): Promise<{ runId: string; handle: WorkflowHandle<typeof customizationPipeline> }> {
   return startPipeline(client, loadSpec(rig.specFile), { taskQueue: rig.taskQueue, rerun: true });
 }
 
@@ -98,9 +120,17 @@ export interface RunObservation {
 }
 
 /** Waits for the run (up to `timeoutMs`, else it counts as lost) and counts what the provider did for it. */
-export async function observeRun(client: Client, rig: FaultRig, runId: string, timeoutMs = 240_000): Promise<RunObservation> {
+export async function observeRun(
+  client: Client,
+  rig: FaultRig,
+  runId: string,
+  timeoutMs = 240_000,
+): Promise<RunObservation> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`run ${runId} did not finish within ${timeoutMs} ms`)), timeoutMs)));
+  const deadline = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => reject(new Error(`run ${runId} did not finish within ${timeoutMs} ms`)), timeoutMs)),
+  );
   let result: PipelineResult | undefined;
   let error: string | undefined;
   try {
@@ -117,7 +147,15 @@ export async function observeRun(client: Client, rig: FaultRig, runId: string, t
   for (const c of evalCalls) repeats.set(c.bodySha256, (repeats.get(c.bodySha256) ?? 0) + 1);
   const paidTwice = [...repeats.values()].reduce((s, n) => s + n - 1, 0);
   const evalCases = result ? result.leaderboard.reduce((s, v) => s + v.n, 0) : 0;
-  return { result, error, duplicates, cancelledExtras: jobs.cancelled, paidTwice, evalCalls: evalCalls.length, evalCases };
+  return {
+    result,
+    error,
+    duplicates,
+    cancelledExtras: jobs.cancelled,
+    paidTwice,
+    evalCalls: evalCalls.length,
+    evalCases,
+  };
 }
 
 /**
@@ -143,7 +181,8 @@ async function duplicateJobs(api: OpenAI): Promise<{ live: number; cancelled: nu
 
 async function duplicateUploads(api: OpenAI): Promise<number> {
   const perName = new Map<string, number>();
-  for await (const f of api.files.list({ purpose: 'fine-tune' })) perName.set(f.filename, (perName.get(f.filename) ?? 0) + 1);
+  for await (const f of api.files.list({ purpose: 'fine-tune' }))
+    perName.set(f.filename, (perName.get(f.filename) ?? 0) + 1);
   return [...perName.values()].reduce((s, n) => s + n - 1, 0);
 }
 
@@ -160,11 +199,26 @@ async function evaluationCalls(client: Client, proxy: CountingProxy, runId: stri
 }
 
 /** The scoreboard row of one observed run (a run never observed counts as lost). */
-export function recordRun(suite: string, fault: string, injected: number, seen: RunObservation | undefined, note?: string): void {
+export function recordRun(
+  suite: string,
+  fault: string,
+  injected: number,
+  seen: RunObservation | undefined,
+  note?: string,
+): void {
   const calls = seen?.result ? `eval calls ${seen.evalCalls}/${seen.evalCases} cases` : undefined;
   const extras = seen?.cancelledExtras ? `${seen.cancelledExtras} late extra job(s) cancelled` : undefined;
   const notes = [note, calls, extras].filter(Boolean).join('; ');
-  recordRow({ suite, fault, injected, runs: 1, completed: seen?.result ? 1 : 0, duplicates: seen?.duplicates ?? 0, paidTwice: seen?.paidTwice ?? 0, ...(notes ? { note: notes } : {}) });
+  recordRow({
+    suite,
+    fault,
+    injected,
+    runs: 1,
+    completed: seen?.result ? 1 : 0,
+    duplicates: seen?.duplicates ?? 0,
+    paidTwice: seen?.paidTwice ?? 0,
+    ...(notes ? { note: notes } : {}),
+  });
 }
 
 /** What every fault test demands of its run: finished and promoted, nothing remote doubled, every case paid once. */

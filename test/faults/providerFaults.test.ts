@@ -85,10 +85,14 @@ describe('provider faults: 429, 5xx, hangs, dropped connections', () => {
     }
   }
 
-  it.each(FAMILIES.map((f) => [f.slug, f] as const))('%s: the run completes, nothing duplicated, each case paid once', async (slug) => {
-    const { seen, fired, error } = await outcomes.get(slug)!;
-    expect(error).toBeUndefined();
-    expect(fired).toBeGreaterThan(0);
-    expectRecovered(seen);
-  }, 400_000);
+  it.each(FAMILIES.map((f) => [f.slug, f] as const))(
+    '%s: the run completes, nothing duplicated, each case paid once',
+    async (slug) => {
+      const { seen, fired, error } = await outcomes.get(slug)!;
+      expect(error).toBeUndefined();
+      expect(fired).toBeGreaterThan(0);
+      expectRecovered(seen);
+    },
+    400_000,
+  );
 });

@@ -7,8 +7,13 @@ const runAndChildren = (runId: string) => [runId, ...CHILDREN.map((c) => `${runI
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** Each event of a workflow's history with the type of the activity it concerns (if any); none when it never started. */
-async function activityEvents(client: Client, workflowId: string): Promise<{ event: HistoryEvent; activity: string }[]> {
+/**
+ * Each event of a workflow's history with the type of the activity it concerns (if any); none when it never started.
+ */
+async function activityEvents(
+  client: Client,
+  workflowId: string,
+): Promise<{ event: HistoryEvent; activity: string }[]> {
   let history;
   try {
     history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -19,7 +24,9 @@ async function activityEvents(client: Client, workflowId: string): Promise<{ eve
   return (history.events ?? []).map((event) => {
     const s = event.activityTaskScheduledEventAttributes;
     if (s && event.eventId != null) scheduled.set(String(event.eventId), s.activityType?.name ?? '');
-    const ref = event.activityTaskStartedEventAttributes?.scheduledEventId ?? event.activityTaskCompletedEventAttributes?.scheduledEventId;
+    const ref =
+      event.activityTaskStartedEventAttributes?.scheduledEventId ??
+      event.activityTaskCompletedEventAttributes?.scheduledEventId;
     return { event, activity: ref != null ? (scheduled.get(String(ref)) ?? '?') : '' };
   });
 }
@@ -29,19 +36,25 @@ async function activityEvents(client: Client, workflowId: string): Promise<{ eve
  * step boundary pass without asking the (maybe dead) worker.
  */
 export async function completedActivities(client: Client, workflowId: string): Promise<string[]> {
-  return (await activityEvents(client, workflowId)).filter((e) => e.event.activityTaskCompletedEventAttributes).map((e) => e.activity);
+  return (await activityEvents(client, workflowId))
+    .filter((e) => e.event.activityTaskCompletedEventAttributes)
+    .map((e) => e.activity);
 }
 
 /**
  * Activities of a run (and its children) that needed retries: server-side retries leave no event per failed
  * attempt; the attempt that finally ran records how many came before and the last one's failure.
  */
-export async function retriedActivities(client: Client, runId: string): Promise<{ activity: string; attempt: number; lastFailure: string }[]> {
+export async function retriedActivities(
+  client: Client,
+  runId: string,
+): Promise<{ activity: string; attempt: number; lastFailure: string }[]> {
   const out: { activity: string; attempt: number; lastFailure: string }[] = [];
   for (const id of runAndChildren(runId)) {
     for (const { event, activity } of await activityEvents(client, id)) {
       const st = event.activityTaskStartedEventAttributes;
-      if (st && (st.attempt ?? 1) > 1) out.push({ activity, attempt: st.attempt ?? 1, lastFailure: st.lastFailure?.message ?? '' });
+      if (st && (st.attempt ?? 1) > 1)
+        out.push({ activity, attempt: st.attempt ?? 1, lastFailure: st.lastFailure?.message ?? '' });
     }
   }
   return out;

@@ -3,7 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { readScoreboard, renderScoreboard, scoreboardVerdict, type ScoreboardRow } from './scoreboard';
 
-const row = (over: Partial<ScoreboardRow> = {}): ScoreboardRow => ({ suite: 's', fault: 'f', injected: 2, runs: 1, completed: 1, duplicates: 0, paidTwice: 0, ...over });
+const row = (over: Partial<ScoreboardRow> = {}): ScoreboardRow => ({
+  suite: 's',
+  fault: 'f',
+  injected: 2,
+  runs: 1,
+  completed: 1,
+  duplicates: 0,
+  paidTwice: 0,
+  ...over,
+});
 
 /** The scoreboard's arithmetic and verdict: what makes `npm run test:faults` fail even when each test passed. */
 describe('fault scoreboard', () => {
@@ -19,7 +28,9 @@ describe('fault scoreboard', () => {
     expect(scoreboardVerdict([row({ duplicates: 1 }), row({ completed: 0 }), row({ paidTwice: 3 })])).toBe(
       'fault-injection scoreboard: 1 duplicate remote jobs or uploads, 1 runs lost, 3 cases paid twice (each must be 0)',
     );
-    expect(scoreboardVerdict([row({ orphaned: 1 })])).toBe('fault-injection scoreboard: 1 orphaned jobs (each must be 0)');
+    expect(scoreboardVerdict([row({ orphaned: 1 })])).toBe(
+      'fault-injection scoreboard: 1 orphaned jobs (each must be 0)',
+    );
     const orphans = renderScoreboard([row({ fault: 'cancel', orphaned: 2 })]);
     expect(orphans).toMatch(/s: cancel +\| +2 \| +1\/1 \| +0 \| +0 \| +0 \| +2/);
   });

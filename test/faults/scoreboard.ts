@@ -87,9 +87,21 @@ export function renderScoreboard(rows: ScoreboardRow[]): string {
   const total = [t.injected, `${t.completed}/${t.runs}`, t.duplicates, t.lost, t.paidTwice, t.orphaned].map(String);
   const body = [HEADERS, ...rows.map(line), ['TOTAL', ...total]];
   const widths = HEADERS.map((_, c) => Math.max(...body.map((r) => r[c]!.length)));
-  const fmt = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
+  const fmt = (r: string[]) =>
+    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
   const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
-  return ['', 'Fault-injection scoreboard', fmt(body[0]!), rule, ...body.slice(1, -1).map(fmt), rule, fmt(body[body.length - 1]!), ''].join('\n') + '\n';
+  return (
+    [
+      '',
+      'Fault-injection scoreboard',
+      fmt(body[0]!),
+      rule,
+      ...body.slice(1, -1).map(fmt),
+      rule,
+      fmt(body[body.length - 1]!),
+      '',
+    ].join('\n') + '\n'
+  );
 }
 
 /** Why the run must fail, or undefined when every must-be-zero column is 0. */

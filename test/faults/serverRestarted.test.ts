@@ -6,7 +6,15 @@ import { startDevServer, type RunningDevServer } from '../../workers/devServer';
 import { freePort } from '../../workers/freePort';
 import { jobsTagged, setFaults } from '../support/backendAdmin';
 import { eventually, sharedBundle } from '../support/temporal';
-import { expectRecovered, observeRun, recordRun, startRig, startRigPipeline, type FaultRig, type RunObservation } from './faultRig';
+import {
+  expectRecovered,
+  observeRun,
+  recordRun,
+  startRig,
+  startRigPipeline,
+  type FaultRig,
+  type RunObservation,
+} from './faultRig';
 
 /** The Temporal dev server stops mid-run and starts again on the same SQLite file: the run completes. */
 describe('dev server restarted mid-run', () => {
@@ -29,16 +37,24 @@ describe('dev server restarted mid-run', () => {
     const connection = await Connection.connect({ address });
     const client = new Client({ connection });
     const native = await NativeConnection.connect({ address });
-    const worker = await createTailorWorker({ connection: native, taskQueue: rig.taskQueue, workflowBundle: await sharedBundle() });
+    const worker = await createTailorWorker({
+      connection: native,
+      taskQueue: rig.taskQueue,
+      workflowBundle: await sharedBundle(),
+    });
     const running = worker.run();
     let restarts = 0;
     let seen: RunObservation | undefined;
     try {
       const { runId } = await startRigPipeline(client, rig);
-      await eventually('the remote job to be training', async () => {
-        const [job] = await jobsTagged(rig.api, `${runId}/fine-tune`);
-        return job?.status === 'running' ? job : undefined;
-      }, 90_000);
+      await eventually(
+        'the remote job to be training',
+        async () => {
+          const [job] = await jobsTagged(rig.api, `${runId}/fine-tune`);
+          return job?.status === 'running' ? job : undefined;
+        },
+        90_000,
+      );
 
       await server.close();
       server = await startDevServer({ port, dbFile });
@@ -46,13 +62,17 @@ describe('dev server restarted mid-run', () => {
       await setFaults(rig.backend.baseURL, '');
 
       // The run's state came back from SQLite; until the server answers, asking for the result fails.
-      await eventually('the server to answer again', async () => {
-        try {
-          return await client.workflow.getHandle(runId).describe();
-        } catch {
-          return undefined;
-        }
-      }, 60_000);
+      await eventually(
+        'the server to answer again',
+        async () => {
+          try {
+            return await client.workflow.getHandle(runId).describe();
+          } catch {
+            return undefined;
+          }
+        },
+        60_000,
+      );
       seen = await observeRun(client, rig, runId);
       expectRecovered(seen);
     } finally {

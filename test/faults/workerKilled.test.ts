@@ -4,7 +4,15 @@ import { setFaults } from '../support/backendAdmin';
 import { CHAT_PATH } from '../support/countingProxy';
 import { connectTestClient, eventually } from '../support/temporal';
 import { killHard, startBundledWorkerProcess } from '../support/workerProcess';
-import { expectRecovered, observeRun, recordRun, startRig, startRigPipeline, type FaultRig, type RunObservation } from './faultRig';
+import {
+  expectRecovered,
+  observeRun,
+  recordRun,
+  startRig,
+  startRigPipeline,
+  type FaultRig,
+  type RunObservation,
+} from './faultRig';
 import { completedActivities, pendingWork } from './runProbe';
 
 interface ChainContext {
@@ -28,14 +36,18 @@ const SMOKE_LANES = 4;
 
 const afterActivity = (child: '' | 'fine-tune', activity: string): KillPoint => ({
   label: `after ${activity}`,
-  reached: async ({ client, runId }) => (await completedActivities(client, child ? `${runId}/${child}` : runId)).includes(activity),
+  reached: async ({ client, runId }) =>
+    (await completedActivities(client, child ? `${runId}/${child}` : runId)).includes(activity),
 });
 
-const chatAnswers = (rig: FaultRig) => rig.proxy.delivered.filter((c) => c.path === CHAT_PATH && c.status === 200).length;
+const chatAnswers = (rig: FaultRig) =>
+  rig.proxy.delivered.filter((c) => c.path === CHAT_PATH && c.status === 200).length;
 
 const midTraining: KillPoint = {
   label: 'mid-training',
-  reached: async ({ rig, runId }) => (await rig.api.fineTuning.jobs.list({ metadata: { tailor_run: `${runId}/fine-tune` } })).data[0]?.status === 'running',
+  reached: async ({ rig, runId }) =>
+    (await rig.api.fineTuning.jobs.list({ metadata: { tailor_run: `${runId}/fine-tune` } })).data[0]?.status ===
+    'running',
   disarm: ({ rig }) => setFaults(rig.backend.baseURL, ''), // train at full speed from now on
 };
 
@@ -75,8 +87,15 @@ interface Chain {
  */
 const CHAINS: Chain[] = [
   { slug: 'kill-prepare', points: [afterActivity('', 'prepareDataset')] },
-  { slug: 'kill-validate-upload', points: [afterActivity('', 'validateDataset'), afterActivity('fine-tune', 'uploadTrainingFile')] },
-  { slug: 'kill-job-training', points: [afterActivity('fine-tune', 'findOrCreateJob'), midTraining], faults: 'train.slow=1000' },
+  {
+    slug: 'kill-validate-upload',
+    points: [afterActivity('', 'validateDataset'), afterActivity('fine-tune', 'uploadTrainingFile')],
+  },
+  {
+    slug: 'kill-job-training',
+    points: [afterActivity('fine-tune', 'findOrCreateJob'), midTraining],
+    faults: 'train.slow=1000',
+  },
   { slug: 'kill-eval-deploy', points: [midEvaluation, duringDeploy] },
 ];
 
@@ -87,7 +106,10 @@ interface ChainOutcome {
 }
 
 async function runChain(client: Client, chain: Chain): Promise<ChainOutcome> {
-  const rig = await startRig(chain.slug, { faults: chain.faults, spec: { evaluation: { metric: 'exact_match', concurrency: CONCURRENCY } } });
+  const rig = await startRig(chain.slug, {
+    faults: chain.faults,
+    spec: { evaluation: { metric: 'exact_match', concurrency: CONCURRENCY } },
+  });
   let worker: ChildProcess | undefined;
   const landed: string[] = [];
   let seen: RunObservation | undefined;
@@ -97,7 +119,11 @@ async function runChain(client: Client, chain: Chain): Promise<ChainOutcome> {
     const ctx = { client, rig, runId };
     for (const point of chain.points) {
       point.arm?.(ctx);
-      await eventually(`${chain.slug}: ${point.label}`, async () => ((await point.reached(ctx)) ? true : undefined), 180_000);
+      await eventually(
+        `${chain.slug}: ${point.label}`,
+        async () => ((await point.reached(ctx)) ? true : undefined),
+        180_000,
+      );
       await killHard(worker);
       landed.push(`${point.label}: killed in ${await pendingWork(client, runId)}`);
       await point.disarm?.(ctx);
@@ -129,10 +155,14 @@ describe('worker killed at step boundaries', () => {
     await connection?.close();
   });
 
-  it.each(CHAINS.map((c) => [c.slug, c] as const))('%s: completes with one job, one upload per file, each case paid once', async (_slug, chain) => {
-    const { seen, landed, error } = await outcomes.get(chain.slug)!;
-    expect(error).toBeUndefined();
-    expect(landed).toHaveLength(chain.points.length);
-    expectRecovered(seen);
-  }, 400_000);
+  it.each(CHAINS.map((c) => [c.slug, c] as const))(
+    '%s: completes with one job, one upload per file, each case paid once',
+    async (_slug, chain) => {
+      const { seen, landed, error } = await outcomes.get(chain.slug)!;
+      expect(error).toBeUndefined();
+      expect(landed).toHaveLength(chain.points.length);
+      expectRecovered(seen);
+    },
+    400_000,
+  );
 });

@@ -11,7 +11,11 @@ import { runCli, TAILOR_BIN } from '../support/runCli';
 import { ticketFeedback } from './ticketFeedback';
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${url}/v1/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 const rows = (file: string) => {
   const db = new Database(file, { readonly: true });
@@ -24,7 +28,12 @@ const rows = (file: string) => {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- exported JSONL rows, read field by field
 type Row = Record<string, any>;
-const readJsonl = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+const readJsonl = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Row);
 
 describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT through the data-prep step', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-feedback-'));
@@ -64,7 +73,10 @@ describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT th
     expect(rows(registryFile)).toBe(16);
 
     const out = path.join(dir, 'prefs.jsonl');
-    const exported = await runCli(['feedback', 'export', '--format', 'dpo', '--out', out, '--model', 'ft:tickets', '--json'], env);
+    const exported = await runCli(
+      ['feedback', 'export', '--format', 'dpo', '--out', out, '--model', 'ft:tickets', '--json'],
+      env,
+    );
     expect(exported.code).toBe(0);
     expect(JSON.parse(exported.stdout)).toMatchObject({ items: 16, examples: 15, removed: { exact_duplicate: 1 } });
     const lines = readJsonl(out);
@@ -84,7 +96,9 @@ describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT th
 
     // Another model's feedback is left out with --model.
     const other = path.join(dir, 'other.jsonl');
-    expect((await runCli(['feedback', 'export', '--format', 'dpo', '--out', other, '--model', 'someone-else'], env)).code).toBe(0);
+    expect(
+      (await runCli(['feedback', 'export', '--format', 'dpo', '--out', other, '--model', 'someone-else'], env)).code,
+    ).toBe(0);
     expect(fs.readFileSync(other, 'utf8')).toBe('');
   });
 
@@ -95,7 +109,10 @@ describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT th
       [{ ...good, answer: undefined }, 'answer'],
       [{ ...good, rating: 7 }, 'rating'],
       [{ ...good, rating: 'meh' }, 'rating'],
-      [{ ...good, input: { messages: [...good.input.messages, { role: 'assistant', content: 'x' }] } }, 'input.messages'],
+      [
+        { ...good, input: { messages: [...good.input.messages, { role: 'assistant', content: 'x' }] } },
+        'input.messages',
+      ],
       [{ ...good, input: { messages: [{ role: 'user', content: '' }] } }, 'input.messages.0.content'],
       [{ ...good, preference: { alternative: 'billing', preferred: 'neither' } }, 'preference.preferred'],
       [{ ...good, at: 'yesterday' }, 'at'],
@@ -125,15 +142,31 @@ describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT th
     recordFeedback({ ...c!, correctedAnswer: undefined, answer: 'refund_request', rating: 3 }, { registryFile: file });
     expect(() => recordFeedback({ ...a!, rating: 0 }, { registryFile: file })).toThrow(/rating/);
     const out = path.join(dir, 'sft.jsonl');
-    const res = await runCli(['feedback', 'export', '--format', 'sft', '--out', out, '--min-rating', '4', '--json'], { ...env, TAILOR_REGISTRY: file });
+    const res = await runCli(['feedback', 'export', '--format', 'sft', '--out', out, '--min-rating', '4', '--json'], {
+      ...env,
+      TAILOR_REGISTRY: file,
+    });
     expect(res.code).toBe(0);
     const lines = readJsonl(out);
     expect(lines.map((l) => l.messages.at(-1).content)).toEqual(['billing', 'shipping']);
     // An explicit preference between two answers is a DPO pair too, whichever side was preferred.
-    recordFeedback({ ...c!, id: 'pref', correctedAnswer: undefined, rating: 2, preference: { alternative: 'account_access', preferred: 'alternative' } }, { registryFile: file });
+    recordFeedback(
+      {
+        ...c!,
+        id: 'pref',
+        correctedAnswer: undefined,
+        rating: 2,
+        preference: { alternative: 'account_access', preferred: 'alternative' },
+      },
+      { registryFile: file },
+    );
     const dpo = path.join(dir, 'pref.jsonl');
-    expect((await runCli(['feedback', 'export', '--format', 'dpo', '--out', dpo], { ...env, TAILOR_REGISTRY: file })).code).toBe(0);
-    expect(readJsonl(dpo).map((l) => [l.preferred_output[0].content, l.non_preferred_output[0].content])).toEqual([['account_access', c!.answer]]);
+    expect(
+      (await runCli(['feedback', 'export', '--format', 'dpo', '--out', dpo], { ...env, TAILOR_REGISTRY: file })).code,
+    ).toBe(0);
+    expect(readJsonl(dpo).map((l) => [l.preferred_output[0].content, l.non_preferred_output[0].content])).toEqual([
+      ['account_access', c!.answer],
+    ]);
     // Bad options are usage errors (exit 2) with the option named, not stack traces.
     const bad = await runCli(['feedback', 'export', '--format', 'csv', '--out', out], env);
     expect(bad.code).toBe(2);
@@ -144,7 +177,19 @@ describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT th
   it('adds the feedback table to an existing registry without touching its models', () => {
     const file = path.join(dir, 'old.db');
     const old = new Registry(file);
-    old.registerModel({ model: 'ft:old', pipeline: 'p', provider: 'local', baseModel: 'b', jobId: null, trainSha256: null, specSha256: null, runId: 'r', evalReportUri: null, score: 0.5, createdAt: 1 });
+    old.registerModel({
+      model: 'ft:old',
+      pipeline: 'p',
+      provider: 'local',
+      baseModel: 'b',
+      jobId: null,
+      trainSha256: null,
+      specSha256: null,
+      runId: 'r',
+      evalReportUri: null,
+      score: 0.5,
+      createdAt: 1,
+    });
     old.close();
     const reopened = new Registry(file);
     const store = new FeedbackStore(reopened.db);
@@ -163,14 +208,21 @@ describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT th
     };
     const ok = loadSpec(specFile('  source: feedback\n  format: dpo\n  minCount: 50\n  window: 30d'));
     expect(ok.spec.dataset).toMatchObject({ source: 'feedback', format: 'dpo', minCount: 50, window: '30d', path: '' });
-    expect(() => loadSpec(specFile('  source: feedback\n  format: csv'))).toThrow(/pipeline\.yaml:5: dataset\.format: source: feedback gives 'dpo' or 'chat'/);
-    expect(() => loadSpec(specFile('  source: feedback\n  path: x.jsonl'))).toThrow(/pipeline\.yaml:5: dataset\.path: not used with source: feedback/);
-    expect(() => loadSpec(specFile('  path: x.jsonl\n  minCount: 5'))).toThrow(/dataset\.minCount: only used with source: feedback/);
+    expect(() => loadSpec(specFile('  source: feedback\n  format: csv'))).toThrow(
+      /pipeline\.yaml:5: dataset\.format: source: feedback gives 'dpo' or 'chat'/,
+    );
+    expect(() => loadSpec(specFile('  source: feedback\n  path: x.jsonl'))).toThrow(
+      /pipeline\.yaml:5: dataset\.path: not used with source: feedback/,
+    );
+    expect(() => loadSpec(specFile('  path: x.jsonl\n  minCount: 5'))).toThrow(
+      /dataset\.minCount: only used with source: feedback/,
+    );
     expect(() => loadSpec(specFile('  format: chat'))).toThrow(/dataset\.path: expected the dataset file/);
     // A file-sourced spec hashes as before the feedback keys existed (its run IDs do not move).
     const plain = specFile('  path: data.jsonl');
     fs.writeFileSync(path.join(path.dirname(plain), 'data.jsonl'), '{}\n');
-    expect(loadSpec(plain).specSha256).toBe('085b3974bfeb72c502bd1c3c6940b39aaa9a948f0147de7fec610be2b3027100') // computed with the schema before this change;
+    // computed with the schema before this change;
+    expect(loadSpec(plain).specSha256).toBe('085b3974bfeb72c502bd1c3c6940b39aaa9a948f0147de7fec610be2b3027100');
   });
 
   it('tailor feedback-server requires the bearer token when --token-env is given', async () => {

@@ -10,7 +10,11 @@ const LABELS = ['billing', 'technical_issue', 'account_access', 'shipping', 'ref
  * a fixed order), the reviewer gave a thumbs down and wrote the right label as the corrected answer.
  */
 export function ticketFeedback(from: number, n: number, model = 'ft:tickets'): FeedbackInput[] {
-  const rows = fs.readFileSync(TICKETS, 'utf8').split('\n').filter(Boolean).slice(from, from + n);
+  const rows = fs
+    .readFileSync(TICKETS, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(from, from + n);
   return rows.map((line, i) => {
     const { messages } = JSON.parse(line) as { messages: { role: 'system' | 'user' | 'assistant'; content: string }[] };
     const right = messages[messages.length - 1]!.content;

@@ -11,7 +11,9 @@ import { startHarness, type Harness } from '../support/pipelineHarness';
 import { eventually } from '../support/temporal';
 import { Failure } from '../../core/failures/failureTypes';
 
-/** fineTuneWorkflow against the local backend with injected faults: exactly one upload and one job, whatever happens. */
+/**
+ * fineTuneWorkflow against the local backend with injected faults: exactly one upload and one job, whatever happens.
+ */
 describe('fineTuneWorkflow under provider faults', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -30,7 +32,10 @@ describe('fineTuneWorkflow under provider faults', () => {
     datasetSha256: 'f'.repeat(64),
     model: 'gpt-4o-mini-2024-07-18',
     train: await exampleTrainingArtifact(lines, offset),
-    method: { type: 'supervised', hyperparameters: { n_epochs: 2, batch_size: 'auto', learning_rate_multiplier: 'auto' } },
+    method: {
+      type: 'supervised',
+      hyperparameters: { n_epochs: 2, batch_size: 'auto', learning_rate_multiplier: 'auto' },
+    },
     suffix: 'faults',
     poll: { initial: '200ms', max: '1s', factor: 2 },
   });
@@ -52,7 +57,9 @@ describe('fineTuneWorkflow under provider faults', () => {
     expect(await uploadsOf(client, i.train)).toBe(1);
     expect(await jobsTagged(client, tag)).toHaveLength(1);
     // The faults really fired: the backend counted each rule.
-    const fired = (await fetch(`${h.backend.baseURL}/_admin/faults`).then((r) => r.json())) as { rules: { fired: number }[] };
+    const fired = (await fetch(`${h.backend.baseURL}/_admin/faults`).then((r) => r.json())) as {
+      rules: { fired: number }[];
+    };
     expect(fired.rules.every((r) => r.fired > 0)).toBe(true);
   });
 
@@ -104,7 +111,11 @@ describe('fineTuneWorkflow under provider faults', () => {
       const tag = `ft-provider-${Date.now()}`;
       const i: FineTuneInput = {
         ...(await input(tag, 60, 420)),
-        provider: { type: 'openai-compatible', baseUrlEnv: 'TAILOR_TEST_SECOND_URL', apiKeyEnv: 'TAILOR_TEST_SECOND_KEY' },
+        provider: {
+          type: 'openai-compatible',
+          baseUrlEnv: 'TAILOR_TEST_SECOND_URL',
+          apiKeyEnv: 'TAILOR_TEST_SECOND_KEY',
+        },
       };
       const handle = await start(tag, i);
       await handle.result();
@@ -117,7 +128,11 @@ describe('fineTuneWorkflow under provider faults', () => {
 
       // A variable the worker does not have: the step fails at once, naming it.
       const tag2 = `ft-provider-missing-${Date.now()}`;
-      const missing = await start(tag2, { ...i, runTag: tag2, provider: { type: 'openai-compatible', baseUrlEnv: 'TAILOR_TEST_NOT_SET', apiKeyEnv: 'X' } });
+      const missing = await start(tag2, {
+        ...i,
+        runTag: tag2,
+        provider: { type: 'openai-compatible', baseUrlEnv: 'TAILOR_TEST_NOT_SET', apiKeyEnv: 'X' },
+      });
       const err = (await missing.result().catch((e: unknown) => e)) as WorkflowFailedError;
       const cause = (err.cause as { cause?: { type?: string; message: string } }).cause;
       expect(cause?.type).toBe(Failure.ProviderNotConfigured);
@@ -134,9 +149,15 @@ describe('fineTuneWorkflow under provider faults', () => {
     const tag = `ft-pause-${Date.now()}`;
     const handle = await start(tag, await input(tag, 100, 150));
     const api = sdk(h.backend.baseURL);
-    await eventually('the job to be training', async () => ((await jobsTagged(api, tag))[0]?.status === 'running' ? true : undefined), 60_000);
+    await eventually(
+      'the job to be training',
+      async () => ((await jobsTagged(api, tag))[0]?.status === 'running' ? true : undefined),
+      60_000,
+    );
     await handle.signal(pauseFineTuneSignal);
-    await eventually('the job to be paused at the provider', async () => ((await jobsTagged(api, tag))[0]?.status as string | undefined) === 'paused' ? true : undefined);
+    await eventually('the job to be paused at the provider', async () =>
+      ((await jobsTagged(api, tag))[0]?.status as string | undefined) === 'paused' ? true : undefined,
+    );
     const seen = await eventually('the workflow to see the pause', async () => {
       const p = await handle.query(fineTuneProgressQuery);
       return p.job?.status === 'paused' ? p : undefined;
@@ -154,10 +175,14 @@ describe('fineTuneWorkflow under provider faults', () => {
     await setFaults(h.backend.baseURL, 'train.slow=200');
     const tag = `ft-cancel-${Date.now()}`;
     const handle = await start(tag, await input(tag, 120, 100));
-    await eventually('the job to be training', async () => {
-      const p = await handle.query(fineTuneProgressQuery);
-      return p.job?.status === 'running' ? p : undefined;
-    }, 60_000);
+    await eventually(
+      'the job to be training',
+      async () => {
+        const p = await handle.query(fineTuneProgressQuery);
+        return p.job?.status === 'running' ? p : undefined;
+      },
+      60_000,
+    );
     await handle.cancel();
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
     const [job] = await jobsTagged(sdk(h.backend.baseURL), tag);

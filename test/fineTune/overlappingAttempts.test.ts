@@ -50,10 +50,14 @@ describe('fineTuneWorkflow: overlapping attempts and cancellation while creating
     const handle = await start(await input(tag, 0, { providerCall: '3s' }));
     const api = sdk(h.backend.baseURL);
     // The first create lands at 8 s, after the retry made its own job: it must be cancelled while training is held.
-    const seen = await eventually('the late job to land and be cancelled', async () => {
-      const jobs = await jobsTagged(api, tag);
-      return jobs.length === 2 && jobs.some((j) => j.status === 'cancelled') ? jobs : undefined;
-    }, 60_000);
+    const seen = await eventually(
+      'the late job to land and be cancelled',
+      async () => {
+        const jobs = await jobsTagged(api, tag);
+        return jobs.length === 2 && jobs.some((j) => j.status === 'cancelled') ? jobs : undefined;
+      },
+      60_000,
+    );
     await setFaults(h.backend.baseURL, ''); // train at full speed from now on
     const result = await handle.result();
     const jobs = await jobsTagged(api, tag);
@@ -86,18 +90,26 @@ describe('fineTuneWorkflow: overlapping attempts and cancellation while creating
     await setFaults(h.backend.baseURL, 'jobs.create=slow:10000#1');
     const tag = `ft-cancel-creating-${Date.now()}`;
     const handle = await start(await input(tag, 120, undefined));
-    await eventually('the create request to be at the provider', async () => {
-      const p = await handle.query(fineTuneProgressQuery);
-      return p.phase === 'creating_job' && (await faultsFired(h.backend.baseURL)) === 1 ? true : undefined;
-    }, 60_000);
+    await eventually(
+      'the create request to be at the provider',
+      async () => {
+        const p = await handle.query(fineTuneProgressQuery);
+        return p.phase === 'creating_job' && (await faultsFired(h.backend.baseURL)) === 1 ? true : undefined;
+      },
+      60_000,
+    );
     await handle.cancel();
     const err = await handle.result().catch((e: unknown) => e);
     expect((err as { cause?: unknown }).cause).toBeInstanceOf(CancelledFailure);
     // The slow create lands whatever the workflow did: wait for it, then nothing of the run may be live.
-    const jobs = await eventually('the create to land', async () => {
-      const js = await jobsTagged(sdk(h.backend.baseURL), tag);
-      return js.length && js.every((j) => j.status !== 'validating_files') ? js : undefined;
-    }, 30_000);
+    const jobs = await eventually(
+      'the create to land',
+      async () => {
+        const js = await jobsTagged(sdk(h.backend.baseURL), tag);
+        return js.length && js.every((j) => j.status !== 'validating_files') ? js : undefined;
+      },
+      30_000,
+    );
     expect(jobs.map((j) => j.status)).toEqual(['cancelled']);
   }, 120_000);
 

@@ -23,7 +23,12 @@ describe('provider error classes', () => {
     for (const s of permanent) expect(classify(s)).toEqual([s, null, true, `Provider${s}`]);
     for (const s of [408, 409, 425, 500, 502, 503]) expect(classify(s)).toEqual([s, null, false, `Provider${s}`]);
     expect(classify(429, 'rate_limit_exceeded')).toEqual([429, 'rate_limit_exceeded', false, Failure.Provider429]);
-    expect(classify(429, 'insufficient_quota')).toEqual([429, 'insufficient_quota', true, Failure.ProviderQuotaExceeded]);
+    expect(classify(429, 'insufficient_quota')).toEqual([
+      429,
+      'insufficient_quota',
+      true,
+      Failure.ProviderQuotaExceeded,
+    ]);
   });
 });
 

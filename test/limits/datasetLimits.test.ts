@@ -21,7 +21,10 @@ const NO_STACK = /\n\s+at /;
 const home = () => path.join(tmp.dir(), 'home');
 const cli = (args: string[]) => runCli(args, { TAILOR_HOME: home() });
 /** Everything under the artifact store: nothing may appear when a limit refuses a file. */
-const storedFiles = () => (fs.existsSync(path.join(home(), 'artifacts')) ? fs.readdirSync(path.join(home(), 'artifacts'), { recursive: true }) : []);
+const storedFiles = () =>
+  fs.existsSync(path.join(home(), 'artifacts'))
+    ? fs.readdirSync(path.join(home(), 'artifacts'), { recursive: true })
+    : [];
 
 async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await p.then(
@@ -55,7 +58,9 @@ describe('dataset limits', () => {
     test('--max-file-bytes: "FILE: N bytes exceeds the M-byte limit (dataset.limits.maxFileBytes)", exit 1', async () => {
       const r = await cli(['validate', file, '--max-file-bytes', '1K']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`tailor validate: ${file}: ${bytes} bytes exceeds the 1024-byte limit (dataset.limits.maxFileBytes)`);
+      expect(r.stderr).toContain(
+        `tailor validate: ${file}: ${bytes} bytes exceeds the 1024-byte limit (dataset.limits.maxFileBytes)`,
+      );
       expect(r.stderr).not.toMatch(NO_STACK);
     });
 
@@ -69,17 +74,30 @@ describe('dataset limits', () => {
     test('--max-line-bytes: every longer line is a line_too_long error naming the key, exit 1', async () => {
       const r = await cli(['validate', file, '--max-line-bytes', '100']);
       expect(r.code).toBe(1);
-      expect(r.stdout).toContain(`line 1: [line_too_long] line of ${firstLineBytes} bytes exceeds the 100-byte limit (dataset.limits.maxLineBytes); skipped`);
+      expect(r.stdout).toContain(
+        `line 1: [line_too_long] line of ${firstLineBytes} bytes exceeds the 100-byte limit (dataset.limits.maxLineBytes); skipped`,
+      );
     });
 
     test('a bad limit value is a usage error (exit 2)', async () => {
       const r = await cli(['validate', file, '--max-file-bytes', 'lots']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain("--max-file-bytes expects a positive whole number (optionally with K, M or G), got 'lots'");
+      expect(r.stderr).toContain(
+        "--max-file-bytes expects a positive whole number (optionally with K, M or G), got 'lots'",
+      );
     });
 
     test('under the limits the same file is valid', async () => {
-      const r = await cli(['validate', file, '--max-file-bytes', String(bytes), '--max-examples', '60', '--max-line-bytes', String(firstLineBytes + 50)]);
+      const r = await cli([
+        'validate',
+        file,
+        '--max-file-bytes',
+        String(bytes),
+        '--max-examples',
+        '60',
+        '--max-line-bytes',
+        String(firstLineBytes + 50),
+      ]);
       expect(r.code).toBe(0);
     });
   });
@@ -87,9 +105,17 @@ describe('dataset limits', () => {
   describe('tailor prep', () => {
     const rel = () => path.relative(process.cwd(), file);
     test.each([
-      ['--max-file-bytes', '2000', () => `${rel()}: ${bytes} bytes exceeds the 2000-byte limit (dataset.limits.maxFileBytes)`],
+      [
+        '--max-file-bytes',
+        '2000',
+        () => `${rel()}: ${bytes} bytes exceeds the 2000-byte limit (dataset.limits.maxFileBytes)`,
+      ],
       ['--max-examples', '30', () => `${rel()}:31: more than 30 examples (dataset.limits.maxExamples)`],
-      ['--max-line-bytes', '100', () => `${rel()}:1: line of ${firstLineBytes} bytes exceeds the 100-byte limit (dataset.limits.maxLineBytes)`],
+      [
+        '--max-line-bytes',
+        '100',
+        () => `${rel()}:1: line of ${firstLineBytes} bytes exceeds the 100-byte limit (dataset.limits.maxLineBytes)`,
+      ],
     ])('%s %s: exit 1 with the place and the key, nothing stored', async (flag, value, message) => {
       const r = await cli(['prep', file, flag, value, '--out', path.join(tmp.dir(), 'out')]);
       expect(r.code).toBe(1);
@@ -104,7 +130,12 @@ describe('dataset limits', () => {
     test('a spec sets the limits; a bad value is refused with its key and line', () => {
       const dir = tmp.dir();
       const specFile = path.join(dir, 'pipeline.yaml');
-      const spec = { name: 'limited', baseModel: 'gpt-4o-mini-2024-07-18', dataset: { path: 'sixty.jsonl', limits: { maxExamples: 30 } }, fineTune: {} };
+      const spec = {
+        name: 'limited',
+        baseModel: 'gpt-4o-mini-2024-07-18',
+        dataset: { path: 'sixty.jsonl', limits: { maxExamples: 30 } },
+        fineTune: {},
+      };
       fs.writeFileSync(specFile, stringify(spec));
       expect(loadSpec(specFile).spec.dataset.limits).toEqual({ maxExamples: 30 });
 
@@ -114,13 +145,18 @@ describe('dataset limits', () => {
     });
 
     test('prepareDataset enforces the spec limits as a non-retryable InvalidDataset, storing nothing', async () => {
-      const over = (limits: object) => prepareDataset({ dataset: DatasetSpecSchema.parse({ path: file, limits }), model: 'gpt-4o-mini-2024-07-18' });
+      const over = (limits: object) =>
+        prepareDataset({ dataset: DatasetSpecSchema.parse({ path: file, limits }), model: 'gpt-4o-mini-2024-07-18' });
       const big = await failure(over({ maxFileBytes: 500 }));
       expect(big.type).toBe(Failure.InvalidDataset);
       expect(big.nonRetryable).toBe(true);
       expect(big.message).toMatch(/: \d+ bytes exceeds the 500-byte limit \(dataset\.limits\.maxFileBytes\)$/);
-      expect((await failure(over({ maxExamples: 10 }))).message).toMatch(/sixty\.jsonl:11: more than 10 examples \(dataset\.limits\.maxExamples\)$/);
-      expect((await failure(over({ maxLineBytes: 64 }))).message).toMatch(/sixty\.jsonl:1: line of \d+ bytes exceeds the 64-byte limit \(dataset\.limits\.maxLineBytes\)$/);
+      expect((await failure(over({ maxExamples: 10 }))).message).toMatch(
+        /sixty\.jsonl:11: more than 10 examples \(dataset\.limits\.maxExamples\)$/,
+      );
+      expect((await failure(over({ maxLineBytes: 64 }))).message).toMatch(
+        /sixty\.jsonl:1: line of \d+ bytes exceeds the 64-byte limit \(dataset\.limits\.maxLineBytes\)$/,
+      );
       expect(storedFiles()).toEqual([]);
 
       const ok = await over({ maxExamples: 60, maxFileBytes: bytes, maxLineBytes: firstLineBytes + 50 });
@@ -129,11 +165,14 @@ describe('dataset limits', () => {
 
     test('validateDataset (the activity) takes the same limits and fails as InvalidDataset', async () => {
       const artifact = await new ArtifactStore().put(fs.readFileSync(file), { name: 'train.jsonl', count: 60 });
-      const v = (limits: object) => validateDataset({ dataset: artifact, model: 'gpt-4o-mini-2024-07-18', method: 'supervised', limits });
+      const v = (limits: object) =>
+        validateDataset({ dataset: artifact, model: 'gpt-4o-mini-2024-07-18', method: 'supervised', limits });
       const err = await failure(v({ maxExamples: 12 }));
       expect(err.type).toBe(Failure.InvalidDataset);
       expect(err.message).toBe('train.jsonl:13: more than 12 examples (dataset.limits.maxExamples)');
-      expect((await failure(v({ maxFileBytes: 100 }))).message).toBe(`train.jsonl: ${bytes} bytes exceeds the 100-byte limit (dataset.limits.maxFileBytes)`);
+      expect((await failure(v({ maxFileBytes: 100 }))).message).toBe(
+        `train.jsonl: ${bytes} bytes exceeds the 100-byte limit (dataset.limits.maxFileBytes)`,
+      );
       expect((await v({ maxLineBytes: 64 })).errors).toEqual({ line_too_long: 60 });
       expect((await v({})).valid).toBe(true);
     });

@@ -9,10 +9,11 @@ import { runCli, TAILOR_BIN } from '../support/runCli';
 
 /**
  * The local backend's request-body limit and token (loopback binding: loopbackOnly.test.ts):
- * a 413 naming the limit, and with a token every /v1 route wants `Authorization: Bearer <token>`, which is how the OpenAI SDK sends
- * its API key, so `OPENAI_API_KEY=<token>` is all a pipeline needs.
+ * a 413 naming the limit, and with a token every /v1 route wants `Authorization: Bearer <token>`, which is how the
+ * OpenAI SDK sends its API key, so `OPENAI_API_KEY=<token>` is all a pipeline needs.
  */
-const chat = (client: OpenAI, content: string) => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
+const chat = (client: OpenAI, content: string) =>
+  client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
 
 async function apiError(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
   const err = await p.then(
@@ -24,7 +25,12 @@ async function apiError(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI
 }
 
 /** A raw request, so the test controls the headers (a declared length, chunked transfer) the SDK would choose. */
-function rawPost(baseURL: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: unknown }> {
+function rawPost(
+  baseURL: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: unknown }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${baseURL}${path}`, { method: 'POST', headers }, (res) => {
       let text = '';
@@ -49,7 +55,9 @@ describe('request body limit', () => {
     expect(err.status).toBe(413);
     expect(err.code).toBe('request_too_large');
     expect(err.type).toBe('invalid_request_error');
-    expect(err.message).toMatch(/Request body of \d+ bytes exceeds the 2048-byte limit \(maxBodyBytes; tailor local-openai --max-body-bytes\)/);
+    expect(err.message).toMatch(
+      /Request body of \d+ bytes exceeds the 2048-byte limit \(maxBodyBytes; tailor local-openai --max-body-bytes\)/,
+    );
     const ok = await chat(backend.client, 'a short ticket');
     expect(ok.choices).toHaveLength(1);
   });
@@ -63,18 +71,36 @@ describe('request body limit', () => {
   });
 
   test('a chunked body (no content-length) is cut off at the limit, answered with the same 413', async () => {
-    const r = await rawPost(backend.server.baseURL, '/chat/completions', { authorization: 'Bearer k', 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'y'.repeat(5000) }] }));
+    const r = await rawPost(
+      backend.server.baseURL,
+      '/chat/completions',
+      { authorization: 'Bearer k', 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'y'.repeat(5000) }] }),
+    );
     expect(r.status).toBe(413);
     expect(r.headers.connection).toBe('close');
-    expect(r.json).toEqual({ error: { message: expect.stringContaining('exceeds the 2048-byte limit (maxBodyBytes'), type: 'invalid_request_error', param: null, code: 'request_too_large' } });
+    expect(r.json).toEqual({
+      error: {
+        message: expect.stringContaining('exceeds the 2048-byte limit (maxBodyBytes'),
+        type: 'invalid_request_error',
+        param: null,
+        code: 'request_too_large',
+      },
+    });
   });
 
   test('by default 512 MiB: a larger declared length is refused before a byte of it is read', async () => {
     const plain = await startLocalOpenAI({ dataDir: tempDataDir(), port: 0 });
     try {
-      const r = await rawPost(plain.baseURL, '/files', { authorization: 'Bearer k', 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(512 * 1024 * 1024 + 1) });
+      const r = await rawPost(plain.baseURL, '/files', {
+        authorization: 'Bearer k',
+        'content-type': 'multipart/form-data; boundary=x',
+        'content-length': String(512 * 1024 * 1024 + 1),
+      });
       expect(r.status).toBe(413);
-      expect((r.json as { error: { message: string } }).error.message).toContain(`Request body of ${512 * 1024 * 1024 + 1} bytes exceeds the ${512 * 1024 * 1024}-byte limit`);
+      expect((r.json as { error: { message: string } }).error.message).toContain(
+        `Request body of ${512 * 1024 * 1024 + 1} bytes exceeds the ${512 * 1024 * 1024}-byte limit`,
+      );
     } finally {
       await plain.close();
     }
@@ -106,13 +132,17 @@ describe('bearer token', () => {
 
   test('admin routes want it too', async () => {
     expect((await fetch(`${server.baseURL}/_admin/health`)).status).toBe(401);
-    expect((await fetch(`${server.baseURL}/_admin/health`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${server.baseURL}/_admin/health`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(200);
   });
 
   test("a pipeline's provider client works unchanged with OPENAI_API_KEY set to the token", async () => {
     const env = { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: TOKEN };
     expect((await providerClient({ type: 'default' }, env).models.list()).data.length).toBeGreaterThan(0);
-    const wrong = await apiError(providerClient({ type: 'default' }, { OPENAI_BASE_URL: server.baseURL }).models.list());
+    const wrong = await apiError(
+      providerClient({ type: 'default' }, { OPENAI_BASE_URL: server.baseURL }).models.list(),
+    );
     expect(wrong.status).toBe(401);
   });
 
@@ -130,11 +160,28 @@ describe('tailor local-openai --token-env --max-body-bytes', () => {
   let child: ChildProcess;
   let baseURL = '';
   beforeAll(async () => {
-    child = spawn(process.execPath, [TAILOR_BIN, 'local-openai', '--port', '0', '--data-dir', tempDataDir(), '--token-env', 'LOCAL_TOKEN', '--max-body-bytes', '4K'], {
-      env: { ...process.env, LOCAL_TOKEN: 'cli-token-abcdef' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    baseURL = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+    child = spawn(
+      process.execPath,
+      [
+        TAILOR_BIN,
+        'local-openai',
+        '--port',
+        '0',
+        '--data-dir',
+        tempDataDir(),
+        '--token-env',
+        'LOCAL_TOKEN',
+        '--max-body-bytes',
+        '4K',
+      ],
+      {
+        env: { ...process.env, LOCAL_TOKEN: 'cli-token-abcdef' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    baseURL = await new Promise<string>((resolve) =>
+      readline.createInterface({ input: child.stdout! }).once('line', resolve),
+    );
   });
   afterAll(async () => {
     const exited = new Promise((r) => child.once('exit', r));
@@ -153,8 +200,14 @@ describe('tailor local-openai --token-env --max-body-bytes', () => {
   });
 
   test.each([
-    [['--token-env', 'NO_SUCH_TOKEN_VAR'], '--token-env NO_SUCH_TOKEN_VAR: that environment variable is unset or empty'],
-    [['--max-body-bytes', '0'], "--max-body-bytes expects a positive whole number (optionally with K, M or G), got '0'"],
+    [
+      ['--token-env', 'NO_SUCH_TOKEN_VAR'],
+      '--token-env NO_SUCH_TOKEN_VAR: that environment variable is unset or empty',
+    ],
+    [
+      ['--max-body-bytes', '0'],
+      "--max-body-bytes expects a positive whole number (optionally with K, M or G), got '0'",
+    ],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const r = await runCli(['local-openai', '--port', '0', ...args]);
     expect(r.code).toBe(2);

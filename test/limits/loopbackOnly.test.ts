@@ -46,7 +46,12 @@ describe('the embedded Temporal dev server', () => {
   beforeAll(async () => {
     port = await freePort();
     uiPort = await freePort();
-    server = await startDevServer({ port, uiPort, dbFile: path.join(dir, 'dev.db'), logFile: path.join(dir, 'server.log') });
+    server = await startDevServer({
+      port,
+      uiPort,
+      dbFile: path.join(dir, 'dev.db'),
+      logFile: path.join(dir, 'server.log'),
+    });
   }, 90_000);
   afterAll(async () => {
     await server?.close();

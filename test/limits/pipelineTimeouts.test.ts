@@ -15,7 +15,8 @@ import { Failure } from '../../core/failures/failureTypes';
  * proxies had before it existed; a spec's `timeouts:` reaches every activity of the run, children included, as
  * Temporal records them in history. The backend here requires a token, which the worker sends as OPENAI_API_KEY.
  */
-const seconds = (d: google.protobuf.IDuration | null | undefined) => (d ? Number(d.seconds ?? 0) + (d.nanos ?? 0) / 1e9 : undefined);
+const seconds = (d: google.protobuf.IDuration | null | undefined) =>
+  d ? Number(d.seconds ?? 0) + (d.nanos ?? 0) / 1e9 : undefined;
 
 describe('activity timeouts', () => {
   test("the table's defaults are the proxies' previous values", () => {
@@ -36,9 +37,18 @@ describe('activity timeouts', () => {
   });
 
   test('a string override sets the attempt timeout; an object sets any of the three; a spec heartbeat beats the suite one', () => {
-    expect(activityOptions('data', { data: '10m' })).toMatchObject({ startToCloseTimeout: '10m', heartbeatTimeout: '2 minutes' });
-    expect(activityOptions('notify', { notify: { scheduleToClose: '2 days' } })).toMatchObject({ startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '2 days' });
-    expect(activityOptions('evalShard', { evalShard: { heartbeat: '1 minute' } }, { heartbeat: '30 seconds' }).heartbeatTimeout).toBe('1 minute');
+    expect(activityOptions('data', { data: '10m' })).toMatchObject({
+      startToCloseTimeout: '10m',
+      heartbeatTimeout: '2 minutes',
+    });
+    expect(activityOptions('notify', { notify: { scheduleToClose: '2 days' } })).toMatchObject({
+      startToCloseTimeout: '30 seconds',
+      scheduleToCloseTimeout: '2 days',
+    });
+    expect(
+      activityOptions('evalShard', { evalShard: { heartbeat: '1 minute' } }, { heartbeat: '30 seconds' })
+        .heartbeatTimeout,
+    ).toBe('1 minute');
   });
 
   test('a bad timeouts key or duration in a spec is refused with the key and the line', () => {
@@ -58,7 +68,8 @@ function loadSpecFile(file: string): Record<string, unknown> {
 
 /** The first failure in a cause chain with a `type` (the ApplicationFailure an activity threw). */
 function typedCause(err: unknown): { type?: string; message: string } | undefined {
-  for (let e = err as { type?: string; message: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.type) return e;
+  for (let e = err as { type?: string; message: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.type) return e;
   return undefined;
 }
 
@@ -66,7 +77,9 @@ describe('a pipeline spec with timeouts: and dataset.limits:, against a backend 
   // The harness's worker sends OPENAI_API_KEY=test-key-not-secret: the same value is the backend's token.
   const h = useHarness('timeouts', { backend: { token: 'test-key-not-secret' } });
 
-  async function scheduled(workflowId: string): Promise<Map<string, temporal.api.history.v1.IActivityTaskScheduledEventAttributes>> {
+  async function scheduled(
+    workflowId: string,
+  ): Promise<Map<string, temporal.api.history.v1.IActivityTaskScheduledEventAttributes>> {
     const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
     const out = new Map<string, temporal.api.history.v1.IActivityTaskScheduledEventAttributes>();
     for (const e of history.events ?? []) {
@@ -80,7 +93,14 @@ describe('a pipeline spec with timeouts: and dataset.limits:, against a backend 
     const spec = exampleSpecWith({
       name: 'timeouts-spec',
       baselines: { zeroShot: true },
-      timeouts: { data: '45 minutes', providerCall: { startToClose: '40s' }, upload: { startToClose: '3 hours', heartbeat: '45s' }, evaluation: '90 minutes', evalCases: '20 minutes', evalShard: '3h' },
+      timeouts: {
+        data: '45 minutes',
+        providerCall: { startToClose: '40s' },
+        upload: { startToClose: '3 hours', heartbeat: '45s' },
+        evaluation: '90 minutes',
+        evalCases: '20 minutes',
+        evalShard: '3h',
+      },
     });
     const started = await startPipeline(h.client, loadSpec(spec), { taskQueue: h.taskQueue });
     const result = await started.handle.result();
@@ -100,7 +120,8 @@ describe('a pipeline spec with timeouts: and dataset.limits:, against a backend 
     const evaluation = await scheduled(`${result.runId}/evaluate`);
     expect(seconds(evaluation.get('prepareEvalCases')!.startToCloseTimeout)).toBe(20 * 60);
     expect(seconds(evaluation.get('evaluateShard')!.startToCloseTimeout)).toBe(3 * 3600);
-    expect(seconds(evaluation.get('evaluateShard')!.heartbeatTimeout)).toBe(30); // the suite's execution.heartbeatTimeout
+    // the suite's execution.heartbeatTimeout
+    expect(seconds(evaluation.get('evaluateShard')!.heartbeatTimeout)).toBe(30);
 
     const deploy = await scheduled(`${result.runId}/deploy`);
     expect(seconds(deploy.get('moveAlias')!.startToCloseTimeout)).toBe(45 * 60);
@@ -111,7 +132,12 @@ describe('a pipeline spec with timeouts: and dataset.limits:, against a backend 
     const spec = exampleSpecWith({ name: 'limits-spec', baselines: { zeroShot: true } });
     const yaml = loadSpecFile(spec) as { dataset: Record<string, unknown> };
     fs.writeFileSync(spec, stringify({ ...yaml, dataset: { ...yaml.dataset, limits: { maxExamples: 25 } } }));
-    const files = async () => ((await (await fetch(`${h.backend.baseURL}/files`, { headers: { authorization: 'Bearer test-key-not-secret' } })).json()) as { data: unknown[] }).data.length;
+    const files = async () =>
+      (
+        (await (
+          await fetch(`${h.backend.baseURL}/files`, { headers: { authorization: 'Bearer test-key-not-secret' } })
+        ).json()) as { data: unknown[] }
+      ).data.length;
     const before = await files();
     const started = await startPipeline(h.client, loadSpec(spec), { taskQueue: h.taskQueue });
     const err = await started.handle.result().then(

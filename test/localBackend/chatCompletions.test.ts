@@ -16,7 +16,14 @@ afterAll(async () => {
 
 test('zero-shot picks a label from the system prompt; usage and x-request-id are always there', async () => {
   const { data, response, request_id } = await b.client.chat.completions
-    .create({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'I want a refund for my order' }] })
+    .create({
+      model: 'gpt-4o-mini',
+      temperature: 0,
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: 'I want a refund for my order' },
+      ],
+    })
     .withResponse();
   const c: OpenAI.Chat.ChatCompletion = data;
   expect(c.object).toBe('chat.completion');
@@ -35,7 +42,11 @@ test('bullet-list labels with descriptions are understood', async () => {
     model: 'gpt-4.1-mini-2025-04-14',
     temperature: 0,
     messages: [
-      { role: 'system', content: 'Route the message. Categories:\n- sales: buying, pricing, quotes\n- support: broken, error, crash\n- hr: vacation, salary, hiring' },
+      {
+        role: 'system',
+        content:
+          'Route the message. Categories:\n- sales: buying, pricing, quotes\n- support: broken, error, crash\n- hr: vacation, salary, hiring',
+      },
       { role: 'user', content: 'The app shows an error and then crashes' },
     ],
   });
@@ -82,7 +93,16 @@ test('RAG: passages in the prompt answer questions about them', async () => {
 });
 
 test('n, seed, max_completion_tokens and stop', async () => {
-  const req = { model: 'gpt-4o-mini', messages: [{ role: 'system' as const, content: SYSTEM }, { role: 'user' as const, content: 'my package' }], n: 4, seed: 11, temperature: 1.5 };
+  const req = {
+    model: 'gpt-4o-mini',
+    messages: [
+      { role: 'system' as const, content: SYSTEM },
+      { role: 'user' as const, content: 'my package' },
+    ],
+    n: 4,
+    seed: 11,
+    temperature: 1.5,
+  };
   const a = await b.client.chat.completions.create(req);
   const again = await b.client.chat.completions.create(req);
   expect(a.choices).toHaveLength(4);
@@ -91,7 +111,10 @@ test('n, seed, max_completion_tokens and stop', async () => {
   const cut = await b.client.chat.completions.create({
     model: 'gpt-4o-mini',
     max_completion_tokens: 3,
-    messages: [{ role: 'system', content: 'Context: The quick brown fox jumps over the lazy dog near the river bank today.' }, { role: 'user', content: 'What does the fox jump over?' }],
+    messages: [
+      { role: 'system', content: 'Context: The quick brown fox jumps over the lazy dog near the river bank today.' },
+      { role: 'user', content: 'What does the fox jump over?' },
+    ],
   });
   expect(cut.choices[0]!.finish_reason).toBe('length');
   expect(cut.usage!.completion_tokens).toBe(3);
@@ -109,7 +132,11 @@ test('response_format json_schema yields JSON with the schema fields, enum chose
         strict: true,
         schema: {
           type: 'object',
-          properties: { label: { type: 'string', enum: ['billing', 'shipping', 'account_access'] }, confidence: { type: 'number', minimum: 0, maximum: 1 }, urgent: { type: 'boolean' } },
+          properties: {
+            label: { type: 'string', enum: ['billing', 'shipping', 'account_access'] },
+            confidence: { type: 'number', minimum: 0, maximum: 1 },
+            urgent: { type: 'boolean' },
+          },
           required: ['label', 'confidence', 'urgent'],
           additionalProperties: false,
         },
@@ -128,7 +155,10 @@ test('streaming returns chunks and a usage chunk', async () => {
     temperature: 0,
     stream: true,
     stream_options: { include_usage: true },
-    messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'I want a refund' }],
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: 'I want a refund' },
+    ],
   });
   let text = '';
   let usage: OpenAI.CompletionUsage | null | undefined;
@@ -142,10 +172,14 @@ test('streaming returns chunks and a usage chunk', async () => {
 });
 
 test('invalid requests are 400 with a param', async () => {
-  const err = await b.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [], temperature: 0 }).catch((e: unknown) => e);
+  const err = await b.client.chat.completions
+    .create({ model: 'gpt-4o-mini', messages: [], temperature: 0 })
+    .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(OpenAI.BadRequestError);
   expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('messages');
-  const hot = await b.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], temperature: 3 }).catch((e: unknown) => e);
+  const hot = await b.client.chat.completions
+    .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], temperature: 3 })
+    .catch((e: unknown) => e);
   expect(hot).toBeInstanceOf(OpenAI.BadRequestError);
 });
 
@@ -155,7 +189,10 @@ test('logprobs: the reply probability on the first token, alternatives in top_lo
     temperature: 0,
     logprobs: true,
     top_logprobs: 3,
-    messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'I want a refund for my order' }],
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: 'I want a refund for my order' },
+    ],
   });
   const content: OpenAI.Chat.ChatCompletionTokenLogprob[] = c.choices[0]!.logprobs!.content!;
   expect(content.map((t) => t.token).join('')).toBe('refund_request');

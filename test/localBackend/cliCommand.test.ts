@@ -12,14 +12,23 @@ const BIN = path.resolve(__dirname, '../../bin/tailor.js');
 
 test('serves until SIGTERM, honouring --data-dir, --faults and --rate-limit', async () => {
   const dataDir = tempDataDir();
-  const child = spawn(process.execPath, [BIN, 'local-openai', '--port', '0', '--data-dir', dataDir, '--faults', 'chat=500#1', '--rate-limit', '100,100000'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'local-openai', '--port', '0', '--data-dir', dataDir, '--faults', 'chat=500#1', '--rate-limit', '100,100000'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const firstLine = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+  const firstLine = await new Promise<string>((resolve) =>
+    readline.createInterface({ input: child.stdout! }).once('line', resolve),
+  );
   expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
   const client = testClient(firstLine);
-  const ask = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+  const ask = () =>
+    client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
   await expect(ask()).rejects.toBeInstanceOf(OpenAI.InternalServerError);
   const { response } = await ask();
   expect(response.headers.get('x-ratelimit-limit-requests')).toBe('100');

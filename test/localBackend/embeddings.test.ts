@@ -13,7 +13,10 @@ afterAll(async () => {
 const cosine = (a: number[], c: number[]) => a.reduce((s, x, i) => s + x * c[i]!, 0);
 
 test('default request (the SDK asks for base64 and decodes it) gives unit float vectors of 1536 dims', async () => {
-  const r: OpenAI.Embeddings.CreateEmbeddingResponse = await b.client.embeddings.create({ model: 'text-embedding-3-small', input: ['refund my order', 'please refund my order', 'the weather is nice'] });
+  const r: OpenAI.Embeddings.CreateEmbeddingResponse = await b.client.embeddings.create({
+    model: 'text-embedding-3-small',
+    input: ['refund my order', 'please refund my order', 'the weather is nice'],
+  });
   expect(r.object).toBe('list');
   expect(r.data).toHaveLength(3);
   const [a, c, d] = r.data.map((x) => x.embedding);
@@ -24,11 +27,25 @@ test('default request (the SDK asks for base64 and decodes it) gives unit float 
 });
 
 test('float and base64 encodings agree; dimensions are honoured; results are deterministic', async () => {
-  const asFloat = await b.client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello world', encoding_format: 'float', dimensions: 256 });
-  const asDefault = await b.client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello world', dimensions: 256 });
+  const asFloat = await b.client.embeddings.create({
+    model: 'text-embedding-3-small',
+    input: 'hello world',
+    encoding_format: 'float',
+    dimensions: 256,
+  });
+  const asDefault = await b.client.embeddings.create({
+    model: 'text-embedding-3-small',
+    input: 'hello world',
+    dimensions: 256,
+  });
   expect(asFloat.data[0]!.embedding).toHaveLength(256);
   expect(asDefault.data[0]!.embedding).toEqual(asFloat.data[0]!.embedding);
-  const raw = await b.client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello world', encoding_format: 'base64', dimensions: 256 });
+  const raw = await b.client.embeddings.create({
+    model: 'text-embedding-3-small',
+    input: 'hello world',
+    encoding_format: 'base64',
+    dimensions: 256,
+  });
   const b64 = raw.data[0]!.embedding as unknown as string;
   // The SDK leaves an explicit base64 request encoded: little-endian float32.
   const buf = Buffer.from(b64, 'base64');
@@ -40,5 +57,7 @@ test('float and base64 encodings agree; dimensions are honoured; results are det
 
 test('unknown models and bad dimensions are rejected like OpenAI', async () => {
   await expect(b.client.embeddings.create({ model: 'nope', input: 'x' })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-  await expect(b.client.embeddings.create({ model: 'text-embedding-3-small', input: 'x', dimensions: 5000 })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+  await expect(
+    b.client.embeddings.create({ model: 'text-embedding-3-small', input: 'x', dimensions: 5000 }),
+  ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
 });

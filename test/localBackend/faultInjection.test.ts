@@ -38,7 +38,9 @@ test('500 and 503 → InternalServerError; other routes are unaffected', async (
   expect(e500.status).toBe(500);
   await expect(b.client.models.list()).resolves.toBeDefined();
   await setFaults('*=503');
-  const e503 = (await b.client.models.list().catch((e: unknown) => e)) as InstanceType<typeof OpenAI.InternalServerError>;
+  const e503 = (await b.client.models.list().catch((e: unknown) => e)) as InstanceType<
+    typeof OpenAI.InternalServerError
+  >;
   expect(e503).toBeInstanceOf(OpenAI.InternalServerError);
   expect(e503.status).toBe(503);
 });
@@ -66,9 +68,9 @@ test('quota → RateLimitError that is not retried (x-should-retry: false)', asy
 test('403 training_not_available on job creation → PermissionDeniedError', async () => {
   const file = await b.client.files.create({ file: await jsonlFile(tickets(12).map(chatLine)), purpose: 'fine-tune' });
   await setFaults('jobs.create=training_not_available');
-  const err = (await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id }).catch((e: unknown) => e)) as InstanceType<
-    typeof OpenAI.PermissionDeniedError
-  >;
+  const err = (await b.client.fineTuning.jobs
+    .create({ model: 'gpt-4o-mini', training_file: file.id })
+    .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.PermissionDeniedError>;
   expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
   expect(err.status).toBe(403);
   expect(err.code).toBe('training_not_available');
@@ -97,7 +99,9 @@ test('drop closes the connection → APIConnectionError', async () => {
 test('drop_after commits the job but loses the response (a retry would duplicate it)', async () => {
   const file = await b.client.files.create({ file: await jsonlFile(tickets(12).map(chatLine)), purpose: 'fine-tune' });
   await setFaults('jobs.create=drop_after#1');
-  const err = await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id, metadata: { run_id: 'lost-response' } }).catch((e: unknown) => e);
+  const err = await b.client.fineTuning.jobs
+    .create({ model: 'gpt-4o-mini', training_file: file.id, metadata: { run_id: 'lost-response' } })
+    .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(OpenAI.APIConnectionError);
   const found = await b.client.fineTuning.jobs.list({ metadata: { run_id: 'lost-response' } });
   expect(found.data).toHaveLength(1);
@@ -108,7 +112,13 @@ test('rates are deterministic under a seed', async () => {
   const pattern = async () => {
     await setFaults('seed=42,chat=500@0.5');
     const out: boolean[] = [];
-    for (let i = 0; i < 24; i++) out.push(await hello().then(() => true, () => false));
+    for (let i = 0; i < 24; i++)
+      out.push(
+        await hello().then(
+          () => true,
+          () => false,
+        ),
+      );
     return out;
   };
   const first = await pattern();
@@ -118,7 +128,13 @@ test('rates are deterministic under a seed', async () => {
   expect(first.filter((x) => !x).length).toBeGreaterThan(4);
   await setFaults('seed=43,chat=500@0.5');
   const other: boolean[] = [];
-  for (let i = 0; i < 24; i++) other.push(await hello().then(() => true, () => false));
+  for (let i = 0; i < 24; i++)
+    other.push(
+      await hello().then(
+        () => true,
+        () => false,
+      ),
+    );
   expect(other).not.toEqual(first);
 });
 
@@ -135,7 +151,11 @@ test('train.fail_after=N fails running jobs after N steps; train.slow=MS slows s
   expect(steps).toBe(5);
 
   await setFaults('train.slow=40');
-  const slow = await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 1, batch_size: 4 } } } });
+  const slow = await b.client.fineTuning.jobs.create({
+    model: 'gpt-4o-mini',
+    training_file: file.id,
+    method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 1, batch_size: 4 } } },
+  });
   const started = Date.now();
   const done = await waitForJob(b.client, slow.id);
   expect(done.status).toBe('succeeded');
@@ -146,7 +166,9 @@ test('train.fail_after=N fails running jobs after N steps; train.slow=MS slows s
 test('faults passed at start-up (the --faults option) apply from the first request', async () => {
   const faulty = await startTestBackend({ faults: 'embeddings=503', seed: 1 });
   try {
-    await expect(faulty.client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' })).rejects.toBeInstanceOf(OpenAI.InternalServerError);
+    await expect(
+      faulty.client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' }),
+    ).rejects.toBeInstanceOf(OpenAI.InternalServerError);
     await expect(hello(faulty.client)).resolves.toBeDefined();
   } finally {
     await faulty.close();

@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 async function uploadTickets(count: number, seed = 1, name = 'train.jsonl'): Promise<OpenAI.Files.FileObject> {
-  return b.client.files.create({ file: await jsonlFile(tickets(count, seed).map(chatLine), name), purpose: 'fine-tune' });
+  return b.client.files.create({
+    file: await jsonlFile(tickets(count, seed).map(chatLine), name),
+    purpose: 'fine-tune',
+  });
 }
 
 test('upload → create → succeeded → model listed → chat with it', async () => {
@@ -54,7 +57,11 @@ test('upload → create → succeeded → model listed → chat with it', async 
   expect(job.fine_tuned_model).toMatch(new RegExp(`^ft:gpt-4o-mini-2024-07-18:tailor-local:tickets:[A-Za-z0-9]{8}$`));
   expect(job.trained_tokens).toBeGreaterThan(0);
   expect(job.finished_at).toEqual(expect.any(Number));
-  expect(job.hyperparameters).toMatchObject({ n_epochs: 3, batch_size: expect.any(Number), learning_rate_multiplier: expect.any(Number) });
+  expect(job.hyperparameters).toMatchObject({
+    n_epochs: 3,
+    batch_size: expect.any(Number),
+    learning_rate_multiplier: expect.any(Number),
+  });
   expect(job.result_files).toHaveLength(1);
 
   // Events: newest first, OpenAI's wording, metrics with a falling training loss.
@@ -68,8 +75,12 @@ test('upload → create → succeeded → model listed → chat with it', async 
   expect(data.every((d) => typeof d.train_loss === 'number' && typeof d.valid_loss === 'number')).toBe(true);
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const k = Math.max(2, Math.floor(data.length / 4));
-  expect(mean(data.slice(-k).map((d) => d.train_loss))).toBeLessThan(mean(data.slice(0, k).map((d) => d.train_loss)) * 0.5);
-  expect(events.some((e) => /^Checkpoint created at step \d+ with Snapshot ID: ft:.*:ckpt-step-\d+$/.test(e.message))).toBe(true);
+  expect(mean(data.slice(-k).map((d) => d.train_loss))).toBeLessThan(
+    mean(data.slice(0, k).map((d) => d.train_loss)) * 0.5,
+  );
+  expect(
+    events.some((e) => /^Checkpoint created at step \d+ with Snapshot ID: ft:.*:ckpt-step-\d+$/.test(e.message)),
+  ).toBe(true);
 
   const ckpts: OpenAI.FineTuning.Jobs.FineTuningJobCheckpoint[] = [];
   for await (const c of b.client.fineTuning.jobs.checkpoints.list(job.id)) ckpts.push(c);
@@ -87,13 +98,21 @@ test('upload → create → succeeded → model listed → chat with it', async 
   const test = tickets(30, 7);
   let hits = 0;
   for (const t of test) {
-    const c: OpenAI.Chat.ChatCompletion = await b.client.chat.completions.create({ model: job.fine_tuned_model!, messages: chatMessages(t.text), temperature: 0 });
+    const c: OpenAI.Chat.ChatCompletion = await b.client.chat.completions.create({
+      model: job.fine_tuned_model!,
+      messages: chatMessages(t.text),
+      temperature: 0,
+    });
     if (c.choices[0]!.message.content === t.label) hits++;
   }
   expect(hits / test.length).toBeGreaterThanOrEqual(0.8);
 
   // A checkpoint serves chat too.
-  const viaCkpt = await b.client.chat.completions.create({ model: ckpts[0]!.fine_tuned_model_checkpoint, messages: chatMessages(test[0]!.text), temperature: 0 });
+  const viaCkpt = await b.client.chat.completions.create({
+    model: ckpts[0]!.fine_tuned_model_checkpoint,
+    messages: chatMessages(test[0]!.text),
+    temperature: 0,
+  });
   expect(viaCkpt.choices[0]!.message.content).toEqual(expect.any(String));
 
   const csv = await (await b.client.files.content(job.result_files[0]!)).text();
@@ -104,10 +123,16 @@ test('jobs list filters by metadata and paginates with after/limit', async () =>
   const file = await uploadTickets(20);
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const j = await b.client.fineTuning.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: file.id, metadata: { run_id: `filter-${i % 2}` } });
+    const j = await b.client.fineTuning.jobs.create({
+      model: 'gpt-4.1-mini-2025-04-14',
+      training_file: file.id,
+      metadata: { run_id: `filter-${i % 2}` },
+    });
     ids.push(j.id);
   }
-  const page: OpenAI.FineTuning.FineTuningJobsPage = await b.client.fineTuning.jobs.list({ metadata: { run_id: 'filter-0' } });
+  const page: OpenAI.FineTuning.FineTuningJobsPage = await b.client.fineTuning.jobs.list({
+    metadata: { run_id: 'filter-0' },
+  });
   expect(page.data.map((j) => j.id).sort()).toEqual([ids[0], ids[2]].sort());
   // Newest first.
   expect(page.data[0]!.id).toBe(ids[2]);
@@ -122,7 +147,10 @@ test('jobs list filters by metadata and paginates with after/limit', async () =>
 test('cancel a running job', async () => {
   const slow = await startTestBackend({ stepDelayMs: 50 });
   try {
-    const file = await slow.client.files.create({ file: await jsonlFile(tickets(60).map(chatLine)), purpose: 'fine-tune' });
+    const file = await slow.client.files.create({
+      file: await jsonlFile(tickets(60).map(chatLine)),
+      purpose: 'fine-tune',
+    });
     const job = await slow.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id });
     await waitForJob(slow.client, job.id, ['running']);
     const cancelled: OpenAI.FineTuning.FineTuningJob = await slow.client.fineTuning.jobs.cancel(job.id);
@@ -138,7 +166,10 @@ test('cancel a running job', async () => {
 });
 
 test('a malformed upload gets status error and a job on it fails with invalid_training_file', async () => {
-  const bad = await b.client.files.create({ file: await jsonlFile(['{"messages": [', 'not json']), purpose: 'fine-tune' });
+  const bad = await b.client.files.create({
+    file: await jsonlFile(['{"messages": [', 'not json']),
+    purpose: 'fine-tune',
+  });
   expect(bad.status).toBe('error');
   expect((bad as unknown as { status_details: string }).status_details).toMatch(/Line 1/);
   const job = await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: bad.id });
@@ -153,7 +184,11 @@ test('fewer than 10 examples fails with invalid_n_examples', async () => {
   const file = await uploadTickets(7);
   const job = await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id });
   const done = await waitForJob(b.client, job.id);
-  expect(done.error).toEqual({ code: 'invalid_n_examples', message: 'Training file has 7 example(s), but must have at least 10 examples', param: 'training_file' });
+  expect(done.error).toEqual({
+    code: 'invalid_n_examples',
+    message: 'Training file has 7 example(s), but must have at least 10 examples',
+    param: 'training_file',
+  });
 });
 
 test('unknown ids are 404s and bad requests are 400s, with OpenAI error bodies', async () => {
@@ -162,18 +197,28 @@ test('unknown ids are 404s and bad requests are 400s, with OpenAI error bodies',
   expect((notFound as InstanceType<typeof OpenAI.NotFoundError>).requestID).toMatch(/^req_/);
   await expect(b.client.files.retrieve('file-nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   await expect(b.client.models.retrieve('gpt-nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-  const chat = await b.client.chat.completions.create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+  const chat = await b.client.chat.completions
+    .create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'hi' }] })
+    .catch((e: unknown) => e);
   expect(chat).toBeInstanceOf(OpenAI.NotFoundError);
   expect((chat as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
-  const badModel = await b.client.fineTuning.jobs.create({ model: 'text-embedding-3-small', training_file: 'file-x' }).catch((e: unknown) => e);
+  const badModel = await b.client.fineTuning.jobs
+    .create({ model: 'text-embedding-3-small', training_file: 'file-x' })
+    .catch((e: unknown) => e);
   expect(badModel).toBeInstanceOf(OpenAI.BadRequestError);
   expect((badModel as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('model');
   const badBody = await b.client.fineTuning.jobs
-    .create({ model: 'gpt-4o-mini', training_file: 'file-x', nepochs: 2 } as unknown as OpenAI.FineTuning.JobCreateParams)
+    .create({
+      model: 'gpt-4o-mini',
+      training_file: 'file-x',
+      nepochs: 2,
+    } as unknown as OpenAI.FineTuning.JobCreateParams)
     .catch((e: unknown) => e);
   expect(badBody).toBeInstanceOf(OpenAI.BadRequestError);
   expect((badBody as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('nepochs');
-  const badFile = await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: 'file-missing' }).catch((e: unknown) => e);
+  const badFile = await b.client.fineTuning.jobs
+    .create({ model: 'gpt-4o-mini', training_file: 'file-missing' })
+    .catch((e: unknown) => e);
   expect(badFile).toBeInstanceOf(OpenAI.BadRequestError);
   expect((badFile as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('training_file');
 });
@@ -200,7 +245,9 @@ test('files.waitForProcessing returns at once; fine-tuned models can be deleted,
   const deleted: OpenAI.Models.ModelDeleted = await b.client.models.delete(done.fine_tuned_model!);
   expect(deleted).toEqual({ id: done.fine_tuned_model, object: 'model', deleted: true });
   await expect(b.client.models.retrieve(done.fine_tuned_model!)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-  await expect(b.client.chat.completions.create({ model: done.fine_tuned_model!, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  await expect(
+    b.client.chat.completions.create({ model: done.fine_tuned_model!, messages: [{ role: 'user', content: 'x' }] }),
+  ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   await expect(b.client.models.delete('gpt-4o-mini')).rejects.toBeInstanceOf(OpenAI.BadRequestError);
   const base: OpenAI.Models.Model = await b.client.models.retrieve('gpt-4.1-nano-2025-04-14');
   expect((base as unknown as { shutdown_date: string | null }).shutdown_date).toBe('2026-10-23');
@@ -212,7 +259,8 @@ test('a job on an ft: model continues training from its weights', async () => {
   const first = all.filter((t) => OLD.includes(t.label));
   // The second file is mostly new labels with a few old examples replayed, as OpenAI advises.
   const second = [...all.filter((t) => !OLD.includes(t.label)), ...first.slice(0, 6)];
-  const upload = async (set: typeof all) => (await b.client.files.create({ file: await jsonlFile(set.map(chatLine)), purpose: 'fine-tune' })).id;
+  const upload = async (set: typeof all) =>
+    (await b.client.files.create({ file: await jsonlFile(set.map(chatLine)), purpose: 'fine-tune' })).id;
   const train = async (model: string, file: string, suffix: string) =>
     waitForJob(b.client, (await b.client.fineTuning.jobs.create({ model, training_file: file, suffix, seed: 1 })).id);
   const j1 = await train('gpt-4o-mini', await upload(first), 'one');

@@ -5,14 +5,18 @@ import { chatLine, jsonlFile, tickets } from './support/tickets';
 
 async function metricSteps(client: OpenAI, id: string): Promise<number[]> {
   const steps: number[] = [];
-  for await (const e of client.fineTuning.jobs.listEvents(id, { limit: 100 })) if (e.type === 'metrics') steps.push((e.data as { step: number }).step);
+  for await (const e of client.fineTuning.jobs.listEvents(id, { limit: 100 }))
+    if (e.type === 'metrics') steps.push((e.data as { step: number }).step);
   return steps;
 }
 
 test('pause → paused (no progress) → resume → queued → succeeded', async () => {
   const b = await startTestBackend({ stepDelayMs: 20 });
   try {
-    const file = await b.client.files.create({ file: await jsonlFile(tickets(90).map(chatLine)), purpose: 'fine-tune' });
+    const file = await b.client.files.create({
+      file: await jsonlFile(tickets(90).map(chatLine)),
+      purpose: 'fine-tune',
+    });
     const job = await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id, seed: 9 });
     await waitForJob(b.client, job.id, ['running']);
     await new Promise((r) => setTimeout(r, 100));

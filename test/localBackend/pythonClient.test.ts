@@ -44,7 +44,14 @@ describe('the local backend with the official Python SDK', () => {
     expect(out.event_types).toContain('metrics');
     expect(out.model_listed).toBe(true);
     // A small learner trained on 120 tickets: it answers with one of the labels it was trained on.
-    expect(['billing', 'technical_issue', 'account_access', 'shipping', 'refund_request', 'product_question']).toContain(out.reply);
+    expect([
+      'billing',
+      'technical_issue',
+      'account_access',
+      'shipping',
+      'refund_request',
+      'product_question',
+    ]).toContain(out.reply);
     expect(out.usage).toBeGreaterThan(0);
     expect(out.request_id).toMatch(/^req_/);
     expect(out.embedding_dims).toEqual([64, 64]);

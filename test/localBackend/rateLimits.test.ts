@@ -2,7 +2,8 @@
 import OpenAI from 'openai';
 import { startTestBackend } from './support/backend';
 
-const ask = (client: OpenAI, content = 'hello') => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }).withResponse();
+const ask = (client: OpenAI, content = 'hello') =>
+  client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }).withResponse();
 
 test('RPM: headers count down, then 429 with retry-after and retry-after-ms', async () => {
   const b = await startTestBackend({ rateLimit: { rpm: 3 } });
@@ -33,12 +34,14 @@ test('TPM: a request over the remaining budget is a 429; one larger than the lim
   const b = await startTestBackend({ rateLimit: { tpm: 30 } });
   try {
     await ask(b.client, 'one two three four five six seven eight nine ten');
-    const err = (await ask(b.client, 'one two three four five six seven eight nine ten eleven twelve').catch((e: unknown) => e)) as InstanceType<
-      typeof OpenAI.RateLimitError
-    >;
+    const err = (await ask(b.client, 'one two three four five six seven eight nine ten eleven twelve').catch(
+      (e: unknown) => e,
+    )) as InstanceType<typeof OpenAI.RateLimitError>;
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect(err.type).toBe('tokens');
-    const tooBig = (await ask(b.client, 'word '.repeat(200)).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+    const tooBig = (await ask(b.client, 'word '.repeat(200)).catch((e: unknown) => e)) as InstanceType<
+      typeof OpenAI.RateLimitError
+    >;
     expect(tooBig).toBeInstanceOf(OpenAI.RateLimitError);
     expect(tooBig.message).toMatch(/Request too large/);
     expect(tooBig.headers?.get('x-should-retry')).toBe('false');

@@ -9,12 +9,24 @@ import { chatLine, chatMessages, jsonlFile, tickets } from './support/tickets';
 test('a restarted backend lists earlier jobs and serves earlier fine-tuned models', async () => {
   const dataDir = tempDataDir();
   const first = await startTestBackend({ dataDir });
-  const file = await first.client.files.create({ file: await jsonlFile(tickets(60).map(chatLine)), purpose: 'fine-tune' });
-  const job = await first.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id, suffix: 'persist', metadata: { run_id: 'persist' } });
+  const file = await first.client.files.create({
+    file: await jsonlFile(tickets(60).map(chatLine)),
+    purpose: 'fine-tune',
+  });
+  const job = await first.client.fineTuning.jobs.create({
+    model: 'gpt-4o-mini',
+    training_file: file.id,
+    suffix: 'persist',
+    metadata: { run_id: 'persist' },
+  });
   const done = await waitForJob(first.client, job.id);
   expect(done.status).toBe('succeeded');
   const probe = chatMessages(tickets(1, 5)[0]!.text);
-  const before = await first.client.chat.completions.create({ model: done.fine_tuned_model!, messages: probe, temperature: 0 });
+  const before = await first.client.chat.completions.create({
+    model: done.fine_tuned_model!,
+    messages: probe,
+    temperature: 0,
+  });
   await first.close();
 
   const second = await startTestBackend({ dataDir });
@@ -26,7 +38,11 @@ test('a restarted backend lists earlier jobs and serves earlier fine-tuned model
     expect((await second.client.files.retrieve(file.id)).status).toBe('processed');
     const model = await second.client.models.retrieve(done.fine_tuned_model!);
     expect(model.id).toBe(done.fine_tuned_model);
-    const after = await second.client.chat.completions.create({ model: done.fine_tuned_model!, messages: probe, temperature: 0 });
+    const after = await second.client.chat.completions.create({
+      model: done.fine_tuned_model!,
+      messages: probe,
+      temperature: 0,
+    });
     expect(after.choices[0]!.message.content).toBe(before.choices[0]!.message.content);
   } finally {
     await second.close();
@@ -36,7 +52,10 @@ test('a restarted backend lists earlier jobs and serves earlier fine-tuned model
 test('a job running when the backend stopped resumes after restart and finishes with the same model', async () => {
   const dataDir = tempDataDir();
   const first = await startTestBackend({ dataDir, stepDelayMs: 20 });
-  const file = await first.client.files.create({ file: await jsonlFile(tickets(90).map(chatLine)), purpose: 'fine-tune' });
+  const file = await first.client.files.create({
+    file: await jsonlFile(tickets(90).map(chatLine)),
+    purpose: 'fine-tune',
+  });
   const job = await first.client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id, seed: 3 });
   await waitForJob(first.client, job.id, ['running']);
   await new Promise((r) => setTimeout(r, 150));

@@ -26,7 +26,11 @@ afterAll(async () => {
 
 maybe('held-out accuracy: zero-shot < few-shot < fine-tuned (≥ 80%)', async () => {
   const t0 = Date.now();
-  const rows = fs.readFileSync(DATA, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { messages: Msg[] }).messages);
+  const rows = fs
+    .readFileSync(DATA, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { messages: Msg[] }).messages);
   const all = shuffled(rows, mulberry32(42));
   const cut = Math.floor(all.length * 0.8);
   const train = all.slice(0, cut);
@@ -35,30 +39,54 @@ maybe('held-out accuracy: zero-shot < few-shot < fine-tuned (≥ 80%)', async ()
   const user = (ex: Msg[]) => ex.find((m) => m.role === 'user')!.content;
   const gold = (ex: Msg[]) => ex.find((m) => m.role === 'assistant')!.content;
 
-  const file = await b.client.files.create({ file: await jsonlFile(train.map((messages) => JSON.stringify({ messages }))), purpose: 'fine-tune' });
-  const job = await b.client.fineTuning.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: file.id, suffix: 'tickets', seed: 7, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 3 } } } });
+  const file = await b.client.files.create({
+    file: await jsonlFile(train.map((messages) => JSON.stringify({ messages }))),
+    purpose: 'fine-tune',
+  });
+  const job = await b.client.fineTuning.jobs.create({
+    model: 'gpt-4o-mini-2024-07-18',
+    training_file: file.id,
+    suffix: 'tickets',
+    seed: 7,
+    method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 3 } } },
+  });
   const done = await waitForJob(b.client, job.id, undefined, 60_000);
   expect(done.status).toBe('succeeded');
   console.log(`fine-tuning took ${Date.now() - t0} ms`);
 
-  const turns = (examples: Msg[][]) => examples.flatMap((e) => [{ role: 'user' as const, content: user(e) }, { role: 'assistant' as const, content: gold(e) }]);
+  const turns = (examples: Msg[][]) =>
+    examples.flatMap((e) => [
+      { role: 'user' as const, content: user(e) },
+      { role: 'assistant' as const, content: gold(e) },
+    ]);
   const rng = mulberry32(5);
   const score = async (model: string, build: (ex: Msg[]) => Msg[]) => {
     let hits = 0;
     for (const ex of heldOut) {
-      const c: OpenAI.Chat.ChatCompletion = await b.client.chat.completions.create({ model, messages: build(ex), temperature: 0 });
+      const c: OpenAI.Chat.ChatCompletion = await b.client.chat.completions.create({
+        model,
+        messages: build(ex),
+        temperature: 0,
+      });
       if (c.choices[0]!.message.content === gold(ex)) hits++;
     }
     return hits / heldOut.length;
   };
   const base = 'gpt-4o-mini-2024-07-18';
   const zeroShot = await score(base, (ex) => [system(ex), { role: 'user', content: user(ex) }]);
-  const fewShotRandom = await score(base, (ex) => [system(ex), ...turns(shuffled(train, rng).slice(0, 5)), { role: 'user', content: user(ex) }]);
+  const fewShotRandom = await score(base, (ex) => [
+    system(ex),
+    ...turns(shuffled(train, rng).slice(0, 5)),
+    { role: 'user', content: user(ex) },
+  ]);
   const trainVectors = train.map((e) => featurize(user(e)));
   const fewShotNearest = await score(base, (ex) => {
     const q = featurize(user(ex));
     const ranked = train.map((e, i) => ({ e, s: dot(q, trainVectors[i]!) })).sort((x, y) => y.s - x.s);
-    const near = ranked.slice(0, 5).reverse().map((r) => r.e);
+    const near = ranked
+      .slice(0, 5)
+      .reverse()
+      .map((r) => r.e);
     return [system(ex), ...turns(near), { role: 'user', content: user(ex) }];
   });
   const fineTuned = await score(done.fine_tuned_model!, (ex) => [system(ex), { role: 'user', content: user(ex) }]);

@@ -37,7 +37,9 @@ describe('operations: pure parts', () => {
         `'rollbackWorkflow', 'buildIndexWorkflow', 'sunsetWatchWorkflow')))`,
     );
     expect(runsQuery({ datasetSha: 'abc123' })).toContain(`TailorDatasetSha STARTS_WITH 'abc123'`);
-    expect(runsQuery({ datasetSha: 'f'.repeat(64), sinceMs: 0 })).toContain(`TailorDatasetSha = '${'f'.repeat(64)}' AND StartTime >= '1970-01-01T00:00:00.000Z'`);
+    expect(runsQuery({ datasetSha: 'f'.repeat(64), sinceMs: 0 })).toContain(
+      `TailorDatasetSha = '${'f'.repeat(64)}' AND StartTime >= '1970-01-01T00:00:00.000Z'`,
+    );
   });
 
   it('reports only base models shutting down within the horizon (or already shut down)', () => {
@@ -48,7 +50,12 @@ describe('operations: pure parts', () => {
       ['later', '2027-12-01'],
       ['forever', null],
     ]);
-    const aliases = ['old', 'soon', 'later', 'forever', 'unknown'].map((b) => ({ pipeline: b, alias: 'prod', model: `ft:${b}:x`, baseModel: b }));
+    const aliases = ['old', 'soon', 'later', 'forever', 'unknown'].map((b) => ({
+      pipeline: b,
+      alias: 'prod',
+      model: `ft:${b}:x`,
+      baseModel: b,
+    }));
     const found = sunsetFindings(aliases, dates, now, 90 * 86_400_000);
     expect(found.map((f) => [f.pipeline, f.daysLeft])).toEqual([
       ['old', -36],

@@ -41,16 +41,61 @@ describe('sunset follow-up: a successor pipeline on the new base model, started 
       args: [{ horizonMs: 30 * 86_400_000, pipeline: name, successors: [successor], indexed: true }],
     });
     expect(first.findings.map((f) => [f.pipeline, f.baseModel])).toEqual([[name, DOOMED]]);
-    expect(first.followUps).toEqual([{ pipeline: name, sunsetting: [DOOMED], successorBaseModel: SUCCESSOR, datasetSha256, workflowId: expectedId, started: true }]);
-    await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, await h.client.workflow.getHandle(checkId).fetchHistory(), checkId);
+    expect(first.followUps).toEqual([
+      {
+        pipeline: name,
+        sunsetting: [DOOMED],
+        successorBaseModel: SUCCESSOR,
+        datasetSha256,
+        workflowId: expectedId,
+        started: true,
+      },
+    ]);
+    await Worker.runReplayHistory(
+      { workflowBundle: await sharedBundle() },
+      await h.client.workflow.getHandle(checkId).fetchHistory(),
+      checkId,
+    );
     await maybeRecordHistories(h.client, 'sunset-follow-up', [checkId]);
 
     // The same check from the CLI (as a schedule would run it): the run exists, nothing new starts.
-    const again = await runCli(['sunset', '--horizon', '30d', '--pipeline', name, '--successor-spec', specFile, '--successor-base', SUCCESSOR, '--on-base', DOOMED, '--json'], cliEnv(h));
+    const again = await runCli(
+      [
+        'sunset',
+        '--horizon',
+        '30d',
+        '--pipeline',
+        name,
+        '--successor-spec',
+        specFile,
+        '--successor-base',
+        SUCCESSOR,
+        '--on-base',
+        DOOMED,
+        '--json',
+      ],
+      cliEnv(h),
+    );
     expect(again.code).toBe(1); // findings still exit 1
-    expect((JSON.parse(again.stdout) as SunsetWatchResult).followUps).toEqual([expect.objectContaining({ workflowId: expectedId, started: false })]);
+    expect((JSON.parse(again.stdout) as SunsetWatchResult).followUps).toEqual([
+      expect.objectContaining({ workflowId: expectedId, started: false }),
+    ]);
     // A rule for another base model calls for nothing.
-    const other = await runCli(['sunset', '--horizon', '30d', '--pipeline', name, '--successor-spec', specFile, '--on-base', 'gpt-3.5-turbo-0125', '--json'], cliEnv(h));
+    const other = await runCli(
+      [
+        'sunset',
+        '--horizon',
+        '30d',
+        '--pipeline',
+        name,
+        '--successor-spec',
+        specFile,
+        '--on-base',
+        'gpt-3.5-turbo-0125',
+        '--json',
+      ],
+      cliEnv(h),
+    );
     expect((JSON.parse(other.stdout) as SunsetWatchResult).followUps).toEqual([]);
 
     const result = (await h.client.workflow.getHandle(expectedId).result()) as PipelineResult;
@@ -62,7 +107,10 @@ describe('sunset follow-up: a successor pipeline on the new base model, started 
     // Exactly one pipeline run for this pipeline, tagged so `tailor runs` finds it.
     const runs = await eventually('the run in visibility', async () => {
       const ids: string[] = [];
-      for await (const wf of h.client.workflow.list({ query: `WorkflowType = 'customizationPipeline' AND TailorPipeline = '${name}'` })) ids.push(wf.workflowId);
+      for await (const wf of h.client.workflow.list({
+        query: `WorkflowType = 'customizationPipeline' AND TailorPipeline = '${name}'`,
+      }))
+        ids.push(wf.workflowId);
       return ids.length ? ids : undefined;
     });
     expect(runs).toEqual([expectedId]);
@@ -80,7 +128,10 @@ describe('sunset follow-up: a successor pipeline on the new base model, started 
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`${path.join(path.dirname(file), 'missing.yaml')}: cannot read the file (ENOENT)`);
     const orphan = await runCli(['sunset', '--successor-base', SUCCESSOR], cliEnv(h));
-    expect(orphan).toMatchObject({ code: 2, stderr: expect.stringContaining('--successor-base and --on-base go with --successor-spec FILE') });
+    expect(orphan).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--successor-base and --on-base go with --successor-spec FILE'),
+    });
     expect(typo.stderr + missing.stderr + orphan.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

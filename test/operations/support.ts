@@ -12,7 +12,10 @@ const TICKETS = path.join(path.dirname(EXAMPLE_SPEC), 'data', 'tickets.jsonl');
  * A small copy of the example pipeline under its own name, on its own copy of `lines` tickets (so a test can
  * change the data), evaluating at most a few examples so each run takes seconds.
  */
-export function smallSpec(name: string, opts: { lines?: number; offset?: number; distinct?: boolean } = {}): { specFile: string; dataFile: string } {
+export function smallSpec(
+  name: string,
+  opts: { lines?: number; offset?: number; distinct?: boolean } = {},
+): { specFile: string; dataFile: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tailor-ops-${name}-`));
   const rows = fs.readFileSync(TICKETS, 'utf8').split('\n').filter(Boolean);
   const offset = opts.offset ?? 0;
@@ -42,7 +45,12 @@ export function smallSpec(name: string, opts: { lines?: number; offset?: number;
 
 /** The environment a `tailor` child process needs to reach the test server and the harness's worker. */
 export function cliEnv(h: Harness): NodeJS.ProcessEnv {
-  return { TEMPORAL_ADDRESS: testTemporalAddress(), TEMPORAL_NAMESPACE: 'default', TAILOR_TASK_QUEUE: h.taskQueue, TAILOR_HOME: h.home };
+  return {
+    TEMPORAL_ADDRESS: testTemporalAddress(),
+    TEMPORAL_NAMESPACE: 'default',
+    TAILOR_TASK_QUEUE: h.taskQueue,
+    TAILOR_HOME: h.home,
+  };
 }
 
 /** A name no other test run on this server uses (schedules and watchers live server-wide). */
@@ -50,7 +58,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}`;
 }
 
-export async function backendJobs(baseURL: string): Promise<{ id: string; metadata?: Record<string, string> | null }[]> {
+export async function backendJobs(
+  baseURL: string,
+): Promise<{ id: string; metadata?: Record<string, string> | null }[]> {
   const res = await fetch(`${baseURL}/fine_tuning/jobs?limit=100`, { headers: { authorization: 'Bearer test' } });
   return ((await res.json()) as { data: { id: string; metadata?: Record<string, string> | null }[] }).data;
 }

@@ -31,7 +31,14 @@ function seedAlias(h: Harness, pipeline: string, alias: string, model: string, b
       score: null,
       createdAt: Date.now(),
     });
-    registry.moveAlias({ pipeline, alias, toModel: model, who: 'test', why: 'seed', runId: `seed-${pipeline}-${alias}` });
+    registry.moveAlias({
+      pipeline,
+      alias,
+      toModel: model,
+      who: 'test',
+      why: 'seed',
+      runId: `seed-${pipeline}-${alias}`,
+    });
   } finally {
     registry.close();
   }
@@ -39,7 +46,10 @@ function seedAlias(h: Harness, pipeline: string, alias: string, model: string, b
 
 async function evaluationsOf(h: Harness, pipeline: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const wf of h.client.workflow.list({ query: `WorkflowType = 'evaluateWorkflow' AND TailorPipeline = '${pipeline}'` })) ids.push(wf.workflowId);
+  for await (const wf of h.client.workflow.list({
+    query: `WorkflowType = 'evaluateWorkflow' AND TailorPipeline = '${pipeline}'`,
+  }))
+    ids.push(wf.workflowId);
   return ids;
 }
 
@@ -63,30 +73,47 @@ describe('dataset watcher and base-model sunset watch, against the real dev serv
       expect(second.stderr).toMatch(/already running/);
 
       // Unchanged ticks start nothing.
-      await eventually('three ticks', async () => ((await handle.query(watcherStatusQuery)).ticks >= 3 ? true : undefined), 30_000);
+      await eventually(
+        'three ticks',
+        async () => ((await handle.query(watcherStatusQuery)).ticks >= 3 ? true : undefined),
+        30_000,
+      );
       expect((await handle.query(watcherStatusQuery)).triggered).toEqual([]);
 
       // Five changes, 250 ms apart: all inside one 2.5 s debounce window.
       const t0 = Date.now();
       const rows = fs.readFileSync(dataFile, 'utf8').split('\n').filter(Boolean);
       for (let i = 0; i < 5; i++) {
-        fs.appendFileSync(dataFile, rows[i]!.replace('"role":"user","content":"', `"role":"user","content":"(edit ${i}) `) + '\n');
+        fs.appendFileSync(
+          dataFile,
+          rows[i]!.replace('"role":"user","content":"', `"role":"user","content":"(edit ${i}) `) + '\n',
+        );
         await sleep(250);
       }
       const finalSha = await sha256File(dataFile);
-      const status = await eventually('the triggered evaluation', async () => {
-        const s = await handle.query(watcherStatusQuery);
-        return s.triggered.length > 0 ? s : undefined;
-      }, 40_000);
+      const status = await eventually(
+        'the triggered evaluation',
+        async () => {
+          const s = await handle.query(watcherStatusQuery);
+          return s.triggered.length > 0 ? s : undefined;
+        },
+        40_000,
+      );
       const triggeredAfter = Date.now() - t0;
-      expect(status.triggered).toEqual([{ datasetSha256: finalSha, workflowId: changeEvaluationIdFor(name, finalSha), started: true }]);
+      expect(status.triggered).toEqual([
+        { datasetSha256: finalSha, workflowId: changeEvaluationIdFor(name, finalSha), started: true },
+      ]);
       const evaluation = await h.client.workflow.getHandle(changeEvaluationIdFor(name, finalSha)).result();
       expect((evaluation as { leaderboard: { model: string }[] }).leaderboard[0]!.model).toBe('gpt-4o-mini-2024-07-18');
 
       // An external "data changed" on unchanged data is a look, not a trigger; more ticks add nothing either.
       expect(await runCli(['notify-change', '--spec', specFile], env)).toMatchObject({ code: 0 });
       const ticksNow = (await handle.query(watcherStatusQuery)).ticks;
-      await eventually('more ticks', async () => ((await handle.query(watcherStatusQuery)).ticks >= ticksNow + 3 ? true : undefined), 30_000);
+      await eventually(
+        'more ticks',
+        async () => ((await handle.query(watcherStatusQuery)).ticks >= ticksNow + 3 ? true : undefined),
+        30_000,
+      );
       expect((await handle.query(watcherStatusQuery)).triggered).toHaveLength(1);
       const evaluations = await eventually('the evaluation in visibility', async () => {
         const ids = await evaluationsOf(h, name);
@@ -99,7 +126,11 @@ describe('dataset watcher and base-model sunset watch, against the real dev serv
       const final = await handle.result();
       expect(final.triggered).toHaveLength(1);
       // Deterministic: the whole watcher history (ticks, debounce resets, the child start) replays cleanly.
-      await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, await handle.fetchHistory(), watcherIdFor(name));
+      await Worker.runReplayHistory(
+        { workflowBundle: await sharedBundle() },
+        await handle.fetchHistory(),
+        watcherIdFor(name),
+      );
     } finally {
       await handle.terminate().catch(() => undefined);
     }
@@ -110,25 +141,38 @@ describe('dataset watcher and base-model sunset watch, against the real dev serv
     const { specFile, dataFile } = smallSpec(name, { lines: 60, offset: 300 });
     const env = cliEnv(h);
     // Ticks far apart: only the signals make it look.
-    expect(await runCli(['notify-change', '--spec', specFile, '--every', '1h', '--on-change', 'retrain'], env)).toMatchObject({ code: 0 });
+    expect(
+      await runCli(['notify-change', '--spec', specFile, '--every', '1h', '--on-change', 'retrain'], env),
+    ).toMatchObject({ code: 0 });
     const handle = h.client.workflow.getHandle<typeof datasetWatcherWorkflow>(watcherIdFor(name));
     try {
-      await eventually('the first look', async () => ((await handle.query(watcherStatusQuery)).ticks >= 1 ? true : undefined));
+      await eventually('the first look', async () =>
+        (await handle.query(watcherStatusQuery)).ticks >= 1 ? true : undefined,
+      );
       expect((await handle.query(watcherStatusQuery)).triggered).toEqual([]);
-      fs.appendFileSync(dataFile, fs.readFileSync(dataFile, 'utf8').split('\n')[0]!.replace('"content":"', '"content":"(new) ') + '\n');
+      fs.appendFileSync(
+        dataFile,
+        fs.readFileSync(dataFile, 'utf8').split('\n')[0]!.replace('"content":"', '"content":"(new) ') + '\n',
+      );
       const sha = await sha256File(dataFile);
       expect(await runCli(['notify-change', '--spec', specFile], env)).toMatchObject({ code: 0 });
       const expectedId = pipelineRunId(name, sha, loadSpec(specFile).specSha256);
-      const s = await eventually('the retrain', async () => {
-        const st = await handle.query(watcherStatusQuery);
-        return st.triggered.length > 0 ? st : undefined;
-      }, 30_000);
+      const s = await eventually(
+        'the retrain',
+        async () => {
+          const st = await handle.query(watcherStatusQuery);
+          return st.triggered.length > 0 ? st : undefined;
+        },
+        30_000,
+      );
       expect(s.triggered).toEqual([{ datasetSha256: sha, workflowId: expectedId, started: true }]);
       const result = await h.client.workflow.getHandle(expectedId).result();
       expect(result.datasetSha256).toBe(sha);
       // The same data signalled again starts nothing.
       expect(await runCli(['notify-change', '--spec', specFile], env)).toMatchObject({ code: 0 });
-      await eventually('the third look', async () => ((await handle.query(watcherStatusQuery)).ticks >= 3 ? true : undefined));
+      await eventually('the third look', async () =>
+        (await handle.query(watcherStatusQuery)).ticks >= 3 ? true : undefined,
+      );
       expect((await handle.query(watcherStatusQuery)).triggered).toHaveLength(1);
     } finally {
       await handle.terminate().catch(() => undefined);
@@ -146,12 +190,16 @@ describe('dataset watcher and base-model sunset watch, against the real dev serv
     });
     try {
       const firstRun = (await handle.describe()).runId;
-      const s = await eventually('a continued run', async () => {
-        const d = await h.client.workflow.getHandle(watcherIdFor(name)).describe();
-        if (d.runId === firstRun) return undefined;
-        const st = await h.client.workflow.getHandle(watcherIdFor(name)).query(watcherStatusQuery);
-        return st.ticks >= 4 ? st : undefined;
-      }, 30_000);
+      const s = await eventually(
+        'a continued run',
+        async () => {
+          const d = await h.client.workflow.getHandle(watcherIdFor(name)).describe();
+          if (d.runId === firstRun) return undefined;
+          const st = await h.client.workflow.getHandle(watcherIdFor(name)).query(watcherStatusQuery);
+          return st.ticks >= 4 ? st : undefined;
+        },
+        30_000,
+      );
       expect(s.datasetSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(s.triggered).toEqual([]);
       // The first run ended in continue-as-new: a replay fixture for that path (TAILOR_RECORD_HISTORIES=1).
@@ -160,7 +208,10 @@ describe('dataset watcher and base-model sunset watch, against the real dev serv
         fs.writeFileSync(path.join(HISTORIES_DIR, 'watcher-continued-as-new.json'), historyToJSON(first));
       }
     } finally {
-      await h.client.workflow.getHandle(watcherIdFor(name)).terminate().catch(() => undefined);
+      await h.client.workflow
+        .getHandle(watcherIdFor(name))
+        .terminate()
+        .catch(() => undefined);
     }
   });
 
@@ -177,22 +228,37 @@ describe('dataset watcher and base-model sunset watch, against the real dev serv
     });
     const mine = report.findings.filter((f) => f.pipeline === doomed || f.pipeline === safe);
     expect(mine).toEqual([
-      expect.objectContaining({ pipeline: doomed, alias: 'prod', baseModel: 'gpt-4.1-nano-2025-04-14', shutdownDate: '2026-10-23' }),
+      expect.objectContaining({
+        pipeline: doomed,
+        alias: 'prod',
+        baseModel: 'gpt-4.1-nano-2025-04-14',
+        shutdownDate: '2026-10-23',
+      }),
     ]);
 
     const cli = await runCli(['sunset', '--horizon', '90d', '--json', '--pipeline', doomed], cliEnv(h));
     expect(cli.code).toBe(1); // findings exit 1, so a cron job notices
-    expect((JSON.parse(cli.stdout) as { findings: { pipeline: string }[] }).findings.map((f) => f.pipeline)).toEqual([doomed]);
+    expect((JSON.parse(cli.stdout) as { findings: { pipeline: string }[] }).findings.map((f) => f.pipeline)).toEqual([
+      doomed,
+    ]);
     const none = await runCli(['sunset', '--pipeline', safe], cliEnv(h));
     expect(none.code).toBe(0);
 
     // It can be scheduled: the schedule's run reports the same finding as its result.
     const scheduleName = uniqueName('sunset-watch');
-    expect(await runCli(['sunset', '--schedule', '1d', '--horizon', '90d', '--pipeline', doomed, '--name', scheduleName], cliEnv(h))).toMatchObject({ code: 0 });
+    expect(
+      await runCli(
+        ['sunset', '--schedule', '1d', '--horizon', '90d', '--pipeline', doomed, '--name', scheduleName],
+        cliEnv(h),
+      ),
+    ).toMatchObject({ code: 0 });
     const schedule = h.client.schedule.getHandle(scheduleName);
     try {
       await schedule.trigger();
-      const workflowId = await eventually('the scheduled sunset check', async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId);
+      const workflowId = await eventually(
+        'the scheduled sunset check',
+        async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId,
+      );
       const scheduled = (await h.client.workflow.getHandle(workflowId).result()) as typeof report;
       expect(scheduled.findings.map((f) => f.pipeline)).toEqual([doomed]);
     } finally {

@@ -58,26 +58,41 @@ describe('prompt-search candidates', () => {
     // The same zero-shot prompts (the seed also seeds the random few-shot draws, so those keys change).
     const zeroShot = (cs: typeof reseeded) => new Set(cs.filter((c) => !c.fewShot).map((c) => c.key));
     expect(zeroShot(reseeded)).toEqual(zeroShot(loaded.candidates));
-    expect(reseeded.filter((c) => c.fewShot).every((c) => c.fewShot!.strategy.type === 'random' && c.fewShot!.strategy.seed === 'other')).toBe(true);
+    expect(
+      reseeded
+        .filter((c) => c.fewShot)
+        .every((c) => c.fewShot!.strategy.type === 'random' && c.fewShot!.strategy.seed === 'other'),
+    ).toBe(true);
     expect(generateCandidates(base, SearchSpaceSchema.parse({ ...loaded.space, sample: 5 }))).toHaveLength(6);
   });
 
   it('reports a bad space with the file, the line and the key', () => {
     const unknown = writeSpace('name: s\nbase: classify.yaml\nparts:\n  instructions: [a]\n  tone: [b]\n');
     expect(problemsOf(() => loadSearchSpace(unknown))).toContain(`${unknown}:5: parts.tone: unknown key 'tone'`);
-    const undeclared = writeSpace('name: s\nbase: classify.yaml\nparts:\n  instructions:\n    - fine\n    - "Label {{language}} tickets"\n');
-    expect(problemsOf(() => loadSearchSpace(undeclared))).toMatch(new RegExp(`${undeclared}:6: parts\\.instructions\\.1: .*undeclared variable 'language'`));
+    const undeclared = writeSpace(
+      'name: s\nbase: classify.yaml\nparts:\n  instructions:\n    - fine\n    - "Label {{language}} tickets"\n',
+    );
+    expect(problemsOf(() => loadSearchSpace(undeclared))).toMatch(
+      new RegExp(`${undeclared}:6: parts\\.instructions\\.1: .*undeclared variable 'language'`),
+    );
     const noBase = writeSpace('name: s\nbase: missing.yaml\n');
-    expect(problemsOf(() => loadSearchSpace(noBase))).toMatch(new RegExp(`${noBase}:2: base: the starting template is invalid: cannot read the file \\(ENOENT\\)`));
+    expect(problemsOf(() => loadSearchSpace(noBase))).toMatch(
+      new RegExp(`${noBase}:2: base: the starting template is invalid: cannot read the file \\(ENOENT\\)`),
+    );
     const badBudget = writeSpace('name: s\nbase: classify.yaml\nbudget:\n  candidates: 0\n');
     expect(problemsOf(() => loadSearchSpace(badBudget))).toContain(`${badBudget}:4: budget.candidates:`);
   });
 
   it('writes the winner as a template a pipeline can name, with the same content', () => {
-    const c = loadSearchSpace(SPACE).candidates.find((x) => x.fewShot && x.prompt.template.instructions?.includes('- billing'))!;
+    const c = loadSearchSpace(SPACE).candidates.find(
+      (x) => x.fewShot && x.prompt.template.instructions?.includes('- billing'),
+    )!;
     const text = winnerTemplateYaml(c, 'classify-search', { searchId: 's1', devScore: 0.6, heldOutScore: 0.5 });
     const back = parsePromptTemplate(text, 'best.yaml').template;
-    expect({ ...back, name: c.prompt.name, description: undefined }).toEqual({ ...c.prompt.template, description: undefined });
+    expect({ ...back, name: c.prompt.name, description: undefined }).toEqual({
+      ...c.prompt.template,
+      description: undefined,
+    });
     expect(back.name).toBe('classify-search');
     expect(text).toContain('set baselines.fewShot to match');
   });
@@ -86,7 +101,12 @@ describe('prompt-search candidates', () => {
 describe('prompt-search budget', () => {
   const outcome = (score: number, costUsd: number, tokens = 100): CandidateOutcome =>
     ({ score, costUsd, promptTokens: tokens, completionTokens: 0 }) as CandidateOutcome;
-  const settings = (budget: SearchSettings['budget']): SearchSettings => ({ name: 's', seed: 's', roundSize: 4, budget });
+  const settings = (budget: SearchSettings['budget']): SearchSettings => ({
+    name: 's',
+    seed: 's',
+    roundSize: 4,
+    budget,
+  });
 
   it('stops at the candidate count, counting those running', () => {
     expect(budgetStop(settings({ candidates: 3 }), [outcome(0.1, 0)], 1)).toBeUndefined();

@@ -35,17 +35,27 @@ describe('buildIndex worker killed mid-build', () => {
     writeSyntheticCorpus(docs, 30);
     const chunks = loadDocuments(docs).flatMap((d) => chunkDocument(d, CHUNKING)).length;
     expect(chunks).toBeGreaterThan(100);
-    await setFaults(backend.baseURL, 'embeddings=slow:250'); // 5 inputs per request → ~20 chunks/s: slow enough to kill mid-way
+    // 5 inputs per request → ~20 chunks/s: slow enough to kill mid-way
+    await setFaults(backend.baseURL, 'embeddings=slow:250');
 
     const taskQueue = uniqueTaskQueue('ragkill');
-    const workerEnv = { TEMPORAL_ADDRESS: testTemporalAddress(), OPENAI_BASE_URL: backend.baseURL, OPENAI_API_KEY: 'test', TAILOR_HOME: home };
+    const workerEnv = {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      OPENAI_BASE_URL: backend.baseURL,
+      OPENAI_API_KEY: 'test',
+      TAILOR_HOME: home,
+    };
     const first = await startWorkerProcess(workerEnv, taskQueue);
     const handle = await client.workflow.start(buildIndexWorkflow, {
       taskQueue,
       workflowId: `rag-kill-${Date.now()}`,
       args: [{ docs, out, ...CHUNKING, batch: { maxInputs: 5 }, heartbeatTimeout: '3 seconds' }],
     });
-    await eventually('a third of the chunks to be embedded', async () => ((await embeddingInputs(backend.baseURL)) >= chunks / 3 ? true : undefined), 60_000);
+    await eventually(
+      'a third of the chunks to be embedded',
+      async () => ((await embeddingInputs(backend.baseURL)) >= chunks / 3 ? true : undefined),
+      60_000,
+    );
     await killHard(first.child);
     await new Promise((r) => setTimeout(r, 1000)); // let the backend finish any request the dead worker had sent
     const inputsAtKill = await embeddingInputs(backend.baseURL);
@@ -59,7 +69,9 @@ describe('buildIndex worker killed mid-build', () => {
     try {
       const ref = await handle.result();
       const inputsAfter = (await embeddingInputs(backend.baseURL)) - inputsAtKill;
-      console.log(`killed with ${storedAtKill}/${chunks} chunks stored (${inputsAtKill} inputs sent); the new worker embedded ${inputsAfter}`);
+      console.log(
+        `killed with ${storedAtKill}/${chunks} chunks stored (${inputsAtKill} inputs sent); the new worker embedded ${inputsAfter}`,
+      );
       expect(inputsAfter).toBe(chunks - storedAtKill);
       expect(ref).toMatchObject({ chunks, embedded: chunks, reused: 0, deleted: 0 });
       const reopened = await LanceVectorStore.open(path.join(out, 'lance'));

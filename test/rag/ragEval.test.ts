@@ -27,7 +27,13 @@ describe('RAG variant in an eval suite', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-rageval-'));
     // One backend for both runs, so the second can be served from the result cache (its key names the endpoint).
     backend = await startLocalOpenAI({ port: 0, dataDir: path.join(dir, 'local-openai') });
-    env = { TEMPORAL_ADDRESS: testTemporalAddress(), TAILOR_TASK_QUEUE: uniqueTaskQueue('rageval'), TAILOR_HOME: path.join(dir, 'home'), OPENAI_BASE_URL: backend.baseURL, OPENAI_API_KEY: 'test' };
+    env = {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      TAILOR_TASK_QUEUE: uniqueTaskQueue('rageval'),
+      TAILOR_HOME: path.join(dir, 'home'),
+      OPENAI_BASE_URL: backend.baseURL,
+      OPENAI_API_KEY: 'test',
+    };
   });
   afterAll(async () => {
     await backend?.close();
@@ -42,7 +48,11 @@ describe('RAG variant in an eval suite', () => {
 
     const before = await embeddingInputs(backend.baseURL);
     const json = await runCli(['eval', SUITE, '--model', 'gpt-4o-mini-2024-07-18', '--json'], env);
-    const out = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { variants: VariantOut[]; providerCalls: number; cacheHits: number };
+    const out = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as {
+      variants: VariantOut[];
+      providerCalls: number;
+      cacheHits: number;
+    };
     const m = (id: string) => out.variants.find((v) => v.variantId === id)!.metrics;
     expect(m('rag').correct).toBeGreaterThan(m('zero-shot').correct!);
     expect(m('rag').correct).toBeGreaterThan(m('few-shot').correct!);

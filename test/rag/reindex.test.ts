@@ -21,30 +21,65 @@ describe('tailor index / tailor ask', () => {
   let close: () => Promise<void>;
   beforeAll(async () => {
     ({ home, backend, close } = await backendInTempHome('tailor-rag-'));
-    env = { TEMPORAL_ADDRESS: testTemporalAddress(), OPENAI_BASE_URL: backend.baseURL, OPENAI_API_KEY: 'test', TAILOR_HOME: home, TAILOR_TASK_QUEUE: uniqueTaskQueue('rag-cli') };
+    env = {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      OPENAI_BASE_URL: backend.baseURL,
+      OPENAI_API_KEY: 'test',
+      TAILOR_HOME: home,
+      TAILOR_TASK_QUEUE: uniqueTaskQueue('rag-cli'),
+    };
   });
   afterAll(() => close?.());
 
   const chunkIds = (docs: string, source: string) =>
-    new Set(loadDocuments(docs).filter((d) => d.source === source).flatMap((d) => chunkDocument(d, CHUNKING).map((c) => c.id)));
+    new Set(
+      loadDocuments(docs)
+        .filter((d) => d.source === source)
+        .flatMap((d) => chunkDocument(d, CHUNKING).map((c) => c.id)),
+    );
 
   it('re-indexes only the changed chunks of an edited document, and answers from the new text', async () => {
     const docs = path.join(home, 'docs');
     const out = path.join(home, 'index');
     copyDocs(EXAMPLE_DOCS, docs);
-    const index = () => runCli(['index', docs, '--out', out, '--chunk-tokens', String(CHUNKING.chunkTokens), '--overlap', String(CHUNKING.overlap), '--json'], env);
+    const index = () =>
+      runCli(
+        [
+          'index',
+          docs,
+          '--out',
+          out,
+          '--chunk-tokens',
+          String(CHUNKING.chunkTokens),
+          '--overlap',
+          String(CHUNKING.overlap),
+          '--json',
+        ],
+        env,
+      );
 
     const first = await index();
     expect(first.stderr).not.toMatch(/WARN/);
     expect(first.code).toBe(0);
-    const ref1 = JSON.parse(first.stdout) as { chunks: number; embedded: number; reused: number; deleted: number; manifestSha256: string };
+    const ref1 = JSON.parse(first.stdout) as {
+      chunks: number;
+      embedded: number;
+      reused: number;
+      deleted: number;
+      manifestSha256: string;
+    };
     expect(ref1.embedded).toBe(ref1.chunks);
     expect(await embeddingInputs(backend.baseURL)).toBe(ref1.chunks);
     expect(new Set(loadDocuments(docs).map((d) => d.source)).size).toBe(12);
 
     const before = chunkIds(docs, 'refunds.md');
     const file = path.join(docs, 'refunds.md');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('within 45 days of delivery. The 45-day window', 'within 60 days of delivery. The 60-day window'));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, 'utf8')
+        .replace('within 45 days of delivery. The 45-day window', 'within 60 days of delivery. The 60-day window'),
+    );
     const after = chunkIds(docs, 'refunds.md');
     const added = [...after].filter((id) => !before.has(id)).length;
     const removed = [...before].filter((id) => !after.has(id)).length;
@@ -54,11 +89,19 @@ describe('tailor index / tailor ask', () => {
     const second = await index();
     expect(second.code).toBe(0);
     const ref2 = JSON.parse(second.stdout) as typeof ref1;
-    expect(ref2).toMatchObject({ chunks: ref1.chunks - removed + added, embedded: added, reused: ref1.chunks - removed, deleted: removed });
+    expect(ref2).toMatchObject({
+      chunks: ref1.chunks - removed + added,
+      embedded: added,
+      reused: ref1.chunks - removed,
+      deleted: removed,
+    });
     expect(ref2.manifestSha256).not.toBe(ref1.manifestSha256);
     expect(await embeddingInputs(backend.baseURL)).toBe(ref1.chunks + added);
 
-    const asked = await runCli(['ask', out, 'How many days after delivery can a customer request a full refund?', '--json'], env);
+    const asked = await runCli(
+      ['ask', out, 'How many days after delivery can a customer request a full refund?', '--json'],
+      env,
+    );
     expect(asked.code).toBe(0);
     const answer = JSON.parse(asked.stdout) as { answer: string; cited: { n: number; label: string; text: string }[] };
     expect(answer.answer).toContain('60 days');

@@ -18,7 +18,8 @@ describe('replay of recorded histories', () => {
   it.each(files)('%s replays deterministically', async (file) => {
     const history = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
     // Replay under the run's own ID: the pipeline names its children after it.
-    const workflowId: string = history.events[0].workflowExecutionStartedEventAttributes.workflowId ?? file.replace(/\.json$/, '');
+    const workflowId: string =
+      history.events[0].workflowExecutionStartedEventAttributes.workflowId ?? file.replace(/\.json$/, '');
     await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, workflowId);
   });
 });

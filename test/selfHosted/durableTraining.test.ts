@@ -38,18 +38,51 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
   const startTrainer = async () => {
     const t = await startModule(
       'tailor_trainer.worker',
-      ['--address', testTemporalAddress(), '--task-queue', trainerQueue, '--progress-every', '0.1', '--heartbeat-throttle', '0.25'],
+      [
+        '--address',
+        testTemporalAddress(),
+        '--task-queue',
+        trainerQueue,
+        '--progress-every',
+        '0.1',
+        '--heartbeat-throttle',
+        '0.25',
+      ],
       /polling task queue/,
     );
     trainers.push(t);
     return t;
   };
-  const trainerProgress = (runId: string) => h.client.workflow.getHandle(`${runId}/fine-tune`).query(fineTuneProgressQuery) as Promise<FineTuneProgress>;
-  const checkpointDir = (runId: string) => trainingFolders(path.join(h.home, 'adapters'), `${runId}/fine-tune`).checkpointDir;
-  const stoppedAt = (runId: string) => JSON.parse(fs.readFileSync(path.join(checkpointDir(runId), 'stopped.json'), 'utf8')) as { step: number; checkpoint: string };
-  const spec = (name: string, training: { maxSteps: number; checkpointEvery: number }, cost: { usdPerHour?: number; budgetUsd?: number } = {}) =>
-    loadSpec(writeSelfHostedSpec(dir, { name, trainerQueue, servingUrl, registerAdapters: true, training: { ...training, heartbeatTimeout: '10s' }, ...cost }));
-  const cliEnvFor = () => ({ TEMPORAL_ADDRESS: testTemporalAddress(), TEMPORAL_NAMESPACE: 'default', TAILOR_TASK_QUEUE: h.taskQueue, TAILOR_HOME: h.home });
+  const trainerProgress = (runId: string) =>
+    h.client.workflow.getHandle(`${runId}/fine-tune`).query(fineTuneProgressQuery) as Promise<FineTuneProgress>;
+  const checkpointDir = (runId: string) =>
+    trainingFolders(path.join(h.home, 'adapters'), `${runId}/fine-tune`).checkpointDir;
+  const stoppedAt = (runId: string) =>
+    JSON.parse(fs.readFileSync(path.join(checkpointDir(runId), 'stopped.json'), 'utf8')) as {
+      step: number;
+      checkpoint: string;
+    };
+  const spec = (
+    name: string,
+    training: { maxSteps: number; checkpointEvery: number },
+    cost: { usdPerHour?: number; budgetUsd?: number } = {},
+  ) =>
+    loadSpec(
+      writeSelfHostedSpec(dir, {
+        name,
+        trainerQueue,
+        servingUrl,
+        registerAdapters: true,
+        training: { ...training, heartbeatTimeout: '10s' },
+        ...cost,
+      }),
+    );
+  const cliEnvFor = () => ({
+    TEMPORAL_ADDRESS: testTemporalAddress(),
+    TEMPORAL_NAMESPACE: 'default',
+    TAILOR_TASK_QUEUE: h.taskQueue,
+    TAILOR_HOME: h.home,
+  });
   const ensureTrainer = async () => {
     if (!trainers.some((t) => t.child.exitCode === null && t.child.signalCode === null)) await startTrainer();
   };
@@ -60,7 +93,11 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     runModule('tailor_trainer.tiny_model', ['--data', path.join(dir, 'chat.jsonl'), '--out', path.join(dir, 'tiny')]);
     h = await startHarness('self-hosted-durable');
     // No --adapters folder: the server serves only what Tailor registers with POST /v1/load_lora_adapter.
-    server = await startModule('tailor_trainer.chat_server', ['--base', path.join(dir, 'tiny'), '--model', 'tiny-base', '--port', '0'], /listening on http:\S+/);
+    server = await startModule(
+      'tailor_trainer.chat_server',
+      ['--base', path.join(dir, 'tiny'), '--model', 'tiny-base', '--port', '0'],
+      /listening on http:\S+/,
+    );
     servingUrl = /listening on (http:\S+)/.exec(server.output())![1]!;
   }, 180_000);
   afterAll(async () => {
@@ -98,7 +135,9 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     await maybeRecordHistories(h.client, 'self-hosted-worker-lost', [`${runId}/fine-tune`]);
     const after = (await trainerProgress(runId)).trainer!;
     expect(after.attempt).toBeGreaterThanOrEqual(2);
-    console.log(`SIGKILL at step ≥ ${before.step}; attempt ${after.attempt} resumed from step ${trained.resumedFromStep} and finished at ${trained.steps}`);
+    console.log(
+      `SIGKILL at step ≥ ${before.step}; attempt ${after.attempt} resumed from step ${trained.resumedFromStep} and finished at ${trained.steps}`,
+    );
 
     // One adapter: in the adapters folder, in the registry, and loaded once into the serving endpoint.
     const outputs = fs.readdirSync(path.join(h.home, 'adapters')).filter((e) => !e.startsWith('.'));
@@ -111,7 +150,9 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
       registry.close();
     }
     const listed = (await (await fetch(`${servingUrl}/models`)).json()) as { data: { id: string; root?: string }[] };
-    expect(listed.data.filter((m) => m.id === result.fineTune!.model)).toEqual([expect.objectContaining({ root: trained.adapterPath })]);
+    expect(listed.data.filter((m) => m.id === result.fineTune!.model)).toEqual([
+      expect.objectContaining({ root: trained.adapterPath }),
+    ]);
     expect(result.gate.passed).toBe(true);
 
     // The audit shows the lost attempt (its heartbeat timeout) and the lineage to the registered model.
@@ -150,7 +191,9 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     expect((await trainerProgress(runId)).phase).toBe('cancelled');
     // The pipeline waits for the trainer to stop (WAIT_CANCELLATION_COMPLETED), so the marker is there now.
     const stopped = stoppedAt(runId);
-    console.log(`cancel at step ≥ ${lastSeen}; the trainer stopped at step ${stopped.step} (checkpoint every ${every}), run closed ${tookMs} ms after the request`);
+    console.log(
+      `cancel at step ≥ ${lastSeen}; the trainer stopped at step ${stopped.step} (checkpoint every ${every}), run closed ${tookMs} ms after the request`,
+    );
     expect(lastSeen).toBeGreaterThanOrEqual(seen.step);
     expect(stopped.step - lastSeen).toBeLessThanOrEqual(every);
     expect(stopped.step).toBeLessThan(20000);
@@ -172,7 +215,11 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     );
     const env = cliEnvFor();
     expect(await runCli(['pause', runId], env)).toMatchObject({ code: 0 });
-    await eventually('the paused phase', async () => ((await trainerProgress(runId)).phase === 'paused' ? true : undefined), 60_000);
+    await eventually(
+      'the paused phase',
+      async () => ((await trainerProgress(runId)).phase === 'paused' ? true : undefined),
+      60_000,
+    );
     const stopped = stoppedAt(runId);
     expect(stopped.step).toBeLessThan(300);
     // tailor status shows where training stands while the run waits.
@@ -187,7 +234,9 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     const result = await handle.result();
     await maybeRecordHistories(h.client, 'self-hosted-paused-resumed', [runId, `${runId}/fine-tune`]);
     const trained = result.fineTune!.selfHosted!;
-    console.log(`paused at step ${stopped.step}; resumed from step ${trained.resumedFromStep}, finished at ${trained.steps}`);
+    console.log(
+      `paused at step ${stopped.step}; resumed from step ${trained.resumedFromStep}, finished at ${trained.steps}`,
+    );
     expect(trained.resumedFromStep).toBeGreaterThanOrEqual(10);
     expect(trained.resumedFromStep).toBeLessThanOrEqual(stopped.step);
     expect(trained.steps).toBe(300);
@@ -201,7 +250,11 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
   it('with usdPerHour and a budget, training stops at a checkpoint when the budget is used up', async () => {
     await ensureTrainer();
     // $3.60 an hour is $0.001 a second: a $0.004 budget buys four seconds of training.
-    const loaded = spec('self-hosted-budget', { maxSteps: 20000, checkpointEvery: 20 }, { usdPerHour: 3.6, budgetUsd: 0.004 });
+    const loaded = spec(
+      'self-hosted-budget',
+      { maxSteps: 20000, checkpointEvery: 20 },
+      { usdPerHour: 3.6, budgetUsd: 0.004 },
+    );
     const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
     const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
     expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -215,6 +268,8 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     expect(fs.existsSync(path.join(stopped.checkpoint, 'trainer_state.json'))).toBe(true);
     const status = await runCli(['status', runId, '--json'], cliEnvFor());
     expect(status.stdout).toMatch(/training used up the budget/);
-    console.log(`budget $0.004 at $3.60/h: training stopped at step ${stopped.step} after $${progress.spentUsd!.toFixed(4)} (${progress.trainingMs} ms)`);
+    console.log(
+      `budget $0.004 at $3.60/h: training stopped at step ${stopped.step} after $${progress.spentUsd!.toFixed(4)} (${progress.trainingMs} ms)`,
+    );
   });
 });

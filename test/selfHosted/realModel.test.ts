@@ -23,7 +23,11 @@ const TICKETS = path.join(__dirname, '..', '..', 'examples', 'support-tickets-ll
 /** The catalogue model is converted (`npm run setup:trainer`): `catalog path` prints its folder, else fails. */
 function modelReady(): boolean {
   if (!hasTrainerEnv) return false;
-  const r = spawnSync(TRAINER_PYTHON, ['-m', 'tailor_trainer.catalog', 'path', MODEL], { cwd: TRAINER_DIR, env: { ...process.env, PYTHONPATH: TRAINER_DIR }, encoding: 'utf8' });
+  const r = spawnSync(TRAINER_PYTHON, ['-m', 'tailor_trainer.catalog', 'path', MODEL], {
+    cwd: TRAINER_DIR,
+    env: { ...process.env, PYTHONPATH: TRAINER_DIR },
+    encoding: 'utf8',
+  });
   return r.status === 0;
 }
 const ready = modelReady();
@@ -61,12 +65,20 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
   const trainers: PythonProcess[] = [];
   const trainerQueue = uniqueTaskQueue('trainer-real');
   const startTrainer = async () => {
-    const t = await startModule('tailor_trainer.worker', ['--address', testTemporalAddress(), '--task-queue', trainerQueue, '--progress-every', '0.5'], /polling task queue/);
+    const t = await startModule(
+      'tailor_trainer.worker',
+      ['--address', testTemporalAddress(), '--task-queue', trainerQueue, '--progress-every', '0.5'],
+      /polling task queue/,
+    );
     trainers.push(t);
     return t;
   };
 
-  const writeSpec = (name: string, data: string, over: { test: number; maxSteps?: number; checkpointEvery: number; smoke: number }) => {
+  const writeSpec = (
+    name: string,
+    data: string,
+    over: { test: number; maxSteps?: number; checkpointEvery: number; smoke: number },
+  ) => {
     fs.writeFileSync(path.join(dir, `${name}.jsonl`), data);
     const file = path.join(dir, `${name}.yaml`);
     fs.writeFileSync(
@@ -79,10 +91,22 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
           taskQueue: trainerQueue,
           servingBaseUrl: servingUrl,
           registerAdapters: true,
-          peft: { lora: { rank: 16, alpha: 32, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
-          training: { learningRate: 1e-3, checkpointEvery: over.checkpointEvery, maxLength: 128, heartbeatTimeout: '30s', ...(over.maxSteps ? { maxSteps: over.maxSteps } : {}) },
+          peft: {
+            lora: { rank: 16, alpha: 32, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] },
+          },
+          training: {
+            learningRate: 1e-3,
+            checkpointEvery: over.checkpointEvery,
+            maxLength: 128,
+            heartbeatTimeout: '30s',
+            ...(over.maxSteps ? { maxSteps: over.maxSteps } : {}),
+          },
         },
-        dataset: { path: path.join(dir, `${name}.jsonl`), format: 'chat', split: { validation: 0, test: over.test, seed: name, groupBy: 'metadata.template' } },
+        dataset: {
+          path: path.join(dir, `${name}.jsonl`),
+          format: 'chat',
+          split: { validation: 0, test: over.test, seed: name, groupBy: 'metadata.template' },
+        },
         baselines: { zeroShot: true },
         fineTune: { method: { type: 'supervised', hyperparameters: { n_epochs: 1, batch_size: 8 } }, seed: 7 },
         evaluation: { metric: 'exact_match', concurrency: 8 },
@@ -96,15 +120,25 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
   };
   const outputsOf = async (result: PipelineResult, variant: string) => {
     const ref = result.leaderboard.find((s) => s.variantId === variant)!.outputs;
-    return (await new ArtifactStore().readText(ref)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as CaseResult);
+    return (await new ArtifactStore().readText(ref))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as CaseResult);
   };
-  const linesOf = async (ref: { sha256: string }) => (await new ArtifactStore().readText(ref)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+  const linesOf = async (ref: { sha256: string }) =>
+    (await new ArtifactStore().readText(ref))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Line);
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-real-model-'));
     h = await startHarness('real-model');
     // No --adapters: the server answers for the base model and for what the pipeline registers (registerAdapters).
-    const [, s] = await Promise.all([startTrainer(), startModule('tailor_trainer.chat_server', ['--base', MODEL, '--port', '0'], /listening on http:\S+/, 180_000)]);
+    const [, s] = await Promise.all([
+      startTrainer(),
+      startModule('tailor_trainer.chat_server', ['--base', MODEL, '--port', '0'], /listening on http:\S+/, 180_000),
+    ]);
     server = s;
     servingUrl = /listening on (http:\S+)/.exec(server.output())![1]!;
   }, 240_000);
@@ -139,7 +173,8 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
       tuned.map((c) => base.get(c.caseHash)!),
     );
     const acc = (id: string) => result.leaderboard.find((s) => s.variantId === id)!;
-    const show = (id: string) => `${acc(id).correct}/${acc(id).n} [${acc(id).interval.low.toFixed(2)}, ${acc(id).interval.high.toFixed(2)}]`;
+    const show = (id: string) =>
+      `${acc(id).correct}/${acc(id).n} [${acc(id).interval.low.toFixed(2)}, ${acc(id).interval.high.toFixed(2)}]`;
     console.log(
       `real model, ${train} train / ${test} held out, one epoch: base zero-shot ${show('base-zero-shot')}, LoRA ${show('fine-tuned')}; ` +
         `McNemar b=${m.b} c=${m.c} p=${m.pValue.toPrecision(3)}; ${result.fineTune!.selfHosted!.steps} steps; run ${took.toFixed(0)} s`,
@@ -151,7 +186,12 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
     const res = await fetch(`${servingUrl}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: result.deploy.model, messages: (await linesOf(result.prepared.test))[0]!.messages.slice(0, -1), max_tokens: 8, temperature: 0 }),
+      body: JSON.stringify({
+        model: result.deploy.model,
+        messages: (await linesOf(result.prepared.test))[0]!.messages.slice(0, -1),
+        max_tokens: 8,
+        temperature: 0,
+      }),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { model: string; choices: { message: { content: string } }[] };
@@ -160,7 +200,8 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
   }, 1_200_000);
 
   it('SIGKILL of the trainer during LoRA training: the run completes with one adapter and one registry entry', async () => {
-    const first = trainers.find((t) => t.child.exitCode === null && t.child.signalCode === null) ?? (await startTrainer());
+    const first =
+      trainers.find((t) => t.child.exitCode === null && t.child.signalCode === null) ?? (await startTrainer());
     // 6 labels × 2 templates × 3 tickets: ~18 to train on; maxSteps 6 outlasts the first checkpoint.
     const loaded = writeSpec('real-sigkill', subset(2, 3), { test: 0.25, maxSteps: 6, checkpointEvery: 2, smoke: 2 });
     const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
@@ -168,7 +209,10 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
     const before = await eventually(
       'the first checkpoint',
       async () => {
-        const p = (await h.client.workflow.getHandle(`${runId}/fine-tune`).query(fineTuneProgressQuery).catch(() => undefined)) as FineTuneProgress | undefined;
+        const p = (await h.client.workflow
+          .getHandle(`${runId}/fine-tune`)
+          .query(fineTuneProgressQuery)
+          .catch(() => undefined)) as FineTuneProgress | undefined;
         return p?.trainer?.checkpoint ? p.trainer : undefined;
       },
       300_000,
@@ -180,10 +224,14 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
 
     const result = await handle.result();
     const trained = result.fineTune!.selfHosted!;
-    console.log(`real model SIGKILL at step ${before.step}; resumed from step ${trained.resumedFromStep}, finished at ${trained.steps}`);
+    console.log(
+      `real model SIGKILL at step ${before.step}; resumed from step ${trained.resumedFromStep}, finished at ${trained.steps}`,
+    );
     expect(trained.resumedFromStep).toBeGreaterThanOrEqual(2);
     expect(trained.steps).toBe(6);
-    const outputs = fs.readdirSync(path.join(h.home, 'adapters')).filter((e) => !e.startsWith('.') && e.startsWith(runSlug(`real-sigkill`)));
+    const outputs = fs
+      .readdirSync(path.join(h.home, 'adapters'))
+      .filter((e) => !e.startsWith('.') && e.startsWith(runSlug(`real-sigkill`)));
     expect(outputs).toEqual([runSlug(`${runId}/fine-tune`)]);
     const registry = new Registry(path.join(h.home, 'registry.db'));
     try {

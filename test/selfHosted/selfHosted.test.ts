@@ -12,7 +12,8 @@ import { hasTrainerEnv, runModule, startModule, type PythonProcess } from './tra
 
 // CI runs `npm test` before `npm run setup:trainer`; `npm run test:trainer` runs this file once the environment exists.
 const describeWithTrainer = hasTrainerEnv ? describe : describe.skip;
-if (!hasTrainerEnv) console.warn('skipping the self-hosted pipeline test: no .tools/trainer-venv (run `npm run setup:trainer`)');
+if (!hasTrainerEnv)
+  console.warn('skipping the self-hosted pipeline test: no .tools/trainer-venv (run `npm run setup:trainer`)');
 
 /**
  * `provider: self-hosted` end to end with real parts: the Python trainer worker (a subprocess polling its own task
@@ -35,10 +36,23 @@ describeWithTrainer('provider: self-hosted, LoRA on the trainer worker', () => {
     h = await startHarness('self-hosted');
     // Outputs land in <TAILOR_HOME>/adapters (the provider's default), which the chat server serves by digest.
     [trainer, server] = await Promise.all([
-      startModule('tailor_trainer.worker', ['--address', testTemporalAddress(), '--task-queue', trainerQueue], /polling task queue/),
+      startModule(
+        'tailor_trainer.worker',
+        ['--address', testTemporalAddress(), '--task-queue', trainerQueue],
+        /polling task queue/,
+      ),
       startModule(
         'tailor_trainer.chat_server',
-        ['--base', path.join(dir, 'tiny'), '--model', 'tiny-base', '--adapters', path.join(h.home, 'adapters'), '--port', '0'],
+        [
+          '--base',
+          path.join(dir, 'tiny'),
+          '--model',
+          'tiny-base',
+          '--adapters',
+          path.join(h.home, 'adapters'),
+          '--port',
+          '0',
+        ],
         /listening on http:\S+/,
       ),
     ]);
@@ -65,7 +79,11 @@ describeWithTrainer('provider: self-hosted, LoRA on the trainer worker', () => {
           servingBaseUrl: servingUrl,
           training: { maxSteps: 40, learningRate: 2e-2, checkpointEvery: 20 },
         },
-        dataset: { path: path.join(dir, 'chat.jsonl'), format: 'chat', split: { validation: 0.1, test: 0.2, seed: 'self-hosted' } },
+        dataset: {
+          path: path.join(dir, 'chat.jsonl'),
+          format: 'chat',
+          split: { validation: 0.1, test: 0.2, seed: 'self-hosted' },
+        },
         baselines: { zeroShot: true },
         fineTune: { method: { type: 'supervised', hyperparameters: { batch_size: 8 } } },
         evaluation: { metric: 'exact_match', concurrency: 2 },
@@ -109,7 +127,10 @@ describeWithTrainer('provider: self-hosted, LoRA on the trainer worker', () => {
           method: 'lora',
           adapterSha256: trained.adapterSha256,
           baseModelPath: path.join(dir, 'tiny'),
-          hyperparameters: expect.objectContaining({ peft: expect.objectContaining({ rank: 4, alpha: 8 }), max_steps: 40 }),
+          hyperparameters: expect.objectContaining({
+            peft: expect.objectContaining({ rank: 4, alpha: 8 }),
+            max_steps: 40,
+          }),
         },
       });
     } finally {
@@ -133,7 +154,9 @@ describeWithTrainer('provider: self-hosted, LoRA on the trainer worker', () => {
     expect(fs.existsSync(path.join(trained.adapterPath, 'config.json'))).toBe(true);
     expect(result.leaderboard.map((s) => s.variantId)).toContain('fine-tuned');
     expect(loraTrainable).toBeDefined();
-    console.log(`trainable parameters: full ${trained.trainableParams}, LoRA ${loraTrainable} (${((100 * loraTrainable!) / trained.trainableParams).toFixed(1)}%)`);
+    console.log(
+      `trainable parameters: full ${trained.trainableParams}, LoRA ${loraTrainable} (${((100 * loraTrainable!) / trained.trainableParams).toFixed(1)}%)`,
+    );
     expect(loraTrainable! / trained.trainableParams).toBeLessThan(0.1);
   });
 });

@@ -4,7 +4,13 @@ import { stringify } from 'yaml';
 
 const THINGS = ['apple', 'leaf', 'sky', 'sun', 'grape', 'carrot', 'night', 'snow'];
 
-const PHRASES = ['What color is the #?', 'Tell me the color of the #.', 'Which color has the #?', 'The #: what color?', 'Name the color of the #.'];
+const PHRASES = [
+  'What color is the #?',
+  'Tell me the color of the #.',
+  'Which color has the #?',
+  'The #: what color?',
+  'Name the color of the #.',
+];
 
 /**
  * 40 distinct questions with one answer: a behaviour a tiny random model picks up in a few dozen LoRA steps (facts
@@ -22,7 +28,12 @@ export function chatRows(): string {
   return rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
 
-export const LORA = { rank: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'] };
+export const LORA = {
+  rank: 4,
+  alpha: 8,
+  dropout: 0,
+  targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'],
+};
 
 /** A self-hosted LoRA pipeline over `dir`/chat.jsonl and the tiny model in `dir`/tiny; returns the spec's path. */
 export function writeSelfHostedSpec(
@@ -55,7 +66,11 @@ export function writeSelfHostedSpec(
         ...(opts.usdPerHour !== undefined ? { usdPerHour: opts.usdPerHour } : {}),
         training: { learningRate: 2e-2, ...opts.training },
       },
-      dataset: { path: path.join(dir, 'chat.jsonl'), format: 'chat', split: { validation: 0.1, test: 0.2, seed: 'self-hosted' } },
+      dataset: {
+        path: path.join(dir, 'chat.jsonl'),
+        format: 'chat',
+        split: { validation: 0.1, test: 0.2, seed: 'self-hosted' },
+      },
       baselines: { zeroShot: true },
       fineTune: { method: { type: 'supervised', hyperparameters: { batch_size: 8 } } },
       evaluation: { metric: 'exact_match', concurrency: 2 },

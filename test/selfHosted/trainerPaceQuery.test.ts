@@ -24,16 +24,33 @@ describe('self-hosted training progress carries tokens/s and an ETA', () => {
   it('the fineTuneProgress query returns the fields the trainer reported', async () => {
     const trainerQueue = uniqueTaskQueue('trainer-pace');
     const report: TrainerProgress = {
-      step: 7, maxSteps: 40, loss: 0.8123, lr: 1e-4, checkpoint: null, attempt: 1,
-      source: 'stand-in:1', seq: 1, at: 1_700_000_000, tokensPerSecond: 52.5, etaSeconds: 154,
+      step: 7,
+      maxSteps: 40,
+      loss: 0.8123,
+      lr: 1e-4,
+      checkpoint: null,
+      attempt: 1,
+      source: 'stand-in:1',
+      seq: 1,
+      at: 1_700_000_000,
+      tokensPerSecond: 52.5,
+      etaSeconds: 154,
     };
     const trainSupervised = async (req: TrainerRequest): Promise<TrainerResult> => {
       const wf = Context.current().info.workflowExecution!;
       await h.client.workflow.getHandle(wf.workflowId, wf.runId).signal(trainerProgressSignal, report);
       await held;
       return {
-        outputDir: req.outputDir, sha256: 'a'.repeat(64), method: 'lora', baseModelPath: req.baseModelPath,
-        trainableParams: 1, totalParams: 2, steps: 40, resumedFromStep: 0, stopped: false, losses: [0.5],
+        outputDir: req.outputDir,
+        sha256: 'a'.repeat(64),
+        method: 'lora',
+        baseModelPath: req.baseModelPath,
+        trainableParams: 1,
+        totalParams: 2,
+        steps: 40,
+        resumedFromStep: 0,
+        stopped: false,
+        losses: [0.5],
         hyperparameters: {},
       };
     };

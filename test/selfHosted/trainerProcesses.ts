@@ -24,7 +24,9 @@ export function runModule(module: string, args: string[]): string {
   return r.stdout;
 }
 
-/** Starts `python -m <module> args`; resolves once its output matches `ready` (its first line naming an address, say). */
+/**
+ * Starts `python -m <module> args`; resolves once its output matches `ready` (its first line naming an address, say).
+ */
 export function startModule(module: string, args: string[], ready: RegExp, timeoutMs = 90_000): Promise<PythonProcess> {
   return startPythonModule(module, args, ready, { timeoutMs, env: env() });
 }

@@ -57,7 +57,9 @@ async function bucketShas(): Promise<Set<string>> {
   const out = new Set<string>();
   let token: string | undefined;
   do {
-    const page = await s3().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${PREFIX}/`, ContinuationToken: token }));
+    const page = await s3().send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${PREFIX}/`, ContinuationToken: token }),
+    );
     for (const o of page.Contents ?? []) out.add(path.basename(o.Key ?? ''));
     token = page.NextContinuationToken;
   } while (token);
@@ -76,7 +78,13 @@ describe('a pipeline whose worker stores artifacts in S3 and the registry in Pos
   it('runs end to end; its artifacts are objects in the bucket and the alias moved in PostgreSQL', async () => {
     const started = await startPipeline(h.client, loadSpec(SPEC), { taskQueue: h.taskQueue });
     const result = await started.handle.result();
-    expect(result.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+    expect(result.steps.map((s) => s.status)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+    ]);
     expect(result.deploy.outcome).toBe('promoted');
     const model = result.fineTune!.model;
 

@@ -7,7 +7,11 @@ import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 
 /** Replaces the local backend's faults through its admin endpoint (see providers/local/README.md). */
 export async function setFaults(baseURL: string, spec: string): Promise<void> {
-  const res = await fetch(`${baseURL}/_admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spec }) });
+  const res = await fetch(`${baseURL}/_admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ spec }),
+  });
   if (!res.ok) throw new Error(`setting faults failed: ${res.status} ${await res.text()}`);
 }
 
@@ -31,7 +35,11 @@ export async function jobsTagged(client: OpenAI, tag: string): Promise<OpenAI.Fi
 /** A small training set from the example, stored in the harness's artifact store (TAILOR_HOME must be set). */
 export async function exampleTrainingArtifact(lines = 120, offset = 0): Promise<ArtifactRef> {
   const file = path.join(__dirname, '..', '..', 'examples', 'support-tickets', 'data', 'tickets.jsonl');
-  const rows = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(offset, offset + lines);
+  const rows = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(offset, offset + lines);
   return new ArtifactStore().put(rows.join('\n') + '\n', { name: 'train.jsonl', count: rows.length });
 }
 

@@ -69,12 +69,24 @@ export async function startCountingProxy(targetBaseURL: string): Promise<Countin
       settled = true;
     };
     const upstream = http.request(
-      { host: target.hostname, port: target.port, method, path: req.url, headers: { ...req.headers, host: target.host } },
+      {
+        host: target.hostname,
+        port: target.port,
+        method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
         res.on('finish', () => {
-          delivered.push({ method, path, status: answer.statusCode ?? 0, bodySha256: createHash('sha256').update(body).digest('hex'), at: Date.now() });
+          delivered.push({
+            method,
+            path,
+            status: answer.statusCode ?? 0,
+            bodySha256: createHash('sha256').update(body).digest('hex'),
+            at: Date.now(),
+          });
           done();
         });
       },

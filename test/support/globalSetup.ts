@@ -12,7 +12,10 @@ export default async function globalSetup(): Promise<void> {
   process.env.TAILOR_ALLOWED_ROOTS ??= fs.realpathSync(os.tmpdir());
   if (process.env.TAILOR_TEST_TEMPORAL_ADDRESS) return; // an outer runner already started one
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-test-'));
-  const server = await startDevServer({ dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
+  const server = await startDevServer({
+    dbFile: path.join(dir, 'temporal.db'),
+    logFile: path.join(dir, 'temporal.log'),
+  });
   process.env.TAILOR_TEST_TEMPORAL_ADDRESS = server.address;
   process.env.TAILOR_TEST_DIR = dir;
   (globalThis as { __tailorDevServer?: typeof server }).__tailorDevServer = server;

@@ -11,7 +11,12 @@ const LISTEN = '0A';
 
 /** IPv4 in /proc is one little-endian 32-bit word; IPv6 is four of them. */
 function decodeAddress(hex: string): string {
-  const words = hex.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().map((b) => parseInt(b, 16)));
+  const words = hex.match(/.{8}/g)!.map((w) =>
+    w
+      .match(/../g)!
+      .reverse()
+      .map((b) => parseInt(b, 16)),
+  );
   if (words.length === 1) return words[0]!.join('.');
   const bytes = words.flat();
   const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16));

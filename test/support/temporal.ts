@@ -9,7 +9,8 @@ installQuietRuntime('ERROR');
 /** The dev server that jest's global setup started for this run. */
 export function testTemporalAddress(): string {
   const address = process.env.TAILOR_TEST_TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TAILOR_TEST_TEMPORAL_ADDRESS is unset: run tests through jest (global setup starts the server)');
+  if (!address)
+    throw new Error('TAILOR_TEST_TEMPORAL_ADDRESS is unset: run tests through jest (global setup starts the server)');
   return address;
 }
 

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const taskQueue = process.argv[2];
   const dir = process.env.TAILOR_TEST_BUNDLE_DIR;
   if (!taskQueue || !dir) throw new Error('usage: TAILOR_TEST_BUNDLE_DIR=DIR workerMain.ts TASK_QUEUE');
-  const workflowBundle = { code: fs.readFileSync(path.join(dir, 'workflows.js'), 'utf8'), sourceMap: fs.readFileSync(path.join(dir, 'workflows.js.map'), 'utf8') };
+  const workflowBundle = {
+    code: fs.readFileSync(path.join(dir, 'workflows.js'), 'utf8'),
+    sourceMap: fs.readFileSync(path.join(dir, 'workflows.js.map'), 'utf8'),
+  };
   const connection = await NativeConnection.connect({ address });
   const worker = await createTailorWorker({ connection, taskQueue, workflowBundle });
   console.log(`worker on ${address} task queue ${taskQueue}`);

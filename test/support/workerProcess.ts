@@ -31,7 +31,10 @@ export async function startBundledWorkerProcess(env: NodeJS.ProcessEnv, taskQueu
     return dir;
   });
   const main = path.join(__dirname, 'workerMain.ts');
-  return spawnUntilPolling([path.join(__dirname, '..', '..', 'bin', 'run-ts.js'), main, taskQueue], { ...env, TAILOR_TEST_BUNDLE_DIR: await bundleDir });
+  return spawnUntilPolling([path.join(__dirname, '..', '..', 'bin', 'run-ts.js'), main, taskQueue], {
+    ...env,
+    TAILOR_TEST_BUNDLE_DIR: await bundleDir,
+  });
 }
 
 async function spawnUntilPolling(args: string[], env: NodeJS.ProcessEnv): Promise<WorkerProcess> {

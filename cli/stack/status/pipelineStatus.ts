@@ -37,10 +37,18 @@ export const pipelineStatus: KindStatus = {
     const child = (name: string) => client.workflow.getHandle(`${runId}/${name}`);
     // A deploy step waiting for a person is the one thing an operator must act on: show it.
     const pendingApproval =
-      p.stage === 'deploy' ? await child('deploy').query(pendingApprovalQuery).catch(() => null) : null;
+      p.stage === 'deploy'
+        ? await child('deploy')
+            .query(pendingApprovalQuery)
+            .catch(() => null)
+        : null;
     // Training: the job's (or the self-hosted trainer's) step and loss from the fine-tune step's own query.
     const fineTune: FineTuneProgress | null =
-      p.stage === 'fine-tune' ? await child('fine-tune').query(fineTuneProgressQuery).catch(() => null) : null;
+      p.stage === 'fine-tune'
+        ? await child('fine-tune')
+            .query(fineTuneProgressQuery)
+            .catch(() => null)
+        : null;
     const lines = [stepsTable(p.steps)];
     if (fineTune) lines.push('', `fine-tune: ${fineTuneLine(fineTune)}`);
     if (pendingApproval) lines.push(...approvalLines(runId, pendingApproval));

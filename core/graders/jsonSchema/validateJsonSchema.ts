@@ -15,10 +15,45 @@ export interface SchemaError {
 }
 
 const SUPPORTED = new Set([
-  '$schema', '$id', '$defs', 'definitions', '$ref', '$comment', 'title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly',
-  'type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'patternProperties', 'items', 'prefixItems', 'minItems', 'maxItems',
-  'uniqueItems', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'allOf', 'anyOf',
-  'oneOf', 'not', 'minProperties', 'maxProperties',
+  '$schema',
+  '$id',
+  '$defs',
+  'definitions',
+  '$ref',
+  '$comment',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'patternProperties',
+  'items',
+  'prefixItems',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'minProperties',
+  'maxProperties',
 ]);
 
 /** Keywords anywhere in the schema this validator ignores (so a config can warn instead of silently passing). */
@@ -60,10 +95,14 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
+  if (Array.isArray(a))
+    return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 function resolveRef(ref: string, root: JsonSchema): JsonSchema {
@@ -109,7 +148,8 @@ function check(v: unknown, schema: JsonSchema, root: JsonSchema, path: string, e
   if (typeof v === 'number') {
     if (typeof s.minimum === 'number' && v < s.minimum) err(`less than ${s.minimum}`);
     if (typeof s.maximum === 'number' && v > s.maximum) err(`greater than ${s.maximum}`);
-    if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) err(`not greater than ${s.exclusiveMinimum}`);
+    if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum)
+      err(`not greater than ${s.exclusiveMinimum}`);
     if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) err(`not less than ${s.exclusiveMaximum}`);
     if (typeof s.multipleOf === 'number' && s.multipleOf > 0) {
       const q = v / s.multipleOf;
@@ -119,7 +159,8 @@ function check(v: unknown, schema: JsonSchema, root: JsonSchema, path: string, e
   if (Array.isArray(v)) {
     if (typeof s.minItems === 'number' && v.length < s.minItems) err(`fewer than ${s.minItems} items`);
     if (typeof s.maxItems === 'number' && v.length > s.maxItems) err(`more than ${s.maxItems} items`);
-    if (s.uniqueItems === true && v.some((x, i) => v.findIndex((y) => deepEqual(x, y)) !== i)) err('items are not unique');
+    if (s.uniqueItems === true && v.some((x, i) => v.findIndex((y) => deepEqual(x, y)) !== i))
+      err('items are not unique');
     const prefix = Array.isArray(s.prefixItems) ? (s.prefixItems as JsonSchema[]) : [];
     prefix.forEach((p, i) => i < v.length && check(v[i], p, root, pointer(path, i), errors));
     if (s.items !== undefined && !Array.isArray(s.items)) {
@@ -129,11 +170,17 @@ function check(v: unknown, schema: JsonSchema, root: JsonSchema, path: string, e
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const obj = v as Record<string, unknown>;
     const keys = Object.keys(obj);
-    if (typeof s.minProperties === 'number' && keys.length < s.minProperties) err(`fewer than ${s.minProperties} properties`);
-    if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) err(`more than ${s.maxProperties} properties`);
-    if (Array.isArray(s.required)) for (const r of s.required as string[]) if (!(r in obj)) errors.push({ path: pointer(path, r), message: 'required property is missing' });
+    if (typeof s.minProperties === 'number' && keys.length < s.minProperties)
+      err(`fewer than ${s.minProperties} properties`);
+    if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties)
+      err(`more than ${s.maxProperties} properties`);
+    if (Array.isArray(s.required))
+      for (const r of s.required as string[])
+        if (!(r in obj)) errors.push({ path: pointer(path, r), message: 'required property is missing' });
     const props = (s.properties ?? {}) as Record<string, JsonSchema>;
-    const patterns = Object.entries((s.patternProperties ?? {}) as Record<string, JsonSchema>).map(([p, sub]) => [new RegExp(p, 'u'), sub] as const);
+    const patterns = Object.entries((s.patternProperties ?? {}) as Record<string, JsonSchema>).map(
+      ([p, sub]) => [new RegExp(p, 'u'), sub] as const,
+    );
     for (const k of keys) {
       let matched = false;
       if (k in props) {
@@ -147,16 +194,19 @@ function check(v: unknown, schema: JsonSchema, root: JsonSchema, path: string, e
         }
       }
       if (!matched && s.additionalProperties !== undefined) {
-        if (s.additionalProperties === false) errors.push({ path: pointer(path, k), message: 'additional property is not allowed' });
+        if (s.additionalProperties === false)
+          errors.push({ path: pointer(path, k), message: 'additional property is not allowed' });
         else check(obj[k], s.additionalProperties as JsonSchema, root, pointer(path, k), errors);
       }
     }
   }
   if (Array.isArray(s.allOf)) for (const sub of s.allOf as JsonSchema[]) check(v, sub, root, path, errors);
-  if (Array.isArray(s.anyOf) && !(s.anyOf as JsonSchema[]).some((sub) => validateJsonSchema(v, sub, root).length === 0)) err('matches none of anyOf');
+  if (Array.isArray(s.anyOf) && !(s.anyOf as JsonSchema[]).some((sub) => validateJsonSchema(v, sub, root).length === 0))
+    err('matches none of anyOf');
   if (Array.isArray(s.oneOf)) {
     const n = (s.oneOf as JsonSchema[]).filter((sub) => validateJsonSchema(v, sub, root).length === 0).length;
     if (n !== 1) err(`matches ${n} of oneOf (exactly 1 expected)`);
   }
-  if (s.not !== undefined && validateJsonSchema(v, s.not as JsonSchema, root).length === 0) err('matches the schema under not');
+  if (s.not !== undefined && validateJsonSchema(v, s.not as JsonSchema, root).length === 0)
+    err('matches the schema under not');
 }

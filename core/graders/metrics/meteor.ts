@@ -25,7 +25,11 @@ export function meteor(hypothesis: string, reference: string, alpha = 0.9, beta 
 }
 
 /** NLTK's `_match_enums`: from the end of both lists, the first equal pair is matched and removed (mutates both). */
-function matchEnums(hyp: { i: number; w: string }[], ref: { i: number; w: string }[], key: (w: string) => string): [number, number][] {
+function matchEnums(
+  hyp: { i: number; w: string }[],
+  ref: { i: number; w: string }[],
+  key: (w: string) => string,
+): [number, number][] {
   const out: [number, number][] = [];
   for (let i = hyp.length - 1; i >= 0; i--) {
     const hk = key(hyp[i]!.w);

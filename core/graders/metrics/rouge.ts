@@ -24,7 +24,11 @@ export function rouge(metric: RougeMetric, input: string, reference: string): nu
 }
 
 export function rougeTokens(text: string): string[] {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').split(' ').filter(Boolean);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .split(' ')
+    .filter(Boolean);
 }
 
 function fmeasure(precision: number, recall: number): number {

@@ -9,7 +9,12 @@ import { swapTerms } from './swapTerms';
  * equivalent answer from the model under test. A case whose input holds none of the terms passes as not
  * applicable (noted in the detail), so one suite-wide assertion can run over every case.
  */
-export async function gradeCounterfactual(a: AssertionOf<'counterfactual'>, name: string, input: GradeInput, services: Pick<GraderServices, 'generate'>): Promise<GradeResult> {
+export async function gradeCounterfactual(
+  a: AssertionOf<'counterfactual'>,
+  name: string,
+  input: GradeInput,
+  services: Pick<GraderServices, 'generate'>,
+): Promise<GradeResult> {
   let swapped = 0;
   const messages = input.messages
     .filter((m): m is typeof m & { role: 'system' | 'developer' | 'user' | 'assistant' } => m.role !== 'tool')
@@ -19,7 +24,15 @@ export async function gradeCounterfactual(a: AssertionOf<'counterfactual'>, name
       swapped += r.swapped;
       return { role: m.role, content: r.text };
     });
-  if (swapped === 0) return { name, type: a.type, score: 1, passed: true, errored: false, detail: 'not applicable: no swap term in the input' };
+  if (swapped === 0)
+    return {
+      name,
+      type: a.type,
+      score: 1,
+      passed: true,
+      errored: false,
+      detail: 'not applicable: no swap term in the input',
+    };
   const original = input.sample.output_text;
   const other = await services.generate(messages);
   let equivalent: boolean;

@@ -27,19 +27,60 @@ const PAIR_SCHEMA = {
  * verdicts (win 1, tie ½, loss 0), which cancels a judge's preference for a position; the detail says whether the
  * two verdicts agreed. A reply without a usable score or verdict is `model_grader_parse_error`.
  */
-export async function gradeLlmJudge(a: AssertionOf<'llm_judge'>, name: string, input: GradeInput, ctx: TemplateContext, services: Pick<GraderServices, 'judge'>): Promise<GradeResult> {
+export async function gradeLlmJudge(
+  a: AssertionOf<'llm_judge'>,
+  name: string,
+  input: GradeInput,
+  ctx: TemplateContext,
+  services: Pick<GraderServices, 'judge'>,
+): Promise<GradeResult> {
   const task = [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const answer = input.sample.output_text;
   if (a.mode === 'single') {
     const reference = tryRender(a.against, ctx);
-    const user = [`Rubric:\n${a.rubric}`, `Task input:\n${task}`, ...(reference ? [`Reference answer:\n${reference}`] : []), `Answer:\n${answer}`].join('\n\n');
-    const reply = await services.judge({ model: a.model, messages: [{ role: 'system', content: SINGLE_SYSTEM }, { role: 'user', content: user }], jsonSchema: { name: 'judge_score', schema: SCORE_SCHEMA }, sampling: { temperature: 0, seed: 0 } });
+    const user = [
+      `Rubric:\n${a.rubric}`,
+      `Task input:\n${task}`,
+      ...(reference ? [`Reference answer:\n${reference}`] : []),
+      `Answer:\n${answer}`,
+    ].join('\n\n');
+    const reply = await services.judge({
+      model: a.model,
+      messages: [
+        { role: 'system', content: SINGLE_SYSTEM },
+        { role: 'user', content: user },
+      ],
+      jsonSchema: { name: 'judge_score', schema: SCORE_SCHEMA },
+      sampling: { temperature: 0, seed: 0 },
+    });
     const base = { name, type: a.type, usage: reply.usage, sampledModel: reply.model };
-    if (reply.refusal) return { ...base, score: 0, passed: false, errored: true, errors: ['model_grader_refusal_error'], detail: `judge refused: ${reply.refusal}` };
+    if (reply.refusal)
+      return {
+        ...base,
+        score: 0,
+        passed: false,
+        errored: true,
+        errors: ['model_grader_refusal_error'],
+        detail: `judge refused: ${reply.refusal}`,
+      };
     const value = numericValue(field(parseJsonReply(reply.text), 'score', 'result') ?? reply.text);
-    if (value === undefined) return { ...base, score: 0, passed: false, errored: true, errors: ['model_grader_parse_error'], detail: `no score in the judge's reply ${JSON.stringify(reply.text.slice(0, 80))}` };
+    if (value === undefined)
+      return {
+        ...base,
+        score: 0,
+        passed: false,
+        errored: true,
+        errors: ['model_grader_parse_error'],
+        detail: `no score in the judge's reply ${JSON.stringify(reply.text.slice(0, 80))}`,
+      };
     const score = Math.min(1, Math.max(0, value));
-    return { ...base, score, passed: score >= a.threshold, errored: false, detail: `judge score ${score.toFixed(3)} vs threshold ${a.threshold}` };
+    return {
+      ...base,
+      score,
+      passed: score >= a.threshold,
+      errored: false,
+      detail: `judge score ${score.toFixed(3)} vs threshold ${a.threshold}`,
+    };
   }
   const other = renderGraderTemplate(a.against, ctx);
   const ask = async (first: string, second: string) =>
@@ -47,7 +88,10 @@ export async function gradeLlmJudge(a: AssertionOf<'llm_judge'>, name: string, i
       model: a.model,
       messages: [
         { role: 'system', content: PAIR_SYSTEM },
-        { role: 'user', content: `Rubric:\n${a.rubric}\n\nTask input:\n${task}\n\nAnswer A:\n${first}\n\nAnswer B:\n${second}` },
+        {
+          role: 'user',
+          content: `Rubric:\n${a.rubric}\n\nTask input:\n${task}\n\nAnswer A:\n${first}\n\nAnswer B:\n${second}`,
+        },
       ],
       jsonSchema: { name: 'judge_pair', schema: PAIR_SCHEMA },
       sampling: { temperature: 0, seed: 0 },
@@ -58,17 +102,34 @@ export async function gradeLlmJudge(a: AssertionOf<'llm_judge'>, name: string, i
   const base = { name, type: a.type, usage, sampledModel: forward.model };
   const v1 = verdict(forward.text);
   const v2 = verdict(backward.text);
-  if (!v1 || !v2) return { ...base, score: 0, passed: false, errored: true, errors: ['model_grader_parse_error'], detail: `no verdict in the judge's reply ${JSON.stringify((v1 ? backward : forward).text.slice(0, 80))}` };
+  if (!v1 || !v2)
+    return {
+      ...base,
+      score: 0,
+      passed: false,
+      errored: true,
+      errors: ['model_grader_parse_error'],
+      detail: `no verdict in the judge's reply ${JSON.stringify((v1 ? backward : forward).text.slice(0, 80))}`,
+    };
   const s1 = v1 === 'A' ? 1 : v1 === 'tie' ? 0.5 : 0;
   const s2 = v2 === 'B' ? 1 : v2 === 'tie' ? 0.5 : 0;
   const score = (s1 + s2) / 2;
-  return { ...base, score, passed: score >= a.threshold, errored: false, detail: `A/B verdict ${v1}, B/A verdict ${v2} (${s1 === s2 ? 'consistent' : 'position-dependent'})` };
+  return {
+    ...base,
+    score,
+    passed: score >= a.threshold,
+    errored: false,
+    detail: `A/B verdict ${v1}, B/A verdict ${v2} (${s1 === s2 ? 'consistent' : 'position-dependent'})`,
+  };
 }
 
 function verdict(text: string): 'A' | 'B' | 'tie' | undefined {
   const raw = field(parseJsonReply(text), 'winner', 'result') ?? text;
   if (typeof raw !== 'string') return undefined;
-  const t = raw.trim().replace(/^["']|["'.]$/g, '').toLowerCase();
+  const t = raw
+    .trim()
+    .replace(/^["']|["'.]$/g, '')
+    .toLowerCase();
   return t === 'a' ? 'A' : t === 'b' ? 'B' : t === 'tie' ? 'tie' : undefined;
 }
 

@@ -9,13 +9,35 @@ export function firstNumber(text: string): number | undefined {
 }
 
 /** `numeric`: the first number in the output is within `tolerance` of the expected value (absolute or relative). */
-export function gradeNumeric(a: AssertionOf<'numeric'>, name: string, output: string, ctx: TemplateContext): GradeResult {
+export function gradeNumeric(
+  a: AssertionOf<'numeric'>,
+  name: string,
+  output: string,
+  ctx: TemplateContext,
+): GradeResult {
   const wantText = typeof a.value === 'number' ? String(a.value) : renderGraderTemplate(a.value, ctx);
   const want = firstNumber(wantText);
-  if (want === undefined) return { name, type: a.type, score: 0, passed: false, errored: true, errors: ['invalid_variable_error'], detail: `expected value ${JSON.stringify(wantText)} is not a number` };
+  if (want === undefined)
+    return {
+      name,
+      type: a.type,
+      score: 0,
+      passed: false,
+      errored: true,
+      errors: ['invalid_variable_error'],
+      detail: `expected value ${JSON.stringify(wantText)} is not a number`,
+    };
   const got = firstNumber(output);
-  if (got === undefined) return { name, type: a.type, score: 0, passed: false, errored: false, detail: 'no number in the output' };
+  if (got === undefined)
+    return { name, type: a.type, score: 0, passed: false, errored: false, detail: 'no number in the output' };
   const allowed = a.relative ? Math.abs(want) * a.tolerance : a.tolerance;
   const hit = Math.abs(got - want) <= allowed + 1e-12;
-  return { name, type: a.type, score: hit ? 1 : 0, passed: hit, errored: false, detail: hit ? undefined : `${got} is not within ${allowed} of ${want}` };
+  return {
+    name,
+    type: a.type,
+    score: hit ? 1 : 0,
+    passed: hit,
+    errored: false,
+    detail: hit ? undefined : `${got} is not within ${allowed} of ${want}`,
+  };
 }

@@ -15,17 +15,30 @@ function ragPassages(input: GradeInput) {
   return parseRagPrompt(user).passages;
 }
 
-/** `relevant` as written (a list) or a template naming one (`{{item.relevant}}`); a single string counts as a list of one. */
+/**
+ * `relevant` as written (a list) or a template naming one (`{{item.relevant}}`); a single string counts as a list of
+ * one.
+ */
 function relevantLabels(value: string | string[], ctx: TemplateContext): string[] | string {
-  const raw = Array.isArray(value) ? value : /^\{\{[^{}]*\}\}$/.test(value.trim()) ? resolveVariable(value.trim().slice(2, -2).trim(), ctx) : [value];
+  const raw = Array.isArray(value)
+    ? value
+    : /^\{\{[^{}]*\}\}$/.test(value.trim())
+      ? resolveVariable(value.trim().slice(2, -2).trim(), ctx)
+      : [value];
   const list = typeof raw === 'string' ? [raw] : raw;
-  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return `relevant must be a list of source labels, got ${JSON.stringify(raw)}`;
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+    return `relevant must be a list of source labels, got ${JSON.stringify(raw)}`;
   return list;
 }
 
 type RetrievalType = 'retrieval_recall_at_k' | 'retrieval_mrr';
 
-export function gradeRetrieval(a: AssertionOf<RetrievalType>, name: string, input: GradeInput, ctx: TemplateContext): GradeResult {
+export function gradeRetrieval(
+  a: AssertionOf<RetrievalType>,
+  name: string,
+  input: GradeInput,
+  ctx: TemplateContext,
+): GradeResult {
   const passages = ragPassages(input);
   const relevant = relevantLabels(a.relevant, ctx);
   if (typeof relevant === 'string') return failedGrade(name, a.type, 'invalid_variable_error', relevant);
@@ -33,13 +46,47 @@ export function gradeRetrieval(a: AssertionOf<RetrievalType>, name: string, inpu
   const k = a.type === 'retrieval_recall_at_k' ? (a.k ?? labels.length) : labels.length;
   const score = a.type === 'retrieval_recall_at_k' ? recallAtK(labels, relevant, k) : reciprocalRank(labels, relevant);
   const passed = score >= a.min;
-  return { name, type: a.type, score, passed, errored: false, detail: passed ? undefined : `${a.type === 'retrieval_mrr' ? 'reciprocal rank' : `recall@${k}`} ${score.toFixed(2)} < ${a.min}: relevant ${relevant.join(', ')}; retrieved ${labels.join(', ')}` };
+  return {
+    name,
+    type: a.type,
+    score,
+    passed,
+    errored: false,
+    detail: passed
+      ? undefined
+      : `${a.type === 'retrieval_mrr' ? 'reciprocal rank' : `recall@${k}`} ${score.toFixed(2)} < ${a.min}: relevant ${relevant.join(', ')}; retrieved ${labels.join(', ')}`,
+  };
 }
 
-export function gradeFaithfulness(a: AssertionOf<'faithfulness'>, name: string, input: GradeInput, output: string): GradeResult {
+export function gradeFaithfulness(
+  a: AssertionOf<'faithfulness'>,
+  name: string,
+  input: GradeInput,
+  output: string,
+): GradeResult {
   const passages = ragPassages(input);
-  if (!passages.length) return { name, type: a.type, score: 0, passed: a.min <= 0, errored: false, detail: 'no passages in the prompt: nothing to support the answer' };
-  const f = faithfulness(output, citedBy(output, passages).map((p) => p.text));
+  if (!passages.length)
+    return {
+      name,
+      type: a.type,
+      score: 0,
+      passed: a.min <= 0,
+      errored: false,
+      detail: 'no passages in the prompt: nothing to support the answer',
+    };
+  const f = faithfulness(
+    output,
+    citedBy(output, passages).map((p) => p.text),
+  );
   const passed = f.score >= a.min;
-  return { name, type: a.type, score: f.score, passed, errored: false, detail: passed ? undefined : `${f.supported}/${f.total} content words supported; unsupported: ${f.unsupported.slice(0, 8).join(', ')}` };
+  return {
+    name,
+    type: a.type,
+    score: f.score,
+    passed,
+    errored: false,
+    detail: passed
+      ? undefined
+      : `${f.supported}/${f.total} content words supported; unsupported: ${f.unsupported.slice(0, 8).join(', ')}`,
+  };
 }

@@ -2,7 +2,10 @@
  * Swaps terms both ways at once (he↔she, John↔Aisha), whole words only, keeping the case pattern of each hit
  * (He → She, JOHN → AISHA). One pass over the text, so a swapped term is never swapped back.
  */
-export function swapTerms(text: string, swaps: readonly { from: string; to: string }[]): { text: string; swapped: number } {
+export function swapTerms(
+  text: string,
+  swaps: readonly { from: string; to: string }[],
+): { text: string; swapped: number } {
   const map = new Map<string, string>();
   for (const s of swaps) {
     map.set(s.from.toLowerCase(), s.to);
@@ -23,7 +26,8 @@ export function swapTerms(text: string, swaps: readonly { from: string; to: stri
 
 function matchCase(model: string, word: string): string {
   if (model === model.toUpperCase() && model !== model.toLowerCase() && model.length > 1) return word.toUpperCase();
-  if (model[0] && model[0] === model[0].toUpperCase() && model[0] !== model[0].toLowerCase()) return word[0]!.toUpperCase() + word.slice(1);
+  if (model[0] && model[0] === model[0].toUpperCase() && model[0] !== model[0].toLowerCase())
+    return word[0]!.toUpperCase() + word.slice(1);
   return model === model.toLowerCase() ? word.toLowerCase() : word;
 }
 

@@ -27,9 +27,11 @@ export class FormulaEvalError extends Error {
   override name = 'FormulaEvalError';
 }
 
-export type ParsedFormula = { ok: true; evaluate(vars: Record<string, number>): number; variables: string[] } | { ok: false; error: string };
+export type ParsedFormula =
+  { ok: true; evaluate(vars: Record<string, number>): number; variables: string[] } | { ok: false; error: string };
 
-type Token = { t: 'num'; v: number; at: number } | { t: 'id'; v: string; at: number } | { t: 'op'; v: string; at: number };
+type Token =
+  { t: 'num'; v: number; at: number } | { t: 'id'; v: string; at: number } | { t: 'op'; v: string; at: number };
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -140,7 +142,8 @@ export function parseFormula(src: string, variables: readonly string[]): ParsedF
         }
         expectOp(')');
         const [lo, hi] = spec!.arity;
-        if (args.length < lo || args.length > hi) fail(`${tk.v}() takes ${lo === hi ? lo : `at least ${lo}`} argument(s), got ${args.length}`);
+        if (args.length < lo || args.length > hi)
+          fail(`${tk.v}() takes ${lo === hi ? lo : `at least ${lo}`} argument(s), got ${args.length}`);
         return { kind: 'call', fn: tk.v, args };
       }
       if (!variables.includes(tk.v)) fail(`unknown name '${tk.v}' (graders: ${variables.join(', ') || 'none'})`);

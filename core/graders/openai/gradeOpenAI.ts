@@ -16,7 +16,13 @@ export interface OpenAIGradeOptions {
  * Grades one sample with an OpenAI grader config. A template naming a missing variable scores 0 with
  * `invalid_variable_error` (errored, not failed); a judge that cannot be reached throws, so the shard retries.
  */
-export async function gradeOpenAI(g: OpenAIGrader, name: string, ctx: TemplateContext, services: Pick<GraderServices, 'judge' | 'embed'>, opts: OpenAIGradeOptions = {}): Promise<GradeResult> {
+export async function gradeOpenAI(
+  g: OpenAIGrader,
+  name: string,
+  ctx: TemplateContext,
+  services: Pick<GraderServices, 'judge' | 'embed'>,
+  opts: OpenAIGradeOptions = {},
+): Promise<GradeResult> {
   try {
     switch (g.type) {
       case 'string_check':
@@ -42,7 +48,13 @@ export async function gradeOpenAI(g: OpenAIGrader, name: string, ctx: TemplateCo
  * detail); passed = score ≥ pass_threshold, or ≥ 0.5 without one (a recorded choice). A sub-grade error makes the
  * item errored, but the formula still runs with that sub-score at 0.
  */
-async function gradeMulti(g: MultiGrader, name: string, ctx: TemplateContext, services: Pick<GraderServices, 'judge' | 'embed'>, opts: OpenAIGradeOptions): Promise<GradeResult> {
+async function gradeMulti(
+  g: MultiGrader,
+  name: string,
+  ctx: TemplateContext,
+  services: Pick<GraderServices, 'judge' | 'embed'>,
+  opts: OpenAIGradeOptions,
+): Promise<GradeResult> {
   const subScores: Record<string, number> = {};
   const errors = new Set<NonNullable<GradeResult['errors']>[number]>();
   const details: string[] = [];
@@ -56,12 +68,28 @@ async function gradeMulti(g: MultiGrader, name: string, ctx: TemplateContext, se
   }
   const parsed = parseFormula(g.calculate_output, Object.keys(g.graders));
   const base = { name, type: g.type, subScores, usage: usageTokens };
-  if (!parsed.ok) return { ...base, score: 0, passed: false, errored: true, errors: [...errors, 'formula_parse_error'], detail: `calculate_output: ${parsed.error}` };
+  if (!parsed.ok)
+    return {
+      ...base,
+      score: 0,
+      passed: false,
+      errored: true,
+      errors: [...errors, 'formula_parse_error'],
+      detail: `calculate_output: ${parsed.error}`,
+    };
   let score: number;
   try {
     score = parsed.evaluate(subScores);
   } catch (err) {
-    if (err instanceof FormulaEvalError) return { ...base, score: 0, passed: false, errored: true, errors: [...errors, 'other_error'], detail: `calculate_output: ${err.message}` };
+    if (err instanceof FormulaEvalError)
+      return {
+        ...base,
+        score: 0,
+        passed: false,
+        errored: true,
+        errors: [...errors, 'other_error'],
+        detail: `calculate_output: ${err.message}`,
+      };
     throw err;
   }
   const threshold = g.pass_threshold ?? 0.5;

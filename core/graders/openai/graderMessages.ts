@@ -28,6 +28,9 @@ function renderItem(item: GraderContentItem, ctx: TemplateContext): JudgeContent
     case 'input_image':
       return { type: 'image_url', image_url: { url: renderGraderTemplate(item.image_url, ctx), detail: item.detail } };
     case 'input_audio':
-      return { type: 'input_audio', input_audio: { data: renderGraderTemplate(item.input_audio.data, ctx), format: item.input_audio.format } };
+      return {
+        type: 'input_audio',
+        input_audio: { data: renderGraderTemplate(item.input_audio.data, ctx), format: item.input_audio.format },
+      };
   }
 }

@@ -19,7 +19,12 @@ const ContentItem = z.union([
       file_id: z.string().nullable().optional(),
     })
     .strict(),
-  z.object({ type: z.literal('input_audio'), input_audio: z.object({ data: z.string(), format: z.enum(['mp3', 'wav']) }).strict() }).strict(),
+  z
+    .object({
+      type: z.literal('input_audio'),
+      input_audio: z.object({ data: z.string(), format: z.enum(['mp3', 'wav']) }).strict(),
+    })
+    .strict(),
 ]);
 export type GraderContentItem = z.output<typeof ContentItem>;
 
@@ -63,7 +68,19 @@ export const StringCheckSchema = z
   })
   .strict();
 
-export const SIMILARITY_METRICS = ['cosine', 'fuzzy_match', 'bleu', 'gleu', 'meteor', 'rouge_1', 'rouge_2', 'rouge_3', 'rouge_4', 'rouge_5', 'rouge_l'] as const;
+export const SIMILARITY_METRICS = [
+  'cosine',
+  'fuzzy_match',
+  'bleu',
+  'gleu',
+  'meteor',
+  'rouge_1',
+  'rouge_2',
+  'rouge_3',
+  'rouge_4',
+  'rouge_5',
+  'rouge_l',
+] as const;
 export type SimilarityMetric = (typeof SIMILARITY_METRICS)[number];
 
 export const TextSimilaritySchema = z
@@ -73,7 +90,10 @@ export const TextSimilaritySchema = z
     input: z.string(),
     reference: z.string(),
     // The guide writes rouge-1; the enum says rouge_1.
-    evaluation_metric: z.preprocess((m) => (typeof m === 'string' ? m.replace(/^rouge-/, 'rouge_') : m), z.enum(SIMILARITY_METRICS)),
+    evaluation_metric: z.preprocess(
+      (m) => (typeof m === 'string' ? m.replace(/^rouge-/, 'rouge_') : m),
+      z.enum(SIMILARITY_METRICS),
+    ),
     /** Tailor extension: the embedding model behind `cosine`. @default 'text-embedding-3-large' */
     embedding_model: z.string().optional(),
   })
@@ -85,7 +105,10 @@ export const ScoreModelSchema = z
     ...common,
     model: z.string().min(1),
     input: z.array(GraderMessageSchema).min(1),
-    range: z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'range must be [min, max] with min < max').default([0, 1]),
+    range: z
+      .tuple([z.number(), z.number()])
+      .refine(([lo, hi]) => lo < hi, 'range must be [min, max] with min < max')
+      .default([0, 1]),
     sampling_params: SamplingParamsSchema.nullable().optional(),
   })
   .strict();
@@ -101,17 +124,27 @@ export const LabelModelSchema = z
     sampling_params: SamplingParamsSchema.nullable().optional(),
   })
   .strict()
-  .refine((g) => g.passing_labels.every((l) => g.labels.includes(l)), { message: 'passing_labels must be a subset of labels', path: ['passing_labels'] });
+  .refine((g) => g.passing_labels.every((l) => g.labels.includes(l)), {
+    message: 'passing_labels must be a subset of labels',
+    path: ['passing_labels'],
+  });
 
 const PythonSchema = z
   .object({ type: z.literal('python'), ...common, source: z.string(), image_tag: z.string().optional() })
   .strict()
   .refine(() => false, {
-    message: "python graders run OpenAI-supplied Python in a sandbox (numpy, rapidfuzz, …); Tailor has no such sandbox yet — use text_similarity, string_check or a model grader",
+    message:
+      'python graders run OpenAI-supplied Python in a sandbox (numpy, rapidfuzz, …); Tailor has no such sandbox yet — use text_similarity, string_check or a model grader',
   });
 
 /** Any grader `multi` may hold (everything but `multi`). */
-export const SubGraderSchema = z.discriminatedUnion('type', [StringCheckSchema, TextSimilaritySchema, ScoreModelSchema, LabelModelSchema, PythonSchema]);
+export const SubGraderSchema = z.discriminatedUnion('type', [
+  StringCheckSchema,
+  TextSimilaritySchema,
+  ScoreModelSchema,
+  LabelModelSchema,
+  PythonSchema,
+]);
 export type SubGrader = z.output<typeof SubGraderSchema>;
 
 export const MultiSchema = z
@@ -120,19 +153,35 @@ export const MultiSchema = z
     ...common,
     // The service wants a map; the published schema says one object (openai-java#647). A bare grader becomes a
     // one-entry map keyed by its name.
-    graders: z.union([z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a graders key must be a formula identifier'), SubGraderSchema), SubGraderSchema]),
+    graders: z.union([
+      z.record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a graders key must be a formula identifier'),
+        SubGraderSchema,
+      ),
+      SubGraderSchema,
+    ]),
     calculate_output: z.string().min(1),
   })
   .strict()
   .transform((g, ctx) => {
     const graders: Record<string, SubGrader> =
-      'type' in g.graders && typeof g.graders.type === 'string' ? { [(g.graders as SubGrader).name ?? (g.graders as SubGrader).type]: g.graders as SubGrader } : (g.graders as Record<string, SubGrader>);
+      'type' in g.graders && typeof g.graders.type === 'string'
+        ? { [(g.graders as SubGrader).name ?? (g.graders as SubGrader).type]: g.graders as SubGrader }
+        : (g.graders as Record<string, SubGrader>);
     const parsed = parseFormula(g.calculate_output, Object.keys(graders));
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['calculate_output'], message: `formula_parse_error: ${parsed.error}` });
+    if (!parsed.ok)
+      ctx.addIssue({ code: 'custom', path: ['calculate_output'], message: `formula_parse_error: ${parsed.error}` });
     return { ...g, graders };
   });
 
-export const OpenAIGraderSchema = z.union([StringCheckSchema, TextSimilaritySchema, ScoreModelSchema, LabelModelSchema, MultiSchema, PythonSchema]);
+export const OpenAIGraderSchema = z.union([
+  StringCheckSchema,
+  TextSimilaritySchema,
+  ScoreModelSchema,
+  LabelModelSchema,
+  MultiSchema,
+  PythonSchema,
+]);
 export type StringCheckGrader = z.output<typeof StringCheckSchema>;
 export type TextSimilarityGrader = z.output<typeof TextSimilaritySchema>;
 export type ScoreModelGrader = z.output<typeof ScoreModelSchema>;
@@ -140,4 +189,11 @@ export type LabelModelGrader = z.output<typeof LabelModelSchema>;
 export type MultiGrader = z.output<typeof MultiSchema>;
 export type OpenAIGrader = StringCheckGrader | TextSimilarityGrader | ScoreModelGrader | LabelModelGrader | MultiGrader;
 
-export const OPENAI_GRADER_TYPES = ['string_check', 'text_similarity', 'score_model', 'label_model', 'multi', 'python'] as const;
+export const OPENAI_GRADER_TYPES = [
+  'string_check',
+  'text_similarity',
+  'score_model',
+  'label_model',
+  'multi',
+  'python',
+] as const;

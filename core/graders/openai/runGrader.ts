@@ -21,14 +21,27 @@ export interface RunGraderResponse {
     errors: Record<string, boolean | string | null>;
     execution_time: number;
     scores: Record<string, number>;
-    token_usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; cached_tokens: number } | null;
+    token_usage: {
+      prompt_tokens: number;
+      completion_tokens: number;
+      total_tokens: number;
+      cached_tokens: number;
+    } | null;
     sampled_model_name: string | null;
   };
   sub_rewards: Record<string, number>;
-  model_grader_token_usage_per_model: Record<string, { prompt_tokens: number; completion_tokens: number; total_tokens: number; cached_tokens: number }>;
+  model_grader_token_usage_per_model: Record<
+    string,
+    { prompt_tokens: number; completion_tokens: number; total_tokens: number; cached_tokens: number }
+  >;
 }
 
-export async function runGrader(req: RunGraderRequest, services: Pick<GraderServices, 'judge' | 'embed'>, opts: OpenAIGradeOptions = {}, now: () => number = () => performance.now()): Promise<RunGraderResponse> {
+export async function runGrader(
+  req: RunGraderRequest,
+  services: Pick<GraderServices, 'judge' | 'embed'>,
+  opts: OpenAIGradeOptions = {},
+  now: () => number = () => performance.now(),
+): Promise<RunGraderResponse> {
   const grader: OpenAIGrader = OpenAIGraderSchema.parse(req.grader) as OpenAIGrader;
   const t0 = now();
   const sample: Record<string, unknown> = { output_text: req.model_sample };
@@ -39,7 +52,9 @@ export async function runGrader(req: RunGraderRequest, services: Pick<GraderServ
   }
   const name = grader.name ?? grader.type;
   const r = await gradeOpenAI(grader, name, { item: req.item ?? {}, sample }, services, opts);
-  const errors: Record<string, boolean | string | null> = Object.fromEntries(GRADER_ERROR_FLAGS.map((f) => [f, (r.errors ?? []).includes(f)]));
+  const errors: Record<string, boolean | string | null> = Object.fromEntries(
+    GRADER_ERROR_FLAGS.map((f) => [f, (r.errors ?? []).includes(f)]),
+  );
   errors.python_grader_server_error_type = null;
   errors.python_grader_runtime_error_details = null;
   errors.model_grader_server_error_details = null;

@@ -29,26 +29,63 @@ export const SCORE_SCHEMA = {
  * range[0], as the guide says — with `model_grader_parse_error`; a refusal sets `model_grader_refusal_error`.
  * passed = score ≥ pass_threshold; without one, score ≥ the middle of the range (a recorded choice).
  */
-export async function gradeScoreModel(g: ScoreModelGrader, name: string, ctx: TemplateContext, services: Pick<GraderServices, 'judge'>, aliases: Record<string, string> = {}): Promise<GradeResult> {
+export async function gradeScoreModel(
+  g: ScoreModelGrader,
+  name: string,
+  ctx: TemplateContext,
+  services: Pick<GraderServices, 'judge'>,
+  aliases: Record<string, string> = {},
+): Promise<GradeResult> {
   const [lo, hi] = g.range;
   const threshold = g.pass_threshold ?? (lo + hi) / 2;
   const req = judgeRequest(g, ctx, aliases, { name: 'score_model_result', schema: SCORE_SCHEMA });
   const reply = await services.judge(req);
   const base = { name, type: g.type, usage: reply.usage, sampledModel: reply.model };
-  if (reply.refusal) return { ...base, score: 0, passed: false, errored: true, errors: ['model_grader_refusal_error'], detail: `judge refused: ${reply.refusal}` };
+  if (reply.refusal)
+    return {
+      ...base,
+      score: 0,
+      passed: false,
+      errored: true,
+      errors: ['model_grader_refusal_error'],
+      detail: `judge refused: ${reply.refusal}`,
+    };
   const raw = field(parseJsonReply(reply.text), 'result', 'score');
   const value = numericValue(raw ?? reply.text);
   if (value === undefined) {
-    return { ...base, score: 0, passed: 0 >= threshold, errored: true, errors: ['model_grader_parse_error'], detail: `no numeric result in the judge's reply ${JSON.stringify(reply.text.slice(0, 80))}` };
+    return {
+      ...base,
+      score: 0,
+      passed: 0 >= threshold,
+      errored: true,
+      errors: ['model_grader_parse_error'],
+      detail: `no numeric result in the judge's reply ${JSON.stringify(reply.text.slice(0, 80))}`,
+    };
   }
   const score = Math.min(hi, Math.max(lo, value));
-  return { ...base, score, passed: score >= threshold, errored: false, detail: `judge result ${value}${score !== value ? ` clamped to ${score}` : ''}, threshold ${threshold}` };
+  return {
+    ...base,
+    score,
+    passed: score >= threshold,
+    errored: false,
+    detail: `judge result ${value}${score !== value ? ` clamped to ${score}` : ''}, threshold ${threshold}`,
+  };
 }
 
 /** The chat request for a model grader: alias-mapped model, templated messages, the sampling params that apply. */
-export function judgeRequest(g: ScoreModelGrader | LabelModelGrader, ctx: TemplateContext, aliases: Record<string, string>, schema: { name: string; schema: Record<string, unknown> }): JudgeRequest {
+export function judgeRequest(
+  g: ScoreModelGrader | LabelModelGrader,
+  ctx: TemplateContext,
+  aliases: Record<string, string>,
+  schema: { name: string; schema: Record<string, unknown> },
+): JudgeRequest {
   const model = aliases[g.model] ?? g.model;
-  return { model, messages: renderGraderMessages(g.input, ctx), jsonSchema: schema, sampling: samplingFor(model, g.sampling_params ?? undefined) };
+  return {
+    model,
+    messages: renderGraderMessages(g.input, ctx),
+    jsonSchema: schema,
+    sampling: samplingFor(model, g.sampling_params ?? undefined),
+  };
 }
 
 function samplingFor(model: string, p: SamplingParams | undefined): JudgeRequest['sampling'] {

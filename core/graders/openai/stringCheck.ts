@@ -26,7 +26,14 @@ export function gradeStringCheck(g: StringCheckGrader, name: string, ctx: Templa
       break;
   }
   const score = hit ? 1 : 0;
-  return { name, type: g.type, score, passed: score === 1, errored: false, detail: hit ? undefined : `${clip(input)} ${g.operation} ${clip(reference)} is false` };
+  return {
+    name,
+    type: g.type,
+    score,
+    passed: score === 1,
+    errored: false,
+    detail: hit ? undefined : `${clip(input)} ${g.operation} ${clip(reference)} is false`,
+  };
 }
 
 function clip(s: string): string {

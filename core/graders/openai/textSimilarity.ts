@@ -14,15 +14,39 @@ export const DEFAULT_COSINE_MODEL = 'text-embedding-3-large';
  * `text_similarity`: passed = score ≥ pass_threshold; without a threshold (RFT
  * configs) the pass rule is score ≥ 0.5, the middle of the range (a recorded choice).
  */
-export async function gradeTextSimilarity(g: TextSimilarityGrader, name: string, ctx: TemplateContext, services: Pick<GraderServices, 'embed'>): Promise<GradeResult> {
+export async function gradeTextSimilarity(
+  g: TextSimilarityGrader,
+  name: string,
+  ctx: TemplateContext,
+  services: Pick<GraderServices, 'embed'>,
+): Promise<GradeResult> {
   const input = renderGraderTemplate(g.input, ctx);
   const reference = renderGraderTemplate(g.reference, ctx);
-  const score = await similarity(g.evaluation_metric, input, reference, services, g.embedding_model ?? DEFAULT_COSINE_MODEL);
+  const score = await similarity(
+    g.evaluation_metric,
+    input,
+    reference,
+    services,
+    g.embedding_model ?? DEFAULT_COSINE_MODEL,
+  );
   const threshold = g.pass_threshold ?? 0.5;
-  return { name, type: g.type, score, passed: score >= threshold, errored: false, detail: `${g.evaluation_metric} ${score.toFixed(4)} vs threshold ${threshold}` };
+  return {
+    name,
+    type: g.type,
+    score,
+    passed: score >= threshold,
+    errored: false,
+    detail: `${g.evaluation_metric} ${score.toFixed(4)} vs threshold ${threshold}`,
+  };
 }
 
-export async function similarity(metric: SimilarityMetric, input: string, reference: string, services: Pick<GraderServices, 'embed'>, embeddingModel = DEFAULT_COSINE_MODEL): Promise<number> {
+export async function similarity(
+  metric: SimilarityMetric,
+  input: string,
+  reference: string,
+  services: Pick<GraderServices, 'embed'>,
+  embeddingModel = DEFAULT_COSINE_MODEL,
+): Promise<number> {
   switch (metric) {
     case 'fuzzy_match':
       return fuzzyRatio(input, reference);

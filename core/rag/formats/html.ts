@@ -1,8 +1,44 @@
 import { boundaryLevelOf, type DocSection, type ParsedDocument } from '../documentTypes';
 
-const BLOCK = new Set(['p', 'div', 'section', 'article', 'main', 'header', 'footer', 'li', 'ul', 'ol', 'table', 'tr', 'br', 'hr', 'pre', 'blockquote', 'dt', 'dd', 'nav', 'aside', 'title']);
+const BLOCK = new Set([
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'header',
+  'footer',
+  'li',
+  'ul',
+  'ol',
+  'table',
+  'tr',
+  'br',
+  'hr',
+  'pre',
+  'blockquote',
+  'dt',
+  'dd',
+  'nav',
+  'aside',
+  'title',
+]);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'head']);
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', mdash: '—', ndash: '–', hellip: '…', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  mdash: '—',
+  ndash: '–',
+  hellip: '…',
+  rsquo: '’',
+  lsquo: '‘',
+  rdquo: '”',
+  ldquo: '“',
+};
 
 export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, e: string) => {

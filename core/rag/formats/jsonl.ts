@@ -23,11 +23,23 @@ export function parseJsonlDocuments(source: string, content: string, opts: Jsonl
     if (!raw) continue;
     const record = parseRecord(source, i + 1, raw);
     const value = record[field];
-    if (typeof value !== 'string') throw new DocumentFormatError(source, i + 1, `expected a string field '${field}'${value === undefined ? ' (missing)' : ` (got ${typeof value})`}`);
+    if (typeof value !== 'string')
+      throw new DocumentFormatError(
+        source,
+        i + 1,
+        `expected a string field '${field}'${value === undefined ? ' (missing)' : ` (got ${typeof value})`}`,
+      );
     if (!value.trim()) continue;
-    const name = [opts.titleField, 'title', 'id'].map((k) => (k ? record[k] : undefined)).find((v) => typeof v === 'string' || typeof v === 'number');
+    const name = [opts.titleField, 'title', 'id']
+      .map((k) => (k ? record[k] : undefined))
+      .find((v) => typeof v === 'string' || typeof v === 'number');
     if (text.length) text += '\n\n';
-    sections.push({ heading: [name !== undefined ? String(name) : `line ${i + 1}`], level: 1, start: text.length, end: text.length + value.length });
+    sections.push({
+      heading: [name !== undefined ? String(name) : `line ${i + 1}`],
+      level: 1,
+      start: text.length,
+      end: text.length + value.length,
+    });
     text += value;
   }
   return { source, text, sections, boundaryLevel: 0 };

@@ -37,4 +37,3 @@ export function parseMarkdown(source: string, text: string): ParsedDocument {
   if (current.end > current.start || current.level > 0) sections.push(current);
   return { source, text, sections: sections.filter((s) => s.end > s.start), boundaryLevel: boundaryLevelOf(sections) };
 }
-

@@ -19,5 +19,9 @@ export function parseDocument(source: string, content: string, opts: JsonlOption
   if (lower.endsWith('.txt') || lower.endsWith('.text')) return parsePlainText(source, text);
   if (lower.endsWith('.html') || lower.endsWith('.htm')) return parseHtml(source, text);
   if (lower.endsWith('.jsonl')) return parseJsonlDocuments(source, text, opts);
-  throw new DocumentFormatError(source, undefined, `unsupported document type; expected one of ${DOCUMENT_EXTENSIONS.join(', ')}`);
+  throw new DocumentFormatError(
+    source,
+    undefined,
+    `unsupported document type; expected one of ${DOCUMENT_EXTENSIONS.join(', ')}`,
+  );
 }

@@ -21,7 +21,14 @@ const chat = (id: string, created: number, shutdown: string | null, snapshot = i
   kind: 'chat',
   snapshot,
 });
-const embedding = (id: string, created: number): BaseModel => ({ id, created, owned_by: 'system', shutdown_date: null, kind: 'embedding', snapshot: id });
+const embedding = (id: string, created: number): BaseModel => ({
+  id,
+  created,
+  owned_by: 'system',
+  shutdown_date: null,
+  kind: 'embedding',
+  snapshot: id,
+});
 
 export const BASE_MODELS: readonly BaseModel[] = [
   chat('gpt-4o-mini-2024-07-18', 1721172717, null),

@@ -75,13 +75,16 @@ function parseKind(raw: string): FaultKind {
   const [name, arg] = raw.split(':', 2) as [string, string | undefined];
   const num = (what: string) => {
     const n = Number(arg);
-    if (arg === undefined || !Number.isFinite(n) || n < 0) throw new FaultSpecError(`'${raw}': ${what} needs a non-negative number after ':'`);
+    if (arg === undefined || !Number.isFinite(n) || n < 0)
+      throw new FaultSpecError(`'${raw}': ${what} needs a non-negative number after ':'`);
     return n;
   };
   if (/^\d{3}$/.test(name)) {
     const status = Number(name);
     if (status < 400 || status > 599) throw new FaultSpecError(`'${raw}': status must be 400-599`);
-    return arg !== undefined ? { kind: 'status', status, retryAfterMs: num('retry-after-ms') } : { kind: 'status', status };
+    return arg !== undefined
+      ? { kind: 'status', status, retryAfterMs: num('retry-after-ms') }
+      : { kind: 'status', status };
   }
   switch (name) {
     case 'quota':
@@ -118,12 +121,19 @@ export function parseFaultSpec(spec: string | undefined | null): FaultSpec {
     else if (key === 'train.slow') out.trainStepMs = int();
     else if (key === 'train.degrade_final') out.trainDegradeFinal = int() > 0;
     else {
-      if (key !== '*' && !ROUTE_NAMES.some((r) => routeMatches(key, r))) throw new FaultSpecError(`'${item}': unknown route '${key}' (routes: *, ${ROUTE_NAMES.join(', ')})`);
+      if (key !== '*' && !ROUTE_NAMES.some((r) => routeMatches(key, r)))
+        throw new FaultSpecError(`'${item}': unknown route '${key}' (routes: *, ${ROUTE_NAMES.join(', ')})`);
       const m = /^([^@#]+)(?:@([0-9.]+))?(?:#(\d+))?$/.exec(value);
       if (!m) throw new FaultSpecError(`'${item}': expected KIND[@RATE][#COUNT]`);
       const rate = m[2] === undefined ? 1 : Number(m[2]);
       if (!(rate >= 0 && rate <= 1)) throw new FaultSpecError(`'${item}': rate must be in [0, 1]`);
-      out.rules.push({ route: key, fault: parseKind(m[1]!), rate, count: m[3] === undefined ? null : Number(m[3]), text: item });
+      out.rules.push({
+        route: key,
+        fault: parseKind(m[1]!),
+        rate,
+        count: m[3] === undefined ? null : Number(m[3]),
+        text: item,
+      });
     }
   }
   return out;

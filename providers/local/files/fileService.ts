@@ -28,7 +28,11 @@ export class FileService {
 
   create(filename: string, purpose: string, bytes: Buffer, expiresAfterSeconds: number | null): FileObject {
     if (!(PURPOSES as readonly string[]).includes(purpose) && purpose !== 'fine-tune-results') {
-      throw invalidRequest(`'${purpose}' is not one of ${PURPOSES.map((p) => `'${p}'`).join(', ')} - 'purpose'`, 'purpose', 'invalid_value');
+      throw invalidRequest(
+        `'${purpose}' is not one of ${PURPOSES.map((p) => `'${p}'`).join(', ')} - 'purpose'`,
+        'purpose',
+        'invalid_value',
+      );
     }
     let status: FileObject['status'] = 'processed';
     let details: string | null = null;

@@ -17,7 +17,8 @@ export const modelNotFound = (model: string) =>
 
 export const fileNotFound = (id: string) => notFound(`No such File object: ${id}`, 'id');
 
-export const jobNotFound = (id: string) => notFound(`Fine-tuning job ${id} not found.`, 'fine_tuning_job_id', 'fine_tuning_job_not_found');
+export const jobNotFound = (id: string) =>
+  notFound(`Fine-tuning job ${id} not found.`, 'fine_tuning_job_id', 'fine_tuning_job_not_found');
 
 /** OpenAI's 401 for a request without an `Authorization` header (only when the backend has a token). */
 export const missingApiKey = () =>

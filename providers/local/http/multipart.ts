@@ -11,7 +11,7 @@ export interface UploadedForm {
 
 export async function parseMultipart(body: Buffer, contentType: string | undefined): Promise<UploadedForm> {
   if (!contentType || !contentType.toLowerCase().startsWith('multipart/form-data')) {
-    throw invalidRequest("Invalid Content-Type header (expected multipart/form-data).", null);
+    throw invalidRequest('Invalid Content-Type header (expected multipart/form-data).', null);
   }
   let form: FormData;
   try {
@@ -25,7 +25,12 @@ export async function parseMultipart(body: Buffer, contentType: string | undefin
     if (typeof value === 'string') fields[name] = value;
     else if (name === 'file') {
       // One upload is one file: keeping either of two silently would store data the caller did not mean to.
-      if (file) throw invalidRequest("Expected exactly one 'file' part; the request has more than one.", 'file', 'invalid_value');
+      if (file)
+        throw invalidRequest(
+          "Expected exactly one 'file' part; the request has more than one.",
+          'file',
+          'invalid_value',
+        );
       file = { filename: value.name || 'upload', bytes: Buffer.from(await value.arrayBuffer()) };
     }
   }

@@ -23,6 +23,7 @@ export function paginate<T extends { id: string }>(items: T[], after: string | n
 export function parseLimit(raw: string | null, fallback: number, max: number): number {
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw invalidRequest(`Invalid 'limit': must be an integer between 1 and ${max}.`, 'limit', 'invalid_value');
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw invalidRequest(`Invalid 'limit': must be an integer between 1 and ${max}.`, 'limit', 'invalid_value');
   return n;
 }

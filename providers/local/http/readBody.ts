@@ -74,7 +74,7 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new ApiError(
       400,
-      'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)',
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
       'invalid_request_error',
     );
   }

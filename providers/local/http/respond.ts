@@ -5,9 +5,18 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError } from './apiError';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = JSON.stringify(body);
-  writeHead(res, status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...headers });
+  writeHead(res, status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(payload)),
+    ...headers,
+  });
   res.end(payload);
 }
 

@@ -27,4 +27,9 @@ export interface Route {
   handler(ctx: RequestContext): Reply | Promise<Reply>;
 }
 
-export const json = (body: unknown, status = 200, headers?: Record<string, string>): Reply => ({ kind: 'json', status, body, headers });
+export const json = (body: unknown, status = 200, headers?: Record<string, string>): Reply => ({
+  kind: 'json',
+  status,
+  body,
+  headers,
+});

@@ -31,7 +31,12 @@ export interface ChatCompletionObject {
     completion_tokens: number;
     total_tokens: number;
     prompt_tokens_details: { cached_tokens: number; audio_tokens: number };
-    completion_tokens_details: { reasoning_tokens: number; audio_tokens: number; accepted_prediction_tokens: number; rejected_prediction_tokens: number };
+    completion_tokens_details: {
+      reasoning_tokens: number;
+      audio_tokens: number;
+      accepted_prediction_tokens: number;
+      rejected_prediction_tokens: number;
+    };
   };
   service_tier: 'default';
   system_fingerprint: string;
@@ -88,7 +93,10 @@ function logprobsFor(text: string, prob: number, top: number, alternatives: { te
             const first = alt.text ? decode([encode(alt.text)[0]!]) : '';
             if (first && !seen.has(first)) seen.set(first, Math.log(Math.max(alt.prob, 1e-12)));
           }
-          tops = [...seen].sort((a, b) => b[1] - a[1]).slice(0, top).map(([t, lp]) => entry(t, lp));
+          tops = [...seen]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, top)
+            .map(([t, lp]) => entry(t, lp));
         } else tops = [entry(token, 0)];
       }
       return { ...entry(token, logprob), top_logprobs: tops };
@@ -139,7 +147,9 @@ export function buildChatCompletion(
     choices.push({
       index,
       message: { role: 'assistant', content: text, refusal: null, annotations: [] },
-      logprobs: req.logprobs ? logprobsFor(text, picked.prob, req.top_logprobs ?? 0, alternativesOf(reply, temperature)) : null,
+      logprobs: req.logprobs
+        ? logprobsFor(text, picked.prob, req.top_logprobs ?? 0, alternativesOf(reply, temperature))
+        : null,
       finish_reason: finish,
     });
   }
@@ -154,7 +164,12 @@ export function buildChatCompletion(
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     },
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,
@@ -183,11 +198,16 @@ function chooseAmong(
   const direct = pick(reply);
   if (direct) return direct;
   if (respond) {
-    const constrained = pick(respond([{ role: 'system', content: `Answer with one of these labels: ${options.join(', ')}.` }, ...messages]));
+    const constrained = pick(
+      respond([{ role: 'system', content: `Answer with one of these labels: ${options.join(', ')}.` }, ...messages]),
+    );
     if (constrained) return constrained;
   }
   const last = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-  const scores = labelScores(last, options.map((label) => ({ label, description: '' })));
+  const scores = labelScores(
+    last,
+    options.map((label) => ({ label, description: '' })),
+  );
   let best = 0;
   scores.forEach((s, i) => {
     if (s > scores[best]!) best = i;
@@ -197,11 +217,33 @@ function chooseAmong(
 
 /** The same completion as server-sent `chat.completion.chunk` events (for `stream: true`). */
 export function toChunks(c: ChatCompletionObject, includeUsage: boolean): unknown[] {
-  const base = { id: c.id, object: 'chat.completion.chunk', created: c.created, model: c.model, system_fingerprint: c.system_fingerprint, service_tier: c.service_tier };
+  const base = {
+    id: c.id,
+    object: 'chat.completion.chunk',
+    created: c.created,
+    model: c.model,
+    system_fingerprint: c.system_fingerprint,
+    service_tier: c.service_tier,
+  };
   const out: unknown[] = [];
   for (const ch of c.choices) {
-    out.push({ ...base, choices: [{ index: ch.index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] });
-    out.push({ ...base, choices: [{ index: ch.index, delta: { content: ch.message.content }, logprobs: ch.logprobs, finish_reason: null }] });
+    out.push({
+      ...base,
+      choices: [
+        {
+          index: ch.index,
+          delta: { role: 'assistant', content: '', refusal: null },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ],
+    });
+    out.push({
+      ...base,
+      choices: [
+        { index: ch.index, delta: { content: ch.message.content }, logprobs: ch.logprobs, finish_reason: null },
+      ],
+    });
     out.push({ ...base, choices: [{ index: ch.index, delta: {}, logprobs: null, finish_reason: ch.finish_reason }] });
   }
   if (includeUsage) out.push({ ...base, choices: [], usage: c.usage });

@@ -27,13 +27,20 @@ export class ModelRegistry {
   constructor(private readonly store: StateStore) {}
 
   list(): ModelObject[] {
-    const base = BASE_MODELS.map((m) => ({ id: m.id, object: 'model' as const, created: m.created, owned_by: m.owned_by, shutdown_date: m.shutdown_date }));
+    const base = BASE_MODELS.map((m) => ({
+      id: m.id,
+      object: 'model' as const,
+      created: m.created,
+      owned_by: m.owned_by,
+      shutdown_date: m.shutdown_date,
+    }));
     return [...base, ...this.store.list<ModelObject>('model', { order: 'asc' })];
   }
 
   get(id: string): ModelObject | undefined {
     const b = baseModel(id);
-    if (b) return { id: b.id, object: 'model', created: b.created, owned_by: b.owned_by, shutdown_date: b.shutdown_date };
+    if (b)
+      return { id: b.id, object: 'model', created: b.created, owned_by: b.owned_by, shutdown_date: b.shutdown_date };
     return this.store.get<ModelObject>('model', id);
   }
 

@@ -34,7 +34,12 @@ function pick(v: AutoOr<number>, auto: number): number {
 
 export function resolveHyperparameters(
   n: number,
-  requested: { n_epochs?: AutoOr<number>; batch_size?: AutoOr<number>; learning_rate_multiplier?: AutoOr<number>; beta?: AutoOr<number> },
+  requested: {
+    n_epochs?: AutoOr<number>;
+    batch_size?: AutoOr<number>;
+    learning_rate_multiplier?: AutoOr<number>;
+    beta?: AutoOr<number>;
+  },
   withBeta = false,
 ): Hyperparameters {
   const out: Hyperparameters = {

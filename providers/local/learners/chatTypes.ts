@@ -16,7 +16,14 @@ export interface Candidate {
 /** What every learner returns: candidates, best first, plus which strategy produced them (for debugging). */
 export interface LearnerReply {
   candidates: Candidate[];
-  strategy: 'zero-shot-label' | 'extractive' | 'echo' | 'few-shot' | 'fine-tuned-classifier' | 'fine-tuned-neighbour' | 'preference';
+  strategy:
+    | 'zero-shot-label'
+    | 'extractive'
+    | 'echo'
+    | 'few-shot'
+    | 'fine-tuned-classifier'
+    | 'fine-tuned-neighbour'
+    | 'preference';
 }
 
 /** The text of the last user message (the thing to answer), or '' when there is none. */

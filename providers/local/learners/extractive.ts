@@ -10,11 +10,14 @@ import { contentWords } from '../../../core/text/stopwords';
 
 /** Splits text into sentences and lines, dropping fragments too short to answer anything. */
 export function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\r?\n+/)
-    // A list mark, or a RAG passage's `[n] (source#heading)` citation prefix (core/rag/ragPrompt.ts), is not part of the answer.
-    .map((s) => s.trim().replace(/^(?:[-*•]|\[\d+\](?:\s*\([^()\n]*\))?|\d+[.)])\s*/, ''))
-    .filter((s) => s.split(/\s+/).length >= 3);
+  return (
+    text
+      .split(/(?<=[.!?])\s+|\r?\n+/)
+      // A list mark, or a RAG passage's `[n] (source#heading)` citation prefix (core/rag/ragPrompt.ts), is not part of
+      // the answer.
+      .map((s) => s.trim().replace(/^(?:[-*•]|\[\d+\](?:\s*\([^()\n]*\))?|\d+[.)])\s*/, ''))
+      .filter((s) => s.split(/\s+/).length >= 3)
+  );
 }
 
 const QUESTION_MARK = /^(?:question|q|query)\s*:\s*/i;
@@ -33,7 +36,11 @@ export function splitQuestion(userText: string): { question: string; passage: st
 
 export function extractiveReply(messages: readonly LearnerMessage[]): LearnerReply {
   let lastUser = -1;
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') { lastUser = i; break; }
+  for (let i = messages.length - 1; i >= 0; i--)
+    if (messages[i]!.role === 'user') {
+      lastUser = i;
+      break;
+    }
   const { question, passage } = splitQuestion(lastUser >= 0 ? messages[lastUser]!.content : '');
   const pool: string[] = [];
   messages.forEach((m, i) => {

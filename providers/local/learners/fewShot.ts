@@ -42,7 +42,11 @@ export function fewShotReply(messages: readonly LearnerMessage[]): LearnerReply 
   // Words shared by examples with different answers (greetings, product names, sign-offs) say
   // nothing about the answer; dropping them keeps a match on them from deciding the vote.
   const shared = sharedAcrossAnswers(examples);
-  const clean = (text: string) => contentWords(text).split(' ').filter((w) => !shared.has(w)).join(' ');
+  const clean = (text: string) =>
+    contentWords(text)
+      .split(' ')
+      .filter((w) => !shared.has(w))
+      .join(' ');
   const q = featurize(clean(query));
   const best = new Map<string, number>();
   for (const ex of examples) {
@@ -54,11 +58,15 @@ export function fewShotReply(messages: readonly LearnerMessage[]): LearnerReply 
     const prior = labelScores(query, labels);
     // A label with no example is not evidence-free: a message unlike every example probably
     // belongs to a label the examples do not show, so such labels start from a typical similarity.
-    labels.forEach((l, i) => best.set(l.label, (best.get(l.label) ?? UNSEEN_LABEL_SIMILARITY) + PRIOR_WEIGHT * prior[i]!));
+    labels.forEach((l, i) =>
+      best.set(l.label, (best.get(l.label) ?? UNSEEN_LABEL_SIMILARITY) + PRIOR_WEIGHT * prior[i]!),
+    );
   } else if (Math.max(...best.values()) < MIN_EXAMPLE_SIMILARITY) {
     return zeroShotReply(messages);
   }
-  const candidates = [...best].map(([text, s]) => ({ text, logit: SIMILARITY_SCALE * s })).sort((a, b) => b.logit - a.logit);
+  const candidates = [...best]
+    .map(([text, s]) => ({ text, logit: SIMILARITY_SCALE * s }))
+    .sort((a, b) => b.logit - a.logit);
   return { candidates, strategy: 'few-shot' };
 }
 

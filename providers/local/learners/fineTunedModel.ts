@@ -65,7 +65,11 @@ export class FineTunedModel {
   static fromData(data: FineTunedModelData): FineTunedModel {
     if (data.kind === 'neighbour') {
       const memory = new NeighbourMemory();
-      for (const ex of data.examples) memory.add({ x: neighbourFeatures(ex.input), output: ex.output, input: ex.input }, `${ex.input}\u0000${ex.output}`);
+      for (const ex of data.examples)
+        memory.add(
+          { x: neighbourFeatures(ex.input), output: ex.output, input: ex.input },
+          `${ex.input}\u0000${ex.output}`,
+        );
       return FineTunedModel.fromMemory(memory);
     }
     const k = data.labels.length;
@@ -73,7 +77,9 @@ export class FineTunedModel {
     const vals = new Float32Array(copyBytes(Buffer.from(data.weights, 'base64')));
     const weights = new Float32Array(data.dim * k);
     rows.forEach((r, i) => weights.set(vals.subarray(i * k, (i + 1) * k), r * k));
-    return FineTunedModel.fromClassifier(new SoftmaxClassifier(data.labels, data.dim, weights, Float32Array.from(data.bias)));
+    return FineTunedModel.fromClassifier(
+      new SoftmaxClassifier(data.labels, data.dim, weights, Float32Array.from(data.bias)),
+    );
   }
 
   /** The classifier's raw weights (for warm-starting continued training), or null for a memory. */
@@ -83,7 +89,10 @@ export class FineTunedModel {
 
   toData(): FineTunedModelData {
     if (this.memory) {
-      return { kind: 'neighbour', examples: this.memory.items.map((it) => ({ input: it.input ?? '', output: it.output })) };
+      return {
+        kind: 'neighbour',
+        examples: this.memory.items.map((it) => ({ input: it.input ?? '', output: it.output })),
+      };
     }
     const c = this.classifier!;
     const rows: number[] = [];
@@ -112,12 +121,20 @@ export class FineTunedModel {
     if (this.classifier) {
       const c = this.classifier;
       const logits = c.logits(classifierFeatures(text, c.dim));
-      const candidates = c.labels.map((label, i) => ({ text: label, logit: logits[i]! })).sort((a, b) => b.logit - a.logit);
+      const candidates = c.labels
+        .map((label, i) => ({ text: label, logit: logits[i]! }))
+        .sort((a, b) => b.logit - a.logit);
       return { candidates, strategy: 'fine-tuned-classifier' };
     }
     const scores = this.memory!.answerScores(neighbourFeatures(text));
-    const candidates = [...scores].map(([t, s]) => ({ text: t, logit: 20 * s })).sort((a, b) => b.logit - a.logit).slice(0, 16);
-    return { candidates: candidates.length ? candidates : [{ text: text, logit: 0 }], strategy: 'fine-tuned-neighbour' };
+    const candidates = [...scores]
+      .map(([t, s]) => ({ text: t, logit: 20 * s }))
+      .sort((a, b) => b.logit - a.logit)
+      .slice(0, 16);
+    return {
+      candidates: candidates.length ? candidates : [{ text: text, logit: 0 }],
+      strategy: 'fine-tuned-neighbour',
+    };
   }
 }
 

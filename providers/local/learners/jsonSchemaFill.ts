@@ -74,7 +74,8 @@ export function fillSchema(schemaIn: unknown, ctx: FillContext, name = ''): unkn
     case 'null':
       return null;
     default: {
-      if (/reason|explanation|rationale|justification/i.test(name)) return `Chosen by the local ${ctx.reply.strategy} learner.`;
+      if (/reason|explanation|rationale|justification/i.test(name))
+        return `Chosen by the local ${ctx.reply.strategy} learner.`;
       return ctx.reply.candidates[0]?.text ?? '';
     }
   }

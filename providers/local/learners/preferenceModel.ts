@@ -34,10 +34,11 @@ export function pairFeatures(input: string, output: string): SparseVector {
   const counts = featureCounts(output, { dim: PREFERENCE_DIM, charWeight: 0.3 });
   const xs = [...new Set(words(contentWords(input)))].slice(0, 24);
   const ys = [...new Set(words(output))].slice(0, 24);
-  for (const u of xs) for (const v of ys) {
-    const k = hashString(`${u}\u0001${v}`, 0x3c6ef372) & mask;
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
+  for (const u of xs)
+    for (const v of ys) {
+      const k = hashString(`${u}\u0001${v}`, 0x3c6ef372) & mask;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
   return toSparse(counts);
 }
 

@@ -38,7 +38,11 @@ export class PreferenceTrainer {
     private readonly seed: number,
     private readonly reference: string,
   ) {
-    const encode = (pair: PreferencePair): EncodedPair => ({ pair, good: pairFeatures(pair.input, pair.preferred), bad: pairFeatures(pair.input, pair.rejected) });
+    const encode = (pair: PreferencePair): EncodedPair => ({
+      pair,
+      good: pairFeatures(pair.input, pair.preferred),
+      bad: pairFeatures(pair.input, pair.rejected),
+    });
     this.train = trainPairs.map(encode);
     this.valid = validPairs.map(encode);
     this.beta = hp.beta ?? 0.1;
@@ -62,7 +66,14 @@ export class PreferenceTrainer {
     const m = this.evaluate(batch);
     this.update(batch);
     this.completed++;
-    const report: StepReport = { step: this.completed, totalSteps: this.totalSteps, epoch: epoch + 1, epochEnd: within === this.stepsPerEpoch - 1, trainLoss: m.loss, trainAccuracy: m.accuracy };
+    const report: StepReport = {
+      step: this.completed,
+      totalSteps: this.totalSteps,
+      epoch: epoch + 1,
+      epochEnd: within === this.stepsPerEpoch - 1,
+      trainLoss: m.loss,
+      trainAccuracy: m.accuracy,
+    };
     if (this.valid.length > 0) {
       const start = (this.completed * this.hp.batch_size) % this.valid.length;
       const v = this.evaluate(this.valid.slice(start, start + this.hp.batch_size));
@@ -78,7 +89,12 @@ export class PreferenceTrainer {
   }
 
   model(): PreferenceModel {
-    return new PreferenceModel(this.reference, this.beta, this.weights.slice(), this.train.map((e) => e.pair));
+    return new PreferenceModel(
+      this.reference,
+      this.beta,
+      this.weights.slice(),
+      this.train.map((e) => e.pair),
+    );
   }
 
   private margin(e: EncodedPair): number {
@@ -98,7 +114,8 @@ export class PreferenceTrainer {
 
   private update(batch: EncodedPair[]): void {
     const grad = new Map<number, number>();
-    const add = (x: SparseVector, c: number) => x.idx.forEach((f, i) => grad.set(f, (grad.get(f) ?? 0) + c * x.val[i]!));
+    const add = (x: SparseVector, c: number) =>
+      x.idx.forEach((f, i) => grad.set(f, (grad.get(f) ?? 0) + c * x.val[i]!));
     for (const e of batch) {
       const sig = 1 / (1 + Math.exp(this.margin(e)));
       // d/dw of −log σ(βΔ⁺ − βΔ⁻) = −β σ(−m) (φ⁺ − φ⁻)

@@ -9,7 +9,14 @@ import type { TrainingPair } from './trainingPairs';
 import type { Hyperparameters } from './autoHyperparameters';
 import { SoftmaxClassifier, type LabelledVector } from './softmaxClassifier';
 import { NeighbourMemory, type MemoryItem } from './neighbourMemory';
-import { FineTunedModel, chooseKind, classifierDim, classifierFeatures, neighbourFeatures, type FineTunedModelData } from './fineTunedModel';
+import {
+  FineTunedModel,
+  chooseKind,
+  classifierDim,
+  classifierFeatures,
+  neighbourFeatures,
+  type FineTunedModelData,
+} from './fineTunedModel';
 
 /** AdaGrad step size at learning_rate_multiplier 1. */
 export const BASE_LEARNING_RATE = 4;
@@ -59,11 +66,20 @@ export class SupervisedTrainer {
       const dim = prior && classifierDim(labels.length) <= prior.dim ? prior.dim : classifierDim(labels.length);
       this.classifier = new SoftmaxClassifier(labels, dim);
       if (prior && prior.dim === dim) warmStart(this.classifier, prior, index);
-      encode = (p) => ({ x: classifierFeatures(p.input, dim), y: index.get(p.output) ?? -1, output: p.output, input: p.input });
+      encode = (p) => ({
+        x: classifierFeatures(p.input, dim),
+        y: index.get(p.output) ?? -1,
+        output: p.output,
+        input: p.input,
+      });
     } else {
       this.memory = new NeighbourMemory();
       if (init?.kind === 'neighbour') {
-        for (const ex of init.examples) this.memory.add({ x: neighbourFeatures(ex.input), output: ex.output, input: ex.input }, `${ex.input}\u0000${ex.output}`);
+        for (const ex of init.examples)
+          this.memory.add(
+            { x: neighbourFeatures(ex.input), output: ex.output, input: ex.input },
+            `${ex.input}\u0000${ex.output}`,
+          );
       }
       encode = (p) => ({ x: neighbourFeatures(p.input), y: -1, output: p.output, input: p.input });
     }
@@ -148,7 +164,11 @@ export class SupervisedTrainer {
 }
 
 /** Copies a saved classifier's weights into a new one whose label set contains the old labels. */
-function warmStart(target: SoftmaxClassifier, prior: Extract<FineTunedModelData, { kind: 'classifier' }>, index: Map<string, number>): void {
+function warmStart(
+  target: SoftmaxClassifier,
+  prior: Extract<FineTunedModelData, { kind: 'classifier' }>,
+  index: Map<string, number>,
+): void {
   const old = FineTunedModel.fromData(prior).classifierWeights();
   if (!old) return;
   const map = prior.labels.map((l) => index.get(l)!);

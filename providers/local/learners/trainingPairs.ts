@@ -19,7 +19,8 @@ export function pairsFromMessages(messages: readonly WeightedMessage[]): Trainin
   let lastUser = '';
   for (const m of messages) {
     if (m.role === 'user') lastUser = m.content;
-    else if (m.role === 'assistant' && m.weight !== 0 && m.content.trim() !== '') pairs.push({ input: lastUser, output: m.content.trim() });
+    else if (m.role === 'assistant' && m.weight !== 0 && m.content.trim() !== '')
+      pairs.push({ input: lastUser, output: m.content.trim() });
   }
   return pairs;
 }

@@ -11,6 +11,12 @@ export class UsageCounter {
 
   /** `GET /v1/_admin/usage` (admin: no auth, faults or rate limits). */
   route(): Route {
-    return { method: 'GET', pattern: /^\/v1\/_admin\/usage$/, name: 'admin', admin: true, handler: () => json({ embeddings: this.embeddings, chat: this.chat }) };
+    return {
+      method: 'GET',
+      pattern: /^\/v1\/_admin\/usage$/,
+      name: 'admin',
+      admin: true,
+      handler: () => json({ embeddings: this.embeddings, chat: this.chat }),
+    };
   }
 }

@@ -4,7 +4,8 @@
  *   GET    /v1/_admin/faults        current spec and how often each rule fired
  *   POST   /v1/_admin/faults        {"spec": "chat=500@0.5,seed=7"} replaces all faults
  *   DELETE /v1/_admin/faults        clears all faults
- *   GET    /v1/_admin/rate_limits   current limits; POST {"rpm": 60, "tpm": 10000} replaces them (0/omitted = unlimited)
+ *   GET    /v1/_admin/rate_limits   current limits; POST {"rpm": 60, "tpm": 10000} replaces them (0/omitted =
+ * unlimited)
  *   GET    /v1/_admin/health        {"ok": true}
  */
 import { z } from 'zod';
@@ -17,12 +18,21 @@ import type { FaultInjector } from '../faults/faultInjector';
 import type { RateLimiter } from '../limits/rateLimiter';
 
 const faultsBody = z.object({ spec: z.string() });
-const limitsBody = z.object({ rpm: z.number().int().min(0).nullable().optional(), tpm: z.number().int().min(0).nullable().optional() });
+const limitsBody = z.object({
+  rpm: z.number().int().min(0).nullable().optional(),
+  tpm: z.number().int().min(0).nullable().optional(),
+});
 
 export function adminRoutes(faults: FaultInjector, limiter: RateLimiter): Route[] {
   return [
     { method: 'GET', pattern: /^\/v1\/_admin\/health$/, name: 'admin', admin: true, handler: () => json({ ok: true }) },
-    { method: 'GET', pattern: /^\/v1\/_admin\/faults$/, name: 'admin', admin: true, handler: () => json(faults.describe()) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/_admin\/faults$/,
+      name: 'admin',
+      admin: true,
+      handler: () => json(faults.describe()),
+    },
     {
       method: 'POST',
       pattern: /^\/v1\/_admin\/faults$/,
@@ -33,7 +43,8 @@ export function adminRoutes(faults: FaultInjector, limiter: RateLimiter): Route[
         try {
           faults.set(spec);
         } catch (err) {
-          if (err instanceof FaultSpecError) throw invalidRequest(`Invalid fault spec: ${err.message}`, 'spec', 'invalid_value');
+          if (err instanceof FaultSpecError)
+            throw invalidRequest(`Invalid fault spec: ${err.message}`, 'spec', 'invalid_value');
           throw err;
         }
         return json(faults.describe());
@@ -49,7 +60,13 @@ export function adminRoutes(faults: FaultInjector, limiter: RateLimiter): Route[
         return json(faults.describe());
       },
     },
-    { method: 'GET', pattern: /^\/v1\/_admin\/rate_limits$/, name: 'admin', admin: true, handler: () => json(limiter.limits) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/_admin\/rate_limits$/,
+      name: 'admin',
+      admin: true,
+      handler: () => json(limiter.limits),
+    },
     {
       method: 'POST',
       pattern: /^\/v1\/_admin\/rate_limits$/,

@@ -21,14 +21,20 @@ export function fileRoutes(files: FileService): Route[] {
       name: 'files.create',
       async handler({ req }) {
         const form = await parseMultipart(await readBody(req), req.headers['content-type']);
-        if (!form.file) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
+        if (!form.file)
+          throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
         const purpose = form.fields.purpose;
-        if (!purpose) throw invalidRequest("Missing required parameter: 'purpose'.", 'purpose', 'missing_required_parameter');
+        if (!purpose)
+          throw invalidRequest("Missing required parameter: 'purpose'.", 'purpose', 'missing_required_parameter');
         let expires: number | null = null;
         if (form.fields['expires_after[seconds]'] !== undefined) {
           expires = Number(form.fields['expires_after[seconds]']);
           if (!Number.isInteger(expires) || expires < 3600 || expires > 2592000) {
-            throw invalidRequest("Invalid 'expires_after[seconds]': must be an integer between 3600 and 2592000.", 'expires_after.seconds', 'invalid_value');
+            throw invalidRequest(
+              "Invalid 'expires_after[seconds]': must be an integer between 3600 and 2592000.",
+              'expires_after.seconds',
+              'invalid_value',
+            );
           }
         }
         return json(files.create(form.file.filename, purpose, form.file.bytes, expires));
@@ -40,10 +46,17 @@ export function fileRoutes(files: FileService): Route[] {
       name: 'files.list',
       handler({ query }) {
         const order = query.get('order') ?? 'desc';
-        if (order !== 'asc' && order !== 'desc') throw invalidRequest("Invalid 'order': must be 'asc' or 'desc'.", 'order', 'invalid_value');
+        if (order !== 'asc' && order !== 'desc')
+          throw invalidRequest("Invalid 'order': must be 'asc' or 'desc'.", 'order', 'invalid_value');
         const all = files.list(query.get('purpose'), order);
         const page = paginate(all, query.get('after'), parseLimit(query.get('limit'), 10000, 10000));
-        return json({ object: 'list', data: page.data, first_id: page.data[0]?.id ?? null, last_id: page.data.at(-1)?.id ?? null, has_more: page.has_more });
+        return json({
+          object: 'list',
+          data: page.data,
+          first_id: page.data[0]?.id ?? null,
+          last_id: page.data.at(-1)?.id ?? null,
+          has_more: page.has_more,
+        });
       },
     },
     {
@@ -62,7 +75,11 @@ export function fileRoutes(files: FileService): Route[] {
         const bytes = files.content(params[0]!);
         if (!bytes) throw fileNotFound(params[0]!);
         const f = files.require(params[0]!);
-        return { kind: 'bytes', body: bytes, contentType: f.filename.endsWith('.csv') ? 'text/csv' : 'application/octet-stream' };
+        return {
+          kind: 'bytes',
+          body: bytes,
+          contentType: f.filename.endsWith('.csv') ? 'text/csv' : 'application/octet-stream',
+        };
       },
     },
     {

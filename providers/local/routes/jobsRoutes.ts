@@ -96,8 +96,18 @@ export function jobRoutes(jobs: JobRunner, _faults: FaultInjector): Route[] {
       pattern: new RegExp(`${J}\\/([^/]+)\\/checkpoints$`),
       name: 'jobs.checkpoints',
       handler({ params, query }) {
-        const page = paginate(jobs.checkpoints(params[0]!), query.get('after'), parseLimit(query.get('limit'), 10, 100));
-        return json({ object: 'list', data: page.data, first_id: page.data[0]?.id ?? null, last_id: page.data.at(-1)?.id ?? null, has_more: page.has_more });
+        const page = paginate(
+          jobs.checkpoints(params[0]!),
+          query.get('after'),
+          parseLimit(query.get('limit'), 10, 100),
+        );
+        return json({
+          object: 'list',
+          data: page.data,
+          first_id: page.data[0]?.id ?? null,
+          last_id: page.data.at(-1)?.id ?? null,
+          has_more: page.has_more,
+        });
       },
     },
   ];

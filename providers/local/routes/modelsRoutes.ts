@@ -6,7 +6,12 @@ import { baseModel } from '../catalog/baseModels';
 
 export function modelRoutes(models: ModelRegistry): Route[] {
   return [
-    { method: 'GET', pattern: /^\/v1\/models$/, name: 'models.list', handler: () => json({ object: 'list', data: models.list() }) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/models$/,
+      name: 'models.list',
+      handler: () => json({ object: 'list', data: models.list() }),
+    },
     {
       method: 'GET',
       pattern: /^\/v1\/models\/(.+)$/,

@@ -10,7 +10,11 @@ const epochs = z.union([auto, z.number().int().min(1).max(50)]);
 const batch = z.union([auto, z.number().int().min(1).max(256)]);
 const lr = z.union([auto, z.number().positive()]);
 
-const supervisedHp = z.object({ n_epochs: epochs.optional(), batch_size: batch.optional(), learning_rate_multiplier: lr.optional() });
+const supervisedHp = z.object({
+  n_epochs: epochs.optional(),
+  batch_size: batch.optional(),
+  learning_rate_multiplier: lr.optional(),
+});
 const dpoHp = supervisedHp.extend({ beta: z.union([auto, z.number().gt(0).max(2)]).optional() });
 const reinforcementHp = supervisedHp.extend({
   reasoning_effort: z.enum(['default', 'low', 'medium', 'high']).optional(),
@@ -25,7 +29,10 @@ export const methodSchema = z.object({
   type: z.enum(['supervised', 'dpo', 'reinforcement']),
   supervised: z.object({ hyperparameters: supervisedHp.optional() }).nullable().optional(),
   dpo: z.object({ hyperparameters: dpoHp.optional() }).nullable().optional(),
-  reinforcement: z.looseObject({ grader: graderSchema, hyperparameters: reinforcementHp.optional() }).nullable().optional(),
+  reinforcement: z
+    .looseObject({ grader: graderSchema, hyperparameters: reinforcementHp.optional() })
+    .nullable()
+    .optional(),
 });
 
 const metadata = z
@@ -41,7 +48,11 @@ export const createJobSchema = z.strictObject({
   metadata: metadata.nullable().optional(),
   method: methodSchema.optional(),
   hyperparameters: supervisedHp.optional(),
-  integrations: z.array(z.looseObject({ type: z.literal('wandb'), wandb: z.looseObject({ project: z.string() }) })).max(5).nullable().optional(),
+  integrations: z
+    .array(z.looseObject({ type: z.literal('wandb'), wandb: z.looseObject({ project: z.string() }) }))
+    .max(5)
+    .nullable()
+    .optional(),
 });
 
 export type CreateJobRequest = z.infer<typeof createJobSchema>;

@@ -16,7 +16,15 @@ export interface EventObject {
 }
 
 export function messageEvent(message: string, level: EventObject['level'] = 'info'): EventObject {
-  return { object: 'fine_tuning.job.event', id: newEventId(), created_at: nowSeconds(), level, message, type: 'message', data: {} };
+  return {
+    object: 'fine_tuning.job.event',
+    id: newEventId(),
+    created_at: nowSeconds(),
+    level,
+    message,
+    type: 'message',
+    data: {},
+  };
 }
 
 const round = (x: number) => Number(x.toFixed(4));
@@ -42,6 +50,15 @@ export function metricsData(r: StepReport): Record<string, number> {
 export function metricsEvent(r: StepReport): EventObject {
   let message = `Step ${r.step}/${r.totalSteps}: training loss=${r.trainLoss.toFixed(2)}`;
   if (r.validLoss !== undefined) message += `, validation loss=${r.validLoss.toFixed(2)}`;
-  if (r.fullValidLoss !== undefined && r.step === r.totalSteps) message += `, full validation loss=${r.fullValidLoss.toFixed(2)}`;
-  return { object: 'fine_tuning.job.event', id: newEventId(), created_at: nowSeconds(), level: 'info', message, type: 'metrics', data: metricsData(r) };
+  if (r.fullValidLoss !== undefined && r.step === r.totalSteps)
+    message += `, full validation loss=${r.fullValidLoss.toFixed(2)}`;
+  return {
+    object: 'fine_tuning.job.event',
+    id: newEventId(),
+    created_at: nowSeconds(),
+    level: 'info',
+    message,
+    type: 'metrics',
+    data: metricsData(r),
+  };
 }

@@ -15,7 +15,11 @@ export interface JobObject {
   error: { code: string; message: string; param: string | null } | null;
   fine_tuned_model: string | null;
   finished_at: number | null;
-  hyperparameters: { batch_size: number | 'auto' | null; learning_rate_multiplier: number | 'auto'; n_epochs: number | 'auto' };
+  hyperparameters: {
+    batch_size: number | 'auto' | null;
+    learning_rate_multiplier: number | 'auto';
+    n_epochs: number | 'auto';
+  };
   model: string;
   organization_id: string;
   result_files: string[];

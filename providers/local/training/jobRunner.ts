@@ -76,26 +76,45 @@ export class JobRunner {
     const method = req.method ?? { type: 'supervised' as const };
     const snapshot = this.snapshotFor(req.model);
     const training = this.files.get(req.training_file);
-    if (!training) throw invalidRequest(`invalid training_file: ${req.training_file}`, 'training_file', 'file_not_found');
+    if (!training)
+      throw invalidRequest(`invalid training_file: ${req.training_file}`, 'training_file', 'file_not_found');
     if (training.purpose !== 'fine-tune') {
-      throw invalidRequest(`File ${training.id} has purpose '${training.purpose}'; training files must have purpose 'fine-tune'.`, 'training_file', 'invalid_file_purpose');
+      throw invalidRequest(
+        `File ${training.id} has purpose '${training.purpose}'; training files must have purpose 'fine-tune'.`,
+        'training_file',
+        'invalid_file_purpose',
+      );
     }
     if (req.validation_file) {
       const v = this.files.get(req.validation_file);
-      if (!v) throw invalidRequest(`invalid validation_file: ${req.validation_file}`, 'validation_file', 'file_not_found');
+      if (!v)
+        throw invalidRequest(`invalid validation_file: ${req.validation_file}`, 'validation_file', 'file_not_found');
       if (v.purpose !== 'fine-tune') {
-        throw invalidRequest(`File ${v.id} has purpose '${v.purpose}'; validation files must have purpose 'fine-tune'.`, 'validation_file', 'invalid_file_purpose');
+        throw invalidRequest(
+          `File ${v.id} has purpose '${v.purpose}'; validation files must have purpose 'fine-tune'.`,
+          'validation_file',
+          'invalid_file_purpose',
+        );
       }
     }
     if (method.type === 'reinforcement' && !method.reinforcement?.grader) {
-      throw invalidRequest("Missing required parameter: 'method.reinforcement.grader'.", 'method.reinforcement.grader', 'missing_required_parameter');
+      throw invalidRequest(
+        "Missing required parameter: 'method.reinforcement.grader'.",
+        'method.reinforcement.grader',
+        'missing_required_parameter',
+      );
     }
     const record = newJobRecord(req, snapshot);
     const job = record.job;
     this.store.transaction(() => {
       this.save(record);
       this.event(job.id, messageEvent(`Created fine-tuning job: ${job.id}`));
-      this.event(job.id, messageEvent(`Validating training file: ${job.training_file}${job.validation_file ? ` and validation file: ${job.validation_file}` : ''}`));
+      this.event(
+        job.id,
+        messageEvent(
+          `Validating training file: ${job.training_file}${job.validation_file ? ` and validation file: ${job.validation_file}` : ''}`,
+        ),
+      );
     });
     this.schedule(job.id, this.stepMs);
     return job;
@@ -111,7 +130,12 @@ export class JobRunner {
 
   cancel(id: string): JobObject {
     const rec = this.require(id);
-    if (TERMINAL.has(rec.job.status)) throw invalidRequest(`Job ${id} has already ${rec.job.status}; only jobs that are not finished can be cancelled.`, null, 'invalid_job_state');
+    if (TERMINAL.has(rec.job.status))
+      throw invalidRequest(
+        `Job ${id} has already ${rec.job.status}; only jobs that are not finished can be cancelled.`,
+        null,
+        'invalid_job_state',
+      );
     this.stop(id);
     rec.job.status = 'cancelled';
     rec.job.finished_at = nowSeconds();
@@ -127,7 +151,11 @@ export class JobRunner {
   pause(id: string): JobObject {
     const rec = this.require(id);
     if (rec.job.status !== 'running' && rec.job.status !== 'queued') {
-      throw invalidRequest(`Job ${id} is ${rec.job.status}; only running or queued jobs can be paused.`, null, 'invalid_job_state');
+      throw invalidRequest(
+        `Job ${id} is ${rec.job.status}; only running or queued jobs can be paused.`,
+        null,
+        'invalid_job_state',
+      );
     }
     this.stop(id);
     rec.job.status = 'paused';
@@ -141,7 +169,12 @@ export class JobRunner {
 
   resume(id: string): JobObject {
     const rec = this.require(id);
-    if (rec.job.status !== 'paused') throw invalidRequest(`Job ${id} is ${rec.job.status}; only paused jobs can be resumed.`, null, 'invalid_job_state');
+    if (rec.job.status !== 'paused')
+      throw invalidRequest(
+        `Job ${id} is ${rec.job.status}; only paused jobs can be resumed.`,
+        null,
+        'invalid_job_state',
+      );
     rec.job.status = 'queued';
     this.store.transaction(() => {
       this.save(rec);
@@ -166,7 +199,10 @@ export class JobRunner {
     for (const rec of this.store.list<JobRecord>('job', { order: 'asc' })) {
       const s = rec.job.status;
       if (s === 'validating_files' || s === 'queued' || s === 'running') {
-        this.event(rec.job.id, messageEvent(`Backend restarted; resuming job from step ${rec.progress.completedSteps}`, 'warn'));
+        this.event(
+          rec.job.id,
+          messageEvent(`Backend restarted; resuming job from step ${rec.progress.completedSteps}`, 'warn'),
+        );
         this.schedule(rec.job.id, this.stepMs);
       }
     }
@@ -191,7 +227,16 @@ export class JobRunner {
       } catch (err) {
         // A bug in a learner must fail the job visibly, not crash the server or leave it running.
         const rec = this.store.get<JobRecord>('job', id);
-        if (rec && !TERMINAL.has(rec.job.status)) this.fail(rec, { code: 'internal_error', message: `Internal error during training: ${(err as Error).message}`, param: null }, true);
+        if (rec && !TERMINAL.has(rec.job.status))
+          this.fail(
+            rec,
+            {
+              code: 'internal_error',
+              message: `Internal error during training: ${(err as Error).message}`,
+              param: null,
+            },
+            true,
+          );
       }
     }, delay);
     a.timer.unref?.();
@@ -217,7 +262,15 @@ export class JobRunner {
     if ('code' in data) return this.fail(rec, data, false);
     const n = rec.job.method.type === 'dpo' ? data.train.preferences.length : data.train.pairs.length;
     if (n === 0) {
-      return this.fail(rec, { code: 'invalid_training_file', message: `Invalid file format. No trainable examples found in ${rec.job.training_file}.`, param: 'training_file' }, false);
+      return this.fail(
+        rec,
+        {
+          code: 'invalid_training_file',
+          message: `Invalid file format. No trainable examples found in ${rec.job.training_file}.`,
+          param: 'training_file',
+        },
+        false,
+      );
     }
     const section = rec.job.method[rec.job.method.type] as { hyperparameters?: Record<string, unknown> } | undefined;
     const hp = resolveHyperparameters(n, (section?.hyperparameters ?? {}) as never, rec.job.method.type === 'dpo');
@@ -225,8 +278,17 @@ export class JobRunner {
     rec.progress.fileTokens = data.train.tokens;
     rec.progress.totalSteps = Math.max(1, Math.ceil(n / hp.batch_size)) * hp.n_epochs;
     // "auto" values are resolved to numbers once the job runs, as OpenAI reports them.
-    rec.job.hyperparameters = { batch_size: hp.batch_size, learning_rate_multiplier: hp.learning_rate_multiplier, n_epochs: hp.n_epochs };
-    if (section) section.hyperparameters = { ...section.hyperparameters, ...rec.job.hyperparameters, ...(hp.beta !== undefined ? { beta: hp.beta } : {}) };
+    rec.job.hyperparameters = {
+      batch_size: hp.batch_size,
+      learning_rate_multiplier: hp.learning_rate_multiplier,
+      n_epochs: hp.n_epochs,
+    };
+    if (section)
+      section.hyperparameters = {
+        ...section.hyperparameters,
+        ...rec.job.hyperparameters,
+        ...(hp.beta !== undefined ? { beta: hp.beta } : {}),
+      };
     rec.job.status = 'queued';
     this.store.transaction(() => {
       this.save(rec);
@@ -261,7 +323,15 @@ export class JobRunner {
     });
     const failAfter = this.opts.faults.trainFailAfter;
     if (failAfter !== null && report.step >= failAfter && !trainer.done) {
-      return this.fail(rec, { code: 'internal_error', message: `Fine-tuning job failed at step ${report.step} due to an internal error (injected fault train.fail_after=${failAfter}).`, param: null }, true);
+      return this.fail(
+        rec,
+        {
+          code: 'internal_error',
+          message: `Fine-tuning job failed at step ${report.step} due to an internal error (injected fault train.fail_after=${failAfter}).`,
+          param: null,
+        },
+        true,
+      );
     }
     if (trainer.done) return this.succeed(rec, trainer);
     this.schedule(id, this.stepMs);
@@ -293,7 +363,12 @@ export class JobRunner {
     const a = this.activeFor(id);
     const name = this.modelName(rec, true);
     const csv = this.files.create('step_metrics.csv', 'fine-tune-results', Buffer.from(resultCsv(a.reports)), null);
-    this.models.save(name, this.weightsOf(trainer), { id: name, object: 'model', created: nowSeconds(), owned_by: LOCAL_ORG_ID });
+    this.models.save(name, this.weightsOf(trainer), {
+      id: name,
+      object: 'model',
+      created: nowSeconds(),
+      owned_by: LOCAL_ORG_ID,
+    });
     rec.job.status = 'succeeded';
     rec.job.fine_tuned_model = name;
     rec.job.finished_at = nowSeconds();
@@ -342,7 +417,13 @@ export class JobRunner {
     const trainer: Trainer =
       rec.job.method.type === 'dpo'
         ? new PreferenceTrainer(data.train.preferences, data.valid?.preferences ?? [], hp, rec.job.seed, rec.job.model)
-        : new SupervisedTrainer(data.train.pairs, data.valid?.pairs ?? [], hp, rec.job.seed, this.warmStartFor(rec.job.model));
+        : new SupervisedTrainer(
+            data.train.pairs,
+            data.valid?.pairs ?? [],
+            hp,
+            rec.job.seed,
+            this.warmStartFor(rec.job.model),
+          );
     // Replay steps done before a pause or restart: deterministic, so the weights match exactly.
     a.reports = [];
     while (trainer.completedSteps < rec.progress.completedSteps && !trainer.done) a.reports.push(trainer.next());
@@ -364,11 +445,20 @@ export class JobRunner {
   private snapshotFor(model: string): string {
     const base = baseModel(model);
     if (base) {
-      if (base.kind !== 'chat') throw invalidRequest(`Model ${model} is not available for fine-tuning or does not exist.`, 'model', 'model_not_available');
+      if (base.kind !== 'chat')
+        throw invalidRequest(
+          `Model ${model} is not available for fine-tuning or does not exist.`,
+          'model',
+          'model_not_available',
+        );
       return base.snapshot;
     }
     if (model.startsWith('ft:') && this.models.get(model)) return model.split(':')[1]!;
-    throw invalidRequest(`Model ${model} is not available for fine-tuning or does not exist.`, 'model', 'model_not_available');
+    throw invalidRequest(
+      `Model ${model} is not available for fine-tuning or does not exist.`,
+      'model',
+      'model_not_available',
+    );
   }
 
   /** `ft:<snapshot>:<org>:<suffix>:<id8>`; the id8 is fixed per job so checkpoints share the stem. */
@@ -409,4 +499,3 @@ export class JobRunner {
     if (a) a.timer = null;
   }
 }
-

@@ -10,9 +10,14 @@ import type { JobObject, JobRecord } from './jobRecord';
 
 export function newJobRecord(req: CreateJobRequest, snapshot: string): JobRecord {
   const method = req.method ?? { type: 'supervised' as const };
-  const section = (method as unknown as Record<string, { hyperparameters?: Record<string, unknown> } | null | undefined>)[method.type];
+  const section = (
+    method as unknown as Record<string, { hyperparameters?: Record<string, unknown> } | null | undefined>
+  )[method.type];
   // The deprecated top-level hyperparameters still configure supervised jobs.
-  const requested = { ...(method.type === 'supervised' ? (req.hyperparameters ?? {}) : {}), ...(section?.hyperparameters ?? {}) } as Record<string, unknown>;
+  const requested = {
+    ...(method.type === 'supervised' ? (req.hyperparameters ?? {}) : {}),
+    ...(section?.hyperparameters ?? {}),
+  } as Record<string, unknown>;
   const hpOut = {
     batch_size: (requested.batch_size as number | 'auto' | undefined) ?? 'auto',
     learning_rate_multiplier: (requested.learning_rate_multiplier as number | 'auto' | undefined) ?? 'auto',
@@ -20,7 +25,10 @@ export function newJobRecord(req: CreateJobRequest, snapshot: string): JobRecord
   };
   const methodOut: JobObject['method'] = {
     type: method.type,
-    [method.type]: { ...(section ?? {}), hyperparameters: method.type === 'dpo' ? { beta: 'auto', ...hpOut, ...requested } : { ...hpOut, ...requested } },
+    [method.type]: {
+      ...(section ?? {}),
+      hyperparameters: method.type === 'dpo' ? { beta: 'auto', ...hpOut, ...requested } : { ...hpOut, ...requested },
+    },
   };
   const job: JobObject = {
     id: newJobId(),

@@ -29,7 +29,10 @@ export const MIN_EXAMPLES = 10;
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && 'text' in p ? String((p as { text: unknown }).text) : '')).join('\n');
+  if (Array.isArray(content))
+    return content
+      .map((p) => (p && typeof p === 'object' && 'text' in p ? String((p as { text: unknown }).text) : ''))
+      .join('\n');
   return '';
 }
 
@@ -39,18 +42,27 @@ function toMessages(raw: unknown): WeightedMessage[] | null {
   for (const m of raw) {
     if (!m || typeof m !== 'object' || typeof (m as { role?: unknown }).role !== 'string') return null;
     const msg = m as { role: string; content?: unknown; weight?: unknown };
-    out.push({ role: msg.role, content: textOf(msg.content), weight: typeof msg.weight === 'number' ? msg.weight : undefined });
+    out.push({
+      role: msg.role,
+      content: textOf(msg.content),
+      weight: typeof msg.weight === 'number' ? msg.weight : undefined,
+    });
   }
   return out;
 }
 
 export function formatOf(row: Record<string, unknown>): DataFormat {
-  if ('preferred_output' in row || 'non_preferred_output' in row || ('input' in row && typeof row.input === 'object')) return 'preference';
+  if ('preferred_output' in row || 'non_preferred_output' in row || ('input' in row && typeof row.input === 'object'))
+    return 'preference';
   if (Array.isArray(row.messages)) return 'chat';
   return 'unknown';
 }
 
-const FORMAT_NAME: Record<DataFormat, string> = { chat: 'fine-tune-chat', preference: 'preference', unknown: 'an unrecognised' };
+const FORMAT_NAME: Record<DataFormat, string> = {
+  chat: 'fine-tune-chat',
+  preference: 'preference',
+  unknown: 'an unrecognised',
+};
 
 /** Reads the grader's `{{item.X}}` reference so RFT rows can be learned from their reference answers. */
 export function graderReferenceField(grader: unknown): string | null {
@@ -72,7 +84,11 @@ export function prepareTrainingData(
   if (!parsed.ok) return { code, message: `${parsed.reason} (file ${fileId})`, param: which };
   const rows = parsed.rows;
   if (which === 'training_file' && rows.length < MIN_EXAMPLES) {
-    return { code: 'invalid_n_examples', message: `Training file has ${rows.length} example(s), but must have at least ${MIN_EXAMPLES} examples`, param: which };
+    return {
+      code: 'invalid_n_examples',
+      message: `Training file has ${rows.length} example(s), but must have at least ${MIN_EXAMPLES} examples`,
+      param: which,
+    };
   }
   const expected: DataFormat = method === 'dpo' ? 'preference' : 'chat';
   const data: TrainingData = { pairs: [], preferences: [], tokens: 0, examples: rows.length };
@@ -87,15 +103,24 @@ export function prepareTrainingData(
         param: which,
       };
     }
-    const bad = (why: string): JobFailure => ({ code, message: `Invalid file format. Line ${i + 1}: ${why}`, param: which });
+    const bad = (why: string): JobFailure => ({
+      code,
+      message: `Invalid file format. Line ${i + 1}: ${why}`,
+      param: which,
+    });
     if (format === 'chat') {
       const messages = toMessages(row.messages);
       if (!messages) return bad("'messages' must be a non-empty array of {role, content} objects.");
       if (method === 'reinforcement') {
-        if (messages.some((m) => m.role === 'system')) return bad("role 'system' is not supported for reinforcement fine-tuning; use 'developer'.");
+        if (messages.some((m) => m.role === 'system'))
+          return bad("role 'system' is not supported for reinforcement fine-tuning; use 'developer'.");
         const lastUser = [...messages].reverse().find((m) => m.role === 'user');
         const reference = refField ? row[refField] : undefined;
-        if (lastUser && reference !== undefined) data.pairs.push({ input: lastUser.content, output: typeof reference === 'string' ? reference : JSON.stringify(reference) });
+        if (lastUser && reference !== undefined)
+          data.pairs.push({
+            input: lastUser.content,
+            output: typeof reference === 'string' ? reference : JSON.stringify(reference),
+          });
       } else {
         if (!messages.some((m) => m.role === 'assistant')) return bad('example is missing an assistant message.');
         data.pairs.push(...pairsFromMessages(messages));
@@ -106,8 +131,12 @@ export function prepareTrainingData(
       const messages = toMessages(input?.messages);
       const preferred = toMessages(row.preferred_output);
       const rejected = toMessages(row.non_preferred_output);
-      if (!messages || !preferred || !rejected) return bad("preference examples need 'input.messages', 'preferred_output' and 'non_preferred_output'.");
-      if (preferred[preferred.length - 1]!.role !== 'assistant' || rejected[rejected.length - 1]!.role !== 'assistant') {
+      if (!messages || !preferred || !rejected)
+        return bad("preference examples need 'input.messages', 'preferred_output' and 'non_preferred_output'.");
+      if (
+        preferred[preferred.length - 1]!.role !== 'assistant' ||
+        rejected[rejected.length - 1]!.role !== 'assistant'
+      ) {
         return bad('preferred and non-preferred outputs must end with an assistant message.');
       }
       const lastUser = [...messages].reverse().find((m) => m.role === 'user');

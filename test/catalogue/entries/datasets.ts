@@ -51,7 +51,9 @@ export const DATASET_ENTRIES: CliEntry[] = [
   {
     id: 'dataset-bad-weight',
     kind: 'dataset',
-    files: { 'd.jsonl': chatWithBadLine(8, example(SYSTEM, user('hi'), { role: 'assistant', content: 'billing', weight: 2 })) },
+    files: {
+      'd.jsonl': chatWithBadLine(8, example(SYSTEM, user('hi'), { role: 'assistant', content: 'billing', weight: 2 })),
+    },
     argv: ['validate', '{dir}/d.jsonl'],
     expect: { exitCode: 1, message: /line 8: \[invalid_weight\] message 3 has weight 2; only 0 or 1/ },
   },
@@ -68,7 +70,10 @@ export const DATASET_ENTRIES: CliEntry[] = [
     files: {
       'd.jsonl': chatWithBadLine(
         10,
-        example(SYSTEM, user('weather?'), { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{city:' } }] }),
+        example(SYSTEM, user('weather?'), {
+          role: 'assistant',
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{city:' } }],
+        }),
       ),
     },
     argv: ['validate', '{dir}/d.jsonl'],
@@ -77,7 +82,12 @@ export const DATASET_ENTRIES: CliEntry[] = [
   {
     id: 'dataset-invalid-utf8',
     kind: 'dataset',
-    files: { 'd.jsonl': Buffer.concat([Buffer.from(DATA.split('\n').slice(0, 10).join('\n') + '\n'), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a])]) },
+    files: {
+      'd.jsonl': Buffer.concat([
+        Buffer.from(DATA.split('\n').slice(0, 10).join('\n') + '\n'),
+        Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]),
+      ]),
+    },
     argv: ['validate', '{dir}/d.jsonl'],
     expect: { exitCode: 1, message: /line 11: \[invalid_utf8\] invalid UTF-8 at byte 1/ },
   },
@@ -98,7 +108,9 @@ export const DATASET_ENTRIES: CliEntry[] = [
   {
     id: 'dataset-dpo-missing-output',
     kind: 'dataset',
-    files: { 'd.jsonl': chatWithBadLine(1, { input: { messages: [user('hi')] }, preferred_output: [assistant('yes')] }) },
+    files: {
+      'd.jsonl': chatWithBadLine(1, { input: { messages: [user('hi')] }, preferred_output: [assistant('yes')] }),
+    },
     argv: ['validate', '--method', 'dpo', '{dir}/d.jsonl'],
     expect: { exitCode: 1, message: /line 1: \[dpo_invalid_output\] 'non_preferred_output' is missing/ },
   },
@@ -113,7 +125,10 @@ export const DATASET_ENTRIES: CliEntry[] = [
     kind: 'dataset',
     files: { 'd.jsonl': '{not json\n[1, 2]\n' },
     argv: ['prep', '{dir}/d.jsonl'],
-    expect: { exitCode: 1, message: /tailor prep: no usable examples in d\.jsonl \(2 read; removed invalid_json: 1, data_type: 1\)/ },
+    expect: {
+      exitCode: 1,
+      message: /tailor prep: no usable examples in d\.jsonl \(2 read; removed invalid_json: 1, data_type: 1\)/,
+    },
     binary: true,
   },
   {
@@ -128,12 +143,21 @@ export const DATASET_ENTRIES: CliEntry[] = [
     kind: 'dataset',
     files: { 'd.csv': 'ticket,label\nhi,billing\n' },
     argv: ['prep', '{dir}/d.csv', '--user', '{{ticket}}', '--assistant', '{{category}}'],
-    expect: { exitCode: 1, message: /tailor prep: dataset\.columns names column\(s\) not in the header: category \(header: ticket, label\)/ },
+    expect: {
+      exitCode: 1,
+      message: /tailor prep: dataset\.columns names column\(s\) not in the header: category \(header: ticket, label\)/,
+    },
   },
   {
     id: 'prep-csv-invalid-utf8',
     kind: 'dataset',
-    files: { 'd.csv': Buffer.concat([Buffer.from('user,assistant\nhi,billing\nbad'), Buffer.from([0xff, 0xfe]), Buffer.from(',billing\n')]) },
+    files: {
+      'd.csv': Buffer.concat([
+        Buffer.from('user,assistant\nhi,billing\nbad'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(',billing\n'),
+      ]),
+    },
     argv: ['prep', '{dir}/d.csv'],
     expect: { exitCode: 1, message: /tailor prep: .*UTF-8/ },
   },

@@ -17,7 +17,17 @@ export const DATA = chatLines(12).join('\n') + '\n';
 
 /** The smallest valid pipeline spec; `extra` lines are appended at the top level. */
 export function specYaml(name: string, ...extra: string[]): string {
-  return [`name: catalogue-${name}`, 'baseModel: gpt-4o-mini-2024-07-18', 'dataset:', '  path: data.jsonl', 'fineTune:', '  suffix: x', ...extra].join('\n') + '\n';
+  return (
+    [
+      `name: catalogue-${name}`,
+      'baseModel: gpt-4o-mini-2024-07-18',
+      'dataset:',
+      '  path: data.jsonl',
+      'fineTune:',
+      '  suffix: x',
+      ...extra,
+    ].join('\n') + '\n'
+  );
 }
 
 /** The smallest valid eval suite over data.jsonl; `extra` lines are appended at the top level. */
@@ -34,8 +44,10 @@ export function promptYaml(overrides: Record<string, string> = {}): string {
     user: '"{{ticket}}"',
     ...overrides,
   };
-  return Object.entries(parts)
-    .filter(([, v]) => v !== '')
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('\n') + '\n';
+  return (
+    Object.entries(parts)
+      .filter(([, v]) => v !== '')
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n') + '\n'
+  );
 }
