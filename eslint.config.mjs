@@ -134,15 +134,14 @@ export default defineConfig(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
       ],
-      // Prettier wraps code at 120 and scripts/wrapComments.js wraps comments; this keeps both so. Literals are
-      // content, not layout: an error message, help text, SQL or CSS stays whole so that searching the code for
-      // what a user saw finds it, and a regular expression is not cut into concatenated pieces.
+      // Prettier wraps code at 120, scripts/wrapComments.js comments and scripts/wrapStrings.js one-line strings
+      // and templates; this keeps all three so. Exempt: template literals, whose line breaks are content (help
+      // text, SQL, CSS) or which hold `${}` too long to cut, and regular expressions, which are not cut up.
       'max-len': [
         'error',
         {
           code: 120,
           ignoreUrls: true,
-          ignoreStrings: true,
           ignoreTemplateLiterals: true,
           ignoreRegExpLiterals: true,
         },

@@ -40,10 +40,13 @@ export async function benchDemo(runs = 3): Promise<{ name: string; lines: string
   return {
     name: 'demo end to end',
     lines: [
-      `tailor demo (whole process, ${runs} runs): median ${(md / 1000).toFixed(2)} s [${demo.map((x) => (x / 1000).toFixed(2)).join(', ')}]`,
-      `anchor, same journey as a plain script without Temporal: median ${(mx / 1000).toFixed(2)} s [${direct.map((x) => (x / 1000).toFixed(2)).join(', ')}]`,
+      `tailor demo (whole process, ${runs} runs): median ${(md / 1000).toFixed(2)} s [` +
+        `${demo.map((x) => (x / 1000).toFixed(2)).join(', ')}]`,
+      `anchor, same journey as a plain script without Temporal: median ${(mx / 1000).toFixed(2)} s [` +
+        `${direct.map((x) => (x / 1000).toFixed(2)).join(', ')}]`,
       `ratio demo / anchor: ${(md / mx).toFixed(2)}× (the price of durability: dev server start, bundling, history)`,
-      `scores in the last demo: base ${last.scores?.base?.toFixed(3)} → fine-tuned ${last.scores?.fineTuned?.toFixed(3)} (local backend: small CPU learners, not LLMs)`,
+      `scores in the last demo: base ${last.scores?.base?.toFixed(3)} → fine-tuned ` +
+        `${last.scores?.fineTuned?.toFixed(3)} (local backend: small CPU learners, not LLMs)`,
     ],
   };
 }

@@ -205,8 +205,14 @@ export async function benchEvalThroughput(): Promise<{ name: string; lines: stri
       name: 'eval-throughput',
       lines: [
         `${CASES} cases, local backend limited to ${RPM} requests/min (bucket emptied first)`,
-        `Tailor evalSuiteWorkflow (shards of ${DEFAULT_EXECUTION.shardSize}, ${DEFAULT_EXECUTION.concurrency}×${DEFAULT_EXECUTION.shardsInFlight} in flight): ${(tailorMs / 1000).toFixed(1)} s, ${rate(tailorMs).toFixed(0)} cases/min = ${(share(tailorMs) * 100).toFixed(1)}% of the limit (target ≥ 90%); failed cases ${failed} (target 0); ${tailorRequests - CASES} requests rejected with 429; ${events} history events`,
-        `anchor, promptfoo-style fixed concurrency 4: ${(anchorMs / 1000).toFixed(1)} s, ${rate(anchorMs).toFixed(0)} cases/min = ${(share(anchorMs) * 100).toFixed(1)}% of the limit; failed ${anchor.failed}; ${anchorRequests - CASES} requests rejected with 429`,
+        `Tailor evalSuiteWorkflow (shards of ${DEFAULT_EXECUTION.shardSize}, ${DEFAULT_EXECUTION.concurrency}` +
+          `×${DEFAULT_EXECUTION.shardsInFlight} in flight): ${(tailorMs / 1000).toFixed(1)} s, ` +
+          `${rate(tailorMs).toFixed(0)} cases/min = ${(share(tailorMs) * 100).toFixed(1)}% of the limit ` +
+          `(target ≥ 90%); failed cases ${failed} (target 0); ${tailorRequests - CASES} requests rejected with ` +
+          `429; ${events} history events`,
+        `anchor, promptfoo-style fixed concurrency 4: ${(anchorMs / 1000).toFixed(1)} s, ` +
+          `${rate(anchorMs).toFixed(0)} cases/min = ${(share(anchorMs) * 100).toFixed(1)}% of the limit; ` +
+          `failed ${anchor.failed}; ${anchorRequests - CASES} requests rejected with 429`,
         `ratio Tailor / anchor (throughput): ${(anchorMs / tailorMs).toFixed(2)}`,
       ],
     };

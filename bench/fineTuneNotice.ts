@@ -123,10 +123,12 @@ export async function benchFineTuneNotice(runs = 5): Promise<{ name: string; lin
     return {
       name: 'durable fine-tuning',
       lines: [
-        `history events per demo run (parent + 3 children): ${events}; Temporal suggests continue-as-new at 4,096: ${((events / 4096) * 100).toFixed(1)}% of it`,
+        `history events per demo run (parent + 3 children): ${events}; Temporal suggests continue-as-new at ` +
+          `4,096: ${((events / 4096) * 100).toFixed(1)}% of it`,
         `job succeeded → workflow noticed (poll 500 ms ×2 up to 5 s, ${runs} runs): median ${mw} ms [${wf.join(', ')}]`,
         `anchor, same schedule as a plain loop without Temporal: median ${mp} ms [${plain.join(', ')}]`,
-        `ratio workflow / plain loop: ${(mw / Math.max(1, mp)).toFixed(2)}× (each workflow check adds a timer and two workflow tasks; where success falls in the poll window dominates both)`,
+        `ratio workflow / plain loop: ${(mw / Math.max(1, mp)).toFixed(2)}× (each workflow check adds a ` +
+          `timer and two workflow tasks; where success falls in the poll window dominates both)`,
       ],
     };
   } finally {

@@ -24,7 +24,8 @@ const BODY = JSON.stringify({
     {
       role: 'system',
       content:
-        'Classify the ticket. Answer with one of these labels: billing, technical_issue, account_access, shipping, refund_request, product_question.',
+        'Classify the ticket. Answer with one of these labels: billing, technical_issue, account_access, ' +
+        'shipping, refund_request, product_question.',
     },
     { role: 'user', content: 'I was charged twice for my subscription this month.' },
   ],
@@ -123,7 +124,10 @@ async function measure(code: string): Promise<RunResult> {
 
 export async function benchLocalBackend(): Promise<{ name: string; lines: string[] }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-bench-local-'));
-  const backendCode = `require('./providers/local/server.ts').startLocalOpenAI({ port: 0, dataDir: ${JSON.stringify(dataDir)} }).then((s) => { process.stdout.write(s.baseURL + '\\n'); process.on('SIGTERM', () => s.close().then(() => process.exit(0))); });`;
+  const backendCode =
+    `require('./providers/local/server.ts').startLocalOpenAI({ port: 0, dataDir: ${JSON.stringify(dataDir)} ` +
+    `}).then((s) => { process.stdout.write(s.baseURL + '\\n'); process.on('SIGTERM', () => s.close().then(() ` +
+    `=> process.exit(0))); });`;
   // A canned completion of the same shape and size as the backend's answer.
   const canned = JSON.stringify({
     id: 'chatcmpl-anchor',
@@ -140,19 +144,27 @@ export async function benchLocalBackend(): Promise<{ name: string; lines: string
     ],
     usage: { prompt_tokens: 52, completion_tokens: 1, total_tokens: 53 },
   });
-  const anchorCode = `const http = require('node:http'); const body = ${JSON.stringify(canned)}; const s = http.createServer({ keepAliveTimeout: 65000 }, (req, res) => { req.on('data', () => {}); req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body); }); }); s.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + s.address().port + '/v1\\n')); process.on('SIGTERM', () => process.exit(0));`;
+  const anchorCode =
+    `const http = require('node:http'); const body = ${JSON.stringify(canned)}; const s = http.createServer({ ` +
+    `keepAliveTimeout: 65000 }, (req, res) => { req.on('data', () => {}); req.on('end', () => { ` +
+    `res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); ` +
+    `res.end(body); }); }); s.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + ` +
+    `s.address().port + '/v1\\n')); process.on('SIGTERM', () => process.exit(0));`;
   const anchor = await measure(anchorCode);
   const backend = await measure(backendCode);
   fs.rmSync(dataDir, { recursive: true, force: true });
   const fmt = (r: RunResult) =>
-    `${Math.round(r.rps).toLocaleString('en-US')} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.errors ? `, ${r.errors} errors` : ''}`;
+    `${Math.round(r.rps).toLocaleString('en-US')} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ` +
+    `ms${r.errors ? `, ${r.errors} errors` : ''}`;
   return {
     name: 'local-backend',
     lines: [
-      `chat completions, ${REQUESTS} short requests, ${CONCURRENCY} in flight, keep-alive, loopback (${os.cpus().length} cores)`,
+      `chat completions, ${REQUESTS} short requests, ${CONCURRENCY} in flight, keep-alive, loopback (` +
+        `${os.cpus().length} cores)`,
       `local backend : ${fmt(backend)}`,
       `anchor        : ${fmt(anchor)}  (minimal node:http server, fixed JSON body)`,
-      `ratio         : ${(backend.rps / anchor.rps).toFixed(2)} of the anchor; target ≥ 1,000 req/s: ${backend.rps >= 1000 && backend.errors === 0 ? 'met' : 'NOT met'}`,
+      `ratio         : ${(backend.rps / anchor.rps).toFixed(2)} of the anchor; target ≥ 1,000 req/s: ` +
+        `${backend.rps >= 1000 && backend.errors === 0 ? 'met' : 'NOT met'}`,
     ],
   };
 }

@@ -27,15 +27,19 @@ const QUERIES = 100;
 const K = 10;
 const BATCH = 10_000;
 
-const WORDS =
-  'refund warranty shipping invoice thermostat battery firmware schedule heating boiler sensor display relay adapter installer carrier pallet subscription history report privacy export security patch bounty credit trade repair loan'.split(
-    ' ',
-  );
+const WORDS = (
+  'refund warranty shipping invoice thermostat battery firmware schedule heating boiler sensor display relay ' +
+  'adapter installer carrier pallet subscription history report privacy export security patch bounty credit ' +
+  'trade repair loan'
+).split(' ');
 
 /** A chunk-like text: a few topic words and numbers, so neighbours share words and search has structure to find. */
 function chunkText(i: number): string {
   const w = (j: number) => WORDS[(i * 7 + j * 13 + (i >> (j + 3))) % WORDS.length]!;
-  return `Section ${i % 500}: the ${w(0)} ${w(1)} policy for item ${i % 997} allows ${i % 90} days; contact team ${w(2)} about the ${w(3)} ${w(4)}.`;
+  return (
+    `Section ${i % 500}: the ${w(0)} ${w(1)} policy for item ${i % 997} allows ${i % 90} days; contact team ` +
+    `${w(2)} about the ${w(3)} ${w(4)}.`
+  );
 }
 
 function fmt(n: number, digits = 1): string {
@@ -105,12 +109,20 @@ export async function benchRagIndex(): Promise<{ name: string; lines: string[] }
     return {
       name: 'rag-index',
       lines: [
-        `${N.toLocaleString('en-US')} chunks, ${DIMS}-dim vectors from the local backend's hashed n-gram embedder in-process (${fmt(rate(embedMs), 0)} chunks/s, not counted below)`,
-        `indexing (LanceDB upserts of ${BATCH.toLocaleString('en-US')}): ${fmt(rate(upsertMs), 0)} chunks/s vs anchor flat-file write ${fmt(rate(flatMs), 0)} chunks/s (ratio ${fmt(flatMs / upsertMs, 3)})`,
-        `indexing incl. IVF_FLAT build (${fmt(annMs / 1000)} s): ${fmt(rate(upsertMs + annMs), 0)} chunks/s vs anchor ${fmt(rate(flatMs), 0)} chunks/s (ratio ${fmt(flatMs / (upsertMs + annMs), 3)})`,
-        `query top-${K}, approximate (IVF_FLAT, 20 probes): p50 ${fmt(approx.p50, 2)} ms, p99 ${fmt(approx.p99, 2)} ms vs anchor JS brute-force cosine p50 ${fmt(js.p50, 2)} ms, p99 ${fmt(js.p99, 2)} ms (p50 ratio ${fmt(approx.p50 / js.p50, 2)})`,
-        `query top-${K}, exact (LanceDB brute force): p50 ${fmt(exact.p50, 2)} ms, p99 ${fmt(exact.p99, 2)} ms vs anchor JS brute-force cosine p50 ${fmt(js.p50, 2)} ms (p50 ratio ${fmt(exact.p50 / js.p50, 2)})`,
-        `recall@${K} of approximate vs exact search: ${fmt(recall, 3)} (anchor: exact LanceDB vs JS brute force ${fmt(exactVsJs, 3)}), over ${QUERIES} queries`,
+        `${N.toLocaleString('en-US')} chunks, ${DIMS}-dim vectors from the local backend's hashed n-gram ` +
+          `embedder in-process (${fmt(rate(embedMs), 0)} chunks/s, not counted below)`,
+        `indexing (LanceDB upserts of ${BATCH.toLocaleString('en-US')}): ${fmt(rate(upsertMs), 0)} chunks/s ` +
+          `vs anchor flat-file write ${fmt(rate(flatMs), 0)} chunks/s (ratio ${fmt(flatMs / upsertMs, 3)})`,
+        `indexing incl. IVF_FLAT build (${fmt(annMs / 1000)} s): ${fmt(rate(upsertMs + annMs), 0)} chunks/s ` +
+          `vs anchor ${fmt(rate(flatMs), 0)} chunks/s (ratio ${fmt(flatMs / (upsertMs + annMs), 3)})`,
+        `query top-${K}, approximate (IVF_FLAT, 20 probes): p50 ${fmt(approx.p50, 2)} ms, p99 ` +
+          `${fmt(approx.p99, 2)} ms vs anchor JS brute-force cosine p50 ${fmt(js.p50, 2)} ms, p99 ` +
+          `${fmt(js.p99, 2)} ms (p50 ratio ${fmt(approx.p50 / js.p50, 2)})`,
+        `query top-${K}, exact (LanceDB brute force): p50 ${fmt(exact.p50, 2)} ms, p99 ${fmt(exact.p99, 2)} ` +
+          `ms vs anchor JS brute-force cosine p50 ${fmt(js.p50, 2)} ms (p50 ratio ${fmt(exact.p50 / js.p50, 2)}` +
+          `)`,
+        `recall@${K} of approximate vs exact search: ${fmt(recall, 3)} (anchor: exact LanceDB vs JS brute ` +
+          `force ${fmt(exactVsJs, 3)}), over ${QUERIES} queries`,
       ],
     };
   } finally {

@@ -204,7 +204,8 @@ export async function benchValidate(
   const probe = spawnSync('python3', ['-c', 'import tiktoken, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0)
     throw new Error(
-      `the Python anchor needs tiktoken and numpy: pip install -r bench/requirements.txt (${probe.stderr.trim().split('\n').pop()})`,
+      `the Python anchor needs tiktoken and numpy: pip install -r bench/requirements.txt (` +
+        `${probe.stderr.trim().split('\n').pop()})`,
     );
   const cacheDir = ensureTiktokenCache(path.join(tailorHome(), 'bench', 'tiktoken-cache'));
   const env = { ...process.env, TIKTOKEN_CACHE_DIR: cacheDir };
@@ -233,14 +234,21 @@ export async function benchValidate(
     const rssMb = tailor.maxRssKb / 1024;
     lines.push(
       `${int(n)} examples, ${f1(mb(bytes))} MB (${ENCODING}, ${MODEL}):`,
-      `  tailor  ${f1(tailor.secs)} s (cpu ${f1(tailor.cpuSecs)} s)  ${f1(mb(bytes) / tailor.secs)} MB/s  ${int(t.examples / tailor.secs)} examples/s  peak RSS ${int(rssMb)} MB  (${t.valid ? 'valid' : 'INVALID'})`,
-      `  anchor  ${f1(anchor.secs)} s (cpu ${f1(anchor.cpuSecs)} s)  ${f1(mb(bytes) / anchor.secs)} MB/s  ${int(a.examples / anchor.secs)} examples/s  peak RSS ${int(anchor.maxRssKb / 1024)} MB  (python + tiktoken, cookbook checks)`,
-      `  ratio   ${ratio.toFixed(2)}× the anchor's throughput (target ≥ 2×)${ratio >= 2 ? '' : '  BELOW TARGET'}; ${cpuRatio.toFixed(2)}× by CPU time`,
-      `  tokens  ${tokensEqual ? 'equal' : 'DIFFERENT'}: tailor ${int(t.tokens.total)} / anchor ${int(a.tokens.total)} total; billed ${int(t.tokens.billed)} / ${int(a.tokens.billed)}`,
+      `  tailor  ${f1(tailor.secs)} s (cpu ${f1(tailor.cpuSecs)} s)  ${f1(mb(bytes) / tailor.secs)} MB/s  ` +
+        `${int(t.examples / tailor.secs)} examples/s  peak RSS ${int(rssMb)} MB  (` +
+        `${t.valid ? 'valid' : 'INVALID'})`,
+      `  anchor  ${f1(anchor.secs)} s (cpu ${f1(anchor.cpuSecs)} s)  ${f1(mb(bytes) / anchor.secs)} MB/s  ` +
+        `${int(a.examples / anchor.secs)} examples/s  peak RSS ${int(anchor.maxRssKb / 1024)} MB  (python + ` +
+        `tiktoken, cookbook checks)`,
+      `  ratio   ${ratio.toFixed(2)}× the anchor's throughput (target ≥ 2×)` +
+        `${ratio >= 2 ? '' : '  BELOW TARGET'}; ${cpuRatio.toFixed(2)}× by CPU time`,
+      `  tokens  ${tokensEqual ? 'equal' : 'DIFFERENT'}: tailor ${int(t.tokens.total)} / anchor ` +
+        `${int(a.tokens.total)} total; billed ${int(t.tokens.billed)} / ${int(a.tokens.billed)}`,
     );
     if (n >= 1_000_000)
       lines.push(
-        `  memory  ${int(rssMb)} MB peak RSS for ${int(n)} examples (target < 300 MB)${rssMb < 300 ? '' : '  ABOVE TARGET'}`,
+        `  memory  ${int(rssMb)} MB peak RSS for ${int(n)} examples (target < 300 MB)` +
+          `${rssMb < 300 ? '' : '  ABOVE TARGET'}`,
       );
     ok &&= tokensEqual && ratio >= 2 && (n < 1_000_000 || rssMb < 300);
   }

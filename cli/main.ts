@@ -101,7 +101,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
 function topHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `tailor: the LLM customization journey as durable Temporal workflows\n\nUsage: tailor COMMAND [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`tailor COMMAND --help\` for a command's options.`;
+  return (
+    `tailor: the LLM customization journey as durable Temporal workflows\n\nUsage: tailor COMMAND ` +
+    `[options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`tailor COMMAND --help\` for a command's options.`
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {

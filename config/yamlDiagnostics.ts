@@ -120,7 +120,9 @@ export function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): Spec
     message = `missing (${issue.expected} expected)`;
   if (issue.code === 'invalid_type' && keyPath.length === 0 && issue.expected === 'object') {
     const data = source.data;
-    message = `expected a mapping of keys at the top level, got ${data == null ? 'an empty document' : Array.isArray(data) ? 'a list' : `a ${typeof data}`}`;
+    message =
+      `expected a mapping of keys at the top level, got ` +
+      `${data == null ? 'an empty document' : Array.isArray(data) ? 'a list' : `a ${typeof data}`}`;
   }
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
     message = `unknown type (${message})`;

@@ -18,7 +18,8 @@ export class UnknownEncryptionKeyError extends Error {
     known: string[],
   ) {
     super(
-      `payload was encrypted with key ID '${keyId}', which is not in TAILOR_ENCRYPTION_KEYS (known IDs: ${known.join(', ') || 'none'}); add that key back as a read key`,
+      `payload was encrypted with key ID '${keyId}', which is not in TAILOR_ENCRYPTION_KEYS (known IDs: ` +
+        `${known.join(', ') || 'none'}); add that key back as a read key`,
     );
   }
 }

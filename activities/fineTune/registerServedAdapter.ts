@@ -31,7 +31,8 @@ export async function registerServedAdapter(input: {
   // 4xx: the server refuses this adapter or has runtime loading off; retrying will not change its mind.
   if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
     throw ApplicationFailure.nonRetryable(
-      `${message}${res.status === 404 && !/no adapter found/i.test(text) ? ' (is the server vLLM started with --enable-lora and VLLM_ALLOW_RUNTIME_LORA_UPDATING=True?)' : ''}`,
+      `${message}` +
+        `${res.status === 404 && !/no adapter found/i.test(text) ? ' (is the server vLLM started with ' + '--enable-lora and ' + 'VLLM_ALLOW_RUNTIME_LORA_UPDATING=True?)' : ''}`,
       Failure.AdapterNotLoaded,
     );
   }

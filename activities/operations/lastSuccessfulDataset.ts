@@ -16,7 +16,10 @@ const InputSchema = z.object({ pipeline: z.string().min(1) });
 export async function lastSuccessfulDataset(input: z.input<typeof InputSchema>): Promise<string | null> {
   const { pipeline } = InputSchema.parse(input);
   const escaped = pipeline.replace(/'/g, "\\'");
-  const query = `WorkflowType = 'customizationPipeline' AND ExecutionStatus = 'Completed' AND TailorPipeline = '${escaped}'`;
+  const query =
+    `WorkflowType = 'customizationPipeline' AND ` +
+    `ExecutionStatus = 'Completed' AND TailorPipeline = '` +
+    `${escaped}'`;
   let best: { at: number; sha: string } | undefined;
   for await (const wf of Context.current().client.workflow.list({ query })) {
     const sha = wf.typedSearchAttributes.get(TailorDatasetSha);

@@ -64,7 +64,8 @@ export function loadDocuments(target: string): LoadedDocument[] {
       throw new DocumentFormatError(
         target,
         undefined,
-        `corpus manifest: ${issue.path.join('.') || '(root)'}: ${issue.message} (expected {"documents": ["file.md", ...], "root"?: "dir", "jsonl"?: {"textField": "text"}})`,
+        `corpus manifest: ${issue.path.join('.') || '(root)'}: ${issue.message} (expected {"documents": ` +
+          `["file.md", ...], "root"?: "dir", "jsonl"?: {"textField": "text"}})`,
       );
     }
     root = path.resolve(path.dirname(abs), parsed.data.root ?? '.');

@@ -59,7 +59,8 @@ export class OpenIndex {
     const parsed = IndexManifestSchema.safeParse(raw);
     if (!parsed.success)
       throw new IndexNotFoundError(
-        `${file}: not a Tailor index manifest (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`,
+        `${file}: not a Tailor index manifest (${parsed.error.issues[0]!.path.join('.')}: ` +
+          `${parsed.error.issues[0]!.message})`,
       );
     return new OpenIndex(
       dir,

@@ -64,7 +64,8 @@ Exit codes: 0 the suite passed its gate, 1 it failed its gate (or the run failed
       throw err;
     }
     log(
-      `Tailor eval: ${path.relative(process.cwd(), suite.file ?? positionals[0]!)} (${suite.variants.map((v) => `${v.id}=${v.model}`).join(', ')})`,
+      `Tailor eval: ${path.relative(process.cwd(), suite.file ?? positionals[0]!)} (` +
+        `${suite.variants.map((v) => `${v.id}=${v.model}`).join(', ')})`,
     );
     for (const warning of await trainingOverlapWarnings(suite)) process.stderr.write(`${warning}\n`);
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
@@ -133,7 +134,8 @@ export async function copyReport(
     fs.copyFileSync(await store.localPath(ref), path.resolve(dest));
   } catch {
     log(
-      `cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.location}); the worker that ran the ${what} has it`,
+      `cannot copy ${ref.uri} to ${dest}: it is not in this machine's artifact store (${store.location}); ` +
+        `the worker that ran the ${what} has it`,
     );
   }
 }

@@ -78,7 +78,8 @@ export const command: CliCommand = {
         .map(([k, n]) => `${n} ${k}`)
         .join(', ');
       process.stdout.write(
-        `${values.out}: ${out.count} ${format} examples from ${records.length} feedback items (${out.skipped} gave none${removed ? `; removed ${removed}` : ''})\n`,
+        `${values.out}: ${out.count} ${format} examples from ${records.length} feedback items (${out.skipped}` +
+          ` gave none${removed ? `; removed ${removed}` : ''})\n`,
       );
     }
     return 0;

@@ -79,7 +79,8 @@ Exit codes: 0 indexed, 1 the build failed, 2 a usage error or a bad document (fi
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
     try {
       log(`  ${stackLine(stack)}`);
-      const workflowId = `index-${createHash('sha256').update(out).digest('hex').slice(0, 12)}-${Date.now().toString(36)}`;
+      const workflowId =
+        `index-` + `${createHash('sha256').update(out).digest('hex').slice(0, 12)}` + `-${Date.now().toString(36)}`;
       const handle = await stack.client.workflow.start(buildIndexWorkflow, {
         workflowId,
         taskQueue: TASK_QUEUE,
@@ -97,7 +98,8 @@ Exit codes: 0 indexed, 1 the build failed, 2 a usage error or a bad document (fi
       if (json) process.stdout.write(JSON.stringify(ref) + '\n');
       else
         log(
-          `indexed ${ref.chunks} chunks: ${ref.embedded} embedded, ${ref.reused} reused, ${ref.deleted} deleted (manifest sha256 ${ref.manifestSha256.slice(0, 12)})`,
+          `indexed ${ref.chunks} chunks: ${ref.embedded} embedded, ${ref.reused} reused, ${ref.deleted} ` +
+            `deleted (manifest sha256 ${ref.manifestSha256.slice(0, 12)})`,
         );
       return 0;
     } finally {

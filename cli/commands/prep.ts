@@ -121,7 +121,8 @@ Example: tailor prep examples/support-tickets/data/tickets.jsonl --out /tmp/tick
           .join(', ') || 'none';
       console.log(
         [
-          `${positionals[0]}: ${c.input} read, ${c.kept} kept → train ${c.train}, validation ${c.validation}, test ${c.test}`,
+          `${positionals[0]}: ${c.input} read, ${c.kept} kept → train ${c.train}, validation ${c.validation}` +
+            `, test ${c.test}`,
           `  removed: ${removed}`,
           `  PII scrubbed: ${pii}`,
           `  train      ${result.train.uri}`,

@@ -93,7 +93,8 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
     }
     if ((loaded.spec.dataset as { source?: string }).source === 'feedback') {
       throw new UsageError(
-        `${loaded.file}: dataset.source is feedback; tailor prompt-search needs a dataset file (export the feedback with \`tailor feedback export\` and point a spec at it)`,
+        `${loaded.file}: dataset.source is feedback; tailor prompt-search needs a dataset file (export the ` +
+          `feedback with \`tailor feedback export\` and point a spec at it)`,
       );
     }
     const settings = searchSettings(space.space, {
@@ -108,7 +109,9 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
     const json = values.json === true;
     const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
     log(
-      `Tailor prompt search: ${space.candidates.length} candidates from ${path.relative(process.cwd(), space.file)} (budget ${settings.budget.candidates} candidates${settings.budget.usd ? `, $${settings.budget.usd}` : ''})`,
+      `Tailor prompt search: ${space.candidates.length} candidates from ` +
+        `${path.relative(process.cwd(), space.file)} (budget ${settings.budget.candidates} candidates` +
+        `${settings.budget.usd ? `, $${settings.budget.usd}` : ''})`,
     );
 
     const stack = await startStack({ attachToDev: true, startWorker: true, uiPort: false, log: (l) => log(`  ${l}`) });
@@ -116,14 +119,17 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
       log(`  ${stackLine(stack)}`);
       const started = await startPromptSearch(stack.client, searchId, input, TASK_QUEUE);
       log(
-        `search ${searchId}${started.mode === 'attached' ? ' (already running or finished: attached)' : started.mode === 'resumed' ? ` (resumed: ${started.resumed.length} finished candidates kept)` : ''}`,
+        `search ${searchId}` +
+          `${started.mode === 'attached' ? ' (already running or finished: attached)' : started.mode === 'resumed' ? ` (resumed: ${started.resumed.length} finished candidates kept)` : ''}`,
       );
       let last = '';
       const timer = setInterval(() => {
         started.handle
           .query(promptSearchProgressQuery)
           .then((p) => {
-            const line = `  ${p.stage}: round ${p.round}, ${p.finished.length} scored${p.running.length ? `, running ${p.running.join(' ')}` : ''}`;
+            const line =
+              `  ${p.stage}: round ${p.round}, ${p.finished.length} scored` +
+              `${p.running.length ? `, running ${p.running.join(' ')}` : ''}`;
             if (line !== last) log((last = line));
           })
           .catch(() => undefined);
@@ -162,11 +168,13 @@ Exit codes: 0 the search finished, 1 it failed or was cancelled, 2 a bad spec, s
         log(searchReportText(result));
         if (values.out)
           log(
-            `winning template: ${values.out} (name it under baselines.prompts in ${path.relative(process.cwd(), loaded.file)} to score it on the leaderboard)`,
+            `winning template: ${values.out} (name it under baselines.prompts in ` +
+              `${path.relative(process.cwd(), loaded.file)} to score it on the leaderboard)`,
           );
         if (winner.candidate.fewShot)
           log(
-            `the winner uses ${winner.candidate.fewShot.k} few-shot examples (${winner.candidate.fewShot.strategy.type}): set baselines.fewShot to match`,
+            `the winner uses ${winner.candidate.fewShot.k} few-shot examples (` +
+              `${winner.candidate.fewShot.strategy.type}): set baselines.fewShot to match`,
           );
         if (values.md) log(`Markdown report: ${values.md}`);
       }

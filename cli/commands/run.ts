@@ -17,7 +17,8 @@ export async function clientTarget(): Promise<TemporalTarget> {
   const dev = await findRunningDev();
   if (dev) return { address: dev.temporalAddress, namespace: dev.namespace };
   throw new UsageError(
-    'no Temporal service: set TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE, TLS or API key as needed) or start `tailor dev`',
+    'no Temporal service: set TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE, TLS or API key as needed) or start ' +
+      '`tailor dev`',
   );
 }
 

@@ -83,7 +83,8 @@ Example: tailor runs --pipeline support-tickets --outcome promoted --since 7d`,
       if (rows.length === 0) console.log('no runs');
       for (const r of rows) {
         console.log(
-          `${r.runId}  ${r.kind}  ${r.status}  ${r.stage ?? '-'}  ${r.outcome ?? '-'}  ${r.datasetSha256?.slice(0, 12) ?? '-'}  ${r.startedAt}`,
+          `${r.runId}  ${r.kind}  ${r.status}  ${r.stage ?? '-'}  ${r.outcome ?? '-'}  ` +
+            `${r.datasetSha256?.slice(0, 12) ?? '-'}  ${r.startedAt}`,
         );
       }
       return 0;

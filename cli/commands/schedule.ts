@@ -192,7 +192,8 @@ async function describe(client: Client, name: string, json: boolean): Promise<st
   const recent = s.recent.map((r) => ({ ...r, outcome: results[r.workflowId] ?? 'unknown' }));
   if (json) return JSON.stringify({ ...s, recent });
   return [
-    `schedule ${name} → ${s.pipeline ?? '?'} (${s.when}; overlap ${s.overlap}${s.skipIfUnchanged ? '; skip-if-unchanged' : ''})` +
+    `schedule ${name} → ${s.pipeline ?? '?'} (${s.when}; overlap ${s.overlap}` +
+      `${s.skipIfUnchanged ? '; skip-if-unchanged' : ''})` +
       `${s.paused ? ` PAUSED${s.note ? `: ${s.note}` : ''}` : ''}`,
     `spec: ${s.specFile ?? '?'}`,
     `actions taken: ${s.actions}, skipped for overlap: ${s.skippedOverlap}`,
@@ -226,7 +227,8 @@ async function list(client: Client, json: boolean): Promise<string> {
   return rows
     .map(
       (r) =>
-        `${r.name}  ${r.pipeline ?? '?'}  ${r.paused ? `paused${r.note ? ` (${r.note})` : ''}` : `next ${r.nextRun ?? '-'}`}`,
+        `${r.name}  ${r.pipeline ?? '?'}  ` +
+        `${r.paused ? `paused${r.note ? ` (${r.note})` : ''}` : `next ${r.nextRun ?? '-'}`}`,
     )
     .join('\n');
 }

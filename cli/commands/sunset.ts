@@ -53,7 +53,8 @@ function print(report: SunsetWatchResult, json: boolean): void {
   }
   for (const u of report.followUps ?? []) {
     console.log(
-      `successor for ${u.pipeline} on ${u.successorBaseModel}: ${u.started ? 'started' : 'already started earlier'} ${u.workflowId}`,
+      `successor for ${u.pipeline} on ${u.successorBaseModel}: ` +
+        `${u.started ? 'started' : 'already started earlier'} ${u.workflowId}`,
     );
   }
 }
@@ -136,7 +137,8 @@ Example: tailor sunset --horizon 30d --successor-spec pipeline.yaml --successor-
           memo: { pipeline: values.pipeline ?? '*' },
         });
         console.log(
-          `schedule ${name}: sunset check every ${values.schedule}, horizon ${values.horizon ?? '90d'}${successors.length ? `, ${successors.length} successor rule(s)` : ''}`,
+          `schedule ${name}: sunset check every ${values.schedule}, horizon ${values.horizon ?? '90d'}` +
+            `${successors.length ? `, ${successors.length} successor rule(s)` : ''}`,
         );
         return 0;
       }

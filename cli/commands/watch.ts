@@ -115,7 +115,8 @@ Example: tailor watch --spec examples/support-tickets/pipeline.yaml --every 30s 
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
           throw new UsageError(
-            `a watcher for ${loaded.spec.name} is already running (${id}); stop it first with tailor watch --stop --spec FILE`,
+            `a watcher for ${loaded.spec.name} is already running (${id}); stop it first with tailor watch ` +
+              `--stop --spec FILE`,
           );
         }
         throw err;

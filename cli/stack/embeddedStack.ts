@@ -75,7 +75,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const port = opts.temporalPort ?? ((await isListening(7233)) ? await freePort() : 7233);
       const home = tailorHome();
       opts.log(
-        `starting the Temporal dev server on 127.0.0.1:${port} (SQLite ${path.relative(process.cwd(), path.join(home, 'temporal', 'dev.db'))})`,
+        `starting the Temporal dev server on 127.0.0.1:${port} (SQLite ` +
+          `${path.relative(process.cwd(), path.join(home, 'temporal', 'dev.db'))})`,
       );
       server = await startDevServer({
         port,

@@ -68,6 +68,7 @@ export function scoreLines(
   const width = Math.max(...leaderboard.map((s) => s.label.length));
   return leaderboard.map(
     (s) =>
-      `${s.label.padEnd(width)}  ${s.score.toFixed(3)}  [${s.interval.low.toFixed(3)}, ${s.interval.high.toFixed(3)}]  ${s.correct}/${s.n}`,
+      `${s.label.padEnd(width)}  ${s.score.toFixed(3)}  [${s.interval.low.toFixed(3)}, ` +
+      `${s.interval.high.toFixed(3)}]  ${s.correct}/${s.n}`,
   );
 }

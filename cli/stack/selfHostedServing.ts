@@ -55,7 +55,8 @@ export async function startSelfHostedServing(
   };
   try {
     log(
-      `starting the trainer worker (queue ${provider.taskQueue}) and the chat server for ${base} from ${path.relative(process.cwd(), PYTHON)}`,
+      `starting the trainer worker (queue ${provider.taskQueue}) and the chat server for ${base} from ` +
+        `${path.relative(process.cwd(), PYTHON)}`,
     );
     const [trainer, server] = await Promise.all([
       startPythonModule(
@@ -130,7 +131,8 @@ export async function askDeployedAlias(
   ];
   const answer = await askServed(serving.baseURL, model, messages);
   log(
-    `\n${at.alias} (${model}) via POST ${serving.baseURL}/chat/completions:\n  ticket: ${question}\n  answer: ${answer.trim()}`,
+    `\n${at.alias} (${model}) via POST ${serving.baseURL}/chat/completions:\n  ticket: ${question}\n  ` +
+      `answer: ${answer.trim()}`,
   );
   return { model, answer };
 }

@@ -49,7 +49,8 @@ export async function startPipeline(
       const cause = (err as { cause?: { message?: string; details?: string } }).cause;
       if (/search attribute/i.test(`${(err as Error).message} ${cause?.message ?? ''} ${cause?.details ?? ''}`)) {
         console.warn(
-          `tailor: this Temporal server lacks Tailor's search attributes (see README, "Search attributes"); starting without them`,
+          `tailor: this Temporal server lacks Tailor's search attributes (see README, "Search attributes"); ` +
+            `starting without them`,
         );
         return attempt(workflowId, false);
       }

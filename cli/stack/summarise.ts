@@ -107,7 +107,8 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
     steps,
     '',
     `Validation: ${v.examples} training examples, ${v.tokens} tokens (per example: ${tokenStatsText(v.perExample)})`,
-    `Cost estimate: ${v.epochs} epochs × ${v.billedTokens} billed tokens ≈ $${v.estimatedUsd.toFixed(4)} at ${v.model} training prices (config/pricing.ts)`,
+    `Cost estimate: ${v.epochs} epochs × ${v.billedTokens} billed tokens ≈ $${v.estimatedUsd.toFixed(4)} at ` +
+      `${v.model} training prices (config/pricing.ts)`,
     '',
     `Evaluation on the same held-out split (n=${n}${localNote(result)})`,
     evalTable,
@@ -116,7 +117,8 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
     `Gate: ${s.gate.passed ? 'passed' : 'failed'}: ${s.gate.reason}`,
     result.deploy.outcome === 'not_needed'
       ? `Deploy: not_needed: ${result.deploy.reason}`
-      : `Deploy: ${s.deployed.outcome}: ${s.deployed.alias} → ${s.deployed.model ?? '(unchanged)'} (previous: ${s.deployed.previous ?? 'none'})`,
+      : `Deploy: ${s.deployed.outcome}: ${s.deployed.alias} → ${s.deployed.model ?? '(unchanged)'} (previous: ` +
+        `${s.deployed.previous ?? 'none'})`,
     `Report: ${s.report}/report.md${result.evaluationHtml ? ` and ${s.report}/evaluation.html` : ''}`,
   ].join('\n');
 }
@@ -128,7 +130,9 @@ function cheaperLines(c: NonNullable<PipelineResult['cheaper']>): string {
     c.verdicts.map((v) => [v.label, v.gate.passed ? 'passed' : 'failed', costPerCaseText(v), v.gate.reason]),
   );
   const kept = c.chosen
-    ? `Kept ${c.chosen.label}${c.chosen.promptVersion ? ` (prompt version ${c.chosen.promptVersion.slice(0, 12)})` : ''}: fine-tuning was not needed`
+    ? `Kept ${c.chosen.label}` +
+      `${c.chosen.promptVersion ? ` (prompt version ${c.chosen.promptVersion.slice(0, 12)})` : ''}: ` +
+      `fine-tuning was not needed`
     : 'No cheaper variant passed: fine-tuned';
   return `${table}\n${kept}`;
 }

@@ -44,7 +44,8 @@ export function artifactsText(a: AuditActivity['inputs']): string {
   return a
     .map(
       (x) =>
-        `${x.path || x.name || 'artifact'} sha256:${x.sha256.slice(0, 12)} ${x.bytes} B${x.count !== undefined ? ` ×${x.count}` : ''}`,
+        `${x.path || x.name || 'artifact'} sha256:${x.sha256.slice(0, 12)} ${x.bytes} B` +
+        `${x.count !== undefined ? ` ×${x.count}` : ''}`,
     )
     .join('; ');
 }

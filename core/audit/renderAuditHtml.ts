@@ -20,10 +20,16 @@ function badge(status: RunStatus | AuditStep['status'] | string): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return (
+    `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
+    `${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+  );
 }
 
-const AUDIT_CSS = `.chain{display:flex;flex-wrap:wrap;gap:6px;align-items:center}.chain .link{border:1px solid var(--line);border-radius:6px;padding:4px 8px;background:var(--soft)}.chain .arrow{color:var(--muted)}code{font-size:12px}`;
+const AUDIT_CSS =
+  `.chain{display:flex;flex-wrap:wrap;gap:6px;align-items:center}.chain .link{border:1px solid ` +
+  `var(--line);border-radius:6px;padding:4px 8px;background:var(--soft)}.chain ` +
+  `.arrow{color:var(--muted)}code{font-size:12px}`;
 
 /**
  * The audit as one self-contained HTML file (inline CSS, no scripts, no external assets), with every value escaped:
@@ -32,16 +38,21 @@ const AUDIT_CSS = `.chain{display:flex;flex-wrap:wrap;gap:6px;align-items:center
 export function renderAuditHtml(r: AuditReport): string {
   const sections: string[] = [];
   sections.push(
-    `<header><h1>Audit of ${esc(r.runId)}</h1><p>${badge(r.status)} ${esc(headline(r))}</p><p class="muted">Started ${esc(iso(r.startedAt))}${r.closedAt ? ` · closed ${esc(iso(r.closedAt))} (${esc(duration(r.startedAt, r.closedAt))})` : ' · still open'}${r.datasetSha256 ? ` · dataset <code>${esc(r.datasetSha256)}</code>` : ''}</p></header>`,
+    `<header><h1>Audit of ${esc(r.runId)}</h1><p>${badge(r.status)} ${esc(headline(r))}</p><p ` +
+      `class="muted">Started ${esc(iso(r.startedAt))}` +
+      `${r.closedAt ? ` · closed ${esc(iso(r.closedAt))} (${esc(duration(r.startedAt, r.closedAt))})` : ' · still open'}` +
+      `${r.datasetSha256 ? ` · dataset <code>${esc(r.datasetSha256)}</code>` : ''}</p></header>`,
   );
   if (r.unreadablePayloads)
     sections.push(
-      `<div class="gate no">${r.unreadablePayloads} payload(s) are encrypted and were not read: set TAILOR_ENCRYPTION_KEYS to the run's keys.</div>`,
+      `<div class="gate no">${r.unreadablePayloads} payload(s) are encrypted and were not read: set ` +
+        `TAILOR_ENCRYPTION_KEYS to the run's keys.</div>`,
     );
   if (r.lineage.length) {
     const links = r.lineage.map(
       (l) =>
-        `<span class="link"><b>${esc(l.kind)}</b> <code>${esc(l.id)}</code>${l.detail ? ` <span class="small">${esc(l.detail)}</span>` : ''}</span>`,
+        `<span class="link"><b>${esc(l.kind)}</b> <code>${esc(l.id)}</code>` +
+        `${l.detail ? ` <span class="small">${esc(l.detail)}</span>` : ''}</span>`,
     );
     sections.push(
       `<section><h2>Lineage</h2><div class="chain">${links.join('<span class="arrow">→</span>')}</div></section>`,
@@ -125,7 +136,8 @@ export function renderAuditHtml(r: AuditReport): string {
   if (r.spend) {
     const rows = spendRows(r.spend).map((row) => row.map(esc));
     sections.push(
-      `<section><h2>Spend</h2><p>${esc(spendSummary(r.spend))}</p>${rows.length ? table(['step', 'estimated', 'actual'], rows) : ''}</section>`,
+      `<section><h2>Spend</h2><p>${esc(spendSummary(r.spend))}</p>` +
+        `${rows.length ? table(['step', 'estimated', 'actual'], rows) : ''}</section>`,
     );
   }
   return `<!doctype html>

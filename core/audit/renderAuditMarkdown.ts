@@ -26,13 +26,15 @@ const table = (head: string[], rows: (string | number | undefined)[][]) =>
 export function renderAuditMarkdown(r: AuditReport): string {
   const out: string[] = [`# Audit of ${r.runId}`, '', `**Status:** ${headline(r)}`, ''];
   out.push(
-    `Started ${iso(r.startedAt)}${r.closedAt ? `, closed ${iso(r.closedAt)} (${duration(r.startedAt, r.closedAt)})` : ', still open'}.`,
+    `Started ${iso(r.startedAt)}` +
+      `${r.closedAt ? `, closed ${iso(r.closedAt)} (${duration(r.startedAt, r.closedAt)})` : ', still open'}.`,
   );
   if (r.datasetSha256) out.push(`Dataset sha256 \`${r.datasetSha256}\`, spec sha256 \`${r.specSha256 ?? ''}\`.`);
   if (r.unreadablePayloads)
     out.push(
       '',
-      `> ${r.unreadablePayloads} payload(s) are encrypted and were not read: set TAILOR_ENCRYPTION_KEYS to the run's keys.`,
+      `> ${r.unreadablePayloads} payload(s) are encrypted and were not read: set TAILOR_ENCRYPTION_KEYS to ` +
+        `the run's keys.`,
     );
   if (r.lineage.length) out.push('', '## Lineage', '', lineageText(r.lineage));
   if (r.steps.length) {

@@ -40,7 +40,8 @@ function decodeKey(variable: string, where: string, raw: string): Buffer {
   // Buffer.from(…, 'base64') silently skips junk, so check the alphabet first or a typo would yield a short key.
   if (!BASE64.test(text) || text.length % 4 !== 0) {
     throw new KeyringConfigError(
-      `${variable}: ${where} is not valid base64 (expected a base64-encoded 32-byte key, e.g. from \`openssl rand -base64 32\`)`,
+      `${variable}: ${where} is not valid base64 (expected a base64-encoded 32-byte key, e.g. from \`openssl ` +
+        `rand -base64 32\`)`,
     );
   }
   const key = Buffer.from(text, 'base64');

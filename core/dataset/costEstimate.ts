@@ -47,7 +47,9 @@ export function estimateCost(input: {
       ...base,
       usd: 0,
       pricePerMillion: 0,
-      note: `reinforcement fine-tuning bills training wall-clock time${perHour !== undefined ? ` ($${perHour}/hour)` : ''}, not tokens; no dollar estimate`,
+      note:
+        `reinforcement fine-tuning bills training wall-clock time` +
+        `${perHour !== undefined ? ` ($${perHour}/hour)` : ''}, not tokens; no dollar estimate`,
     };
   }
   const perMillion = input.price?.perMillionTokens;

@@ -172,7 +172,8 @@ export class DatasetValidator {
       this.error(0, 'too_few_examples', `${this.examples} examples; the provider requires at least ${MIN_EXAMPLES}`);
     else if (this.examples < RECOMMENDED_MIN_EXAMPLES)
       warnings.push(
-        `only ${this.examples} examples; OpenAI recommends starting with at least ${RECOMMENDED_MIN_EXAMPLES} well-crafted ones`,
+        `only ${this.examples} examples; OpenAI recommends starting with at least ${RECOMMENDED_MIN_EXAMPLES}` +
+          ` well-crafted ones`,
       );
 
     if (input.bom)
@@ -191,31 +192,37 @@ export class DatasetValidator {
         warnings.push(`line ${this.missingUser.first}: ${this.missingUser.count} example(s) missing a user message`);
       if (this.noTrained.count > 0)
         warnings.push(
-          `line ${this.noTrained.first}: ${this.noTrained.count} example(s) whose assistant messages all have weight 0 (nothing to learn)`,
+          `line ${this.noTrained.first}: ${this.noTrained.count} example(s) whose assistant messages all ` +
+            `have weight 0 (nothing to learn)`,
         );
     }
     if (this.extraKeys.count > 0) {
       warnings.push(
-        `line ${this.extraKeys.first}: ${this.extraKeys.count} example(s) carry top-level keys the ${method} format does not define (e.g. '${this.firstExtraKey}'); the provider may reject them`,
+        `line ${this.extraKeys.first}: ${this.extraKeys.count} example(s) carry top-level keys the ${method} ` +
+          `format does not define (e.g. '${this.firstExtraKey}'); the provider may reject them`,
       );
     }
     if (this.withoutGraderFields.count > 0)
       warnings.push(
-        `line ${this.withoutGraderFields.first}: ${this.withoutGraderFields.count} example(s) have no fields besides messages for graders to reference`,
+        `line ${this.withoutGraderFields.first}: ${this.withoutGraderFields.count} example(s) have no fields ` +
+          `besides messages for graders to reference`,
       );
     if (this.imageExamples.count > MAX_IMAGE_EXAMPLES) {
       warnings.push(
-        `line ${this.imageExamples.first}: ${this.imageExamples.count} examples carry images; the provider accepts at most ${MAX_IMAGE_EXAMPLES.toLocaleString('en-US')} per file (split the file)`,
+        `line ${this.imageExamples.first}: ${this.imageExamples.count} examples carry images; the provider ` +
+          `accepts at most ${MAX_IMAGE_EXAMPLES.toLocaleString('en-US')} per file (split the file)`,
       );
     }
     if (this.overLimit.count > 0) {
       warnings.push(
-        `line ${this.overLimit.first}: ${this.overLimit.count} example(s) exceed ${model}'s ${limit.toLocaleString('en-US')}-token training limit and will be truncated from the end`,
+        `line ${this.overLimit.first}: ${this.overLimit.count} example(s) exceed ${model}'s ` +
+          `${limit.toLocaleString('en-US')}-token training limit and will be truncated from the end`,
       );
     }
     if (this.duplicates.count > 0)
       warnings.push(
-        `line ${this.duplicates.first}: ${this.duplicates.count} duplicate example(s) (first repeats line ${this.firstDuplicateOf})`,
+        `line ${this.duplicates.first}: ${this.duplicates.count} duplicate example(s) (first repeats line ` +
+          `${this.firstDuplicateOf})`,
       );
     const labels = this.labels.result();
     if (labels) {
@@ -227,12 +234,14 @@ export class DatasetValidator {
         .map(([l]) => l);
       if (rare.length > 0)
         warnings.push(
-          `label imbalance: ${rare.map((l) => `'${l}' (${labels[l]})`).join(', ')} vs '${Object.keys(labels)[0]}' (${max}); min/max ${min}/${max}`,
+          `label imbalance: ${rare.map((l) => `'${l}' (${labels[l]})`).join(', ')} vs '` +
+            `${Object.keys(labels)[0]}' (${max}); min/max ${min}/${max}`,
         );
     }
     if (!this.profile.known)
       warnings.push(
-        `unknown model '${model}': assumed ${this.profile.encoding} and a ${limit.toLocaleString('en-US')}-token example limit`,
+        `unknown model '${model}': assumed ${this.profile.encoding} and a ${limit.toLocaleString('en-US')}` +
+          `-token example limit`,
       );
     if (this.opts.today) {
       const days = daysUntilShutdown(this.profile, this.opts.today);

@@ -179,7 +179,9 @@ function checkContent(
       if (!rules.imageRoles.has(role)) {
         issues.push({
           category: 'invalid_content_part',
-          message: `${at} is an image in a ${role || 'role-less'} message; images are allowed only in ${[...rules.imageRoles].join('/') || 'no'} messages here`,
+          message:
+            `${at} is an image in a ${role || 'role-less'} message; images are allowed only in ` +
+            `${[...rules.imageRoles].join('/') || 'no'} messages here`,
         });
       }
       const url = isJsonObject(part.image_url) ? part.image_url.url : undefined;

@@ -24,7 +24,8 @@ export function renderReport(r: ValidationReport, file: string): string {
   const out: string[] = [];
   const errorTotal = Object.values(r.errors).reduce((a, b) => a + (b ?? 0), 0);
   out.push(
-    `${file}: ${r.valid ? 'VALID' : 'INVALID'}: ${fmt(r.examples)} examples, ${r.method} on ${r.model} (${r.encoding}, ${fmt(r.exampleTokenLimit)} tokens/example)`,
+    `${file}: ${r.valid ? 'VALID' : 'INVALID'}: ${fmt(r.examples)} examples, ${r.method} on ${r.model} (` +
+      `${r.encoding}, ${fmt(r.exampleTokenLimit)} tokens/example)`,
   );
   if (errorTotal > 0) {
     out.push('', `Errors (${fmt(errorTotal)}):`);

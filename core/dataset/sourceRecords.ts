@@ -98,7 +98,8 @@ export class SourceRecordReader {
       return chunk ? this.decoder.decode(chunk, { stream: true }) : this.decoder.decode();
     } catch {
       throw new SourceFormatError(
-        `the ${this.format.toUpperCase()} file is not valid UTF-8 (in the bytes after offset ${this.bytesSeen}); re-save it as UTF-8`,
+        `the ${this.format.toUpperCase()} file is not valid UTF-8 (in the bytes after offset ` +
+          `${this.bytesSeen}); re-save it as UTF-8`,
       );
     }
   }
@@ -116,7 +117,8 @@ export class SourceRecordReader {
       this.mapping = this.columns ?? defaultColumnMapping(this.header);
       if (!this.mapping) {
         throw new SourceFormatError(
-          `CSV header (${this.header.join(', ')}) has neither user/assistant nor prompt/completion columns; set dataset.columns`,
+          `CSV header (${this.header.join(', ')}) has neither user/assistant nor prompt/completion columns; ` +
+            `set dataset.columns`,
         );
       }
       const missing = [this.mapping.system, this.mapping.user, this.mapping.assistant]
@@ -124,7 +126,8 @@ export class SourceRecordReader {
         .flatMap((t) => templateColumns(t, this.header!).missing);
       if (missing.length > 0)
         throw new SourceFormatError(
-          `dataset.columns names column(s) not in the header: ${missing.join(', ')} (header: ${this.header.join(', ')})`,
+          `dataset.columns names column(s) not in the header: ${missing.join(', ')} (header: ` +
+            `${this.header.join(', ')})`,
         );
       return;
     }

@@ -39,7 +39,9 @@ export function leaderboardText(
     lines.push('');
     for (const c of r.comparisons) {
       lines.push(
-        `${c.candidate} vs ${c.baseline} on ${c.metric}: ${c.diff >= 0 ? '+' : ''}${f3(c.diff)} [${f3(c.low)}, ${f3(c.high)}] at ${Math.round(c.level * 100)}%${c.pValue !== undefined ? `, McNemar p=${c.pValue.toPrecision(3)}` : ''}`,
+        `${c.candidate} vs ${c.baseline} on ${c.metric}: ${c.diff >= 0 ? '+' : ''}${f3(c.diff)} [${f3(c.low)}` +
+          `, ${f3(c.high)}] at ${Math.round(c.level * 100)}%` +
+          `${c.pValue !== undefined ? `, McNemar p=${c.pValue.toPrecision(3)}` : ''}`,
       );
     }
   }

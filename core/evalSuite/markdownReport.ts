@@ -17,7 +17,12 @@ export function renderMarkdownReport(d: EvalReportData): string {
   out.push(`|---|---|---|${metrics.map(() => '---').join('|')}|---|---|---|---|---|`);
   d.variants.forEach((v, i) => {
     out.push(
-      `| ${i + 1} | ${cell(v.label)}${v.variantId === d.candidate ? ' (candidate)' : ''}${v.variantId === d.baseline ? ' (baseline)' : ''} | ${cell(v.model)} | ${metrics.map((m) => f3(v.metrics[m])).join(' | ')} | ${v.interval ? `[${f3(v.interval.low)}, ${f3(v.interval.high)}]` : 'n/a'} | ${v.passed}/${v.failed}/${v.errored} | ${ms(v.metrics.latency_p50_ms)} / ${ms(v.metrics.latency_p95_ms)} | ${usd(v.metrics.cost_usd)} | ${v.promptVersion.slice(0, 12)} |`,
+      `| ${i + 1} | ${cell(v.label)}${v.variantId === d.candidate ? ' (candidate)' : ''}` +
+        `${v.variantId === d.baseline ? ' (baseline)' : ''} | ${cell(v.model)} | ` +
+        `${metrics.map((m) => f3(v.metrics[m])).join(' | ')} | ` +
+        `${v.interval ? `[${f3(v.interval.low)}, ${f3(v.interval.high)}]` : 'n/a'} | ${v.passed}/${v.failed}/` +
+        `${v.errored} | ${ms(v.metrics.latency_p50_ms)} / ${ms(v.metrics.latency_p95_ms)} | ` +
+        `${usd(v.metrics.cost_usd)} | ${v.promptVersion.slice(0, 12)} |`,
     );
   });
   if (d.comparisons.length) {
@@ -30,7 +35,9 @@ export function renderMarkdownReport(d: EvalReportData): string {
     );
     for (const c of d.comparisons) {
       out.push(
-        `| ${c.candidate} | ${c.baseline} | ${c.metric} | ${f3(c.diff)} | [${f3(c.low)}, ${f3(c.high)}] at ${Math.round(c.level * 100)}% | ${c.pValue === undefined ? 'n/a' : c.pValue.toPrecision(3)} | ${c.n} |`,
+        `| ${c.candidate} | ${c.baseline} | ${c.metric} | ${f3(c.diff)} | [${f3(c.low)}, ${f3(c.high)}] at ` +
+          `${Math.round(c.level * 100)}% | ${c.pValue === undefined ? 'n/a' : c.pValue.toPrecision(3)} | ${c.n}` +
+          ` |`,
       );
     }
   }
@@ -52,13 +59,16 @@ export function renderMarkdownReport(d: EvalReportData): string {
   if (d.diffs.length) {
     out.push(
       '',
-      `## Cases where ${d.candidate} and ${d.baseline} differ (${d.diffTotal}${d.diffTotal > d.diffs.length ? `, first ${d.diffs.length}` : ''})`,
+      `## Cases where ${d.candidate} and ${d.baseline} differ (${d.diffTotal}` +
+        `${d.diffTotal > d.diffs.length ? `, first ${d.diffs.length}` : ''})`,
       '',
     );
     out.push('| case | input | expected | candidate | baseline |', '|---|---|---|---|---|');
     for (const x of d.diffs)
       out.push(
-        `| ${cell(x.caseId)} | ${cell(x.input.slice(0, 80))} | ${cell(x.expected ?? '')} | ${x.candidate.status} ${cell(x.candidate.output.slice(0, 40))} | ${x.baseline.status} ${cell(x.baseline.output.slice(0, 40))} |`,
+        `| ${cell(x.caseId)} | ${cell(x.input.slice(0, 80))} | ${cell(x.expected ?? '')} | ` +
+          `${x.candidate.status} ${cell(x.candidate.output.slice(0, 40))} | ${x.baseline.status} ` +
+          `${cell(x.baseline.output.slice(0, 40))} |`,
       );
   }
   out.push('', '## How scores were computed', '', ...d.choices.map((c) => `- ${c}`), '');

@@ -9,7 +9,8 @@ export class FewShotLeakError extends Error {
   override name = 'FewShotLeakError';
   constructor(readonly hashes: string[]) {
     super(
-      `few-shot selection picked ${hashes.length} example(s) whose input is an evaluation case (${hashes.map((h) => h.slice(0, 12)).join(', ')})`,
+      `few-shot selection picked ${hashes.length} example(s) whose input is an evaluation case (` +
+        `${hashes.map((h) => h.slice(0, 12)).join(', ')})`,
     );
   }
 }

@@ -183,7 +183,8 @@ export const AssertionSchema = z.unknown().transform((v, ctx): Assertion => {
       code: 'custom',
       path: ['type'],
       message:
-        'python graders run Python in a sandbox, which Tailor does not have yet; use text_similarity, string_check, multi or a model grader',
+        'python graders run Python in a sandbox, which Tailor does not have yet; use text_similarity, ' +
+        'string_check, multi or a model grader',
     });
     return z.NEVER;
   }

@@ -38,7 +38,8 @@ export function runsQuery(f: RunsFilter): string {
   else if (f.pipeline || f.datasetSha || f.outcome) parts.push('TailorPipeline IS NOT NULL');
   else
     parts.push(
-      `(TailorPipeline IS NOT NULL OR (ParentWorkflowId IS NULL AND WorkflowType IN (${UNTAGGED_TYPES.map(quote).join(', ')})))`,
+      `(TailorPipeline IS NOT NULL OR (ParentWorkflowId IS NULL AND WorkflowType IN (` +
+        `${UNTAGGED_TYPES.map(quote).join(', ')})))`,
     );
   if (f.pipeline) parts.push(`TailorPipeline = ${quote(f.pipeline)}`);
   if (f.datasetSha)

@@ -13,7 +13,10 @@ export function remainingUsd(spend: Spend): number {
 export function budgetRefusal(spend: Spend, step: StepName, estimateUsd: number): string | undefined {
   const left = remainingUsd(spend);
   if (estimateUsd <= left) return undefined;
-  return `the ${step} step is estimated at $${estimateUsd.toFixed(4)}, more than the $${left.toFixed(4)} left of the budget of $${spend.budgetUsd!.toFixed(4)}; nothing was uploaded`;
+  return (
+    `the ${step} step is estimated at $${estimateUsd.toFixed(4)}, more than the $${left.toFixed(4)} left of ` +
+    `the budget of $${spend.budgetUsd!.toFixed(4)}; nothing was uploaded`
+  );
 }
 
 /** Actual cost of tokens trained at a per-million price. */

@@ -18,7 +18,8 @@ export function preflightProblems(f: PreflightFindings): string[] {
   }
   if (f.alias.model !== null && f.alias.present === false) {
     out.push(
-      `the '${f.alias.name}' alias of pipeline ${f.pipeline} names ${f.alias.model}, which the provider no longer has ` +
+      `the '${f.alias.name}' alias of pipeline ${f.pipeline} names ${f.alias.model}, which the provider no ` +
+        `longer has ` +
         `(the gate compares against it; move the alias with \`tailor rollback\` or \`tailor promote\` first)`,
     );
   }

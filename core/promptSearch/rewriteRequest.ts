@@ -16,19 +16,24 @@ export function rewriteMessages(template: PromptTemplate, failures: readonly Cas
   const shown = failures
     .map(
       (f, i) =>
-        `${i + 1}. input: ${f.input}\n   expected: ${f.expected ?? '(none)'}\n   answered: ${f.output || f.error || '(nothing)'}`,
+        `${i + 1}. input: ${f.input}\n   expected: ${f.expected ?? '(none)'}\n   answered: ` +
+        `${f.output || f.error || '(nothing)'}`,
     )
     .join('\n');
   return [
     {
       role: 'system',
       content:
-        'You improve prompts. Rewrite the INSTRUCTIONS part of the prompt below so that a model following it answers the failed cases correctly, ' +
-        'without overfitting to them. Keep every {{placeholder}} as it is. Reply with the new instructions only, no preamble.',
+        'You improve prompts. Rewrite the INSTRUCTIONS part of the prompt below so that a model following it ' +
+        'answers the failed cases correctly, ' +
+        'without overfitting to them. Keep every {{placeholder}} as it is. Reply with the new instructions ' +
+        'only, no preamble.',
     },
     {
       role: 'user',
-      content: `Current system prompt:\n${systemText(template)}\n\nCurrent instructions:\n${template.instructions ?? '(none)'}\n\nFailed cases:\n${shown || '(none)'}`,
+      content:
+        `Current system prompt:\n${systemText(template)}\n\nCurrent instructions:\n` +
+        `${template.instructions ?? '(none)'}\n\nFailed cases:\n${shown || '(none)'}`,
     },
   ];
 }

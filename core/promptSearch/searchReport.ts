@@ -41,9 +41,12 @@ function summaryLines(d: SearchReportData): string[] {
   const base = d.outcomes.find((o) => o.candidate.key === d.baseKey);
   const held = d.heldOut;
   return [
-    `${d.outcomes.length} candidates scored on the development split (validation, ${d.split.devCases} cases); stopped: ${stopText(d.stoppedBy)}; spent ≈ $${d.spentUsd.toFixed(5)}`,
-    `winner ${d.winnerKey.slice(0, 12)}: dev ${d.primaryMetric} ${f3(winner.score)}${base ? ` vs ${f3(base.score)} for the starting prompt` : ''}`,
-    `held-out (test split, ${held.cases} cases, not used to choose): winner ${f3(held.winner.score)} [${f3(held.winner.interval.low)}, ${f3(held.winner.interval.high)}]` +
+    `${d.outcomes.length} candidates scored on the development split (validation, ${d.split.devCases} ` +
+      `cases); stopped: ${stopText(d.stoppedBy)}; spent ≈ $${d.spentUsd.toFixed(5)}`,
+    `winner ${d.winnerKey.slice(0, 12)}: dev ${d.primaryMetric} ${f3(winner.score)}` +
+      `${base ? ` vs ${f3(base.score)} for the starting prompt` : ''}`,
+    `held-out (test split, ${held.cases} cases, not used to choose): winner ${f3(held.winner.score)} [` +
+      `${f3(held.winner.interval.low)}, ${f3(held.winner.interval.high)}]` +
       (held.base
         ? `, starting prompt ${f3(held.base.score)} [${f3(held.base.interval.low)}, ${f3(held.base.interval.high)}]`
         : ''),
@@ -81,7 +84,9 @@ export function searchReportMarkdown(d: SearchReportData): string {
     '',
     '## The winner',
     '',
-    `Template version \`${winner.candidate.prompt.version}\`${winner.candidate.fewShot ? `, with ${winner.candidate.fewShot.k} ${winner.candidate.fewShot.strategy.type} examples from the train split` : ''}.`,
+    `Template version \`${winner.candidate.prompt.version}\`` +
+      `${winner.candidate.fewShot ? `, with ${winner.candidate.fewShot.k} ` + `${winner.candidate.fewShot.strategy.type} ` + `examples from the ` + `train split` : ''}` +
+      `.`,
     '',
     '```yaml',
     `system: ${JSON.stringify(t.system)}`,

@@ -25,11 +25,13 @@ export function winnerTemplateYaml(
     user: t.user,
   };
   const header = [
-    `# Written by \`tailor prompt-search\`: development score ${note.devScore.toFixed(3)}, held-out score ${note.heldOutScore.toFixed(3)}.`,
+    `# Written by \`tailor prompt-search\`: development score ${note.devScore.toFixed(3)}, held-out score ` +
+      `${note.heldOutScore.toFixed(3)}.`,
     '# Name this file in a pipeline spec under baselines.prompts to score it on the leaderboard.',
     ...(c.fewShot
       ? [
-          `# The winner also used ${c.fewShot.k} few-shot examples (${c.fewShot.strategy.type}); a template cannot carry them: set baselines.fewShot to match.`,
+          `# The winner also used ${c.fewShot.k} few-shot examples (${c.fewShot.strategy.type}); a template ` +
+            `cannot carry them: set baselines.fewShot to match.`,
         ]
       : []),
   ];

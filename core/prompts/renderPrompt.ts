@@ -38,7 +38,8 @@ export function renderPrompt(
   for (const name of Object.keys(vars)) {
     if (!(name in template.variables)) {
       throw new PromptRenderError(
-        `prompt '${template.name}': undeclared variable '${name}' given (declared: ${Object.keys(template.variables).join(', ') || 'none'})`,
+        `prompt '${template.name}': undeclared variable '${name}' given (declared: ` +
+          `${Object.keys(template.variables).join(', ') || 'none'})`,
         template.name,
         name,
         'undeclared',
@@ -92,7 +93,8 @@ export function varsFromUserText(template: PromptTemplate, userText: string): Pr
     .map(([k]) => k);
   if (required.length !== 1) {
     throw new PromptRenderError(
-      `prompt '${template.name}' needs variables ${required.map((r) => `'${r}'`).join(', ') || '(none)'}; a chat case gives only its user message, which fills a template with exactly one required variable`,
+      `prompt '${template.name}' needs variables ${required.map((r) => `'${r}'`).join(', ') || '(none)'}; a ` +
+        `chat case gives only its user message, which fills a template with exactly one required variable`,
       template.name,
       required[0] ?? '',
       'missing',

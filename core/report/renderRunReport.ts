@@ -30,10 +30,12 @@ export function renderRunReport(r: PipelineResult): string {
     '',
     '## Validation',
     '',
-    `${v.examples} training examples, valid: ${v.valid}. Tokens: ${v.tokens.total} total, ${v.tokens.billed} billed per epoch.`,
+    `${v.examples} training examples, valid: ${v.valid}. Tokens: ${v.tokens.total} total, ${v.tokens.billed} ` +
+      `billed per epoch.`,
   );
   lines.push(
-    `Estimate: ${v.estimate.epochs} epochs × ${v.estimate.billedTokens} tokens ≈ $${v.estimate.usd.toFixed(4)} on ${v.estimate.model}.`,
+    `Estimate: ${v.estimate.epochs} epochs × ${v.estimate.billedTokens} tokens ≈ $` +
+      `${v.estimate.usd.toFixed(4)} on ${v.estimate.model}.`,
   );
   if (v.warnings.length) lines.push('', ...v.warnings.map((w) => `- warning: ${w}`));
   lines.push(
@@ -45,7 +47,8 @@ export function renderRunReport(r: PipelineResult): string {
   );
   for (const s of r.leaderboard) {
     lines.push(
-      `| ${s.label} | \`${s.model}\` | ${s.score.toFixed(3)} | ${s.interval.low.toFixed(3)}–${s.interval.high.toFixed(3)} | ${s.n} |`,
+      `| ${s.label} | \`${s.model}\` | ${s.score.toFixed(3)} | ${s.interval.low.toFixed(3)}–` +
+        `${s.interval.high.toFixed(3)} | ${s.n} |`,
     );
   }
   lines.push('', '## Gate', '', `${r.gate.passed ? 'Passed' : 'Failed'}: ${r.gate.reason}.`);
@@ -65,7 +68,9 @@ export function renderRunReport(r: PipelineResult): string {
     lines.push(
       '',
       c
-        ? `Kept: **${c.label}** on \`${c.model}\`${c.promptVersion ? `, prompt version \`${c.promptVersion.slice(0, 12)}\`` : ''}, the cheapest variant that passed.`
+        ? `Kept: **${c.label}** on \`${c.model}\`` +
+            `${c.promptVersion ? `, prompt version \`${c.promptVersion.slice(0, 12)}\`` : ''}, the cheapest ` +
+            `variant that passed.`
         : 'None passed, so the model was fine-tuned.',
     );
   }
@@ -78,7 +83,8 @@ export function renderRunReport(r: PipelineResult): string {
     '',
     '## Deployment',
     '',
-    `Outcome \`${r.deploy.outcome}\`: alias \`${r.deploy.alias}\` → \`${r.deploy.model ?? '(unchanged)'}\` (previous: \`${r.deploy.previous ?? 'none'}\`). ${r.deploy.reason}`,
+    `Outcome \`${r.deploy.outcome}\`: alias \`${r.deploy.alias}\` → \`${r.deploy.model ?? '(unchanged)'}\` ` +
+      `(previous: \`${r.deploy.previous ?? 'none'}\`). ${r.deploy.reason}`,
   );
   const sp = r.spend;
   lines.push(
@@ -89,12 +95,14 @@ export function renderRunReport(r: PipelineResult): string {
   );
   for (const [step, usd] of Object.entries(sp.actualUsd))
     lines.push(
-      `- ${step}: estimated $${(sp.estimatedUsd[step as keyof typeof sp.estimatedUsd] ?? 0).toFixed(4)}, actual $${(usd ?? 0).toFixed(4)}`,
+      `- ${step}: estimated $${(sp.estimatedUsd[step as keyof typeof sp.estimatedUsd] ?? 0).toFixed(4)}, ` +
+        `actual $${(usd ?? 0).toFixed(4)}`,
     );
   if (r.fineTune) {
     lines.push(
       '',
-      `Fine-tune job \`${r.fineTune.jobId}\` produced \`${r.fineTune.model}\` (final train loss ${r.fineTune.finalTrainLoss ?? 'n/a'}, valid loss ${r.fineTune.finalValidLoss ?? 'n/a'}).`,
+      `Fine-tune job \`${r.fineTune.jobId}\` produced \`${r.fineTune.model}\` (final train loss ` +
+        `${r.fineTune.finalTrainLoss ?? 'n/a'}, valid loss ${r.fineTune.finalValidLoss ?? 'n/a'}).`,
     );
   } else {
     lines.push('', 'No fine-tune job: a cheaper variant passed the gate (`fineTune.when: needed`).');

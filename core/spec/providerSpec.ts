@@ -44,7 +44,8 @@ export const SelfHostedProviderSchema = z
         ],
         {
           error:
-            'expected "full" or { lora: { rank: positive integer, alpha: positive number, dropout: number in [0, 1), targetModules: [module names] } }',
+            'expected "full" or { lora: { rank: positive integer, alpha: positive number, dropout: number in ' +
+            '[0, 1), targetModules: [module names] } }',
         },
       )
       .default({ lora: { rank: 8, dropout: 0.05, targetModules: ['q_proj', 'v_proj'] } }),

@@ -196,7 +196,9 @@ export function evaluateGateRules(rules: readonly GateRule[], inputs: GateInputs
         rule: r.text,
         passed: false,
         metric,
-        reason: `no variant '${r.baseline}' was scored${inputs.aliases?.[r.baseline] ? ` (nor ${inputs.aliases[r.baseline]!.join(', ')})` : ''}`,
+        reason:
+          `no variant '${r.baseline}' was scored` +
+          `${inputs.aliases?.[r.baseline] ? ` (nor ${inputs.aliases[r.baseline]!.join(', ')})` : ''}`,
       };
     const via = baseline === r.baseline ? baseline : `${r.baseline} → ${baseline}`;
     if (baseline === inputs.candidate)
@@ -214,7 +216,9 @@ export function evaluateGateRules(rules: readonly GateRule[], inputs: GateInputs
       };
     const bound = r.kind === 'better_than' ? r.margin : -r.margin;
     const passed = c.low > bound;
-    const interval = `${metric} difference ${fmt(c.diff)} [${fmt(c.low)}, ${fmt(c.high)}] at ${Math.round(r.level * 100)}% vs ${via}${c.pValue !== undefined ? `, McNemar p=${c.pValue.toPrecision(3)}` : ''}`;
+    const interval =
+      `${metric} difference ${fmt(c.diff)} [${fmt(c.low)}, ${fmt(c.high)}] at ${Math.round(r.level * 100)}% vs ` +
+      `${via}${c.pValue !== undefined ? `, McNemar p=${c.pValue.toPrecision(3)}` : ''}`;
     const claim =
       r.kind === 'better_than'
         ? `better than ${via}${r.margin ? ` by more than ${r.margin}` : ''}`

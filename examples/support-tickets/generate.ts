@@ -385,7 +385,8 @@ const TEMPLATES: Record<Label, readonly string[]> = {
     "Do you deliver to {country}? I couldn't find it in the list at checkout.",
     "It has been stuck 'in transit' in {city} since {date}.",
     'How long does express delivery usually take to {city}?',
-    "The courier left a note saying they'll try again tomorrow, but I won't be home. Can it go to the post office instead?",
+    "The courier left a note saying they'll try again tomorrow, but I won't be home. Can it go to the post " +
+      'office instead?',
     "Order {order} was supposed to arrive by {date} and it's still not here.",
     'Only half of my order showed up. The box had the {product} but not the {kitchen}.',
     'Can you send the {item} to my office instead of home? Same order, {order}.',
@@ -461,7 +462,8 @@ const TEMPLATES: Record<Label, readonly string[]> = {
     "How do I set up a schedule on the {product}? The manual doesn't really explain it.",
     'Does the {plan} include offline downloads?',
     'Which colours does the {item} come in? The site only shows black.',
-    'Are replacement filters for the {Zephyr air purifier|Brio robot vacuum} sold separately, and how often should they be changed?',
+    'Are replacement filters for the {Zephyr air purifier|Brio robot vacuum} sold separately, and how often ' +
+      'should they be changed?',
     'Does the {product} support voice control with Alexa or Google Assistant?',
     'What are the dimensions of the {item}? I need to know if it fits on my shelf.',
     'Can I use the {product} without installing the app?',

@@ -147,7 +147,8 @@ export async function startLocalOpenAI(opts: LocalOpenAIOptions = {}): Promise<L
       if (opts.token !== undefined && !bearerTokenMatches(req.headers.authorization, opts.token)) {
         throw new ApiError(
           401,
-          'Incorrect API key provided. This backend requires the token it was started with (tailor local-openai --token-env VAR) as the API key.',
+          'Incorrect API key provided. This backend requires the token it was started with (tailor ' +
+            'local-openai --token-env VAR) as the API key.',
           'invalid_request_error',
           null,
           'invalid_api_key',

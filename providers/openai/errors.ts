@@ -41,7 +41,9 @@ export function toTemporalFailure(err: unknown, what: string): unknown {
     const details = [{ status, code, type: err.type, param: err.param, requestId: err.requestID }];
     if (status === 403 && code === 'training_not_available') {
       return ApplicationFailure.create({
-        message: `${what}: the provider no longer accepts fine-tuning jobs for this account (403 training_not_available): ${err.message}`,
+        message:
+          `${what}: the provider no longer accepts fine-tuning jobs for this account (403 ` +
+          `training_not_available): ${err.message}`,
         type: Failure.TrainingNotAvailable,
         nonRetryable: true,
         details,

@@ -86,8 +86,8 @@ export class CaptureStore {
   /** Writes the rows in one transaction; a response ID already stored is kept as it was. */
   insert(rows: readonly CaptureRow[]): void {
     const stmt = this.db.prepare(
-      `INSERT OR IGNORE INTO captures (response_id, alias, requested_model, model, variant, stream, request_json, answer,
-         response_json, prompt_tokens, completion_tokens, cost_usd, latency_ms, at, expires_at)
+      `INSERT OR IGNORE INTO captures (response_id, alias, requested_model, model, variant, stream, request_json,
+         answer, response_json, prompt_tokens, completion_tokens, cost_usd, latency_ms, at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
@@ -119,7 +119,8 @@ export class CaptureStore {
     if (!known) throw new UnknownResponseError(feedback.responseId);
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO capture_feedback (response_id, rating, score, corrected_answer, preference_json, who, at)
+        `INSERT OR REPLACE INTO capture_feedback (response_id, rating, score,
+           corrected_answer, preference_json, who, at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(

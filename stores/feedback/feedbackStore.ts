@@ -81,7 +81,8 @@ export class FeedbackStore {
       }
       this.db
         .prepare(
-          `INSERT INTO feedback (id, content_sha256, model, prompt_version, input_json, answer, rating, score, corrected_answer, preference_json, who, at)
+          `INSERT INTO feedback (id, content_sha256, model, prompt_version, input_json, answer, rating, score,
+             corrected_answer, preference_json, who, at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(

@@ -62,8 +62,10 @@ export class Registry {
   registerModel(rec: ModelRecord): void {
     this.db
       .prepare(
-        `INSERT INTO models (model, pipeline, provider, base_model, job_id, train_sha256, spec_sha256, run_id, eval_report_uri, score, created_at, details)
-         VALUES (@model, @pipeline, @provider, @baseModel, @jobId, @trainSha256, @specSha256, @runId, @evalReportUri, @score, @createdAt, @details)
+        `INSERT INTO models (model, pipeline, provider, base_model, job_id, train_sha256, spec_sha256, run_id,
+           eval_report_uri, score, created_at, details)
+         VALUES (@model, @pipeline, @provider, @baseModel, @jobId, @trainSha256, @specSha256, @runId, @evalReportUri,
+           @score, @createdAt, @details)
          ON CONFLICT(model) DO UPDATE SET eval_report_uri = excluded.eval_report_uri, score = excluded.score,
            details = COALESCE(excluded.details, details)`,
       )
@@ -74,7 +76,8 @@ export class Registry {
     const row = this.db
       .prepare(
         `SELECT model, pipeline, provider, base_model AS baseModel, job_id AS jobId, train_sha256 AS trainSha256,
-                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score, created_at AS createdAt, details
+                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score,
+                  created_at AS createdAt, details
          FROM models WHERE model = ?`,
       )
       .get(model) as StoredModel | undefined;
@@ -100,7 +103,8 @@ export class Registry {
       if (change.runId && current === change.toModel) {
         const prior = this.db
           .prepare(
-            'SELECT from_model AS fromModel FROM alias_history WHERE pipeline = ? AND alias = ? AND run_id = ? AND to_model IS ? ORDER BY id DESC LIMIT 1',
+            'SELECT from_model AS fromModel FROM alias_history WHERE pipeline = ? AND alias = ? AND run_id = ' +
+              '? AND to_model IS ? ORDER BY id DESC LIMIT 1',
           )
           .get(change.pipeline, change.alias, change.runId, change.toModel) as { fromModel: string | null } | undefined;
         if (prior) return { previous: prior.fromModel, changed: false };
@@ -118,7 +122,8 @@ export class Registry {
       }
       this.db
         .prepare(
-          'INSERT INTO alias_history (pipeline, alias, from_model, to_model, who, why, run_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO alias_history (pipeline, alias, from_model, to_model, who, why, run_id, at) VALUES ' +
+            '(?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(change.pipeline, change.alias, current, change.toModel, change.who, change.why, change.runId, at);
       return { previous: current, changed: true };
@@ -140,7 +145,8 @@ export class Registry {
     const rows = this.db
       .prepare(
         `SELECT model, pipeline, provider, base_model AS baseModel, job_id AS jobId, train_sha256 AS trainSha256,
-                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score, created_at AS createdAt, details
+                spec_sha256 AS specSha256, run_id AS runId, eval_report_uri AS evalReportUri, score,
+                  created_at AS createdAt, details
          FROM models WHERE (? IS NULL OR pipeline = ?) ORDER BY created_at, model`,
       )
       .all(pipeline ?? null, pipeline ?? null) as StoredModel[];
@@ -150,7 +156,8 @@ export class Registry {
   listAliases(pipeline?: string): { pipeline: string; alias: string; model: string; updatedAt: number }[] {
     return this.db
       .prepare(
-        'SELECT pipeline, alias, model, updated_at AS updatedAt FROM aliases WHERE (? IS NULL OR pipeline = ?) ORDER BY pipeline, alias',
+        'SELECT pipeline, alias, model, updated_at AS updatedAt FROM aliases WHERE (? IS NULL OR pipeline = ' +
+          '?) ORDER BY pipeline, alias',
       )
       .all(pipeline ?? null, pipeline ?? null) as {
       pipeline: string;
@@ -185,7 +192,8 @@ export class Registry {
     if (current === undefined) return undefined;
     const row = this.db
       .prepare(
-        'SELECT from_model AS fromModel FROM alias_history WHERE pipeline = ? AND alias = ? AND to_model = ? ORDER BY id DESC LIMIT 1',
+        'SELECT from_model AS fromModel FROM alias_history WHERE pipeline = ? AND alias = ? AND to_model = ? ' +
+          'ORDER BY id DESC LIMIT 1',
       )
       .get(pipeline, alias, current) as { fromModel: string | null } | undefined;
     return row ? row.fromModel : undefined;

@@ -37,48 +37,54 @@ const env = () => ({
   OPENAI_BASE_URL: backend.server.baseURL,
 });
 
-test('tailor gateway captures an alias; feedback by response ID; tailor capture export writes the rated data', async () => {
-  const config = path.join(home, 'gateway.yaml');
-  fs.writeFileSync(config, 'aliases:\n  tickets@prod:\n    capture: { sampleRate: 1, retentionDays: 7 }\n');
-  const child = spawn(process.execPath, [TAILOR_BIN, 'gateway', '--port', '0', '--config', config], {
-    env: env(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve) =>
-    readline.createInterface({ input: child.stdout! }).once('line', resolve),
-  );
-  const client = testClient(`${url}/v1`);
-  const refund = await client.chat.completions.create(ask('tickets@prod', 'I want a refund, write to me@example.com'));
-  const other = await client.chat.completions.create(ask('tickets@prod', 'The app crashes when I open settings'));
-  await client.chat.completions.create(ask('gpt-4o-mini', 'not an alias: never captured'));
-  const rate = (body: unknown) =>
-    fetch(`${url}/v1/feedback`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+test(
+  'tailor gateway captures an alias; feedback by ' + 'response ID; tailor capture export writes the rated ' + 'data',
+  async () => {
+    const config = path.join(home, 'gateway.yaml');
+    fs.writeFileSync(config, 'aliases:\n  tickets@prod:\n    capture: { sampleRate: 1, retentionDays: 7 }\n');
+    const child = spawn(process.execPath, [TAILOR_BIN, 'gateway', '--port', '0', '--config', config], {
+      env: env(),
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-  expect((await rate({ responseId: refund.id, rating: 5 })).status).toBe(200);
-  expect((await rate({ responseId: other.id, rating: 1, correctedAnswer: 'bug_report' })).status).toBe(200);
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve) =>
+      readline.createInterface({ input: child.stdout! }).once('line', resolve),
+    );
+    const client = testClient(`${url}/v1`);
+    const refund = await client.chat.completions.create(
+      ask('tickets@prod', 'I want a refund, write to me@example.com'),
+    );
+    const other = await client.chat.completions.create(ask('tickets@prod', 'The app crashes when I open settings'));
+    await client.chat.completions.create(ask('gpt-4o-mini', 'not an alias: never captured'));
+    const rate = (body: unknown) =>
+      fetch(`${url}/v1/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await rate({ responseId: refund.id, rating: 5 })).status).toBe(200);
+    expect((await rate({ responseId: other.id, rating: 1, correctedAnswer: 'bug_report' })).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
 
-  const out = path.join(home, 'out', 'train.jsonl');
-  const args = ['capture', 'export', '--alias', 'tickets@prod', '--format', 'sft', '--out', out, '--json'];
-  const r = await runCli(args, { TAILOR_HOME: home });
-  expect(r.stderr).toBe('');
-  expect(JSON.parse(r.stdout)).toMatchObject({ rows: 2, examples: 2, unusable: 0 });
-  const examples = fs
-    .readFileSync(out, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
-  expect(examples.map((e) => e.messages.at(-1)!.content)).toEqual([refund.choices[0]!.message.content, 'bug_report']);
-  expect(examples[0]!.messages[1]!.content).toBe('I want a refund, write to [EMAIL]');
+    const out = path.join(home, 'out', 'train.jsonl');
+    const args = ['capture', 'export', '--alias', 'tickets@prod', '--format', 'sft', '--out', out, '--json'];
+    const r = await runCli(args, { TAILOR_HOME: home });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 2, examples: 2, unusable: 0 });
+    const examples = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
+    expect(examples.map((e) => e.messages.at(-1)!.content)).toEqual([refund.choices[0]!.message.content, 'bug_report']);
+    expect(examples[0]!.messages[1]!.content).toBe('I want a refund, write to [EMAIL]');
 
-  const dpo = await runCli(['capture', 'export', '--alias', 'tickets@prod', '--format', 'dpo', '--out', out], {
-    TAILOR_HOME: home,
-  });
-  expect(dpo.code).toBe(0);
-  expect(fs.readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1);
-}, 60_000);
+    const dpo = await runCli(['capture', 'export', '--alias', 'tickets@prod', '--format', 'dpo', '--out', out], {
+      TAILOR_HOME: home,
+    });
+    expect(dpo.code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1);
+  },
+  60_000,
+);

@@ -91,33 +91,38 @@ describe('tailor dev', () => {
     expect(child).toContain('findOrCreateJob');
   });
 
-  it('tailor run starts a pipeline that its worker executes, tailor status reports it, and a repeat is a no-op', async () => {
-    const env = { TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };
-    const spec = exampleSpecWith({ name: 'cli-run', baselines: { zeroShot: true } });
-    const started = await runCli(['run', spec, '--json'], env);
-    expect(started.code).toBe(0);
-    const { runId, existing } = JSON.parse(started.stdout) as { runId: string; existing: boolean };
-    expect(runId).toMatch(/^cli-run-[0-9a-f]{12}-[0-9a-f]{12}$/);
-    expect(existing).toBe(false);
+  it(
+    'tailor run starts a pipeline that its worker ' +
+      'executes, tailor status reports it, and a repeat is ' +
+      'a no-op',
+    async () => {
+      const env = { TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };
+      const spec = exampleSpecWith({ name: 'cli-run', baselines: { zeroShot: true } });
+      const started = await runCli(['run', spec, '--json'], env);
+      expect(started.code).toBe(0);
+      const { runId, existing } = JSON.parse(started.stdout) as { runId: string; existing: boolean };
+      expect(runId).toMatch(/^cli-run-[0-9a-f]{12}-[0-9a-f]{12}$/);
+      expect(existing).toBe(false);
 
-    const again = await runCli(['run', spec, '--json'], env);
-    expect(JSON.parse(again.stdout)).toEqual({ runId, existing: true });
+      const again = await runCli(['run', spec, '--json'], env);
+      expect(JSON.parse(again.stdout)).toEqual({ runId, existing: true });
 
-    const waited = await runCli(['run', spec, '--wait', '--json'], env);
-    expect(waited.code).toBe(0);
-    const summary = JSON.parse(waited.stdout) as { ok: boolean; runId: string; deployed: { outcome: string } };
-    expect(summary).toMatchObject({ ok: true, runId, deployed: { outcome: 'promoted' } });
+      const waited = await runCli(['run', spec, '--wait', '--json'], env);
+      expect(waited.code).toBe(0);
+      const summary = JSON.parse(waited.stdout) as { ok: boolean; runId: string; deployed: { outcome: string } };
+      expect(summary).toMatchObject({ ok: true, runId, deployed: { outcome: 'promoted' } });
 
-    const status = await runCli(['status', runId, '--json'], env);
-    expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ runId, status: 'COMPLETED' });
-    const human = await runCli(['status', runId], env);
-    expect(human.stdout).toContain('COMPLETED, promoted');
+      const status = await runCli(['status', runId, '--json'], env);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ runId, status: 'COMPLETED' });
+      const human = await runCli(['status', runId], env);
+      expect(human.stdout).toContain('COMPLETED, promoted');
 
-    const unknown = await runCli(['status', 'no-such-run'], env);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("no run named 'no-such-run'");
-  });
+      const unknown = await runCli(['status', 'no-such-run'], env);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain("no run named 'no-such-run'");
+    },
+  );
 
   it('manual approval, promote, rollback, resolve, registry and audit from the CLI', async () => {
     const env = { TAILOR_HOME: home, TEMPORAL_ADDRESS: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };

@@ -24,7 +24,8 @@ describe('which stack a command attaches to', () => {
       origin: { temporal: 'environment', provider: 'local backend', worker: 'this command' },
     });
     expect(own).toBe(
-      'Temporal: environment at temporal.example.com:7233; provider: a local backend started for this command at http://127.0.0.1:5555/v1; ' +
+      'Temporal: environment at temporal.example.com:7233; provider: a local backend started for this ' +
+        'command at http://127.0.0.1:5555/v1; ' +
         "workers: a worker in this command on task queue 'tailor' (with any other worker polling 'tailor' there)",
     );
     const attached = stackLine({
@@ -34,7 +35,8 @@ describe('which stack a command attaches to', () => {
       origin: { temporal: 'tailor dev', provider: 'tailor dev', worker: 'tailor dev' },
     });
     expect(attached).toContain(
-      "provider: tailor dev's backend at http://127.0.0.1:8377/v1; workers: tailor dev's worker (pid 4242) runs the work",
+      "provider: tailor dev's backend at http://127.0.0.1:8377/v1; workers: tailor dev's worker (pid 4242) " +
+        'runs the work',
     );
   });
 });

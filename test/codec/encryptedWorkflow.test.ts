@@ -56,65 +56,69 @@ describe('payload encryption end to end: a real worker and client with the codec
     for (const k of ['TAILOR_HOME', 'OPENAI_BASE_URL', 'OPENAI_API_KEY'] as const) process.env[k] = saved[k];
   });
 
-  it('evaluateWorkflow runs encrypted: raw history holds no plaintext input; the codec client and the real Temporal CLI via the codec server read it', async () => {
-    const dataConverter = tailorDataConverter({ TAILOR_ENCRYPTION_KEYS: `it-${process.pid}:${newKey()}` })!;
-    const taskQueue = uniqueTaskQueue('codec-evaluate');
-    // Codecs run outside the sandbox, so the prebuilt workflow bundle works unchanged with the encrypting converter.
-    const worker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue,
-      activities,
-      workflowBundle: await sharedBundle(),
-      dataConverter,
-    });
-    const client = new Client({ connection, dataConverter });
-    const test = await new ArtifactStore().put(testSet(), { name: 'test.jsonl', count: 2 });
-    const input: EvaluateInput = {
-      variants: [{ id: 'zero', label: SECRET_LABEL, model: 'gpt-4o-mini-2024-07-18', mode: { type: 'zero-shot' } }],
-      test,
-      metric: 'exact_match',
-      concurrency: 2,
-    };
-    const workflowId = `codec-evaluate-${process.pid}-${Date.now().toString(36)}`;
-    const result = await worker.runUntil(
-      client.workflow.execute(evaluateWorkflow, { workflowId, taskQueue, args: [input] }),
-    );
-    expect(result.leaderboard).toHaveLength(1);
-    expect(result.leaderboard[0]).toMatchObject({ label: SECRET_LABEL, n: 2 });
+  it(
+    'evaluateWorkflow runs encrypted: raw history holds no plaintext input; the codec client and the real ' +
+      'Temporal CLI via the codec server read it',
+    async () => {
+      const dataConverter = tailorDataConverter({ TAILOR_ENCRYPTION_KEYS: `it-${process.pid}:${newKey()}` })!;
+      const taskQueue = uniqueTaskQueue('codec-evaluate');
+      // Codecs run outside the sandbox, so the prebuilt workflow bundle works unchanged with the encrypting converter.
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        taskQueue,
+        activities,
+        workflowBundle: await sharedBundle(),
+        dataConverter,
+      });
+      const client = new Client({ connection, dataConverter });
+      const test = await new ArtifactStore().put(testSet(), { name: 'test.jsonl', count: 2 });
+      const input: EvaluateInput = {
+        variants: [{ id: 'zero', label: SECRET_LABEL, model: 'gpt-4o-mini-2024-07-18', mode: { type: 'zero-shot' } }],
+        test,
+        metric: 'exact_match',
+        concurrency: 2,
+      };
+      const workflowId = `codec-evaluate-${process.pid}-${Date.now().toString(36)}`;
+      const result = await worker.runUntil(
+        client.workflow.execute(evaluateWorkflow, { workflowId, taskQueue, args: [input] }),
+      );
+      expect(result.leaderboard).toHaveLength(1);
+      expect(result.leaderboard[0]).toMatchObject({ label: SECRET_LABEL, n: 2 });
 
-    // Someone with access to the Temporal server but not the key: a client without the codec.
-    const raw = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
-    const sites = payloadSites(raw);
-    expect(sites.length).toBeGreaterThanOrEqual(4); // workflow input and result, activity inputs and results
-    expect(plaintextPayloads(raw).map(describeSite)).toEqual([]);
-    const text = historyText(raw);
-    for (const needle of [SECRET_LABEL, 'XYZZY-4471', 'Quuxmatic', test.sha256, 'exact_match'])
-      expect(text).not.toContain(needle);
+      // Someone with access to the Temporal server but not the key: a client without the codec.
+      const raw = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+      const sites = payloadSites(raw);
+      expect(sites.length).toBeGreaterThanOrEqual(4); // workflow input and result, activity inputs and results
+      expect(plaintextPayloads(raw).map(describeSite)).toEqual([]);
+      const text = historyText(raw);
+      for (const needle of [SECRET_LABEL, 'XYZZY-4471', 'Quuxmatic', test.sha256, 'exact_match'])
+        expect(text).not.toContain(needle);
 
-    // And the same history, decoded by the codec, is what the workflow saw.
-    const [decoded] = await dataConverter.payloadCodecs[0]!.decode([rawFirstInput(raw)]);
-    expect(Buffer.from(decoded!.data!).toString()).toContain(SECRET_LABEL);
+      // And the same history, decoded by the codec, is what the workflow saw.
+      const [decoded] = await dataConverter.payloadCodecs[0]!.decode([rawFirstInput(raw)]);
+      expect(Buffer.from(decoded!.data!).toString()).toContain(SECRET_LABEL);
 
-    // The real Temporal CLI, pointed at `tailor codec-server`, shows the decrypted history: the protocol matches.
-    const bin = resolveTemporalBinary();
-    if (bin.type !== 'path') return; // only a downloaded dev server: no CLI binary to drive
-    const server = await startCodecServer({
-      codec: dataConverter.payloadCodecs[0]!,
-      port: 0,
-      token: 'it-token-0123456789',
-    });
-    try {
-      const show = (extra: string[]) => temporalShow(bin.path, workflowId, extra);
-      const plain = await show([]);
-      expect(plain).toContain(b64('binary/encrypted'));
-      expect(payloadDataText(plain)).not.toContain(SECRET_LABEL);
-      const viaCodec = await show(['--codec-endpoint', server.url, '--codec-auth', 'Bearer it-token-0123456789']);
-      expect(viaCodec).not.toContain(b64('binary/encrypted'));
-      expect(payloadDataText(viaCodec)).toContain(SECRET_LABEL);
-    } finally {
-      await server.close();
-    }
-  });
+      // The real Temporal CLI, pointed at `tailor codec-server`, shows the decrypted history: the protocol matches.
+      const bin = resolveTemporalBinary();
+      if (bin.type !== 'path') return; // only a downloaded dev server: no CLI binary to drive
+      const server = await startCodecServer({
+        codec: dataConverter.payloadCodecs[0]!,
+        port: 0,
+        token: 'it-token-0123456789',
+      });
+      try {
+        const show = (extra: string[]) => temporalShow(bin.path, workflowId, extra);
+        const plain = await show([]);
+        expect(plain).toContain(b64('binary/encrypted'));
+        expect(payloadDataText(plain)).not.toContain(SECRET_LABEL);
+        const viaCodec = await show(['--codec-endpoint', server.url, '--codec-auth', 'Bearer it-token-0123456789']);
+        expect(viaCodec).not.toContain(b64('binary/encrypted'));
+        expect(payloadDataText(viaCodec)).toContain(SECRET_LABEL);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 });
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -62,11 +62,14 @@ describe('EncryptionCodec (AES-256-GCM with key IDs)', () => {
     );
   });
 
-  it('passes through payloads that were never encrypted (history written before encryption was turned on)', async () => {
-    const plain = payload();
-    const [dec] = await codecFor({ TAILOR_ENCRYPTION_KEY: newKey() }).decode([plain]);
-    expect(dec).toBe(plain);
-  });
+  it(
+    'passes through payloads that were never encrypted ' + '(history written before encryption was turned on)',
+    async () => {
+      const plain = payload();
+      const [dec] = await codecFor({ TAILOR_ENCRYPTION_KEY: newKey() }).decode([plain]);
+      expect(dec).toBe(plain);
+    },
+  );
 });
 
 describe('key configuration from the environment', () => {

@@ -203,47 +203,56 @@ describe('no secrets anywhere: history, artifacts and logs of a full pipeline ru
     };
   }
 
-  it('codec on: every payload is encrypted, no dataset content in history, no key in history, artifacts or logs', async () => {
-    const scan = await runAndScan(true);
-    expect(scan.histories).toBe(4);
-    expect(scan.filesScanned).toBeGreaterThan(10);
-    expect(scan.plaintext.map(describePlaintext)).toEqual([]);
-    expect(scan.decodedPayloads).toBeGreaterThan(50);
-    expect(scan.datasetInFiles).toBeGreaterThan(100);
-    expect(scan.datasetInHistory).toEqual([]);
-    expect(scan.runDataInHistory).toEqual([]);
-    expect(scan.readableFailures).toEqual([]);
-    expect(scan.secretsFound).toEqual([]);
-  });
+  it(
+    'codec on: every payload is encrypted, no dataset ' +
+      'content in history, no key in history, artifacts or ' +
+      'logs',
+    async () => {
+      const scan = await runAndScan(true);
+      expect(scan.histories).toBe(4);
+      expect(scan.filesScanned).toBeGreaterThan(10);
+      expect(scan.plaintext.map(describePlaintext)).toEqual([]);
+      expect(scan.decodedPayloads).toBeGreaterThan(50);
+      expect(scan.datasetInFiles).toBeGreaterThan(100);
+      expect(scan.datasetInHistory).toEqual([]);
+      expect(scan.runDataInHistory).toEqual([]);
+      expect(scan.readableFailures).toEqual([]);
+      expect(scan.secretsFound).toEqual([]);
+    },
+  );
 
-  it('codec off: the same check lists the readable payloads by event ID (and still finds no key anywhere)', async () => {
-    const scan = await runAndScan(false);
-    const listed = scan.plaintext.map(describePlaintext);
-    // The report a user gets: which payloads anyone with server access can read.
-    console.info(
-      `codec off, ${scan.runId}: ${listed.length} plaintext payloads\n  ${listed.join('\n  ')}\ndataset snippets readable: ${scan.datasetInHistory.length}`,
-    );
-    expect(listed.length).toBeGreaterThan(10);
-    expect(listed).toContain(
-      `${scan.runId}: event 1 workflowExecutionStartedEventAttributes input.payloads.0 (json/plain)`,
-    );
-    for (const child of CHILDREN)
-      expect(listed).toContain(
-        `${scan.runId}/${child}: event 1 workflowExecutionStartedEventAttributes input.payloads.0 (json/plain)`,
+  it(
+    'codec off: the same check lists the readable ' + 'payloads by event ID (and still finds no key ' + 'anywhere)',
+    async () => {
+      const scan = await runAndScan(false);
+      const listed = scan.plaintext.map(describePlaintext);
+      // The report a user gets: which payloads anyone with server access can read.
+      console.info(
+        `codec off, ${scan.runId}: ${listed.length} plaintext payloads\n  ${listed.join('\n  ')}\ndataset ` +
+          `snippets readable: ${scan.datasetInHistory.length}`,
       );
-    expect(scan.plaintext.every((p) => /^\d+$/.test(p.site.eventId))).toBe(true);
-    // The spec is the user's data too, and without the codec it is readable in the run's first event.
-    expect(
-      scan.plaintext.some(
-        ({ site: s }) => s.text.includes('gpt-4o-mini-2024-07-18') && s.text.includes('tickets.jsonl'),
-      ),
-    ).toBe(true);
-    expect(scan.runDataInHistory).toEqual([loadSpec(SPEC).spec.dataset.path, 'fine-tuned scored']);
-    // The tickets themselves stay out even so: history carries artifact references, not datasets.
-    expect(scan.datasetInHistory).toEqual([]);
-    // No key in history even without the codec: keys come from the worker's environment, never through history.
-    expect(scan.secretsFound).toEqual([]);
-  });
+      expect(listed.length).toBeGreaterThan(10);
+      expect(listed).toContain(
+        `${scan.runId}: event 1 workflowExecutionStartedEventAttributes input.payloads.0 (json/plain)`,
+      );
+      for (const child of CHILDREN)
+        expect(listed).toContain(
+          `${scan.runId}/${child}: event 1 workflowExecutionStartedEventAttributes input.payloads.0 (json/plain)`,
+        );
+      expect(scan.plaintext.every((p) => /^\d+$/.test(p.site.eventId))).toBe(true);
+      // The spec is the user's data too, and without the codec it is readable in the run's first event.
+      expect(
+        scan.plaintext.some(
+          ({ site: s }) => s.text.includes('gpt-4o-mini-2024-07-18') && s.text.includes('tickets.jsonl'),
+        ),
+      ).toBe(true);
+      expect(scan.runDataInHistory).toEqual([loadSpec(SPEC).spec.dataset.path, 'fine-tuned scored']);
+      // The tickets themselves stay out even so: history carries artifact references, not datasets.
+      expect(scan.datasetInHistory).toEqual([]);
+      // No key in history even without the codec: keys come from the worker's environment, never through history.
+      expect(scan.secretsFound).toEqual([]);
+    },
+  );
 
   /**
    * A run whose first activity fails with a message that holds a marker (the dataset's path, as a real failure

@@ -96,23 +96,26 @@ const haveTickets = fs.existsSync(TICKETS);
 });
 
 describe('preparation steps on synthetic data', () => {
-  test('normalisation makes whitespace/Unicode variants exact duplicates; near-duplicates removed at the threshold', async () => {
-    const base = chatExample(1);
-    const msgs = base.messages as { role: string; content: string }[];
-    const variant = {
-      messages: msgs.map((m) =>
-        m.role === 'user' ? { ...m, content: `  ${m.content.replace(/ /g, '\u00a0 ')}\r\n` } : m,
-      ),
-    };
-    const near = {
-      messages: msgs.map((m) => (m.role === 'user' ? { ...m, content: m.content.replace(/\.$/, '!') } : m)),
-    };
-    const file = writeJsonl(tmp.dir(), 'dups.jsonl', [...chatLines(20), variant, near]);
-    const p = await prep({ path: file });
-    expect(p.counts.removed).toEqual({ exact_duplicate: 1, near_duplicate: 1 });
-    const off = await prep({ path: file, dedupe: { near: false } });
-    expect(off.counts.removed).toEqual({ exact_duplicate: 1 });
-  });
+  test(
+    'normalisation makes whitespace/Unicode variants exact ' + 'duplicates; near-duplicates removed at the threshold',
+    async () => {
+      const base = chatExample(1);
+      const msgs = base.messages as { role: string; content: string }[];
+      const variant = {
+        messages: msgs.map((m) =>
+          m.role === 'user' ? { ...m, content: `  ${m.content.replace(/ /g, '\u00a0 ')}\r\n` } : m,
+        ),
+      };
+      const near = {
+        messages: msgs.map((m) => (m.role === 'user' ? { ...m, content: m.content.replace(/\.$/, '!') } : m)),
+      };
+      const file = writeJsonl(tmp.dir(), 'dups.jsonl', [...chatLines(20), variant, near]);
+      const p = await prep({ path: file });
+      expect(p.counts.removed).toEqual({ exact_duplicate: 1, near_duplicate: 1 });
+      const off = await prep({ path: file, dedupe: { near: false } });
+      expect(off.counts.removed).toEqual({ exact_duplicate: 1 });
+    },
+  );
 
   test('PII of every kind is scrubbed and counted per kind', async () => {
     const pii = {
@@ -120,7 +123,8 @@ describe('preparation steps on synthetic data', () => {
         {
           role: 'user',
           content:
-            'Reach me at ann.lee@mail.test or +44 20 7946 0958; card 4242 4242 4242 4242; from 10.0.0.7; key sk-proj-AbC123dEf456GhI789jKl0',
+            'Reach me at ann.lee@mail.test or +44 20 7946 0958; card 4242 4242 4242 4242; from 10.0.0.7; key ' +
+            'sk-proj-AbC123dEf456GhI789jKl0',
         },
         { role: 'assistant', content: 'billing' },
       ],

@@ -53,7 +53,9 @@ export function chatExample(i: number): Record<string, unknown> {
       { role: 'system', content: SYSTEM },
       {
         role: 'user',
-        content: `Ticket ${i}: my ${a} and the ${b} number ${i * 7919} have a problem since ${2000 + (i % 25)}, item ${i} of batch ${i * 31}.`,
+        content:
+          `Ticket ${i}: my ${a} and the ${b} number ${i * 7919} have a problem since ${2000 + (i % 25)}, item ` +
+          `${i} of batch ${i * 31}.`,
       },
       { role: 'assistant', content: LABELS[i % LABELS.length]! },
     ],

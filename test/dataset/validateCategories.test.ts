@@ -92,62 +92,69 @@ describe('validation error categories (supervised)', () => {
     expect(r.errors.invalid_weight).toBe(1);
   });
 
-  test('a tool result answering no call is invalid_tool_call; a missing tool_call_id is message_missing_key', async () => {
-    const r1 = await validateWithBadLine(
-      { messages: [user, { role: 'tool', tool_call_id: 'nope', content: '{}' }, asst] },
-      'supervised',
-      chatLines(10),
-    );
-    expect(r1.errors.invalid_tool_call).toBe(1);
-    const r2 = await validateWithBadLine(
-      { messages: [user, { role: 'tool', content: '{}' }, asst] },
-      'supervised',
-      chatLines(10),
-    );
-    expect(r2.errors.message_missing_key).toBe(1);
-  });
+  test(
+    'a tool result answering no call is ' + 'invalid_tool_call; a missing tool_call_id is ' + 'message_missing_key',
+    async () => {
+      const r1 = await validateWithBadLine(
+        { messages: [user, { role: 'tool', tool_call_id: 'nope', content: '{}' }, asst] },
+        'supervised',
+        chatLines(10),
+      );
+      expect(r1.errors.invalid_tool_call).toBe(1);
+      const r2 = await validateWithBadLine(
+        { messages: [user, { role: 'tool', content: '{}' }, asst] },
+        'supervised',
+        chatLines(10),
+      );
+      expect(r2.errors.message_missing_key).toBe(1);
+    },
+  );
 
-  test('what the guide notebook wrongly rejects is valid: tools, tool role, weight, images, null content with tool_calls', async () => {
-    const good = [
-      {
-        tools: [weatherTool],
-        messages: [
-          sys,
-          { role: 'user', content: 'Weather in Paris?' },
-          { role: 'assistant', content: null, tool_calls: [call('get_weather', '{"city":"Paris"}')], weight: 0 },
-          { role: 'tool', tool_call_id: 'call_1', content: '{"temp": 21}' },
-          { role: 'assistant', content: 'It is 21°C in Paris.', weight: 1 },
-        ],
-      },
-      {
-        messages: [
-          sys,
-          {
-            role: 'user',
-            content: [
-              { type: 'text', text: 'What is this?' },
-              { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' } },
-            ],
-          },
-          asst,
-        ],
-      },
-      {
-        functions: [{ name: 'lookup' }],
-        messages: [
-          user,
-          { role: 'assistant', function_call: { name: 'lookup', arguments: '{}' } },
-          { role: 'function', name: 'lookup', content: 'ok' },
-          asst,
-        ],
-      },
-    ];
-    const file = writeJsonl(tmp.dir(), 'good-tools.jsonl', [...chatLines(10), ...good]);
-    const r = await validateFile(file, { model: MODEL, method: 'supervised' });
-    expect(r.errors).toEqual({});
-    expect(r.valid).toBe(true);
-    expect(r.examples).toBe(13);
-  });
+  test(
+    'what the guide notebook wrongly rejects is valid: tools, tool role, weight, images, null content with ' +
+      'tool_calls',
+    async () => {
+      const good = [
+        {
+          tools: [weatherTool],
+          messages: [
+            sys,
+            { role: 'user', content: 'Weather in Paris?' },
+            { role: 'assistant', content: null, tool_calls: [call('get_weather', '{"city":"Paris"}')], weight: 0 },
+            { role: 'tool', tool_call_id: 'call_1', content: '{"temp": 21}' },
+            { role: 'assistant', content: 'It is 21°C in Paris.', weight: 1 },
+          ],
+        },
+        {
+          messages: [
+            sys,
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is this?' },
+                { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' } },
+              ],
+            },
+            asst,
+          ],
+        },
+        {
+          functions: [{ name: 'lookup' }],
+          messages: [
+            user,
+            { role: 'assistant', function_call: { name: 'lookup', arguments: '{}' } },
+            { role: 'function', name: 'lookup', content: 'ok' },
+            asst,
+          ],
+        },
+      ];
+      const file = writeJsonl(tmp.dir(), 'good-tools.jsonl', [...chatLines(10), ...good]);
+      const r = await validateFile(file, { model: MODEL, method: 'supervised' });
+      expect(r.errors).toEqual({});
+      expect(r.valid).toBe(true);
+      expect(r.examples).toBe(13);
+    },
+  );
 });
 
 describe('DPO and reinforcement schemas', () => {

@@ -48,25 +48,28 @@ describe('validateDataset activity', () => {
     expect(b).toEqual(a);
   });
 
-  test('invalid content returns valid:false with at most 20 samples, the first of every category included', async () => {
-    const store = new ArtifactStore();
-    const lines = [...chatLines(10), ...Array.from({ length: 30 }, () => '{oops'), '42'];
-    const ref = await store.putFile(writeJsonl(tmp.dir(), 'bad.jsonl', lines));
-    const s = await validateDataset({
-      dataset: ref,
-      model: 'gpt-4o-mini',
-      method: 'supervised',
-      pricing: { 'gpt-4o-mini': { perMillionTokens: 10 } },
-    });
-    expect(s.valid).toBe(false);
-    expect(s.errors).toEqual({ invalid_json: 30, data_type: 1 });
-    expect(s.errorSamples).toHaveLength(20);
-    expect(s.errorSamples.map((x) => x.category)).toContain('data_type');
-    expect(s.errorSamples.at(-1)).toMatchObject({ line: 41, category: 'data_type' });
-    expect(s.estimate.pricePerMillion).toBe(10);
-    const full = await store.readJson<ValidationReport>(s.report);
-    expect(full.errorSamples.filter((x) => x.category === 'invalid_json')).toHaveLength(20);
-  });
+  test(
+    'invalid content returns valid:false with at most ' + '20 samples, the first of every category included',
+    async () => {
+      const store = new ArtifactStore();
+      const lines = [...chatLines(10), ...Array.from({ length: 30 }, () => '{oops'), '42'];
+      const ref = await store.putFile(writeJsonl(tmp.dir(), 'bad.jsonl', lines));
+      const s = await validateDataset({
+        dataset: ref,
+        model: 'gpt-4o-mini',
+        method: 'supervised',
+        pricing: { 'gpt-4o-mini': { perMillionTokens: 10 } },
+      });
+      expect(s.valid).toBe(false);
+      expect(s.errors).toEqual({ invalid_json: 30, data_type: 1 });
+      expect(s.errorSamples).toHaveLength(20);
+      expect(s.errorSamples.map((x) => x.category)).toContain('data_type');
+      expect(s.errorSamples.at(-1)).toMatchObject({ line: 41, category: 'data_type' });
+      expect(s.estimate.pricePerMillion).toBe(10);
+      const full = await store.readJson<ValidationReport>(s.report);
+      expect(full.errorSamples.filter((x) => x.category === 'invalid_json')).toHaveLength(20);
+    },
+  );
 
   test('a missing artifact is a non-retryable ArtifactNotFound, not a crash', async () => {
     const sha = 'f'.repeat(64);

@@ -131,19 +131,22 @@ describe('deployWorkflow: approval, promotion, smoke check, rollback, webhooks',
     await maybeRecordHistories(h.client, 'deploy-rolled-back', [handle.workflowId]);
   });
 
-  it('two concurrent promotions of one alias are both recorded, in order; the alias ends on the later one', async () => {
-    const pipeline = 'p-race';
-    const [a, b] = await Promise.all([
-      deploy(`race-a-${Date.now()}`, { pipeline, alias: 'prod', gate: gate('model-x') }),
-      deploy(`race-b-${Date.now()}`, { pipeline, alias: 'prod', gate: gate('model-y') }),
-    ]);
-    await Promise.all([a.result(), b.result()]);
-    const moves = registry.aliasHistory(pipeline, 'prod');
-    expect(moves).toHaveLength(2);
-    expect(moves[0]!.fromModel).toBeNull();
-    expect(moves[1]!.fromModel).toBe(moves[0]!.toModel); // serialised: the second saw the first
-    expect(registry.resolveAlias(pipeline, 'prod')).toBe(moves[1]!.toModel);
-  });
+  it(
+    'two concurrent promotions of one alias are both ' + 'recorded, in order; the alias ends on the later one',
+    async () => {
+      const pipeline = 'p-race';
+      const [a, b] = await Promise.all([
+        deploy(`race-a-${Date.now()}`, { pipeline, alias: 'prod', gate: gate('model-x') }),
+        deploy(`race-b-${Date.now()}`, { pipeline, alias: 'prod', gate: gate('model-y') }),
+      ]);
+      await Promise.all([a.result(), b.result()]);
+      const moves = registry.aliasHistory(pipeline, 'prod');
+      expect(moves).toHaveLength(2);
+      expect(moves[0]!.fromModel).toBeNull();
+      expect(moves[1]!.fromModel).toBe(moves[0]!.toModel); // serialised: the second saw the first
+      expect(registry.resolveAlias(pipeline, 'prod')).toBe(moves[1]!.toModel);
+    },
+  );
 
   it('a webhook target gets a signed POST of the new mapping, retried by Temporal until it answers 2xx', async () => {
     const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];

@@ -104,28 +104,32 @@ function chromium(): string | undefined {
 const browser = chromium();
 
 describe('HTML eval report', () => {
-  it('is one self-contained file: leaderboard, charts, gate, comparisons, confusion matrix, differences, cost and latency', () => {
-    const html = renderHtmlReport(reportData());
-    expect(html).toMatch(/^<!doctype html>/);
-    for (const part of [
-      'Leaderboard',
-      '<svg',
-      'Gate passed',
-      'Paired comparisons',
-      'Confusion matrix',
-      'Per-case differences: ft vs zero',
-      'Cost and latency',
-      'How scores were computed',
-    ])
-      expect(html).toContain(part);
-    // No external assets and no script: it opens offline and cannot run anything.
-    expect(html).not.toMatch(/<script|<link|src=|url\(|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-    // Case text is escaped.
-    expect(html).toContain('ticket &lt;5&gt; &amp; &quot;quotes&quot;');
-    expect(html).not.toContain('<b>test</b>');
-    const md = renderMarkdownReport(reportData());
-    expect(md).toContain('| 1 | fine-tuned (candidate) |');
-  });
+  it(
+    'is one self-contained file: leaderboard, charts, gate, comparisons, confusion matrix, differences, cost ' +
+      'and latency',
+    () => {
+      const html = renderHtmlReport(reportData());
+      expect(html).toMatch(/^<!doctype html>/);
+      for (const part of [
+        'Leaderboard',
+        '<svg',
+        'Gate passed',
+        'Paired comparisons',
+        'Confusion matrix',
+        'Per-case differences: ft vs zero',
+        'Cost and latency',
+        'How scores were computed',
+      ])
+        expect(html).toContain(part);
+      // No external assets and no script: it opens offline and cannot run anything.
+      expect(html).not.toMatch(/<script|<link|src=|url\(|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+      // Case text is escaped.
+      expect(html).toContain('ticket &lt;5&gt; &amp; &quot;quotes&quot;');
+      expect(html).not.toContain('<b>test</b>');
+      const md = renderMarkdownReport(reportData());
+      expect(md).toContain('| 1 | fine-tuned (candidate) |');
+    },
+  );
 
   it('draws one chart per distinct metric: equal accuracy, pass_rate and classification scores are one', () => {
     const html = renderHtmlReport(reportData());
@@ -138,7 +142,8 @@ describe('HTML eval report', () => {
 
   // Skipped on a developer machine without Chromium; under CI it must run (.ci/run installs Debian's chromium).
   (browser || process.env.CI ? it : it.skip)(
-    `renders in headless Chromium (${browser ?? 'not installed: apt-get install -y chromium'}) and a screenshot is taken`,
+    `renders in headless Chromium (${browser ?? 'not installed: apt-get install -y chromium'}) and a ` +
+      `screenshot is taken`,
     () => {
       if (!browser) throw new Error('no chromium on PATH: CI must install it (apt-get install -y chromium)');
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-html-'));

@@ -44,7 +44,9 @@ describe('TV1 score_model via graders/run', () => {
         content: [
           {
             type: 'input_text',
-            text: 'Score how close the model answer is to the reference.\nReference answer: {{item.reference_answer}}\n\nModel answer: {{sample.output_text}}',
+            text:
+              'Score how close the model answer is to the reference.\nReference answer: ' +
+              '{{item.reference_answer}}\n\nModel answer: {{sample.output_text}}',
           },
         ],
       },
@@ -72,7 +74,8 @@ describe('TV1 score_model via graders/run', () => {
       cached_tokens: 0,
     });
     expect(seen[0]!.messages[0]!.content).toBe(
-      'Score how close the model answer is to the reference.\nReference answer: fuzzy wuzzy was a bear\n\nModel answer: fuzzy wuzzy was a bear',
+      'Score how close the model answer is to the reference.\nReference answer: fuzzy wuzzy was a ' +
+        'bear\n\nModel answer: fuzzy wuzzy was a bear',
     );
     // gpt-5-mini is a reasoning model: temperature is dropped, not sent (the provider would reject it)
     expect(seen[0]!.sampling).toEqual({ seed: 42, top_p: 1 });
@@ -101,16 +104,19 @@ describe('TV2 string_check eq in an eval', () => {
       [1, true],
     ]);
   });
-  it('derived: "hardware" scores 0 under eq and 1 under ilike; "Hardware." scores 1 under like; neq is ne', async () => {
-    expect((await grade(criterion, items[0]!, { output_text: 'hardware' })).score).toBe(0);
-    expect((await grade({ ...criterion, operation: 'ilike' }, items[0]!, { output_text: 'hardware' })).score).toBe(1);
-    expect((await grade({ ...criterion, operation: 'like' }, items[0]!, { output_text: 'Hardware.' })).score).toBe(1);
-    expect((await grade({ ...criterion, operation: 'neq' }, items[0]!, { output_text: 'Software' })).score).toBe(1);
-    expect(
-      (await grade({ ...criterion, operation: 'like', reference: '%ware' }, items[0]!, { output_text: 'Hardware' }))
-        .score,
-    ).toBe(0); // % is literal
-  });
+  it(
+    'derived: "hardware" scores 0 under eq and 1 under ' + 'ilike; "Hardware." scores 1 under like; neq is ne',
+    async () => {
+      expect((await grade(criterion, items[0]!, { output_text: 'hardware' })).score).toBe(0);
+      expect((await grade({ ...criterion, operation: 'ilike' }, items[0]!, { output_text: 'hardware' })).score).toBe(1);
+      expect((await grade({ ...criterion, operation: 'like' }, items[0]!, { output_text: 'Hardware.' })).score).toBe(1);
+      expect((await grade({ ...criterion, operation: 'neq' }, items[0]!, { output_text: 'Software' })).score).toBe(1);
+      expect(
+        (await grade({ ...criterion, operation: 'like', reference: '%ware' }, items[0]!, { output_text: 'Hardware' }))
+          .score,
+      ).toBe(0); // % is literal
+    },
+  );
 });
 
 describe('TV3 multi over name and email', () => {
@@ -231,38 +237,41 @@ describe('TV9 label_model', () => {
     labels: ['positive', 'neutral', 'negative'],
     passing_labels: ['positive'],
   };
-  it('positive passes, neutral fails, a label outside the list is a parse error; the model alias map applies', async () => {
-    const seen: JudgeRequest[] = [];
-    const judge = (t: string) => stubJudge(t, seen);
-    const g = parse(criterion);
-    expect(
-      (
-        await gradeOpenAI(
-          g,
-          'sentiment',
-          { item: { response: 'great' }, sample: {} },
-          judge('{"steps":[],"result":"positive"}'),
-        )
-      ).passed,
-    ).toBe(true);
-    expect((await gradeOpenAI(g, 'sentiment', { item: { response: 'ok' }, sample: {} }, judge('neutral'))).score).toBe(
-      0,
-    );
-    const bad = await gradeOpenAI(
-      g,
-      'sentiment',
-      { item: { response: 'ok' }, sample: {} },
-      judge('{"result":"angry"}'),
-    );
-    expect([bad.score, bad.errored, bad.errors]).toEqual([0, true, ['model_grader_parse_error']]);
-    await gradeOpenAI(g, 'sentiment', { item: { response: 'ok' }, sample: {} }, judge('positive'), {
-      modelAliases: { 'gpt-4o-2024-08-06': 'gpt-4.1-mini' },
-    });
-    expect(seen.at(-1)!.model).toBe('gpt-4.1-mini');
-    expect(
-      (seen[0]!.jsonSchema!.schema as { properties: { result: { enum: string[] } } }).properties.result.enum,
-    ).toEqual(['positive', 'neutral', 'negative']);
-  });
+  it(
+    'positive passes, neutral fails, a label outside the ' + 'list is a parse error; the model alias map applies',
+    async () => {
+      const seen: JudgeRequest[] = [];
+      const judge = (t: string) => stubJudge(t, seen);
+      const g = parse(criterion);
+      expect(
+        (
+          await gradeOpenAI(
+            g,
+            'sentiment',
+            { item: { response: 'great' }, sample: {} },
+            judge('{"steps":[],"result":"positive"}'),
+          )
+        ).passed,
+      ).toBe(true);
+      expect(
+        (await gradeOpenAI(g, 'sentiment', { item: { response: 'ok' }, sample: {} }, judge('neutral'))).score,
+      ).toBe(0);
+      const bad = await gradeOpenAI(
+        g,
+        'sentiment',
+        { item: { response: 'ok' }, sample: {} },
+        judge('{"result":"angry"}'),
+      );
+      expect([bad.score, bad.errored, bad.errors]).toEqual([0, true, ['model_grader_parse_error']]);
+      await gradeOpenAI(g, 'sentiment', { item: { response: 'ok' }, sample: {} }, judge('positive'), {
+        modelAliases: { 'gpt-4o-2024-08-06': 'gpt-4.1-mini' },
+      });
+      expect(seen.at(-1)!.model).toBe('gpt-4.1-mini');
+      expect(
+        (seen[0]!.jsonSchema!.schema as { properties: { result: { enum: string[] } } }).properties.result.enum,
+      ).toEqual(['positive', 'neutral', 'negative']);
+    },
+  );
   it('passing_labels must be a subset of labels', () => {
     expect(() => parse({ ...criterion, passing_labels: ['happy'] })).toThrow(/subset/);
   });

@@ -37,11 +37,14 @@ describe('prompt templates', () => {
 
   it('renders every part in order, with constraints as a list and the step-by-step cue', () => {
     const { template } = parsePromptTemplate(
-      'name: qa\nsystem: You are a careful analyst.\ninstructions: Answer about {{topic}}.\nconstraints: [Cite sources., Be brief.]\noutputFormat: Reply in JSON.\nstepByStep: true\nvariables: [topic, question]\nuser: "Q: {{question}}"\n',
+      'name: qa\nsystem: You are a careful analyst.\ninstructions: Answer about {{topic}}.\nconstraints: ' +
+        '[Cite sources., Be brief.]\noutputFormat: Reply in JSON.\nstepByStep: true\nvariables: [topic, ' +
+        'question]\nuser: "Q: {{question}}"\n',
       'qa.yaml',
     );
     expect(systemText(template)).toBe(
-      'You are a careful analyst.\n\nAnswer about {{topic}}.\n\n- Cite sources.\n- Be brief.\n\nReply in JSON.\n\nThink through the problem step by step before you give the final answer.',
+      'You are a careful analyst.\n\nAnswer about {{topic}}.\n\n- Cite sources.\n- Be brief.\n\nReply in ' +
+        'JSON.\n\nThink through the problem step by step before you give the final answer.',
     );
     const msgs = renderPrompt(template, { topic: 'tides', question: 'why two a day?' }, [
       { user: 'Q: why salt?', assistant: 'minerals' },

@@ -54,13 +54,16 @@ describe('tailor eval: cases a model was trained on', () => {
     else process.env.TAILOR_HOME = saved;
   });
 
-  it("the example suite's cases are the demo pipeline's held-out test split, and its pool the train split", async () => {
-    const store = new ArtifactStore();
-    const read = (p: string) => fs.readFileSync(p);
-    expect(read(path.join(EXAMPLE, 'data', 'tickets.test.jsonl'))).toEqual(read(store.resolve(prepared.test)));
-    expect(read(path.join(EXAMPLE, 'data', 'tickets.train.jsonl'))).toEqual(read(store.resolve(prepared.train)));
-    expect(await trainingOverlapWarnings(loadEvalSuite(SUITE, { models: [MODEL] }))).toEqual([]);
-  });
+  it(
+    "the example suite's cases are the demo pipeline's " + 'held-out test split, and its pool the train split',
+    async () => {
+      const store = new ArtifactStore();
+      const read = (p: string) => fs.readFileSync(p);
+      expect(read(path.join(EXAMPLE, 'data', 'tickets.test.jsonl'))).toEqual(read(store.resolve(prepared.test)));
+      expect(read(path.join(EXAMPLE, 'data', 'tickets.train.jsonl'))).toEqual(read(store.resolve(prepared.train)));
+      expect(await trainingOverlapWarnings(loadEvalSuite(SUITE, { models: [MODEL] }))).toEqual([]);
+    },
+  );
 
   it("warns, with the count, when a suite samples the fine-tune's training data", async () => {
     const warnings = await trainingOverlapWarnings(loadEvalSuite(wholeFileSuite(home), { models: [MODEL] }));

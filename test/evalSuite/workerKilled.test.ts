@@ -88,7 +88,8 @@ describe('eval worker killed mid-evaluation', () => {
       const r = await handle.result();
       const requestsAfter = (await chatRequests(backend.baseURL)) - requestsAtKill;
       console.log(
-        `killed with ${finishedAtKill}/${CASES} cases finished (${requestsAtKill} requests); the new worker made ${requestsAfter} requests`,
+        `killed with ${finishedAtKill}/${CASES} cases finished (${requestsAtKill} requests); the new worker ` +
+          `made ${requestsAfter} requests`,
       );
       // No finished case was requested again: at most the unfinished ones were (those in flight at the kill were
       // paid twice: unavoidable). The cache count at the kill can trail the worker's last writes on a loaded

@@ -16,7 +16,9 @@ const FAMILIES: { slug: string; fault: string; spec: string }[] = [
   {
     slug: 'rate-limited',
     fault: '429 with retry-after on uploads, job create, status, file list, chat',
-    spec: 'seed=1,files.create=429:200#1,jobs.create=429:200#1,jobs.retrieve=429:200#2,files.list=429:200#1,chat=429:300@0.3#10',
+    spec:
+      'seed=1,files.create=429:200#1,jobs.create=429:200#1,jobs.retrieve=429:200#2,' +
+      'files.list=429:200#1,chat=429:300@0.3#10',
   },
   {
     slug: 'server-errors',

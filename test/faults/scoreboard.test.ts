@@ -26,7 +26,8 @@ describe('fault scoreboard', () => {
 
   it('fails on a duplicate, a lost run or a case paid twice, naming each', () => {
     expect(scoreboardVerdict([row({ duplicates: 1 }), row({ completed: 0 }), row({ paidTwice: 3 })])).toBe(
-      'fault-injection scoreboard: 1 duplicate remote jobs or uploads, 1 runs lost, 3 cases paid twice (each must be 0)',
+      'fault-injection scoreboard: 1 duplicate remote jobs or uploads, 1 runs lost, 3 cases paid twice (each ' +
+        'must be 0)',
     );
     expect(scoreboardVerdict([row({ orphaned: 1 })])).toBe(
       'fault-injection scoreboard: 1 orphaned jobs (each must be 0)',

@@ -48,59 +48,63 @@ describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT th
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores posted feedback once per id (201, then 200 on a retry) and exports it as DPO that tailor validate accepts', async () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const items = ticketFeedback(0, 14);
-    // A customer's email in the input: the export must not carry it.
-    items[0]!.input.messages[1]!.content += ' Reach me at jane.doe@example.com.';
-    for (const item of items) {
-      const res = await post(server.url, item);
-      expect(res.status).toBe(201);
-      expect(await res.json()).toMatchObject({ id: item.id, created: true });
-    }
-    const retry = await post(server.url, items[3]);
-    expect(retry.status).toBe(200);
-    expect(await retry.json()).toMatchObject({ id: items[3]!.id, created: false });
-    // The same content under a second id: stored, but the export deduplicates it.
-    expect((await post(server.url, { ...items[5], id: 'ticket-5-again' })).status).toBe(201);
-    // Without an id, an Idempotency-Key header keys it; a retry with the same key stores nothing new.
-    const { id: _id, ...noId } = ticketFeedback(20, 1)[0]!;
-    expect((await post(server.url, noId, { 'idempotency-key': 'k-20' })).status).toBe(201);
-    expect((await post(server.url, noId, { 'idempotency-key': 'k-20' })).status).toBe(200);
-    // An id reused for other content is refused.
-    const conflict = await post(server.url, { ...items[0], answer: 'billing' });
-    expect(conflict.status).toBe(409);
-    expect(rows(registryFile)).toBe(16);
+  it(
+    'stores posted feedback once per id (201, then 200 on a retry) and exports it as DPO that tailor validate ' +
+      'accepts',
+    async () => {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const items = ticketFeedback(0, 14);
+      // A customer's email in the input: the export must not carry it.
+      items[0]!.input.messages[1]!.content += ' Reach me at jane.doe@example.com.';
+      for (const item of items) {
+        const res = await post(server.url, item);
+        expect(res.status).toBe(201);
+        expect(await res.json()).toMatchObject({ id: item.id, created: true });
+      }
+      const retry = await post(server.url, items[3]);
+      expect(retry.status).toBe(200);
+      expect(await retry.json()).toMatchObject({ id: items[3]!.id, created: false });
+      // The same content under a second id: stored, but the export deduplicates it.
+      expect((await post(server.url, { ...items[5], id: 'ticket-5-again' })).status).toBe(201);
+      // Without an id, an Idempotency-Key header keys it; a retry with the same key stores nothing new.
+      const { id: _id, ...noId } = ticketFeedback(20, 1)[0]!;
+      expect((await post(server.url, noId, { 'idempotency-key': 'k-20' })).status).toBe(201);
+      expect((await post(server.url, noId, { 'idempotency-key': 'k-20' })).status).toBe(200);
+      // An id reused for other content is refused.
+      const conflict = await post(server.url, { ...items[0], answer: 'billing' });
+      expect(conflict.status).toBe(409);
+      expect(rows(registryFile)).toBe(16);
 
-    const out = path.join(dir, 'prefs.jsonl');
-    const exported = await runCli(
-      ['feedback', 'export', '--format', 'dpo', '--out', out, '--model', 'ft:tickets', '--json'],
-      env,
-    );
-    expect(exported.code).toBe(0);
-    expect(JSON.parse(exported.stdout)).toMatchObject({ items: 16, examples: 15, removed: { exact_duplicate: 1 } });
-    const lines = readJsonl(out);
-    expect(lines).toHaveLength(15);
-    // A corrected answer is preferred over the original, in OpenAI's DPO shape.
-    expect(lines[1]).toEqual({
-      input: { messages: items[1]!.input.messages },
-      preferred_output: [{ role: 'assistant', content: items[1]!.correctedAnswer }],
-      non_preferred_output: [{ role: 'assistant', content: items[1]!.answer }],
-    });
-    expect(JSON.stringify(lines[0])).toContain('[EMAIL]');
-    expect(fs.readFileSync(out, 'utf8')).not.toContain('jane.doe@example.com');
+      const out = path.join(dir, 'prefs.jsonl');
+      const exported = await runCli(
+        ['feedback', 'export', '--format', 'dpo', '--out', out, '--model', 'ft:tickets', '--json'],
+        env,
+      );
+      expect(exported.code).toBe(0);
+      expect(JSON.parse(exported.stdout)).toMatchObject({ items: 16, examples: 15, removed: { exact_duplicate: 1 } });
+      const lines = readJsonl(out);
+      expect(lines).toHaveLength(15);
+      // A corrected answer is preferred over the original, in OpenAI's DPO shape.
+      expect(lines[1]).toEqual({
+        input: { messages: items[1]!.input.messages },
+        preferred_output: [{ role: 'assistant', content: items[1]!.correctedAnswer }],
+        non_preferred_output: [{ role: 'assistant', content: items[1]!.answer }],
+      });
+      expect(JSON.stringify(lines[0])).toContain('[EMAIL]');
+      expect(fs.readFileSync(out, 'utf8')).not.toContain('jane.doe@example.com');
 
-    const valid = await runCli(['validate', out, '--method', 'dpo', '--json'], env);
-    expect(valid.stderr).toBe('');
-    expect(valid.code).toBe(0);
+      const valid = await runCli(['validate', out, '--method', 'dpo', '--json'], env);
+      expect(valid.stderr).toBe('');
+      expect(valid.code).toBe(0);
 
-    // Another model's feedback is left out with --model.
-    const other = path.join(dir, 'other.jsonl');
-    expect(
-      (await runCli(['feedback', 'export', '--format', 'dpo', '--out', other, '--model', 'someone-else'], env)).code,
-    ).toBe(0);
-    expect(fs.readFileSync(other, 'utf8')).toBe('');
-  });
+      // Another model's feedback is left out with --model.
+      const other = path.join(dir, 'other.jsonl');
+      expect(
+        (await runCli(['feedback', 'export', '--format', 'dpo', '--out', other, '--model', 'someone-else'], env)).code,
+      ).toBe(0);
+      expect(fs.readFileSync(other, 'utf8')).toBe('');
+    },
+  );
 
   it('refuses malformed feedback with a 400 naming the field, and stores nothing', async () => {
     const good = ticketFeedback(40, 1)[0]!;
@@ -134,45 +138,51 @@ describe('feedback: capture over HTTP and recordFeedback(), export as DPO/SFT th
     expect((await fetch(`${server.url}/v1/feedback`)).status).toBe(405);
   });
 
-  it('exports SFT from corrected and highly rated answers; recordFeedback() is the same store as a library call', async () => {
-    const file = path.join(dir, 'lib.db');
-    const [a, b, c] = ticketFeedback(60, 3, 'm-lib');
-    recordFeedback({ ...a!, correctedAnswer: undefined, answer: 'billing', rating: 5 }, { registryFile: file });
-    recordFeedback({ ...b!, correctedAnswer: undefined, answer: 'shipping', rating: 'up' }, { registryFile: file });
-    recordFeedback({ ...c!, correctedAnswer: undefined, answer: 'refund_request', rating: 3 }, { registryFile: file });
-    expect(() => recordFeedback({ ...a!, rating: 0 }, { registryFile: file })).toThrow(/rating/);
-    const out = path.join(dir, 'sft.jsonl');
-    const res = await runCli(['feedback', 'export', '--format', 'sft', '--out', out, '--min-rating', '4', '--json'], {
-      ...env,
-      TAILOR_REGISTRY: file,
-    });
-    expect(res.code).toBe(0);
-    const lines = readJsonl(out);
-    expect(lines.map((l) => l.messages.at(-1).content)).toEqual(['billing', 'shipping']);
-    // An explicit preference between two answers is a DPO pair too, whichever side was preferred.
-    recordFeedback(
-      {
-        ...c!,
-        id: 'pref',
-        correctedAnswer: undefined,
-        rating: 2,
-        preference: { alternative: 'account_access', preferred: 'alternative' },
-      },
-      { registryFile: file },
-    );
-    const dpo = path.join(dir, 'pref.jsonl');
-    expect(
-      (await runCli(['feedback', 'export', '--format', 'dpo', '--out', dpo], { ...env, TAILOR_REGISTRY: file })).code,
-    ).toBe(0);
-    expect(readJsonl(dpo).map((l) => [l.preferred_output[0].content, l.non_preferred_output[0].content])).toEqual([
-      ['account_access', c!.answer],
-    ]);
-    // Bad options are usage errors (exit 2) with the option named, not stack traces.
-    const bad = await runCli(['feedback', 'export', '--format', 'csv', '--out', out], env);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--format must be dpo or sft');
-    expect(bad.stderr).not.toMatch(/\n\s+at /);
-  });
+  it(
+    'exports SFT from corrected and highly rated answers; ' + 'recordFeedback() is the same store as a library call',
+    async () => {
+      const file = path.join(dir, 'lib.db');
+      const [a, b, c] = ticketFeedback(60, 3, 'm-lib');
+      recordFeedback({ ...a!, correctedAnswer: undefined, answer: 'billing', rating: 5 }, { registryFile: file });
+      recordFeedback({ ...b!, correctedAnswer: undefined, answer: 'shipping', rating: 'up' }, { registryFile: file });
+      recordFeedback(
+        { ...c!, correctedAnswer: undefined, answer: 'refund_request', rating: 3 },
+        { registryFile: file },
+      );
+      expect(() => recordFeedback({ ...a!, rating: 0 }, { registryFile: file })).toThrow(/rating/);
+      const out = path.join(dir, 'sft.jsonl');
+      const res = await runCli(['feedback', 'export', '--format', 'sft', '--out', out, '--min-rating', '4', '--json'], {
+        ...env,
+        TAILOR_REGISTRY: file,
+      });
+      expect(res.code).toBe(0);
+      const lines = readJsonl(out);
+      expect(lines.map((l) => l.messages.at(-1).content)).toEqual(['billing', 'shipping']);
+      // An explicit preference between two answers is a DPO pair too, whichever side was preferred.
+      recordFeedback(
+        {
+          ...c!,
+          id: 'pref',
+          correctedAnswer: undefined,
+          rating: 2,
+          preference: { alternative: 'account_access', preferred: 'alternative' },
+        },
+        { registryFile: file },
+      );
+      const dpo = path.join(dir, 'pref.jsonl');
+      expect(
+        (await runCli(['feedback', 'export', '--format', 'dpo', '--out', dpo], { ...env, TAILOR_REGISTRY: file })).code,
+      ).toBe(0);
+      expect(readJsonl(dpo).map((l) => [l.preferred_output[0].content, l.non_preferred_output[0].content])).toEqual([
+        ['account_access', c!.answer],
+      ]);
+      // Bad options are usage errors (exit 2) with the option named, not stack traces.
+      const bad = await runCli(['feedback', 'export', '--format', 'csv', '--out', out], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--format must be dpo or sft');
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('adds the feedback table to an existing registry without touching its models', () => {
     const file = path.join(dir, 'old.db');

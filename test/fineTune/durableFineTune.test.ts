@@ -46,7 +46,8 @@ describe('fineTuneWorkflow under provider faults', () => {
     // drop_after does the work and then drops the connection: the retry must find the file and the job, not redo them.
     await setFaults(
       h.backend.baseURL,
-      'files.create=429:300#2, files.create=500#1, files.create=drop_after#1, jobs.create=429:300#2, jobs.create=503#1, jobs.create=drop_after#1',
+      'files.create=429:300#2, files.create=500#1, files.create=drop_after#1, jobs.create=429:300#2, ' +
+        'jobs.create=503#1, jobs.create=drop_after#1',
     );
     const tag = `ft-faults-${Date.now()}`;
     const i = await input(tag, 120, 0);

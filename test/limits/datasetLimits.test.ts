@@ -55,14 +55,17 @@ describe('dataset limits', () => {
   });
 
   describe('tailor validate', () => {
-    test('--max-file-bytes: "FILE: N bytes exceeds the M-byte limit (dataset.limits.maxFileBytes)", exit 1', async () => {
-      const r = await cli(['validate', file, '--max-file-bytes', '1K']);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain(
-        `tailor validate: ${file}: ${bytes} bytes exceeds the 1024-byte limit (dataset.limits.maxFileBytes)`,
-      );
-      expect(r.stderr).not.toMatch(NO_STACK);
-    });
+    test(
+      '--max-file-bytes: "FILE: N bytes exceeds the ' + 'M-byte limit (dataset.limits.maxFileBytes)", ' + 'exit 1',
+      async () => {
+        const r = await cli(['validate', file, '--max-file-bytes', '1K']);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(
+          `tailor validate: ${file}: ${bytes} bytes exceeds the 1024-byte limit (dataset.limits.maxFileBytes)`,
+        );
+        expect(r.stderr).not.toMatch(NO_STACK);
+      },
+    );
 
     test('--max-examples: "FILE:LINE: more than N examples (dataset.limits.maxExamples)", exit 1', async () => {
       const r = await cli(['validate', file, '--max-examples', '20']);
@@ -75,7 +78,8 @@ describe('dataset limits', () => {
       const r = await cli(['validate', file, '--max-line-bytes', '100']);
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
-        `line 1: [line_too_long] line of ${firstLineBytes} bytes exceeds the 100-byte limit (dataset.limits.maxLineBytes); skipped`,
+        `line 1: [line_too_long] line of ${firstLineBytes} bytes exceeds the 100-byte limit ` +
+          `(dataset.limits.maxLineBytes); skipped`,
       );
     });
 

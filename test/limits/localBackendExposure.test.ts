@@ -115,20 +115,27 @@ describe('bearer token', () => {
   });
   afterAll(() => server.close());
 
-  test('the SDK without the token (another key, or none) gets 401 invalid_api_key on every route; with it, answers', async () => {
-    for (const call of [(c: OpenAI) => c.models.list(), (c: OpenAI) => chat(c, 'hi'), (c: OpenAI) => c.files.list()]) {
-      const err = await apiError(call(testClient(server.baseURL)));
-      expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
-      expect(err.code).toBe('invalid_api_key');
-    }
-    const none = await fetch(`${server.baseURL}/models`);
-    expect(none.status).toBe(401);
-    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
+  test(
+    'the SDK without the token (another key, or none) gets ' + '401 invalid_api_key on every route; with it, answers',
+    async () => {
+      for (const call of [
+        (c: OpenAI) => c.models.list(),
+        (c: OpenAI) => chat(c, 'hi'),
+        (c: OpenAI) => c.files.list(),
+      ]) {
+        const err = await apiError(call(testClient(server.baseURL)));
+        expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+        expect(err.code).toBe('invalid_api_key');
+      }
+      const none = await fetch(`${server.baseURL}/models`);
+      expect(none.status).toBe(401);
+      expect(((await none.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
 
-    const client = new OpenAI({ baseURL: server.baseURL, apiKey: TOKEN, maxRetries: 0 });
-    expect((await client.models.list()).data.length).toBeGreaterThan(0);
-    expect((await chat(client, 'hi')).choices).toHaveLength(1);
-  });
+      const client = new OpenAI({ baseURL: server.baseURL, apiKey: TOKEN, maxRetries: 0 });
+      expect((await client.models.list()).data.length).toBeGreaterThan(0);
+      expect((await chat(client, 'hi')).choices).toHaveLength(1);
+    },
+  );
 
   test('admin routes want it too', async () => {
     expect((await fetch(`${server.baseURL}/_admin/health`)).status).toBe(401);

@@ -36,20 +36,24 @@ describe('activity timeouts', () => {
     expect(t('sunset')).toEqual({ startToCloseTimeout: '2 minutes' });
   });
 
-  test('a string override sets the attempt timeout; an object sets any of the three; a spec heartbeat beats the suite one', () => {
-    expect(activityOptions('data', { data: '10m' })).toMatchObject({
-      startToCloseTimeout: '10m',
-      heartbeatTimeout: '2 minutes',
-    });
-    expect(activityOptions('notify', { notify: { scheduleToClose: '2 days' } })).toMatchObject({
-      startToCloseTimeout: '30 seconds',
-      scheduleToCloseTimeout: '2 days',
-    });
-    expect(
-      activityOptions('evalShard', { evalShard: { heartbeat: '1 minute' } }, { heartbeat: '30 seconds' })
-        .heartbeatTimeout,
-    ).toBe('1 minute');
-  });
+  test(
+    'a string override sets the attempt timeout; an object sets any of the three; a spec heartbeat beats the ' +
+      'suite one',
+    () => {
+      expect(activityOptions('data', { data: '10m' })).toMatchObject({
+        startToCloseTimeout: '10m',
+        heartbeatTimeout: '2 minutes',
+      });
+      expect(activityOptions('notify', { notify: { scheduleToClose: '2 days' } })).toMatchObject({
+        startToCloseTimeout: '30 seconds',
+        scheduleToCloseTimeout: '2 days',
+      });
+      expect(
+        activityOptions('evalShard', { evalShard: { heartbeat: '1 minute' } }, { heartbeat: '30 seconds' })
+          .heartbeatTimeout,
+      ).toBe('1 minute');
+    },
+  );
 
   test('a bad timeouts key or duration in a spec is refused with the key and the line', () => {
     const spec = exampleSpecWith({ baselines: { zeroShot: true } });
@@ -128,26 +132,29 @@ describe('a pipeline spec with timeouts: and dataset.limits:, against a backend 
     expect(seconds(deploy.get('smokeCheckAlias')!.startToCloseTimeout)).toBe(90 * 60);
   });
 
-  it('dataset.limits in the spec fails the run at prepare with the place and the key, before anything is uploaded', async () => {
-    const spec = exampleSpecWith({ name: 'limits-spec', baselines: { zeroShot: true } });
-    const yaml = loadSpecFile(spec) as { dataset: Record<string, unknown> };
-    fs.writeFileSync(spec, stringify({ ...yaml, dataset: { ...yaml.dataset, limits: { maxExamples: 25 } } }));
-    const files = async () =>
-      (
-        (await (
-          await fetch(`${h.backend.baseURL}/files`, { headers: { authorization: 'Bearer test-key-not-secret' } })
-        ).json()) as { data: unknown[] }
-      ).data.length;
-    const before = await files();
-    const started = await startPipeline(h.client, loadSpec(spec), { taskQueue: h.taskQueue });
-    const err = await started.handle.result().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    const cause = typedCause(err);
-    expect(cause?.type).toBe(Failure.InvalidDataset);
-    expect(cause?.message).toMatch(/tickets\.jsonl:26: more than 25 examples \(dataset\.limits\.maxExamples\)$/);
-    expect(await files()).toBe(before);
-  });
+  it(
+    'dataset.limits in the spec fails the run at prepare with the place and the key, before anything is ' + 'uploaded',
+    async () => {
+      const spec = exampleSpecWith({ name: 'limits-spec', baselines: { zeroShot: true } });
+      const yaml = loadSpecFile(spec) as { dataset: Record<string, unknown> };
+      fs.writeFileSync(spec, stringify({ ...yaml, dataset: { ...yaml.dataset, limits: { maxExamples: 25 } } }));
+      const files = async () =>
+        (
+          (await (
+            await fetch(`${h.backend.baseURL}/files`, { headers: { authorization: 'Bearer test-key-not-secret' } })
+          ).json()) as { data: unknown[] }
+        ).data.length;
+      const before = await files();
+      const started = await startPipeline(h.client, loadSpec(spec), { taskQueue: h.taskQueue });
+      const err = await started.handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      const cause = typedCause(err);
+      expect(cause?.type).toBe(Failure.InvalidDataset);
+      expect(cause?.message).toMatch(/tickets\.jsonl:26: more than 25 examples \(dataset\.limits\.maxExamples\)$/);
+      expect(await files()).toBe(before);
+    },
+  );
 });

@@ -45,7 +45,8 @@ test('bullet-list labels with descriptions are understood', async () => {
       {
         role: 'system',
         content:
-          'Route the message. Categories:\n- sales: buying, pricing, quotes\n- support: broken, error, crash\n- hr: vacation, salary, hiring',
+          'Route the message. Categories:\n- sales: buying, pricing, quotes\n- support: broken, error, ' +
+          'crash\n- hr: vacation, salary, hiring',
       },
       { role: 'user', content: 'The app shows an error and then crashes' },
     ],

@@ -91,8 +91,10 @@ maybe('held-out accuracy: zero-shot < few-shot < fine-tuned (≥ 80%)', async ()
   });
   const fineTuned = await score(done.fine_tuned_model!, (ex) => [system(ex), { role: 'user', content: user(ex) }]);
   console.log(
-    `support-tickets held-out (${heldOut.length}): zero-shot ${zeroShot.toFixed(3)}, few-shot random-5 ${fewShotRandom.toFixed(3)}, ` +
-      `few-shot nearest-5 ${fewShotNearest.toFixed(3)}, fine-tuned ${fineTuned.toFixed(3)} (${done.trained_tokens} trained tokens)`,
+    `support-tickets held-out (${heldOut.length}): zero-shot ${zeroShot.toFixed(3)}, few-shot random-5 ` +
+      `${fewShotRandom.toFixed(3)}, ` +
+      `few-shot nearest-5 ${fewShotNearest.toFixed(3)}, fine-tuned ${fineTuned.toFixed(3)} (` +
+      `${done.trained_tokens} trained tokens)`,
   );
   expect(zeroShot).toBeLessThan(fewShotRandom);
   expect(fewShotRandom).toBeLessThan(fineTuned);

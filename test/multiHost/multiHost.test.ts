@@ -121,103 +121,116 @@ describeWithTrainer('Tailor across hosts: S3 artifacts, PostgreSQL registry, no 
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a TypeScript worker killed mid-run is replaced on another host; one job, one adapter, one registry entry', async () => {
-    const servingUrl = /listening on (http:\S+)/.exec(processes[1]!.output())![1]!;
-    const workerA = await startWorker('cpu-a');
-    const spec = writeSelfHostedSpec(path.join(dir, 'input'), {
-      name: 'multi-host',
-      trainerQueue,
-      servingUrl,
-      registerAdapters: true,
-      training: { maxSteps: 60, checkpointEvery: 10, heartbeatTimeout: '10s' },
-    });
-    const { handle, runId } = await startPipeline(client, loadSpec(spec), { taskQueue });
-    const fineTune = client.workflow.getHandle(`${runId}/fine-tune`);
-    const progress = () =>
-      fineTune.query(fineTuneProgressQuery).catch(() => undefined) as Promise<FineTuneProgress | undefined>;
+  it(
+    'a TypeScript worker killed mid-run is replaced on ' +
+      'another host; one job, one adapter, one registry ' +
+      'entry',
+    async () => {
+      const servingUrl = /listening on (http:\S+)/.exec(processes[1]!.output())![1]!;
+      const workerA = await startWorker('cpu-a');
+      const spec = writeSelfHostedSpec(path.join(dir, 'input'), {
+        name: 'multi-host',
+        trainerQueue,
+        servingUrl,
+        registerAdapters: true,
+        training: { maxSteps: 60, checkpointEvery: 10, heartbeatTimeout: '10s' },
+      });
+      const { handle, runId } = await startPipeline(client, loadSpec(spec), { taskQueue });
+      const fineTune = client.workflow.getHandle(`${runId}/fine-tune`);
+      const progress = () =>
+        fineTune.query(fineTuneProgressQuery).catch(() => undefined) as Promise<FineTuneProgress | undefined>;
 
-    // Held, not timed: the run is paused at a training checkpoint while the worker dies and its replacement starts.
-    await eventually('training under way', async () => ((await progress())?.trainer?.step ? true : undefined), 180_000);
-    await fineTune.signal(pauseFineTuneSignal);
-    await eventually(
-      'the paused phase',
-      async () => ((await progress())?.phase === 'paused' ? true : undefined),
-      60_000,
-    );
-    // A second worker joins on its own host; then the first, which ran everything so far, dies.
-    const workerB = await startWorker('cpu-b');
-    await killHard(workerA);
-    await fineTune.signal(resumeFineTuneSignal);
-    const result = await handle.result();
-
-    // The run went on from the first worker's host to the second's: workflow tasks before the kill were taken by A
-    // (its identity is pid@host), every one after it by B, which had none of A's disk.
-    const taskTakers = async (workflowId: string) =>
-      (await client.workflow.getHandle(workflowId).fetchHistory()).events!.flatMap((e) =>
-        e.workflowTaskStartedEventAttributes?.identity ? [e.workflowTaskStartedEventAttributes.identity] : [],
+      // Held, not timed: the run is paused at a training checkpoint while the worker dies and its replacement starts.
+      await eventually(
+        'training under way',
+        async () => ((await progress())?.trainer?.step ? true : undefined),
+        180_000,
       );
-    const takers = await taskTakers(`${runId}/fine-tune`);
-    expect(takers[0]).toMatch(new RegExp(`^${workerA.pid}@`));
-    expect(takers[takers.length - 1]).toMatch(new RegExp(`^${workerB.pid}@`));
-    expect((await taskTakers(runId)).pop()).toMatch(new RegExp(`^${workerB.pid}@`));
+      await fineTune.signal(pauseFineTuneSignal);
+      await eventually(
+        'the paused phase',
+        async () => ((await progress())?.phase === 'paused' ? true : undefined),
+        60_000,
+      );
+      // A second worker joins on its own host; then the first, which ran everything so far, dies.
+      const workerB = await startWorker('cpu-b');
+      await killHard(workerA);
+      await fineTune.signal(resumeFineTuneSignal);
+      const result = await handle.result();
 
-    const ft = result.fineTune!;
-    expect(ft.selfHosted!.steps).toBe(60);
-    expect(result.deploy.outcome).toBe('promoted');
-    // The adapter went through the store, by digest: not a path on the trainer's host.
-    const adapterKey = `${PREFIX}/adapters/${ft.selfHosted!.adapterSha256}.tar`;
-    expect(ft.selfHosted!.adapterPath).toBe(`s3://${BUCKET}/${adapterKey}`);
-    const listed = await new S3Client(s3ClientConfig(s3Env())).send(
-      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${PREFIX}/adapters/` }),
-    );
-    expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([adapterKey]);
-    // One training job: one output folder on the trainer's host, none on the TypeScript hosts.
-    expect(fs.readdirSync(path.join(homeOf('gpu'), 'adapters')).filter((e) => !e.startsWith('.'))).toHaveLength(1);
-    for (const h of ['cpu-a', 'cpu-b']) expect(fs.existsSync(path.join(homeOf(h), 'adapters'))).toBe(false);
-    // The training file reached the trainer from the store, checked against its sha256.
-    expect(
-      fs.existsSync(
-        path.join(homeOf('gpu'), 'artifacts', result.prepared.train.sha256.slice(0, 2), result.prepared.train.sha256),
-      ),
-    ).toBe(true);
-    // The chat server loaded it from the store by digest, into its own host's cache.
-    const served = path.join(homeOf('serving'), 'adapters', '.store', ft.selfHosted!.adapterSha256);
-    expect(fs.existsSync(path.join(served, 'adapter_config.json'))).toBe(true);
-    // The registry on PostgreSQL holds the one model, and the alias points at it.
-    const registry = await openRegistry({ TAILOR_REGISTRY: pg.url });
-    try {
-      expect((await registry.listModels('multi-host')).map((m) => m.model)).toEqual([ft.model]);
-      expect(await registry.resolveAlias('multi-host', 'prod')).toBe(ft.model);
-    } finally {
-      await registry.close();
-    }
-  }, 600_000);
+      // The run went on from the first worker's host to the second's: workflow tasks before the kill were taken by A
+      // (its identity is pid@host), every one after it by B, which had none of A's disk.
+      const taskTakers = async (workflowId: string) =>
+        (await client.workflow.getHandle(workflowId).fetchHistory()).events!.flatMap((e) =>
+          e.workflowTaskStartedEventAttributes?.identity ? [e.workflowTaskStartedEventAttributes.identity] : [],
+        );
+      const takers = await taskTakers(`${runId}/fine-tune`);
+      expect(takers[0]).toMatch(new RegExp(`^${workerA.pid}@`));
+      expect(takers[takers.length - 1]).toMatch(new RegExp(`^${workerB.pid}@`));
+      expect((await taskTakers(runId)).pop()).toMatch(new RegExp(`^${workerB.pid}@`));
 
-  it('with the store on S3 the trainer gets a reference, not a path; a training file not in the bucket fails', async () => {
-    const saved = { ...process.env };
-    Object.assign(process.env, hostEnv('cpu-check'));
-    try {
-      const put = await artifactStore().put('{"messages": []}\n', { name: 'train.jsonl', count: 1 });
-      const paths = await selfHostedTrainingPaths({ train: put, runTag: 'multi-host/check' });
-      expect(paths).toEqual({
-        trainingArtifact: {
-          location: `s3://${BUCKET}/${PREFIX}`,
-          key: `${PREFIX}/${put.sha256.slice(0, 2)}/${put.sha256}`,
-          sha256: put.sha256,
-          bytes: put.bytes,
-        },
-        outputDir: 'multi-host_check',
-        checkpointDir: '.checkpoints/multi-host_check',
-      });
-      const absent = { ...put, sha256: 'f'.repeat(64), uri: `artifact:sha256:${'f'.repeat(64)}` };
-      await expect(selfHostedTrainingPaths({ train: absent, runTag: 'multi-host/absent' })).rejects.toMatchObject({
-        type: 'ArtifactMissing',
-        nonRetryable: true,
-        message: expect.stringContaining(`s3://${BUCKET}/${PREFIX}`),
-      });
-    } finally {
-      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-      Object.assign(process.env, saved);
-    }
-  });
+      const ft = result.fineTune!;
+      expect(ft.selfHosted!.steps).toBe(60);
+      expect(result.deploy.outcome).toBe('promoted');
+      // The adapter went through the store, by digest: not a path on the trainer's host.
+      const adapterKey = `${PREFIX}/adapters/${ft.selfHosted!.adapterSha256}.tar`;
+      expect(ft.selfHosted!.adapterPath).toBe(`s3://${BUCKET}/${adapterKey}`);
+      const listed = await new S3Client(s3ClientConfig(s3Env())).send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${PREFIX}/adapters/` }),
+      );
+      expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([adapterKey]);
+      // One training job: one output folder on the trainer's host, none on the TypeScript hosts.
+      expect(fs.readdirSync(path.join(homeOf('gpu'), 'adapters')).filter((e) => !e.startsWith('.'))).toHaveLength(1);
+      for (const h of ['cpu-a', 'cpu-b']) expect(fs.existsSync(path.join(homeOf(h), 'adapters'))).toBe(false);
+      // The training file reached the trainer from the store, checked against its sha256.
+      expect(
+        fs.existsSync(
+          path.join(homeOf('gpu'), 'artifacts', result.prepared.train.sha256.slice(0, 2), result.prepared.train.sha256),
+        ),
+      ).toBe(true);
+      // The chat server loaded it from the store by digest, into its own host's cache.
+      const served = path.join(homeOf('serving'), 'adapters', '.store', ft.selfHosted!.adapterSha256);
+      expect(fs.existsSync(path.join(served, 'adapter_config.json'))).toBe(true);
+      // The registry on PostgreSQL holds the one model, and the alias points at it.
+      const registry = await openRegistry({ TAILOR_REGISTRY: pg.url });
+      try {
+        expect((await registry.listModels('multi-host')).map((m) => m.model)).toEqual([ft.model]);
+        expect(await registry.resolveAlias('multi-host', 'prod')).toBe(ft.model);
+      } finally {
+        await registry.close();
+      }
+    },
+    600_000,
+  );
+
+  it(
+    'with the store on S3 the trainer gets a reference, ' + 'not a path; a training file not in the bucket fails',
+    async () => {
+      const saved = { ...process.env };
+      Object.assign(process.env, hostEnv('cpu-check'));
+      try {
+        const put = await artifactStore().put('{"messages": []}\n', { name: 'train.jsonl', count: 1 });
+        const paths = await selfHostedTrainingPaths({ train: put, runTag: 'multi-host/check' });
+        expect(paths).toEqual({
+          trainingArtifact: {
+            location: `s3://${BUCKET}/${PREFIX}`,
+            key: `${PREFIX}/${put.sha256.slice(0, 2)}/${put.sha256}`,
+            sha256: put.sha256,
+            bytes: put.bytes,
+          },
+          outputDir: 'multi-host_check',
+          checkpointDir: '.checkpoints/multi-host_check',
+        });
+        const absent = { ...put, sha256: 'f'.repeat(64), uri: `artifact:sha256:${'f'.repeat(64)}` };
+        await expect(selfHostedTrainingPaths({ train: absent, runTag: 'multi-host/absent' })).rejects.toMatchObject({
+          type: 'ArtifactMissing',
+          nonRetryable: true,
+          message: expect.stringContaining(`s3://${BUCKET}/${PREFIX}`),
+        });
+      } finally {
+        for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+        Object.assign(process.env, saved);
+      }
+    },
+  );
 });

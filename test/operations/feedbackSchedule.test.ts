@@ -14,7 +14,9 @@ type Closed = { id: string; status: string; closedAt: number; result?: Scheduled
 /** Every closed scheduled run of one pipeline, oldest first, with its result when it completed. */
 async function scheduledRuns(h: Harness, pipeline: string): Promise<Closed[]> {
   const out: Closed[] = [];
-  const query = `WorkflowType = 'scheduledPipelineWorkflow' AND TailorPipeline = '${pipeline}' AND ExecutionStatus != 'Running'`;
+  const query =
+    `WorkflowType = 'scheduledPipelineWorkflow' AND TailorPipeline = '${pipeline}' AND ExecutionStatus != ` +
+    `'Running'`;
   for await (const wf of h.client.workflow.list({ query })) {
     const status = wf.status.name;
     const result =
@@ -131,7 +133,8 @@ describe('a schedule whose pipeline learns from feedback (dataset.source: feedba
           `${e.message}: ${e.cause?.message}: ${e.cause?.cause?.message}`,
       );
     console.log(
-      `feedback schedule: pipeline ${started[0]} started once (${why}); later runs: ${after.map((r) => (r.result && 'reason' in r.result ? r.result.reason : r.result?.outcome)).join(' | ')}`,
+      `feedback schedule: pipeline ${started[0]} started once (${why}); later runs: ` +
+        `${after.map((r) => (r.result && 'reason' in r.result ? r.result.reason : r.result?.outcome)).join(' | ')}`,
     );
 
     // The scheduled run's history (materialise, then the child) replays against the current workflow code.

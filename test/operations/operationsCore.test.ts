@@ -33,7 +33,8 @@ describe('operations: pure parts', () => {
       `TailorPipeline IS NOT NULL AND TailorPipeline = 'o\\'neil' AND TailorOutcome = 'promoted'`,
     );
     expect(runsQuery({ all: true })).toBe(
-      `(TailorPipeline IS NOT NULL OR (ParentWorkflowId IS NULL AND WorkflowType IN ('evalSuiteWorkflow', 'promptSearchWorkflow', ` +
+      `(TailorPipeline IS NOT NULL OR (ParentWorkflowId IS NULL AND WorkflowType IN ('evalSuiteWorkflow', ` +
+        `'promptSearchWorkflow', ` +
         `'rollbackWorkflow', 'buildIndexWorkflow', 'sunsetWatchWorkflow')))`,
     );
     expect(runsQuery({ datasetSha: 'abc123' })).toContain(`TailorDatasetSha STARTS_WITH 'abc123'`);

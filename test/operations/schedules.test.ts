@@ -15,7 +15,9 @@ async function scheduledResults(
   pipeline: string,
 ): Promise<{ id: string; result: ScheduledPipelineResult }[]> {
   const out: { id: string; result: ScheduledPipelineResult }[] = [];
-  const query = `WorkflowType = 'scheduledPipelineWorkflow' AND TailorPipeline = '${pipeline}' AND ExecutionStatus = 'Completed'`;
+  const query =
+    `WorkflowType = 'scheduledPipelineWorkflow' AND TailorPipeline = '${pipeline}' AND ExecutionStatus = ` +
+    `'Completed'`;
   for await (const wf of h.client.workflow.list({ query })) {
     out.push({
       id: wf.workflowId,
@@ -43,110 +45,118 @@ describe('tailor schedule on Temporal Schedules, and tailor runs, against the re
   const skipName = uniqueName('sched-skip');
   const skip = smallSpec(skipName, { lines: 60, distinct: true });
 
-  it('starts runs on the schedule; with --skip-if-unchanged the next run on unchanged data ends skipped with no provider call', async () => {
-    const t0 = Date.now();
-    const created = await runCli(
-      ['schedule', 'create', skipName, '--spec', skip.specFile, '--every', '2s', '--skip-if-unchanged'],
-      cliEnv(h),
-    );
-    expect(created).toMatchObject({ code: 0 });
-    schedules.push(skipName);
+  it(
+    'starts runs on the schedule; with --skip-if-unchanged the next run on unchanged data ends skipped with no ' +
+      'provider call',
+    async () => {
+      const t0 = Date.now();
+      const created = await runCli(
+        ['schedule', 'create', skipName, '--spec', skip.specFile, '--every', '2s', '--skip-if-unchanged'],
+        cliEnv(h),
+      );
+      expect(created).toMatchObject({ code: 0 });
+      schedules.push(skipName);
 
-    const skipped = await eventually(
-      'a scheduled run that ended skipped',
-      async () => (await scheduledResults(h, skipName)).find((r) => r.result.outcome === 'skipped'),
-      75_000,
-    );
-    const tookMs = Date.now() - t0;
-    const results = await scheduledResults(h, skipName);
-    // Exactly one pipeline ran; the only fine-tuning job at the provider is its job.
-    const completed = results.filter((r) => r.result.outcome === 'completed');
-    expect(completed).toHaveLength(1);
-    const loaded = loadSpec(skip.specFile);
-    const sha = await sha256File(skip.dataFile);
-    expect(completed[0]!.result).toMatchObject({
-      datasetSha256: sha,
-      runId: pipelineRunId(skipName, sha, loaded.specSha256),
-    });
-    expect(await backendJobs(h.backend.baseURL)).toHaveLength(1);
+      const skipped = await eventually(
+        'a scheduled run that ended skipped',
+        async () => (await scheduledResults(h, skipName)).find((r) => r.result.outcome === 'skipped'),
+        75_000,
+      );
+      const tookMs = Date.now() - t0;
+      const results = await scheduledResults(h, skipName);
+      // Exactly one pipeline ran; the only fine-tuning job at the provider is its job.
+      const completed = results.filter((r) => r.result.outcome === 'completed');
+      expect(completed).toHaveLength(1);
+      const loaded = loadSpec(skip.specFile);
+      const sha = await sha256File(skip.dataFile);
+      expect(completed[0]!.result).toMatchObject({
+        datasetSha256: sha,
+        runId: pipelineRunId(skipName, sha, loaded.specSha256),
+      });
+      expect(await backendJobs(h.backend.baseURL)).toHaveLength(1);
 
-    // The skipped run made no provider call: its only activities were the fingerprint and the visibility lookup.
-    const history = await h.client.workflow.getHandle(skipped.id).fetchHistory();
-    const activityTypes = history.events!.flatMap((e) =>
-      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType!.name] : [],
-    );
-    expect(activityTypes).toEqual(['fingerprintDataset', 'lastSuccessfulDataset']);
-    expect(history.events!.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toBe(false);
-    await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, skipped.id);
-    await Worker.runReplayHistory(
-      { workflowBundle: await sharedBundle() },
-      await h.client.workflow.getHandle(completed[0]!.id).fetchHistory(),
-      completed[0]!.id,
-    );
+      // The skipped run made no provider call: its only activities were the fingerprint and the visibility lookup.
+      const history = await h.client.workflow.getHandle(skipped.id).fetchHistory();
+      const activityTypes = history.events!.flatMap((e) =>
+        e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType!.name] : [],
+      );
+      expect(activityTypes).toEqual(['fingerprintDataset', 'lastSuccessfulDataset']);
+      expect(history.events!.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toBe(false);
+      await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, skipped.id);
+      await Worker.runReplayHistory(
+        { workflowBundle: await sharedBundle() },
+        await h.client.workflow.getHandle(completed[0]!.id).fetchHistory(),
+        completed[0]!.id,
+      );
 
-    // Without the skip, a run on the same data and spec is a duplicate of the content-named run: a no-op.
-    const again = await h.client.workflow.execute(scheduledPipelineWorkflow, {
-      workflowId: uniqueName('sched-again'),
-      taskQueue: h.taskQueue,
-      args: [{ spec: loaded.spec, specSha256: loaded.specSha256, skipIfUnchanged: false }],
-    });
-    expect(again).toEqual({
-      outcome: 'duplicate',
-      datasetSha256: sha,
-      runId: pipelineRunId(skipName, sha, loaded.specSha256),
-    });
-    expect(await backendJobs(h.backend.baseURL)).toHaveLength(1);
+      // Without the skip, a run on the same data and spec is a duplicate of the content-named run: a no-op.
+      const again = await h.client.workflow.execute(scheduledPipelineWorkflow, {
+        workflowId: uniqueName('sched-again'),
+        taskQueue: h.taskQueue,
+        args: [{ spec: loaded.spec, specSha256: loaded.specSha256, skipIfUnchanged: false }],
+      });
+      expect(again).toEqual({
+        outcome: 'duplicate',
+        datasetSha256: sha,
+        runId: pipelineRunId(skipName, sha, loaded.specSha256),
+      });
+      expect(await backendJobs(h.backend.baseURL)).toHaveLength(1);
 
-    // On the schedule: every action sits on the 2 s grid and was taken at or after its scheduled time. How late
-    // depends on the machine's load, so it is printed, not asserted.
-    const describe = await runCli(['schedule', 'describe', skipName, '--json'], cliEnv(h));
-    expect(describe.code).toBe(0);
-    const d = JSON.parse(describe.stdout) as {
-      recent: { scheduledAt: string; takenAt: string; outcome: string }[];
-      nextRuns: string[];
-    };
-    expect(d.recent.length).toBeGreaterThanOrEqual(2);
-    for (const r of d.recent) {
-      expect(Date.parse(r.takenAt)).toBeGreaterThanOrEqual(Date.parse(r.scheduledAt));
-      expect(Date.parse(r.scheduledAt) % 2000).toBe(0);
-    }
-    expect(d.recent.map((r) => r.outcome)).toContain('skipped');
-    expect(d.nextRuns.length).toBeGreaterThan(0);
-    // The text view writes the interval as it was typed and names the flag.
-    const text = await runCli(['schedule', 'describe', skipName], cliEnv(h));
-    expect(text.stdout.split('\n')[0]).toContain('(every 2s; overlap');
-    expect(text.stdout.split('\n')[0]).toContain('; skip-if-unchanged)');
-    console.log(
-      `schedule skip-if-unchanged: first skipped run after ${tookMs} ms, ${results.length} closed scheduled runs`,
-    );
+      // On the schedule: every action sits on the 2 s grid and was taken at or after its scheduled time. How late
+      // depends on the machine's load, so it is printed, not asserted.
+      const describe = await runCli(['schedule', 'describe', skipName, '--json'], cliEnv(h));
+      expect(describe.code).toBe(0);
+      const d = JSON.parse(describe.stdout) as {
+        recent: { scheduledAt: string; takenAt: string; outcome: string }[];
+        nextRuns: string[];
+      };
+      expect(d.recent.length).toBeGreaterThanOrEqual(2);
+      for (const r of d.recent) {
+        expect(Date.parse(r.takenAt)).toBeGreaterThanOrEqual(Date.parse(r.scheduledAt));
+        expect(Date.parse(r.scheduledAt) % 2000).toBe(0);
+      }
+      expect(d.recent.map((r) => r.outcome)).toContain('skipped');
+      expect(d.nextRuns.length).toBeGreaterThan(0);
+      // The text view writes the interval as it was typed and names the flag.
+      const text = await runCli(['schedule', 'describe', skipName], cliEnv(h));
+      expect(text.stdout.split('\n')[0]).toContain('(every 2s; overlap');
+      expect(text.stdout.split('\n')[0]).toContain('; skip-if-unchanged)');
+      console.log(
+        `schedule skip-if-unchanged: first skipped run after ${tookMs} ms, ${results.length} closed scheduled runs`,
+      );
 
-    // Pause with a note, then delete, through the CLI.
-    expect(await runCli(['schedule', 'pause', skipName, '--note', 'test pause'], cliEnv(h))).toMatchObject({ code: 0 });
-    const listed = await runCli(['schedule', 'list', '--json'], cliEnv(h));
-    expect(
-      (JSON.parse(listed.stdout) as { name: string; paused: boolean; note: string }[]).find((s) => s.name === skipName),
-    ).toMatchObject({
-      paused: true,
-      note: 'test pause',
-    });
-    // Paused, it still runs on demand (trigger) and over a past window (backfill).
-    const handle = h.client.schedule.getHandle(skipName);
-    const before = (await handle.describe()).info;
-    const seen = (i: typeof before) => i.numActionsTaken + i.numActionsSkippedOverlap;
-    expect(await runCli(['schedule', 'trigger', skipName], cliEnv(h))).toMatchObject({ code: 0 });
-    await eventually('the triggered action', async () =>
-      seen((await handle.describe()).info) > seen(before) ? true : undefined,
-    );
-    const afterTrigger = (await handle.describe()).info;
-    const from = new Date(Date.now() - 60_000).toISOString();
-    const to = new Date(Date.now() - 55_000).toISOString();
-    expect(await runCli(['schedule', 'backfill', skipName, from, to], cliEnv(h))).toMatchObject({ code: 0 });
-    await eventually('the backfilled actions', async () =>
-      seen((await handle.describe()).info) > seen(afterTrigger) ? true : undefined,
-    );
-    expect(await runCli(['schedule', 'delete', skipName], cliEnv(h))).toMatchObject({ code: 0 });
-    await expect(handle.describe()).rejects.toThrow(/not found/i);
-  });
+      // Pause with a note, then delete, through the CLI.
+      expect(await runCli(['schedule', 'pause', skipName, '--note', 'test pause'], cliEnv(h))).toMatchObject({
+        code: 0,
+      });
+      const listed = await runCli(['schedule', 'list', '--json'], cliEnv(h));
+      expect(
+        (JSON.parse(listed.stdout) as { name: string; paused: boolean; note: string }[]).find(
+          (s) => s.name === skipName,
+        ),
+      ).toMatchObject({
+        paused: true,
+        note: 'test pause',
+      });
+      // Paused, it still runs on demand (trigger) and over a past window (backfill).
+      const handle = h.client.schedule.getHandle(skipName);
+      const before = (await handle.describe()).info;
+      const seen = (i: typeof before) => i.numActionsTaken + i.numActionsSkippedOverlap;
+      expect(await runCli(['schedule', 'trigger', skipName], cliEnv(h))).toMatchObject({ code: 0 });
+      await eventually('the triggered action', async () =>
+        seen((await handle.describe()).info) > seen(before) ? true : undefined,
+      );
+      const afterTrigger = (await handle.describe()).info;
+      const from = new Date(Date.now() - 60_000).toISOString();
+      const to = new Date(Date.now() - 55_000).toISOString();
+      expect(await runCli(['schedule', 'backfill', skipName, from, to], cliEnv(h))).toMatchObject({ code: 0 });
+      await eventually('the backfilled actions', async () =>
+        seen((await handle.describe()).info) > seen(afterTrigger) ? true : undefined,
+      );
+      expect(await runCli(['schedule', 'delete', skipName], cliEnv(h))).toMatchObject({ code: 0 });
+      await expect(handle.describe()).rejects.toThrow(/not found/i);
+    },
+  );
 
   it('takes a cron expression (and refuses --cron with --every)', async () => {
     const name = uniqueName('sched-cron');

@@ -58,126 +58,136 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('dataset watcher and base-model sunset watch, against the real dev server', () => {
   const h = useHarness('ops-watchers');
 
-  it('an unchanged tick starts nothing; five rapid changes inside the debounce start exactly one evaluation; one watcher per pipeline', async () => {
-    const name = uniqueName('watch');
-    const { specFile, dataFile } = smallSpec(name, { lines: 80 });
-    seedAlias(h, name, 'prod', 'gpt-4o-mini-2024-07-18', 'gpt-4o-mini-2024-07-18');
-    const env = cliEnv(h);
-    const started = await runCli(['watch', '--spec', specFile, '--every', '500ms', '--debounce', '2500ms'], env);
-    expect(started).toMatchObject({ code: 0 });
-    const handle = h.client.workflow.getHandle<typeof datasetWatcherWorkflow>(watcherIdFor(name));
-    try {
-      // A second watcher for the same pipeline is refused.
-      const second = await runCli(['watch', '--spec', specFile, '--every', '1s'], env);
-      expect(second.code).toBe(2);
-      expect(second.stderr).toMatch(/already running/);
+  it(
+    'an unchanged tick starts nothing; five rapid changes inside the debounce start exactly one evaluation; ' +
+      'one watcher per pipeline',
+    async () => {
+      const name = uniqueName('watch');
+      const { specFile, dataFile } = smallSpec(name, { lines: 80 });
+      seedAlias(h, name, 'prod', 'gpt-4o-mini-2024-07-18', 'gpt-4o-mini-2024-07-18');
+      const env = cliEnv(h);
+      const started = await runCli(['watch', '--spec', specFile, '--every', '500ms', '--debounce', '2500ms'], env);
+      expect(started).toMatchObject({ code: 0 });
+      const handle = h.client.workflow.getHandle<typeof datasetWatcherWorkflow>(watcherIdFor(name));
+      try {
+        // A second watcher for the same pipeline is refused.
+        const second = await runCli(['watch', '--spec', specFile, '--every', '1s'], env);
+        expect(second.code).toBe(2);
+        expect(second.stderr).toMatch(/already running/);
 
-      // Unchanged ticks start nothing.
-      await eventually(
-        'three ticks',
-        async () => ((await handle.query(watcherStatusQuery)).ticks >= 3 ? true : undefined),
-        30_000,
-      );
-      expect((await handle.query(watcherStatusQuery)).triggered).toEqual([]);
+        // Unchanged ticks start nothing.
+        await eventually(
+          'three ticks',
+          async () => ((await handle.query(watcherStatusQuery)).ticks >= 3 ? true : undefined),
+          30_000,
+        );
+        expect((await handle.query(watcherStatusQuery)).triggered).toEqual([]);
 
-      // Five changes, 250 ms apart: all inside one 2.5 s debounce window.
-      const t0 = Date.now();
-      const rows = fs.readFileSync(dataFile, 'utf8').split('\n').filter(Boolean);
-      for (let i = 0; i < 5; i++) {
+        // Five changes, 250 ms apart: all inside one 2.5 s debounce window.
+        const t0 = Date.now();
+        const rows = fs.readFileSync(dataFile, 'utf8').split('\n').filter(Boolean);
+        for (let i = 0; i < 5; i++) {
+          fs.appendFileSync(
+            dataFile,
+            rows[i]!.replace('"role":"user","content":"', `"role":"user","content":"(edit ${i}) `) + '\n',
+          );
+          await sleep(250);
+        }
+        const finalSha = await sha256File(dataFile);
+        const status = await eventually(
+          'the triggered evaluation',
+          async () => {
+            const s = await handle.query(watcherStatusQuery);
+            return s.triggered.length > 0 ? s : undefined;
+          },
+          40_000,
+        );
+        const triggeredAfter = Date.now() - t0;
+        expect(status.triggered).toEqual([
+          { datasetSha256: finalSha, workflowId: changeEvaluationIdFor(name, finalSha), started: true },
+        ]);
+        const evaluation = await h.client.workflow.getHandle(changeEvaluationIdFor(name, finalSha)).result();
+        expect((evaluation as { leaderboard: { model: string }[] }).leaderboard[0]!.model).toBe(
+          'gpt-4o-mini-2024-07-18',
+        );
+
+        // An external "data changed" on unchanged data is a look, not a trigger; more ticks add nothing either.
+        expect(await runCli(['notify-change', '--spec', specFile], env)).toMatchObject({ code: 0 });
+        const ticksNow = (await handle.query(watcherStatusQuery)).ticks;
+        await eventually(
+          'more ticks',
+          async () => ((await handle.query(watcherStatusQuery)).ticks >= ticksNow + 3 ? true : undefined),
+          30_000,
+        );
+        expect((await handle.query(watcherStatusQuery)).triggered).toHaveLength(1);
+        const evaluations = await eventually('the evaluation in visibility', async () => {
+          const ids = await evaluationsOf(h, name);
+          return ids.length > 0 ? ids : undefined;
+        });
+        expect(evaluations).toEqual([changeEvaluationIdFor(name, finalSha)]);
+        console.log(`watcher: one evaluation ${triggeredAfter} ms after the first of five changes`);
+
+        expect(await runCli(['watch', '--stop', '--spec', specFile], env)).toMatchObject({ code: 0 });
+        const final = await handle.result();
+        expect(final.triggered).toHaveLength(1);
+        // Deterministic: the whole watcher history (ticks, debounce resets, the child start) replays cleanly.
+        await Worker.runReplayHistory(
+          { workflowBundle: await sharedBundle() },
+          await handle.fetchHistory(),
+          watcherIdFor(name),
+        );
+      } finally {
+        await handle.terminate().catch(() => undefined);
+      }
+    },
+  );
+
+  it(
+    'notify-change starts a watcher by signal-with-start; with --on-change retrain a change starts one ' +
+      'pipeline run',
+    async () => {
+      const name = uniqueName('notify');
+      const { specFile, dataFile } = smallSpec(name, { lines: 60, offset: 300 });
+      const env = cliEnv(h);
+      // Ticks far apart: only the signals make it look.
+      expect(
+        await runCli(['notify-change', '--spec', specFile, '--every', '1h', '--on-change', 'retrain'], env),
+      ).toMatchObject({ code: 0 });
+      const handle = h.client.workflow.getHandle<typeof datasetWatcherWorkflow>(watcherIdFor(name));
+      try {
+        await eventually('the first look', async () =>
+          (await handle.query(watcherStatusQuery)).ticks >= 1 ? true : undefined,
+        );
+        expect((await handle.query(watcherStatusQuery)).triggered).toEqual([]);
         fs.appendFileSync(
           dataFile,
-          rows[i]!.replace('"role":"user","content":"', `"role":"user","content":"(edit ${i}) `) + '\n',
+          fs.readFileSync(dataFile, 'utf8').split('\n')[0]!.replace('"content":"', '"content":"(new) ') + '\n',
         );
-        await sleep(250);
+        const sha = await sha256File(dataFile);
+        expect(await runCli(['notify-change', '--spec', specFile], env)).toMatchObject({ code: 0 });
+        const expectedId = pipelineRunId(name, sha, loadSpec(specFile).specSha256);
+        const s = await eventually(
+          'the retrain',
+          async () => {
+            const st = await handle.query(watcherStatusQuery);
+            return st.triggered.length > 0 ? st : undefined;
+          },
+          30_000,
+        );
+        expect(s.triggered).toEqual([{ datasetSha256: sha, workflowId: expectedId, started: true }]);
+        const result = await h.client.workflow.getHandle(expectedId).result();
+        expect(result.datasetSha256).toBe(sha);
+        // The same data signalled again starts nothing.
+        expect(await runCli(['notify-change', '--spec', specFile], env)).toMatchObject({ code: 0 });
+        await eventually('the third look', async () =>
+          (await handle.query(watcherStatusQuery)).ticks >= 3 ? true : undefined,
+        );
+        expect((await handle.query(watcherStatusQuery)).triggered).toHaveLength(1);
+      } finally {
+        await handle.terminate().catch(() => undefined);
       }
-      const finalSha = await sha256File(dataFile);
-      const status = await eventually(
-        'the triggered evaluation',
-        async () => {
-          const s = await handle.query(watcherStatusQuery);
-          return s.triggered.length > 0 ? s : undefined;
-        },
-        40_000,
-      );
-      const triggeredAfter = Date.now() - t0;
-      expect(status.triggered).toEqual([
-        { datasetSha256: finalSha, workflowId: changeEvaluationIdFor(name, finalSha), started: true },
-      ]);
-      const evaluation = await h.client.workflow.getHandle(changeEvaluationIdFor(name, finalSha)).result();
-      expect((evaluation as { leaderboard: { model: string }[] }).leaderboard[0]!.model).toBe('gpt-4o-mini-2024-07-18');
-
-      // An external "data changed" on unchanged data is a look, not a trigger; more ticks add nothing either.
-      expect(await runCli(['notify-change', '--spec', specFile], env)).toMatchObject({ code: 0 });
-      const ticksNow = (await handle.query(watcherStatusQuery)).ticks;
-      await eventually(
-        'more ticks',
-        async () => ((await handle.query(watcherStatusQuery)).ticks >= ticksNow + 3 ? true : undefined),
-        30_000,
-      );
-      expect((await handle.query(watcherStatusQuery)).triggered).toHaveLength(1);
-      const evaluations = await eventually('the evaluation in visibility', async () => {
-        const ids = await evaluationsOf(h, name);
-        return ids.length > 0 ? ids : undefined;
-      });
-      expect(evaluations).toEqual([changeEvaluationIdFor(name, finalSha)]);
-      console.log(`watcher: one evaluation ${triggeredAfter} ms after the first of five changes`);
-
-      expect(await runCli(['watch', '--stop', '--spec', specFile], env)).toMatchObject({ code: 0 });
-      const final = await handle.result();
-      expect(final.triggered).toHaveLength(1);
-      // Deterministic: the whole watcher history (ticks, debounce resets, the child start) replays cleanly.
-      await Worker.runReplayHistory(
-        { workflowBundle: await sharedBundle() },
-        await handle.fetchHistory(),
-        watcherIdFor(name),
-      );
-    } finally {
-      await handle.terminate().catch(() => undefined);
-    }
-  });
-
-  it('notify-change starts a watcher by signal-with-start; with --on-change retrain a change starts one pipeline run', async () => {
-    const name = uniqueName('notify');
-    const { specFile, dataFile } = smallSpec(name, { lines: 60, offset: 300 });
-    const env = cliEnv(h);
-    // Ticks far apart: only the signals make it look.
-    expect(
-      await runCli(['notify-change', '--spec', specFile, '--every', '1h', '--on-change', 'retrain'], env),
-    ).toMatchObject({ code: 0 });
-    const handle = h.client.workflow.getHandle<typeof datasetWatcherWorkflow>(watcherIdFor(name));
-    try {
-      await eventually('the first look', async () =>
-        (await handle.query(watcherStatusQuery)).ticks >= 1 ? true : undefined,
-      );
-      expect((await handle.query(watcherStatusQuery)).triggered).toEqual([]);
-      fs.appendFileSync(
-        dataFile,
-        fs.readFileSync(dataFile, 'utf8').split('\n')[0]!.replace('"content":"', '"content":"(new) ') + '\n',
-      );
-      const sha = await sha256File(dataFile);
-      expect(await runCli(['notify-change', '--spec', specFile], env)).toMatchObject({ code: 0 });
-      const expectedId = pipelineRunId(name, sha, loadSpec(specFile).specSha256);
-      const s = await eventually(
-        'the retrain',
-        async () => {
-          const st = await handle.query(watcherStatusQuery);
-          return st.triggered.length > 0 ? st : undefined;
-        },
-        30_000,
-      );
-      expect(s.triggered).toEqual([{ datasetSha256: sha, workflowId: expectedId, started: true }]);
-      const result = await h.client.workflow.getHandle(expectedId).result();
-      expect(result.datasetSha256).toBe(sha);
-      // The same data signalled again starts nothing.
-      expect(await runCli(['notify-change', '--spec', specFile], env)).toMatchObject({ code: 0 });
-      await eventually('the third look', async () =>
-        (await handle.query(watcherStatusQuery)).ticks >= 3 ? true : undefined,
-      );
-      expect((await handle.query(watcherStatusQuery)).triggered).toHaveLength(1);
-    } finally {
-      await handle.terminate().catch(() => undefined);
-    }
-  });
+    },
+  );
 
   it('keeps its baseline across continue-as-new', async () => {
     const name = uniqueName('watch-can');

@@ -47,40 +47,44 @@ describe('tailor prompt-search', () => {
     expect(noSpace.stderr).toContain('--space FILE is required');
   });
 
-  it('searches within the budget, writes the winner for baselines.prompts, and prints the same result when run again', async () => {
-    const out = path.join(dir, 'prompts', 'best.yaml');
-    const args = [
-      'prompt-search',
-      EXAMPLE_SPEC,
-      '--space',
-      SPACE,
-      '--candidates',
-      '3',
-      '--dev-examples',
-      '24',
-      '--test-examples',
-      '24',
-      '--out',
-      out,
-    ];
-    const r = await runCli([...args, '--json'], env);
-    expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as PromptSearchResult & { ok: boolean };
-    expect(result.ok).toBe(true);
-    expect(result.outcomes).toHaveLength(3);
-    expect(result.heldOut.cases).toBe(24);
-    // The written template is a valid prompt a pipeline's baselines.prompts can name: the journey's leaderboard
-    // variant.
-    const best = loadPromptTemplate(out);
-    expect(best.template.name).toBe('classify-search');
-    const spec = exampleSpecWith({ baselines: { zeroShot: true, prompts: [out] } });
-    expect(loadSpec(spec).prompts.map((p) => p.name)).toEqual(['classify-search']);
+  it(
+    'searches within the budget, writes the winner for baselines.prompts, and prints the same result when run ' +
+      'again',
+    async () => {
+      const out = path.join(dir, 'prompts', 'best.yaml');
+      const args = [
+        'prompt-search',
+        EXAMPLE_SPEC,
+        '--space',
+        SPACE,
+        '--candidates',
+        '3',
+        '--dev-examples',
+        '24',
+        '--test-examples',
+        '24',
+        '--out',
+        out,
+      ];
+      const r = await runCli([...args, '--json'], env);
+      expect(r.code).toBe(0);
+      const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as PromptSearchResult & { ok: boolean };
+      expect(result.ok).toBe(true);
+      expect(result.outcomes).toHaveLength(3);
+      expect(result.heldOut.cases).toBe(24);
+      // The written template is a valid prompt a pipeline's baselines.prompts can name: the journey's leaderboard
+      // variant.
+      const best = loadPromptTemplate(out);
+      expect(best.template.name).toBe('classify-search');
+      const spec = exampleSpecWith({ baselines: { zeroShot: true, prompts: [out] } });
+      expect(loadSpec(spec).prompts.map((p) => p.name)).toEqual(['classify-search']);
 
-    const again = await runCli(args, env);
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain('(already running or finished: attached)');
-    expect(again.stdout).toMatch(/# +candidate +origin +parts +dev score +95% CI +tokens +cost/);
-    expect(again.stdout).toContain(`${result.winnerKey.slice(0, 12)} (winner`);
-    expect(again.stdout).toMatch(/held-out \(test split, 24 cases, not used to choose\): winner \d\.\d{3}/);
-  });
+      const again = await runCli(args, env);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('(already running or finished: attached)');
+      expect(again.stdout).toMatch(/# +candidate +origin +parts +dev score +95% CI +tokens +cost/);
+      expect(again.stdout).toContain(`${result.winnerKey.slice(0, 12)} (winner`);
+      expect(again.stdout).toMatch(/held-out \(test split, 24 cases, not used to choose\): winner \d\.\d{3}/);
+    },
+  );
 });

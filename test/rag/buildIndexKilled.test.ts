@@ -70,7 +70,8 @@ describe('buildIndex worker killed mid-build', () => {
       const ref = await handle.result();
       const inputsAfter = (await embeddingInputs(backend.baseURL)) - inputsAtKill;
       console.log(
-        `killed with ${storedAtKill}/${chunks} chunks stored (${inputsAtKill} inputs sent); the new worker embedded ${inputsAfter}`,
+        `killed with ${storedAtKill}/${chunks} chunks stored (${inputsAtKill} inputs sent); the new worker ` +
+          `embedded ${inputsAfter}`,
       );
       expect(inputsAfter).toBe(chunks - storedAtKill);
       expect(ref).toMatchObject({ chunks, embedded: chunks, reused: 0, deleted: 0 });

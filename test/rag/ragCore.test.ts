@@ -20,7 +20,8 @@ const para = (word: string, n: number) =>
 describe('document formats', () => {
   it('Markdown: heading paths, fenced code ignored, the boundary at the shallowest repeated level', () => {
     const md =
-      '# Guide\n\nIntro.\n\n## Refunds\n\nWithin 45 days.\n\n```\n# not a heading\n```\n\n### Exceptions\n\nGift cards.\n\n## Shipping\n\nTwo days.\n';
+      '# Guide\n\nIntro.\n\n## Refunds\n\nWithin 45 days.\n\n```\n# not a heading\n```\n\n### ' +
+      'Exceptions\n\nGift cards.\n\n## Shipping\n\nTwo days.\n';
     const doc = parseDocument('policies/guide.md', md);
     expect(doc.sections.map((s) => s.heading.join(' > '))).toEqual([
       'Guide',
@@ -35,7 +36,8 @@ describe('document formats', () => {
   it('HTML: text with heading paths, scripts dropped, entities decoded', () => {
     const doc = parseDocument(
       'a.html',
-      '<html><head><style>p{}</style></head><body><h1>Guide</h1><p>Fish &amp; chips &#8364;5</p><script>x()</script><h2>Setup</h2><p>Plug it in.</p></body></html>',
+      '<html><head><style>p{}</style></head><body><h1>Guide</h1><p>Fish &amp; chips ' +
+        '&#8364;5</p><script>x()</script><h2>Setup</h2><p>Plug it in.</p></body></html>',
     );
     expect(doc.text).toBe('Guide\nFish & chips €5\nSetup\nPlug it in.');
     expect(doc.sections.map((s) => [s.heading.join(' > '), doc.text.slice(s.start, s.end).trim()])).toEqual([
@@ -59,7 +61,9 @@ describe('document formats', () => {
 });
 
 describe('chunking', () => {
-  const md = `# Handbook\n\n## Refunds\n\n${para('refund', 30)}\n\n### Exceptions\n\nGift cards are final.\n\n## Shipping\n\n${para('shipping', 30)}\n\n## Tiny\n\nOne line.\n\n## Small\n\n${para('small', 2)}\n`;
+  const md =
+    `# Handbook\n\n## Refunds\n\n${para('refund', 30)}\n\n### Exceptions\n\nGift cards are final.\n\n## ` +
+    `Shipping\n\n${para('shipping', 30)}\n\n## Tiny\n\nOne line.\n\n## Small\n\n${para('small', 2)}\n`;
   const doc = parseDocument('hand.md', md);
   const chunks = chunkDocument(doc, { chunkTokens: 120, overlap: 20 });
 

@@ -67,22 +67,26 @@ describe('retrieval and faithfulness assertions', () => {
     expect(invented[0]!.detail).toMatch(/unsupported: .*90.*bob/);
   });
 
-  it('a prompt without passages scores 0 (not an error), a bad relevant list is an error, and bad specs are refused by field', async () => {
-    // Variants without retrieval share a leaderboard with RAG variants: they retrieved nothing relevant.
-    const noRag = await grade(
-      [{ type: 'retrieval_mrr' }],
-      input('x', { relevant: ['a.md'] }, [{ role: 'user', content: 'What is 2+2?' }]),
-    );
-    expect(noRag[0]).toMatchObject({ errored: false, score: 0, passed: false });
-    const recorded = await grade(
-      [{ type: 'retrieval_recall_at_k', min: 0 }],
-      input('x', { relevant: ['a.md'] }, [{ role: 'user', content: 'What is 2+2?' }]),
-    );
-    expect(recorded[0]).toMatchObject({ errored: false, score: 0, passed: true });
-    const bad = await grade([{ type: 'retrieval_recall_at_k' }], input('x', { relevant: 3 }));
-    expect(bad[0]).toMatchObject({ errored: true, errors: ['invalid_variable_error'] });
-    const r = AssertionSchema.safeParse({ type: 'faithfulness', min: 2 });
-    expect(r.success).toBe(false);
-    expect(r.error!.issues[0]!.path).toEqual(['min']);
-  });
+  it(
+    'a prompt without passages scores 0 (not an error), a bad relevant list is an error, and bad specs are ' +
+      'refused by field',
+    async () => {
+      // Variants without retrieval share a leaderboard with RAG variants: they retrieved nothing relevant.
+      const noRag = await grade(
+        [{ type: 'retrieval_mrr' }],
+        input('x', { relevant: ['a.md'] }, [{ role: 'user', content: 'What is 2+2?' }]),
+      );
+      expect(noRag[0]).toMatchObject({ errored: false, score: 0, passed: false });
+      const recorded = await grade(
+        [{ type: 'retrieval_recall_at_k', min: 0 }],
+        input('x', { relevant: ['a.md'] }, [{ role: 'user', content: 'What is 2+2?' }]),
+      );
+      expect(recorded[0]).toMatchObject({ errored: false, score: 0, passed: true });
+      const bad = await grade([{ type: 'retrieval_recall_at_k' }], input('x', { relevant: 3 }));
+      expect(bad[0]).toMatchObject({ errored: true, errors: ['invalid_variable_error'] });
+      const r = AssertionSchema.safeParse({ type: 'faithfulness', min: 2 });
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0]!.path).toEqual(['min']);
+    },
+  );
 });

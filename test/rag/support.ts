@@ -26,7 +26,9 @@ export function writeSyntheticCorpus(dir: string, docs: number): void {
     const sections = Array.from(
       { length: 4 },
       (_, s) =>
-        `## Topic ${s}\n\nPolicy ${d}-${s} says the limit for item ${d * 10 + s} is ${100 + d * 7 + s} units, reviewed by team ${String.fromCharCode(65 + (s % 26))}${d}. It applies to every region listed in appendix ${d}.${s}.`,
+        `## Topic ${s}\n\nPolicy ${d}-${s} says the limit for item ${d * 10 + s} is ${100 + d * 7 + s} ` +
+        `units, reviewed by team ${String.fromCharCode(65 + (s % 26))}${d}. It applies to every region ` +
+        `listed in appendix ${d}.${s}.`,
     );
     fs.writeFileSync(
       path.join(dir, `policy-${String(d).padStart(2, '0')}.md`),

@@ -106,66 +106,71 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('SIGKILL of the trainer mid-training: the retry resumes from a checkpoint, and one adapter reaches the registry', async () => {
-    const first = await startTrainer();
-    // Long enough (a few seconds on this fast tiny model) that the kill lands mid-training even on a loaded machine.
-    const loaded = spec('self-hosted-sigkill', { maxSteps: 200, checkpointEvery: 10 });
-    const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
-    // The fine-tune's progress query shows the trainer's step and loss as it trains.
-    const before = await eventually(
-      'a checkpoint and a few more steps',
-      async () => {
-        const p = await trainerProgress(runId).catch(() => undefined);
-        return p?.trainer?.checkpoint && p.trainer.step >= 15 ? p.trainer : undefined;
-      },
-      120_000,
-    );
-    expect(before).toMatchObject({ attempt: 1, maxSteps: 200 });
-    expect(before.loss).toEqual(expect.any(Number));
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
-    await startTrainer();
+  it(
+    'SIGKILL of the trainer mid-training: the retry resumes from a checkpoint, and one adapter reaches the ' +
+      'registry',
+    async () => {
+      const first = await startTrainer();
+      // Long enough (a few seconds on this fast tiny model) that the kill lands mid-training even on a loaded machine.
+      const loaded = spec('self-hosted-sigkill', { maxSteps: 200, checkpointEvery: 10 });
+      const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
+      // The fine-tune's progress query shows the trainer's step and loss as it trains.
+      const before = await eventually(
+        'a checkpoint and a few more steps',
+        async () => {
+          const p = await trainerProgress(runId).catch(() => undefined);
+          return p?.trainer?.checkpoint && p.trainer.step >= 15 ? p.trainer : undefined;
+        },
+        120_000,
+      );
+      expect(before).toMatchObject({ attempt: 1, maxSteps: 200 });
+      expect(before.loss).toEqual(expect.any(Number));
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+      await startTrainer();
 
-    const result = await handle.result();
-    const trained = result.fineTune!.selfHosted!;
-    // Resumed from a checkpoint at or after the one seen before the kill, not from step 0.
-    expect(trained.resumedFromStep).toBeGreaterThanOrEqual(10);
-    expect(trained.resumedFromStep % 10).toBe(0);
-    expect(trained.steps).toBe(200);
-    await maybeRecordHistories(h.client, 'self-hosted-worker-lost', [`${runId}/fine-tune`]);
-    const after = (await trainerProgress(runId)).trainer!;
-    expect(after.attempt).toBeGreaterThanOrEqual(2);
-    console.log(
-      `SIGKILL at step ≥ ${before.step}; attempt ${after.attempt} resumed from step ${trained.resumedFromStep} and finished at ${trained.steps}`,
-    );
+      const result = await handle.result();
+      const trained = result.fineTune!.selfHosted!;
+      // Resumed from a checkpoint at or after the one seen before the kill, not from step 0.
+      expect(trained.resumedFromStep).toBeGreaterThanOrEqual(10);
+      expect(trained.resumedFromStep % 10).toBe(0);
+      expect(trained.steps).toBe(200);
+      await maybeRecordHistories(h.client, 'self-hosted-worker-lost', [`${runId}/fine-tune`]);
+      const after = (await trainerProgress(runId)).trainer!;
+      expect(after.attempt).toBeGreaterThanOrEqual(2);
+      console.log(
+        `SIGKILL at step ≥ ${before.step}; attempt ${after.attempt} resumed from step ` +
+          `${trained.resumedFromStep} and finished at ${trained.steps}`,
+      );
 
-    // One adapter: in the adapters folder, in the registry, and loaded once into the serving endpoint.
-    const outputs = fs.readdirSync(path.join(h.home, 'adapters')).filter((e) => !e.startsWith('.'));
-    expect(outputs).toEqual([runSlug(`${runId}/fine-tune`)]);
-    const registry = new Registry(path.join(h.home, 'registry.db'));
-    try {
-      expect(registry.listModels('self-hosted-sigkill').map((m) => m.model)).toEqual([result.fineTune!.model]);
-      expect(registry.resolveAlias('self-hosted-sigkill', 'prod')).toBe(result.fineTune!.model);
-    } finally {
-      registry.close();
-    }
-    const listed = (await (await fetch(`${servingUrl}/models`)).json()) as { data: { id: string; root?: string }[] };
-    expect(listed.data.filter((m) => m.id === result.fineTune!.model)).toEqual([
-      expect.objectContaining({ root: trained.adapterPath }),
-    ]);
-    expect(result.gate.passed).toBe(true);
+      // One adapter: in the adapters folder, in the registry, and loaded once into the serving endpoint.
+      const outputs = fs.readdirSync(path.join(h.home, 'adapters')).filter((e) => !e.startsWith('.'));
+      expect(outputs).toEqual([runSlug(`${runId}/fine-tune`)]);
+      const registry = new Registry(path.join(h.home, 'registry.db'));
+      try {
+        expect(registry.listModels('self-hosted-sigkill').map((m) => m.model)).toEqual([result.fineTune!.model]);
+        expect(registry.resolveAlias('self-hosted-sigkill', 'prod')).toBe(result.fineTune!.model);
+      } finally {
+        registry.close();
+      }
+      const listed = (await (await fetch(`${servingUrl}/models`)).json()) as { data: { id: string; root?: string }[] };
+      expect(listed.data.filter((m) => m.id === result.fineTune!.model)).toEqual([
+        expect.objectContaining({ root: trained.adapterPath }),
+      ]);
+      expect(result.gate.passed).toBe(true);
 
-    // The audit shows the lost attempt (its heartbeat timeout) and the lineage to the registered model.
-    const audit = await runCli(['audit', runId, '--json'], cliEnvFor());
-    expect(audit.code).toBe(0);
-    const report = JSON.parse(audit.stdout) as AuditReport;
-    const training = report.activities.filter((a) => a.name === 'trainSupervised');
-    expect(training).toHaveLength(1);
-    expect(training[0]).toMatchObject({ status: 'completed', workflowId: `${runId}/fine-tune` });
-    expect(training[0]!.attempts).toBeGreaterThanOrEqual(2);
-    expect(training[0]!.failures.join('\n')).toMatch(/heartbeat/i);
-    expect(report.lineage).toContainEqual(expect.objectContaining({ kind: 'model', id: result.fineTune!.model }));
-  });
+      // The audit shows the lost attempt (its heartbeat timeout) and the lineage to the registered model.
+      const audit = await runCli(['audit', runId, '--json'], cliEnvFor());
+      expect(audit.code).toBe(0);
+      const report = JSON.parse(audit.stdout) as AuditReport;
+      const training = report.activities.filter((a) => a.name === 'trainSupervised');
+      expect(training).toHaveLength(1);
+      expect(training[0]).toMatchObject({ status: 'completed', workflowId: `${runId}/fine-tune` });
+      expect(training[0]!.attempts).toBeGreaterThanOrEqual(2);
+      expect(training[0]!.failures.join('\n')).toMatch(/heartbeat/i);
+      expect(report.lineage).toContainEqual(expect.objectContaining({ kind: 'model', id: result.fineTune!.model }));
+    },
+  );
 
   it('cancelling the run stops training within one checkpoint interval and keeps the last checkpoint', async () => {
     await ensureTrainer();
@@ -192,7 +197,8 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     // The pipeline waits for the trainer to stop (WAIT_CANCELLATION_COMPLETED), so the marker is there now.
     const stopped = stoppedAt(runId);
     console.log(
-      `cancel at step ≥ ${lastSeen}; the trainer stopped at step ${stopped.step} (checkpoint every ${every}), run closed ${tookMs} ms after the request`,
+      `cancel at step ≥ ${lastSeen}; the trainer stopped at step ${stopped.step} (checkpoint every ${every}` +
+        `), run closed ${tookMs} ms after the request`,
     );
     expect(lastSeen).toBeGreaterThanOrEqual(seen.step);
     expect(stopped.step - lastSeen).toBeLessThanOrEqual(every);
@@ -269,7 +275,8 @@ describeWithTrainer('self-hosted training survives a lost worker, stops on cance
     const status = await runCli(['status', runId, '--json'], cliEnvFor());
     expect(status.stdout).toMatch(/training used up the budget/);
     console.log(
-      `budget $0.004 at $3.60/h: training stopped at step ${stopped.step} after $${progress.spentUsd!.toFixed(4)} (${progress.trainingMs} ms)`,
+      `budget $0.004 at $3.60/h: training stopped at step ${stopped.step} after $` +
+        `${progress.spentUsd!.toFixed(4)} (${progress.trainingMs} ms)`,
     );
   });
 });

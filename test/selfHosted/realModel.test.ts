@@ -176,8 +176,10 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
     const show = (id: string) =>
       `${acc(id).correct}/${acc(id).n} [${acc(id).interval.low.toFixed(2)}, ${acc(id).interval.high.toFixed(2)}]`;
     console.log(
-      `real model, ${train} train / ${test} held out, one epoch: base zero-shot ${show('base-zero-shot')}, LoRA ${show('fine-tuned')}; ` +
-        `McNemar b=${m.b} c=${m.c} p=${m.pValue.toPrecision(3)}; ${result.fineTune!.selfHosted!.steps} steps; run ${took.toFixed(0)} s`,
+      `real model, ${train} train / ${test} held out, one epoch: base zero-shot ${show('base-zero-shot')}, ` +
+        `LoRA ${show('fine-tuned')}; ` +
+        `McNemar b=${m.b} c=${m.c} p=${m.pValue.toPrecision(3)}; ${result.fineTune!.selfHosted!.steps} ` +
+        `steps; run ${took.toFixed(0)} s`,
     );
     expect(m.c).toBeGreaterThan(m.b);
     expect(m.pValue).toBeLessThan(0.05);
@@ -199,45 +201,50 @@ describeWithModel(`a real model (${MODEL}) through the journey`, () => {
     expect(body.choices[0]!.message.content.length).toBeGreaterThan(0);
   }, 1_200_000);
 
-  it('SIGKILL of the trainer during LoRA training: the run completes with one adapter and one registry entry', async () => {
-    const first =
-      trainers.find((t) => t.child.exitCode === null && t.child.signalCode === null) ?? (await startTrainer());
-    // 6 labels × 2 templates × 3 tickets: ~18 to train on; maxSteps 6 outlasts the first checkpoint.
-    const loaded = writeSpec('real-sigkill', subset(2, 3), { test: 0.25, maxSteps: 6, checkpointEvery: 2, smoke: 2 });
-    const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
-    // Held by the trainer's own report: a checkpoint is on disk and training has not finished.
-    const before = await eventually(
-      'the first checkpoint',
-      async () => {
-        const p = (await h.client.workflow
-          .getHandle(`${runId}/fine-tune`)
-          .query(fineTuneProgressQuery)
-          .catch(() => undefined)) as FineTuneProgress | undefined;
-        return p?.trainer?.checkpoint ? p.trainer : undefined;
-      },
-      300_000,
-    );
-    expect(before.step).toBeLessThan(6);
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
-    await startTrainer();
+  it(
+    'SIGKILL of the trainer during LoRA training: the ' + 'run completes with one adapter and one registry ' + 'entry',
+    async () => {
+      const first =
+        trainers.find((t) => t.child.exitCode === null && t.child.signalCode === null) ?? (await startTrainer());
+      // 6 labels × 2 templates × 3 tickets: ~18 to train on; maxSteps 6 outlasts the first checkpoint.
+      const loaded = writeSpec('real-sigkill', subset(2, 3), { test: 0.25, maxSteps: 6, checkpointEvery: 2, smoke: 2 });
+      const { handle, runId } = await startPipeline(h.client, loaded, { taskQueue: h.taskQueue });
+      // Held by the trainer's own report: a checkpoint is on disk and training has not finished.
+      const before = await eventually(
+        'the first checkpoint',
+        async () => {
+          const p = (await h.client.workflow
+            .getHandle(`${runId}/fine-tune`)
+            .query(fineTuneProgressQuery)
+            .catch(() => undefined)) as FineTuneProgress | undefined;
+          return p?.trainer?.checkpoint ? p.trainer : undefined;
+        },
+        300_000,
+      );
+      expect(before.step).toBeLessThan(6);
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+      await startTrainer();
 
-    const result = await handle.result();
-    const trained = result.fineTune!.selfHosted!;
-    console.log(
-      `real model SIGKILL at step ${before.step}; resumed from step ${trained.resumedFromStep}, finished at ${trained.steps}`,
-    );
-    expect(trained.resumedFromStep).toBeGreaterThanOrEqual(2);
-    expect(trained.steps).toBe(6);
-    const outputs = fs
-      .readdirSync(path.join(h.home, 'adapters'))
-      .filter((e) => !e.startsWith('.') && e.startsWith(runSlug(`real-sigkill`)));
-    expect(outputs).toEqual([runSlug(`${runId}/fine-tune`)]);
-    const registry = new Registry(path.join(h.home, 'registry.db'));
-    try {
-      expect(registry.listModels('real-sigkill').map((m) => m.model)).toEqual([result.fineTune!.model]);
-    } finally {
-      registry.close();
-    }
-  }, 900_000);
+      const result = await handle.result();
+      const trained = result.fineTune!.selfHosted!;
+      console.log(
+        `real model SIGKILL at step ${before.step}; resumed from step ${trained.resumedFromStep}, finished at ` +
+          `${trained.steps}`,
+      );
+      expect(trained.resumedFromStep).toBeGreaterThanOrEqual(2);
+      expect(trained.steps).toBe(6);
+      const outputs = fs
+        .readdirSync(path.join(h.home, 'adapters'))
+        .filter((e) => !e.startsWith('.') && e.startsWith(runSlug(`real-sigkill`)));
+      expect(outputs).toEqual([runSlug(`${runId}/fine-tune`)]);
+      const registry = new Registry(path.join(h.home, 'registry.db'));
+      try {
+        expect(registry.listModels('real-sigkill').map((m) => m.model)).toEqual([result.fineTune!.model]);
+      } finally {
+        registry.close();
+      }
+    },
+    900_000,
+  );
 });

@@ -21,8 +21,9 @@ describe('registry details (how a self-hosted model was trained)', () => {
   it('adds the details column to a registry file written before it existed, keeping its models', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-registry-')), 'registry.db');
     const old = new Database(file);
-    old.exec(`CREATE TABLE models (model TEXT PRIMARY KEY, pipeline TEXT NOT NULL, provider TEXT NOT NULL, base_model TEXT NOT NULL,
-      job_id TEXT, train_sha256 TEXT, spec_sha256 TEXT, run_id TEXT NOT NULL, eval_report_uri TEXT, score REAL, created_at INTEGER NOT NULL)`);
+    old.exec(`CREATE TABLE models (model TEXT PRIMARY KEY, pipeline TEXT NOT NULL, provider TEXT NOT NULL,
+      base_model TEXT NOT NULL, job_id TEXT, train_sha256 TEXT, spec_sha256 TEXT, run_id TEXT NOT NULL,
+      eval_report_uri TEXT, score REAL, created_at INTEGER NOT NULL)`);
     old
       .prepare(`INSERT INTO models VALUES ('ft:old', 'p', 'openai', 'gpt', 'job', NULL, NULL, 'r0', NULL, 0.4, 0)`)
       .run();

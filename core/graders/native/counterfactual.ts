@@ -53,6 +53,8 @@ export async function gradeCounterfactual(
     score: equivalent ? 1 : 0,
     passed: equivalent,
     errored: false,
-    detail: `${swapped} term(s) swapped; ${equivalent ? 'equivalent' : `answers differ: ${JSON.stringify(original.slice(0, 40))} vs ${JSON.stringify(other.slice(0, 40))}`}`,
+    detail:
+      `${swapped} term(s) swapped; ` +
+      `${equivalent ? 'equivalent' : `answers differ: ` + `${JSON.stringify(original.slice(0, 40))} vs ` + `${JSON.stringify(other.slice(0, 40))}`}`,
   };
 }

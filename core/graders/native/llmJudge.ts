@@ -4,9 +4,13 @@ import { field, numericValue, parseJsonReply } from '../judgeReply';
 import { renderGraderTemplate, type TemplateContext } from '../template';
 
 const SINGLE_SYSTEM =
-  'You are an impartial grader. Read the rubric, the task input and the answer. Reply with JSON {"score": a number from 0 to 1, "reason": a short string}: 1 means the answer fully satisfies the rubric, 0 that it does not at all.';
+  'You are an impartial grader. Read the rubric, the task input and the answer. Reply with JSON {"score": a ' +
+  'number from 0 to 1, "reason": a short string}: 1 means the answer fully satisfies the rubric, 0 that it ' +
+  'does not at all.';
 const PAIR_SYSTEM =
-  'You are an impartial grader comparing two answers to the same task against a rubric. Ignore their order and length; judge only the rubric. Reply with JSON {"winner": "A", "B" or "tie", "reason": a short string}.';
+  'You are an impartial grader comparing two answers to the same task against a rubric. Ignore their order ' +
+  'and length; judge only the rubric. Reply with JSON {"winner": "A", "B" or "tie", "reason": a short ' +
+  'string}.';
 
 const SCORE_SCHEMA = {
   type: 'object',

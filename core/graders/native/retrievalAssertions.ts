@@ -54,7 +54,8 @@ export function gradeRetrieval(
     errored: false,
     detail: passed
       ? undefined
-      : `${a.type === 'retrieval_mrr' ? 'reciprocal rank' : `recall@${k}`} ${score.toFixed(2)} < ${a.min}: relevant ${relevant.join(', ')}; retrieved ${labels.join(', ')}`,
+      : `${a.type === 'retrieval_mrr' ? 'reciprocal rank' : `recall@${k}`} ${score.toFixed(2)} < ${a.min}: ` +
+        `relevant ${relevant.join(', ')}; retrieved ${labels.join(', ')}`,
   };
 }
 

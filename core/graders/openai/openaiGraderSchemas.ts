@@ -134,7 +134,8 @@ const PythonSchema = z
   .strict()
   .refine(() => false, {
     message:
-      'python graders run OpenAI-supplied Python in a sandbox (numpy, rapidfuzz, …); Tailor has no such sandbox yet — use text_similarity, string_check or a model grader',
+      'python graders run OpenAI-supplied Python in a sandbox (numpy, rapidfuzz, …); Tailor has no such ' +
+      'sandbox yet — use text_similarity, string_check or a model grader',
   });
 
 /** Any grader `multi` may hold (everything but `multi`). */

@@ -18,7 +18,8 @@ export function setBodyLimit(req: IncomingMessage, bytes: number): void {
 export function bodyTooLarge(bytes: number | string, limit: number): ApiError {
   return new ApiError(
     413,
-    `Request body of ${bytes} bytes exceeds the ${limit}-byte limit (maxBodyBytes; tailor local-openai --max-body-bytes).`,
+    `Request body of ${bytes} bytes exceeds the ${limit}-byte limit (maxBodyBytes; tailor local-openai ` +
+      `--max-body-bytes).`,
     'invalid_request_error',
     null,
     'request_too_large',
@@ -74,7 +75,8 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new ApiError(
       400,
-      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP " +
+        'library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)',
       'invalid_request_error',
     );
   }

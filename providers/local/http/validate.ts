@@ -8,7 +8,8 @@ import { invalidRequest } from './apiError';
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest(
-      `The request body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}.`,
+      `The request body must be a JSON object, got ` +
+        `${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}.`,
       null,
       'invalid_value',
     );

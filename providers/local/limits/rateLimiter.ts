@@ -88,7 +88,9 @@ export class RateLimiter {
     if (tokens > this.tokens.capacity) {
       throw this.error(
         'tokens',
-        `Request too large for ${model} in organization org-tailorlocal on tokens per min (TPM): Limit ${this.tokens.capacity}, Requested ${tokens}. The input or output tokens must be reduced in order to run successfully.`,
+        `Request too large for ${model} in organization org-tailorlocal on tokens per min (TPM): Limit ` +
+          `${this.tokens.capacity}, Requested ${tokens}. The input or output tokens must be reduced in order ` +
+          `to run successfully.`,
         // Retrying can never succeed, so say so (the SDK honours x-should-retry).
         0,
         false,
@@ -98,7 +100,9 @@ export class RateLimiter {
       const wait = this.requests.waitFor(1);
       throw this.error(
         'requests',
-        `Rate limit reached for ${model} in organization org-tailorlocal on requests per min (RPM): Limit ${this.requests.capacity}, Used ${this.requests.capacity - Math.floor(this.requests.level)}, Requested 1. Please try again in ${goDuration(wait)}.`,
+        `Rate limit reached for ${model} in organization org-tailorlocal on requests per min (RPM): Limit ` +
+          `${this.requests.capacity}, Used ${this.requests.capacity - Math.floor(this.requests.level)}, ` +
+          `Requested 1. Please try again in ${goDuration(wait)}.`,
         wait,
       );
     }
@@ -106,7 +110,9 @@ export class RateLimiter {
       const wait = this.tokens.waitFor(tokens);
       throw this.error(
         'tokens',
-        `Rate limit reached for ${model} in organization org-tailorlocal on tokens per min (TPM): Limit ${this.tokens.capacity}, Used ${this.tokens.capacity - Math.floor(this.tokens.level)}, Requested ${tokens}. Please try again in ${goDuration(wait)}.`,
+        `Rate limit reached for ${model} in organization org-tailorlocal on tokens per min (TPM): Limit ` +
+          `${this.tokens.capacity}, Used ${this.tokens.capacity - Math.floor(this.tokens.level)}, Requested ` +
+          `${tokens}. Please try again in ${goDuration(wait)}.`,
         wait,
       );
     }

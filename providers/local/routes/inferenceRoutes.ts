@@ -32,7 +32,8 @@ export function inferenceRoutes(models: ModelRegistry, limiter: RateLimiter, usa
           if (baseModel(body.model)?.kind === 'embedding') {
             throw new ApiError(
               404,
-              'This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?',
+              'This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you ' +
+                'mean to use v1/completions?',
               'invalid_request_error',
               'model',
               null,

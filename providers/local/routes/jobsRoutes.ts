@@ -16,7 +16,8 @@ import type { JobObject } from '../training/jobRecord';
 export function trainingNotAvailable(): ApiError {
   return new ApiError(
     403,
-    'OpenAI is winding down its self-serve fine-tuning platform, and your organization can no longer create new fine-tuning jobs. Inference on existing fine-tuned models is not affected.',
+    'OpenAI is winding down its self-serve fine-tuning platform, and your organization can no longer create ' +
+      'new fine-tuning jobs. Inference on existing fine-tuned models is not affected.',
     'invalid_request_error',
     null,
     'training_not_available',

@@ -44,7 +44,8 @@ export class StateStore {
     `);
     this.stmts = {
       put: this.db.prepare(
-        'INSERT INTO objects(kind, id, parent, data) VALUES (?, ?, ?, ?) ON CONFLICT(kind, id) DO UPDATE SET data = excluded.data',
+        'INSERT INTO objects(kind, id, parent, data) VALUES (?, ?, ?, ?) ON CONFLICT(kind, id) DO UPDATE SET ' +
+          'data = excluded.data',
       ),
       get: this.db.prepare('SELECT data FROM objects WHERE kind = ? AND id = ?'),
       del: this.db.prepare('DELETE FROM objects WHERE kind = ? AND id = ?'),

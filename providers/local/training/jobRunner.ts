@@ -112,7 +112,8 @@ export class JobRunner {
       this.event(
         job.id,
         messageEvent(
-          `Validating training file: ${job.training_file}${job.validation_file ? ` and validation file: ${job.validation_file}` : ''}`,
+          `Validating training file: ${job.training_file}` +
+            `${job.validation_file ? ` and validation file: ${job.validation_file}` : ''}`,
         ),
       );
     });
@@ -327,7 +328,9 @@ export class JobRunner {
         rec,
         {
           code: 'internal_error',
-          message: `Fine-tuning job failed at step ${report.step} due to an internal error (injected fault train.fail_after=${failAfter}).`,
+          message:
+            `Fine-tuning job failed at step ${report.step} due to an internal error (injected fault ` +
+            `train.fail_after=${failAfter}).`,
           param: null,
         },
         true,

@@ -99,7 +99,9 @@ export function prepareTrainingData(
     if (format !== expected) {
       return {
         code,
-        message: `Invalid file format. Input file ${fileId} is in ${FORMAT_NAME[format]} format (line ${i + 1}), but the fine-tuning method is ${method}, which requires the ${FORMAT_NAME[expected]} format.`,
+        message:
+          `Invalid file format. Input file ${fileId} is in ${FORMAT_NAME[format]} format (line ${i + 1}), but ` +
+          `the fine-tuning method is ${method}, which requires the ${FORMAT_NAME[expected]} format.`,
         param: which,
       };
     }

@@ -13,7 +13,9 @@ export const LABELS = [
   'refund_request',
   'product_question',
 ] as const;
-export const SYSTEM = `You are a support-ticket classifier. Classify the ticket into exactly one of these labels: ${LABELS.join(', ')}. Answer with the label only.`;
+export const SYSTEM =
+  `You are a support-ticket classifier. Classify the ticket into exactly one of these labels: ` +
+  `${LABELS.join(', ')}. Answer with the label only.`;
 
 const TEMPLATES: Record<(typeof LABELS)[number], string[]> = {
   billing: [
