@@ -15,8 +15,8 @@
 // skipping node_modules, dist and dot-folders). --check lists what would change and exits 1 if anything would.
 'use strict';
 const fs = require('node:fs');
-const path = require('node:path');
 const ts = require('typescript');
+const { parseRewriteArgs } = require('./rewriteArgs');
 
 const DIRECTIVE = /eslint-|@ts-|prettier-ignore|istanbul |c8 |#!|@vite-ignore|webpackChunkName/;
 /** Text that must start its own line: a list item, a tag, a table row or an indented (code) line. */
@@ -25,7 +25,6 @@ const BLOCK_START = /^(\s|[-*+•|>#]\s|\d+[.)]\s|@|```|$)/;
 /** Whether a line may break at the space at `i`: not before a list marker or tag, not right after a tag's name. */
 const breakable = (text, i) =>
   text[i] === ' ' && !BLOCK_START.test(text.slice(i + 1)) && !/(^|\s)@\w+$/.test(text.slice(0, i));
-const EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.mts', '.cts']);
 
 /** Every comment range in the file, from the parser's view of the trivia before each token. */
 function commentRanges(sourceFile) {
@@ -222,39 +221,10 @@ function wrapComments(fileName, text, width = 120) {
   return result;
 }
 
-function listFiles(target, out) {
-  const stat = fs.statSync(target);
-  if (stat.isFile()) {
-    if (EXTENSIONS.has(path.extname(target))) out.push(target);
-    return;
-  }
-  for (const entry of fs.readdirSync(target)) {
-    if (entry === 'node_modules' || entry === 'dist' || (entry.startsWith('.') && entry !== '.')) continue;
-    listFiles(path.join(target, entry), out);
-  }
-}
-
 function main(argv) {
-  let width = 120;
-  let check = false;
-  const targets = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--check') check = true;
-    else if (argv[i] === '--width') width = Number(argv[++i]);
-    else targets.push(argv[i]);
-  }
-  if (!Number.isInteger(width) || width < 40 || targets.length === 0) {
-    process.stderr.write('usage: node scripts/wrapComments.js [--check] [--width 120] <file|folder>...\n');
-    return 2;
-  }
-  const files = [];
-  for (const t of targets) {
-    if (!fs.existsSync(t)) {
-      process.stderr.write(`wrapComments: ${t}: no such file or folder\n`);
-      return 2;
-    }
-    listFiles(t, files);
-  }
+  const args = parseRewriteArgs('wrapComments', argv);
+  if (args.exitCode !== undefined) return args.exitCode;
+  const { width, check, files } = args;
   let changed = 0;
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');

@@ -11,10 +11,9 @@
 // skipping node_modules, dist and dot-folders). --check lists what would change and exits 1 if anything would.
 'use strict';
 const fs = require('node:fs');
-const path = require('node:path');
 const ts = require('typescript');
+const { parseRewriteArgs } = require('./rewriteArgs');
 
-const EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.mts', '.cts']);
 const K = ts.SyntaxKind;
 /** Shorter literals stay whole: cutting them gains little room and scatters a message into fragments. */
 const MIN_SPLIT = 40;
@@ -172,39 +171,10 @@ function literalValues(fileName, text) {
   return values;
 }
 
-function listFiles(target, out) {
-  const stat = fs.statSync(target);
-  if (stat.isFile()) {
-    if (EXTENSIONS.has(path.extname(target))) out.push(target);
-    return;
-  }
-  for (const entry of fs.readdirSync(target)) {
-    if (entry === 'node_modules' || entry === 'dist' || (entry.startsWith('.') && entry !== '.')) continue;
-    listFiles(path.join(target, entry), out);
-  }
-}
-
 function main(argv) {
-  let width = 120;
-  let check = false;
-  const targets = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--check') check = true;
-    else if (argv[i] === '--width') width = Number(argv[++i]);
-    else targets.push(argv[i]);
-  }
-  if (!Number.isInteger(width) || width < 40 || targets.length === 0) {
-    process.stderr.write('usage: node scripts/wrapStrings.js [--check] [--width 120] <file|folder>...\n');
-    return 2;
-  }
-  const files = [];
-  for (const t of targets) {
-    if (!fs.existsSync(t)) {
-      process.stderr.write(`wrapStrings: ${t}: no such file or folder\n`);
-      return 2;
-    }
-    listFiles(t, files);
-  }
+  const args = parseRewriteArgs('wrapStrings', argv);
+  if (args.exitCode !== undefined) return args.exitCode;
+  const { width, check, files } = args;
   let changed = 0;
   let refused = 0;
   for (const file of files) {
