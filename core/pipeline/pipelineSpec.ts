@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DurationSchema as Duration } from '../spec/duration';
 import { DatasetSpecSchema } from '../spec/datasetSpec';
 import { DeploySpecSchema } from '../spec/deploySpec';
+import { DistillSpecSchema } from '../spec/distillSpec';
 import { ProviderSpecSchema } from '../spec/providerSpec';
 import { RagOptionsSchema } from '../spec/ragSpec';
 import { TimeoutsSpecSchema } from './timeoutsSpec';
@@ -122,6 +123,11 @@ export const PipelineSpecSchema = z
     }),
     /** Activity timeouts by kind of work, over core/activityOptions/activityTimeouts.ts. @default the table */
     timeouts: TimeoutsSpecSchema.optional(),
+    /**
+     * Distillation (core/spec/distillSpec.ts): a teacher answers prompts, its answers train the student (`baseModel`
+     * + `fineTune:`), and the gate compares the two on held-out prompts. Needs `dataset: { source: distill }`.
+     */
+    distill: DistillSpecSchema.optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -134,6 +140,16 @@ export const PipelineSpecSchema = z
         path: ['fineTune', 'checkpoints'],
         message: "'best' needs a provider with a fine-tuning checkpoints API; provider 'self-hosted' has none yet",
       });
+    }
+    if ((spec.distill !== undefined) !== (spec.dataset.source === 'distill')) {
+      const message = spec.distill
+        ? 'distill: needs dataset: { source: distill } (the teacher\'s answers are the dataset)'
+        : 'source: distill needs a distill: section (teacher and prompts)';
+      ctx.addIssue({ code: 'custom', path: spec.distill ? ['dataset', 'source'] : ['distill'], message });
+    }
+    if (spec.distill && spec.fineTune.method.type !== 'supervised') {
+      const message = `distill: trains on the teacher's answers, so fineTune.method must be supervised`;
+      ctx.addIssue({ code: 'custom', path: ['fineTune', 'method', 'type'], message });
     }
     // With no bar, the zero-shot variant always "passes" and fine-tuning would never run.
     if (spec.fineTune.when === 'needed' && spec.gate.minScore <= 0 && spec.gate.rules.length === 0) {

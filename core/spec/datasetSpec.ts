@@ -128,9 +128,10 @@ export const DatasetSpecSchema = z
     /**
      * Where the examples come from: `file` (`path`) or `feedback`, the registry's feedback table exported as
      * `tailor feedback export` does (format `dpo`: corrections and preferences as pairs; `chat`: corrected and
-     * highly rated answers). Left unset for files so older specs keep their hash. @default 'file'
+     * highly rated answers), or `distill`, the teacher's answers to the spec's `distill:` prompts. Left unset for
+     * files so older specs keep their hash. @default 'file'
      */
-    source: z.enum(['file', 'feedback', 'capture']).optional(),
+    source: z.enum(['file', 'feedback', 'capture', 'distill']).optional(),
     /** `source: capture`: whose traffic the gateway captured, as NAME@ALIAS (`tailor capture export` does the same). */
     alias: z.string().min(1).optional(),
     /** `source: capture`: only answers rated at least this (1-5, thumbs up = 5), or corrected. @default every answer */
@@ -164,8 +165,11 @@ export const DatasetSpecSchema = z
   .superRefine((d, ctx) => {
     const feedback = d.source === 'feedback';
     const capture = d.source === 'capture';
-    if (!feedback && !capture && d.path === '') {
+    if (!feedback && !capture && d.source !== 'distill' && d.path === '') {
       ctx.addIssue({ code: 'custom', path: ['path'], message: 'expected the dataset file (or source: feedback)' });
+    }
+    if (d.source === 'distill' && d.format !== 'chat') {
+      ctx.addIssue({ code: 'custom', path: ['format'], message: `source: distill gives 'chat' data, not '${d.format}'` });
     }
     if ((feedback || capture) && d.format !== 'dpo' && d.format !== 'chat') {
       const message = `source: ${d.source} gives 'dpo' or 'chat' data, not '${d.format}'`;
