@@ -46,6 +46,18 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_model_at ON feedback (model, at);
 CREATE INDEX feedback_at ON feedback (at);`,
   },
+  {
+    version: 5,
+    name: 'canaries',
+    sql: `
+CREATE TABLE canaries (
+  pipeline TEXT NOT NULL, alias TEXT NOT NULL, model TEXT NOT NULL, percent DOUBLE PRECISION NOT NULL,
+  who TEXT NOT NULL, why TEXT NOT NULL, run_id TEXT, started_at BIGINT NOT NULL, PRIMARY KEY (pipeline, alias));
+CREATE TABLE canary_history (
+  id BIGSERIAL PRIMARY KEY, pipeline TEXT NOT NULL, alias TEXT NOT NULL, action TEXT NOT NULL, model TEXT NOT NULL,
+  percent DOUBLE PRECISION NOT NULL, who TEXT NOT NULL, why TEXT NOT NULL, run_id TEXT, at BIGINT NOT NULL);
+CREATE INDEX canary_history_alias ON canary_history (pipeline, alias, id);`,
+  },
 ];
 
 /** Any constant: the advisory lock every migrating process takes, so two workers starting together migrate once. */

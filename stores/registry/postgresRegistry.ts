@@ -3,6 +3,15 @@ import type { AliasChange } from '../../core/deploy/aliasChange';
 import { PostgresPool } from './postgresPool';
 import type { AliasMove, AliasRow, ApprovalInput, ApprovalRow, RegistryBackend } from './registryBackend';
 import type { ModelRecord } from './registryDb';
+import type { Canary, CanaryChange, CanaryEnd, CanaryStart } from './canaries';
+import {
+  CANARY_CHANGE_COLUMNS,
+  CANARY_COLUMNS,
+  endCanaryLocked,
+  lockAlias,
+  promoteCanaryOnMove,
+  startCanaryLocked,
+} from './canariesPostgres';
 
 const MODEL_COLUMNS = `model, pipeline, provider, base_model AS "baseModel", job_id AS "jobId",
   train_sha256 AS "trainSha256", spec_sha256 AS "specSha256", run_id AS "runId", eval_report_uri AS "evalReportUri",
@@ -80,6 +89,44 @@ export class PostgresRegistry implements RegistryBackend {
       await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
       return moveLocked(c, change);
     });
+  }
+
+  async getCanary(pipeline: string, alias: string): Promise<Canary | undefined> {
+    const [row] = await this.query<Canary>(
+      `SELECT ${CANARY_COLUMNS} FROM canaries WHERE pipeline = $1 AND alias = $2`,
+      [pipeline, alias],
+    );
+    return row;
+  }
+
+  async startCanary(start: CanaryStart): Promise<{ replaced: Canary | null; changed: boolean }> {
+    return this.db.transaction(async (c) => {
+      await lockAlias(c, start.pipeline, start.alias);
+      return startCanaryLocked(c, start);
+    });
+  }
+
+  async endCanary(end: CanaryEnd): Promise<Canary | null> {
+    return this.db.transaction(async (c) => {
+      await lockAlias(c, end.pipeline, end.alias);
+      return endCanaryLocked(c, end);
+    });
+  }
+
+  async canaryHistory(pipeline: string, alias?: string): Promise<CanaryChange[]> {
+    return this.query<CanaryChange>(
+      `SELECT ${CANARY_CHANGE_COLUMNS} FROM canary_history
+       WHERE pipeline = $1 AND ($2::text IS NULL OR alias = $2) ORDER BY id`,
+      [pipeline, alias ?? null],
+    );
+  }
+
+  async listCanaries(pipeline?: string): Promise<Canary[]> {
+    return this.query<Canary>(
+      `SELECT ${CANARY_COLUMNS} FROM canaries WHERE ($1::text IS NULL OR pipeline = $1)
+       ORDER BY pipeline COLLATE "C", alias COLLATE "C"`,
+      [pipeline ?? null],
+    );
   }
 
   async aliasHistory(pipeline: string, alias?: string): Promise<AliasChange[]> {
@@ -177,6 +224,7 @@ async function moveLocked(c: PoolClient, change: AliasMove): Promise<{ previous:
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [change.pipeline, change.alias, current, change.toModel, change.who, change.why, change.runId, at],
   );
+  await promoteCanaryOnMove(c, change, at);
   return { previous: current, changed: true };
 }
 

@@ -3,6 +3,7 @@ import { registryPath } from '../../config/paths';
 import type { AliasChange } from '../../core/deploy/aliasChange';
 import { PostgresRegistry } from './postgresRegistry';
 import { Registry, type ModelRecord } from './registryDb';
+import type { Canary, CanaryChange, CanaryEnd, CanaryStart } from './canaries';
 
 export type AliasMove = Omit<AliasChange, 'fromModel' | 'at'> & { at?: number };
 export interface AliasRow {
@@ -45,6 +46,12 @@ export interface RegistryBackend {
   approvalsOfRun(runId: string): Promise<ApprovalRow[]>;
   previousModel(pipeline: string, alias: string): Promise<string | null | undefined>;
   recordApproval(a: ApprovalInput): Promise<void>;
+  /** The alias's canary (stores/registry/canaries.ts): a candidate served to a share of its users. */
+  getCanary(pipeline: string, alias: string): Promise<Canary | undefined>;
+  startCanary(start: CanaryStart): Promise<{ replaced: Canary | null; changed: boolean }>;
+  endCanary(end: CanaryEnd): Promise<Canary | null>;
+  canaryHistory(pipeline: string, alias?: string): Promise<CanaryChange[]>;
+  listCanaries(pipeline?: string): Promise<Canary[]>;
   close(): Promise<void>;
 }
 
@@ -88,6 +95,21 @@ export class SqliteRegistryBackend implements RegistryBackend {
   }
   async recordApproval(a: ApprovalInput) {
     this.registry.recordApproval(a);
+  }
+  async getCanary(pipeline: string, alias: string) {
+    return this.registry.getCanary(pipeline, alias);
+  }
+  async startCanary(start: CanaryStart) {
+    return this.registry.startCanary(start);
+  }
+  async endCanary(end: CanaryEnd) {
+    return this.registry.endCanary(end);
+  }
+  async canaryHistory(pipeline: string, alias?: string) {
+    return this.registry.canaryHistory(pipeline, alias);
+  }
+  async listCanaries(pipeline?: string) {
+    return this.registry.listCanaries(pipeline);
   }
   async close() {
     this.registry.close();

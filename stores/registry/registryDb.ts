@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { registryPath } from '../../config/paths';
 import type { AliasChange } from '../../core/deploy/aliasChange';
+import * as canaries from './canaries';
 
 export interface ModelRecord {
   model: string;
@@ -52,6 +53,7 @@ export class Registry {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
+    this.db.exec(canaries.CANARY_SCHEMA);
     migrate(this.db);
   }
 
@@ -126,9 +128,34 @@ export class Registry {
             '(?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(change.pipeline, change.alias, current, change.toModel, change.who, change.why, change.runId, at);
+      // The alias now serves its canary's model to everyone: the canary is over, promoted.
+      if (change.toModel !== null && this.getCanary(change.pipeline, change.alias)?.model === change.toModel) {
+        const why = `alias moved to the canary's model: ${change.why}`;
+        canaries.endCanaryIn(this.db, { ...change, action: 'promoted', why, at });
+      }
       return { previous: current, changed: true };
     });
     return tx.immediate();
+  }
+
+  getCanary(pipeline: string, alias: string): canaries.Canary | undefined {
+    return canaries.getCanary(this.db, pipeline, alias);
+  }
+
+  startCanary(start: canaries.CanaryStart): { replaced: canaries.Canary | null; changed: boolean } {
+    return canaries.startCanary(this.db, start);
+  }
+
+  endCanary(end: canaries.CanaryEnd): canaries.Canary | null {
+    return canaries.endCanary(this.db, end);
+  }
+
+  canaryHistory(pipeline: string, alias?: string): canaries.CanaryChange[] {
+    return canaries.canaryHistory(this.db, pipeline, alias);
+  }
+
+  listCanaries(pipeline?: string): canaries.Canary[] {
+    return canaries.listCanaries(this.db, pipeline);
   }
 
   aliasHistory(pipeline: string, alias?: string): AliasChange[] {
