@@ -9,8 +9,9 @@ export interface Migration {
 /**
  * The registry's schema on PostgreSQL, as numbered steps: each runs once per database, in order, recorded in
  * `schema_migrations`. Append new steps; never edit one that has shipped. The tables and columns are the SQLite
- * registry's (stores/registry/registryDb.ts) and the feedback store's (stores/feedback/feedbackStore.ts), with
- * their history: `details` came after the first release, feedback after that.
+ * registry's (stores/registry/registryDb.ts), the feedback store's (stores/feedback/feedbackStore.ts) and the capture
+ * store's (stores/capture/captureStore.ts), with their history: `details` came after the first release, feedback
+ * after that, captures after that.
  */
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [
   {
@@ -45,6 +46,21 @@ CREATE TABLE feedback (
   corrected_answer TEXT, preference_json TEXT, who TEXT, at BIGINT NOT NULL);
 CREATE INDEX feedback_model_at ON feedback (model, at);
 CREATE INDEX feedback_at ON feedback (at);`,
+  },
+  {
+    version: 4,
+    name: 'captures',
+    sql: `
+CREATE TABLE captures (
+  response_id TEXT PRIMARY KEY, alias TEXT NOT NULL, requested_model TEXT NOT NULL, model TEXT NOT NULL,
+  variant TEXT NOT NULL, stream INTEGER NOT NULL, request_json TEXT, answer TEXT, response_json TEXT,
+  prompt_tokens INTEGER, completion_tokens INTEGER, cost_usd DOUBLE PRECISION, latency_ms BIGINT NOT NULL,
+  at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE INDEX captures_alias_at ON captures (alias, at);
+CREATE INDEX captures_expires ON captures (expires_at);
+CREATE TABLE capture_feedback (
+  response_id TEXT PRIMARY KEY REFERENCES captures (response_id) ON DELETE CASCADE, rating TEXT NOT NULL,
+  score INTEGER NOT NULL, corrected_answer TEXT, preference_json TEXT, who TEXT, at BIGINT NOT NULL);`,
   },
   {
     version: 5,
