@@ -86,8 +86,13 @@ def _run(request: Any, kind: str, signaller: ProgressSignaller | None = None) ->
     out = result.to_json()
     if isinstance(request, dict) and isinstance(request.get("trainingArtifact"), dict):
         # No shared disk: the output goes to the store, and the result names it there, not by a path on this host.
+        location = request["trainingArtifact"]["location"]
         try:
-            out["outputDir"] = upload_adapter(request["trainingArtifact"]["location"], result.output_dir, result.sha256)
+            out["outputDir"] = upload_adapter(location, result.output_dir, result.sha256)
+            # Each kept checkpoint too, by its own digest: a chat server on another host loads it from there.
+            out["checkpoints"] = [
+                {**c, "outputDir": upload_adapter(location, c["outputDir"], c["sha256"])} for c in out["checkpoints"]
+            ]
         except StoreError as e:
             raise ApplicationError(str(e), type=e.type, non_retryable=not e.retryable) from None
     return out

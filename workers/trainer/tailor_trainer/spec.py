@@ -38,6 +38,7 @@ class Hyper:
     max_length: int
     seed: int
     beta: float  # DPO only
+    eval_checkpoints: int = 0  # keep an adapter per checkpoint, the newest this many, for scoring (0: none)
 
 
 @dataclass(frozen=True)
@@ -115,11 +116,14 @@ def parse_hyper(value: Any) -> Hyper:
         max_length=_get(value, "maxLength", w, int, 512),
         seed=_get(value, "seed", w, int, 42),
         beta=float(_get(value, "beta", w, (int, float), 0.1)),
+        eval_checkpoints=_get(value, "evalCheckpoints", w, int, 0),
     )
     for name in ("epochs", "batch_size", "learning_rate", "checkpoint_every", "max_length", "beta"):
         _positive(getattr(h, name), w + _camel(name))
     if h.max_steps is not None:
         _positive(h.max_steps, w + "maxSteps")
+    if h.eval_checkpoints < 0:
+        raise SpecError(f"{w}evalCheckpoints: expected 0 (none) or a positive integer, got {h.eval_checkpoints}")
     if h.heartbeat_every < 0:
         raise SpecError(f"{w}heartbeatEvery: expected 0 (= checkpointEvery) or a positive integer, got {h.heartbeat_every}")
     if h.heartbeat_every == 0:

@@ -21,6 +21,10 @@ STOPPED_MARKER = "stopped.json"
 # (the worker's --heartbeat-throttle) and learns of a cancellation or pause in the reply, so this bounds how long a
 # stop request waits for a step boundary. The calls are local and cheap.
 LIVENESS_SECONDS = 0.25
+# Test hooks, by name in this comma-separated variable of the trainer's environment; never set in production.
+#   degrade_final  at the last step, LoRA's B matrices are zeroed: the final checkpoint and the output answer as the
+#                  base model does (a stand-in for a last epoch that overfits, so the best checkpoint is an earlier one)
+TEST_HOOKS_ENV = "TAILOR_TRAINER_TEST_HOOKS"
 
 
 class Reporter(Protocol):
@@ -55,6 +59,8 @@ class TrainResult:
     stopped: bool
     losses: list[float] = field(default_factory=list)
     hyperparameters: dict[str, Any] = field(default_factory=dict)
+    # hyperparameters.evalCheckpoints > 0: the adapters kept at the newest checkpoints, {step, sha256, outputDir}
+    checkpoints: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         # camelCase for the TypeScript side
@@ -143,6 +149,72 @@ def dir_sha256(root: str) -> str:
                     fh.update(chunk)
             h.update(f"{os.path.relpath(full, root)}\0{fh.hexdigest()}\n".encode())
     return h.hexdigest()
+
+
+def step_output_dir(output_dir: str, step: int) -> str:
+    """Where the output as of checkpoint `step` is kept: beside the final output, so a chat server serving that
+    folder's outputs by digest finds it too."""
+    return f"{output_dir.rstrip('/')}.step-{step}"
+
+
+def kept_checkpoints(output_dir: str) -> list[tuple[int, str]]:
+    """The outputs kept per checkpoint beside `output_dir`, as (step, folder), in step order."""
+    parent, base = os.path.split(output_dir.rstrip("/"))
+    parent = parent or "."
+    if not os.path.isdir(parent):
+        return []
+    pattern = re.escape(base) + r"\.step-(\d+)"
+    found = [(int(m.group(1)), os.path.join(parent, e)) for e in os.listdir(parent) if (m := re.fullmatch(pattern, e))]
+    return sorted(found)
+
+
+def _save_output(model, tokenizer, req: TrainRequest, folder: str) -> None:
+    """The trained output (a LoRA adapter, or a full model with its tokenizer) written beside, then renamed: a
+    reader never sees half of it. The same weights give the same files, so the same digest."""
+    tmp = folder.rstrip("/") + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    if req.peft.type == "full":
+        tokenizer.save_pretrained(tmp)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)
+
+
+def _keep_checkpoints_callback(req: TrainRequest, tokenizer):
+    from transformers import TrainerCallback
+
+    class KeepCheckpoints(TrainerCallback):
+        """At each checkpoint, the output as of that step beside the final one; the newest evalCheckpoints stay."""
+
+        def on_save(self, args, state, control, model=None, **kw):
+            _save_output(model, tokenizer, req, step_output_dir(req.output_dir, state.global_step))
+            for _, old in kept_checkpoints(req.output_dir)[: -req.hyper.eval_checkpoints]:
+                shutil.rmtree(old, ignore_errors=True)
+
+    return KeepCheckpoints()
+
+
+def _test_hooks() -> set[str]:
+    return {h.strip() for h in os.environ.get(TEST_HOOKS_ENV, "").split(",") if h.strip()}
+
+
+def _degrade_final_callback():
+    from transformers import TrainerCallback
+
+    class DegradeFinal(TrainerCallback):
+        """The `degrade_final` test hook: runs after the last optimizer step, before that step's checkpoint is saved."""
+
+        def on_step_end(self, args, state, control, model=None, **kw):
+            if state.global_step < state.max_steps or model is None:
+                return
+            import torch
+
+            with torch.no_grad():
+                for name, p in model.named_parameters():
+                    if "lora_B" in name:
+                        p.zero_()
+
+    return DegradeFinal()
 
 
 def _progress_callback(reporter: Reporter, heartbeat_every: int, losses: list[float]):
@@ -321,11 +393,19 @@ def train(req: TrainRequest, kind: str, reporter: Reporter, resume_from: str | N
     losses: list[float] = []
     progress = _progress_callback(reporter, req.hyper.heartbeat_every, losses)
     resumed = checkpoint_step(resume_from) if resume_from else 0
+    for step, folder in kept_checkpoints(req.output_dir):
+        if step > resumed:  # made after the checkpoint this run starts from (or by another run): made again
+            shutil.rmtree(folder, ignore_errors=True)
     if resume_from:
         progress.last.update(step=resumed, checkpoint=resume_from)
     progress.send()  # loading a model takes a while: show the attempt is alive (and where it resumes)
     build = _supervised_trainer if kind == "supervised" else _preference_trainer
-    trainer = build(req, tokenizer, [progress])
+    callbacks: list[Any] = [progress]
+    if req.hyper.eval_checkpoints:
+        callbacks.append(_keep_checkpoints_callback(req, tokenizer))
+    if "degrade_final" in _test_hooks():
+        callbacks.insert(0, _degrade_final_callback())
+    trainer = build(req, tokenizer, callbacks)
     progress.send()
     trainer.remove_callback(PrinterCallback)  # progress goes to heartbeats, not stdout
     trainer.train(resume_from_checkpoint=resume_from)
@@ -340,13 +420,8 @@ def train(req: TrainRequest, kind: str, reporter: Reporter, resume_from: str | N
         )
 
     # Write beside, then rename: a retry after a crash mid-save never sees half an adapter.
-    tmp = req.output_dir.rstrip("/") + ".tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    trainer.model.save_pretrained(tmp)
-    if req.peft.type == "full":
-        tokenizer.save_pretrained(tmp)
-    shutil.rmtree(req.output_dir, ignore_errors=True)
-    os.replace(tmp, req.output_dir)
+    _save_output(trainer.model, tokenizer, req, req.output_dir)
+    kept = kept_checkpoints(req.output_dir) if req.hyper.eval_checkpoints else []
     return TrainResult(
         output_dir=req.output_dir,
         sha256=dir_sha256(req.output_dir),
@@ -359,4 +434,5 @@ def train(req: TrainRequest, kind: str, reporter: Reporter, resume_from: str | N
         stopped=False,
         losses=losses,
         hyperparameters={"peft": asdict(req.peft), **asdict(req.hyper)},
+        checkpoints=[{"step": step, "sha256": dir_sha256(folder), "outputDir": folder} for step, folder in kept],
     )
