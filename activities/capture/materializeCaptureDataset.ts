@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { z } from 'zod';
 import { exportCaptures } from '../../core/capture/captureExport';
 import { durationMs } from '../../core/spec/durationMs';
-import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
+import { openCaptureReader } from '../../stores/capture/captureBackend';
 import { artifactStore } from '../../stores/processStores';
 import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 
@@ -36,7 +35,6 @@ export interface MaterializedCapture {
  */
 export async function materializeCaptureDataset(input: z.input<typeof InputSchema>): Promise<MaterializedCapture> {
   const { alias, format, window, minRating, sampleSize } = InputSchema.parse(input);
-  const file = capturePath();
   let out: ReturnType<typeof exportCaptures> = {
     text: '',
     count: 0,
@@ -46,11 +44,12 @@ export async function materializeCaptureDataset(input: z.input<typeof InputSchem
     rows: 0,
     unusable: 0,
   };
-  if (fs.existsSync(file)) {
+  // The gateway's store: its SQLite file (absent when nothing was captured yet) or the shared PostgreSQL database.
+  const captures = await openCaptureReader();
+  if (captures) {
     const windowMs = window === undefined ? undefined : durationMs(window);
-    const store = new CaptureStore(file);
     try {
-      const rows = store.list({ alias, ...(windowMs ? { since: Date.now() - windowMs } : {}) });
+      const rows = await captures.list({ alias, ...(windowMs ? { since: Date.now() - windowMs } : {}) });
       out = exportCaptures(rows, {
         format: format === 'dpo' ? 'dpo' : 'sft',
         spill: tempFileSpill(),
@@ -58,7 +57,7 @@ export async function materializeCaptureDataset(input: z.input<typeof InputSchem
         ...(sampleSize !== undefined ? { limit: sampleSize } : {}),
       });
     } finally {
-      store.close();
+      await captures.close();
     }
   }
   const store = artifactStore();

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { exportCaptures } from '../../core/capture/captureExport';
 import { parseAliasRef } from '../../core/deploy/aliasRef';
 import { parseDuration } from '../../core/operations/duration';
-import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
+import { openCaptureReader } from '../../stores/capture/captureBackend';
+import { capturePath } from '../../stores/capture/captureStore';
 import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -29,7 +30,8 @@ Options:
   --min-rating N      only answers rated at least N, 1-5, thumbs up = 5, down = 1 (or corrected); default: all
   --limit N           at most N captured requests, a fixed sample by response ID (default: all)
   --json              print the counts as JSON
-The capture store is $TAILOR_HOME/capture.db, or TAILOR_CAPTURE_DB.`;
+The capture store is TAILOR_CAPTURE_DB (a file or a postgres:// URL), else the registry's PostgreSQL database when
+TAILOR_REGISTRY names one, else $TAILOR_HOME/capture.db.`;
 
 export const command: CliCommand = {
   name: 'capture',
@@ -75,13 +77,11 @@ export const command: CliCommand = {
     }
     const limit = values.limit === undefined ? undefined : intOption('limit', values.limit, 0);
     if (limit !== undefined && limit < 1) throw new UsageError(`--limit must be 1 or more, got ${limit}`);
-    const file = capturePath();
-    if (!fs.existsSync(file)) throw new UsageError(`no capture store at ${file}: nothing was captured yet`, 1);
-
-    const store = new CaptureStore(file);
+    const store = await openCaptureReader();
+    if (!store) throw new UsageError(`no capture store at ${capturePath()}: nothing was captured yet`, 1);
     let out: ReturnType<typeof exportCaptures>;
     try {
-      const rows = store.list({ alias, ...(sinceMs ? { since: Date.now() - sinceMs } : {}) });
+      const rows = await store.list({ alias, ...(sinceMs ? { since: Date.now() - sinceMs } : {}) });
       out = exportCaptures(rows, {
         format,
         spill: tempFileSpill(),
@@ -89,7 +89,7 @@ export const command: CliCommand = {
         ...(limit !== undefined ? { limit } : {}),
       });
     } finally {
-      store.close();
+      await store.close();
     }
     const dest = path.resolve(values.out);
     fs.mkdirSync(path.dirname(dest), { recursive: true });

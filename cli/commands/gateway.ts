@@ -9,7 +9,7 @@ import { providerClient } from '../../providers/openai/client';
 import { EMPTY_GATEWAY_CONFIG, loadGatewayConfig } from '../../servers/gateway/gatewayConfig';
 import { DEFAULT_GATEWAY_PORT, startGateway } from '../../servers/gateway/gatewayServer';
 import { openRegistry } from '../../stores/registry/registryBackend';
-import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
+import { openCaptureStore } from '../../stores/capture/captureBackend';
 import { CaptureWriter } from '../../stores/capture/captureWriter';
 import { cliOrigins } from '../originOption';
 import { intOption, parseCommandArgs } from '../args';
@@ -84,7 +84,7 @@ export const command: CliCommand = {
       throw err;
     }
     const registry = await openRegistry();
-    const captures = Object.values(config.aliases).some((p) => p.capture) ? new CaptureStore(capturePath()) : null;
+    const captures = Object.values(config.aliases).some((p) => p.capture) ? await openCaptureStore() : null;
     const capture = captures ? new CaptureWriter(captures) : null;
     const gateway = await startGateway({
       registry,
@@ -103,7 +103,7 @@ export const command: CliCommand = {
       close: async () => {
         await gateway.close();
         await registry.close();
-        captures?.close();
+        await captures?.close();
       },
     });
   },

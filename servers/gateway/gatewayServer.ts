@@ -266,9 +266,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     if (!opts.capture) throw requestError(404, 'capture_off', 'capture is off on this gateway: no response to rate');
     // A rating can arrive right after its answer, before the answer's batch was written.
-    opts.capture.flush();
+    await opts.capture.flush();
     try {
-      opts.capture.store.rate(parsed.data);
+      await opts.capture.store.rate(parsed.data);
     } catch (err) {
       if (err instanceof UnknownResponseError) throw requestError(404, 'unknown_response', err.message);
       throw err;
@@ -333,7 +333,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     close: async () => {
       await listening.close();
       await settled();
-      opts.capture?.close();
+      await opts.capture?.close();
     },
   };
 }

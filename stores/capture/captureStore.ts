@@ -34,7 +34,8 @@ export interface CaptureQuery {
   since?: number;
 }
 
-type Row = {
+/** A stored row joined with its rating, as both stores read it back (shared with the PostgreSQL store). */
+export type CaptureTableRow = {
   response_id: string;
   alias: string;
   requested_model: string;
@@ -143,7 +144,7 @@ export class CaptureStore {
          WHERE (? IS NULL OR c.alias = ?) AND c.at >= ?
          ORDER BY c.at, c.response_id`,
       )
-      .all(query.alias ?? null, query.alias ?? null, query.since ?? 0) as Row[];
+      .all(query.alias ?? null, query.alias ?? null, query.since ?? 0) as CaptureTableRow[];
     return rows.map(toStored);
   }
 
@@ -161,7 +162,7 @@ export class CaptureStore {
   }
 }
 
-function toStored(r: Row): StoredCapture {
+export function toStored(r: CaptureTableRow): StoredCapture {
   const rating = r.rating === null ? null : /^[1-5]$/.test(r.rating) ? Number(r.rating) : (r.rating as 'up' | 'down');
   return {
     responseId: r.response_id,

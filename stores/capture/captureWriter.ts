@@ -1,6 +1,7 @@
 import { captureRow, inSample, responseIdOf, type CaptureInput, type CaptureRow } from '../../core/capture/captureRow';
 import type { CaptureSettings } from '../../core/capture/captureSettings';
-import type { CaptureStore } from './captureStore';
+import { SqliteCaptureBackend, type CaptureBackend } from './captureBackend';
+import { CaptureStore } from './captureStore';
 
 export interface CaptureWriterOptions {
   /** How long an exchange may wait in the queue before its batch is written. @default 25 */
@@ -24,13 +25,15 @@ interface Pending {
 /**
  * Takes exchanges off the gateway's response path: `offer` only queues (no scrubbing, no I/O); a timer turns the
  * queue into scrubbed rows and writes them in one transaction. A row is acknowledged when that transaction has
- * committed (./captureStore.ts), and `acknowledged` counts them.
+ * committed (./captureBackend.ts: the SQLite file or PostgreSQL), and `acknowledged` counts them.
  */
 export class CaptureWriter {
   acknowledged = 0;
   dropped = 0;
   failed = 0;
+  readonly store: CaptureBackend;
   private queue: Pending[] = [];
+  private readonly writing = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private readonly purger: NodeJS.Timeout;
   private readonly batchMs: number;
@@ -38,13 +41,14 @@ export class CaptureWriter {
   private readonly maxQueue: number;
 
   constructor(
-    readonly store: CaptureStore,
+    store: CaptureBackend | CaptureStore,
     private readonly opts: CaptureWriterOptions = {},
   ) {
+    this.store = store instanceof CaptureStore ? new SqliteCaptureBackend(store) : store;
     this.batchMs = opts.batchMs ?? 25;
     this.maxBatch = opts.maxBatch ?? 512;
     this.maxQueue = opts.maxQueue ?? 100_000;
-    store.purge();
+    void this.purge();
     this.purger = setInterval(() => this.purge(), opts.purgeEveryMs ?? 3_600_000);
     this.purger.unref();
   }
@@ -62,43 +66,55 @@ export class CaptureWriter {
     else this.schedule(this.batchMs);
   }
 
-  /** Writes everything queued now (before a feedback lookup, and on close). */
-  flush(): void {
+  /**
+   * Writes everything queued now (before a feedback lookup, and on close) and resolves once it, and every batch
+   * still being written, has committed or failed. The writes start before this returns (SQLite: they are done).
+   */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxBatch);
       const rows = batch.map((p) => captureRow(p.input, p.settings, p.at)).filter((r): r is CaptureRow => r !== null);
       if (!rows.length) continue;
-      try {
-        this.store.insert(rows);
-      } catch (err) {
-        this.failed += rows.length;
-        console.error(`tailor gateway: capture write of ${rows.length} rows failed: ${(err as Error).message}`);
-        continue;
-      }
-      this.acknowledged += rows.length;
-      this.opts.onCommit?.(rows.map((r) => r.responseId));
+      const write = this.write(rows);
+      this.writing.add(write);
+      void write.finally(() => this.writing.delete(write));
     }
+    return Promise.all([...this.writing]).then(() => undefined);
   }
 
-  purge(): number {
+  async purge(): Promise<number> {
     try {
-      return this.store.purge();
+      return await this.store.purge();
     } catch (err) {
       console.error(`tailor gateway: capture purge failed: ${(err as Error).message}`);
       return 0;
     }
   }
 
-  close(): void {
+  /** Stops the purge timer and writes what is queued; the store stays open (its owner closes it). */
+  async close(): Promise<void> {
     clearInterval(this.purger);
-    this.flush();
+    await this.flush();
+  }
+
+  /** One batch: acknowledged once committed; a failed batch is counted and reported, never retried half-way. */
+  private async write(rows: CaptureRow[]): Promise<void> {
+    try {
+      await this.store.insert(rows);
+    } catch (err) {
+      this.failed += rows.length;
+      console.error(`tailor gateway: capture write of ${rows.length} rows failed: ${(err as Error).message}`);
+      return;
+    }
+    this.acknowledged += rows.length;
+    this.opts.onCommit?.(rows.map((r) => r.responseId));
   }
 
   private schedule(ms: number): void {
     if (this.timer && ms > 0) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), ms);
+    this.timer = setTimeout(() => void this.flush(), ms);
   }
 }
