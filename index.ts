@@ -1,5 +1,5 @@
 // Tailor as a library: what applications import.
-export { resolveModel } from './stores/registry/resolveModel';
+export { resolveModel, resolveModelAsync } from './stores/registry/resolveModel';
 export { Registry } from './stores/registry/registryDb';
 export { openRegistry, type RegistryBackend } from './stores/registry/registryBackend';
 export { openArtifactStore, type ArtifactBackend } from './stores/artifacts/artifactBackend';

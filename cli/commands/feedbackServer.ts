@@ -1,6 +1,8 @@
 /**
  * `tailor feedback-server`: parses the options and serves servers/feedback/feedbackServer.ts until SIGINT or SIGTERM.
  */
+import { ApplicationFailure } from '@temporalio/common';
+import { exitCodeFor } from '../../core/failures/failureTypes';
 import {
   MAX_FEEDBACK_LABEL_CHARS,
   MAX_FEEDBACK_MESSAGES,
@@ -55,6 +57,14 @@ export const command: CliCommand = {
     const token = tokenFromEnv(values['token-env']);
     const allowedOrigins = cliOrigins('--allow-origin', values['allow-origin']);
     const host = values.host ?? '127.0.0.1';
-    return serveUntilSignal(await startFeedbackServer({ port, host, allowedOrigins, ...(token ? { token } : {}) }));
+    const started = startFeedbackServer({ port, host, allowedOrigins, ...(token ? { token } : {}) });
+    // A PostgreSQL registry that cannot be reached or refuses the login: its message, no stack trace.
+    const server = await started.catch((err: unknown) => {
+      if (err instanceof ApplicationFailure && err.type?.startsWith('Registry')) {
+        throw new UsageError(`feedback store: ${err.message}`, exitCodeFor(err.type));
+      }
+      throw err;
+    });
+    return serveUntilSignal(server);
   },
 };

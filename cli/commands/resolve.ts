@@ -1,4 +1,4 @@
-import { resolveModel } from '../../stores/registry/resolveModel';
+import { resolveModelAsync } from '../../stores/registry/resolveModel';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 
@@ -8,12 +8,13 @@ export const command: CliCommand = {
   help: `Usage: tailor resolve NAME@ALIAS
 
 Prints the model ID the registry's alias names now (e.g. \`tailor resolve support-tickets@prod\`). Exit 1 when
-the alias names no model. Applications can call the same thing: \`import { resolveModel } from 'tailor'\`.`,
+the alias names no model. Applications can call the same thing: \`import { resolveModel } from 'tailor'\`
+(\`resolveModelAsync\` when TAILOR_REGISTRY is a PostgreSQL database).`,
   async run(argv) {
     const { positionals } = parseCommandArgs(argv, {});
     if (positionals.length !== 1) throw new UsageError('expected NAME@ALIAS');
     try {
-      console.log(resolveModel(positionals[0]!));
+      console.log(await resolveModelAsync(positionals[0]!));
       return 0;
     } catch (err) {
       const msg = (err as Error).message;

@@ -1,12 +1,17 @@
 /**
- * `POST /v1/feedback` over HTTP into the registry's feedback table, so an application can send what its users thought
+ * `POST /v1/feedback` over HTTP into the registry's feedback table (its SQLite file, or the PostgreSQL database
+ * `TAILOR_REGISTRY` names, which every host shares), so an application can send what its users thought
  * of an answer (`tailor feedback-server`, cli/commands/feedbackServer.ts, starts it). Loopback by default; an optional
  * bearer token; errors in OpenAI's shape (`{error: {message, type, param, code}}`), a bad field named in `param`, and
  * nothing stored from a refused request.
  */
 import http from 'node:http';
+import { ApplicationFailure } from '@temporalio/common';
 import { ZodError } from 'zod';
-import { FeedbackConflictError, feedbackStore } from '../../stores/feedback/feedbackStore';
+import { Failure } from '../../core/failures/failureTypes';
+import { openFeedbackStore } from '../../stores/feedback/feedbackBackend';
+import { FeedbackConflictError } from '../../stores/feedback/feedbackStore';
+import { feedbackBackend } from '../../stores/processStores';
 import { bearerTokenMatches } from '../../core/auth/bearerToken';
 import { firstProblem } from '../../core/feedback/feedbackSchema';
 import { LoopbackHttpError, requestError, sendJsonError } from '../loopback/httpError';
@@ -22,7 +27,10 @@ export interface FeedbackServerOptions {
   host?: string;
   /** When set, every request must carry `Authorization: Bearer <token>`. @default none */
   token?: string;
-  /** The registry database the feedback goes into. @default TAILOR_REGISTRY, else $TAILOR_HOME/registry.db */
+  /**
+   * The registry the feedback goes into: a SQLite file or a postgres:// URL (a pool of its own, ended by `close`).
+   * @default the process's feedback store: TAILOR_REGISTRY (a file or postgres://…), else $TAILOR_HOME/registry.db
+   */
   registryFile?: string;
   /** Largest request body accepted. @default 1 MiB (one chat and its answers) */
   maxBodyBytes?: number;
@@ -39,8 +47,13 @@ export type FeedbackServer = ListeningServer;
 
 export const DEFAULT_FEEDBACK_PORT = 8390;
 
+/**
+ * Opens the feedback store first: a PostgreSQL registry that cannot be reached, or refuses the credentials, fails
+ * here with its classified failure (RegistryUnavailable, RegistryAccessDenied, RegistryMisconfigured).
+ */
 export async function startFeedbackServer(opts: FeedbackServerOptions = {}): Promise<FeedbackServer> {
-  const store = feedbackStore(opts.registryFile);
+  const own = opts.registryFile !== undefined;
+  const store = own ? await openFeedbackStore({ TAILOR_REGISTRY: opts.registryFile }) : await feedbackBackend();
   const limit = opts.maxBodyBytes ?? 1024 * 1024;
 
   const cors = { methods: 'POST, OPTIONS', headers: CORS_HEADERS };
@@ -71,7 +84,7 @@ export async function startFeedbackServer(opts: FeedbackServerOptions = {}): Pro
         ? { ...body, id: key }
         : body;
     try {
-      const stored = store.record(withKey as Parameters<typeof store.record>[0]);
+      const stored = await store.record(withKey as Parameters<typeof store.record>[0]);
       res.writeHead(stored.created ? 201 : 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: stored.id, object: 'feedback', created: stored.created }));
     } catch (err) {
@@ -82,7 +95,7 @@ export async function startFeedbackServer(opts: FeedbackServerOptions = {}): Pro
       if (err instanceof FeedbackConflictError) {
         throw requestError(409, 'idempotency_key_reused', err.message, { param: 'id' });
       }
-      throw err;
+      throw registryError(err) ?? err;
     }
   };
 
@@ -92,5 +105,28 @@ export async function startFeedbackServer(opts: FeedbackServerOptions = {}): Pro
       sendJsonError(res, err instanceof LoopbackHttpError ? err : internal());
     });
   });
-  return listenLoopback(server, opts.port ?? DEFAULT_FEEDBACK_PORT, opts.host ?? '127.0.0.1');
+  try {
+    const listening = await listenLoopback(server, opts.port ?? DEFAULT_FEEDBACK_PORT, opts.host ?? '127.0.0.1');
+    return { ...listening, close: async () => listening.close().finally(() => (own ? store.close() : undefined)) };
+  } catch (err) {
+    if (own) await store.close();
+    throw err;
+  }
+}
+
+/**
+ * The registry's database failing a request (stores/registry/postgresFailures.ts): 503 with Retry-After while it
+ * cannot be reached, so a client retries the same body (same id: stored once); 500 for access or configuration.
+ * The message names the database without its password.
+ */
+function registryError(err: unknown): LoopbackHttpError | undefined {
+  if (!(err instanceof ApplicationFailure)) return undefined;
+  if (err.type === Failure.RegistryUnavailable) {
+    const headers = { 'retry-after': '1' };
+    return new LoopbackHttpError(503, err.message, 'server_error', null, 'registry_unavailable', headers);
+  }
+  if (err.type === Failure.RegistryAccessDenied || err.type === Failure.RegistryMisconfigured) {
+    return new LoopbackHttpError(500, err.message, 'server_error', null, 'registry_misconfigured');
+  }
+  return undefined;
 }
