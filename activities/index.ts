@@ -7,6 +7,7 @@ export { registerModel, resolveAlias, moveAlias, recordApproval, rollbackAlias }
 export { storeJson } from './artifacts/storeJson';
 export { writeRunReport } from './report/writeRunReport';
 export { notifyWebhook } from './deploy/notifyWebhook';
+export { startCanary } from './deploy/startCanary';
 export * from './operations';
 export * from './evalSuite';
 export { buildIndex } from './rag/buildIndex';

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   reject: { summary: 'reject a deployment waiting for manual approval', load: () => lazy('./commands/reject') },
   promote: { summary: 'point NAME@ALIAS at a model (audited)', load: () => lazy('./commands/promote') },
   rollback: { summary: 'move NAME@ALIAS back to its previous model', load: () => lazy('./commands/rollback') },
+  canary: { summary: "show an alias's canary and its history, or abort it", load: () => lazy('./commands/canary') },
   resolve: { summary: 'print the model ID an alias names', load: () => lazy('./commands/resolve') },
   registry: {
     summary: 'list models and aliases, show lineage, alias history',

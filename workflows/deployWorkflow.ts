@@ -1,4 +1,4 @@
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   checkApprovalRequest,
   type ApprovalDecision,
@@ -13,7 +13,9 @@ import { durationMs } from '../core/spec/durationMs';
 /**
  * Promotion: the gate's decision → the approval policy (auto, or a named approver within a timeout) → move the
  * alias → tell the webhook targets → a smoke evaluation through the alias → on failure, move the alias back and end
- * `rolled_back`. Every move is recorded in the registry's alias history with who, why and the run.
+ * `rolled_back`. Every move is recorded in the registry's alias history with who, why and the run. With `canary`
+ * the alias stays put: the candidate is recorded as the alias's canary (the gateway serves it to that share of
+ * users) and the run ends `canary`; `tailor promote NAME@ALIAS` or `tailor canary abort` decides later.
  */
 export async function deployWorkflow(input: DeployInput): Promise<DeployResult> {
   const { dataActivities, evalActivities } = activityProxies(input.timeouts);
@@ -107,6 +109,30 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
       who: system,
       why: `auto: ${gate.reason}`,
     });
+  }
+
+  if (input.canary && patched('canary-deploy')) {
+    const { percent } = input.canary;
+    const model = gate.candidate.model;
+    const started = await dataActivities.startCanary({
+      ...input.canary,
+      pipeline: input.pipeline,
+      alias: input.alias,
+      model,
+      who: mover,
+      why,
+      runId,
+    });
+    const replaced =
+      started.replaced && started.replaced !== model ? `; replaces the canary of ${started.replaced}` : '';
+    return {
+      outcome: 'canary',
+      alias: input.alias,
+      model,
+      previous: started.primary,
+      reason: `${why}; canary: ${percent}% of ${input.alias}'s users${replaced}`,
+      approval: decision,
+    };
   }
 
   const { previous } = await dataActivities.moveAlias({

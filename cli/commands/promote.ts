@@ -11,23 +11,30 @@ import os from 'node:os';
 export const command: CliCommand = {
   name: 'promote',
   summary: 'point NAME@ALIAS at a model, through the audited deploy workflow',
-  help: `Usage: tailor promote NAME@ALIAS MODEL --reason TEXT [--by NAME] [--json]
+  help: `Usage: tailor promote NAME@ALIAS [MODEL] --reason TEXT [--by NAME] [--json]
 
 Moves the alias to MODEL by running the same deployWorkflow a pipeline uses (so the move has a run ID, is in
 Temporal's history and in the registry's alias history). MODEL should be registered (\`tailor registry list\`).
---by defaults to the current user.`,
+--by defaults to the current user. Without MODEL, the alias's canary is promoted (\`tailor canary show\`): the
+alias moves to the canary's model and the canary ends, recorded as promoted.`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       reason: { type: 'string' },
       by: { type: 'string' },
       json: { type: 'boolean', default: false },
     });
-    if (positionals.length !== 2) throw new UsageError('expected NAME@ALIAS MODEL');
+    if (positionals.length < 1 || positionals.length > 2) throw new UsageError('expected NAME@ALIAS [MODEL]');
     if (!values.reason) throw new UsageError('--reason TEXT is required');
     const ref = aliasArg(positionals[0]!);
-    const model = positionals[1]!;
     const registry = await openRegistry();
-    const known = await registry.getModel(model).finally(() => registry.close());
+    const { model, known } = await (async () => {
+      const canary = positionals[1] ? undefined : await registry.getCanary(ref.pipeline, ref.alias);
+      const chosen = positionals[1] ?? canary?.model;
+      return { model: chosen, known: chosen === undefined ? undefined : await registry.getModel(chosen) };
+    })().finally(() => registry.close());
+    if (model === undefined) {
+      throw new UsageError(`${ref.pipeline}@${ref.alias} has no canary to promote: name a MODEL`);
+    }
     if (!known) throw new UsageError(`model '${model}' is not in the registry (see \`tailor registry list\`)`);
     const by = values.by ?? os.userInfo().username;
     const { client, connection } = await connectClient(await clientTarget());

@@ -19,6 +19,7 @@ export function deployRequest(
     gate,
     approval: spec.deploy.approval,
     targets: spec.deploy.targets,
+    ...(spec.deploy.canary ? { canary: spec.deploy.canary } : {}),
     lineage: {
       provider: spec.provider.type,
       baseModel: spec.baseModel,

@@ -10,6 +10,7 @@ import type { CheaperVerdict } from '../gate/cheapestPassing';
 import type { GateDecision } from '../gate/gateDecision';
 import type { VariantScore } from '../evalSuite/evaluationTypes';
 import type { FineTuneResult } from './fineTuneTypes';
+import type { DistillResult } from '../distill/distillTypes';
 
 export const STEP_NAMES = ['prepare', 'validate', 'fine-tune', 'evaluate', 'deploy'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
@@ -48,7 +49,8 @@ export interface PipelineProgress {
 }
 
 /** `not_needed`: with `fineTune.when: needed`, a cheaper variant passed the gate; nothing was trained or moved. */
-export type DeployOutcome = 'promoted' | 'gate_failed' | 'rolled_back' | 'rejected' | 'not_needed';
+/** `canary`: the alias kept its model; the candidate serves a share of its users (`deploy.canary`). */
+export type DeployOutcome = 'promoted' | 'canary' | 'gate_failed' | 'rolled_back' | 'rejected' | 'not_needed';
 
 export interface DeployInput {
   runId: string;
@@ -70,6 +72,8 @@ export interface DeployInput {
     /** How the model was trained, when Tailor trained it itself (self-hosted); kept as the registry's `details`. */
     details?: Record<string, unknown>;
   };
+  /** Start a canary at this share instead of moving the alias (patched 'canary-deploy'). */
+  canary?: { percent: number };
   /** A smoke evaluation through the alias after it moves; omitted = none. */
   smoke?: { test: ArtifactRef; examples: number; tolerance: number; metric: 'exact_match' | 'contains' };
   provider?: ProviderSpec;
@@ -130,5 +134,10 @@ export interface PipelineResult {
   evaluationReport: ArtifactRef;
   /** The self-contained HTML report of the evaluation (leaderboard, charts, confusion matrix, per-case diffs). */
   evaluationHtml?: ArtifactRef;
+  /**
+   * `distill:` runs: the teacher's answers (requests made and cached, tokens, cost) and the student against the
+   * teacher on the held-out prompts (agreement, accuracy, cost per 1,000 requests for both).
+   */
+  distill?: DistillResult;
   spend: Spend;
 }

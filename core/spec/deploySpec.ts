@@ -43,6 +43,20 @@ export const DeploySpecSchema = z
     approval: z
       .preprocess((v) => (v === 'auto' ? { type: 'auto' } : v), ApprovalPolicySchema)
       .default({ type: 'auto' }),
+    /**
+     * Instead of moving the alias, start a canary: the gateway serves the candidate to `percent` of the alias's
+     * users (sticky per user key) while the alias keeps its model; `tailor promote NAME@ALIAS` moves the alias to it,
+     * `tailor canary abort NAME@ALIAS` stops it. No smoke check runs (the alias does not change).
+     */
+    canary: z
+      .object({
+        percent: z
+          .number()
+          .gt(0, 'expected a percentage above 0 and below 100')
+          .lt(100, 'expected a percentage above 0 and below 100'),
+      })
+      .strict()
+      .optional(),
     /** Webhooks told of every alias move (signed POST; retried by Temporal). @default [] */
     targets: z.array(DeployTargetSchema).default([]),
     smoke: z

@@ -2,7 +2,9 @@
  * Turns a request's `model` into where it goes: a plain model name passes through to the default provider;
  * `NAME@ALIAS` is resolved through the registry (a short-TTL cache, so an alias move is followed within `ttlMs`
  * without a restart) to a model and its provider, then the alias's traffic policy picks primary or canary and
- * whether a shadow copy is sent.
+ * whether a shadow copy is sent. The canary comes from the registry (a pipeline's `deploy.canary`, read through the
+ * same cache, so a canary started, promoted or aborted is followed within `ttlMs`) unless the config file sets one
+ * for the alias: the file's canary wins; its shadow and capture settings apply either way.
  */
 import { parseAliasRef } from '../../core/deploy/aliasRef';
 import { ProviderSpecSchema, type ProviderSpec } from '../../core/spec/providerSpec';
@@ -35,6 +37,7 @@ const SELF_CONFIGURED = new Set(['default', 'openai', 'azure']);
 export class ModelRouter {
   private readonly aliases = new Map<string, Cached<string | undefined>>();
   private readonly providers = new Map<string, Cached<string | undefined>>();
+  private readonly canaries = new Map<string, Cached<{ model: string; percent: number } | undefined>>();
 
   constructor(
     private readonly registry: RegistryBackend,
@@ -69,8 +72,9 @@ export class ModelRouter {
       );
     }
     const policy = this.config.aliases[alias];
-    const canary = policy?.canary && inShare(policy.canary.percent, alias, userKey, this.random);
-    const served = canary ? policy.canary!.model : model;
+    const split = policy?.canary ?? (await this.registryCanary(ref.pipeline, ref.alias, alias));
+    const canary = split !== undefined && inShare(split.percent, alias, userKey, this.random);
+    const served = canary ? split.model : model;
     const shadowed = policy?.shadow && inShare(policy.shadow.percent, `${alias}#shadow`, userKey, this.random);
     return {
       alias,
@@ -78,6 +82,14 @@ export class ModelRouter {
       ...(await this.target(served)),
       ...(shadowed ? { shadow: await this.target(policy.shadow!.model) } : {}),
     };
+  }
+
+  /** The registry's canary for the alias, if any (cached like the alias). */
+  private registryCanary(pipeline: string, aliasName: string, key: string) {
+    return this.cached(this.canaries, key, async () => {
+      const row = await this.registry.getCanary(pipeline, aliasName);
+      return row && { model: row.model, percent: row.percent };
+    });
   }
 
   /** A model's provider: the one the registry recorded for it, else the default. */

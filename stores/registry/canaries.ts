@@ -55,9 +55,8 @@ CREATE TABLE IF NOT EXISTS canary_history (
 const CANARY_COLUMNS = 'pipeline, alias, model, percent, who, why, run_id AS runId, started_at AS startedAt';
 
 export function getCanary(db: Database.Database, pipeline: string, alias: string): Canary | undefined {
-  return db
-    .prepare(`SELECT ${CANARY_COLUMNS} FROM canaries WHERE pipeline = ? AND alias = ?`)
-    .get(pipeline, alias) as Canary | undefined;
+  return db.prepare(`SELECT ${CANARY_COLUMNS} FROM canaries WHERE pipeline = ? AND alias = ?`).get(pipeline, alias) as
+    Canary | undefined;
 }
 
 export function listCanaries(db: Database.Database, pipeline?: string): Canary[] {
