@@ -20,6 +20,7 @@ import {
   type TrainerResult,
 } from '../core/fineTune/selfHosted';
 import type { FineTuneInput, FineTuneProgress, FineTuneResult } from '../core/pipeline/fineTuneTypes';
+import { SELF_HOSTED_CHECKPOINTS_KEPT, type TrainedCheckpoint } from '../core/fineTune/bestCheckpoint';
 import { activityProxies } from './activityProxies';
 import { trainerProgressSignal } from './fineTuneMessages';
 import { Failure } from '../core/failures/failureTypes';
@@ -86,6 +87,7 @@ export async function selfHostedFineTune(
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   const request = trainerRequest(provider, input.model, method, paths, input.seed);
+  if (input.checkpoints === 'best') request.hyperparameters.evalCheckpoints = SELF_HOSTED_CHECKPOINTS_KEPT;
   // Training time is counted on the workflow clock, per round (a resume starts a round), paused time excluded.
   const allowanceMs = trainingAllowanceMs(input.budgetLeftUsd, provider.usdPerHour);
   let trainedMs = 0;
@@ -122,8 +124,18 @@ export async function selfHostedFineTune(
     progress.phase = 'training';
   }
   const model = selfHostedModelId(input.model, result.sha256);
+  const checkpoints: TrainedCheckpoint[] = (result.checkpoints ?? []).map((c) => ({
+    model: selfHostedModelId(input.model, c.sha256),
+    step: c.step,
+    sha256: c.sha256,
+    path: c.outputDir,
+  }));
   if (provider.registerAdapters && result.method === 'lora') {
     await providerActivities.registerServedAdapter({ provider, model, adapterPath: result.outputDir });
+    // Each kept checkpoint is scored as a model of its own (the last one is the output itself).
+    for (const c of checkpoints.filter((c) => c.sha256 !== result.sha256)) {
+      await providerActivities.registerServedAdapter({ provider, model: c.model, adapterPath: c.path });
+    }
   }
   const metrics = await dataActivities.storeJson({
     name: `${runSlug(input.runTag)}-metrics.json`,
@@ -151,6 +163,7 @@ export async function selfHostedFineTune(
       trainingMs: trainedMs,
       ...(provider.usdPerHour !== undefined ? { costUsd: progress.spentUsd } : {}),
     },
+    ...(checkpoints.length ? { trainedCheckpoints: checkpoints } : {}),
   };
 }
 

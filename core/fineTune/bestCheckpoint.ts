@@ -4,6 +4,21 @@ export interface Checkpoint {
   step: number;
 }
 
+/**
+ * provider `self-hosted`: a checkpoint the trainer kept as an output of its own (its adapter, or full model), served
+ * by its digest like the final output: `sha256` is its content digest, `path` its folder or its artifact-store URI.
+ */
+export interface TrainedCheckpoint extends Checkpoint {
+  sha256: string;
+  path: string;
+}
+
+/**
+ * provider `self-hosted` under `checkpoints: best`: how many checkpoints' outputs the trainer keeps, the newest (as
+ * OpenAI keeps the last three epochs'); each is a copy of the trained weights, so the count is bounded.
+ */
+export const SELF_HOSTED_CHECKPOINTS_KEPT = 3;
+
 /** A checkpoint with its score on the validation split. */
 export interface CheckpointScore extends Checkpoint {
   score: number;

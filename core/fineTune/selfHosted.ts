@@ -45,6 +45,8 @@ export interface TrainerResult {
   stopped: boolean;
   losses: number[];
   hyperparameters: Record<string, unknown>;
+  /** `hyperparameters.evalCheckpoints` > 0: the output kept at each of the newest checkpoints (older trainers: none) */
+  checkpoints?: { step: number; sha256: string; outputDir: string }[];
 }
 
 /** What the registry keeps about a self-hosted model (its `details`). */

@@ -19,6 +19,10 @@ export function fineTuneRequest(input: PipelineInput, spend: Spend): FineTuneReq
     ...(spec.provider?.type === 'self-hosted' && spec.provider.usdPerHour && spend.budgetUsd !== null
       ? { budgetLeftUsd: remainingUsd(spend) }
       : {}),
+    // A provider job's checkpoints are listed by its API; the self-hosted trainer keeps them only when asked.
+    ...(spec.provider?.type === 'self-hosted' && spec.fineTune.checkpoints === 'best'
+      ? { checkpoints: 'best' as const }
+      : {}),
   };
 }
 

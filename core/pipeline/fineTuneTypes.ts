@@ -3,7 +3,7 @@ import type { ActivityTimeoutOverrides } from '../activityOptions/activityTimeou
 import type { FineTuneMethod } from '../fineTune/fineTuneMethod';
 import type { ProviderSpec } from '../spec/providerSpec';
 import type { SelfHostedDetails } from '../fineTune/selfHosted';
-import type { Checkpoint, CheckpointScore } from '../fineTune/bestCheckpoint';
+import type { Checkpoint, CheckpointScore, TrainedCheckpoint } from '../fineTune/bestCheckpoint';
 
 /**
  * What the fine-tune workflow needs; everything is a reference or a small value (see docs/architecture.md,
@@ -27,6 +27,8 @@ export interface FineTuneInput {
   timeouts?: ActivityTimeoutOverrides;
   /** provider `self-hosted` with `usdPerHour`: what is left of `budget.usd` when training starts. */
   budgetLeftUsd?: number;
+  /** provider `self-hosted` with `fineTune.checkpoints: best`: keep an output per checkpoint, to be scored. */
+  checkpoints?: 'best';
 }
 
 export type JobStatus = 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'paused';
@@ -105,4 +107,6 @@ export interface FineTuneResult {
    * chosen checkpoint (or the job's model when the last checkpoint won).
    */
   checkpoints?: { scores: CheckpointScore[]; chosen: Checkpoint };
+  /** provider `self-hosted` with `fineTune.checkpoints: best`: the outputs the trainer kept, to be scored. */
+  trainedCheckpoints?: TrainedCheckpoint[];
 }

@@ -134,13 +134,6 @@ export const PipelineSpecSchema = z
     if (spec.provider.type === 'self-hosted' && !spec.provider.baseModelPath && !isCatalogueModel(spec.baseModel)) {
       ctx.addIssue({ code: 'custom', path: ['baseModel'], message: unknownBaseModelMessage(spec.baseModel) });
     }
-    if (spec.fineTune.checkpoints === 'best' && spec.provider.type === 'self-hosted') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fineTune', 'checkpoints'],
-        message: "'best' needs a provider with a fine-tuning checkpoints API; provider 'self-hosted' has none yet",
-      });
-    }
     if ((spec.distill !== undefined) !== (spec.dataset.source === 'distill')) {
       const message = spec.distill
         ? 'distill: needs dataset: { source: distill } (the teacher\'s answers are the dataset)'

@@ -35,15 +35,14 @@ describe('fineTune.checkpoints in the spec', () => {
     );
   });
 
-  it('refuses best on the self-hosted provider, which has no checkpoints API yet', () => {
+  it('accepts best on the self-hosted provider, whose trainer keeps an output per checkpoint', () => {
     const patch = {
       name: 'ckpt-sh',
-      baseModel: 'HuggingFaceTB/SmolLM2-135M-Instruct',
-      provider: { type: 'self-hosted' },
+      baseModel: 'smollm2-135m-instruct',
+      provider: { type: 'self-hosted', servingBaseUrl: 'http://127.0.0.1:8000/v1' },
     };
-    expect(() => loadSpec(exampleSpecWith({ ...patch, fineTune: { checkpoints: 'best' } }))).toThrow(
-      /fineTune\.checkpoints: 'best' needs a provider with a fine-tuning checkpoints API/,
-    );
+    const loaded = loadSpec(exampleSpecWith({ ...patch, fineTune: { checkpoints: 'best' } }));
+    expect(loaded.spec.fineTune.checkpoints).toBe('best');
   });
 });
 

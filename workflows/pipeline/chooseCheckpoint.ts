@@ -1,7 +1,12 @@
 import { executeChild, patched } from '@temporalio/workflow';
 import type { EvalSuiteResult } from '../../core/evalSuite/evalSuiteRun';
 import { pipelineEvalSuite } from '../../core/evalSuite/pipelineSuite';
-import { bestCheckpoint, checkpointVariantId, type CheckpointScore } from '../../core/fineTune/bestCheckpoint';
+import {
+  bestCheckpoint,
+  checkpointVariantId,
+  type Checkpoint,
+  type CheckpointScore,
+} from '../../core/fineTune/bestCheckpoint';
 import type { FineTuneResult } from '../../core/pipeline/fineTuneTypes';
 import { evalSuiteWorkflow } from '../evalSuiteWorkflow';
 import type { PipelineRun, RunData } from './pipelineRun';
@@ -11,11 +16,17 @@ import type { PipelineRun, RunData } from './pipelineRun';
  * stays held out for the gate) in a child eval suite `${runId}/fine-tune-checkpoints`, and carries the best forward
  * as the fine-tuned model. When the best is the last checkpoint the job's own model goes on (the same weights).
  * Under the default `last`, and in runs recorded before this step existed, the job's result is returned unchanged.
+ * Provider `self-hosted` has no checkpoints API: its trainer kept an output per checkpoint, each served by its digest,
+ * and reported them in the job's result (`trainedCheckpoints`); the chosen one's digest and path become the
+ * registry's details.
  */
 export async function chooseCheckpoint(run: PipelineRun, data: RunData, ft: FineTuneResult): Promise<FineTuneResult> {
   const { spec, runId } = run;
   if (spec.fineTune.checkpoints !== 'best' || !patched('best-checkpoint')) return ft;
-  const listed = await run.providerActivities.listJobCheckpoints({ jobId: ft.jobId, provider: spec.provider });
+  const listed: Checkpoint[] =
+    spec.provider.type === 'self-hosted'
+      ? (ft.trainedCheckpoints ?? [])
+      : await run.providerActivities.listJobCheckpoints({ jobId: ft.jobId, provider: spec.provider });
   if (listed.length === 0) return ft;
   const last = listed[listed.length - 1]!;
   const suite = pipelineEvalSuite({
@@ -43,5 +54,13 @@ export async function chooseCheckpoint(run: PipelineRun, data: RunData, ft: Fine
   }));
   const best = bestCheckpoint(scores);
   const model = best.step === last.step ? ft.model : best.model;
-  return { ...ft, model, checkpoints: { scores, chosen: { model: best.model, step: best.step } } };
+  const chosen = ft.trainedCheckpoints?.find((c) => c.step === best.step);
+  return {
+    ...ft,
+    model,
+    checkpoints: { scores, chosen: { model: best.model, step: best.step } },
+    ...(ft.selfHosted && chosen && model !== ft.model
+      ? { selfHosted: { ...ft.selfHosted, adapterSha256: chosen.sha256, adapterPath: chosen.path, steps: chosen.step } }
+      : {}),
+  };
 }
