@@ -13,6 +13,7 @@ import type { IndexManifest, IndexRef } from '../../core/rag/indexManifest';
 import { DEFAULT_ANN_THRESHOLD } from '../../core/rag/vectorStore';
 import { DEFAULT_EMBEDDING_MODEL, embedBatch } from './embedBatch';
 import { LanceVectorStore } from '../../stores/rag/lanceStore';
+import { publishIndex, seedIndexFromStore } from '../../stores/rag/indexSnapshot';
 import { loadDocuments } from './loadDocuments';
 import { MANIFEST_FILE } from './openIndex';
 import { Failure } from '../../core/failures/failureTypes';
@@ -74,6 +75,8 @@ export async function buildIndex(input: BuildIndexInput): Promise<IndexRef> {
     throw err;
   }
   const dir = path.resolve(input.out);
+  // Another host built it before (artifacts in S3): start from that build, so only changed chunks are embedded.
+  await seedIndexFromStore(dir);
   const store = await LanceVectorStore.open(path.join(dir, 'lance'));
   try {
     await resetOnModelChange(store, dir, { model, dimensions: input.dimensions });
@@ -129,9 +132,12 @@ export async function buildIndex(input: BuildIndexInput): Promise<IndexRef> {
       })),
     };
     const manifestSha256 = writeAtomically(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
+    // Artifacts in S3: the finished index is published there, for readers on other hosts.
+    const snapshot = await publishIndex(dir, manifestSha256, () => heartbeat(progress));
     return {
       dir,
       manifestSha256,
+      ...(snapshot ? { snapshot } : {}),
       chunks: chunks.length,
       embedded: chunks.length - progress.reused,
       reused: progress.reused,

@@ -9,6 +9,7 @@ import { rankPassages, type RankInput, type RankOptions } from '../../core/rag/r
 import type { VectorSearchOptions } from '../../core/rag/vectorStore';
 import { embedBatch } from './embedBatch';
 import { LanceVectorStore } from '../../stores/rag/lanceStore';
+import { indexOnThisHost } from '../../stores/rag/indexSnapshot';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -41,8 +42,10 @@ export class OpenIndex {
     this.byId = new Map(manifest.chunks.map((c) => [c.id, c]));
   }
 
+  /** `dir` names the index; with artifacts in S3 it is read from this host's copy of its latest published build. */
   static async open(dir: string): Promise<OpenIndex> {
-    const file = path.join(dir, MANIFEST_FILE);
+    const here = await indexOnThisHost(dir);
+    const file = path.join(here, MANIFEST_FILE);
     let raw: unknown;
     let bytes: Buffer;
     try {
@@ -66,7 +69,7 @@ export class OpenIndex {
       dir,
       parsed.data,
       createHash('sha256').update(bytes).digest('hex'),
-      await LanceVectorStore.open(path.join(dir, 'lance')),
+      await LanceVectorStore.open(path.join(here, 'lance')),
     );
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ArtifactRef } from '../artifacts/artifactRef';
 
 /**
  * `manifest.json` of an index directory: how it was built and every chunk with its citation data. The vectors
@@ -44,6 +45,8 @@ export interface IndexRef {
   /** Absolute path of the index directory. */
   dir: string;
   manifestSha256: string;
+  /** With artifacts in S3: the published snapshot other hosts read the index from (stores/rag/indexSnapshot.ts). */
+  snapshot?: ArtifactRef;
   chunks: number;
   /** Chunks embedded by this build (across its attempts). */
   embedded: number;

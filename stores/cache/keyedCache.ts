@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { tailorHome } from '../../config/paths';
+import { S3ArtifactStore } from '../artifacts/s3ArtifactStore';
+import { artifactStore } from '../processStores';
+import type { ResultCache } from './resultCache';
+import { S3KeyedCache } from './s3KeyedCache';
 
 /** Where keyed caches live: `TAILOR_CACHE_DIR`, default `<TAILOR_HOME>/cache` (next to the artifact store). */
 export function cacheRoot(): string {
@@ -15,7 +19,7 @@ export function cacheRoot(): string {
  * mid-write leaves no entry rather than a broken one; entries are never overwritten with different content
  * because equal keys mean equal requests.
  */
-export class KeyedCache {
+export class KeyedCache implements ResultCache {
   readonly dir: string;
   constructor(
     readonly namespace: string,
@@ -65,7 +69,18 @@ export class KeyedCache {
   }
 }
 
+/**
+ * The cache `namespace` this process is configured for: on the local disk, or, when TAILOR_ARTIFACTS names a
+ * bucket, in the bucket (shared by every host) with this host's disk as a read-through copy.
+ */
+export function openResultCache(namespace: string, env: NodeJS.ProcessEnv = process.env): ResultCache {
+  const store = artifactStore(env);
+  if (!(store instanceof S3ArtifactStore)) return new KeyedCache(namespace);
+  const { bucket, prefix } = store.where;
+  return new S3KeyedCache(namespace, store, new KeyedCache(namespace, path.join(cacheRoot(), 's3', bucket, prefix)));
+}
+
 /** The caches evaluation uses. */
-export const completionCache = () => new KeyedCache('eval/completions');
-export const gradeCache = () => new KeyedCache('eval/grades');
-export const embeddingCache = () => new KeyedCache('embeddings');
+export const completionCache = () => openResultCache('eval/completions');
+export const gradeCache = () => openResultCache('eval/grades');
+export const embeddingCache = () => openResultCache('embeddings');
