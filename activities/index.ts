@@ -12,3 +12,5 @@ export * from './operations';
 export * from './evalSuite';
 export { buildIndex } from './rag/buildIndex';
 export * from './promptSearch';
+export * from './distill';
+export * from './onlineEval';

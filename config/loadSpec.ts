@@ -52,7 +52,8 @@ export function loadSpec(file: string): LoadedSpec {
   const dir = path.dirname(abs);
   // A feedback source has no file yet: the run materialises one (activities/feedback/materializeFeedbackDataset.ts).
   // So has a capture source (activities/capture/materializeCaptureDataset.ts).
-  const fromFeedback = spec.dataset.source === 'feedback' || spec.dataset.source === 'capture';
+  // And so has a distill source: the teacher's answers (activities/distill/askTeacher.ts).
+  const fromFeedback = ['feedback', 'capture', 'distill'].includes(spec.dataset.source ?? 'file');
   const datasetPath = fromFeedback ? '' : path.resolve(dir, spec.dataset.path);
   if (fromFeedback && spec.dataset.path !== '') {
     const message = `not used with source: ${spec.dataset.source} (the ${spec.dataset.source} export is the dataset)`;
@@ -65,6 +66,7 @@ export function loadSpec(file: string): LoadedSpec {
       { key: 'dataset.path', line: parsed.source.lineOf(['dataset', 'path']), message: `no such file: ${datasetPath}` },
     ]);
   }
+  const distill = resolveDistillPrompts(file, dir, spec, parsed.source);
   const prompts = loadBaselinePrompts(file, dir, spec, parsed.source);
   const rag = spec.baselines.rag
     ? { ...spec.baselines.rag, docs: path.resolve(dir, spec.baselines.rag.docs) }
@@ -81,6 +83,7 @@ export function loadSpec(file: string): LoadedSpec {
   const resolved: PipelineSpec = {
     ...spec,
     dataset: { ...spec.dataset, path: datasetPath },
+    ...(distill ? { distill } : {}),
     baselines: {
       ...spec.baselines,
       ...(spec.baselines.prompts ? { prompts: prompts.map((p) => p.file) } : {}),
@@ -115,9 +118,12 @@ export function clientResolved(loaded: Pick<LoadedSpec, 'prompts' | 'spec'>): {
 /** Every path the spec names that points outside the allowed roots (config/allowedRoots.ts), at its key and line. */
 function confinementProblems(abs: string, spec: PipelineSpec, source: YamlSource): SpecProblem[] {
   const keys: [(string | number)[], string][] = [
-    ...(spec.dataset.source === 'feedback' || spec.dataset.source === 'capture'
+    ...(['feedback', 'capture', 'distill'].includes(spec.dataset.source ?? 'file')
       ? []
       : [[['dataset', 'path'], spec.dataset.path] as [string[], string]]),
+    ...(spec.distill?.prompts.from === 'file'
+      ? [[['distill', 'prompts', 'path'], spec.distill.prompts.path] as [string[], string]]
+      : []),
     ...(spec.baselines.prompts ?? []).map((p, i): [(string | number)[], string] => [['baselines', 'prompts', i], p]),
     ...(spec.baselines.rag ? [[['baselines', 'rag', 'docs'], spec.baselines.rag.docs] as [string[], string]] : []),
   ];
@@ -125,6 +131,18 @@ function confinementProblems(abs: string, spec: PipelineSpec, source: YamlSource
     const { outside } = confineSpecPath(abs, rel);
     return outside ? [{ key: key.join('.'), line: source.lineOf(key), message: outside }] : [];
   });
+}
+
+/** `distill.prompts.path` (from: file) made absolute and checked to exist; the spec's `distill:` otherwise as is. */
+function resolveDistillPrompts(file: string, dir: string, spec: PipelineSpec, source: YamlSource) {
+  const d = spec.distill;
+  if (d?.prompts.from !== 'file') return d;
+  const p = path.resolve(dir, d.prompts.path);
+  if (!fs.existsSync(p) || !fs.statSync(p).isFile()) {
+    const key = ['distill', 'prompts', 'path'];
+    throw new SpecError(file, [{ key: key.join('.'), line: source.lineOf(key), message: `no such file: ${p}` }]);
+  }
+  return { ...d, prompts: { ...d.prompts, path: p } };
 }
 
 /** Loads every `baselines.prompts` file; a bad one is reported at its list entry with the template's own problems. */

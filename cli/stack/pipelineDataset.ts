@@ -14,6 +14,23 @@ import { sha256File } from './datasetHash';
  */
 export async function pipelineDataset(loaded: LoadedSpec): Promise<{ spec: PipelineSpec; datasetSha256: string }> {
   const { spec } = loaded;
+  // `distill:` runs are named by their prompts (the teacher and its prompt are in the spec's hash).
+  if (spec.distill?.prompts.from === 'file') {
+    return { spec, datasetSha256: await sha256File(spec.distill.prompts.path) };
+  }
+  if (spec.distill?.prompts.from === 'capture') {
+    const { alias, window, sample } = spec.distill.prompts;
+    const data = await materializeCaptureDataset({
+      alias,
+      format: 'chat',
+      ...(window ? { window } : {}),
+      ...(sample !== undefined ? { sampleSize: sample } : {}),
+    });
+    if (data.count === 0) {
+      throw new UsageError(`${loaded.file}: distill.prompts: no captured traffic of ${alias} to distil yet`, 1);
+    }
+    return { spec, datasetSha256: data.sha256 };
+  }
   if (spec.dataset.source === 'capture') {
     const data = await materializeCaptureDataset(captureExportRequest(spec.dataset));
     if (data.count === 0) {

@@ -96,6 +96,11 @@ export const DistillSpecSchema = z
     heldOut: z.number().gt(0).max(0.5).default(0.2),
     /** Mixed into the content hash that picks the held-out prompts and few-shot examples. @default 'tailor' */
     seed: z.string().min(1).default('tailor'),
+    /**
+     * The gate also needs the student to agree with the teacher on at least this share of the held-out prompts.
+     * @default none (agreement is reported, the spec's `gate:` decides)
+     */
+    minAgreement: z.number().min(0).max(1).optional(),
     /** Teacher requests in flight. @default 4 */
     concurrency: z.number().int().min(1).max(64).default(4),
   })

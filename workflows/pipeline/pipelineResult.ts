@@ -1,6 +1,7 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import type { EvalSuiteResult } from '../../core/evalSuite/evalSuiteRun';
 import type { CheaperVerdict, CheapestPassing } from '../../core/gate/cheapestPassing';
+import type { DistillResult } from '../../core/distill/distillTypes';
 import type { FineTuneResult } from '../../core/pipeline/fineTuneTypes';
 import type { DeployResult, GateDecision, PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { TailorModel, TailorOutcome, TailorStage } from '../../core/operations/searchAttributes';
@@ -51,9 +52,10 @@ export function fineTunedResult(
     gate: GateDecision;
     deploy: DeployResult;
     judged?: CheapestPassing;
+    distill?: DistillResult;
   },
 ): Promise<PipelineResult> {
-  const { fineTune, evaluation, gate, deploy, judged } = outcome;
+  const { fineTune, evaluation, gate, deploy, judged, distill } = outcome;
   const marks: SearchAttributePair[] = [
     { key: TailorOutcome, value: deploy.outcome },
     ...(deploy.model ? [{ key: TailorModel, value: deploy.model }] : []),
@@ -67,6 +69,7 @@ export function fineTunedResult(
     deploy,
     evaluationReport: evaluation.reports.json,
     evaluationHtml: evaluation.reports.html,
+    ...(distill ? { distill } : {}),
   });
 }
 

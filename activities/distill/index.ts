@@ -1,0 +1,3 @@
+export { askTeacher } from './askTeacher';
+export { compareWithTeacher } from './compareWithTeacher';
+export { materializeDistillPrompts } from './materializeDistillPrompts';

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import type { ArtifactRef } from '../../core/artifacts/artifactRef';
+import { parsePromptLine, type DistillPrompt } from '../../core/distill/distillPrompts';
+import type { DistillPrompts } from '../../core/spec/distillSpec';
+import { artifactStore } from '../../stores/processStores';
+import { materializeCaptureDataset } from '../capture/materializeCaptureDataset';
+import { requireAllowedPath } from '../confinedPath';
+import { invalidDataset } from '../dataset/invalidDataset';
+
+export interface MaterializedPrompts {
+  /** JSONL of DistillPrompt, one a line, in the source's order. */
+  prompts: ArtifactRef;
+  count: number;
+  /** Prompts that carry a reference answer. */
+  withReference: number;
+}
+
+/**
+ * The prompts a `distill:` run asks its teacher: a JSONL file (each line checked; a bad one fails the run naming its
+ * file and line, nothing stored), or the alias's captured traffic exported as `source: capture` does, each request's
+ * messages without the answer the alias gave. Stored in the artifact store, so later steps read them by hash.
+ */
+export async function materializeDistillPrompts(input: { prompts: DistillPrompts }): Promise<MaterializedPrompts> {
+  const spec = input.prompts;
+  let file: string;
+  let source: string;
+  let fromCapture = false;
+  if (spec.from === 'file') {
+    requireAllowedPath(spec.path, 'distill.prompts.path');
+    if (!fs.existsSync(spec.path)) throw invalidDataset(`distill.prompts.path: no such file: ${spec.path}`);
+    file = spec.path;
+    source = spec.path;
+  } else {
+    const captured = await materializeCaptureDataset({
+      alias: spec.alias,
+      format: 'chat',
+      ...(spec.window ? { window: spec.window } : {}),
+      ...(spec.sample !== undefined ? { sampleSize: spec.sample } : {}),
+    });
+    if (captured.count === 0) throw invalidDataset(`distill.prompts: no captured traffic of ${spec.alias} yet`);
+    file = captured.path;
+    source = `the capture export of ${spec.alias}`;
+    fromCapture = true;
+  }
+  const prompts: DistillPrompt[] = [];
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      if (!text.trim()) return;
+      let p: DistillPrompt;
+      try {
+        p = parsePromptLine(text, source, i + 1);
+      } catch (err) {
+        throw invalidDataset((err as Error).message);
+      }
+      // A captured answer is what the alias said, not a known-correct one: it is not a reference.
+      prompts.push(fromCapture ? { messages: p.messages } : p);
+    });
+  if (prompts.length === 0) throw invalidDataset(`${source}: no prompts (expected JSONL lines with messages)`);
+  const ref = await artifactStore().put(prompts.map((p) => JSON.stringify(p)).join('\n') + '\n', {
+    name: 'distill-prompts.jsonl',
+    count: prompts.length,
+  });
+  const withReference = prompts.filter((p) => p.reference !== undefined).length;
+  return { prompts: ref, count: prompts.length, withReference };
+}
