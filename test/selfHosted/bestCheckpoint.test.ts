@@ -129,5 +129,42 @@ describeWithTrainer('fineTune.checkpoints: best on provider self-hosted', () => 
     const detail = (JSON.parse(out.stdout) as AuditReport).steps.find((s) => s.name === 'fine-tune')!.detail!;
     for (const s of scores) expect(detail).toContain(`step ${s.step} ${s.score.toFixed(3)}`);
     expect(detail).toContain(`best step ${chosen.step}`);
+    console.log(detail);
+  });
+
+  it('with registerAdapters, registers each kept checkpoint with a server serving only what it is given', async () => {
+    // No --adapters folder: this server answers only for the adapters registered with it, as vLLM does.
+    const registering = await startModule(
+      'tailor_trainer.chat_server',
+      ['--base', path.join(dir, 'tiny'), '--model', 'tiny-base', '--port', '0'],
+      /listening on http:\S+/,
+    );
+    try {
+      const url = /listening on (http:\S+)/.exec(registering.output())![1]!;
+      const file = writeSelfHostedSpec(dir, {
+        name: 'self-hosted-best-registered',
+        trainerQueue,
+        servingUrl: url,
+        registerAdapters: true,
+        training: { maxSteps: 30, checkpointEvery: 10 },
+      });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML spec, edited in place
+      const spec = parse(fs.readFileSync(file, 'utf8')) as Record<string, any>;
+      spec.fineTune.checkpoints = 'best';
+      fs.writeFileSync(file, stringify(spec));
+      const { handle } = await startPipeline(h.client, loadSpec(file), { taskQueue: h.taskQueue });
+      const ft = (await handle.result()).fineTune!;
+      const kept = ft.trainedCheckpoints!;
+      expect(kept.map((c) => c.step)).toEqual([10, 20, 30]);
+      // Each was scored, so each was served: registered under its model id (the last one is the final output's).
+      expect(ft.checkpoints!.scores.map((s) => s.model)).toEqual(kept.map((c) => c.model));
+      const listed = (await (await fetch(`${url}/models`)).json()) as { data: { id: string; root: string }[] };
+      const served = new Map(listed.data.map((m) => [m.id, m.root]));
+      expect([...served.keys()].sort()).toEqual(['tiny-base', ...kept.map((c) => c.model)].sort());
+      for (const c of kept.slice(0, -1)) expect(served.get(c.model)).toBe(c.path);
+      expect(ft.model).toBe(ft.checkpoints!.chosen.model);
+    } finally {
+      await registering.stop();
+    }
   });
 });

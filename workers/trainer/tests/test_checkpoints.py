@@ -53,6 +53,13 @@ def test_without_eval_checkpoints_nothing_extra_is_kept(tiny_model, data, tmp_pa
     assert kept_checkpoints(str(tmp_path / "run")) == []
 
 
+def test_full_fine_tuning_keeps_loadable_model_folders(tiny_model, data, tmp_path):
+    req = parse_request(request(tiny_model, data["chat"], tmp_path / "run", "full", maxSteps=20, evalCheckpoints=1, learningRate=2e-3))
+    r = train(req, "supervised", SilentReporter())
+    assert [c["step"] for c in r.checkpoints] == [20] and r.checkpoints[0]["sha256"] == r.sha256
+    assert {"config.json", "model.safetensors", "tokenizer.json"} <= set(os.listdir(r.checkpoints[0]["outputDir"]))
+
+
 def test_eval_checkpoints_must_be_a_count(tiny_model, data, tmp_path):
     for bad in (-1, 1.5, True):
         with pytest.raises(SpecError, match="hyperparameters.evalCheckpoints"):
