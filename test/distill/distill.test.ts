@@ -1,0 +1,181 @@
+/**
+ * `distill:` on real parts: the shared dev server, a real worker, the student's local backend and a second local
+ * backend as the teacher's provider (both over loopback HTTP). The teacher (gpt-4o with a 5-shot prompt, a stand-in:
+ * the local backend's few-shot learner) answers the example's tickets; its answers train the student
+ * (gpt-4o-mini, asked zero-shot), and the result compares the two on the held-out prompts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { startPipeline } from '../../cli/stack/startPipeline';
+import { loadSpec } from '../../config/loadSpec';
+import { parsePromptLine } from '../../core/distill/distillPrompts';
+import { Failure } from '../../core/failures/failureTypes';
+import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
+import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
+import { sdk } from '../support/backendAdmin';
+import { useHarness } from '../support/pipelineHarness';
+import { EXAMPLE_SPEC, exampleSpecWith } from '../support/specFiles';
+import { uniqueName } from '../operations/support';
+
+const TICKETS = path.join(path.dirname(EXAMPLE_SPEC), 'data', 'tickets.jsonl');
+const UNIQUE = 60;
+const h = useHarness('distill');
+let teacher: LocalOpenAIServer;
+let prompts: string;
+
+beforeAll(async () => {
+  teacher = await startLocalOpenAI({ port: 0, dataDir: path.join(h.home, 'teacher-backend') });
+  process.env.TEACHER_BASE_URL = teacher.baseURL;
+  // 60 tickets (each ends in its label: the reference), two of them twice: 62 lines, 60 unique prompts.
+  const rows = fs.readFileSync(TICKETS, 'utf8').split('\n').filter(Boolean).slice(0, UNIQUE);
+  prompts = path.join(h.home, 'prompts.jsonl');
+  fs.writeFileSync(prompts, [...rows, rows[3], rows[7]].join('\n') + '\n');
+});
+afterAll(async () => {
+  delete process.env.TEACHER_BASE_URL;
+  await teacher?.close();
+});
+
+/** Requests the teacher's backend has answered since it started. */
+async function teacherRequests(): Promise<number> {
+  const res = await fetch(`${teacher.baseURL}/_admin/usage`);
+  return ((await res.json()) as { chat: { requests: number } }).chat.requests;
+}
+
+function distillSpec(name: string, teacherModel: string, suffix = 'student'): string {
+  return exampleSpecWith({
+    name,
+    dataset: { source: 'distill', format: 'chat', split: { validation: 0.1, test: 0.2, seed: name } },
+    distill: {
+      teacher: {
+        model: teacherModel,
+        provider: { type: 'openai-compatible', baseUrlEnv: 'TEACHER_BASE_URL' },
+        prompt: { fewShot: 5 },
+      },
+      prompts: { from: 'file', path: prompts },
+      heldOut: 0.25,
+      seed: 'distill-test',
+    },
+    baselines: { zeroShot: true },
+    fineTune: {
+      method: { type: 'supervised', hyperparameters: { n_epochs: 3 } },
+      suffix,
+      poll: { initial: '300ms', max: '2s' },
+    },
+    evaluation: { metric: 'exact_match', concurrency: 8, maxExamples: 10 },
+    deploy: { alias: 'prod', approval: 'auto', smoke: { examples: 3, tolerance: 0.5 } },
+  });
+}
+
+async function run(specFile: string): Promise<PipelineResult> {
+  const { handle } = await startPipeline(h.client, loadSpec(specFile), { taskQueue: h.taskQueue });
+  return (await handle.result()) as PipelineResult;
+}
+
+describe('distill', () => {
+  const name = uniqueName('distill');
+  let first: PipelineResult;
+
+  test('the teacher answers each unique prompt once; its answers train the student; both are compared', async () => {
+    const before = await teacherRequests();
+    first = await run(distillSpec(name, 'gpt-4o'));
+    const d = first.distill!;
+    expect(await teacherRequests()).toBe(before + UNIQUE);
+    expect(d.teacher).toMatchObject({ requested: 'gpt-4o', model: 'gpt-4o', prompts: UNIQUE + 2, unique: UNIQUE });
+    expect(d.teacher).toMatchObject({ calls: UNIQUE, cached: 0 });
+    expect(d.comparison.heldOut).toBe(15);
+    expect(d.teacher.trainExamples).toBe(UNIQUE - 15);
+    // The teacher's answers are the dataset: prepared, validated, token-counted and priced like any file.
+    expect(first.prepared.counts.input).toBe(UNIQUE - 15);
+    expect(first.validation.valid).toBe(true);
+    expect(first.validation.tokens.total).toBeGreaterThan(0);
+    expect(first.validation.estimate.usd).toBeGreaterThan(0);
+    expect(first.fineTune?.model).toMatch(/^ft:gpt-4o-mini-2024-07-18:/);
+    // Every held-out ticket has its label as the reference, so both sides have an accuracy.
+    const c = d.comparison;
+    expect(c.student.model).toBe(first.fineTune!.model);
+    expect(c.withReference).toBe(15);
+    expect(c.agreement).toBeGreaterThanOrEqual(0);
+    expect(c.agreement).toBeLessThanOrEqual(1);
+    expect(c.teacher.accuracy).toEqual(expect.any(Number));
+    expect(c.student.accuracy).toEqual(expect.any(Number));
+    // Cost per 1,000 requests: the teacher's 5-shot prompt on gpt-4o costs more than the zero-shot student.
+    expect(c.teacher.usdPer1k).toBeGreaterThan(c.student.usdPer1k!);
+    expect(c.teacher.tokensPer1k).toBeGreaterThan(c.student.tokensPer1k);
+    expect(d.teacher.usd).toBeGreaterThan(0);
+    // The answers the comparison scored are stored for the report.
+    expect(c.outputs.count).toBe(15);
+  }, 240_000);
+
+  test('a rerun (another run of the same teacher and prompts) asks the teacher nothing', async () => {
+    const before = await teacherRequests();
+    const again = await run(distillSpec(name, 'gpt-4o', 'student-two'));
+    expect(again.runId).not.toBe(first.runId);
+    expect(await teacherRequests()).toBe(before);
+    expect(again.distill!.teacher).toMatchObject({ calls: 0, cached: UNIQUE });
+    // The same answers: the same training set.
+    expect(again.datasetSha256).toBe(first.datasetSha256);
+  }, 240_000);
+
+  test('a teacher alias that names no model fails at preflight: no upload, no job', async () => {
+    const api = sdk(h.backend.baseURL);
+    const jobs = (await api.fineTuning.jobs.list()).data.length;
+    const files = (await api.files.list({ purpose: 'fine-tune' })).data.length;
+    const before = await teacherRequests();
+    const { handle } = await startPipeline(h.client, loadSpec(distillSpec(uniqueName('distill-bad'), 'nobody@prod')), {
+      taskQueue: h.taskQueue,
+    });
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    let cause = err as { message: string; type?: string; nonRetryable?: boolean; cause?: unknown };
+    while (cause.cause) cause = cause.cause as typeof cause;
+    expect(cause.type).toBe(Failure.PreflightFailed);
+    expect(cause.nonRetryable).toBe(true);
+    expect(cause.message).toBe(
+      "preflight: distill.teacher.model nobody@prod names no model (pipeline nobody has no 'prod' alias yet); " +
+        'nothing was uploaded or trained',
+    );
+    expect((await api.fineTuning.jobs.list()).data).toHaveLength(jobs);
+    expect((await api.files.list({ purpose: 'fine-tune' })).data).toHaveLength(files);
+    expect(await teacherRequests()).toBe(before);
+  }, 60_000);
+});
+
+describe('distill spec and prompts', () => {
+  test('distill: and dataset.source: distill go together; errors name the file, line and key', () => {
+    const write = (text: string) => {
+      const f = path.join(fs.mkdtempSync(path.join(h.home, 'spec-')), 'pipeline.yaml');
+      fs.writeFileSync(f, text);
+      return f;
+    };
+    const head = 'name: d\nbaseModel: gpt-4o-mini-2024-07-18\nfineTune: {}\n';
+    const distill = `distill:\n  teacher: { model: gpt-4o }\n  prompts: { from: file, path: ${prompts} }\n`;
+    const ok = loadSpec(write(`${head}dataset: { source: distill }\n${distill}`));
+    expect(ok.spec.distill).toMatchObject({ heldOut: 0.2, prompts: { from: 'file', path: prompts } });
+    expect(() => loadSpec(write(`${head}dataset: { source: distill }\n`))).toThrow(
+      /pipeline\.yaml:\d+: distill: source: distill needs a distill: section/,
+    );
+    expect(() => loadSpec(write(`${head}dataset: { path: ${prompts} }\n${distill}`))).toThrow(
+      /dataset\.source: distill: needs dataset: \{ source: distill \}/,
+    );
+    expect(() => loadSpec(write(`${head}dataset: { source: distill }\n${distill.replace(prompts, 'nope.jsonl')}`)))
+      .toThrow(/pipeline\.yaml:7: distill\.prompts\.path: no such file: .*nope\.jsonl/);
+    expect(() => loadSpec(write(`${head}dataset: { source: distill }\n${distill.replace('gpt-4o', 'a@b@c')}`)))
+      .toThrow(/distill\.teacher\.model: expected a model ID or NAME@ALIAS/);
+  });
+
+  test('a prompt line is checked, naming its file and line', () => {
+    const line = (o: unknown) => parsePromptLine(JSON.stringify(o), 'p.jsonl', 3);
+    const user = { role: 'user', content: 'hi' };
+    expect(line({ messages: [user, { role: 'assistant', content: 'billing' }] })).toEqual({
+      messages: [user],
+      reference: 'billing',
+    });
+    expect(line({ messages: [user], reference: 'x' })).toEqual({ messages: [user], reference: 'x' });
+    expect(line({ messages: [user] })).toEqual({ messages: [user] });
+    expect(() => parsePromptLine('{', 'p.jsonl', 3)).toThrow(/^p\.jsonl:3: not JSON/);
+    expect(() => line({ messages: [{ role: 'user' }] })).toThrow('p.jsonl:3: messages.0.content: expected a string');
+    expect(() => line({ messages: [{ role: 'system', content: 's' }] })).toThrow(/p\.jsonl:3: .*end in a user turn/);
+  });
+});
