@@ -19,7 +19,7 @@ const InputSchema = z.object({
 });
 
 export interface MaterializedCapture {
-  /** The export's file: its artifact's path, written once per content. */
+  /** The export's artifact URI (`artifact:sha256:<hex>`): the prepare step reads it from its own artifact store. */
   path: string;
   sha256: string;
   /** Examples in the export. */
@@ -62,5 +62,5 @@ export async function materializeCaptureDataset(input: z.input<typeof InputSchem
   }
   const store = artifactStore();
   const ref = await store.put(out.text, { name: `capture.${format}.jsonl`, count: out.count });
-  return { path: await store.localPath(ref), sha256: ref.sha256, count: out.count, rows: out.rows };
+  return { path: ref.uri, sha256: ref.sha256, count: out.count, rows: out.rows };
 }

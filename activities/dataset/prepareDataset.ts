@@ -25,6 +25,7 @@ import { KeptColumns } from '../../core/dataset/keptColumns';
 import { assignSplitCodes, SPLIT_CODES, type SplitName } from '../../core/dataset/splitAssignment';
 import { groupSplitHash, groupValue } from '../../core/dataset/splitGroups';
 import { artifactStore } from '../../stores/processStores';
+import { datasetFile } from '../datasetArtifact';
 import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 import { datasetChanged, invalidDataset } from './invalidDataset';
 import { JsonlWriter } from './jsonlWriter';
@@ -86,7 +87,8 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
       `invalid dataset spec: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   const spec = parsed.data;
-  const file = spec.path;
+  // An artifact's URI (a feedback or capture export) is read from this worker's artifact store.
+  const file = await datasetFile(spec.path);
   requireAllowedPath(file, 'dataset.path');
   const notFile = notARegularFile(file);
   if (notFile) throw invalidDataset(notFile.startsWith('no such file') ? `dataset file not found: ${file}` : notFile);

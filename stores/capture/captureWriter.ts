@@ -34,6 +34,7 @@ export class CaptureWriter {
   readonly store: CaptureBackend;
   private queue: Pending[] = [];
   private readonly writing = new Set<Promise<void>>();
+  private purging: Promise<number> = Promise.resolve(0);
   private timer: NodeJS.Timeout | undefined;
   private readonly purger: NodeJS.Timeout;
   private readonly batchMs: number;
@@ -84,19 +85,18 @@ export class CaptureWriter {
     return Promise.all([...this.writing]).then(() => undefined);
   }
 
-  async purge(): Promise<number> {
-    try {
-      return await this.store.purge();
-    } catch (err) {
+  purge(): Promise<number> {
+    this.purging = this.store.purge().catch((err: unknown) => {
       console.error(`tailor gateway: capture purge failed: ${(err as Error).message}`);
       return 0;
-    }
+    });
+    return this.purging;
   }
 
   /** Stops the purge timer and writes what is queued; the store stays open (its owner closes it). */
   async close(): Promise<void> {
     clearInterval(this.purger);
-    await this.flush();
+    await Promise.all([this.flush(), this.purging]);
   }
 
   /** One batch: acknowledged once committed; a failed batch is counted and reported, never retried half-way. */
