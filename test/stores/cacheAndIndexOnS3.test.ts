@@ -175,6 +175,32 @@ describe('the evaluation cache and RAG indexes with TAILOR_ARTIFACTS on S3', () 
     expect(rag(b).score).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('a suite naming only the index (no docs) loads and runs on a host that never built it', async () => {
+    // The example suite beside its files, with the RAG variant reading the index by name instead of building it.
+    const dir = path.join(tmp, 'suite-index-only');
+    fs.cpSync(path.dirname(SUITE), dir, { recursive: true, filter: (f) => !f.endsWith(`${path.sep}docs`) });
+    const yaml = fs.readFileSync(path.join(dir, 'suite.yaml'), 'utf8');
+    expect(yaml).toContain('      docs: docs\n');
+    fs.writeFileSync(path.join(dir, 'suite.yaml'), yaml.replace('      docs: docs\n', `      index: ${indexDir}\n`));
+    expect(fs.existsSync(indexDir)).toBe(false);
+    const chat = chatCalls();
+    const embedded = await embeddingInputs(backend.baseURL);
+    const r = await onHost('host-d', (taskQueue) => {
+      const loaded = loadEvalSuite(path.join(dir, 'suite.yaml'), { models: [BASE] });
+      expect(loaded.variants.find((v) => v.id === 'rag')!.rag).not.toHaveProperty('docs');
+      const suite = { ...loaded, variants: loaded.variants.filter((v) => v.id !== 'few-shot') };
+      return client.workflow.execute(evalSuiteWorkflow, {
+        taskQueue,
+        workflowId: `s3-cache-d-${Date.now()}`,
+        args: [{ suite }],
+      });
+    });
+    expect(chatCalls() - chat).toBe(0);
+    expect(r.cacheHits).toBe(52);
+    expect((await embeddingInputs(backend.baseURL)) - embedded).toBe(26); // the questions, to retrieve
+    expect(r.leaderboard.find((s) => s.variantId === 'rag')!.score).toBeGreaterThanOrEqual(0.8);
+  });
+
   it('a RAG index built on one host answers on another whose disk holds nothing of it', async () => {
     const home = await becomeHost('host-c');
     expect(fs.existsSync(indexDir)).toBe(false);
