@@ -3,12 +3,16 @@
  * alias resolved through the registry) next to the same requests sent to the backend directly, in the same run.
  * The backend and the gateway each run in their own process, as in real use; this process drives both with the
  * same keep-alive client. Reported: p50 and p99 latency and throughput for both, the added latency and the ratio.
+ * Then capture off vs on at a fixed open-loop rate (500 requests/s): the backend directly, the gateway without
+ * capture, and a gateway capturing every answer of `bench@prod` (bench/captureGateway.ts), one after the other in the
+ * same run; and the capture count: answers served, rows the writer acknowledged, rows in the store after it flushed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { CaptureStore } from '../stores/capture/captureStore';
 import { Registry } from '../stores/registry/registryDb';
 
 const REQUESTS = 3000;
@@ -17,6 +21,9 @@ const CONCURRENCY = 16;
 /** The open-loop rate (requests/s), lowered to half the gateway's saturated throughput on a slower machine. */
 const PACED_RATE = 500;
 const PACED_SECONDS = 4;
+/** Capture off vs on: the fixed rate asked for (not lowered), for this long each. */
+const CAPTURE_RATE = 500;
+const CAPTURE_SECONDS = 6;
 const ROOT = path.resolve(__dirname, '..');
 
 const body = (model: string) =>
@@ -30,14 +37,23 @@ const body = (model: string) =>
   });
 
 interface RunResult {
+  /** Answers with status 200. */
+  ok: number;
   rps: number;
   p50: number;
   p99: number;
   errors: number;
 }
 
+interface Child {
+  child: ChildProcess;
+  url: string;
+  /** Everything it printed to stdout so far. */
+  output(): string;
+}
+
 /** Starts a server in a child process; it prints its URL as the first stdout line. */
-function startChild(code: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
+function startChild(code: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', code], {
       cwd: ROOT,
@@ -48,7 +64,7 @@ function startChild(code: string, env: NodeJS.ProcessEnv = {}): Promise<{ child:
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const nl = out.indexOf('\n');
-      if (nl >= 0) resolve({ child, url: out.slice(0, nl).trim() });
+      if (nl >= 0) resolve({ child, url: out.slice(0, nl).trim(), output: () => out });
     });
     child.once('exit', (c) => reject(new Error(`server exited with code ${c} before printing its URL`)));
   });
@@ -67,6 +83,7 @@ async function drive(baseURL: string, payload: string, count: number, rate?: num
   const agent = new http.Agent({ keepAlive: true, maxSockets: rate ? 256 : CONCURRENCY });
   const latencies: number[] = [];
   let errors = 0;
+  let ok = 0;
   let next = 0;
   const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
   const one = () =>
@@ -78,6 +95,7 @@ async function drive(baseURL: string, payload: string, count: number, rate?: num
           res.on('data', () => {});
           res.on('end', () => {
             if (res.statusCode !== 200) errors++;
+            else ok++;
             latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
             resolve();
           });
@@ -112,12 +130,72 @@ async function drive(baseURL: string, payload: string, count: number, rate?: num
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { rps: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return { ok, rps: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
 }
 
 const line = (name: string, r: RunResult) =>
   `${name}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${Math.round(r.rps)} req/s` +
   (r.errors ? `, ${r.errors} errors` : '');
+
+/** Stops a child with SIGTERM and resolves with its stdout once it has exited. */
+function stopChild(c: Child): Promise<string> {
+  return new Promise((resolve) => {
+    c.child.once('exit', () => resolve(c.output()));
+    c.child.kill('SIGTERM');
+  });
+}
+
+const ratios = (r: RunResult, anchor: RunResult) =>
+  `p50 +${(r.p50 - anchor.p50).toFixed(2)} ms (${(r.p50 / anchor.p50).toFixed(2)}×), ` +
+  `p99 +${(r.p99 - anchor.p99).toFixed(2)} ms (${(r.p99 / anchor.p99).toFixed(2)}×), ` +
+  `throughput ${(r.rps / anchor.rps).toFixed(2)}×`;
+
+/**
+ * Capture off vs on at CAPTURE_RATE requests/s, open loop, against the backend directly in the same run; then the
+ * capture gateway is stopped (its writer flushes) and its acknowledged rows are compared with the rows stored.
+ */
+async function captureRows(home: string, backendUrl: string, plainGatewayUrl: string): Promise<string[]> {
+  const capturing = await startChild(
+    `require('./bench/captureGateway.ts').serveCaptureGateway(${JSON.stringify(home)})` +
+      `.then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`,
+    { OPENAI_BASE_URL: backendUrl },
+  );
+  let stopped = false;
+  try {
+    const direct = body('gpt-4o-mini');
+    const aliased = body('bench@prod');
+    const warm = await drive(`${capturing.url}/v1`, aliased, WARMUP);
+    const count = CAPTURE_RATE * CAPTURE_SECONDS;
+    const d = await drive(backendUrl, direct, count, CAPTURE_RATE);
+    const off = await drive(`${plainGatewayUrl}/v1`, aliased, count, CAPTURE_RATE);
+    const on = await drive(`${capturing.url}/v1`, aliased, count, CAPTURE_RATE);
+    const printed = await stopChild(capturing);
+    stopped = true;
+    const counts = JSON.parse(printed.trim().split('\n').at(-1)!) as {
+      acknowledged: number;
+      dropped: number;
+      failed: number;
+    };
+    const store = new CaptureStore(path.join(home, 'capture.db'));
+    const stored = store.count();
+    store.close();
+    const served = warm.ok + on.ok; // warm-up answers are captured too
+    const lost = counts.acknowledged - stored;
+    return [
+      line(`backend direct at ${CAPTURE_RATE} req/s open loop (anchor)`, d),
+      line(`gateway, capture off, at ${CAPTURE_RATE} req/s`, off),
+      line(`gateway, capture on (every answer of bench@prod), at ${CAPTURE_RATE} req/s`, on),
+      `capture off vs direct: ${ratios(off, d)}`,
+      `capture on vs direct: ${ratios(on, d)}`,
+      `capture on vs off: p50 +${(on.p50 - off.p50).toFixed(2)} ms, p99 +${(on.p99 - off.p99).toFixed(2)} ms`,
+      `captured rows: ${served} answers served (${warm.ok} warm-up + ${on.ok}), ${counts.acknowledged} acknowledged by ` +
+        `the writer, ${stored} in the store after the flush, ${lost} lost, ${counts.dropped} dropped (queue full), ` +
+        `${counts.failed} failed`,
+    ];
+  } finally {
+    if (!stopped) capturing.child.kill('SIGTERM');
+  }
+}
 
 export async function benchGateway(): Promise<{ name: string; lines: string[] }> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-bench-gateway-'));
@@ -178,6 +256,7 @@ export async function benchGateway(): Promise<{ name: string; lines: string[] }>
         line(`through the gateway at ${rate} req/s`, gp),
         `added latency at ${rate} req/s: p50 +${(gp.p50 - dp.p50).toFixed(2)} ms, ` +
           `p99 +${(gp.p99 - dp.p99).toFixed(2)} ms (ratio p50 ${(gp.p50 / dp.p50).toFixed(2)}×)`,
+        ...(await captureRows(home, backend.url, gateway.url)),
       ],
     };
   } finally {
