@@ -223,6 +223,9 @@ describe('the evaluation cache and RAG indexes with TAILOR_ARTIFACTS on S3', () 
     // Read from this host's copy of the published snapshot; the index's own directory was never recreated.
     expect(fs.existsSync(indexDir)).toBe(false);
     expect(fs.readdirSync(path.join(home, 'cache', 'indexes'))).toHaveLength(1);
+    // An index never built anywhere is named as such, as on a single host.
+    const never = path.join(tmp, 'never-built');
+    await expect(OpenIndex.open(never)).rejects.toThrow(`${never} is not a Tailor index (no manifest.json`);
   });
 
   it('reads back what another host wrote; a missing entry is undefined, an unreadable one is recomputed', async () => {
