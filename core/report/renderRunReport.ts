@@ -1,3 +1,4 @@
+import { distillSection } from './distillSection';
 import type { CheaperVerdict } from '../gate/cheapestPassing';
 import type { PipelineResult, StepState } from '../pipeline/pipelineTypes';
 import { LOCAL_BACKEND_NOTE, servedByLocalBackend } from './localBackendNote';
@@ -53,6 +54,7 @@ export function renderRunReport(r: PipelineResult): string {
   }
   lines.push('', '## Gate', '', `${r.gate.passed ? 'Passed' : 'Failed'}: ${r.gate.reason}.`);
   for (const rule of r.gate.rules?.rules ?? []) lines.push(`- ${JSON.stringify(rule)}`);
+  if (r.distill) lines.push(...distillSection(r.distill));
   if (r.cheaper) {
     lines.push(
       '',

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { loadSpec } from '../../config/loadSpec';
 import { parsePromptLine } from '../../core/distill/distillPrompts';
@@ -15,6 +16,7 @@ import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
 import { sdk } from '../support/backendAdmin';
 import { useHarness } from '../support/pipelineHarness';
+import { sharedBundle } from '../support/temporal';
 import { EXAMPLE_SPEC, exampleSpecWith } from '../support/specFiles';
 import { uniqueName } from '../operations/support';
 
@@ -104,8 +106,12 @@ describe('distill', () => {
     expect(c.teacher.usdPer1k).toBeGreaterThan(c.student.usdPer1k!);
     expect(c.teacher.tokensPer1k).toBeGreaterThan(c.student.tokensPer1k);
     expect(d.teacher.usd).toBeGreaterThan(0);
-    // The answers the comparison scored are stored for the report.
+    // The answers the comparison scored are stored; the run report has the comparison.
     expect(c.outputs.count).toBe(15);
+    const dir = path.join(h.home, 'reports', first.runId.replace(/[^A-Za-z0-9._-]+/g, '_'));
+    const report = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
+    expect(report).toContain('## Distillation');
+    expect(report).toContain(`| \`${c.student.model}\` | student | ${(c.student.accuracy! * 100).toFixed(1)}% |`);
   }, 240_000);
 
   test('a rerun (another run of the same teacher and prompts) asks the teacher nothing', async () => {
@@ -116,6 +122,9 @@ describe('distill', () => {
     expect(again.distill!.teacher).toMatchObject({ calls: 0, cached: UNIQUE });
     // The same answers: the same training set.
     expect(again.datasetSha256).toBe(first.datasetSha256);
+    // The distill run's history replays against today's workflow code.
+    const history = await h.client.workflow.getHandle(again.runId).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, again.runId);
   }, 240_000);
 
   test('a teacher alias that names no model fails at preflight: no upload, no job', async () => {
