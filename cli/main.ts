@@ -97,6 +97,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     summary: "export the gateway's captured traffic as an sft or dpo training file",
     load: () => lazy('./commands/capture'),
   },
+  'online-eval': {
+    summary: "grade an alias's captured traffic on a schedule",
+    load: () => lazy('./commands/onlineEval'),
+  },
 };
 
 function topHelp(): string {

@@ -10,3 +10,4 @@ export { datasetWatcherWorkflow } from './datasetWatcherWorkflow';
 export { sunsetWatchWorkflow } from './sunsetWatchWorkflow';
 export { buildIndexWorkflow } from './buildIndexWorkflow';
 export { promptSearchWorkflow } from './promptSearchWorkflow';
+export { onlineEvalWorkflow } from './onlineEvalWorkflow';

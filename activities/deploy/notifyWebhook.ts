@@ -24,33 +24,48 @@ export async function notifyWebhook(input: {
   target: Extract<DeployTarget, { type: 'webhook' }>;
   mapping: AliasMapping;
 }): Promise<{ status: number }> {
-  const secret = process.env[input.target.secretEnv];
+  const m = input.mapping;
+  return postSignedWebhook(input.target, {
+    body: JSON.stringify({ type: 'alias.moved', ...m }),
+    at: m.at,
+    idempotencyKey: `${m.runId}:${m.pipeline}@${m.alias}:${m.model ?? 'none'}`,
+  });
+}
+
+/**
+ * One signed POST (HMAC of "<timestamp>.<body>" with the secret named by `secretEnv`): what every Tailor webhook
+ * sends. `at` (workflow time) sets the timestamp, so a retried call sends the same bytes; a 408, 409, 429 or 5xx is
+ * retryable (after the receiver's retry-after), any other error answer fails at once.
+ */
+export async function postSignedWebhook(
+  target: Extract<DeployTarget, { type: 'webhook' }>,
+  message: { body: string; at: number; idempotencyKey: string },
+): Promise<{ status: number }> {
+  const secret = process.env[target.secretEnv];
   if (!secret) {
     throw ApplicationFailure.nonRetryable(
-      `${input.target.secretEnv} (the webhook signing secret) is not set in the worker environment`,
+      `${target.secretEnv} (the webhook signing secret) is not set in the worker environment`,
       Failure.WebhookNotConfigured,
     );
   }
-  const body = JSON.stringify({ type: 'alias.moved', ...input.mapping });
-  const timestamp = String(Math.floor(input.mapping.at / 1000));
+  const { body } = message;
+  const timestamp = String(Math.floor(message.at / 1000));
   let res: Response;
   try {
-    res = await fetch(input.target.url, {
+    res = await fetch(target.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'x-tailor-timestamp': timestamp,
         'x-tailor-signature': signWebhook(secret, timestamp, body),
-        'idempotency-key':
-          `${input.mapping.runId}:${input.mapping.pipeline}@${input.mapping.alias}:` +
-          `${input.mapping.model ?? 'none'}`,
+        'idempotency-key': message.idempotencyKey,
       },
       body,
       signal: cancellationSignal(),
     });
   } catch (err) {
     throw ApplicationFailure.retryable(
-      `webhook ${input.target.url} unreachable: ${(err as Error).message}`,
+      `webhook ${target.url} unreachable: ${(err as Error).message}`,
       Failure.WebhookUnreachable,
     );
   }
@@ -58,7 +73,7 @@ export async function notifyWebhook(input: {
   if (res.ok) return { status: res.status };
   const retryable = res.status === 408 || res.status === 409 || res.status === 429 || res.status >= 500;
   throw ApplicationFailure.create({
-    message: `webhook ${input.target.url} answered ${res.status}`,
+    message: `webhook ${target.url} answered ${res.status}`,
     type: webhookFailureType(res.status),
     nonRetryable: !retryable,
     nextRetryDelay: retryable ? retryAfterMs(res.headers) : undefined,

@@ -12,6 +12,7 @@ export const RUN_KINDS = {
   sunsetWatchWorkflow: 'sunset check',
   fineTuneWorkflow: 'fine-tune',
   selfHostedFineTune: 'self-hosted fine-tune',
+  onlineEvalWorkflow: 'online eval',
 } as const;
 
 export type WorkflowTypeName = keyof typeof RUN_KINDS;

@@ -3,6 +3,7 @@ import { evalSuiteStatus, evaluationStatus, indexBuildStatus, promptSearchStatus
 import { rollbackStatus, scheduledStatus, sunsetStatus, watcherStatus } from './operationStatus';
 import { deployStatus, fineTuneStatus, pipelineStatus } from './pipelineStatus';
 import { view, type KindStatus } from './statusView';
+import { onlineEvalStatus } from '../../commands/onlineEvalStatus';
 
 /** Every workflow type Tailor starts, with how `tailor status` shows it. */
 export const KIND_STATUS: Record<WorkflowTypeName, KindStatus> = {
@@ -17,6 +18,7 @@ export const KIND_STATUS: Record<WorkflowTypeName, KindStatus> = {
   buildIndexWorkflow: indexBuildStatus,
   sunsetWatchWorkflow: sunsetStatus,
   fineTuneWorkflow: fineTuneStatus,
+  onlineEvalWorkflow: onlineEvalStatus,
   selfHostedFineTune: {
     running: async () => view(' (training)', [], {}),
     completed: async (_ctx, result) => view('', [], { result }),
