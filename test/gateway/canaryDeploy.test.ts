@@ -17,6 +17,7 @@ import { deployWorkflow } from '../../workflows/deployWorkflow';
 import { cliEnv, uniqueName } from '../operations/support';
 import { testClient } from '../localBackend/support/backend';
 import { useHarness } from '../support/pipelineHarness';
+import { maybeRecordHistories } from '../support/recordHistories';
 import { runCli } from '../support/runCli';
 import { eventually, sharedBundle } from '../support/temporal';
 import { servedBy, users } from './support/servedBy';
@@ -115,6 +116,7 @@ test('a canary deploy keeps the alias, records the canary, and the gateway split
   // The history replays on today's workflow code (the canary-deploy patch).
   const history = await h.client.workflow.getHandle(runId).fetchHistory();
   await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, runId);
+  await maybeRecordHistories(h.client, 'deploy-canary', [runId]);
 });
 
 test("a config-file canary for the alias wins over the registry's", async () => {
