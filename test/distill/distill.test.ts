@@ -10,6 +10,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { loadSpec } from '../../config/loadSpec';
+import { distillGate } from '../../core/distill/distillGate';
 import { parsePromptLine } from '../../core/distill/distillPrompts';
 import { Failure } from '../../core/failures/failureTypes';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
@@ -172,6 +173,43 @@ describe('distill spec and prompts', () => {
       .toThrow(/pipeline\.yaml:7: distill\.prompts\.path: no such file: .*nope\.jsonl/);
     expect(() => loadSpec(write(`${head}dataset: { source: distill }\n${distill.replace('gpt-4o', 'a@b@c')}`)))
       .toThrow(/distill\.teacher\.model: expected a model ID or NAME@ALIAS/);
+  });
+
+  test('the example spec loads', () => {
+    const loaded = loadSpec(path.join(__dirname, '..', '..', 'examples', 'distillation', 'pipeline.yaml'));
+    expect(loaded.spec.distill).toMatchObject({ teacher: { model: 'support-tickets@prod' }, minAgreement: 0.8 });
+    expect(loaded.spec.distill?.prompts).toMatchObject({ from: 'file', path: TICKETS });
+  });
+
+  test('minAgreement fails a passed gate when the student agrees with the teacher too rarely', () => {
+    const gate = {
+      passed: true,
+      candidate: { variantId: 'fine-tuned', model: 'ft:s', score: 0.9 },
+      baseline: { variantId: 'base', model: 'b', score: 0.5, kind: 'base' as const },
+      minImprovement: 0,
+      minScore: 0,
+      reason: 'fine-tuned 0.900 ≥ base 0.500',
+    };
+    const side = { model: 'm', tokensPer1k: 1 };
+    const comparison = {
+      ...{ metric: 'exact_match' as const, heldOut: 10, withReference: 0, agreement: 0.7 },
+      ...{ agreementInterval: { low: 0.4, high: 0.9 }, teacher: side, student: side },
+      outputs: { uri: 'artifact:sha256:x', sha256: 'x', bytes: 1 },
+    };
+    const teacherSummary = {
+      ...{ requested: 't', model: 't', prompts: 10, unique: 10, calls: 10, cached: 0, heldOutCount: 10 },
+      ...{ promptTokens: 1, completionTokens: 1, trainExamples: 0 },
+    };
+    const result = { teacher: teacherSummary, comparison };
+    expect(distillGate(gate, result, undefined).gate).toBe(gate);
+    expect(distillGate(gate, result, 0.7)).toMatchObject({ gate, distill: { minAgreement: { passed: true } } });
+    const failed = distillGate(gate, result, 0.8);
+    expect(failed.gate.passed).toBe(false);
+    expect(failed.gate.reason).toBe(
+      'fine-tuned 0.900 ≥ base 0.500; the student agrees with the teacher on 70.0% of held-out prompts < ' +
+        'minAgreement 80.0%',
+    );
+    expect(failed.distill.minAgreement).toEqual({ required: 0.8, passed: false });
   });
 
   test('a prompt line is checked, naming its file and line', () => {
