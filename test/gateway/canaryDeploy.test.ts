@@ -17,6 +17,8 @@ import { deployWorkflow } from '../../workflows/deployWorkflow';
 import { cliEnv, uniqueName } from '../operations/support';
 import { testClient } from '../localBackend/support/backend';
 import { useHarness } from '../support/pipelineHarness';
+import { exampleSpecWith } from '../support/specFiles';
+import { loadSpec } from '../../config/loadSpec';
 import { maybeRecordHistories } from '../support/recordHistories';
 import { runCli } from '../support/runCli';
 import { eventually, sharedBundle } from '../support/temporal';
@@ -176,3 +178,13 @@ test('`tailor canary abort` stops a canary: every user is back on the alias mode
   const bad = await runCli(['canary', 'abort', 'Bad Name@prod', '--reason', 'x'], cliEnv(h));
   expect(bad.code).toBe(2);
 }, 60_000);
+
+test('a bad deploy.canary names the spec file, line and key', () => {
+  const withCanary = (canary: unknown) => exampleSpecWith({ deploy: { alias: 'prod', canary } });
+  expect(loadSpec(withCanary({ percent: 10 })).spec.deploy.canary).toEqual({ percent: 10 });
+  expect(() => loadSpec(withCanary({ percent: 100 }))).toThrow(
+    /pipeline\.yaml:\d+: deploy\.canary\.percent: expected a percentage above 0 and below 100/,
+  );
+  expect(() => loadSpec(withCanary({ percent: 10, model: 'ft:x' }))).toThrow(/pipeline\.yaml:\d+: deploy\.canary/);
+  expect(() => loadSpec(withCanary({}))).toThrow(/pipeline\.yaml:\d+: deploy\.canary\.percent/);
+});
