@@ -18,6 +18,7 @@ import { ScoreStore } from '../../stores/onlineEval/scoreStore';
 import { onlineEvalWorkflow } from '../../workflows/onlineEvalWorkflow';
 import { cliEnv, uniqueName } from '../operations/support';
 import { useHarness } from '../support/pipelineHarness';
+import { maybeRecordHistories } from '../support/recordHistories';
 import { runCli } from '../support/runCli';
 import { eventually } from '../support/temporal';
 
@@ -201,6 +202,7 @@ describe('tailor online-eval on the real dev server', () => {
       runId: first.workflowId,
     });
     expect(d!.headers['idempotency-key']).toContain(CANARY);
+    await maybeRecordHistories(h.client, 'online-eval-below-threshold', [first.workflowId]);
   });
 
   it('a second run-once on the same tick reports the first result and sends nothing', async () => {
@@ -307,6 +309,7 @@ describe('tailor online-eval on the real dev server', () => {
     expect(result.alerts).toEqual([{ model: CANARY, delivered: 'now' }]);
     expect(deliveries).toHaveLength(2);
     expect(deliveries[1]!.headers['idempotency-key']).not.toBe(deliveries[0]!.headers['idempotency-key']);
+    await maybeRecordHistories(h.client, 'online-eval-scheduled', [workflowId]);
     const stopped = await runCli(['online-eval', 'stop', alias, '--suite', suiteFile], cliEnv(h));
     expect(stopped).toMatchObject({ code: 0 });
     schedules.pop();
