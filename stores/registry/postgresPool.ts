@@ -44,12 +44,20 @@ export class PostgresPool {
     } catch (err) {
       throw postgresFailure(this.url, err);
     }
+    // A connection that breaks while checked out (the server stopped between two queries) emits 'error' on the
+    // client, which the pool listens for only while it is idle: heard here, and the client is discarded on release.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       return await fn(client);
     } catch (err) {
       throw postgresFailure(this.url, err);
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
