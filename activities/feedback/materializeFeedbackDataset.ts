@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { tailorHome } from '../../config/paths';
 import { exportFeedback } from '../../core/feedback/feedbackExport';
+import { openResultCache } from '../../stores/cache/keyedCache';
 import { artifactStore, feedbackBackend } from '../../stores/processStores';
 import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 import { durationMs } from '../../core/spec/durationMs';
@@ -19,7 +20,10 @@ const InputSchema = z.object({
 });
 
 export interface MaterializedFeedback {
-  /** The export's file: its artifact's path, so it is written once per content and never changes under a run. */
+  /**
+   * The export's artifact URI (`artifact:sha256:<hex>`), what the pipeline's `dataset.path` becomes: the prepare
+   * step reads it through its own artifact store, so it runs on any host, and it never changes under a run.
+   */
   path: string;
   sha256: string;
   /** Examples in the export. */
@@ -28,12 +32,21 @@ export interface MaterializedFeedback {
   newCount: number;
 }
 
-/** Which feedback items each export held, by the export's hash: how "new since the last successful run" is known. */
-const idsFile = (sha256: string) => path.join(tailorHome(), 'feedback', 'exports', `${sha256}.ids.json`);
+/**
+ * Which feedback items each export held, keyed by the export's hash: how "new since the last successful run" is
+ * known, on whichever host the next run materialises (the bucket when the artifact store is S3). An entry is
+ * written once per export content and never changes.
+ */
+const exportIds = () => openResultCache('feedback/exports');
+
+/** Where a release before the keyed cache kept them, on the host that made the export (still read). */
+const legacyIdsFile = (sha256: string) => path.join(tailorHome(), 'feedback', 'exports', `${sha256}.ids.json`);
 
 async function readIds(sha256: string | null): Promise<Set<string>> {
   if (!sha256) return new Set();
-  const text = await fs.readFile(idsFile(sha256), 'utf8').catch(() => undefined);
+  const ids = await exportIds().get<string[]>(sha256);
+  if (ids) return new Set(ids);
+  const text = await fs.readFile(legacyIdsFile(sha256), 'utf8').catch(() => undefined);
   return new Set(text ? (JSON.parse(text) as string[]) : []);
 }
 
@@ -50,12 +63,10 @@ export async function materializeFeedbackDataset(input: z.input<typeof InputSche
   const out = exportFeedback(records, { format: format === 'dpo' ? 'dpo' : 'sft', spill: tempFileSpill() });
   const store = artifactStore();
   const ref = await store.put(out.text, { name: `feedback.${format}.jsonl`, count: out.count });
-  const ids = idsFile(ref.sha256);
-  await fs.mkdir(path.dirname(ids), { recursive: true });
-  await fs.writeFile(ids, JSON.stringify(out.ids));
+  await exportIds().put(ref.sha256, out.ids);
   const before = await readIds(baselineSha256);
   return {
-    path: await store.localPath(ref),
+    path: ref.uri,
     sha256: ref.sha256,
     count: out.count,
     newCount: out.ids.filter((id) => !before.has(id)).length,
