@@ -46,7 +46,8 @@ below-threshold: 'tailor runs --all --outcome below-threshold' lists it and 'tai
 
 Captured traffic has no reference answer, so only reference-free graders apply: regex, json_schema, json_field,
 contains or exact_match with a fixed value, llm_judge in single mode, model graders without {{item.expected}}.
-A grader that needs a reference is refused with the suite file, line and assertion.
+A grader that needs a reference is refused with the suite file, line and assertion. The suite is read when the
+schedule is created and travels with it (edit the file, then stop and start again).
   --every D            how often a tick runs (default 1h; at least 1m)
   --window D           how far back a tick looks (default: --every, 1h for run-once)
   --sample N           exchanges graded per model and tick, 1 to ${MAX_SAMPLE} (default 50)
