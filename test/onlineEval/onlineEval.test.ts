@@ -246,11 +246,16 @@ describe('tailor online-eval on the real dev server', () => {
   });
 
   it('tailor runs lists the run by its outcome; tailor status shows the scores and the alert', async () => {
-    const listed = await eventually('the run in tailor runs', async () => {
-      const r = await runCli(['runs', '--all', '--outcome', 'below-threshold', '--json'], cliEnv(h));
-      const runs = (JSON.parse(r.stdout) as { runs: { runId: string; kind: string; outcome: string }[] }).runs;
-      return runs.find((x) => x.runId === first.workflowId);
-    });
+    // Each check starts the CLI, which alone takes seconds on a loaded machine: the bound is generous.
+    const listed = await eventually(
+      'the run in tailor runs',
+      async () => {
+        const r = await runCli(['runs', '--all', '--outcome', 'below-threshold', '--json'], cliEnv(h));
+        const runs = (JSON.parse(r.stdout) as { runs: { runId: string; kind: string; outcome: string }[] }).runs;
+        return runs.find((x) => x.runId === first.workflowId);
+      },
+      120_000,
+    );
     expect(listed).toMatchObject({ kind: 'online eval', outcome: 'below-threshold' });
 
     const status = await runCli(['status', first.workflowId], cliEnv(h));
@@ -299,10 +304,14 @@ describe('tailor online-eval on the real dev server', () => {
     expect(started.stdout).toContain(`schedule ${scheduleId}: every 1h`);
     const handle = h.client.schedule.getHandle(scheduleId);
     await handle.trigger();
-    const workflowId = await eventually('the triggered tick', async () => {
-      const d = await handle.describe();
-      return d.info.recentActions[0]?.action.workflow.workflowId;
-    });
+    const workflowId = await eventually(
+      'the triggered tick',
+      async () => {
+        const d = await handle.describe();
+        return d.info.recentActions[0]?.action.workflow.workflowId;
+      },
+      120_000,
+    );
     const result = await h.client.workflow.getHandle<typeof onlineEvalWorkflow>(workflowId).result();
     expect(result.tickAt).not.toBe(tickAt);
     expect(result.scores.find((s) => s.model === CANARY)).toMatchObject({ below: true, score: 0 });
