@@ -254,7 +254,7 @@ describe('tailor online-eval on the real dev server', () => {
         const runs = (JSON.parse(r.stdout) as { runs: { runId: string; kind: string; outcome: string }[] }).runs;
         return runs.find((x) => x.runId === first.workflowId);
       },
-      120_000,
+      90_000,
     );
     expect(listed).toMatchObject({ kind: 'online eval', outcome: 'below-threshold' });
 
@@ -310,7 +310,7 @@ describe('tailor online-eval on the real dev server', () => {
         const d = await handle.describe();
         return d.info.recentActions[0]?.action.workflow.workflowId;
       },
-      120_000,
+      90_000,
     );
     const result = await h.client.workflow.getHandle<typeof onlineEvalWorkflow>(workflowId).result();
     expect(result.tickAt).not.toBe(tickAt);
