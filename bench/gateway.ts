@@ -39,6 +39,9 @@ const body = (model: string) =>
 interface RunResult {
   /** Answers with status 200. */
   ok: number;
+  /** Every request's latency (ms), sorted, and the wall time the run took (s). */
+  latencies: number[];
+  seconds: number;
   rps: number;
   p50: number;
   p99: number;
@@ -130,7 +133,24 @@ async function drive(baseURL: string, payload: string, count: number, rate?: num
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { ok, rps: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return summary(latencies, seconds, ok, errors);
+}
+
+function summary(latencies: number[], seconds: number, ok: number, errors: number): RunResult {
+  const p = (q: number) => percentile(latencies, q);
+  return { ok, latencies, seconds, rps: latencies.length / seconds, p50: p(50), p99: p(99), errors };
+}
+
+/** Runs merged into one result: all their latencies, their summed wall time. */
+function merged(runs: RunResult[]): RunResult {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const sum = (f: (r: RunResult) => number) => runs.reduce((n, r) => n + f(r), 0);
+  return summary(
+    latencies,
+    sum((r) => r.seconds),
+    sum((r) => r.ok),
+    sum((r) => r.errors),
+  );
 }
 
 const line = (name: string, r: RunResult) =>
@@ -151,7 +171,8 @@ const ratios = (r: RunResult, anchor: RunResult) =>
   `throughput ${(r.rps / anchor.rps).toFixed(2)}×`;
 
 /**
- * Capture off vs on at CAPTURE_RATE requests/s, open loop, against the backend directly in the same run; then the
+ * Capture off vs on at CAPTURE_RATE requests/s, open loop, against the backend directly in the same run (the
+ * three interleaved second by second, throughput as answers per second of wall time a slice took); then the
  * capture gateway is stopped (its writer flushes) and its acknowledged rows are compared with the rows stored.
  */
 async function captureRows(home: string, backendUrl: string, plainGatewayUrl: string): Promise<string[]> {
@@ -165,10 +186,14 @@ async function captureRows(home: string, backendUrl: string, plainGatewayUrl: st
     const direct = body('gpt-4o-mini');
     const aliased = body('bench@prod');
     const warm = await drive(`${capturing.url}/v1`, aliased, WARMUP);
-    const count = CAPTURE_RATE * CAPTURE_SECONDS;
-    const d = await drive(backendUrl, direct, count, CAPTURE_RATE);
-    const off = await drive(`${plainGatewayUrl}/v1`, aliased, count, CAPTURE_RATE);
-    const on = await drive(`${capturing.url}/v1`, aliased, count, CAPTURE_RATE);
+    // One-second slices, the three targets in turn: load from outside this run falls on all three alike.
+    const slices: Record<'d' | 'off' | 'on', RunResult[]> = { d: [], off: [], on: [] };
+    for (let i = 0; i < CAPTURE_SECONDS; i++) {
+      slices.d.push(await drive(backendUrl, direct, CAPTURE_RATE, CAPTURE_RATE));
+      slices.off.push(await drive(`${plainGatewayUrl}/v1`, aliased, CAPTURE_RATE, CAPTURE_RATE));
+      slices.on.push(await drive(`${capturing.url}/v1`, aliased, CAPTURE_RATE, CAPTURE_RATE));
+    }
+    const [d, off, on] = [merged(slices.d), merged(slices.off), merged(slices.on)];
     const printed = await stopChild(capturing);
     stopped = true;
     const counts = JSON.parse(printed.trim().split('\n').at(-1)!) as {
@@ -182,7 +207,7 @@ async function captureRows(home: string, backendUrl: string, plainGatewayUrl: st
     const served = warm.ok + on.ok; // warm-up answers are captured too
     const lost = counts.acknowledged - stored;
     return [
-      line(`backend direct at ${CAPTURE_RATE} req/s open loop (anchor)`, d),
+      line(`backend direct at ${CAPTURE_RATE} req/s open loop, ${CAPTURE_SECONDS} interleaved 1 s slices (anchor)`, d),
       line(`gateway, capture off, at ${CAPTURE_RATE} req/s`, off),
       line(`gateway, capture on (every answer of bench@prod), at ${CAPTURE_RATE} req/s`, on),
       `capture off vs direct: ${ratios(off, d)}`,
