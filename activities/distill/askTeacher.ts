@@ -124,7 +124,8 @@ export async function askTeacher(input: AskTeacherInput): Promise<TeacherAnswers
     unique: prompts.length,
     calls,
     cached,
-    train: { path: await store.localPath(trainRef), sha256: trainRef.sha256, count: train.length },
+    // The artifact's URI: prepare reads it from the artifact store on whichever host it runs.
+    train: { path: trainRef.uri, sha256: trainRef.sha256, count: train.length },
     heldOut: heldRef,
     heldOutCount: heldOut.length,
     promptTokens,

@@ -5,6 +5,7 @@ import type { DistillPrompts } from '../../core/spec/distillSpec';
 import { artifactStore } from '../../stores/processStores';
 import { materializeCaptureDataset } from '../capture/materializeCaptureDataset';
 import { requireAllowedPath } from '../confinedPath';
+import { datasetFile } from '../datasetArtifact';
 import { invalidDataset } from '../dataset/invalidDataset';
 
 export interface MaterializedPrompts {
@@ -38,7 +39,8 @@ export async function materializeDistillPrompts(input: { prompts: DistillPrompts
       ...(spec.sample !== undefined ? { sampleSize: spec.sample } : {}),
     });
     if (captured.count === 0) throw invalidDataset(`distill.prompts: no captured traffic of ${spec.alias} yet`);
-    file = captured.path;
+    // The export's artifact URI (or, from older code, a path): its copy on this host.
+    file = await datasetFile(captured.path);
     source = `the capture export of ${spec.alias}`;
     fromCapture = true;
   }

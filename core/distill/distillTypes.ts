@@ -12,7 +12,7 @@ export interface TeacherAnswers {
   /** Requests sent to the teacher in this run; the others came from the cache (same teacher, same messages). */
   calls: number;
   cached: number;
-  /** The SFT training file: the teacher's answers to the prompts not held out (prepared like any dataset). */
+  /** The SFT training file (its artifact URI): the teacher's answers to the prompts not held out. */
   train: { path: string; sha256: string; count: number };
   /** Held-out prompts with the teacher's answer, its tokens and any reference (JSONL of HeldOutRow). */
   heldOut: ArtifactRef;

@@ -11,12 +11,18 @@ import { Worker } from '@temporalio/worker';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { loadSpec } from '../../config/loadSpec';
 import { distillGate } from '../../core/distill/distillGate';
-import { parsePromptLine } from '../../core/distill/distillPrompts';
+import { parsePromptLine, type DistillPrompt } from '../../core/distill/distillPrompts';
+import { materializeDistillPrompts } from '../../activities/distill/materializeDistillPrompts';
+import { captureRow } from '../../core/capture/captureRow';
+import { CaptureSettingsSchema } from '../../core/capture/captureSettings';
+import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
+import { artifactStore } from '../../stores/processStores';
 import { Failure } from '../../core/failures/failureTypes';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
 import { sdk } from '../support/backendAdmin';
 import { useHarness } from '../support/pipelineHarness';
+import { maybeRecordHistories } from '../support/recordHistories';
 import { sharedBundle } from '../support/temporal';
 import { EXAMPLE_SPEC, exampleSpecWith } from '../support/specFiles';
 import { uniqueName } from '../operations/support';
@@ -112,6 +118,7 @@ describe('distill', () => {
     const dir = path.join(h.home, 'reports', first.runId.replace(/[^A-Za-z0-9._-]+/g, '_'));
     const report = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
     expect(report).toContain('## Distillation');
+    await maybeRecordHistories(h.client, 'pipeline-distill', [first.runId]);
     expect(report).toContain(`| \`${c.student.model}\` | student | ${(c.student.accuracy! * 100).toFixed(1)}% |`);
   }, 240_000);
 
@@ -150,6 +157,45 @@ describe('distill', () => {
     expect((await api.files.list({ purpose: 'fine-tune' })).data).toHaveLength(files);
     expect(await teacherRequests()).toBe(before);
   }, 60_000);
+});
+
+describe('distill prompts', () => {
+  test('from: capture takes the user turns of the alias traffic, without the answers the alias gave', async () => {
+    const tickets = fs.readFileSync(TICKETS, 'utf8').split('\n').filter(Boolean).slice(0, 12);
+    const store = new CaptureStore(capturePath());
+    const settings = CaptureSettingsSchema.parse({});
+    store.insert(
+      tickets.map((line, i) => {
+        const { messages } = JSON.parse(line) as { messages: { role: string; content: string }[] };
+        const exchange = {
+          ...{ alias: i < 10 ? 'tickets@prod' : 'tickets@dev', requestedModel: 'tickets@prod', model: 'gpt-4o-mini' },
+          ...{ variant: 'primary', stream: false, latencyMs: 3 },
+          request: { model: 'gpt-4o-mini', messages: messages.slice(0, -1) },
+          response: { id: `chatcmpl-d${i}`, choices: [{ message: { role: 'assistant', content: 'billing' } }] },
+        };
+        return captureRow(exchange, settings, Date.now() - 1000 + i)!;
+      }),
+    );
+    store.close();
+    const out = await materializeDistillPrompts({ prompts: { from: 'capture', alias: 'tickets@prod', sample: 8 } });
+    expect(out).toMatchObject({ count: 8, withReference: 0 });
+    const rows = (await artifactStore().readText(out.prompts)).trim().split('\n');
+    const prompt = JSON.parse(rows[0]!) as DistillPrompt;
+    expect(prompt.reference).toBeUndefined();
+    expect(prompt.messages.at(-1)?.role).toBe('user');
+  });
+
+  test('a bad line of a prompts file fails the run naming its file and line; nothing is stored', async () => {
+    const file = path.join(h.home, 'bad-prompts.jsonl');
+    const good = fs.readFileSync(TICKETS, 'utf8').split('\n')[0]!;
+    fs.writeFileSync(file, `${good}\n\n{"messages": [{"role": "user", "content": 7}]}\n`);
+    const err = await materializeDistillPrompts({ prompts: { from: 'file', path: file } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      type: Failure.InvalidDataset,
+      nonRetryable: true,
+      message: `${file}:3: messages.0.content: expected a string`,
+    });
+  });
 });
 
 describe('distill spec and prompts', () => {
