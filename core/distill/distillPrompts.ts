@@ -52,7 +52,9 @@ export function parsePromptLine(text: string, file: string, line: number): Disti
 
 /** The prompt's identity: its messages only (not the reference), so the same question is asked once. */
 export function promptKey(p: Pick<DistillPrompt, 'messages'>): string {
-  return createHash('sha256').update(JSON.stringify(p.messages.map((m) => [m.role, m.content]))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(p.messages.map((m) => [m.role, m.content])))
+    .digest('hex');
 }
 
 /** Keeps the first of prompts with the same messages. */

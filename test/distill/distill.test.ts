@@ -215,10 +215,12 @@ describe('distill spec and prompts', () => {
     expect(() => loadSpec(write(`${head}dataset: { path: ${prompts} }\n${distill}`))).toThrow(
       /dataset\.source: distill: needs dataset: \{ source: distill \}/,
     );
-    expect(() => loadSpec(write(`${head}dataset: { source: distill }\n${distill.replace(prompts, 'nope.jsonl')}`)))
-      .toThrow(/pipeline\.yaml:7: distill\.prompts\.path: no such file: .*nope\.jsonl/);
-    expect(() => loadSpec(write(`${head}dataset: { source: distill }\n${distill.replace('gpt-4o', 'a@b@c')}`)))
-      .toThrow(/distill\.teacher\.model: expected a model ID or NAME@ALIAS/);
+    expect(() =>
+      loadSpec(write(`${head}dataset: { source: distill }\n${distill.replace(prompts, 'nope.jsonl')}`)),
+    ).toThrow(/pipeline\.yaml:7: distill\.prompts\.path: no such file: .*nope\.jsonl/);
+    expect(() => loadSpec(write(`${head}dataset: { source: distill }\n${distill.replace('gpt-4o', 'a@b@c')}`))).toThrow(
+      /distill\.teacher\.model: expected a model ID or NAME@ALIAS/,
+    );
   });
 
   test('the example spec loads', () => {
