@@ -12,6 +12,7 @@ import { capturePath } from '../../stores/capture/captureStore';
 import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { storeUsageError } from '../storeFailure';
 
 const help = `Usage: tailor capture export --alias NAME@ALIAS --format sft|dpo --out FILE [--since 7d] [--min-rating N]
                               [--limit N] [--json]
@@ -77,11 +78,16 @@ export const command: CliCommand = {
     }
     const limit = values.limit === undefined ? undefined : intOption('limit', values.limit, 0);
     if (limit !== undefined && limit < 1) throw new UsageError(`--limit must be 1 or more, got ${limit}`);
-    const store = await openCaptureReader();
+    const store = await openCaptureReader().catch((err: unknown) => {
+      throw storeUsageError(err, 'capture store');
+    });
     if (!store) throw new UsageError(`no capture store at ${capturePath()}: nothing was captured yet`, 1);
     let out: ReturnType<typeof exportCaptures>;
     try {
-      const rows = await store.list({ alias, ...(sinceMs ? { since: Date.now() - sinceMs } : {}) });
+      const since = sinceMs ? { since: Date.now() - sinceMs } : {};
+      const rows = await store.list({ alias, ...since }).catch((err: unknown) => {
+        throw storeUsageError(err, 'capture store');
+      });
       out = exportCaptures(rows, {
         format,
         spill: tempFileSpill(),

@@ -6,6 +6,7 @@ import { exportFeedback } from '../../core/feedback/feedbackExport';
 import { tempFileSpill } from '../../stores/spill/tempFileSpill';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { storeUsageError } from '../storeFailure';
 
 const help = `Usage: tailor feedback export --format dpo|sft --out FILE [--model M] [--since 7d] [--min-rating N] [--json]
 
@@ -55,12 +56,19 @@ export const command: CliCommand = {
     const minRating = intOption('min-rating', values['min-rating'], 4);
     if (minRating < 1 || minRating > 5) throw new UsageError(`--min-rating must be 1-5, got ${minRating}`);
 
-    const feedback = await openFeedbackStore();
+    const feedback = await openFeedbackStore().catch((err: unknown) => {
+      throw storeUsageError(err, 'feedback store');
+    });
     const query = {
       ...(values.model ? { model: values.model } : {}),
       ...(sinceMs ? { since: Date.now() - sinceMs } : {}),
     };
-    const records = await feedback.list(query).finally(() => feedback.close());
+    const records = await feedback
+      .list(query)
+      .catch((err: unknown) => {
+        throw storeUsageError(err, 'feedback store');
+      })
+      .finally(() => feedback.close());
     const out = exportFeedback(records, { format, minRating, spill: tempFileSpill() });
     fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     fs.writeFileSync(values.out, out.text);

@@ -1,8 +1,6 @@
 /**
  * `tailor feedback-server`: parses the options and serves servers/feedback/feedbackServer.ts until SIGINT or SIGTERM.
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { exitCodeFor } from '../../core/failures/failureTypes';
 import {
   MAX_FEEDBACK_LABEL_CHARS,
   MAX_FEEDBACK_MESSAGES,
@@ -12,6 +10,7 @@ import { DEFAULT_FEEDBACK_PORT, startFeedbackServer } from '../../servers/feedba
 import { cliOrigins } from '../originOption';
 import { intOption, parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { storeUsageError } from '../storeFailure';
 import { serveUntilSignal } from '../serveUntilSignal';
 import { tokenFromEnv } from '../tokenFromEnv';
 
@@ -60,10 +59,7 @@ export const command: CliCommand = {
     const started = startFeedbackServer({ port, host, allowedOrigins, ...(token ? { token } : {}) });
     // A PostgreSQL registry that cannot be reached or refuses the login: its message, no stack trace.
     const server = await started.catch((err: unknown) => {
-      if (err instanceof ApplicationFailure && err.type?.startsWith('Registry')) {
-        throw new UsageError(`feedback store: ${err.message}`, exitCodeFor(err.type));
-      }
-      throw err;
+      throw storeUsageError(err, 'feedback store');
     });
     return serveUntilSignal(server);
   },

@@ -26,6 +26,7 @@ import { UnknownResponseError } from '../../stores/capture/captureStore';
 import { CaptureWriter } from '../../stores/capture/captureWriter';
 import { PostgresCaptureStore } from '../../stores/registry/postgresCaptureStore';
 import { ask, moveAlias, register, startHarness } from '../gateway/support/gatewayHarness';
+import { runCli } from '../support/runCli';
 import { freePort } from './support/freePort';
 import { startPostgres, type PostgresServer } from './support/postgresServer';
 
@@ -221,6 +222,14 @@ test('an unreachable database is RegistryUnavailable, naming no password; the wr
   expect((err as ApplicationFailure).type).toBe(Failure.RegistryUnavailable);
   expect((err as Error).message).toContain(`127.0.0.1:${port}`);
   expect((err as Error).message).not.toContain('s3cret-capture-pw');
+  const out = path.join(tmp, 'never.jsonl');
+  const args = ['capture', 'export', '--alias', 'tickets@prod', '--format', 'sft', '--out', out];
+  const cli = await runCli(args, { TAILOR_REGISTRY: url, TAILOR_CAPTURE_DB: '' });
+  expect(cli.code).toBe(1);
+  expect(cli.stderr).toMatch(/tailor capture: capture store: registry postgres:\/\/tailor@127\.0\.0\.1:\d+\/nowhere/);
+  expect(cli.stderr).not.toContain('s3cret-capture-pw');
+  expect(cli.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(fs.existsSync(out)).toBe(false);
 
   // A store whose database disappears under it: batches are counted as failed, nothing is acknowledged.
   const { store, env } = await freshStore('postgres');

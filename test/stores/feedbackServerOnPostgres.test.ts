@@ -163,6 +163,14 @@ test('a database that cannot be reached: startup fails classified, the CLI print
   expect(cli.stderr).toMatch(/tailor feedback-server: feedback store: registry postgres:\/\/tailor@127\.0\.0\.1:\d+/);
   expect(cli.stderr).not.toContain('s3cret-fb-pw');
   expect(cli.stderr).not.toMatch(/\n\s+at /); // no stack trace
+
+  const out = path.join(tmp, 'never.jsonl');
+  const exported = await runCli(['feedback', 'export', '--format', 'dpo', '--out', out], { TAILOR_REGISTRY: url });
+  expect(exported.code).toBe(1);
+  expect(exported.stderr).toMatch(/tailor feedback: feedback store: registry postgres:\/\/tailor@127\.0\.0\.1:\d+/);
+  expect(exported.stderr).not.toContain('s3cret-fb-pw');
+  expect(exported.stderr).not.toMatch(/\n\s+at /);
+  expect(fs.existsSync(out)).toBe(false);
 }, 60_000);
 
 // Last: it stops the PostgreSQL server.
