@@ -63,6 +63,7 @@ export async function askTeacher(input: AskTeacherInput): Promise<TeacherAnswers
   const endpoint = providerEndpoint(provider);
   let calls = 0;
   let cached = 0;
+  const asked = { promptTokens: 0, completionTokens: 0 };
   let done = 0;
   const answers = await mapBounded(
     prompts,
@@ -86,6 +87,8 @@ export async function askTeacher(input: AskTeacherInput): Promise<TeacherAnswers
         };
         cache.put(key, answer);
         calls++;
+        asked.promptTokens += answer.promptTokens;
+        asked.completionTokens += answer.completionTokens;
       }
       heartbeat({ done: ++done, total: prompts.length });
       return answer;
@@ -117,6 +120,7 @@ export async function askTeacher(input: AskTeacherInput): Promise<TeacherAnswers
   const promptTokens = answers.reduce((n, a) => n + a.promptTokens, 0);
   const completionTokens = answers.reduce((n, a) => n + a.completionTokens, 0);
   const usd = costUsd(model, promptTokens, completionTokens);
+  const spentUsd = costUsd(model, asked.promptTokens, asked.completionTokens);
   return {
     requested: teacher.model,
     model,
@@ -131,5 +135,6 @@ export async function askTeacher(input: AskTeacherInput): Promise<TeacherAnswers
     promptTokens,
     completionTokens,
     ...(usd !== undefined ? { usd } : {}),
+    ...(spentUsd !== undefined ? { spentUsd } : {}),
   };
 }

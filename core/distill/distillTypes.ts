@@ -22,6 +22,8 @@ export interface TeacherAnswers {
   completionTokens: number;
   /** What those answers cost at list prices; undefined when the teacher's model has no price. */
   usd?: number;
+  /** What this run's requests (not the cached answers) cost: counted in the run's spend against `budget`. */
+  spentUsd?: number;
 }
 
 /** One held-out prompt as the comparison reads it. */

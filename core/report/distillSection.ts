@@ -15,7 +15,8 @@ export function distillSection(d: DistillResult): string[] {
     '## Distillation',
     '',
     `Teacher ${asked} answered ${t.unique} unique prompts (${t.prompts} read): ${t.calls} asked, ${t.cached} from ` +
-      `the cache; ${t.promptTokens + t.completionTokens} tokens, ${usd(t.usd)}. ${t.trainExamples} answers were ` +
+      `the cache; ${t.promptTokens + t.completionTokens} tokens, ${usd(t.usd)} (this run: ${usd(t.spentUsd ?? 0)}, ` +
+      `counted in the spend). ${t.trainExamples} answers were ` +
       `the training set; ${c.heldOut} prompts were held out (${c.withReference} with a reference).`,
     '',
     `Agreement (student matches teacher, ${c.metric}): **${pct(c.agreement)}** ` +

@@ -113,6 +113,9 @@ describe('distill', () => {
     expect(c.teacher.usdPer1k).toBeGreaterThan(c.student.usdPer1k!);
     expect(c.teacher.tokensPer1k).toBeGreaterThan(c.student.tokensPer1k);
     expect(d.teacher.usd).toBeGreaterThan(0);
+    // What the teacher's requests cost counts in the run's spend, beside the fine-tune's.
+    expect(d.teacher.spentUsd).toBe(d.teacher.usd);
+    expect(first.spend.totalUsd).toBeCloseTo(d.teacher.usd! + (first.spend.actualUsd['fine-tune'] ?? 0), 10);
     // The answers the comparison scored are stored; the run report has the comparison.
     expect(c.outputs.count).toBe(15);
     const dir = path.join(h.home, 'reports', first.runId.replace(/[^A-Za-z0-9._-]+/g, '_'));
@@ -127,7 +130,7 @@ describe('distill', () => {
     const again = await run(distillSpec(name, 'gpt-4o', 'student-two'));
     expect(again.runId).not.toBe(first.runId);
     expect(await teacherRequests()).toBe(before);
-    expect(again.distill!.teacher).toMatchObject({ calls: 0, cached: UNIQUE });
+    expect(again.distill!.teacher).toMatchObject({ calls: 0, cached: UNIQUE, spentUsd: 0 });
     // The same answers: the same training set.
     expect(again.datasetSha256).toBe(first.datasetSha256);
     // The distill run's history replays against today's workflow code.

@@ -26,6 +26,8 @@ export async function distillTeacher(run: PipelineRun): Promise<DistilledRun | u
     provider: spec.provider,
     prompts,
   });
+  // The teacher's requests are money spent: the fine-tune's budget check sees only what is left after them.
+  run.spend.totalUsd += teacher.spentUsd ?? 0;
   const distilledSpec = { ...spec, dataset: { ...spec.dataset, path: teacher.train.path } };
   const input = { ...run.input, spec: distilledSpec, datasetSha256: teacher.train.sha256 };
   return { run: { ...run, spec: distilledSpec, input }, teacher };
