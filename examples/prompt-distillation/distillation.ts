@@ -155,7 +155,7 @@ export interface DistillationData {
    * only to report the teacher's accuracy).
    */
   prompts: string[];
-  /** The held-out set both are scored on: 2 tickets of templates 7 and 8 of each label, seen by neither. */
+  /** The held-out set both are scored on: 3 tickets of templates 7 and 8 of each label, seen by neither. */
   heldOut: string[];
 }
 
@@ -171,7 +171,7 @@ export function splitTickets(lines: readonly string[]): DistillationData {
     const number = Number(template.split('-').pop());
     if (number <= 6 && n === 1) data.pool.push(raw);
     else if (number <= 5 && n <= 3) data.prompts.push(raw);
-    else if (number >= 7 && n <= 2) data.heldOut.push(raw);
+    else if (number >= 7 && n <= 3) data.heldOut.push(raw);
   });
   return data;
 }

@@ -4,7 +4,7 @@
  *   node bin/run-ts.js examples/prompt-distillation/makeData.ts
  *
  * data/pool.jsonl (36 labelled tickets for the teacher's k-shot prompt), data/prompts.jsonl (60 tickets the teacher
- * answers), data/heldout.jsonl (24 tickets from templates neither the pool nor the prompts use).
+ * answers), data/heldout.jsonl (36 tickets from templates neither the pool nor the prompts use).
  */
 import fs from 'node:fs';
 import path from 'node:path';

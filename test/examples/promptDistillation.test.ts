@@ -48,7 +48,7 @@ describe('prompt distillation (examples/prompt-distillation)', () => {
     const templates = (ls: string[]) => new Set(ls.map((l) => (JSON.parse(l) as ChatLine).metadata!.template));
     const held = templates(data.heldOut);
     expect([...templates([...data.pool, ...data.prompts])].filter((t) => held.has(t))).toEqual([]);
-    expect([data.pool.length, data.prompts.length, data.heldOut.length]).toEqual([36, 60, 24]);
+    expect([data.pool.length, data.prompts.length, data.heldOut.length]).toEqual([36, 60, 36]);
   });
 
   it("trains on the teacher's answers, never the references, and drops prompts without one", () => {
