@@ -65,9 +65,26 @@ export function inSample(responseId: string, sampleRate: number): boolean {
   return n / 0x1_0000_0000 < sampleRate;
 }
 
+// Strings seen to hold nothing to scrub: the same system prompts, roles, model names and finish reasons come back in
+// every exchange. Bounded (emptied when full), short strings only; a string in here scrubs to itself.
+const CLEAN_MAX = 1024;
+const CLEAN_MAX_CHARS = 4096;
+const clean = new Set<string>();
+
+/** `scrubPii` with every kind, remembering strings that came back unchanged. */
+function scrub(text: string): string {
+  if (clean.has(text)) return text;
+  const out = scrubPii(text, KINDS, {});
+  if (out === text && text.length <= CLEAN_MAX_CHARS) {
+    if (clean.size >= CLEAN_MAX) clean.clear();
+    clean.add(text);
+  }
+  return out;
+}
+
 /** Every string inside a JSON value with personal data and secrets replaced by placeholders. */
 export function scrubJson(value: unknown): unknown {
-  if (typeof value === 'string') return scrubPii(value, KINDS, {});
+  if (typeof value === 'string') return scrub(value);
   if (Array.isArray(value)) return value.map(scrubJson);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubJson(v)]));
@@ -126,7 +143,7 @@ export function captureRow(input: CaptureInput, settings: CaptureSettings, at: n
     variant: input.variant,
     stream: input.stream,
     requestJson: Buffer.byteLength(requestJson) <= settings.maxRequestBytes ? requestJson : null,
-    answer: answer === null ? null : scrubPii(answer, KINDS, {}),
+    answer: answer === null ? null : scrub(answer),
     responseJson: responseFits ? responseJson : null,
     promptTokens: usage.prompt,
     completionTokens: usage.completion,

@@ -43,45 +43,64 @@ const IPV6 =
 const PHONE =
   /(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|(?:\(\d{3}\)[ .-]?|\d{3}[.-])\d{3}[.-]\d{4})(?!\w)/g;
 
+// What every pattern above needs somewhere in the text: a digit, `@` or `:` (emails, cards, IP addresses, phones),
+// a provider key's fixed part, or a secret-named setting. Text with none of them (most captured fields: roles,
+// finish reasons, prose) cannot match any pattern, so one test settles it.
+const MAYBE_PII = new RegExp(
+  String.raw`[\d@:]|sk-|gh[pousr]_|github_pat_|A[KS]IA|xox|AIza|_(?:live|test)_|eyJ|-----BEGIN` +
+    '|key|secret|token|passw|pwd|bearer',
+  'i',
+);
+const DIGIT = /\d/;
+
+function bump(counts: Partial<Record<PiiKind, number>>, k: PiiKind): void {
+  counts[k] = (counts[k] ?? 0) + 1;
+}
+
 /**
  * Replaces personal data and secrets in `text` with placeholders, adding what it replaced to `counts`.
  * Order matters: secrets first (keys contain digit runs), then emails, cards, IP addresses, phones last (the
- * loosest pattern, so it must not see what the others already claimed).
+ * loosest pattern, so it must not see what the others already claimed). A pattern runs only when the text so far
+ * holds the character it cannot match without (`@`, a digit, `:`); placeholders add none of those.
  */
 export function scrubPii(text: string, kinds: ReadonlySet<PiiKind>, counts: Partial<Record<PiiKind, number>>): string {
-  const bump = (k: PiiKind) => (counts[k] = (counts[k] ?? 0) + 1);
+  if (!MAYBE_PII.test(text)) return text;
   let s = text;
   if (kinds.has('secret')) {
-    s = s.replace(SECRET, () => (bump('secret'), PII_PLACEHOLDERS.secret));
+    s = s.replace(SECRET, () => (bump(counts, 'secret'), PII_PLACEHOLDERS.secret));
     s = s.replace(SECRET_ASSIGNMENT, (m, prefix: string, value: string) => {
       // Plain words after "token"/"password" are prose, not secrets: require a digit or mixed case.
       if (!/\d/.test(value) && !(/[a-z]/.test(value) && /[A-Z]/.test(value))) return m;
-      bump('secret');
+      bump(counts, 'secret');
       return prefix + PII_PLACEHOLDERS.secret;
     });
   }
-  if (kinds.has('email')) s = s.replace(EMAIL, () => (bump('email'), PII_PLACEHOLDERS.email));
-  if (kinds.has('card')) {
+  if (kinds.has('email') && s.includes('@')) {
+    s = s.replace(EMAIL, () => (bump(counts, 'email'), PII_PLACEHOLDERS.email));
+  }
+  if (kinds.has('card') && DIGIT.test(s)) {
     s = s.replace(CARD, (m) => {
       const digits = m.replace(/[ -]/g, '');
       if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return m;
-      bump('card');
+      bump(counts, 'card');
       return PII_PLACEHOLDERS.card;
     });
   }
   if (kinds.has('ip')) {
-    s = s.replace(IPV4, () => (bump('ip'), PII_PLACEHOLDERS.ip));
-    s = s.replace(IPV6, (m) => {
-      if (m.replace(/:/g, '').length < 4) return m; // "a::" style fragments are not addresses
-      bump('ip');
-      return PII_PLACEHOLDERS.ip;
-    });
+    if (DIGIT.test(s)) s = s.replace(IPV4, () => (bump(counts, 'ip'), PII_PLACEHOLDERS.ip));
+    if (s.includes(':')) {
+      s = s.replace(IPV6, (m) => {
+        if (m.replace(/:/g, '').length < 4) return m; // "a::" style fragments are not addresses
+        bump(counts, 'ip');
+        return PII_PLACEHOLDERS.ip;
+      });
+    }
   }
-  if (kinds.has('phone')) {
+  if (kinds.has('phone') && DIGIT.test(s)) {
     s = s.replace(PHONE, (m) => {
       const digits = m.replace(/\D/g, '').length;
       if (digits < 7 || digits > 15) return m;
-      bump('phone');
+      bump(counts, 'phone');
       return PII_PLACEHOLDERS.phone;
     });
   }
