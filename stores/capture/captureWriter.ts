@@ -6,7 +6,7 @@ import { CaptureStore } from './captureStore';
 export interface CaptureWriterOptions {
   /** How long an exchange may wait in the queue before its batch is written. @default 25 */
   batchMs?: number;
-  /** A batch is written as soon as it holds this many. @default 512 */
+  /** Writing starts as soon as the queue holds this many; the most one `flush` transaction holds. @default 512 */
   maxBatch?: number;
   /** Exchanges held at most; past this, new ones are dropped and counted (the gateway never waits on disk). */
   maxQueue?: number;
@@ -16,6 +16,10 @@ export interface CaptureWriterOptions {
   purgeEveryMs?: number;
 }
 
+/** The timer writes the queue in slices this small (rows, and milliseconds of scrubbing), yielding in between. */
+const SLICE_ROWS = 32;
+const SLICE_MS = 2;
+
 interface Pending {
   input: CaptureInput;
   settings: CaptureSettings;
@@ -24,8 +28,9 @@ interface Pending {
 
 /**
  * Takes exchanges off the gateway's response path: `offer` only queues (no scrubbing, no I/O); a timer turns the
- * queue into scrubbed rows and writes them in one transaction. A row is acknowledged when that transaction has
- * committed (./captureBackend.ts: the SQLite file or PostgreSQL), and `acknowledged` counts them.
+ * queue into scrubbed rows and writes them, a small slice per transaction, yielding to the event loop in between. A
+ * row is acknowledged when its transaction has committed (./captureBackend.ts: the SQLite file or PostgreSQL), and
+ * `acknowledged` counts them.
  */
 export class CaptureWriter {
   acknowledged = 0;
@@ -36,6 +41,7 @@ export class CaptureWriter {
   private readonly writing = new Set<Promise<void>>();
   private purging: Promise<number> = Promise.resolve(0);
   private timer: NodeJS.Timeout | undefined;
+  private draining = false;
   private readonly purger: NodeJS.Timeout;
   private readonly batchMs: number;
   private readonly maxBatch: number;
@@ -74,15 +80,47 @@ export class CaptureWriter {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      const rows = batch.map((p) => captureRow(p.input, p.settings, p.at)).filter((r): r is CaptureRow => r !== null);
-      if (!rows.length) continue;
-      const write = this.write(rows);
-      this.writing.add(write);
-      void write.finally(() => this.writing.delete(write));
-    }
+    while (this.queue.length) this.writeNext(this.maxBatch, Infinity);
     return Promise.all([...this.writing]).then(() => undefined);
+  }
+
+  /**
+   * The timer's work: the queue in slices of at most SLICE_ROWS exchanges or SLICE_MS of scrubbing, each slice its
+   * own transaction, with the event loop free between slices, so a backlog never holds up the gateway's responses.
+   */
+  private async drain(): Promise<void> {
+    this.timer = undefined;
+    if (this.draining) return; // the running drain takes what was queued since
+    this.draining = true;
+    try {
+      while (this.queue.length) {
+        this.writeNext(Math.min(SLICE_ROWS, this.maxBatch), SLICE_MS);
+        if (this.queue.length) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Scrubs up to `max` queued exchanges (fewer once `ms` have gone by) and starts writing their rows as one batch. */
+  private writeNext(max: number, ms: number): void {
+    const start = performance.now();
+    const rows: CaptureRow[] = [];
+    let taken = 0;
+    try {
+      while (taken < max && taken < this.queue.length) {
+        const p = this.queue[taken++]!;
+        const row = captureRow(p.input, p.settings, p.at);
+        if (row) rows.push(row);
+        if (performance.now() - start >= ms) break;
+      }
+    } finally {
+      this.queue.splice(0, taken);
+    }
+    if (!rows.length) return;
+    const write = this.write(rows);
+    this.writing.add(write);
+    void write.finally(() => this.writing.delete(write));
   }
 
   purge(): Promise<number> {
@@ -115,6 +153,6 @@ export class CaptureWriter {
   private schedule(ms: number): void {
     if (this.timer && ms > 0) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), ms);
+    this.timer = setTimeout(() => void this.drain(), ms);
   }
 }
