@@ -93,6 +93,16 @@ describeWithModel(`prompt distillation on a real model (${MODEL})`, () => {
     return { result, cases: jsonl<CaseResult>(await new ArtifactStore().readText(result.results)) };
   };
 
+  /** Runs one of the example's scripts against the harness's artifact store; its stdout. */
+  const script = (file: string, args: string[]) => {
+    const r = spawnSync(process.execPath, ['bin/run-ts.js', path.join(EXAMPLE, file), ...args], {
+      cwd: path.join(__dirname, '..', '..'),
+      env: { ...process.env, TAILOR_HOME: h.home },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`${file} exited ${r.status}: ${r.stderr}`);
+    return r.stdout;
+  };
   /** An example pipeline spec as the test's servers run it: its chat server URL and trainer queue, absolute paths. */
   const servedSpec = (file: string, over: (spec: Record<string, object>) => Record<string, object>) => {
     const spec = parse(fs.readFileSync(path.join(EXAMPLE, file), 'utf8')) as Record<string, object>;
@@ -114,7 +124,11 @@ describeWithModel(`prompt distillation on a real model (${MODEL})`, () => {
     const labelled = (Date.now() - started) / 1000;
 
     // 2. The student: the same base model + LoRA, trained on the teacher's answers by the example's pipeline spec.
-    fs.writeFileSync(path.join(dir, 'teacher-answers.jsonl'), set.jsonl);
+    // The example's script writes the same file from what `tailor eval --json` prints.
+    const teacherJson = path.join(dir, 'teacher.json');
+    fs.writeFileSync(teacherJson, JSON.stringify({ ok: true, ...teacher.result }));
+    script('teacherSet.ts', [teacherJson, path.join(dir, 'teacher-answers.jsonl')]);
+    expect(fs.readFileSync(path.join(dir, 'teacher-answers.jsonl'), 'utf8')).toBe(set.jsonl);
     const loaded = servedSpec('student.yaml', (spec) => ({
       dataset: { ...spec.dataset, path: path.join(dir, 'teacher-answers.jsonl') },
     }));
@@ -128,6 +142,9 @@ describeWithModel(`prompt distillation on a real model (${MODEL})`, () => {
     const ids = { teacher: 'teacher', student: 'student', base: 'base-zero-shot' };
     const report = distillationReport(compare.cases, ids);
     const took = (Date.now() - started) / 1000;
+    const compareJson = path.join(dir, 'compare.json');
+    fs.writeFileSync(compareJson, JSON.stringify({ ok: true, ...compare.result }));
+    expect(script('report.ts', [compareJson])).toBe(reportMarkdown(report, LABELS) + '\n');
     console.log(
       `prompt distillation on ${MODEL}: teacher answered ${set.kept}/${prompts.length} prompts ` +
         `(${teacherOnPrompts.correct}/${teacherOnPrompts.n} right; ${set.dropped} without an answer), student trained ` +
