@@ -45,6 +45,8 @@ export interface PrepareDatasetInput {
    * on content other than the content in its name.
    */
   expectedSha256?: string;
+  /** The name messages give the file when `dataset.path` is an artifact URI: the path the user ran with. */
+  shownAs?: string;
 }
 
 export interface PreparedDataset {
@@ -95,7 +97,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
   const stat = await fs.stat(file);
   const limits = datasetLimits(spec.limits);
   // Named as the user would type it, for `file:line:` messages.
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = input.shownAs ?? (path.relative(process.cwd(), file) || file);
   if (stat.size > limits.maxFileBytes)
     throw invalidDataset(fileTooLarge(shown, stat.size, limits.maxFileBytes).message);
 
@@ -206,7 +208,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
           .join(', ') || 'the file is empty';
       // Samples go into the failure (history): line, reason and a hash; the manifest keeps the details.
       const samples = removedSamples.slice(0, 20).map(contentFreeSample);
-      throw invalidDataset(`no usable examples in ${path.basename(file)} (${counts.input} read; removed ${why})`, {
+      throw invalidDataset(`no usable examples in ${path.basename(shown)} (${counts.input} read; removed ${why})`, {
         removedSamples: samples,
       });
     }
@@ -270,7 +272,7 @@ export async function prepareDataset(input: PrepareDatasetInput): Promise<Prepar
     const manifest: PrepManifest = {
       version: 1,
       source: {
-        file: path.basename(file),
+        file: path.basename(shown),
         sha256: sourceSha256,
         bytes,
         format: spec.format,

@@ -1,9 +1,12 @@
+import path from 'node:path';
 import { materializeCaptureDataset } from '../../activities/capture/materializeCaptureDataset';
 import { materializeFeedbackDataset } from '../../activities/feedback/materializeFeedbackDataset';
 import { captureExportRequest } from '../../core/capture/captureSource';
 import { feedbackExportRequest } from '../../core/feedback/feedbackSource';
 import type { LoadedSpec } from '../../config/loadSpec';
 import type { PipelineSpec } from '../../core/pipeline/pipelineSpec';
+import { artifactUri } from '../../core/artifacts/artifactRef';
+import { artifactStore } from '../../stores/processStores';
 import { UsageError } from '../command';
 import { sha256File } from './datasetHash';
 
@@ -12,7 +15,9 @@ import { sha256File } from './datasetHash';
  * `dataset.source: feedback` the feedback table exported into the artifact store here (the same export a
  * scheduled run makes; a manual run is not held back by `minCount`, but an empty export is refused).
  */
-export async function pipelineDataset(loaded: LoadedSpec): Promise<{ spec: PipelineSpec; datasetSha256: string }> {
+export async function pipelineDataset(
+  loaded: LoadedSpec,
+): Promise<{ spec: PipelineSpec; datasetSha256: string; datasetName?: string }> {
   const { spec } = loaded;
   // `distill:` runs are named by their prompts (the teacher and its prompt are in the spec's hash).
   if (spec.distill?.prompts.from === 'file') {
@@ -39,7 +44,7 @@ export async function pipelineDataset(loaded: LoadedSpec): Promise<{ spec: Pipel
     }
     return { spec: { ...spec, dataset: { ...spec.dataset, path: data.path } }, datasetSha256: data.sha256 };
   }
-  if (spec.dataset.source !== 'feedback') return { spec, datasetSha256: await sha256File(spec.dataset.path) };
+  if (spec.dataset.source !== 'feedback') return fileDataset(spec);
   const data = await materializeFeedbackDataset(feedbackExportRequest(spec.dataset, null));
   if (data.count === 0)
     throw new UsageError(
@@ -47,4 +52,22 @@ export async function pipelineDataset(loaded: LoadedSpec): Promise<{ spec: Pipel
       1,
     );
   return { spec: { ...spec, dataset: { ...spec.dataset, path: data.path } }, datasetSha256: data.sha256 };
+}
+
+/**
+ * A dataset file. With the artifacts in object storage (`TAILOR_ARTIFACTS`), workers may run on hosts that cannot
+ * see this one's disk, so the file goes into the store here and the run carries its artifact URI, not a path; the
+ * path stays as the name messages use (`file:line:`). Without it the workers share this disk and read the path.
+ */
+async function fileDataset(
+  spec: PipelineSpec,
+): Promise<{ spec: PipelineSpec; datasetSha256: string; datasetName?: string }> {
+  if (!process.env.TAILOR_ARTIFACTS?.trim()) return { spec, datasetSha256: await sha256File(spec.dataset.path) };
+  const ref = await artifactStore().putFile(spec.dataset.path, { name: path.basename(spec.dataset.path) });
+  const datasetName = path.relative(process.cwd(), spec.dataset.path) || spec.dataset.path;
+  return {
+    spec: { ...spec, dataset: { ...spec.dataset, path: artifactUri(ref.sha256) } },
+    datasetSha256: ref.sha256,
+    datasetName,
+  };
 }

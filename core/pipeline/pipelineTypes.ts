@@ -34,6 +34,8 @@ export interface PipelineInput {
   specSha256: string;
   /** sha256 of the dataset file's bytes, computed by the client so the run ID is named by content. */
   datasetSha256: string;
+  /** The file's name for messages when `spec.dataset.path` is an artifact URI (the client uploaded it). */
+  datasetName?: string;
   /** The templates `baselines.prompts` names, loaded by the client (workflow code reads no files). */
   prompts?: LoadedTemplate[];
   /** Where `baselines.rag` indexes live (absolute, as workers see it): `$TAILOR_HOME/indexes`. */

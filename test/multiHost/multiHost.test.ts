@@ -31,8 +31,8 @@ const PREFIX = 'team/artifacts';
 /**
  * Tailor across machines, simulated on one: two TypeScript workers, the Python trainer worker and the chat server,
  * each with its own empty TAILOR_HOME (no shared disk), against one Temporal server, artifacts on a real
- * S3-compatible server (moto) and the registry on a real PostgreSQL, both started here on loopback. Only the dataset
- * (the run's input) and the base model (provisioned on the trainer's and the chat server's hosts) are read by path.
+ * S3-compatible server (moto) and the registry on a real PostgreSQL, both started here on loopback. The CLI uploads
+ * the dataset; only the base model (provisioned on the trainer's and the chat server's hosts) is read by path.
  */
 describeWithTrainer('Tailor across hosts: S3 artifacts, PostgreSQL registry, no shared disk', () => {
   let dir: string;
@@ -135,7 +135,19 @@ describeWithTrainer('Tailor across hosts: S3 artifacts, PostgreSQL registry, no 
         registerAdapters: true,
         training: { maxSteps: 60, checkpointEvery: 10, heartbeatTimeout: '10s' },
       });
-      const { handle, runId } = await startPipeline(client, loadSpec(spec), { taskQueue });
+      // The CLI is a host too: with the store on S3 it uploads the dataset and the run carries only its URI, so
+      // the file is moved away once the run has started and no worker reads it by path.
+      const saved = { ...process.env };
+      Object.assign(process.env, hostEnv('cli'));
+      let started: Awaited<ReturnType<typeof startPipeline>>;
+      try {
+        started = await startPipeline(client, loadSpec(spec), { taskQueue });
+      } finally {
+        for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+        Object.assign(process.env, saved);
+      }
+      fs.renameSync(path.join(dir, 'input', 'chat.jsonl'), path.join(dir, 'chat.jsonl.moved'));
+      const { handle, runId } = started;
       const fineTune = client.workflow.getHandle(`${runId}/fine-tune`);
       const progress = () =>
         fineTune.query(fineTuneProgressQuery).catch(() => undefined) as Promise<FineTuneProgress | undefined>;

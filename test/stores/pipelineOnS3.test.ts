@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { loadSpec } from '../../config/loadSpec';
+import type { PipelineInput } from '../../core/pipeline/pipelineTypes';
 import { s3ClientConfig } from '../../stores/artifacts/s3ArtifactStore';
 import { closeProcessStores } from '../../stores/processStores';
 import { openRegistry } from '../../stores/registry/registryBackend';
@@ -77,6 +78,13 @@ function diskShas(home: string): Set<string> {
 describe('a pipeline whose worker stores artifacts in S3 and the registry in PostgreSQL', () => {
   it('runs end to end; its artifacts are objects in the bucket and the alias moved in PostgreSQL', async () => {
     const started = await startPipeline(h.client, loadSpec(SPEC), { taskQueue: h.taskQueue });
+    // With the artifacts in a bucket the client uploads the dataset: the run carries its URI, not this host's path.
+    const history = await started.handle.fetchHistory();
+    const [payload] = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    const input = JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as PipelineInput;
+    expect(input.spec.dataset.path).toBe(`artifact:sha256:${input.datasetSha256}`);
+    expect(input.datasetName).toBe(path.relative(process.cwd(), loadSpec(SPEC).spec.dataset.path));
+    expect(JSON.stringify(input)).not.toContain(path.dirname(loadSpec(SPEC).spec.dataset.path));
     const result = await started.handle.result();
     expect(result.steps.map((s) => s.status)).toEqual([
       'completed',
@@ -97,6 +105,7 @@ describe('a pipeline whose worker stores artifacts in S3 and the registry in Pos
       ...(result.evaluationHtml ? [result.evaluationHtml] : []),
     ];
     for (const ref of named) expect(inBucket).toContain(ref.sha256);
+    expect(inBucket).toContain(input.datasetSha256);
     expect(inBucket.size).toBeGreaterThanOrEqual(named.length);
 
     // The worker's disk holds only copies fetched for tools that need a path (the training file for the upload):
@@ -119,5 +128,21 @@ describe('a pipeline whose worker stores artifacts in S3 and the registry in Pos
       await registry.close();
     }
     expect(fs.existsSync(path.join(h.home, 'registry.db'))).toBe(false);
+  });
+
+  it("an uploaded dataset's errors still name the file the user gave", async () => {
+    const dir = fs.mkdtempSync(path.join(h.home, 'bad-input-'));
+    const file = path.join(dir, 'broken.jsonl');
+    fs.writeFileSync(file, '{"messages": []}\nnot json\n{"nope": 1}\n');
+    const loaded = loadSpec(SPEC);
+    const spec = { ...loaded.spec, dataset: { ...loaded.spec.dataset, path: file } };
+    const started = await startPipeline(h.client, { ...loaded, spec }, { taskQueue: h.taskQueue });
+    const err = await started.handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const message = JSON.stringify(err, Object.getOwnPropertyNames(err)) + String((err as Error).cause);
+    expect(message).toContain('no usable examples in broken.jsonl (3 read; removed ');
+    expect(message).not.toContain('artifact:sha256');
   });
 });

@@ -17,6 +17,7 @@ export async function prepareAndValidate(run: PipelineRun): Promise<RunData> {
         dataset: spec.dataset,
         model: spec.baseModel,
         expectedSha256: input.datasetSha256,
+        ...(input.datasetName ? { shownAs: input.datasetName } : {}),
       }),
     ({ counts: c }) => `${c.input} in → ${c.kept} kept (train ${c.train}, validation ${c.validation}, test ${c.test})`,
   );
