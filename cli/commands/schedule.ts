@@ -92,7 +92,8 @@ function parseCreate(name: string, argv: string[]) {
   if (badCron) throw new UsageError(`--cron '${values.cron}': ${badCron}`);
   const jitterMs = duration('jitter', values.jitter);
   const loaded = load(values.spec);
-  if (loaded.spec.distill) throw new UsageError(`${loaded.file}: distill: runs start with tailor run; schedules take none yet`);
+  if (loaded.spec.distill)
+    throw new UsageError(`${loaded.file}: distill: runs start with tailor run; schedules take none yet`);
   const spec: ScheduleSpec = {
     ...(everyMs !== undefined ? { intervals: [{ every: everyMs }] } : { cronExpressions: [values.cron!] }),
     ...(jitterMs !== undefined ? { jitter: jitterMs } : {}),

@@ -136,7 +136,7 @@ export const PipelineSpecSchema = z
     }
     if ((spec.distill !== undefined) !== (spec.dataset.source === 'distill')) {
       const message = spec.distill
-        ? 'distill: needs dataset: { source: distill } (the teacher\'s answers are the dataset)'
+        ? "distill: needs dataset: { source: distill } (the teacher's answers are the dataset)"
         : 'source: distill needs a distill: section (teacher and prompts)';
       ctx.addIssue({ code: 'custom', path: spec.distill ? ['dataset', 'source'] : ['distill'], message });
     }

@@ -169,7 +169,11 @@ export const DatasetSpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['path'], message: 'expected the dataset file (or source: feedback)' });
     }
     if (d.source === 'distill' && d.format !== 'chat') {
-      ctx.addIssue({ code: 'custom', path: ['format'], message: `source: distill gives 'chat' data, not '${d.format}'` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['format'],
+        message: `source: distill gives 'chat' data, not '${d.format}'`,
+      });
     }
     if ((feedback || capture) && d.format !== 'dpo' && d.format !== 'chat') {
       const message = `source: ${d.source} gives 'dpo' or 'chat' data, not '${d.format}'`;

@@ -154,11 +154,10 @@ test('kill -9 of a writer process mid-stream loses no acknowledged row; every st
   const registry = await pg.createDatabase('capture_kill');
   const env: NodeJS.ProcessEnv = { ...process.env, TAILOR_REGISTRY: registry };
   delete env.TAILOR_CAPTURE_DB;
-  const child = spawn(
-    process.execPath,
-    ['-r', 'tsx/cjs', path.join(__dirname, 'support', 'captureWriterChild.ts')],
-    { env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'support', 'captureWriterChild.ts')], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_c, signal) => resolve(signal)));
   const acked = new Set<string>();
   await new Promise<void>((resolve, reject) => {
