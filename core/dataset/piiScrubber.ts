@@ -45,7 +45,8 @@ const PHONE =
 
 // What every pattern above needs somewhere in the text: a digit, `@` or `:` (emails, cards, IP addresses, phones),
 // a provider key's fixed part, or a secret-named setting. Text with none of them (most captured fields: roles,
-// finish reasons, prose) cannot match any pattern, so one test settles it.
+// finish reasons, prose) cannot match any pattern, so one test settles it. A new pattern must keep this true: add
+// what it cannot match without.
 const MAYBE_PII = new RegExp(
   String.raw`[\d@:]|sk-|gh[pousr]_|github_pat_|A[KS]IA|xox|AIza|_(?:live|test)_|eyJ|-----BEGIN` +
     '|key|secret|token|passw|pwd|bearer',
