@@ -14,6 +14,16 @@ export class StepTracker {
     return s;
   }
 
+  has(name: StepName): boolean {
+    return this.steps.some((x) => x.name === name);
+  }
+
+  /** Adds a step only some runs have (e.g. a `distill:` run's teacher phase), pending, just before `before`. */
+  add(name: StepName, before: StepName): void {
+    if (this.has(name)) return;
+    this.steps.splice(this.steps.indexOf(this.get(before)), 0, { name, status: 'pending' });
+  }
+
   /** A step the run decided not to take (e.g. fine-tuning when a cheaper variant already passed the gate). */
   skip(name: StepName, detail: string): void {
     const step = this.get(name);

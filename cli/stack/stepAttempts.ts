@@ -3,6 +3,9 @@ import type { StepName } from '../../core/pipeline/pipelineTypes';
 
 /** Which step each parent-workflow activity belongs to; child workflows map whole to their step. */
 const PARENT_ACTIVITY_STEP: Record<string, StepName> = {
+  materializeDistillPrompts: 'distill',
+  askTeacher: 'distill',
+  compareWithTeacher: 'compare',
   prepareDataset: 'prepare',
   validateDataset: 'validate',
   resolveAlias: 'evaluate',

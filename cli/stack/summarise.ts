@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { tokenStatsText } from '../../core/dataset/tokenStatsText';
 import { servedByLocalBackend } from '../../core/report/localBackendNote';
+import { distillSummaryLines } from '../../core/report/distillSection';
 import { costPerCaseText, formatDuration } from '../../core/report/renderRunReport';
 import { textTable } from '../../core/text/textTable';
 import { stepAttempts, type StepAttempts } from './stepAttempts';
@@ -113,6 +114,7 @@ export function renderSummary(s: RunSummary, result: PipelineResult): string {
     `Evaluation on the same held-out split (n=${n}${localNote(result)})`,
     evalTable,
     '',
+    ...(result.distill ? [...distillSummaryLines(result.distill), ''] : []),
     ...(result.cheaper ? [cheaperLines(result.cheaper), ''] : []),
     `Gate: ${s.gate.passed ? 'passed' : 'failed'}: ${s.gate.reason}`,
     result.deploy.outcome === 'not_needed'

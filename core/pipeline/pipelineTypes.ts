@@ -13,7 +13,9 @@ import type { FineTuneResult } from './fineTuneTypes';
 import type { DistillResult } from '../distill/distillTypes';
 
 export const STEP_NAMES = ['prepare', 'validate', 'fine-tune', 'evaluate', 'deploy'] as const;
-export type StepName = (typeof STEP_NAMES)[number];
+/** Steps only a `distill:` run has: the teacher answering the prompts, and the student compared with the teacher. */
+export const DISTILL_STEP_NAMES = ['distill', 'compare'] as const;
+export type StepName = (typeof STEP_NAMES)[number] | (typeof DISTILL_STEP_NAMES)[number];
 export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
 
 /** The gate's decision is part of the pipeline's result (core/gate/gateDecision.ts). */

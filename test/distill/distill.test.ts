@@ -9,6 +9,8 @@ import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { startPipeline } from '../../cli/stack/startPipeline';
+import { progressQuery } from '../../workflows/messages';
+import { renderSummary, summarise } from '../../cli/stack/summarise';
 import { loadSpec } from '../../config/loadSpec';
 import { distillGate } from '../../core/distill/distillGate';
 import { parsePromptLine, type DistillPrompt } from '../../core/distill/distillPrompts';
@@ -123,6 +125,44 @@ describe('distill', () => {
     expect(report).toContain('## Distillation');
     await maybeRecordHistories(h.client, 'pipeline-distill', [first.runId]);
     expect(report).toContain(`| \`${c.student.model}\` | student | ${(c.student.accuracy! * 100).toFixed(1)}% |`);
+    // The teacher's phase and the comparison are steps of their own, with their figures, in the run's order.
+    expect(first.steps.map((s) => [s.name, s.status])).toEqual([
+      ['distill', 'completed'],
+      ['prepare', 'completed'],
+      ['validate', 'completed'],
+      ['fine-tune', 'completed'],
+      ['evaluate', 'completed'],
+      ['compare', 'completed'],
+      ['deploy', 'completed'],
+    ]);
+    const step = (name: string) => first.steps.find((s) => s.name === name)!;
+    const tokens = d.teacher.promptTokens + d.teacher.completionTokens;
+    expect(step('distill').detail).toBe(
+      `teacher answered ${UNIQUE} prompts (0 cached), ${tokens} tokens, $${d.teacher.usd!.toFixed(4)}`,
+    );
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const interval = `${pct(c.agreementInterval.low)}–${pct(c.agreementInterval.high)}`;
+    expect(step('compare').detail).toBe(
+      `student agrees with teacher on ${pct(c.agreement)} (95% ${interval}) of 15 held-out prompts`,
+    );
+    expect(step('distill').endedAt).toBeLessThanOrEqual(step('prepare').startedAt!);
+    // The terminal summary (`tailor run --wait`, `tailor demo`): the steps with their attempts, and the comparison.
+    const summary = await summarise(h.client, first, dir);
+    expect(summary.steps.find((s) => s.name === 'distill')).toMatchObject({ attempts: 1 });
+    expect(summary.steps.find((s) => s.name === 'compare')).toMatchObject({ attempts: 1 });
+    const text = renderSummary(summary, first);
+    expect(text).toMatch(/^distill +completed +1 .* teacher answered 60 prompts \(0 cached\)/m);
+    expect(text).toMatch(/^compare +completed +1 .* student agrees with teacher on /m);
+    const per1k = (x: number) => x.toLocaleString('en-US');
+    expect(text).toContain(`Distillation: agreement ${pct(c.agreement)} (95% interval ${interval}, exact_match, n=15)`);
+    expect(text).toContain(
+      `  teacher gpt-4o: accuracy ${pct(c.teacher.accuracy!)}, ${per1k(c.teacher.tokensPer1k)} tokens and ` +
+        `$${c.teacher.usdPer1k!.toFixed(4)} per 1,000 requests`,
+    );
+    expect(text).toContain(
+      `  student ${c.student.model}: accuracy ${pct(c.student.accuracy!)}, ${per1k(c.student.tokensPer1k)} tokens and ` +
+        `$${c.student.usdPer1k!.toFixed(4)} per 1,000 requests`,
+    );
   }, 240_000);
 
   test('a rerun (another run of the same teacher and prompts) asks the teacher nothing', async () => {
@@ -131,6 +171,8 @@ describe('distill', () => {
     expect(again.runId).not.toBe(first.runId);
     expect(await teacherRequests()).toBe(before);
     expect(again.distill!.teacher).toMatchObject({ calls: 0, cached: UNIQUE, spentUsd: 0 });
+    expect(again.steps[0]).toMatchObject({ name: 'distill', status: 'completed' });
+    expect(again.steps[0]!.detail).toMatch(/^teacher answered 60 prompts \(60 cached\), \d+ tokens, \$/);
     // The same answers: the same training set.
     expect(again.datasetSha256).toBe(first.datasetSha256);
     // The distill run's history replays against today's workflow code.
@@ -156,6 +198,18 @@ describe('distill', () => {
       "preflight: distill.teacher.model nobody@prod names no model (pipeline nobody has no 'prod' alias yet); " +
         'nothing was uploaded or trained',
     );
+    // The table says where it stopped: the teacher's step failed with the cause, nothing after it ran.
+    const progress = await handle.query(progressQuery);
+    expect(progress.steps.map((s) => [s.name, s.status])).toEqual([
+      ['distill', 'failed'],
+      ['prepare', 'skipped'],
+      ['validate', 'skipped'],
+      ['fine-tune', 'skipped'],
+      ['evaluate', 'skipped'],
+      ['compare', 'skipped'],
+      ['deploy', 'skipped'],
+    ]);
+    expect(progress.steps[0]!.error).toBe(cause.message);
     expect((await api.fineTuning.jobs.list()).data).toHaveLength(jobs);
     expect((await api.files.list({ purpose: 'fine-tune' })).data).toHaveLength(files);
     expect(await teacherRequests()).toBe(before);

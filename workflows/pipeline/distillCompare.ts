@@ -2,6 +2,7 @@ import { distillGate } from '../../core/distill/distillGate';
 import type { DistillResult } from '../../core/distill/distillTypes';
 import type { FineTuneResult } from '../../core/pipeline/fineTuneTypes';
 import type { GateDecision } from '../../core/pipeline/pipelineTypes';
+import { compareStepDetail } from '../../core/report/distillSection';
 import { proxyFor } from '../activityProxies';
 import type { DistilledRun } from './distillTeacher';
 
@@ -18,15 +19,23 @@ export async function distillCompare(
   const { run, teacher } = distilled;
   const { spec } = run;
   const distill = spec.distill!;
-  const comparison = await proxyFor('evaluation', spec.timeouts).compareWithTeacher({
-    student: fineTune.model,
-    provider: spec.provider,
-    teacher: teacher.model,
-    heldOut: teacher.heldOut,
-    metric: spec.evaluation.metric,
-    concurrency: spec.evaluation.concurrency,
-    ...(distill.teacher.maxTokens !== undefined ? { maxTokens: distill.teacher.maxTokens } : {}),
-  });
-  const { heldOut: _heldOut, train, ...summary } = teacher;
-  return distillGate(gate, { teacher: { ...summary, trainExamples: train.count }, comparison }, distill.minAgreement);
+  run.stage('compare');
+  return run.tracker.run(
+    'compare',
+    async () => {
+      const comparison = await proxyFor('evaluation', spec.timeouts).compareWithTeacher({
+        student: fineTune.model,
+        provider: spec.provider,
+        teacher: teacher.model,
+        heldOut: teacher.heldOut,
+        metric: spec.evaluation.metric,
+        concurrency: spec.evaluation.concurrency,
+        ...(distill.teacher.maxTokens !== undefined ? { maxTokens: distill.teacher.maxTokens } : {}),
+      });
+      const { heldOut: _heldOut, train, ...summary } = teacher;
+      const result = { teacher: { ...summary, trainExamples: train.count }, comparison };
+      return distillGate(gate, result, distill.minAgreement);
+    },
+    (r) => compareStepDetail(r.distill),
+  );
 }

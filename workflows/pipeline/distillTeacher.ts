@@ -1,5 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import type { TeacherAnswers } from '../../core/distill/distillTypes';
+import { teacherStepDetail } from '../../core/report/distillSection';
 import { proxyFor } from '../activityProxies';
 import type { PipelineRun } from './pipelineRun';
 
@@ -18,14 +19,24 @@ export interface DistilledRun {
 export async function distillTeacher(run: PipelineRun): Promise<DistilledRun | undefined> {
   const { spec } = run;
   if (!spec.distill || !patched('distill')) return undefined;
-  run.stage('prepare');
-  const { prompts } = await run.dataActivities.materializeDistillPrompts({ prompts: spec.distill.prompts });
-  const teacher = await proxyFor('evaluation', spec.timeouts).askTeacher({
-    pipeline: spec.name,
-    distill: spec.distill,
-    provider: spec.provider,
-    prompts,
-  });
+  const distill = spec.distill;
+  // Its own steps in the table: the teacher's phase before prepare, the comparison before deploy.
+  run.tracker.add('distill', 'prepare');
+  run.tracker.add('compare', 'deploy');
+  run.stage('distill');
+  const teacher = await run.tracker.run(
+    'distill',
+    async () => {
+      const { prompts } = await run.dataActivities.materializeDistillPrompts({ prompts: distill.prompts });
+      return proxyFor('evaluation', spec.timeouts).askTeacher({
+        pipeline: spec.name,
+        distill,
+        provider: spec.provider,
+        prompts,
+      });
+    },
+    teacherStepDetail,
+  );
   // The teacher's requests are money spent: the fine-tune's budget check sees only what is left after them.
   run.spend.totalUsd += teacher.spentUsd ?? 0;
   const distilledSpec = { ...spec, dataset: { ...spec.dataset, path: teacher.train.path } };

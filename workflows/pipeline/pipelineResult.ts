@@ -23,6 +23,7 @@ export function keepCheaperVariant(
   const score = evaluation.leaderboard.find((s) => s.variantId === chosen.variantId)!;
   const why = `fine-tuning not needed: ${chosen.label} passed the gate (${chosen.gate.reason})`;
   tracker.skip('fine-tune', why);
+  if (tracker.has('compare')) tracker.skip('compare', 'no student was trained to compare with the teacher');
   const unchanged = "the registry's aliases name models, and the kept variant is a prompt on the base model";
   tracker.skip('deploy', `${spec.deploy.alias} unchanged: ${unchanged}`);
   const kept = {
