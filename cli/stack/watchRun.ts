@@ -9,6 +9,7 @@ import { fineTuneProgressQuery, progressQuery } from '../../workflows/messages';
 import { evalProgressLine } from './evalProgressLine';
 import { evalShardsInFlight } from './evalShardsInFlight';
 import { fineTuneLine } from './fineTuneLine';
+import { teacherProgressLine } from './teacherProgressLine';
 
 export interface WatchClient {
   workflow: { getHandle(id: string): WorkflowHandle };
@@ -41,6 +42,8 @@ export async function watchRun(
           const fineTune = client.workflow.getHandle(`${p.runId}/fine-tune`);
           const ft: FineTuneProgress = await fineTune.query(fineTuneProgressQuery);
           line = `    ${fineTuneLine(ft)}`;
+        } else if (p.stage === 'distill') {
+          line = `    ${await teacherProgressLine(handle, client.options.loadedDataConverter)}`;
         } else if (p.stage === 'evaluate') {
           line = `    ${await evaluateLine(client, p.runId)}`;
         }
