@@ -76,7 +76,7 @@ export async function askTeacher(input: AskTeacherInput): Promise<TeacherAnswers
         ...(teacher.maxTokens !== undefined ? { max_completion_tokens: teacher.maxTokens } : {}),
       };
       const key = TeacherCache.key({ endpoint, model, messages, ...sampling });
-      let answer = cache.get(key);
+      let answer = await cache.get(key);
       if (answer) cached++;
       else {
         const res = await chatCompletion(provider, { model, messages, ...sampling }, `teacher answer (${model})`);
@@ -85,7 +85,7 @@ export async function askTeacher(input: AskTeacherInput): Promise<TeacherAnswers
           promptTokens: res.usage?.prompt_tokens ?? 0,
           completionTokens: res.usage?.completion_tokens ?? 0,
         };
-        cache.put(key, answer);
+        await cache.put(key, answer);
         calls++;
         asked.promptTokens += answer.promptTokens;
         asked.completionTokens += answer.completionTokens;
