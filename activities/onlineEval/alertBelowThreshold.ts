@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DeployTargetSchema } from '../../core/spec/deploySpec';
 import type { BelowThresholdEvent } from '../../core/onlineEval/onlineEvalTypes';
-import { ScoreStore } from '../../stores/onlineEval/scoreStore';
+import { openScoreStore } from '../../stores/onlineEval/scoreBackend';
 import { postSignedWebhook } from '../deploy/notifyWebhook';
 
 const InputSchema = z
@@ -37,15 +37,15 @@ export async function alertBelowThreshold(
 ): Promise<{ delivered: 'now' | 'earlier'; status?: number }> {
   const { target, event, tick, at } = InputSchema.parse(input);
   const key = { alias: event.alias, suite: event.suite, tick, model: event.model };
-  const store = new ScoreStore();
+  const store = await openScoreStore();
   try {
-    if (store.get(key)?.alertedAt != null) return { delivered: 'earlier' };
+    if ((await store.get(key))?.alertedAt != null) return { delivered: 'earlier' };
     const body = JSON.stringify(event satisfies BelowThresholdEvent);
     const idempotencyKey = `online-eval:${event.alias}:${event.suite}:${event.tickAt}:${event.model}`;
     const { status } = await postSignedWebhook(target, { body, at, idempotencyKey });
-    store.markAlerted(key, at);
+    await store.markAlerted(key, at);
     return { delivered: 'now', status };
   } finally {
-    store.close();
+    await store.close();
   }
 }

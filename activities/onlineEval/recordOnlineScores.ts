@@ -4,7 +4,7 @@ import type { CaseResult } from '../../core/evalSuite/caseResult';
 import { aggregateModel, isBelow } from '../../core/onlineEval/modelScores';
 import type { ModelScore } from '../../core/onlineEval/onlineEvalTypes';
 import { artifactStore } from '../../stores/processStores';
-import { ScoreStore } from '../../stores/onlineEval/scoreStore';
+import { openScoreStore } from '../../stores/onlineEval/scoreBackend';
 
 const InputSchema = z
   .object({
@@ -46,9 +46,9 @@ export async function recordOnlineScores(input: z.input<typeof InputSchema>): Pr
       recordedAt: at,
     });
   }
-  const store = new ScoreStore();
+  const store = await openScoreStore();
   try {
-    return store.record(fresh).map((s) => ({
+    return (await store.record(fresh)).map((s) => ({
       model: s.model,
       n: s.n,
       errored: s.errored,
@@ -58,6 +58,6 @@ export async function recordOnlineScores(input: z.input<typeof InputSchema>): Pr
       alertedAt: s.alertedAt,
     }));
   } finally {
-    store.close();
+    await store.close();
   }
 }

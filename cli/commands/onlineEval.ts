@@ -6,17 +6,18 @@ import {
   WorkflowFailedError,
   type Client,
 } from '@temporalio/client';
-import fs from 'node:fs';
 import { failureCause } from '../../core/failures/failureCause';
 import { exitCodeFor } from '../../core/failures/failureTypes';
 import type { OnlineEvalInput, OnlineEvalResult } from '../../core/onlineEval/onlineEvalTypes';
 import { formatDuration, parseDuration } from '../../core/operations/duration';
 import { TailorPipeline } from '../../core/operations/searchAttributes';
-import { ScoreStore, scoreStorePath, type StoredScore } from '../../stores/onlineEval/scoreStore';
+import { openScoreReader, scoreLocationLabel } from '../../stores/onlineEval/scoreBackend';
+import type { StoredScore } from '../../stores/onlineEval/scoreStore';
 import { TASK_QUEUE } from '../../workers/taskQueue';
 import { onlineEvalWorkflow } from '../../workflows/onlineEvalWorkflow';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { storeUsageError } from '../storeFailure';
 import { connectClient } from '../temporalConnection';
 import { clientTarget } from './run';
 import {
@@ -155,7 +156,7 @@ async function runOnce(
   return { out: lines.join('\n'), code: 0 };
 }
 
-function scores(alias: string, argv: string[]): string {
+async function scores(alias: string, argv: string[]): Promise<string> {
   const { values } = parseCommandArgs(
     argv,
     { suite: { type: 'string' }, model: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } },
@@ -167,14 +168,17 @@ function scores(alias: string, argv: string[]): string {
     if (ms === undefined) throw new UsageError(`--since expects a duration like 7d or 12h, got '${values.since}'`);
     since = Date.now() - ms;
   }
-  const file = scoreStorePath();
   let rows: StoredScore[] = [];
-  if (fs.existsSync(file)) {
-    const store = new ScoreStore(file);
+  const store = await openScoreReader().catch((err: unknown) => {
+    throw storeUsageError(err, 'online-eval score store');
+  });
+  if (store) {
     try {
-      rows = store.history({ alias, suite: values.suite, model: values.model, since });
+      rows = await store.history({ alias, suite: values.suite, model: values.model, since }).catch((err: unknown) => {
+        throw storeUsageError(err, 'online-eval score store');
+      });
     } finally {
-      store.close();
+      await store.close();
     }
   }
   if (values.json) {
@@ -211,7 +215,7 @@ async function stop(client: Client, alias: string, suite: string): Promise<strin
     if (err instanceof ScheduleNotFoundError) throw new UsageError(`no online evaluation scheduled as ${scheduleId}`);
     throw err;
   }
-  return `schedule ${scheduleId} deleted (its scores stay in ${scoreStorePath()})`;
+  return `schedule ${scheduleId} deleted (its scores stay in ${scoreLocationLabel()})`;
 }
 
 const VERBS = ['start', 'run-once', 'scores', 'stop'];
@@ -226,7 +230,7 @@ export const command: CliCommand = {
     if (!VERBS.includes(verb)) throw new UsageError(`unknown sub-command '${verb}' (one of ${VERBS.join(', ')})`);
     const alias = aliasArg(target, verb);
     if (verb === 'scores') {
-      console.log(scores(alias, rest));
+      console.log(await scores(alias, rest));
       return 0;
     }
     // Flags and the suite are checked before connecting: a mistake costs nothing.

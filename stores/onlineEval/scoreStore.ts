@@ -36,7 +36,8 @@ export interface StoredScore {
   alertedAt: number | null;
 }
 
-type Row = {
+/** A row of the `online_scores` table, as SQLite and PostgreSQL return it. */
+export type ScoreRow = {
   alias: string;
   suite: string;
   tick: number;
@@ -52,7 +53,7 @@ type Row = {
   alerted_at: number | null;
 };
 
-const toStored = (r: Row): StoredScore => ({
+export const toStored = (r: ScoreRow): StoredScore => ({
   alias: r.alias,
   suite: r.suite,
   tick: r.tick,
@@ -67,6 +68,14 @@ const toStored = (r: Row): StoredScore => ({
   recordedAt: r.recorded_at,
   alertedAt: r.alerted_at,
 });
+
+/** What names one stored score. */
+export interface ScoreKey {
+  alias: string;
+  suite: string;
+  tick: number;
+  model: string;
+}
 
 export interface ScoreQuery {
   alias: string;
@@ -118,13 +127,13 @@ export class ScoreStore {
           s.runId,
           s.recordedAt,
         );
-        return toStored(read.get(s.alias, s.suite, s.tick, s.model) as Row);
+        return toStored(read.get(s.alias, s.suite, s.tick, s.model) as ScoreRow);
       }),
     )();
   }
 
   /** Notes that the tick's below-threshold event for a model was delivered (the first delivery time is kept). */
-  markAlerted(key: { alias: string; suite: string; tick: number; model: string }, at: number): void {
+  markAlerted(key: ScoreKey, at: number): void {
     this.db
       .prepare(
         `UPDATE online_scores SET alerted_at = COALESCE(alerted_at, ?)
@@ -133,10 +142,10 @@ export class ScoreStore {
       .run(at, key.alias, key.suite, key.tick, key.model);
   }
 
-  get(key: { alias: string; suite: string; tick: number; model: string }): StoredScore | undefined {
+  get(key: ScoreKey): StoredScore | undefined {
     const r = this.db
       .prepare('SELECT * FROM online_scores WHERE alias = ? AND suite = ? AND tick = ? AND model = ?')
-      .get(key.alias, key.suite, key.tick, key.model) as Row | undefined;
+      .get(key.alias, key.suite, key.tick, key.model) as ScoreRow | undefined;
     return r && toStored(r);
   }
 
@@ -147,7 +156,7 @@ export class ScoreStore {
         `SELECT * FROM online_scores WHERE alias = ? AND (? IS NULL OR suite = ?) AND (? IS NULL OR model = ?)
            AND tick >= ? ORDER BY tick, suite, model`,
       )
-      .all(q.alias, q.suite ?? null, q.suite ?? null, q.model ?? null, q.model ?? null, q.since ?? 0) as Row[];
+      .all(q.alias, q.suite ?? null, q.suite ?? null, q.model ?? null, q.model ?? null, q.since ?? 0) as ScoreRow[];
     return rows.map(toStored);
   }
 

@@ -74,6 +74,17 @@ CREATE TABLE canary_history (
   percent DOUBLE PRECISION NOT NULL, who TEXT NOT NULL, why TEXT NOT NULL, run_id TEXT, at BIGINT NOT NULL);
 CREATE INDEX canary_history_alias ON canary_history (pipeline, alias, id);`,
   },
+  {
+    version: 6,
+    name: 'online_eval',
+    sql: `
+CREATE TABLE online_scores (
+  alias TEXT NOT NULL, suite TEXT NOT NULL, tick BIGINT NOT NULL, model TEXT NOT NULL,
+  n INTEGER NOT NULL, errored INTEGER NOT NULL, score DOUBLE PRECISION, pass_rate DOUBLE PRECISION,
+  threshold DOUBLE PRECISION NOT NULL, below INTEGER NOT NULL, run_id TEXT NOT NULL, recorded_at BIGINT NOT NULL,
+  alerted_at BIGINT, PRIMARY KEY (alias, suite, tick, model));
+CREATE INDEX online_scores_alias_tick ON online_scores (alias, tick);`,
+  },
 ];
 
 /** Any constant: the advisory lock every migrating process takes, so two workers starting together migrate once. */
