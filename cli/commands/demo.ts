@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadSpec, SpecError } from '../../config/loadSpec';
-import { tailorHome } from '../../config/paths';
+import { ensureRunReport, runReportDir } from '../../activities/report/runReportFiles';
 import { PROJECT_ROOT } from '../../workers/temporalBinary';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -101,10 +101,7 @@ The report is written to .tailor/reports/<run ID>/report.{md,json}.`,
         return 1;
       }
       const reportDir =
-        path.relative(
-          process.cwd(),
-          path.join(tailorHome(), 'reports', result.runId.replace(/[^A-Za-z0-9._-]+/g, '_')),
-        ) || '.';
+        path.relative(process.cwd(), await ensureRunReport(result).catch(() => runReportDir(result.runId))) || '.';
       const summary = await summarise(stack.client, result, reportDir);
       if (json) process.stdout.write(JSON.stringify({ ok: true, ...summary }) + '\n');
       else log(renderSummary(summary, result));

@@ -8,7 +8,7 @@ import { startPipeline } from '../stack/startPipeline';
 import { renderSummary, summarise } from '../stack/summarise';
 import { watchRun } from '../stack/watchRun';
 import path from 'node:path';
-import { tailorHome } from '../../config/paths';
+import { ensureRunReport, runReportDir } from '../../activities/report/runReportFiles';
 
 /** The Temporal service for client commands: the environment's configuration, else a running `tailor dev`. */
 export async function clientTarget(): Promise<TemporalTarget> {
@@ -68,10 +68,8 @@ Exit codes: 0 started (or succeeded, with --wait), 1 the run failed, 2 a bad spe
       out(started.existing ? `run ${started.runId} (already started on this data and spec)` : `run ${started.runId}`);
       try {
         const result = await watchRun(started.handle, client, out);
-        const dir = path.relative(
-          process.cwd(),
-          path.join(tailorHome(), 'reports', result.runId.replace(/[^A-Za-z0-9._-]+/g, '_')),
-        );
+        // The worker that wrote the report may be on another host: this host's copy, from the result and the store.
+        const dir = path.relative(process.cwd(), await ensureRunReport(result).catch(() => runReportDir(result.runId)));
         const summary = await summarise(client, result, dir);
         if (values.json) process.stdout.write(JSON.stringify({ ok: true, ...summary }) + '\n');
         else out(renderSummary(summary, result));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { tailorHome } from '../../../config/paths';
+import { ensureRunReport, runReportDir } from '../../../activities/report/runReportFiles';
 import type { PendingApproval } from '../../../core/deploy/approval';
 import type { FineTuneProgress, FineTuneResult } from '../../../core/pipeline/fineTuneTypes';
 import type { DeployResult, PipelineProgress, PipelineResult } from '../../../core/pipeline/pipelineTypes';
@@ -27,8 +27,21 @@ function approvalLines(runId: string, p: PendingApproval): string[] {
 
 /** Where `tailor run --wait` and the worker put a run's report files, relative to here when that is shorter. */
 export function reportDirOf(runId: string): string {
-  const dir = path.join(tailorHome(), 'reports', runId.replace(/[^A-Za-z0-9._-]+/g, '_'));
-  return path.relative(process.cwd(), dir) || '.';
+  return path.relative(process.cwd(), runReportDir(runId)) || '.';
+}
+
+/**
+ * The report's line: this host's report directory, written from the result (and the artifact store) when the run
+ * finished on a worker elsewhere; what went wrong when it cannot be.
+ */
+export async function reportLine(r: PipelineResult): Promise<string> {
+  try {
+    await ensureRunReport(r);
+  } catch (err) {
+    return `Report: not written on this host: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const dir = reportDirOf(r.runId);
+  return `Report: ${dir}/report.md${r.evaluationHtml ? ` and ${dir}/evaluation.html` : ''}`;
 }
 
 export const pipelineStatus: KindStatus = {
@@ -54,9 +67,8 @@ export const pipelineStatus: KindStatus = {
     if (pendingApproval) lines.push(...approvalLines(runId, pendingApproval));
     return view(` (stage ${p.stage})`, lines, { progress: p, pendingApproval, fineTune });
   },
-  async completed({ runId }, result) {
+  async completed(_ctx, result) {
     const r = result as PipelineResult;
-    const dir = reportDirOf(runId);
     const scores = r.leaderboard.map((s) => [s.label, s.model, s.score.toFixed(3), String(s.n)]);
     return view(
       `, ${r.deploy.outcome} (${r.deploy.alias} → ${r.deploy.model ?? 'unchanged'})`,
@@ -66,7 +78,7 @@ export const pipelineStatus: KindStatus = {
         textTable(['variant', 'model', 'score', 'n'], scores),
         '',
         `Gate: ${r.gate.passed ? 'passed' : 'failed'}: ${r.gate.reason}`,
-        `Report: ${dir}/report.md${r.evaluationHtml ? ` and ${dir}/evaluation.html` : ''}`,
+        await reportLine(r),
       ],
       { result: r },
     );
