@@ -12,6 +12,9 @@ import { workflowEvents, type WorkflowEvents } from './workflowEvents';
 
 /** Parent-workflow activities by step; child workflows belong whole to the step their ID names. */
 const PARENT_ACTIVITY_STEP: Record<string, StepName> = {
+  materializeDistillPrompts: 'distill',
+  askTeacher: 'distill',
+  compareWithTeacher: 'compare',
   prepareDataset: 'prepare',
   validateDataset: 'validate',
   preferredAnswersDataset: 'fine-tune',
@@ -85,7 +88,12 @@ export function buildAuditReport(src: AuditSources): AuditReport {
  * history supplies what only the server knows: attempts, the failures between them, and the timing otherwise.
  */
 function pipelineSteps(src: AuditSources, activities: AuditActivity[], children: AuditChild[]): AuditStep[] {
-  return STEP_NAMES.map((name) => {
+  // A `distill:` run's steps are the pipeline's own record when it could be read, else the history's activities.
+  const distilled = activities.some((a) => a.step === 'distill');
+  const names: readonly StepName[] =
+    src.progress?.steps.map((s) => s.name) ??
+    (distilled ? ['distill', ...STEP_NAMES.slice(0, -1), 'compare', 'deploy'] : STEP_NAMES);
+  return names.map((name) => {
     const acts = activities.filter((a) => a.step === name);
     const kids = children.filter((c) => c.parentId === src.runId && stepOfWorkflow(src.runId, c.workflowId) === name);
     const starts = [...acts.map((a) => a.scheduledAt), ...kids.map((c) => c.startedAt)];

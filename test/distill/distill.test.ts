@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { collectAuditSources } from '../../cli/stack/auditSources';
+import { buildAuditReport } from '../../core/audit/auditReport';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import { progressQuery } from '../../workflows/messages';
 import { renderSummary, summarise } from '../../cli/stack/summarise';
@@ -25,7 +27,7 @@ import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/
 import { sdk } from '../support/backendAdmin';
 import { useHarness } from '../support/pipelineHarness';
 import { maybeRecordHistories } from '../support/recordHistories';
-import { sharedBundle } from '../support/temporal';
+import { connectTestClient, sharedBundle } from '../support/temporal';
 import { EXAMPLE_SPEC, exampleSpecWith } from '../support/specFiles';
 import { uniqueName } from '../operations/support';
 
@@ -153,6 +155,18 @@ describe('distill', () => {
     const text = renderSummary(summary, first);
     expect(text).toMatch(/^distill +completed +1 .* teacher answered 60 prompts \(0 cached\)/m);
     expect(text).toMatch(/^compare +completed +1 .* student agrees with teacher on /m);
+    // `tailor audit` has the same steps, from the run's record or, without it, from the activities in its history.
+    const own = await connectTestClient();
+    const sources = await collectAuditSources(own.client, own.connection, first.runId).finally(() =>
+      own.connection.close(),
+    );
+    const order = first.steps.map((s) => s.name);
+    for (const src of [sources, { ...sources, progress: undefined }]) {
+      const audit = buildAuditReport(src);
+      expect(audit.steps.map((s) => s.name)).toEqual(order);
+      expect(audit.steps.find((s) => s.name === 'distill')).toMatchObject({ status: 'completed', attempts: 1 });
+      expect(audit.steps.find((s) => s.name === 'compare')).toMatchObject({ status: 'completed', attempts: 1 });
+    }
     const per1k = (x: number) => x.toLocaleString('en-US');
     expect(text).toContain(`Distillation: agreement ${pct(c.agreement)} (95% interval ${interval}, exact_match, n=15)`);
     expect(text).toContain(
