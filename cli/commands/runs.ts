@@ -18,7 +18,7 @@ export const command: CliCommand = {
   summary: 'find runs by pipeline, dataset hash, outcome and age (Temporal visibility)',
   help: `Usage: tailor runs [--pipeline P] [--dataset SHA] [--outcome O] [--since 7d] [--all] [--limit 50] [--json]
 
-Lists pipeline runs through a visibility query on Tailor's search attributes (TailorPipeline, TailorDatasetSha,
+Lists pipeline runs (and online-evaluation ticks that raised an alert) through a visibility query on Tailor's search attributes (TailorPipeline, TailorDatasetSha,
 TailorStage, TailorModel, TailorOutcome); the query is printed so the same filter can be pasted into the Temporal
 Web UI. --dataset takes the whole sha256 or a prefix of it. --all includes scheduled runs, watchers and triggered
 evaluations, and (with no other filter) eval suites, prompt searches, rollbacks, index builds and sunset checks.

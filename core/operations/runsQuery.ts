@@ -7,7 +7,8 @@ export interface RunsFilter {
   sinceMs?: number;
   /**
    * Include every Tailor workflow (scheduled wrappers, watchers, triggered evaluations, and with no other filter eval
-   * suites, prompt searches, rollbacks, index builds and sunset checks started from the CLI), not just pipeline runs.
+   * suites, prompt searches, rollbacks, index builds and sunset checks started from the CLI), not just pipeline runs
+   * and online-evaluation alerts.
    */
   all?: boolean;
 }
@@ -23,6 +24,10 @@ const UNTAGGED_TYPES = [
   'sunsetWatchWorkflow',
 ];
 
+const PIPELINES_AND_ALERTS =
+  `(WorkflowType = 'customizationPipeline' OR ` +
+  `(WorkflowType = 'onlineEvalWorkflow' AND TailorOutcome = 'below-threshold'))`;
+
 /** Visibility values are quoted strings; a quote inside one must not end it early. */
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -34,7 +39,8 @@ function quote(value: string): string {
  */
 export function runsQuery(f: RunsFilter): string {
   const parts: string[] = [];
-  if (!f.all) parts.push(`WorkflowType = 'customizationPipeline'`);
+  // Besides pipeline runs, the online-evaluation ticks that raised an alert: a model under its threshold is news.
+  if (!f.all) parts.push(PIPELINES_AND_ALERTS);
   else if (f.pipeline || f.datasetSha || f.outcome) parts.push('TailorPipeline IS NOT NULL');
   else
     parts.push(

@@ -257,6 +257,10 @@ describe('tailor online-eval on the real dev server', () => {
       90_000,
     );
     expect(listed).toMatchObject({ kind: 'online eval', outcome: 'below-threshold' });
+    // An alert is news: plain `tailor runs` (pipeline runs by default) lists it too.
+    const plain = await runCli(['runs', '--json'], cliEnv(h));
+    const plainRuns = (JSON.parse(plain.stdout) as { runs: { runId: string }[] }).runs;
+    expect(plainRuns.map((x) => x.runId)).toContain(first.workflowId);
 
     const status = await runCli(['status', first.workflowId], cliEnv(h));
     expect(status.code).toBe(0);

@@ -28,7 +28,10 @@ describe('operations: pure parts', () => {
   });
 
   it('builds visibility queries over the search attributes, quoting values', () => {
-    expect(runsQuery({})).toBe(`WorkflowType = 'customizationPipeline'`);
+    expect(runsQuery({})).toBe(
+      `(WorkflowType = 'customizationPipeline' OR ` +
+        `(WorkflowType = 'onlineEvalWorkflow' AND TailorOutcome = 'below-threshold'))`,
+    );
     expect(runsQuery({ pipeline: "o'neil", outcome: 'promoted', all: true })).toBe(
       `TailorPipeline IS NOT NULL AND TailorPipeline = 'o\\'neil' AND TailorOutcome = 'promoted'`,
     );
