@@ -8,6 +8,7 @@ import { textTable } from '../../../core/text/textTable';
 import { pendingApprovalQuery } from '../../../workflows/deployMessages';
 import { fineTuneProgressQuery, progressQuery } from '../../../workflows/messages';
 import { fineTuneLine } from '../fineTuneLine';
+import { teacherProgressLine } from '../teacherProgressLine';
 import { f3, iso, view, type KindStatus, type StatusContext } from './statusView';
 
 function stepsTable(steps: PipelineProgress['steps']): string {
@@ -64,6 +65,9 @@ export const pipelineStatus: KindStatus = {
         : null;
     const lines = [stepsTable(p.steps)];
     if (fineTune) lines.push('', `fine-tune: ${fineTuneLine(fineTune)}`);
+    // The teacher's phase of a `distill:` run: prompts answered so far, from its activity's heartbeat.
+    const teacher = p.stage === 'distill' ? await teacherProgressLine(handle, client.options.loadedDataConverter) : '';
+    if (teacher) lines.push('', teacher);
     if (pendingApproval) lines.push(...approvalLines(runId, pendingApproval));
     return view(` (stage ${p.stage})`, lines, { progress: p, pendingApproval, fineTune });
   },
