@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
+import type { DistillResult, DistillSide } from '../../core/distill/distillTypes';
 import { tokenStatsText } from '../../core/dataset/tokenStatsText';
 import { servedByLocalBackend } from '../../core/report/localBackendNote';
 import { distillSummaryLines } from '../../core/report/distillSection';
@@ -24,6 +25,16 @@ export interface RunSummary {
     estimatedUsd: number;
     model: string;
   };
+  /** `distill:` runs: student against teacher on the held-out prompts (the report's Distillation section). */
+  distill: {
+    agreement: number;
+    agreementInterval: { low: number; high: number };
+    metric: string;
+    heldOut: number;
+    minAgreement: { required: number; passed: boolean } | null;
+    teacher: DistillSide;
+    student: DistillSide;
+  } | null;
   report: string;
 }
 
@@ -69,8 +80,15 @@ export async function summarise(client: Client, result: PipelineResult, reportDi
       estimatedUsd: result.validation.estimate.usd,
       model: result.validation.estimate.model,
     },
+    distill: distillSummary(result.distill),
     report: reportDir,
   };
+}
+
+function distillSummary(d: DistillResult | undefined): RunSummary['distill'] {
+  if (!d) return null;
+  const { agreement, agreementInterval, metric, heldOut, teacher, student } = d.comparison;
+  return { agreement, agreementInterval, metric, heldOut, teacher, student, minAgreement: d.minAgreement ?? null };
 }
 
 /** Said only of runs the local backend served (core/report/localBackendNote.ts). */

@@ -152,6 +152,11 @@ describe('distill', () => {
     const summary = await summarise(h.client, first, dir);
     expect(summary.steps.find((s) => s.name === 'distill')).toMatchObject({ attempts: 1 });
     expect(summary.steps.find((s) => s.name === 'compare')).toMatchObject({ attempts: 1 });
+    // `--json`: the comparison's figures as the Distillation lines print them.
+    expect(summary.distill).toEqual({
+      ...{ agreement: c.agreement, agreementInterval: c.agreementInterval, metric: 'exact_match', heldOut: 15 },
+      ...{ teacher: c.teacher, student: c.student, minAgreement: null },
+    });
     const text = renderSummary(summary, first);
     expect(text).toMatch(/^distill +completed +1 .* teacher answered 60 prompts \(0 cached\)/m);
     expect(text).toMatch(/^compare +completed +1 .* student agrees with teacher on /m);
