@@ -9,7 +9,8 @@ export function teacherStepDetail(
   t: Pick<TeacherAnswers, 'unique' | 'cached' | 'promptTokens' | 'completionTokens' | 'usd'>,
 ): string {
   const cost = t.usd === undefined ? '' : `, $${t.usd.toFixed(4)}`;
-  return `teacher answered ${t.unique} prompts (${t.cached} cached), ${t.promptTokens + t.completionTokens} tokens${cost}`;
+  const tokens = t.promptTokens + t.completionTokens;
+  return `teacher answered ${t.unique} prompts (${t.cached} cached), ${tokens} tokens${cost}`;
 }
 
 /** The `compare` step's detail: `student agrees with teacher on 89.5% (95% 83.1–93.6%) of 95 held-out prompts`. */
@@ -18,7 +19,8 @@ export function compareStepDetail(d: Pick<DistillResult, 'comparison' | 'minAgre
   const min = d.minAgreement
     ? `; minAgreement ${pct(d.minAgreement.required)} ${d.minAgreement.passed ? 'met' : 'not met'}`
     : '';
-  return `student agrees with teacher on ${pct(c.agreement)} (95% ${interval(c)}) of ${c.heldOut} held-out prompts${min}`;
+  const held = `of ${c.heldOut} held-out prompts`;
+  return `student agrees with teacher on ${pct(c.agreement)} (95% ${interval(c)}) ${held}${min}`;
 }
 
 /** The terminal summary's compact Distillation lines: agreement, accuracy, and tokens and USD per 1,000 requests. */

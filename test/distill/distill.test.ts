@@ -179,7 +179,8 @@ describe('distill', () => {
         `$${c.teacher.usdPer1k!.toFixed(4)} per 1,000 requests`,
     );
     expect(text).toContain(
-      `  student ${c.student.model}: accuracy ${pct(c.student.accuracy!)}, ${per1k(c.student.tokensPer1k)} tokens and ` +
+      `  student ${c.student.model}: accuracy ${pct(c.student.accuracy!)}, ` +
+        `${per1k(c.student.tokensPer1k)} tokens and ` +
         `$${c.student.usdPer1k!.toFixed(4)} per 1,000 requests`,
     );
   }, 240_000);
