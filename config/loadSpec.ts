@@ -67,6 +67,7 @@ export function loadSpec(file: string): LoadedSpec {
     ]);
   }
   const distill = resolveDistillPrompts(file, dir, spec, parsed.source);
+  checkCanaryOnTeacher(file, spec, parsed.source);
   const prompts = loadBaselinePrompts(file, dir, spec, parsed.source);
   const rag = spec.baselines.rag
     ? { ...spec.baselines.rag, docs: path.resolve(dir, spec.baselines.rag.docs) }
@@ -143,6 +144,18 @@ function resolveDistillPrompts(file: string, dir: string, spec: PipelineSpec, so
     throw new SpecError(file, [{ key: key.join('.'), line: source.lineOf(key), message: `no such file: ${p}` }]);
   }
   return { ...d, prompts: { ...d.prompts, path: p } };
+}
+
+/** `deploy.canary.on: teacher` needs a `distill:` teacher given as NAME@ALIAS: that alias is where the canary goes. */
+function checkCanaryOnTeacher(file: string, spec: PipelineSpec, source: YamlSource): void {
+  if (spec.deploy.canary?.on !== 'teacher') return;
+  const teacher = spec.distill?.teacher.model;
+  if (teacher?.includes('@')) return;
+  const message = teacher
+    ? `the teacher '${teacher}' is a model ID, not NAME@ALIAS: there is no teacher alias to put the canary on`
+    : 'needs a distill: section whose teacher is NAME@ALIAS';
+  const key = ['deploy', 'canary', 'on'];
+  throw new SpecError(file, [{ key: key.join('.'), line: source.lineOf(key), message }]);
 }
 
 /** Loads every `baselines.prompts` file; a bad one is reported at its list entry with the template's own problems. */

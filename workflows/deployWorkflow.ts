@@ -15,7 +15,8 @@ import { durationMs } from '../core/spec/durationMs';
  * alias → tell the webhook targets → a smoke evaluation through the alias → on failure, move the alias back and end
  * `rolled_back`. Every move is recorded in the registry's alias history with who, why and the run. With `canary`
  * the alias stays put: the candidate is recorded as the alias's canary (the gateway serves it to that share of
- * users) and the run ends `canary`; `tailor promote NAME@ALIAS` or `tailor canary abort` decides later.
+ * users) and the run ends `canary`; `tailor promote NAME@ALIAS` or `tailor canary abort` decides later. `canary.on` puts it on
+ * another pipeline's alias (a distilled student on its teacher's); the model keeps its own pipeline's lineage.
  */
 export async function deployWorkflow(input: DeployInput): Promise<DeployResult> {
   const { dataActivities, evalActivities } = activityProxies(input.timeouts);
@@ -112,12 +113,14 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
   }
 
   if (input.canary && patched('canary-deploy')) {
-    const { percent } = input.canary;
+    const { percent, on } = input.canary;
+    // A distilled student's canary goes on its teacher's alias (`on`); the same single activity either way.
+    const target = on ?? { pipeline: input.pipeline, alias: input.alias };
     const model = gate.candidate.model;
     const started = await dataActivities.startCanary({
-      ...input.canary,
-      pipeline: input.pipeline,
-      alias: input.alias,
+      percent,
+      pipeline: target.pipeline,
+      alias: target.alias,
       model,
       who: mover,
       why,
@@ -125,12 +128,13 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
     });
     const replaced =
       started.replaced && started.replaced !== model ? `; replaces the canary of ${started.replaced}` : '';
+    const whose = on ? `${on.pipeline}@${on.alias}` : input.alias;
     return {
       outcome: 'canary',
-      alias: input.alias,
+      alias: target.alias,
       model,
       previous: started.primary,
-      reason: `${why}; canary: ${percent}% of ${input.alias}'s users${replaced}`,
+      reason: `${why}; canary: ${percent}% of ${whose}'s users${replaced}`,
       approval: decision,
     };
   }

@@ -1,5 +1,6 @@
 import type { FineTuneResult } from './fineTuneTypes';
 import type { DeployInput, GateDecision, PipelineInput, PipelineResult } from './pipelineTypes';
+import type { PipelineSpec } from './pipelineSpec';
 
 /**
  * What the deploy child gets for a fine-tuned model: the gate's decision, the spec's approval policy and targets,
@@ -19,7 +20,7 @@ export function deployRequest(
     gate,
     approval: spec.deploy.approval,
     targets: spec.deploy.targets,
-    ...(spec.deploy.canary ? { canary: spec.deploy.canary } : {}),
+    ...(spec.deploy.canary ? { canary: canaryRequest(spec) } : {}),
     lineage: {
       provider: spec.provider.type,
       baseModel: spec.baseModel,
@@ -38,4 +39,16 @@ export function deployRequest(
     provider: spec.provider,
     timeouts: spec.timeouts,
   };
+}
+
+/**
+ * The canary's share and, with `on: teacher`, the teacher's NAME@ALIAS it goes on (config/loadSpec.ts checked that
+ * the teacher is an alias). `on: self` sends what older runs sent: the percent only.
+ */
+function canaryRequest(spec: PipelineSpec): NonNullable<DeployInput['canary']> {
+  const { percent, on } = spec.deploy.canary!;
+  const teacher = spec.distill?.teacher.model;
+  if (on !== 'teacher' || !teacher?.includes('@')) return { percent };
+  const [pipeline, alias] = teacher.split('@') as [string, string];
+  return { percent, on: { pipeline, alias } };
 }

@@ -77,7 +77,11 @@ export interface DeployInput {
     details?: Record<string, unknown>;
   };
   /** Start a canary at this share instead of moving the alias (patched 'canary-deploy'). */
-  canary?: { percent: number };
+  canary?: {
+    percent: number;
+    /** The canary goes on this pipeline's alias instead (a distilled student on its teacher's). @default the input's */
+    on?: { pipeline: string; alias: string };
+  };
   /** A smoke evaluation through the alias after it moves; omitted = none. */
   smoke?: { test: ArtifactRef; examples: number; tolerance: number; metric: 'exact_match' | 'contains' };
   provider?: ProviderSpec;

@@ -54,6 +54,12 @@ export const DeploySpecSchema = z
           .number()
           .gt(0, 'expected a percentage above 0 and below 100')
           .lt(100, 'expected a percentage above 0 and below 100'),
+        /**
+         * Whose alias the canary goes on: this pipeline's `alias` (`self`), or, in a `distill:` pipeline whose
+         * teacher is NAME@ALIAS, the teacher's alias (`teacher`), so the student takes a share of its traffic.
+         * @default self
+         */
+        on: z.enum(['self', 'teacher']).optional(),
       })
       .strict()
       .optional(),
