@@ -15,8 +15,9 @@ import { durationMs } from '../core/spec/durationMs';
  * alias → tell the webhook targets → a smoke evaluation through the alias → on failure, move the alias back and end
  * `rolled_back`. Every move is recorded in the registry's alias history with who, why and the run. With `canary`
  * the alias stays put: the candidate is recorded as the alias's canary (the gateway serves it to that share of
- * users) and the run ends `canary`; `tailor promote NAME@ALIAS` or `tailor canary abort` decides later. `canary.on` puts it on
- * another pipeline's alias (a distilled student on its teacher's); the model keeps its own pipeline's lineage.
+ * users) and the run ends `canary`; `tailor promote NAME@ALIAS` or `tailor canary abort` decides later.
+ * `canary.on` puts it on another pipeline's alias (a distilled student on its teacher's); the model keeps its own
+ * pipeline's lineage.
  */
 export async function deployWorkflow(input: DeployInput): Promise<DeployResult> {
   const { dataActivities, evalActivities } = activityProxies(input.timeouts);
