@@ -4,11 +4,14 @@
  * HTTP), and the gateway in front. The teacher is TEACHER@prod (gpt-4o); a `distill:` run with
  * `deploy.canary: { percent: 10, on: teacher }` ends `canary`; through the gateway TEACHER@prod then serves the
  * student to exactly the users whose bucket is under 10 (`x-tailor-model`), the teacher to the rest, and the alias
- * itself has not moved. `tailor promote`'s deploy then moves the alias to the student and ends the canary.
+ * itself has not moved. `tailor status` on the finished run prints the Distillation block; `tailor promote`'s deploy
+ * then moves the alias to the student and ends the canary.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSpec } from '../../config/loadSpec';
+import { pipelineStatus } from '../../cli/stack/status/pipelineStatus';
+import { distillSummaryLines } from '../../core/report/distillSection';
 import { startPipeline } from '../../cli/stack/startPipeline';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
 import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
@@ -146,6 +149,16 @@ test("the student is a 10% canary on the teacher's alias; promote moves the alia
   expect(everyone.filter((u) => served.get(u) === student)).toEqual(expected);
   expect(everyone.filter((u) => served.get(u) === TEACHER_MODEL)).toHaveLength(everyone.length - expected.length);
   expect(await servedBy(gateway.url, teacherAlias, everyone)).toEqual(served);
+
+  // `tailor status` on the finished run prints the Distillation block the `tailor run --wait` summary prints.
+  const runHandle = h.client.workflow.getHandle(result.runId);
+  const ctx = { client: h.client, runId: result.runId, handle: runHandle, desc: await runHandle.describe() };
+  const shown = await pipelineStatus.completed(ctx, await runHandle.result());
+  const block = distillSummaryLines(result.distill!);
+  expect(block[0]).toMatch(/^Distillation: agreement \d+\.\d%/);
+  const at = shown.lines.indexOf(block[0]!);
+  expect(shown.lines.slice(at, at + block.length)).toEqual(block);
+  expect(shown.lines[at + block.length + 1]).toMatch(/^Gate: passed/);
 
   // `tailor promote TEACHER@prod` (its deploy workflow, as cli/commands/promote.ts starts it): the alias moves to
   // the student and the canary ends as promoted.

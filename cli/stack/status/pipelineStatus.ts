@@ -3,6 +3,7 @@ import { ensureRunReport, runReportDir } from '../../../activities/report/runRep
 import type { PendingApproval } from '../../../core/deploy/approval';
 import type { FineTuneProgress, FineTuneResult } from '../../../core/pipeline/fineTuneTypes';
 import type { DeployResult, PipelineProgress, PipelineResult } from '../../../core/pipeline/pipelineTypes';
+import { distillSummaryLines } from '../../../core/report/distillSection';
 import { formatDuration } from '../../../core/report/renderRunReport';
 import { textTable } from '../../../core/text/textTable';
 import { pendingApprovalQuery } from '../../../workflows/deployMessages';
@@ -81,6 +82,8 @@ export const pipelineStatus: KindStatus = {
         '',
         textTable(['variant', 'model', 'score', 'n'], scores),
         '',
+        // A `distill:` run: the Distillation block the `tailor run --wait` summary prints (cli/stack/summarise.ts).
+        ...(r.distill ? [...distillSummaryLines(r.distill), ''] : []),
         `Gate: ${r.gate.passed ? 'passed' : 'failed'}: ${r.gate.reason}`,
         await reportLine(r),
       ],
