@@ -3,7 +3,7 @@ export { resolveModel, resolveModelAsync } from './stores/registry/resolveModel'
 export { Registry } from './stores/registry/registryDb';
 export { openRegistry, type RegistryBackend } from './stores/registry/registryBackend';
 export { openArtifactStore, type ArtifactBackend } from './stores/artifacts/artifactBackend';
-export { openFeedbackStore, type FeedbackBackend } from './stores/feedback/feedbackBackend';
+export { openFeedbackStore, recordFeedbackAsync, type FeedbackBackend } from './stores/feedback/feedbackBackend';
 export { loadSpec } from './config/loadSpec';
 export { PipelineSpecSchema, type PipelineSpec } from './core/pipeline/pipelineSpec';
 export { recordFeedback, FeedbackConflictError } from './stores/feedback/feedbackStore';

@@ -45,3 +45,22 @@ export async function openFeedbackStore(env: NodeJS.ProcessEnv = process.env): P
   const file = spec ? path.resolve(spec) : registryPath();
   return new SqliteFeedbackBackend(feedbackStore(file), file);
 }
+
+/**
+ * `recordFeedback` for any registry: records one item in the feedback store TAILOR_REGISTRY names, the SQLite file or
+ * the PostgreSQL database (`registry` overrides it with either). Same rules as `POST /v1/feedback`: a bad body is a
+ * ZodError, a retried id stores once, the same id with other content is a FeedbackConflictError. Opens and closes
+ * the store per call; for many items open it once with `openFeedbackStore()`.
+ */
+export async function recordFeedbackAsync(
+  input: FeedbackInput,
+  opts: { registry?: string } = {},
+): Promise<StoredFeedback> {
+  const env = opts.registry === undefined ? process.env : { ...process.env, TAILOR_REGISTRY: opts.registry };
+  const store = await openFeedbackStore(env);
+  try {
+    return await store.record(input);
+  } finally {
+    await store.close();
+  }
+}

@@ -150,8 +150,15 @@ export function feedbackStore(file: string = registryPath()): FeedbackStore {
 /**
  * Records one item of feedback in the registry's database (`TAILOR_REGISTRY`, else `$TAILOR_HOME/registry.db`):
  * the library form of `POST /v1/feedback`. Throws a ZodError for a bad body and a `FeedbackConflictError` when
- * the id was used for other content.
+ * the id was used for other content. SQLite only (it is synchronous): with a PostgreSQL registry it says to use
+ * `recordFeedbackAsync` (./feedbackBackend.ts).
  */
 export function recordFeedback(input: FeedbackInput, opts: { registryFile?: string } = {}): StoredFeedback {
+  if (opts.registryFile === undefined && /^postgres(ql)?:\/\//i.test(process.env.TAILOR_REGISTRY?.trim() ?? '')) {
+    throw new Error(
+      'recordFeedback(): TAILOR_REGISTRY names a PostgreSQL database, which is written asynchronously: ' +
+        'use await recordFeedbackAsync(item)',
+    );
+  }
   return feedbackStore(opts.registryFile).record(input);
 }

@@ -17,6 +17,8 @@ import { Failure } from '../../core/failures/failureTypes';
 import { DatasetSpecSchema } from '../../core/spec/datasetSpec';
 import { startFeedbackServer, type FeedbackServer } from '../../servers/feedback/feedbackServer';
 import { s3ClientConfig } from '../../stores/artifacts/s3ArtifactStore';
+import { openFeedbackStore, recordFeedbackAsync } from '../../stores/feedback/feedbackBackend';
+import { recordFeedback } from '../../stores/feedback/feedbackStore';
 import { closeProcessStores } from '../../stores/processStores';
 import { openRegistry } from '../../stores/registry/registryBackend';
 import { resolveModel, resolveModelAsync } from '../../stores/registry/resolveModel';
@@ -148,6 +150,19 @@ test('resolveModelAsync reads the PostgreSQL registry; resolveModel says to use 
 
   const cli = await runCli(['resolve', 'tickets@prod'], { TAILOR_REGISTRY: registryUrl });
   expect({ code: cli.code, out: cli.stdout.trim() }).toEqual({ code: 0, out: 'ft:tickets:pg' });
+}, 60_000);
+
+test('recordFeedbackAsync writes to the PostgreSQL registry; recordFeedback says to use it', async () => {
+  const [item] = ticketFeedback(60, 1, 'ft:tickets:lib');
+  expect(await recordFeedbackAsync(item!)).toEqual({ id: item!.id, created: true });
+  expect(await recordFeedbackAsync(item!, { registry: registryUrl })).toEqual({ id: item!.id, created: false });
+  const store = await openFeedbackStore({ TAILOR_REGISTRY: registryUrl });
+  try {
+    expect((await store.list({ model: 'ft:tickets:lib' })).map((r) => r.id)).toEqual([item!.id]);
+  } finally {
+    await store.close();
+  }
+  expect(() => recordFeedback(item!)).toThrow(/PostgreSQL.*recordFeedbackAsync\(item\)/);
 }, 60_000);
 
 test('a database that cannot be reached: startup fails classified, the CLI prints one line, no password', async () => {
