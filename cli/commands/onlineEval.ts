@@ -41,9 +41,10 @@ Grades the traffic 'tailor gateway' captured for an alias (aliases.<NAME@ALIAS>.
 suite's graders, on a Temporal Schedule. Each tick samples up to --sample exchanges per model answered in the window
 that ends at the tick (a fixed sample seeded by the tick, so a retry grades the same rows), grades them with the
 suite's suite-wide assert: list, and records one score per model (a canary and the primary apart) in
-$TAILOR_HOME/online-eval.db. A model whose mean score is under --threshold sends the webhook a signed
-'online-eval.below-threshold' event (retried by Temporal, once per tick and model) and ends the run with outcome
-below-threshold: 'tailor runs --all --outcome below-threshold' lists it and 'tailor status RUN' shows the scores.
+$TAILOR_HOME/online-eval.db (or the PostgreSQL registry TAILOR_REGISTRY names). A model whose mean score is under
+--threshold sends the webhook a signed 'online-eval.below-threshold' event (retried by Temporal, once per tick and
+model) and ends the run with outcome below-threshold: 'tailor runs' lists it and 'tailor status RUN' shows the
+scores.
 
 Captured traffic has no reference answer, so only reference-free graders apply: regex, json_schema, json_field,
 contains or exact_match with a fixed value, llm_judge in single mode, model graders without {{item.expected}}.
