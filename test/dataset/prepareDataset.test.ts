@@ -124,7 +124,7 @@ describe('preparation steps on synthetic data', () => {
           role: 'user',
           content:
             'Reach me at ann.lee@mail.test or +44 20 7946 0958; card 4242 4242 4242 4242; from 10.0.0.7; key ' +
-            'sk-proj-AbC123dEf456GhI789jKl0',
+            ['sk', 'proj', 'AbC123dEf456GhI789jKl0'].join('-'), // made up, assembled so no key sits in the source
         },
         { role: 'assistant', content: 'billing' },
       ],
