@@ -20,6 +20,33 @@ CREATE TABLE IF NOT EXISTS capture_feedback (
   score INTEGER NOT NULL, corrected_answer TEXT, preference_json TEXT, who TEXT, at INTEGER NOT NULL);
 `;
 
+/**
+ * A row's values in the `captures` insert column order (response_id … expires_at), shared by the SQLite and the
+ * PostgreSQL store; `text` adapts the three free-text fields (PostgreSQL text cannot hold NUL).
+ */
+export function captureValues(
+  r: CaptureRow,
+  text: (v: string | null) => string | null = (v) => v,
+): (string | number | null)[] {
+  return [
+    r.responseId,
+    r.alias,
+    r.requestedModel,
+    r.model,
+    r.variant,
+    r.stream ? 1 : 0,
+    text(r.requestJson),
+    text(r.answer),
+    text(r.responseJson),
+    r.promptTokens,
+    r.completionTokens,
+    r.costUsd,
+    r.latencyMs,
+    r.at,
+    r.expiresAt,
+  ];
+}
+
 /** `TAILOR_CAPTURE_DB`, else `$TAILOR_HOME/capture.db`. */
 export function capturePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.TAILOR_CAPTURE_DB ? path.resolve(env.TAILOR_CAPTURE_DB) : path.join(tailorHome(), 'capture.db');
@@ -93,23 +120,7 @@ export class CaptureStore {
     );
     this.db.transaction(() => {
       for (const r of rows) {
-        stmt.run(
-          r.responseId,
-          r.alias,
-          r.requestedModel,
-          r.model,
-          r.variant,
-          r.stream ? 1 : 0,
-          r.requestJson,
-          r.answer,
-          r.responseJson,
-          r.promptTokens,
-          r.completionTokens,
-          r.costUsd,
-          r.latencyMs,
-          r.at,
-          r.expiresAt,
-        );
+        stmt.run(...captureValues(r));
       }
     })();
   }

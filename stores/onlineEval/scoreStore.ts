@@ -36,6 +36,15 @@ export interface StoredScore {
   alertedAt: number | null;
 }
 
+/**
+ * A score's values in the `online_scores` insert column order (alias … recorded_at), shared by the SQLite and the
+ * PostgreSQL store so the two cannot disagree on it.
+ */
+export function scoreValues(s: Omit<StoredScore, 'alertedAt'>): (string | number | null)[] {
+  const { alias, suite, tick, model, n, errored, score, passRate, threshold, below, runId, recordedAt } = s;
+  return [alias, suite, tick, model, n, errored, score, passRate, threshold, below ? 1 : 0, runId, recordedAt];
+}
+
 /** A row of the `online_scores` table, as SQLite and PostgreSQL return it. */
 export type ScoreRow = {
   alias: string;
@@ -113,20 +122,7 @@ export class ScoreStore {
     );
     return this.db.transaction(() =>
       scores.map((s) => {
-        insert.run(
-          s.alias,
-          s.suite,
-          s.tick,
-          s.model,
-          s.n,
-          s.errored,
-          s.score,
-          s.passRate,
-          s.threshold,
-          s.below ? 1 : 0,
-          s.runId,
-          s.recordedAt,
-        );
+        insert.run(...scoreValues(s));
         return toStored(read.get(s.alias, s.suite, s.tick, s.model) as ScoreRow);
       }),
     )();

@@ -3,6 +3,7 @@ import type { CaptureRow } from '../../core/capture/captureRow';
 import { ratingScore } from '../../core/feedback/feedbackSchema';
 import type { CaptureBackend } from '../capture/captureBackend';
 import {
+  captureValues,
   toStored,
   UnknownResponseError,
   type CaptureQuery,
@@ -54,23 +55,7 @@ export class PostgresCaptureStore implements CaptureBackend {
     if (!rows.length) return;
     const params: unknown[] = [];
     const tuples = rows.map((r) => {
-      const values = [
-        r.responseId,
-        r.alias,
-        r.requestedModel,
-        r.model,
-        r.variant,
-        r.stream ? 1 : 0,
-        text(r.requestJson),
-        text(r.answer),
-        text(r.responseJson),
-        r.promptTokens,
-        r.completionTokens,
-        r.costUsd,
-        r.latencyMs,
-        r.at,
-        r.expiresAt,
-      ];
+      const values = captureValues(r, text);
       const first = params.length + 1;
       params.push(...values);
       return `(${values.map((_, i) => `$${first + i}`).join(', ')})`;

@@ -1,5 +1,12 @@
 import type { ScoreBackend } from '../onlineEval/scoreBackend';
-import { toStored, type ScoreKey, type ScoreQuery, type ScoreRow, type StoredScore } from '../onlineEval/scoreStore';
+import {
+  scoreValues,
+  toStored,
+  type ScoreKey,
+  type ScoreQuery,
+  type ScoreRow,
+  type StoredScore,
+} from '../onlineEval/scoreStore';
 import { PostgresPool } from './postgresPool';
 
 const COLUMNS = [
@@ -43,20 +50,7 @@ export class PostgresOnlineEvalStore implements ScoreBackend {
         await c.query(
           `INSERT INTO online_scores (${COLUMNS.join(', ')})
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-          [
-            s.alias,
-            s.suite,
-            s.tick,
-            s.model,
-            s.n,
-            s.errored,
-            s.score,
-            s.passRate,
-            s.threshold,
-            s.below ? 1 : 0,
-            s.runId,
-            s.recordedAt,
-          ],
+          scoreValues(s),
         );
         const { rows } = await c.query<ScoreRow>(`SELECT * FROM online_scores WHERE ${KEY}`, [
           s.alias,
