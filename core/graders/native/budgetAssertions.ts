@@ -1,18 +1,10 @@
 import type { AssertionOf } from '../assertionSpec';
-import type { GradeResult } from '../gradeTypes';
+import { failedGrade, type GradeResult } from '../gradeTypes';
 
 /** `latency`: the model under test answered within `maxMs` (wall time of the request, measured by the worker). */
 export function gradeLatency(a: AssertionOf<'latency'>, name: string, latencyMs: number | undefined): GradeResult {
   if (latencyMs === undefined)
-    return {
-      name,
-      type: a.type,
-      score: 0,
-      passed: false,
-      errored: true,
-      errors: ['other_error'],
-      detail: 'no latency recorded (a precomputed sample)',
-    };
+    return failedGrade(name, a.type, 'other_error', 'no latency recorded (a precomputed sample)');
   const hit = latencyMs <= a.maxMs;
   return {
     name,
@@ -26,16 +18,7 @@ export function gradeLatency(a: AssertionOf<'latency'>, name: string, latencyMs:
 
 /** `cost`: the case's completion cost at list prices is at most `maxUsd`. */
 export function gradeCost(a: AssertionOf<'cost'>, name: string, costUsd: number | undefined): GradeResult {
-  if (costUsd === undefined)
-    return {
-      name,
-      type: a.type,
-      score: 0,
-      passed: false,
-      errored: true,
-      errors: ['other_error'],
-      detail: 'no price known for this model',
-    };
+  if (costUsd === undefined) return failedGrade(name, a.type, 'other_error', 'no price known for this model');
   const hit = costUsd <= a.maxUsd;
   return {
     name,

@@ -1,5 +1,5 @@
 import type { AssertionOf } from '../assertionSpec';
-import type { GradeResult } from '../gradeTypes';
+import { failedGrade, type GradeResult } from '../gradeTypes';
 import { renderGraderTemplate, type TemplateContext } from '../template';
 
 /** The first number written in a text ("about 1,234.5 km" → 1234.5); undefined when there is none. */
@@ -18,15 +18,12 @@ export function gradeNumeric(
   const wantText = typeof a.value === 'number' ? String(a.value) : renderGraderTemplate(a.value, ctx);
   const want = firstNumber(wantText);
   if (want === undefined)
-    return {
+    return failedGrade(
       name,
-      type: a.type,
-      score: 0,
-      passed: false,
-      errored: true,
-      errors: ['invalid_variable_error'],
-      detail: `expected value ${JSON.stringify(wantText)} is not a number`,
-    };
+      a.type,
+      'invalid_variable_error',
+      `expected value ${JSON.stringify(wantText)} is not a number`,
+    );
   const got = firstNumber(output);
   if (got === undefined)
     return { name, type: a.type, score: 0, passed: false, errored: false, detail: 'no number in the output' };
