@@ -21,9 +21,27 @@ function cpuMs(f: () => unknown): number {
   return (d.user + d.system) / 1000;
 }
 
-/** The better of two runs: the less disturbed by other processes. */
+/** The best of three runs: the least disturbed by other processes. */
 function bestCpuMs(f: () => unknown): number {
-  return Math.min(cpuMs(f), cpuMs(f));
+  return Math.min(cpuMs(f), cpuMs(f), cpuMs(f));
+}
+
+/**
+ * Times f on N and 4N characters, up to three times. A garbage collection of the test worker's own heap (large late
+ * in a full run) can land on one measurement and cost more than the work itself, but not on three attempts in a
+ * row; a quadratic implementation fails every attempt, by far more than the bound.
+ */
+function linearAttempts(make: (n: number) => string, f: (text: string) => unknown) {
+  const small = make(N);
+  const large = make(4 * N);
+  const attempts: { t1: number; t4: number }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t1 = bestCpuMs(() => f(small));
+    const t4 = bestCpuMs(() => f(large));
+    attempts.push({ t1, t4 });
+    if (t4 < 8 * t1 + SLACK_MS) return { attempts, linear: true };
+  }
+  return { attempts, linear: false };
 }
 
 const cjk = (n: number) =>
@@ -40,21 +58,13 @@ describe('long unspaced text takes linear time', () => {
     for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
       const counter = tokenCounter(encoding);
       counter.count('warm up the rank tables');
-      const small = make(N);
-      const large = make(4 * N);
-      const t1 = bestCpuMs(() => counter.count(small));
-      const t4 = bestCpuMs(() => counter.count(large));
-      expect({ encoding, t1, t4, linear: t4 < 8 * t1 + SLACK_MS }).toMatchObject({ linear: true });
+      expect({ encoding, ...linearAttempts(make, (t) => counter.count(t)) }).toMatchObject({ linear: true });
     }
   });
 
   test.each(INPUTS)('PII scrubbing of %s', (_name, make) => {
     const kinds = new Set(ALL_PII_KINDS);
-    const small = make(N);
-    const large = make(4 * N);
-    const t1 = bestCpuMs(() => scrubPii(small, kinds, {}));
-    const t4 = bestCpuMs(() => scrubPii(large, kinds, {}));
-    expect({ t1, t4, linear: t4 < 8 * t1 + SLACK_MS }).toMatchObject({ linear: true });
+    expect(linearAttempts(make, (t) => scrubPii(t, kinds, {}))).toMatchObject({ linear: true });
   });
 
   test('a 1 MB unspaced line costs a bounded number of rank lookups per character', () => {
