@@ -140,8 +140,10 @@ test("the student is a 10% canary on the teacher's alias; promote moves the alia
   // The gateway serves the student to the users whose bucket is under 10, the teacher to the rest, sticky.
   const everyone = users(300, 'visitor');
   const expected = everyone.filter((u) => userBucket(teacherAlias, u) < 10);
-  expect(expected.length).toBeGreaterThan(15);
-  expect(expected.length).toBeLessThan(45);
+  // Some users, not most: the pipeline's name is unique per run, so the split differs from run to run (the share
+  // itself is checked over 20,000 fixed users in trafficSplit.test.ts); these bounds fail only below 1e-9.
+  expect(expected.length).toBeGreaterThan(0);
+  expect(expected.length).toBeLessThan(everyone.length / 3);
   const served = await eventually('the gateway to follow the canary', async () => {
     const s = await servedBy(gateway.url, teacherAlias, everyone);
     return everyone.some((u) => s.get(u) === student) ? s : undefined;

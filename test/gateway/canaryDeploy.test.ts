@@ -109,8 +109,10 @@ test('a canary deploy keeps the alias, records the canary, and the gateway split
 
   const g = await gateway();
   const expected = inCanary(10);
-  expect(expected.length).toBeGreaterThan(8); // ~10% of 200
-  expect(expected.length).toBeLessThan(35);
+  // Some users, not most: the pipeline's name is unique per run, so the split differs from run to run (the share
+  // itself is checked over 20,000 fixed users in trafficSplit.test.ts); these bounds fail only below 1e-9.
+  expect(expected.length).toBeGreaterThan(0);
+  expect(expected.length).toBeLessThan(everyone.length / 3);
   const served = await servedBy(g.url, alias, everyone);
   expect(everyone.filter((u) => served.get(u) === CANDIDATE)).toEqual(expected);
   expect(everyone.filter((u) => served.get(u) === PRIMARY)).toHaveLength(everyone.length - expected.length);

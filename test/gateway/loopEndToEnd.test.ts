@@ -142,8 +142,10 @@ test('captured, rated traffic trains a model that the gateway serves to 10% of u
   // 3. The gateway (never restarted) serves the canary to the users whose bucket is under 10, the alias to the rest.
   const everyone = users(300, 'visitor');
   const expected = everyone.filter((u) => userBucket(alias, u) < 10);
-  expect(expected.length).toBeGreaterThan(15);
-  expect(expected.length).toBeLessThan(45);
+  // Some users, not most: the pipeline's name is unique per run, so the split differs from run to run (the share
+  // itself is checked over 20,000 fixed users in trafficSplit.test.ts); these bounds fail only below 1e-9.
+  expect(expected.length).toBeGreaterThan(0);
+  expect(expected.length).toBeLessThan(everyone.length / 3);
   const served = await eventually('the gateway to follow the canary', async () => {
     const s = await servedBy(gateway.url, alias, everyone);
     return everyone.some((u) => s.get(u) === candidate) ? s : undefined;
