@@ -2,6 +2,7 @@ import { artifactsDir } from '../config/paths';
 import { openArtifactStore, type ArtifactBackend } from './artifacts/artifactBackend';
 import { ArtifactStore } from './artifacts/artifactStore';
 import { openFeedbackStore, type FeedbackBackend } from './feedback/feedbackBackend';
+import { openScoreStore, scoreLocation, type ScoreBackend } from './onlineEval/scoreBackend';
 import { isPostgresUrl, openRegistry, SqliteRegistryBackend, type RegistryBackend } from './registry/registryBackend';
 import { sharedRegistry } from './registry/registryDb';
 
@@ -15,6 +16,7 @@ import { sharedRegistry } from './registry/registryDb';
 const artifactStores = new Map<string, ArtifactBackend>();
 const registries = new Map<string, Promise<RegistryBackend>>();
 const feedbackStores = new Map<string, Promise<FeedbackBackend>>();
+const scoreStores = new Map<string, Promise<ScoreBackend>>();
 
 /** The artifact store: the disk under TAILOR_HOME, or the bucket TAILOR_ARTIFACTS names. */
 export function artifactStore(env: NodeJS.ProcessEnv = process.env): ArtifactBackend {
@@ -45,11 +47,30 @@ export async function feedbackBackend(env: NodeJS.ProcessEnv = process.env): Pro
   return memo(feedbackStores, spec, () => openFeedbackStore(env));
 }
 
+/**
+ * Runs f on the online-evaluation score store: on PostgreSQL the process's one pool (opened and migrated once, not
+ * per activity call); a SQLite file is opened for the call and closed after it.
+ */
+export async function withScoreStore<T>(
+  f: (store: ScoreBackend) => Promise<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<T> {
+  const where = scoreLocation(env);
+  if ('postgres' in where) return f(await memo(scoreStores, where.postgres, () => openScoreStore(env)));
+  const store = await openScoreStore(env);
+  try {
+    return await f(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** Ends the PostgreSQL pools this process opened (a worker's shutdown, a test's teardown). */
 export async function closeProcessStores(): Promise<void> {
-  const open = [...registries.values(), ...feedbackStores.values()];
+  const open = [...registries.values(), ...feedbackStores.values(), ...scoreStores.values()];
   registries.clear();
   feedbackStores.clear();
+  scoreStores.clear();
   artifactStores.clear();
   await Promise.all(open.map((p) => p.then((s) => s.close()).catch(() => undefined)));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DeployTargetSchema } from '../../core/spec/deploySpec';
 import type { BelowThresholdEvent } from '../../core/onlineEval/onlineEvalTypes';
-import { openScoreStore } from '../../stores/onlineEval/scoreBackend';
+import { withScoreStore } from '../../stores/processStores';
 import { postSignedWebhook } from '../deploy/notifyWebhook';
 
 const InputSchema = z
@@ -37,15 +37,12 @@ export async function alertBelowThreshold(
 ): Promise<{ delivered: 'now' | 'earlier'; status?: number }> {
   const { target, event, tick, at } = InputSchema.parse(input);
   const key = { alias: event.alias, suite: event.suite, tick, model: event.model };
-  const store = await openScoreStore();
-  try {
-    if ((await store.get(key))?.alertedAt != null) return { delivered: 'earlier' };
+  return withScoreStore(async (store) => {
+    if ((await store.get(key))?.alertedAt != null) return { delivered: 'earlier' as const };
     const body = JSON.stringify(event satisfies BelowThresholdEvent);
     const idempotencyKey = `online-eval:${event.alias}:${event.suite}:${event.tickAt}:${event.model}`;
     const { status } = await postSignedWebhook(target, { body, at, idempotencyKey });
     await store.markAlerted(key, at);
-    return { delivered: 'now', status };
-  } finally {
-    await store.close();
-  }
+    return { delivered: 'now' as const, status };
+  });
 }

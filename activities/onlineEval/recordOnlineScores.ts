@@ -3,8 +3,8 @@ import { ArtifactRefSchema } from '../../core/artifacts/artifactRef';
 import type { CaseResult } from '../../core/evalSuite/caseResult';
 import { aggregateModel, isBelow } from '../../core/onlineEval/modelScores';
 import type { ModelScore } from '../../core/onlineEval/onlineEvalTypes';
-import { artifactStore } from '../../stores/processStores';
-import { openScoreStore } from '../../stores/onlineEval/scoreBackend';
+import type { StoredScore } from '../../stores/onlineEval/scoreStore';
+import { artifactStore, withScoreStore } from '../../stores/processStores';
 
 const InputSchema = z
   .object({
@@ -27,7 +27,7 @@ const InputSchema = z
 export async function recordOnlineScores(input: z.input<typeof InputSchema>): Promise<ModelScore[]> {
   const { alias, suite, tickAt, threshold, runId, at, models } = InputSchema.parse(input);
   const artifacts = artifactStore();
-  const fresh = [];
+  const fresh: Omit<StoredScore, 'alertedAt'>[] = [];
   for (const m of models) {
     const results: CaseResult[] = [];
     for (const ref of m.results) {
@@ -46,9 +46,8 @@ export async function recordOnlineScores(input: z.input<typeof InputSchema>): Pr
       recordedAt: at,
     });
   }
-  const store = await openScoreStore();
-  try {
-    return (await store.record(fresh)).map((s) => ({
+  return withScoreStore(async (store) =>
+    (await store.record(fresh)).map((s) => ({
       model: s.model,
       n: s.n,
       errored: s.errored,
@@ -56,8 +55,6 @@ export async function recordOnlineScores(input: z.input<typeof InputSchema>): Pr
       passRate: s.passRate,
       below: s.below,
       alertedAt: s.alertedAt,
-    }));
-  } finally {
-    await store.close();
-  }
+    })),
+  );
 }

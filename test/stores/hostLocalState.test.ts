@@ -18,9 +18,14 @@ import type { TeacherAnswers } from '../../core/distill/distillTypes';
 import { Failure, exitCodeFor } from '../../core/failures/failureTypes';
 import { DistillSpecSchema } from '../../core/spec/distillSpec';
 import { s3ClientConfig } from '../../stores/artifacts/s3ArtifactStore';
-import { openScoreReader, openScoreStore, SqliteScoreBackend } from '../../stores/onlineEval/scoreBackend';
+import {
+  openScoreReader,
+  openScoreStore,
+  SqliteScoreBackend,
+  type ScoreBackend,
+} from '../../stores/onlineEval/scoreBackend';
 import type { StoredScore } from '../../stores/onlineEval/scoreStore';
-import { closeProcessStores, artifactStore } from '../../stores/processStores';
+import { closeProcessStores, artifactStore, withScoreStore } from '../../stores/processStores';
 import { useHarness } from '../support/pipelineHarness';
 import { runCli } from '../support/runCli';
 import { exampleSpecWith } from '../support/specFiles';
@@ -169,6 +174,11 @@ describe('state that used to stay on one host, with artifacts in S3 and the regi
       await a.close();
     }
     expect(fs.existsSync(path.join(h.home, 'online-eval.db'))).toBe(false);
+    // The online-eval activities share the process's one pool: opened and migrated once, not on every call.
+    const used = new Set<ScoreBackend>();
+    for (let i = 0; i < 3; i++) await withScoreStore(async (s) => void used.add(s));
+    expect(used.size).toBe(1);
+    expect([...used][0]!.location).toBe(a.location);
 
     const home = path.join(tmp, 'scores-b');
     fs.mkdirSync(home);
