@@ -4,6 +4,8 @@ import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '
 import type { PipelineSpec } from '../core/pipeline/pipelineSpec';
 import { feedbackExportRequest } from '../core/feedback/feedbackSource';
 import { captureExportRequest } from '../core/capture/captureSource';
+import { distillPromptsRequest } from '../core/distill/distillPromptsRequest';
+import type { DistillPrompts } from '../core/spec/distillSpec';
 import { pipelineRunId } from '../core/operations/pipelineRunId';
 import { proxyFor } from './activityProxies';
 import { customizationPipeline } from './customizationPipeline';
@@ -49,6 +51,7 @@ export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): 
 
   if (spec.dataset.source === 'feedback') return feedbackRun(input, ops, mark);
   if (spec.dataset.source === 'capture' && patched('capture-source')) return captureRun(input, ops, mark);
+  if (spec.distill && patched('scheduled-distill')) return distillRun(input, spec.distill.prompts, ops, mark);
 
   const fingerprint = await ops.fingerprintDataset({ path: spec.dataset.path, force: true });
   const datasetSha256 = fingerprint.sha256;
@@ -115,6 +118,44 @@ async function captureRun(
     return { outcome: 'skipped', datasetSha256: data.sha256, reason };
   }
   return runPipeline(input, { ...spec, dataset: { ...spec.dataset, path: data.path } }, data.sha256, mark);
+}
+
+/**
+ * A `distill:` spec: the run is named by its prompts, as `tailor run` names it (cli/stack/pipelineDataset.ts): the
+ * prompts file's hash, or the hash of the alias's captured traffic exported with the same request. An empty export,
+ * or (with skipIfUnchanged) the same hash as the last successful run's, ends the tick as skipped. The spec goes to
+ * the pipeline unchanged: its distill phase reads the prompts itself.
+ */
+async function distillRun(
+  input: ScheduledPipelineInput,
+  prompts: DistillPrompts,
+  ops: ReturnType<typeof opsFor>,
+  mark: Mark,
+): Promise<ScheduledPipelineResult> {
+  const { spec } = input;
+  let datasetSha256: string;
+  let empty: string | undefined;
+  if (prompts.from === 'capture') {
+    const data = await ops.materializeCaptureDataset(distillPromptsRequest(prompts));
+    datasetSha256 = data.sha256;
+    if (data.count === 0) empty = `no captured traffic of ${prompts.alias} to distil yet`;
+  } else {
+    datasetSha256 = (await ops.fingerprintDataset({ path: prompts.path, force: true })).sha256;
+  }
+  mark([{ key: TailorDatasetSha, value: datasetSha256 }]);
+  const skip = async (): Promise<string | undefined> => {
+    if (empty) return empty;
+    if (!input.skipIfUnchanged) return undefined;
+    const last = await ops.lastSuccessfulDataset({ pipeline: spec.name });
+    const what = prompts.from === 'capture' ? `the captured traffic of ${prompts.alias} is` : 'the prompts file is';
+    return last === datasetSha256 ? `${what} unchanged since the last successful run` : undefined;
+  };
+  const reason = await skip();
+  if (reason) {
+    mark([{ key: TailorOutcome, value: 'skipped' }]);
+    return { outcome: 'skipped', datasetSha256, reason };
+  }
+  return runPipeline(input, spec, datasetSha256, mark);
 }
 
 type Mark = (pairs: SearchAttributePair[]) => unknown;

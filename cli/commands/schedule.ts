@@ -35,7 +35,8 @@ const HELP = `Usage: tailor schedule create NAME --spec FILE (--cron EXPR | --ev
 
 Recurring pipeline runs on Temporal Schedules. The spec is loaded and validated at create time and travels with
 the schedule; each scheduled run fingerprints the dataset and starts the pipeline under its content-derived run
-ID, so a run on unchanged data and spec is never repeated.
+ID, so a run on unchanged data and spec is never repeated. A distill: spec is fingerprinted by its prompts (the
+file, or the alias's captured traffic, as tailor run does); no captured traffic ends the run as 'skipped'.
   --overlap            what to do when a run is still going at the next time (default: skip)
   --skip-if-unchanged  end a run as 'skipped', spending nothing, when the dataset hash equals the last successful run's
   --jitter D           spread each start randomly over D (e.g. 30s)
@@ -92,8 +93,6 @@ function parseCreate(name: string, argv: string[]) {
   if (badCron) throw new UsageError(`--cron '${values.cron}': ${badCron}`);
   const jitterMs = duration('jitter', values.jitter);
   const loaded = load(values.spec);
-  if (loaded.spec.distill)
-    throw new UsageError(`${loaded.file}: distill: runs start with tailor run; schedules take none yet`);
   const spec: ScheduleSpec = {
     ...(everyMs !== undefined ? { intervals: [{ every: everyMs }] } : { cronExpressions: [values.cron!] }),
     ...(jitterMs !== undefined ? { jitter: jitterMs } : {}),

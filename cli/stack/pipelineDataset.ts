@@ -2,6 +2,7 @@ import path from 'node:path';
 import { materializeCaptureDataset } from '../../activities/capture/materializeCaptureDataset';
 import { materializeFeedbackDataset } from '../../activities/feedback/materializeFeedbackDataset';
 import { captureExportRequest } from '../../core/capture/captureSource';
+import { distillPromptsRequest } from '../../core/distill/distillPromptsRequest';
 import { feedbackExportRequest } from '../../core/feedback/feedbackSource';
 import type { LoadedSpec } from '../../config/loadSpec';
 import type { PipelineSpec } from '../../core/pipeline/pipelineSpec';
@@ -24,13 +25,9 @@ export async function pipelineDataset(
     return { spec, datasetSha256: await sha256File(spec.distill.prompts.path) };
   }
   if (spec.distill?.prompts.from === 'capture') {
-    const { alias, window, sample } = spec.distill.prompts;
-    const data = await materializeCaptureDataset({
-      alias,
-      format: 'chat',
-      ...(window ? { window } : {}),
-      ...(sample !== undefined ? { sampleSize: sample } : {}),
-    });
+    const { alias } = spec.distill.prompts;
+    // The same request a scheduled run makes, so both name the run by the same export.
+    const data = await materializeCaptureDataset(distillPromptsRequest(spec.distill.prompts));
     if (data.count === 0) {
       throw new UsageError(`${loaded.file}: distill.prompts: no captured traffic of ${alias} to distil yet`, 1);
     }
