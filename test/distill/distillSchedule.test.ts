@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ScheduleHandle } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type ScheduleHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { pipelineDataset } from '../../cli/stack/pipelineDataset';
 import { sha256File } from '../../cli/stack/datasetHash';
@@ -105,19 +105,28 @@ async function teacherRequests(): Promise<number> {
 }
 
 type Scheduled = ScheduledPipelineResult;
+type Tick = { id: string; runId: string; result: Scheduled };
 
-/** One tick: trigger the schedule, find the run it started (an ID not seen before), and wait for its result. */
-async function tick(handle: ScheduleHandle, seen: Set<string>): Promise<{ id: string; result: Scheduled }> {
-  await handle.trigger();
-  const id = await eventually(
+/**
+ * One tick: trigger the schedule, find the run it started (by run ID: a schedule names its runs by the second, so
+ * two quick ticks share a workflow ID), and wait for its result.
+ */
+async function tick(handle: ScheduleHandle, seen: Set<string>): Promise<Tick> {
+  // The previous tick's run has finished (its result was awaited), but the schedule may learn so a moment later and
+  // skip this trigger under its overlap policy: allow it, as nothing else runs.
+  await handle.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+  const started = await eventually(
     'the triggered scheduled run',
     async () =>
-      (await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId).find((w) => !seen.has(w)),
+      (await handle.describe()).info.recentActions
+        .map((a) => a.action.workflow)
+        .find((w) => !seen.has(w.firstExecutionRunId)),
     60_000,
   );
-  seen.add(id);
-  const result = (await h.client.workflow.getHandle(id).result()) as Scheduled;
-  return { id, result };
+  seen.add(started.firstExecutionRunId);
+  const run = { id: started.workflowId, runId: started.firstExecutionRunId };
+  const result = (await h.client.workflow.getHandle(run.id, run.runId).result()) as Scheduled;
+  return { ...run, result };
 }
 
 /** Waits until visibility lists the pipeline run as completed: the next tick's skip check reads it from there. */
@@ -135,8 +144,8 @@ async function visiblyCompleted(pipeline: string, runId: string): Promise<void> 
 }
 
 /** The activities a workflow history scheduled, in order, and whether it started a child. */
-async function shape(workflowId: string): Promise<{ activities: string[]; child: boolean }> {
-  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
+async function shape(workflowId: string, runId?: string): Promise<{ activities: string[]; child: boolean }> {
+  const history = await h.client.workflow.getHandle(workflowId, runId).fetchHistory();
   await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, workflowId);
   return {
     activities: history.events!.flatMap((e) => {
@@ -176,7 +185,7 @@ test('nightly distillation of captured traffic: a run, a skip on unchanged traff
   expect(run.deploy).toMatchObject({ outcome: 'promoted', model: run.fineTune!.model });
   expect(await backendJobs(h.backend.baseURL)).toHaveLength(jobs + 1);
   expect(await teacherRequests()).toBe(asked + 40);
-  expect(await shape(first.id)).toEqual({
+  expect(await shape(first.id, first.runId)).toEqual({
     activities: ['materializeCaptureDataset', 'lastSuccessfulDataset'],
     child: true,
   });
@@ -190,7 +199,7 @@ test('nightly distillation of captured traffic: a run, a skip on unchanged traff
     datasetSha256,
     reason: `the captured traffic of ${ALIAS} is unchanged since the last successful run`,
   });
-  expect(await shape(second.id)).toEqual({
+  expect(await shape(second.id, second.runId)).toEqual({
     activities: ['materializeCaptureDataset', 'lastSuccessfulDataset'],
     child: false,
   });
