@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { ArtifactRef } from '../../core/artifacts/artifactRef';
 import { parsePromptLine, type DistillPrompt } from '../../core/distill/distillPrompts';
+import { distillPromptsRequest } from '../../core/distill/distillPromptsRequest';
 import type { DistillPrompts } from '../../core/spec/distillSpec';
 import { artifactStore } from '../../stores/processStores';
 import { materializeCaptureDataset } from '../capture/materializeCaptureDataset';
@@ -32,12 +33,7 @@ export async function materializeDistillPrompts(input: { prompts: DistillPrompts
     file = spec.path;
     source = spec.path;
   } else {
-    const captured = await materializeCaptureDataset({
-      alias: spec.alias,
-      format: 'chat',
-      ...(spec.window ? { window: spec.window } : {}),
-      ...(spec.sample !== undefined ? { sampleSize: spec.sample } : {}),
-    });
+    const captured = await materializeCaptureDataset(distillPromptsRequest(spec));
     if (captured.count === 0) throw invalidDataset(`distill.prompts: no captured traffic of ${spec.alias} yet`);
     // The export's artifact URI (or, from older code, a path): its copy on this host.
     file = await datasetFile(captured.path);
