@@ -124,7 +124,7 @@ async function captureRun(
  * A `distill:` spec: the run is named by its prompts, as `tailor run` names it (cli/stack/pipelineDataset.ts): the
  * prompts file's hash, or the hash of the alias's captured traffic exported with the same request. An empty export,
  * or (with skipIfUnchanged) the same hash as the last successful run's, ends the tick as skipped. The spec goes to
- * the pipeline unchanged: its distill phase reads the prompts itself.
+ * the pipeline unchanged; a capture export goes with it as `distillPrompts`, the prompts its distill phase reads.
  */
 async function distillRun(
   input: ScheduledPipelineInput,
@@ -135,9 +135,11 @@ async function distillRun(
   const { spec } = input;
   let datasetSha256: string;
   let empty: string | undefined;
+  let exported: string | undefined;
   if (prompts.from === 'capture') {
     const data = await ops.materializeCaptureDataset(distillPromptsRequest(prompts));
     datasetSha256 = data.sha256;
+    exported = data.path;
     if (data.count === 0) empty = `no captured traffic of ${prompts.alias} to distil yet`;
   } else {
     datasetSha256 = (await ops.fingerprintDataset({ path: prompts.path, force: true })).sha256;
@@ -155,17 +157,22 @@ async function distillRun(
     mark([{ key: TailorOutcome, value: 'skipped' }]);
     return { outcome: 'skipped', datasetSha256, reason };
   }
-  return runPipeline(input, spec, datasetSha256, mark);
+  // The export goes with the run, so it distils exactly the traffic whose hash names it.
+  return runPipeline(input, spec, datasetSha256, mark, exported);
 }
 
 type Mark = (pairs: SearchAttributePair[]) => unknown;
 
-/** The pipeline as a child under its content-derived ID; a second start on the same content is a no-op. */
+/**
+ * The pipeline as a child under its content-derived ID; a second start on the same content is a no-op.
+ * `distillPrompts`: the capture export that named a `distill:` run (PipelineInput's field of that name).
+ */
 async function runPipeline(
   input: ScheduledPipelineInput,
   spec: PipelineSpec,
   datasetSha256: string,
   mark: Mark,
+  distillPrompts?: string,
 ): Promise<ScheduledPipelineResult> {
   const { specSha256 } = input;
   const indexed = workflowInfo().typedSearchAttributes.get(TailorPipeline) !== undefined;
@@ -179,6 +186,7 @@ async function runPipeline(
           spec,
           specSha256,
           datasetSha256,
+          ...(distillPrompts ? { distillPrompts } : {}),
           ...(input.prompts ? { prompts: input.prompts } : {}),
           ...(input.indexRoot ? { indexRoot: input.indexRoot } : {}),
         },

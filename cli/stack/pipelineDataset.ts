@@ -6,19 +6,21 @@ import { distillPromptsRequest } from '../../core/distill/distillPromptsRequest'
 import { feedbackExportRequest } from '../../core/feedback/feedbackSource';
 import type { LoadedSpec } from '../../config/loadSpec';
 import type { PipelineSpec } from '../../core/pipeline/pipelineSpec';
+import type { PipelineInput } from '../../core/pipeline/pipelineTypes';
 import { artifactUri } from '../../core/artifacts/artifactRef';
 import { artifactStore } from '../../stores/processStores';
 import { UsageError } from '../command';
 import { sha256File } from './datasetHash';
+
+/** What a run starts on: the fields of its PipelineInput the dataset decides (core/pipeline/pipelineTypes.ts). */
+export type PipelineDataset = Pick<PipelineInput, 'spec' | 'datasetSha256' | 'datasetName' | 'distillPrompts'>;
 
 /**
  * The dataset a `tailor run` starts on, with the hash that names the run: the spec's file, or for
  * `dataset.source: feedback` the feedback table exported into the artifact store here (the same export a
  * scheduled run makes; a manual run is not held back by `minCount`, but an empty export is refused).
  */
-export async function pipelineDataset(
-  loaded: LoadedSpec,
-): Promise<{ spec: PipelineSpec; datasetSha256: string; datasetName?: string }> {
+export async function pipelineDataset(loaded: LoadedSpec): Promise<PipelineDataset> {
   const { spec } = loaded;
   // `distill:` runs are named by their prompts (the teacher and its prompt are in the spec's hash).
   if (spec.distill?.prompts.from === 'file') {
@@ -31,7 +33,8 @@ export async function pipelineDataset(
     if (data.count === 0) {
       throw new UsageError(`${loaded.file}: distill.prompts: no captured traffic of ${alias} to distil yet`, 1);
     }
-    return { spec, datasetSha256: data.sha256 };
+    // The run carries this export: its distill phase reads exactly the prompts whose hash names it.
+    return { spec, datasetSha256: data.sha256, distillPrompts: data.path };
   }
   if (spec.dataset.source === 'capture') {
     const data = await materializeCaptureDataset(captureExportRequest(spec.dataset));
@@ -56,9 +59,7 @@ export async function pipelineDataset(
  * see this one's disk, so the file goes into the store here and the run carries its artifact URI, not a path; the
  * path stays as the name messages use (`file:line:`). Without it the workers share this disk and read the path.
  */
-async function fileDataset(
-  spec: PipelineSpec,
-): Promise<{ spec: PipelineSpec; datasetSha256: string; datasetName?: string }> {
+async function fileDataset(spec: PipelineSpec): Promise<PipelineDataset> {
   if (!process.env.TAILOR_ARTIFACTS?.trim()) return { spec, datasetSha256: await sha256File(spec.dataset.path) };
   const ref = await artifactStore().putFile(spec.dataset.path, { name: path.basename(spec.dataset.path) });
   const datasetName = path.relative(process.cwd(), spec.dataset.path) || spec.dataset.path;

@@ -29,13 +29,14 @@ export async function startPipeline(
   loaded: LoadedSpec,
   opts: { rerun?: boolean; taskQueue?: string } = {},
 ): Promise<StartedPipeline> {
-  const { spec, datasetSha256, datasetName } = await pipelineDataset(loaded);
+  const { spec, datasetSha256, datasetName, distillPrompts } = await pipelineDataset(loaded);
   const baseId = runIdFor(loaded.spec.name, datasetSha256, loaded.specSha256);
   const input = {
     spec,
     specSha256: loaded.specSha256,
     datasetSha256,
     ...(datasetName ? { datasetName } : {}),
+    ...(distillPrompts ? { distillPrompts } : {}),
     ...clientResolved(loaded),
   };
   const attempt = async (workflowId: string, indexed: boolean) =>

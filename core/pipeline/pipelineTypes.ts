@@ -38,6 +38,12 @@ export interface PipelineInput {
   datasetSha256: string;
   /** The file's name for messages when `spec.dataset.path` is an artifact URI (the client uploaded it). */
   datasetName?: string;
+  /**
+   * `distill.prompts: { from: capture }`: the artifact URI of the capture export whose hash is `datasetSha256`, made
+   * by the client (or the scheduled run) that named the run. The distill phase reads these prompts, not a new export,
+   * so the run distils exactly the traffic its ID names. Absent from runs started before it (they export anew).
+   */
+  distillPrompts?: string;
   /** The templates `baselines.prompts` names, loaded by the client (workflow code reads no files). */
   prompts?: LoadedTemplate[];
   /** Where `baselines.rag` indexes live (absolute, as workers see it): `$TAILOR_HOME/indexes`. */

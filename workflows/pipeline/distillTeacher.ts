@@ -27,7 +27,12 @@ export async function distillTeacher(run: PipelineRun): Promise<DistilledRun | u
   const teacher = await run.tracker.run(
     'distill',
     async () => {
-      const { prompts } = await run.dataActivities.materializeDistillPrompts({ prompts: distill.prompts });
+      // The capture export that named the run, when its client passed it (older runs export anew, as before).
+      const exported = run.input.distillPrompts;
+      const { prompts } = await run.dataActivities.materializeDistillPrompts({
+        prompts: distill.prompts,
+        ...(exported ? { exported } : {}),
+      });
       return proxyFor('evaluation', spec.timeouts).askTeacher({
         pipeline: spec.name,
         distill,
