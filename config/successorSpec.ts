@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SunsetSuccessor } from '../core/operations/sunsetFollowUp';
+import { requireFileDataset } from './fileDatasetOnly';
 import { loadSpec, clientResolved } from './loadSpec';
 import { ProviderSpecSchema } from '../core/spec/providerSpec';
 import { confineSpecPath } from './allowedRoots';
@@ -34,7 +35,7 @@ export type SuccessorRule = z.infer<typeof SuccessorRuleSchema>;
  * spec's hash and the overrides together, so the successor run never shares an ID with the original pipeline's runs.
  */
 export function resolveSuccessor(rule: SuccessorRule, baseDir: string): SunsetSuccessor {
-  const loaded = loadSpec(path.resolve(baseDir, rule.spec));
+  const loaded = requireFileDataset(loadSpec(path.resolve(baseDir, rule.spec)), 'successor');
   const overrides = {
     ...(rule.baseModel ? { baseModel: rule.baseModel } : {}),
     ...(rule.provider ? { provider: rule.provider } : {}),

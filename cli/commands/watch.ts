@@ -8,6 +8,7 @@ import {
   stopWatchSignal,
   type DatasetWatcherInput,
 } from '../../workflows/datasetWatcherWorkflow';
+import { requireFileDataset } from '../../config/fileDatasetOnly';
 import { TailorPipeline } from '../../core/operations/searchAttributes';
 import { parseCommandArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -17,7 +18,7 @@ import { clientTarget } from './run';
 export function loadWatchedSpec(file: string | undefined): LoadedSpec {
   if (!file) throw new UsageError('--spec FILE is required');
   try {
-    return loadSpec(file);
+    return requireFileDataset(loadSpec(file), 'watcher');
   } catch (err) {
     if (err instanceof SpecError) throw new UsageError(err.message);
     throw err;
