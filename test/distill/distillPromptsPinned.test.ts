@@ -6,7 +6,6 @@
  * polling its task queue until the new traffic is in, and a scheduled run whose export activity captures the new
  * traffic right after exporting. The distill step's activity is also called directly on the export it is given.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import * as activities from '../../activities';
@@ -15,88 +14,31 @@ import { startPipeline } from '../../cli/stack/startPipeline';
 import { materializeDistillPrompts } from '../../activities/distill/materializeDistillPrompts';
 import { Failure } from '../../core/failures/failureTypes';
 import { loadSpec } from '../../config/loadSpec';
-import { captureRow } from '../../core/capture/captureRow';
-import { CaptureSettingsSchema } from '../../core/capture/captureSettings';
 import { pipelineRunId } from '../../core/operations/pipelineRunId';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
-import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
-import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
 import { createTailorWorker } from '../../workers/createWorker';
 import { tailorDataConverter } from '../../workers/dataConverter';
 import { scheduledPipelineWorkflow } from '../../workflows/scheduledPipelineWorkflow';
 import { uniqueName } from '../operations/support';
 import { useHarness } from '../support/pipelineHarness';
-import { EXAMPLE_SPEC, exampleSpecWith } from '../support/specFiles';
+import { EXAMPLE_SPEC } from '../support/specFiles';
+import { captureTraffic, distillSpec, useTeacherBackend } from './support/distillFixtures';
 import { connectTestWorker, sharedBundle, uniqueTaskQueue } from '../support/temporal';
 
 const TICKETS = path.join(path.dirname(EXAMPLE_SPEC), 'data', 'tickets.jsonl');
 /** Captured requests when the run is named, and those captured after it. */
 const NAMED = 40;
 const LATER = 6;
-let teacher: LocalOpenAIServer;
 const h = useHarness('distill-pinned');
-
-beforeAll(async () => {
-  teacher = await startLocalOpenAI({ port: 0, dataDir: path.join(h.home, 'teacher-backend') });
-  process.env.TEACHER_BASE_URL = teacher.baseURL;
-});
-afterAll(async () => {
-  delete process.env.TEACHER_BASE_URL;
-  await teacher?.close();
-});
-
-/** Tickets `from`..`to` as requests the gateway captured for `alias` (their labels are not in the requests). */
-function captureTraffic(alias: string, from: number, to: number): void {
-  const rows = fs.readFileSync(TICKETS, 'utf8').split('\n').filter(Boolean).slice(from, to);
-  const store = new CaptureStore(capturePath());
-  const settings = CaptureSettingsSchema.parse({});
-  store.insert(
-    rows.map((line, i) => {
-      const { messages } = JSON.parse(line) as { messages: { role: string; content: string }[] };
-      const exchange = {
-        ...{ alias, requestedModel: alias, model: 'gpt-4o-mini', variant: 'primary', stream: false, latencyMs: 3 },
-        request: { model: 'gpt-4o-mini', messages: messages.slice(0, -1) },
-        response: { id: `chatcmpl-${alias}-${from + i}`, choices: [{ message: { role: 'assistant', content: 'x' } }] },
-      };
-      return captureRow(exchange, settings, Date.now() - 1000 + i)!;
-    }),
-  );
-  store.close();
-}
-
-function distillSpec(name: string, alias: string): string {
-  return exampleSpecWith({
-    name,
-    dataset: { source: 'distill', format: 'chat', split: { validation: 0.1, test: 0.2, seed: name } },
-    distill: {
-      teacher: { model: 'gpt-4o', provider: { type: 'openai-compatible', baseUrlEnv: 'TEACHER_BASE_URL' } },
-      prompts: { from: 'capture', alias, window: '7d' },
-      heldOut: 0.25,
-      seed: 'distill-pinned',
-    },
-    baselines: { zeroShot: true },
-    fineTune: {
-      method: { type: 'supervised', hyperparameters: { n_epochs: 1 } },
-      suffix: 'pinned',
-      poll: { initial: '300ms', max: '2s' },
-    },
-    evaluation: { metric: 'exact_match', concurrency: 8, maxExamples: 5 },
-    gate: { minImprovement: -1 },
-    deploy: { alias: 'prod', approval: 'auto' },
-  });
-}
-
-/** Requests the teacher's backend has answered since it started. */
-async function teacherRequests(): Promise<number> {
-  const res = await fetch(`${teacher.baseURL}/_admin/usage`);
-  return ((await res.json()) as { chat: { requests: number } }).chat.requests;
-}
+const teacher = useTeacherBackend(() => h.home);
+const pinnedSpec = (name: string, alias: string) =>
+  distillSpec(name, { from: 'capture', alias, window: '7d' }, 'pinned');
 
 test('tailor run: traffic captured after the run was named is not distilled', async () => {
   const alias = 'pinned-run@prod';
   captureTraffic(alias, 0, NAMED);
   const name = uniqueName('distill-pinned-run');
-  const loaded = loadSpec(distillSpec(name, alias));
+  const loaded = loadSpec(pinnedSpec(name, alias));
   const named = await pipelineDataset(loaded);
   // No worker polls this queue yet: the run is started and named, and waits there.
   const taskQueue = uniqueTaskQueue('distill-pinned');
@@ -105,13 +47,13 @@ test('tailor run: traffic captured after the run was named is not distilled', as
   captureTraffic(alias, NAMED, NAMED + LATER);
   // The traffic has grown: exported now, it would name another run.
   expect((await pipelineDataset(loaded)).datasetSha256).not.toBe(named.datasetSha256);
-  const asked = await teacherRequests();
+  const asked = await teacher.requests();
   const connection = await connectTestWorker();
   try {
     const worker = await createTailorWorker({ connection, taskQueue, workflowBundle: await sharedBundle() });
     const run = (await worker.runUntil(handle.result())) as PipelineResult;
     expect(run.distill!.teacher).toMatchObject({ prompts: NAMED, unique: NAMED, calls: NAMED, cached: 0 });
-    expect(await teacherRequests()).toBe(asked + NAMED);
+    expect(await teacher.requests()).toBe(asked + NAMED);
     expect(run.deploy.outcome).toBe('promoted');
   } finally {
     await connection.close();
@@ -122,7 +64,7 @@ test('a scheduled run: traffic captured after its export named the run is not di
   const alias = 'pinned-tick@prod';
   captureTraffic(alias, 100, 100 + NAMED);
   const name = uniqueName('distill-pinned-tick');
-  const loaded = loadSpec(distillSpec(name, alias));
+  const loaded = loadSpec(pinnedSpec(name, alias));
   const named = await pipelineDataset(loaded);
   const taskQueue = uniqueTaskQueue('distill-pinned-tick');
   // The real activities, but the tick's export is followed at once by new traffic, before the pipeline starts.
@@ -132,7 +74,7 @@ test('a scheduled run: traffic captured after its export named the run is not di
     if (exports++ === 0) captureTraffic(alias, 100 + NAMED, 100 + NAMED + LATER);
     return out;
   };
-  const asked = await teacherRequests();
+  const asked = await teacher.requests();
   const connection = await connectTestWorker();
   try {
     const worker = await Worker.create({
@@ -158,7 +100,7 @@ test('a scheduled run: traffic captured after its export named the run is not di
     expect((await pipelineDataset(loaded)).datasetSha256).not.toBe(named.datasetSha256);
     const run = (await h.client.workflow.getHandle(runId).result()) as PipelineResult;
     expect(run.distill!.teacher).toMatchObject({ prompts: NAMED, unique: NAMED, calls: NAMED, cached: 0 });
-    expect(await teacherRequests()).toBe(asked + NAMED);
+    expect(await teacher.requests()).toBe(asked + NAMED);
   } finally {
     await connection.close();
   }
@@ -168,7 +110,7 @@ test('the distill step reads the export it is given, without the answers; only a
   const alias = 'pinned-step@prod';
   captureTraffic(alias, 200, 210);
   const prompts = { from: 'capture' as const, alias };
-  const { distillPrompts } = await pipelineDataset(loadSpec(distillSpec(uniqueName('distill-pinned-step'), alias)));
+  const { distillPrompts } = await pipelineDataset(loadSpec(pinnedSpec(uniqueName('distill-pinned-step'), alias)));
   captureTraffic(alias, 210, 215);
   const out = await materializeDistillPrompts({ prompts, exported: distillPrompts! });
   expect(out).toMatchObject({ count: 10, withReference: 0 });

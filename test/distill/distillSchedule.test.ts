@@ -14,26 +14,20 @@ import { Worker } from '@temporalio/worker';
 import { pipelineDataset } from '../../cli/stack/pipelineDataset';
 import { sha256File } from '../../cli/stack/datasetHash';
 import { loadSpec } from '../../config/loadSpec';
-import { captureRow } from '../../core/capture/captureRow';
-import { CaptureSettingsSchema } from '../../core/capture/captureSettings';
 import { pipelineRunId } from '../../core/operations/pipelineRunId';
 import { TailorPipeline } from '../../core/operations/searchAttributes';
 import type { PipelineResult } from '../../core/pipeline/pipelineTypes';
-import { startLocalOpenAI, type LocalOpenAIServer } from '../../providers/local/server';
-import { CaptureStore, capturePath } from '../../stores/capture/captureStore';
 import { scheduledPipelineWorkflow, type ScheduledPipelineResult } from '../../workflows/scheduledPipelineWorkflow';
 import { backendJobs, cliEnv, uniqueName } from '../operations/support';
 import { useHarness } from '../support/pipelineHarness';
+import { captureTraffic, distillSpec, tickets, useTeacherBackend } from './support/distillFixtures';
 import { maybeRecordHistories } from '../support/recordHistories';
 import { runCli } from '../support/runCli';
-import { EXAMPLE_SPEC, exampleSpecWith } from '../support/specFiles';
 import { eventually, sharedBundle } from '../support/temporal';
 
-const TICKETS = path.join(path.dirname(EXAMPLE_SPEC), 'data', 'tickets.jsonl');
 const ALIAS = 'tickets@prod';
 /** Once a year: the schedule never fires on its own during the test; every tick is a trigger. */
 const YEARLY = '0 0 1 1 *';
-let teacher: LocalOpenAIServer;
 const schedules: string[] = [];
 const h = useHarness('distill-schedule', {
   beforeClose: async () => {
@@ -44,65 +38,7 @@ const h = useHarness('distill-schedule', {
         .catch(() => undefined);
   },
 });
-
-beforeAll(async () => {
-  teacher = await startLocalOpenAI({ port: 0, dataDir: path.join(h.home, 'teacher-backend') });
-  process.env.TEACHER_BASE_URL = teacher.baseURL;
-});
-afterAll(async () => {
-  delete process.env.TEACHER_BASE_URL;
-  await teacher?.close();
-});
-
-function tickets(from: number, to: number): string[] {
-  return fs.readFileSync(TICKETS, 'utf8').split('\n').filter(Boolean).slice(from, to);
-}
-
-/** Tickets `from`..`to` as requests the gateway captured for `alias` (their labels are not in the requests). */
-function captureTraffic(alias: string, from: number, to: number): void {
-  const store = new CaptureStore(capturePath());
-  const settings = CaptureSettingsSchema.parse({});
-  store.insert(
-    tickets(from, to).map((line, i) => {
-      const { messages } = JSON.parse(line) as { messages: { role: string; content: string }[] };
-      const exchange = {
-        ...{ alias, requestedModel: alias, model: 'gpt-4o-mini', variant: 'primary', stream: false, latencyMs: 3 },
-        request: { model: 'gpt-4o-mini', messages: messages.slice(0, -1) },
-        response: { id: `chatcmpl-${alias}-${from + i}`, choices: [{ message: { role: 'assistant', content: 'x' } }] },
-      };
-      return captureRow(exchange, settings, Date.now() - 1000 + i)!;
-    }),
-  );
-  store.close();
-}
-
-function distillSpec(name: string, prompts: Record<string, unknown>): string {
-  return exampleSpecWith({
-    name,
-    dataset: { source: 'distill', format: 'chat', split: { validation: 0.1, test: 0.2, seed: name } },
-    distill: {
-      teacher: { model: 'gpt-4o', provider: { type: 'openai-compatible', baseUrlEnv: 'TEACHER_BASE_URL' } },
-      prompts,
-      heldOut: 0.25,
-      seed: 'distill-schedule',
-    },
-    baselines: { zeroShot: true },
-    fineTune: {
-      method: { type: 'supervised', hyperparameters: { n_epochs: 1 } },
-      suffix: 'nightly',
-      poll: { initial: '300ms', max: '2s' },
-    },
-    evaluation: { metric: 'exact_match', concurrency: 8, maxExamples: 5 },
-    gate: { minImprovement: -1 },
-    deploy: { alias: 'prod', approval: 'auto' },
-  });
-}
-
-/** Requests the teacher's backend has answered since it started. */
-async function teacherRequests(): Promise<number> {
-  const res = await fetch(`${teacher.baseURL}/_admin/usage`);
-  return ((await res.json()) as { chat: { requests: number } }).chat.requests;
-}
+const teacher = useTeacherBackend(() => h.home);
 
 type Scheduled = ScheduledPipelineResult;
 type Tick = { id: string; runId: string; result: Scheduled };
@@ -159,7 +95,7 @@ async function shape(workflowId: string, runId?: string): Promise<{ activities: 
 test('nightly distillation of captured traffic: a run, a skip on unchanged traffic, a new run on new', async () => {
   const name = uniqueName('distill-nightly');
   captureTraffic(ALIAS, 0, 40);
-  const specFile = distillSpec(name, { from: 'capture', alias: ALIAS, window: '7d' });
+  const specFile = distillSpec(name, { from: 'capture', alias: ALIAS, window: '7d' }, 'schedule');
   const created = await runCli(
     ['schedule', 'create', name, '--spec', specFile, '--cron', YEARLY, '--skip-if-unchanged'],
     cliEnv(h),
@@ -170,7 +106,7 @@ test('nightly distillation of captured traffic: a run, a skip on unchanged traff
   const seen = new Set<string>();
   const loaded = loadSpec(specFile);
   const jobs = (await backendJobs(h.backend.baseURL)).length;
-  const asked = await teacherRequests();
+  const asked = await teacher.requests();
 
   // Tick 1: the export names the run exactly as `tailor run` names it; the pipeline distils and deploys.
   const first = await tick(handle, seen);
@@ -184,7 +120,7 @@ test('nightly distillation of captured traffic: a run, a skip on unchanged traff
   expect(run.distill!.comparison.student.model).toBe(run.fineTune!.model);
   expect(run.deploy).toMatchObject({ outcome: 'promoted', model: run.fineTune!.model });
   expect(await backendJobs(h.backend.baseURL)).toHaveLength(jobs + 1);
-  expect(await teacherRequests()).toBe(asked + 40);
+  expect(await teacher.requests()).toBe(asked + 40);
   expect(await shape(first.id, first.runId)).toEqual({
     activities: ['materializeCaptureDataset', 'lastSuccessfulDataset'],
     child: true,
@@ -204,7 +140,7 @@ test('nightly distillation of captured traffic: a run, a skip on unchanged traff
     child: false,
   });
   expect(await backendJobs(h.backend.baseURL)).toHaveLength(jobs + 1);
-  expect(await teacherRequests()).toBe(asked + 40);
+  expect(await teacher.requests()).toBe(asked + 40);
   await maybeRecordHistories(h.client, 'scheduled-distill-skipped', [second.id]);
 
   // Tick 3, after six more captured requests: a new export, a new run; the teacher is asked only the new prompts.
@@ -223,13 +159,13 @@ test('nightly distillation of captured traffic: a run, a skip on unchanged traff
   const again = (await h.client.workflow.getHandle(nextRunId).result()) as PipelineResult;
   expect(again.distill!.teacher).toMatchObject({ unique: 46, calls: 6, cached: 40 });
   expect(await backendJobs(h.backend.baseURL)).toHaveLength(jobs + 2);
-  expect(await teacherRequests()).toBe(asked + 46);
+  expect(await teacher.requests()).toBe(asked + 46);
   expect((await handle.describe()).info.numActionsTaken).toBe(3);
 }, 600_000);
 
 test('no captured traffic ends the tick as skipped naming the alias; no pipeline starts', async () => {
   const alias = 'nobody@prod';
-  const loaded = loadSpec(distillSpec(uniqueName('distill-empty'), { from: 'capture', alias }));
+  const loaded = loadSpec(distillSpec(uniqueName('distill-empty'), { from: 'capture', alias }, 'schedule'));
   const workflowId = uniqueName('distill-empty-tick');
   const result = await h.client.workflow.execute(scheduledPipelineWorkflow, {
     taskQueue: h.taskQueue,
@@ -244,7 +180,7 @@ test('prompts from a file: the file names the run as tailor run names it; unchan
   const prompts = path.join(h.home, 'prompts.jsonl');
   fs.writeFileSync(prompts, tickets(100, 140).join('\n') + '\n');
   const name = uniqueName('distill-file');
-  const loaded = loadSpec(distillSpec(name, { from: 'file', path: prompts }));
+  const loaded = loadSpec(distillSpec(name, { from: 'file', path: prompts }, 'schedule'));
   const sha = await sha256File(prompts);
   expect((await pipelineDataset(loaded)).datasetSha256).toBe(sha);
   const runId = pipelineRunId(name, sha, loaded.specSha256);
@@ -274,7 +210,7 @@ test('tailor schedule create takes a distill spec; a bad one names the file, lin
   const prompts = path.join(h.home, 'cli-prompts.jsonl');
   fs.writeFileSync(prompts, tickets(0, 20).join('\n') + '\n');
   const name = uniqueName('distill-cli');
-  const specFile = distillSpec(name, { from: 'file', path: prompts });
+  const specFile = distillSpec(name, { from: 'file', path: prompts }, 'schedule');
   const created = await runCli(['schedule', 'create', name, '--spec', specFile, '--every', '1h'], cliEnv(h));
   schedules.push(name);
   expect(created).toMatchObject({ code: 0, stderr: '' });
@@ -286,7 +222,11 @@ test('tailor schedule create takes a distill spec; a bad one names the file, lin
   const loaded = loadSpec(specFile);
   expect(action).toEqual({ spec: loaded.spec, specSha256: loaded.specSha256, skipIfUnchanged: false });
 
-  const bad = distillSpec(uniqueName('distill-bad'), { from: 'file', path: path.join(h.home, 'nope.jsonl') });
+  const bad = distillSpec(
+    uniqueName('distill-bad'),
+    { from: 'file', path: path.join(h.home, 'nope.jsonl') },
+    'schedule',
+  );
   const refused = await runCli(['schedule', 'create', uniqueName('distill-bad'), '--spec', bad, '--every', '1h'], {
     ...cliEnv(h),
   });
