@@ -56,7 +56,32 @@ def _lora_field(body: dict[str, Any], field: str, hint: str) -> str:
     return value
 
 
-def make_handler(models: ModelSet, batcher: Batcher):
+def _guard(headers: Any, allowed_origins: frozenset[str], json_body: bool) -> None:
+    """The checks Tailor's loopback servers run first, token or not (servers/loopback/requestGuards.ts).
+
+    A web page the user has open can reach a loopback port with a "simple" cross-site request: an `Origin` header and
+    a text/plain, form or multipart body, with no preflight. So a request with an `Origin` that is not allowed is a
+    403, and a POST must declare application/json (415). Programs (the openai SDK, curl) send no `Origin`.
+    """
+    origin = headers.get("origin")
+    if origin is not None and origin not in allowed_origins:
+        allowed = ", ".join(sorted(allowed_origins)) or "none"
+        raise ApiError(
+            403,
+            f"Origin '{origin}' is not allowed to call this server (allowed origins: {allowed}).",
+            code="origin_not_allowed",
+        )
+    content_type = headers.get("content-type")
+    media = (content_type or "").split(";")[0].strip().lower()
+    if json_body and media != "application/json":
+        raise ApiError(
+            415,
+            f"Unsupported Content-Type '{content_type or '(none)'}': send the body as application/json.",
+            code="unsupported_media_type",
+        )
+
+
+def make_handler(models: ModelSet, batcher: Batcher, allowed_origins: frozenset[str] = frozenset()):
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:  # quiet: tests read stdout for the address
             pass
@@ -88,6 +113,7 @@ def make_handler(models: ModelSet, batcher: Batcher):
 
         def do_GET(self) -> None:
             def route() -> None:
+                _guard(self.headers, allowed_origins, json_body=False)
                 if self.path.rstrip("/") != "/v1/models":
                     raise ApiError(404, f"no route GET {self.path}", param=None, code="not_found")
                 self._send(200, {"object": "list", "data": models.cards()})
@@ -103,8 +129,19 @@ def make_handler(models: ModelSet, batcher: Batcher):
             }
             route = routes.get(self.path.rstrip("/"))
             if route is None:
-                return self._send(404, ApiError(404, f"no route POST {self.path}", code="not_found").body())
-            self._answer(route)
+                return self._answer(self._no_route)
+            # The adapter routes answer a wrong body type in vLLM's words (_lora); the origin check still comes first.
+            lora = self.path.rstrip("/").endswith("_lora_adapter")
+
+            def guarded() -> None:
+                _guard(self.headers, allowed_origins, json_body=not lora)
+                route()
+
+            self._answer(guarded)
+
+        def _no_route(self) -> None:
+            _guard(self.headers, allowed_origins, json_body=True)
+            raise ApiError(404, f"no route POST {self.path}", code="not_found")
 
         def _json(self) -> Any:
             length = int(self.headers.get("content-length") or 0)
@@ -205,6 +242,13 @@ def main(argv: list[str] | None = None) -> None:
         "--adapters", help="a folder of trained outputs served by digest: model ids ending in :<sha256 prefix>"
     )
     p.add_argument("--host", default="127.0.0.1")
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL[,URL]",
+        help="browser origin(s) (scheme://host[:port]) allowed to call, comma-separated (default none: 403 for any)",
+    )
     p.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     p.add_argument("--threads", type=int, help="torch threads for generation (default: torch's, or OMP_NUM_THREADS)")
     p.add_argument("--batch-window-ms", type=float, default=20.0, help="how long a batch waits for more requests")
@@ -225,9 +269,10 @@ def main(argv: list[str] | None = None) -> None:
         import torch
 
         torch.set_num_threads(a.threads)
+    origins = frozenset(o.strip() for v in a.allow_origin for o in v.split(",") if o.strip())
     models = ModelSet(ChatModel(base, a.adapter, name), base, a.adapters)
     batcher = Batcher(a.batch_window_ms / 1000, a.max_batch)
-    server = ThreadingHTTPServer((a.host, a.port), make_handler(models, batcher))
+    server = ThreadingHTTPServer((a.host, a.port), make_handler(models, batcher, origins))
     print(f"tailor chat server: {name} listening on http://{a.host}:{server.server_address[1]}/v1", flush=True)
     try:
         server.serve_forever()
