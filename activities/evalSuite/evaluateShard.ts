@@ -11,7 +11,7 @@ import { mapBounded } from '../../core/concurrency/mapBounded';
 import { costUsd } from '../../core/evalSuite/inferencePricing';
 import { assertionNames, usesProvider, type Assertion } from '../../core/graders/assertionSpec';
 import { gradeOne, itemStatus } from '../../core/graders/gradeCase';
-import type { GradeResult, GraderServices, Sample } from '../../core/graders/gradeTypes';
+import { failedGrade, type GradeResult, type GraderServices, type Sample } from '../../core/graders/gradeTypes';
 import { artifactStore } from '../../stores/processStores';
 import { embedTexts } from '../fewshot/embedTexts';
 import { loadCases, loadRetrieval, loadSelection } from './caseStore';
@@ -224,15 +224,7 @@ export async function evaluateShard(input: EvaluateShardInput): Promise<Evaluate
           g = await gradeOne(a, names[k]!, gradeInput, services(c), { modelAliases: input.graderModels });
         } catch (err) {
           if (!isCaseLevelFailure(err)) throw err;
-          g = {
-            name: names[k]!,
-            type: a.type,
-            score: 0,
-            passed: false,
-            errored: true,
-            errors: ['model_grader_server_error'],
-            detail: err.message,
-          };
+          g = failedGrade(names[k]!, a.type, 'model_grader_server_error', err.message);
         }
         await grades.put(key, g);
       }

@@ -1,5 +1,5 @@
 import type { AssertionOf } from '../assertionSpec';
-import type { GradeInput, GradeResult, GraderServices, TokenUsage } from '../gradeTypes';
+import { failedGrade, type GradeInput, type GradeResult, type GraderServices, type TokenUsage } from '../gradeTypes';
 import { field, numericValue, parseJsonReply } from '../judgeReply';
 import { renderGraderTemplate, type TemplateContext } from '../template';
 
@@ -61,21 +61,18 @@ export async function gradeLlmJudge(
     if (reply.refusal)
       return {
         ...base,
-        score: 0,
-        passed: false,
-        errored: true,
-        errors: ['model_grader_refusal_error'],
-        detail: `judge refused: ${reply.refusal}`,
+        ...failedGrade(base.name, base.type, 'model_grader_refusal_error', `judge refused: ${reply.refusal}`),
       };
     const value = numericValue(field(parseJsonReply(reply.text), 'score', 'result') ?? reply.text);
     if (value === undefined)
       return {
         ...base,
-        score: 0,
-        passed: false,
-        errored: true,
-        errors: ['model_grader_parse_error'],
-        detail: `no score in the judge's reply ${JSON.stringify(reply.text.slice(0, 80))}`,
+        ...failedGrade(
+          base.name,
+          base.type,
+          'model_grader_parse_error',
+          `no score in the judge's reply ${JSON.stringify(reply.text.slice(0, 80))}`,
+        ),
       };
     const score = Math.min(1, Math.max(0, value));
     return {
@@ -109,11 +106,12 @@ export async function gradeLlmJudge(
   if (!v1 || !v2)
     return {
       ...base,
-      score: 0,
-      passed: false,
-      errored: true,
-      errors: ['model_grader_parse_error'],
-      detail: `no verdict in the judge's reply ${JSON.stringify((v1 ? backward : forward).text.slice(0, 80))}`,
+      ...failedGrade(
+        base.name,
+        base.type,
+        'model_grader_parse_error',
+        `no verdict in the judge's reply ${JSON.stringify((v1 ? backward : forward).text.slice(0, 80))}`,
+      ),
     };
   const s1 = v1 === 'A' ? 1 : v1 === 'tie' ? 0.5 : 0;
   const s2 = v2 === 'B' ? 1 : v2 === 'tie' ? 0.5 : 0;

@@ -1,4 +1,4 @@
-import type { GradeResult, GraderServices } from '../gradeTypes';
+import { failedGrade, type GradeResult, type GraderServices } from '../gradeTypes';
 import { field, parseJsonReply } from '../judgeReply';
 import type { TemplateContext } from '../template';
 import { judgeRequest } from './scoreModel';
@@ -38,22 +38,19 @@ export async function gradeLabelModel(
   if (reply.refusal)
     return {
       ...base,
-      score: 0,
-      passed: false,
-      errored: true,
-      errors: ['model_grader_refusal_error'],
-      detail: `judge refused: ${reply.refusal}`,
+      ...failedGrade(base.name, base.type, 'model_grader_refusal_error', `judge refused: ${reply.refusal}`),
     };
   const raw = field(parseJsonReply(reply.text), 'result', 'label');
   const label = matchLabel(typeof raw === 'string' ? raw : reply.text, g.labels);
   if (!label) {
     return {
       ...base,
-      score: 0,
-      passed: false,
-      errored: true,
-      errors: ['model_grader_parse_error'],
-      detail: `the judge's reply names none of ${g.labels.join(', ')}: ${JSON.stringify(reply.text.slice(0, 80))}`,
+      ...failedGrade(
+        base.name,
+        base.type,
+        'model_grader_parse_error',
+        `the judge's reply names none of ${g.labels.join(', ')}: ${JSON.stringify(reply.text.slice(0, 80))}`,
+      ),
     };
   }
   const score = g.passing_labels.includes(label) ? 1 : 0;

@@ -1,4 +1,4 @@
-import type { GradeResult, GraderServices, JudgeRequest } from '../gradeTypes';
+import { failedGrade, type GradeResult, type GraderServices, type JudgeRequest } from '../gradeTypes';
 import { field, isReasoningModel, numericValue, parseJsonReply } from '../judgeReply';
 import type { TemplateContext } from '../template';
 import { renderGraderMessages } from './graderMessages';
@@ -44,11 +44,7 @@ export async function gradeScoreModel(
   if (reply.refusal)
     return {
       ...base,
-      score: 0,
-      passed: false,
-      errored: true,
-      errors: ['model_grader_refusal_error'],
-      detail: `judge refused: ${reply.refusal}`,
+      ...failedGrade(base.name, base.type, 'model_grader_refusal_error', `judge refused: ${reply.refusal}`),
     };
   const raw = field(parseJsonReply(reply.text), 'result', 'score');
   const value = numericValue(raw ?? reply.text);
