@@ -1,6 +1,7 @@
 """A small OpenAI-compatible chat server over transformers: a base model, LoRA adapters, trained outputs.
 
 python -m tailor_trainer.chat_server --base NAME|DIR [--adapter DIR] [--model ID] [--adapters DIR] [--port 8000]
+                                    [--host 127.0.0.1] [--token-env VAR] [--allow-origin URL[,URL]]
 Serves GET /v1/models, POST /v1/chat/completions (non-streaming) and POST /v1/embeddings. --base takes a local model
 folder or a catalogue name (python -m tailor_trainer.catalog list), which is also the id it is served under. For
 production serving on a GPU use vLLM (see README).
@@ -22,11 +23,17 @@ With --adapters DIR, a request for a model id ending in `:<sha256 prefix>` (Tail
 is answered by the trained output in DIR whose content digest (training.dir_sha256) starts with that prefix: a LoRA
 adapter over the base model, or a fully fine-tuned model folder. Outputs trained after the server started are found
 on first use, so one server evaluates every run.
+
+Who may call: the checks of Tailor's loopback servers run first on every route (a disallowed `Origin` is a 403, a
+body not declared application/json a 415; --allow-origin URL[,URL] allows browser origins). With --token-env VAR
+every request must carry `Authorization: Bearer $VAR` (401 otherwise); a --host beyond loopback requires it.
 """
 
 from __future__ import annotations
 
 import argparse
+import hmac
+import ipaddress
 import json
 import os
 import sys
@@ -56,7 +63,19 @@ def _lora_field(body: dict[str, Any], field: str, hint: str) -> str:
     return value
 
 
-def _guard(headers: Any, allowed_origins: frozenset[str], json_body: bool) -> None:
+class Access:
+    """Who may call: browser origins allowed (none by default) and, with --token-env, the bearer token required."""
+
+    def __init__(self, origins: frozenset[str] = frozenset(), token: str | None = None) -> None:
+        self.origins, self.token = origins, token
+
+
+def _token_matches(header: str | None, token: str) -> bool:
+    given = (header or "").encode()
+    return hmac.compare_digest(given, f"Bearer {token}".encode())
+
+
+def _guard(headers: Any, access: Access, json_body: bool) -> None:
     """The checks Tailor's loopback servers run first, token or not (servers/loopback/requestGuards.ts).
 
     A web page the user has open can reach a loopback port with a "simple" cross-site request: an `Origin` header and
@@ -64,13 +83,15 @@ def _guard(headers: Any, allowed_origins: frozenset[str], json_body: bool) -> No
     403, and a POST must declare application/json (415). Programs (the openai SDK, curl) send no `Origin`.
     """
     origin = headers.get("origin")
-    if origin is not None and origin not in allowed_origins:
-        allowed = ", ".join(sorted(allowed_origins)) or "none"
+    if origin is not None and origin not in access.origins:
+        allowed = ", ".join(sorted(access.origins)) or "none"
         raise ApiError(
             403,
             f"Origin '{origin}' is not allowed to call this server (allowed origins: {allowed}).",
             code="origin_not_allowed",
         )
+    if access.token is not None and not _token_matches(headers.get("authorization"), access.token):
+        raise ApiError(401, "Missing or incorrect bearer token (Authorization: Bearer ...).", code="invalid_api_key")
     content_type = headers.get("content-type")
     media = (content_type or "").split(";")[0].strip().lower()
     if json_body and media != "application/json":
@@ -81,7 +102,9 @@ def _guard(headers: Any, allowed_origins: frozenset[str], json_body: bool) -> No
         )
 
 
-def make_handler(models: ModelSet, batcher: Batcher, allowed_origins: frozenset[str] = frozenset()):
+def make_handler(models: ModelSet, batcher: Batcher, access: Access | None = None):
+    access = access or Access()
+
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:  # quiet: tests read stdout for the address
             pass
@@ -113,7 +136,7 @@ def make_handler(models: ModelSet, batcher: Batcher, allowed_origins: frozenset[
 
         def do_GET(self) -> None:
             def route() -> None:
-                _guard(self.headers, allowed_origins, json_body=False)
+                _guard(self.headers, access, json_body=False)
                 if self.path.rstrip("/") != "/v1/models":
                     raise ApiError(404, f"no route GET {self.path}", param=None, code="not_found")
                 self._send(200, {"object": "list", "data": models.cards()})
@@ -134,13 +157,13 @@ def make_handler(models: ModelSet, batcher: Batcher, allowed_origins: frozenset[
             lora = self.path.rstrip("/").endswith("_lora_adapter")
 
             def guarded() -> None:
-                _guard(self.headers, allowed_origins, json_body=not lora)
+                _guard(self.headers, access, json_body=not lora)
                 route()
 
             self._answer(guarded)
 
         def _no_route(self) -> None:
-            _guard(self.headers, allowed_origins, json_body=True)
+            _guard(self.headers, access, json_body=True)
             raise ApiError(404, f"no route POST {self.path}", code="not_found")
 
         def _json(self) -> Any:
@@ -229,6 +252,15 @@ def make_handler(models: ModelSet, batcher: Batcher, allowed_origins: frozenset[
     return Handler
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument(
@@ -248,6 +280,11 @@ def main(argv: list[str] | None = None) -> None:
         default=[],
         metavar="URL[,URL]",
         help="browser origin(s) (scheme://host[:port]) allowed to call, comma-separated (default none: 403 for any)",
+    )
+    p.add_argument(
+        "--token-env",
+        metavar="VAR",
+        help="require 'Authorization: Bearer <value of $VAR>' on every route (needed with a --host beyond loopback)",
     )
     p.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     p.add_argument("--threads", type=int, help="torch threads for generation (default: torch's, or OMP_NUM_THREADS)")
@@ -270,9 +307,18 @@ def main(argv: list[str] | None = None) -> None:
 
         torch.set_num_threads(a.threads)
     origins = frozenset(o.strip() for v in a.allow_origin for o in v.split(",") if o.strip())
+    token = os.environ.get(a.token_env) if a.token_env else None
+    if a.token_env and not token:
+        sys.exit(f"tailor chat server: --token-env {a.token_env}: that environment variable is unset or empty")
+    if token is None and not _is_loopback(a.host):
+        sys.exit(
+            f"tailor chat server: --host {a.host} listens beyond this machine, and the server loads adapters and runs"
+            " the model for any caller; give --token-env VAR (callers send Authorization: Bearer $VAR; a self-hosted"
+            " provider's apiKeyEnv names the same variable)"
+        )
     models = ModelSet(ChatModel(base, a.adapter, name), base, a.adapters)
     batcher = Batcher(a.batch_window_ms / 1000, a.max_batch)
-    server = ThreadingHTTPServer((a.host, a.port), make_handler(models, batcher, origins))
+    server = ThreadingHTTPServer((a.host, a.port), make_handler(models, batcher, Access(origins, token)))
     print(f"tailor chat server: {name} listening on http://{a.host}:{server.server_address[1]}/v1", flush=True)
     try:
         server.serve_forever()
