@@ -57,14 +57,9 @@ export async function scheduledPipelineWorkflow(input: ScheduledPipelineInput): 
   const datasetSha256 = fingerprint.sha256;
   mark([{ key: TailorDatasetSha, value: datasetSha256 }]);
 
-  if (input.skipIfUnchanged) {
-    const last = await ops.lastSuccessfulDataset({ pipeline: spec.name });
-    if (last === datasetSha256) {
-      mark([{ key: TailorOutcome, value: 'skipped' }]);
-      return { outcome: 'skipped', datasetSha256, reason: 'the dataset is unchanged since the last successful run' };
-    }
-  }
-
+  const unchanged = 'the dataset is unchanged since the last successful run';
+  const reason = await skipReason(input, ops, datasetSha256, undefined, unchanged);
+  if (reason) return skipped(mark, datasetSha256, reason);
   return runPipeline(input, spec, datasetSha256, mark);
 }
 
@@ -83,14 +78,8 @@ async function feedbackRun(
   const data = await ops.materializeFeedbackDataset(feedbackExportRequest(spec.dataset, last));
   mark([{ key: TailorDatasetSha, value: data.sha256 }]);
   const minCount = spec.dataset.minCount ?? 1;
-  if (data.newCount < minCount) {
-    mark([{ key: TailorOutcome, value: 'skipped' }]);
-    return {
-      outcome: 'skipped',
-      datasetSha256: data.sha256,
-      reason: `${data.newCount} new feedback items < minCount ${minCount}`,
-    };
-  }
+  if (data.newCount < minCount)
+    return skipped(mark, data.sha256, `${data.newCount} new feedback items < minCount ${minCount}`);
   return runPipeline(input, { ...spec, dataset: { ...spec.dataset, path: data.path } }, data.sha256, mark);
 }
 
@@ -106,17 +95,10 @@ async function captureRun(
   const { spec } = input;
   const data = await ops.materializeCaptureDataset(captureExportRequest(spec.dataset));
   mark([{ key: TailorDatasetSha, value: data.sha256 }]);
-  const skip = async (): Promise<string | undefined> => {
-    if (data.count === 0) return `no captured traffic of ${spec.dataset.alias} to train on yet`;
-    if (!input.skipIfUnchanged) return undefined;
-    const last = await ops.lastSuccessfulDataset({ pipeline: spec.name });
-    return last === data.sha256 ? 'the captured data is unchanged since the last successful run' : undefined;
-  };
-  const reason = await skip();
-  if (reason) {
-    mark([{ key: TailorOutcome, value: 'skipped' }]);
-    return { outcome: 'skipped', datasetSha256: data.sha256, reason };
-  }
+  const empty = data.count === 0 ? `no captured traffic of ${spec.dataset.alias} to train on yet` : undefined;
+  const unchanged = 'the captured data is unchanged since the last successful run';
+  const reason = await skipReason(input, ops, data.sha256, empty, unchanged);
+  if (reason) return skipped(mark, data.sha256, reason);
   return runPipeline(input, { ...spec, dataset: { ...spec.dataset, path: data.path } }, data.sha256, mark);
 }
 
@@ -145,23 +127,36 @@ async function distillRun(
     datasetSha256 = (await ops.fingerprintDataset({ path: prompts.path, force: true })).sha256;
   }
   mark([{ key: TailorDatasetSha, value: datasetSha256 }]);
-  const skip = async (): Promise<string | undefined> => {
-    if (empty) return empty;
-    if (!input.skipIfUnchanged) return undefined;
-    const last = await ops.lastSuccessfulDataset({ pipeline: spec.name });
-    const what = prompts.from === 'capture' ? `the captured traffic of ${prompts.alias} is` : 'the prompts file is';
-    return last === datasetSha256 ? `${what} unchanged since the last successful run` : undefined;
-  };
-  const reason = await skip();
-  if (reason) {
-    mark([{ key: TailorOutcome, value: 'skipped' }]);
-    return { outcome: 'skipped', datasetSha256, reason };
-  }
+  const what = prompts.from === 'capture' ? `the captured traffic of ${prompts.alias} is` : 'the prompts file is';
+  const reason = await skipReason(input, ops, datasetSha256, empty, `${what} unchanged since the last successful run`);
+  if (reason) return skipped(mark, datasetSha256, reason);
   // The export goes with the run, so it distils exactly the traffic whose hash names it.
   return runPipeline(input, spec, datasetSha256, mark, exported);
 }
 
 type Mark = (pairs: SearchAttributePair[]) => unknown;
+
+/**
+ * Why a tick runs nothing: `empty` when there is no data, else (with skipIfUnchanged) `unchanged` when the data's
+ * hash is the last successful run's. The last run is looked up only when that decides it.
+ */
+async function skipReason(
+  input: ScheduledPipelineInput,
+  ops: ReturnType<typeof opsFor>,
+  datasetSha256: string,
+  empty: string | undefined,
+  unchanged: string,
+): Promise<string | undefined> {
+  if (empty) return empty;
+  if (!input.skipIfUnchanged) return undefined;
+  const last = await ops.lastSuccessfulDataset({ pipeline: input.spec.name });
+  return last === datasetSha256 ? unchanged : undefined;
+}
+
+function skipped(mark: Mark, datasetSha256: string, reason: string): ScheduledPipelineResult {
+  mark([{ key: TailorOutcome, value: 'skipped' }]);
+  return { outcome: 'skipped', datasetSha256, reason };
+}
 
 /**
  * The pipeline as a child under its content-derived ID; a second start on the same content is a no-op.
